@@ -1,0 +1,2 @@
+/** Contract tests for this family; registered by ../contract.test.ts. */
+export function issuesContract(): void {}
