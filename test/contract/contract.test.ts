@@ -15,7 +15,7 @@ import { oauthContract } from './families/oauth.js';
 import { projectsContract } from './families/projects.js';
 import { spaceUsersContract } from './families/space-users.js';
 import { wikisContract } from './families/wikis.js';
-import { errorsContract } from './families/errors.js';
+import { errorsContract, rateLimitContract } from './families/errors.js';
 
 before(async () => {
   setEmulator(await startTestEmulator());
@@ -33,6 +33,7 @@ describe('documents', documentsContract);
 describe('git repositories and pull requests', gitContract);
 describe('OAuth 2.0 authorization server', oauthContract);
 describe('bad input and errors', errorsContract);
+describe('rate limits', rateLimitContract);
 
 describe('route coverage', () => {
   test('every emulator route was exercised by the contract suite', async () => {
