@@ -14,7 +14,6 @@ import { categoryOf, compile, isReply, json, type CompiledRoute, type Ctx, type 
 import { ROUTES } from './routes/index.js';
 import type { EmulatorState } from './state.js';
 import type { UserRec } from './store.js';
-import { isoSeconds } from './time.js';
 
 /** Upload size cap (Backlog's per-file attachment limit is far below this). */
 const MAX_BODY_BYTES = 110 * 1024 * 1024;
