@@ -1,14 +1,42 @@
 /**
  * `GET /_emulator/export`: the whole data set as Backlog-shaped JSON, so tests can compute
- * expected query results independently of the driver. Each family adds its collection here.
+ * expected query results independently of the driver. Each family contributes its collections;
+ * objects carry the parent keys (projectId, issueId, userId…) that their API shape leaves out.
  */
-import { PRIORITIES, RESOLUTIONS, categoryJson, customFieldJson, issueJson, issueTypeJson, projectJson, spaceJson, statusJson, userJson, versionJson, commentJson } from './serialize/core.js';
+import { exportIssues } from './issues/export.js';
+import { exportOAuthApps } from './oauth/apps.js';
+import {
+  PRIORITIES,
+  RESOLUTIONS,
+  categoryJson,
+  customFieldJson,
+  issueTypeJson,
+  projectJson,
+  spaceJson,
+  statusJson,
+  userJson,
+  versionJson,
+} from './serialize/core.js';
+import { exportDocuments } from './serialize/document.js';
+import { exportGit } from './serialize/git.js';
+import { exportProjectDiskUsage, exportSharedFiles, exportWebhooks } from './serialize/project.js';
+import {
+  exportActivities,
+  exportNotifications,
+  exportRecentlyViewed,
+  exportSpaceExtras,
+  exportStars,
+  exportTeams,
+  exportWatchings,
+} from './serialize/social.js';
+import { exportWikis } from './serialize/wiki.js';
 import type { Store } from './store.js';
 
 export function exportData(store: Store): Record<string, unknown> {
   const tz = store.space.timezone;
   return {
     space: spaceJson(store.space),
+    ...exportSpaceExtras(store),
     users: store.users.all().map(userJson),
     priorities: PRIORITIES,
     resolutions: RESOLUTIONS,
@@ -23,7 +51,19 @@ export function exportData(store: Store): Record<string, unknown> {
     categories: store.categories.all().map(categoryJson),
     versions: store.versions.all().map((v) => versionJson(v, tz)),
     customFields: store.customFields.all().map(customFieldJson),
-    issues: store.issues.all().map((i) => issueJson(store, i)),
-    comments: store.comments.all().map((c) => commentJson(store, c)),
+    ...exportProjectDiskUsage(store),
+    ...exportSharedFiles(store),
+    ...exportWebhooks(store),
+    ...exportIssues(store),
+    ...exportWikis(store),
+    ...exportDocuments(store),
+    ...exportGit(store),
+    ...exportTeams(store),
+    ...exportStars(store),
+    ...exportNotifications(store),
+    ...exportWatchings(store),
+    ...exportActivities(store),
+    ...exportRecentlyViewed(store),
+    ...exportOAuthApps(store),
   };
 }

@@ -29,6 +29,7 @@ const SECRET_NAMES = new Set([
   'refresh_token',
   'access_token',
   'clientSecret',
+  'csrf_token',
 ]);
 
 export function redactedRecord(params: URLSearchParams, drop: readonly string[] = []): Record<string, string | string[]> {

@@ -61,9 +61,14 @@ export class RateLimiter {
     return { allowed: true, status: this.status(w, category) };
   }
 
-  /** Current budget without counting (for GET /rateLimit). */
+  /**
+   * Current budget without counting (for GET /rateLimit). A category with no open window reports
+   * its full limit and opens nothing: the window starts with the first counted request.
+   */
   peek(userId: number, category: LimitedCategory, now: number): RateStatus {
-    return this.status(this.window(userId, category, now), category);
+    const w = this.windows.get(`${userId}:${category}`);
+    if (!w || now >= w.start + this.windowSeconds * 1000) return this.status({ start: now, used: 0 }, category);
+    return this.status(w, category);
   }
 
   reset(): void {

@@ -36,6 +36,8 @@ export interface JsonReply {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** The body already serialized (hot list endpoints that cache rendered rows); wins over `body`. */
+  text?: string;
 }
 export interface BinaryReply {
   kind: 'binary';
@@ -72,6 +74,11 @@ export function redirect(location: string, headers?: Record<string, string>): Re
 
 export function json(body: unknown, status = 200, headers?: Record<string, string>): JsonReply {
   return { kind: 'json', status, body, ...(headers ? { headers } : {}) };
+}
+
+/** A 200 JSON reply whose body is already JSON text (see JsonReply.text). */
+export function jsonText(text: string, status = 200): JsonReply {
+  return { kind: 'json', status, body: undefined, text };
 }
 
 export interface Route {

@@ -143,14 +143,15 @@ function send(state: EmulatorState, res: ServerResponse, reply: Reply, extra: Re
   const headers: Record<string, string> = { Date: new Date(state.now()).toUTCString(), ...extra };
   switch (reply.kind) {
     case 'json': {
-      const text = JSON.stringify(reply.body);
+      // Encode once: the length and the bytes sent come from the same buffer.
+      const data = Buffer.from(reply.text ?? JSON.stringify(reply.body));
       res.writeHead(reply.status, {
         ...headers,
         ...reply.headers,
         'Content-Type': 'application/json;charset=utf-8',
-        'Content-Length': String(Buffer.byteLength(text)),
+        'Content-Length': String(data.length),
       });
-      res.end(text);
+      res.end(data);
       return;
     }
     case 'binary':
@@ -290,11 +291,11 @@ async function handle(state: EmulatorState, hooks: ServerHooks, req: IncomingMes
     // apiKey, which is not a parameter of any route).
     const raw = new URLSearchParams(parsedBody.params);
     for (const [k, v] of url.searchParams) if (k !== 'apiKey') raw.append(k, v);
-    const parsed = route.params || auth === 'api' ? parseParams(raw, route.params ?? {}, route.dynamic) : { params: {}, dynamic: new Map() };
-
+    // A missing file is the first thing to report on an upload, before any stray form field.
     if (route.multipart && parsedBody.files.size === 0 && auth === 'api') {
       throw new ApiFailure(400, ErrorCode.InvalidRequestError, "Missing required parameter 'file' (send multipart/form-data).");
     }
+    const parsed = route.params || auth === 'api' ? parseParams(raw, route.params ?? {}, route.dynamic) : { params: {}, dynamic: new Map() };
 
     const ctx: Ctx = {
       state,
@@ -308,7 +309,11 @@ async function handle(state: EmulatorState, hooks: ServerHooks, req: IncomingMes
       req,
       now: () => state.now(),
     };
+    // Writes move the store's generation (before and after, as handlers may await), which
+    // invalidates caches of rendered JSON.
+    if (method !== 'GET') state.store.generation++;
     const result = await route.handler(ctx);
+    if (method !== 'GET') state.store.generation++;
     reply = isReply(result) ? result : json(result);
   } catch (error) {
     if (error instanceof ApiFailure) {

@@ -357,6 +357,9 @@ export interface NotificationRec {
   repositoryId: number | null;
   pullRequestId: number | null;
   pullRequestCommentId: number | null;
+  /** Document notifications (reasons 14, 15, 17): the document and the comment or reply. */
+  documentId?: string | null;
+  documentCommentId?: string | null;
   senderId: number;
   created: Millis;
 }
@@ -530,6 +533,12 @@ export class Store {
   readonly issueByKey = new Map<string, number>();
   /** API key → user id. */
   readonly userByApiKey = new Map<string, number>();
+
+  /**
+   * Moved by the server around every write request (any method but GET). Caches of rendered JSON
+   * (e.g. issues in list responses) are valid only within one generation.
+   */
+  generation = 0;
 
   private readonly sequences = new Map<string, number>();
 

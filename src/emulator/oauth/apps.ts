@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { EmulatorState } from '../state.js';
-import type { OAuthAppRec } from '../store.js';
+import type { OAuthAppRec, Store } from '../store.js';
+import { isoSeconds } from '../time.js';
 
 export class OAuthAppError extends Error {}
 
@@ -42,4 +43,21 @@ export function registerOAuthApp(state: EmulatorState, input: unknown): OAuthApp
   };
   state.store.oauthApps.set(clientId, app);
   return app;
+}
+
+/**
+ * The registered apps for `GET /_emulator/export`, without their secrets: the export is data for
+ * computing expected query results, and a secret has no business in a fixture file.
+ */
+export function exportOAuthApps(store: Store): Record<string, unknown> {
+  return {
+    oauthApps: [...store.oauthApps.values()].map((a) => ({
+      clientId: a.clientId,
+      name: a.name,
+      description: a.description,
+      siteUrl: a.siteUrl,
+      redirectUris: [...a.redirectUris],
+      created: isoSeconds(a.created),
+    })),
+  };
 }

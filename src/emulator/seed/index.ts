@@ -90,13 +90,15 @@ const PROJECT_PLANS: ProjectPlan[] = [
   { key: 'DESIGN', name: 'デザイン', weight: 1, useWiki: true, useGit: true, useDocument: true, useFileSharing: true, subtasking: false, grandchild: false, archived: false, markdown: true },
 ];
 
-const DEFAULT_STATUSES = [
+/** The four statuses every project starts with (ids 1-4 in every project). */
+export const DEFAULT_STATUSES = [
   { id: 1, name: '未対応', color: '#ed8077' },
   { id: 2, name: '処理中', color: '#4488c5' },
   { id: 3, name: '処理済み', color: '#5eb5a6' },
   { id: 4, name: '完了', color: '#b0be3c' },
 ];
-const DEFAULT_ISSUE_TYPES = [
+/** The issue types every new project starts with. */
+export const DEFAULT_ISSUE_TYPES = [
   { name: 'タスク', color: '#7ea800' },
   { name: 'バグ', color: '#990000' },
   { name: '要望', color: '#ff9200' },
@@ -642,7 +644,17 @@ export function seedStore(options: Pick<ResolvedOptions, 'seed' | 'scale' | 'tim
         const cid = rng.hex(32);
         const commenter = rng.pick(members);
         store.documentComments.insert({ id: cid, documentId: id, commentId: null, content: JSON.stringify({ type: 'doc', content: [] }), plain: commentText(rng), createdUserId: commenter.id, created: created + DAY, updatedUserId: commenter.id, updated: created + DAY });
-        store.documentComments.insert({ id: rng.hex(32), documentId: id, commentId: cid, content: JSON.stringify({ type: 'doc', content: [] }), plain: commentText(rng), createdUserId: author.id, created: created + 2 * DAY, updatedUserId: author.id, updated: created + 2 * DAY });
+        const rid = rng.hex(32);
+        store.documentComments.insert({ id: rid, documentId: id, commentId: cid, content: JSON.stringify({ type: 'doc', content: [] }), plain: commentText(rng), createdUserId: author.id, created: created + 2 * DAY, updatedUserId: author.id, updated: created + 2 * DAY });
+        // The author hears of the comment (reason 14), the commenter of the reply (reason 15).
+        const notify = (userId: number, senderId: number, reason: number, commentId: string, at: number) =>
+          store.notifications.insert({
+            id: store.nextId('notification'), userId, alreadyRead: d === 1, resourceAlreadyRead: d === 1, reason, projectId: project.id,
+            issueId: null, commentId: null, repositoryId: null, pullRequestId: null, pullRequestCommentId: null,
+            documentId: id, documentCommentId: commentId, senderId, created: at,
+          });
+        notify(author.id, commenter.id, 14, cid, created + DAY);
+        notify(commenter.id, author.id, 15, rid, created + 2 * DAY);
       }
       ids.push(id);
     }
@@ -664,7 +676,7 @@ export function seedStore(options: Pick<ResolvedOptions, 'seed' | 'scale' | 'tim
       for (let k = 1; k <= shape.pullRequestsPerRepo; k++) {
         const prId = store.nextId('pullRequest');
         const prCreated = between(created, SEED_ANCHOR - DAY);
-        const statusId = (k % 3 === 0 ? 3 : k % 5 === 0 ? 2 : 1) as 1 | 2 | 3;
+        const statusId = (k % 3 === 0 ? 3 : k % 4 === 2 ? 2 : 1) as 1 | 2 | 3;
         const closed = statusId === 1 ? null : between(prCreated, SEED_ANCHOR);
         const author = rng.pick(members);
         store.pullRequests.insert({
