@@ -36,8 +36,11 @@ export interface JsonReply {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
-  /** The body already serialized (hot list endpoints that cache rendered rows); wins over `body`. */
-  text?: string;
+  /**
+   * The body already serialized as UTF-8 JSON (hot list endpoints that cache rendered rows);
+   * wins over `body`.
+   */
+  bytes?: Buffer;
 }
 export interface BinaryReply {
   kind: 'binary';
@@ -76,9 +79,9 @@ export function json(body: unknown, status = 200, headers?: Record<string, strin
   return { kind: 'json', status, body, ...(headers ? { headers } : {}) };
 }
 
-/** A 200 JSON reply whose body is already JSON text (see JsonReply.text). */
-export function jsonText(text: string, status = 200): JsonReply {
-  return { kind: 'json', status, body: undefined, text };
+/** A JSON reply whose body is already encoded JSON (see JsonReply.bytes). */
+export function jsonBytes(bytes: Buffer, status = 200): JsonReply {
+  return { kind: 'json', status, body: undefined, bytes };
 }
 
 export interface Route {

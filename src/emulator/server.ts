@@ -144,7 +144,7 @@ function send(state: EmulatorState, res: ServerResponse, reply: Reply, extra: Re
   switch (reply.kind) {
     case 'json': {
       // Encode once: the length and the bytes sent come from the same buffer.
-      const data = Buffer.from(reply.text ?? JSON.stringify(reply.body));
+      const data = reply.bytes ?? Buffer.from(JSON.stringify(reply.body));
       res.writeHead(reply.status, {
         ...headers,
         ...reply.headers,

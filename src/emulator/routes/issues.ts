@@ -32,10 +32,10 @@ import {
   requireMembers,
   validateParent,
 } from '../issues/effects.js';
-import { issuesText } from '../issues/render.js';
+import { issuesBytes } from '../issues/render.js';
 import { ISSUE_FILTER_PARAMS, buildIssueQuery, childrenByParent, countIssues, runIssueQuery, searchCustomFieldMatcher } from '../issues/filter.js';
 import { has, int, ints, str, strs, type ParamsSpec } from '../params.js';
-import { created, jsonText, type Ctx, type Route } from '../route.js';
+import { created, jsonBytes, type Ctx, type Route } from '../route.js';
 import { PRIORITIES, RESOLUTIONS, issueJson, issueKeyOf } from '../serialize/core.js';
 import { statusKey, type ChangeLogRec, type CustomValue, type IssueRec, type ProjectRec, type Store } from '../store.js';
 
@@ -162,7 +162,7 @@ function sameIds(a: number[], b: number[]): boolean {
 
 function listIssues(ctx: Ctx) {
   const q = buildIssueQuery(ctx, 'list');
-  return jsonText(issuesText(ctx.store, runIssueQuery(ctx.store, q), q.childIssueSummary));
+  return jsonBytes(issuesBytes(ctx.store, runIssueQuery(ctx.store, q), q.childIssueSummary));
 }
 
 function countIssuesRoute(ctx: Ctx) {
