@@ -13,7 +13,7 @@
  * - A switched-off feature (Git, Wiki, file sharing, documents) answers 403 / code 5 with
  *   Backlog's message key.
  */
-import { featureRestricted, forbidden, noResource } from './errors.js';
+import { badRequest, featureRestricted, forbidden, noResource } from './errors.js';
 import type { Ctx } from './route.js';
 import type { IssueRec, ProjectRec, Store, UserRec } from './store.js';
 
@@ -107,4 +107,17 @@ export function issueFor(ctx: Ctx, idOrKey: string | number): IssueRec {
   const project = issue && ctx.store.projects.get(issue.projectId);
   if (!issue || !project || !canSeeProject(ctx.store, project, ctx.user)) throw noResource('No issue.');
   return issue;
+}
+
+/**
+ * The issue a form parameter names (`issueIdOrKey` of watchings and recently viewed): a missing
+ * or invisible issue is a bad parameter (400 naming it), not a missing resource.
+ */
+export function issueNamedBy(ctx: Ctx, param: string): IssueRec {
+  const key = String(ctx.params[param]);
+  try {
+    return issueFor(ctx, key);
+  } catch {
+    throw badRequest(`Invalid parameter '${param}': no issue '${key}'.`);
+  }
 }

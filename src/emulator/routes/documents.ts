@@ -27,7 +27,7 @@ import { badRequest, forbidden, noResource } from '../errors.js';
 import { bool, int, ints, str } from '../params.js';
 import { binary, type Ctx, type Route } from '../route.js';
 import { documentCommentsJson, documentJson, documentTreeJson, documentWriteJson } from '../serialize/document.js';
-import { attachmentBytes, attachmentContentType } from '../serialize/wiki.js';
+import { attachmentBytes, contentTypeOf } from '../content.js';
 import type { DocumentRec, ProjectRec } from '../store.js';
 
 function requireJoined(ctx: Ctx, project: ProjectRec): void {
@@ -133,7 +133,7 @@ export const DOCUMENTS_ROUTES: Route[] = [
       const id = /^\d+$/.test(raw) ? Number(raw) : NaN;
       const a = doc.attachmentIds.includes(id) ? ctx.store.attachments.get(id) : undefined;
       if (!a) throw noResource('No attachment.');
-      return binary(attachmentBytes(a), a.name, attachmentContentType(a.name));
+      return binary(attachmentBytes(a), a.name, contentTypeOf(a.name));
     },
   },
   {

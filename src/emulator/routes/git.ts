@@ -29,7 +29,7 @@ import { PAGING_KEYSET, has, int, ints, str, type ParamsSpec } from '../params.j
 import { binary, created, type Ctx, type Route } from '../route.js';
 import { attachmentJson, issueKeyOf, webBase } from '../serialize/core.js';
 import { pullRequestCommentJson, pullRequestJson, repositoryJson } from '../serialize/git.js';
-import { attachmentBytes, attachmentContentType } from '../serialize/wiki.js';
+import { attachmentBytes, contentTypeOf } from '../content.js';
 import type { AttachmentRec, ProjectRec, PullRequestCommentRec, PullRequestRec, RepositoryRec } from '../store.js';
 import { claimUploads, keysetPage } from './wikis.js';
 
@@ -369,7 +369,7 @@ export const GIT_ROUTES: Route[] = [
     pattern: `${BASE}/:repoIdOrName/pullRequests/:number/attachments/:attachmentId`,
     handler: (ctx) => {
       const a = prAttachmentFor(ctx, prFor(ctx).pr);
-      return binary(attachmentBytes(a), a.name, attachmentContentType(a.name));
+      return binary(attachmentBytes(a), a.name, contentTypeOf(a.name));
     },
   },
   {

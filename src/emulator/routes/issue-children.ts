@@ -21,6 +21,7 @@ import { canSeeProject, issueFor, requireEditor, requireFeature, requireWriter }
 import { ApiFailure, ErrorCode, badRequest, forbidden, noResource } from '../errors.js';
 import { Reason, addComment, attachToIssue, attachmentChanges, issueUrl, notifyUsers, pendingAttachments, requireMembers } from '../issues/effects.js';
 import { PAGING_KEYSET, int, ints, str } from '../params.js';
+import { attachmentBytes, contentTypeOf } from '../content.js';
 import { binary, created, type Ctx, type Route } from '../route.js';
 import { attachmentJson, commentJson, commentNotificationJson, issueJson, sharedFileJson, userJson } from '../serialize/core.js';
 import type { AttachmentRec, CommentRec, IssueRec, ProjectRec, Store } from '../store.js';
@@ -170,37 +171,10 @@ function listAttachments(ctx: Ctx) {
     .map((a) => attachmentJson(store, a));
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', pdf: 'application/pdf',
-  txt: 'text/plain', log: 'text/plain', csv: 'text/csv', json: 'application/json',
-};
-
-function contentTypeOf(name: string): string {
-  const ext = /\.([A-Za-z0-9]+)$/.exec(name)?.[1]?.toLowerCase() ?? '';
-  return CONTENT_TYPES[ext] ?? 'application/octet-stream';
-}
-
-/** Bytes for a seeded attachment: the same for the same id, exactly `size` long. */
-export function generatedContent(a: AttachmentRec): Buffer {
-  const type = contentTypeOf(a.name);
-  if (type.startsWith('text/')) {
-    const line = `attachment ${a.id} ${a.name}\n`;
-    return Buffer.from(line.repeat(Math.ceil(a.size / Buffer.byteLength(line)) + 1)).subarray(0, a.size);
-  }
-  const out = Buffer.alloc(a.size);
-  let x = (a.id * 2654435761) >>> 0 || 1;
-  for (let k = 0; k < out.length; k++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[k] = x & 0xff;
-  }
-  return out;
-}
 
 function downloadAttachment(ctx: Ctx) {
   const a = theAttachment(ctx, theIssue(ctx));
-  return binary(a.data ?? generatedContent(a), a.name, contentTypeOf(a.name));
+  return binary(attachmentBytes(a), a.name, contentTypeOf(a.name));
 }
 
 function deleteAttachment(ctx: Ctx) {

@@ -19,7 +19,8 @@ import { badRequest } from '../errors.js';
 import { bool, int, str, type Params, type ParamsSpec } from '../params.js';
 import { binary, created, type Ctx, type Route } from '../route.js';
 import { projectJson, userJson, webBase } from '../serialize/core.js';
-import { projectDiskUsage, projectIconPng, projectTeamJson } from '../serialize/project.js';
+import { pngIcon } from '../content.js';
+import { projectDiskUsage, projectTeamJson } from '../serialize/project.js';
 import { DEFAULT_ISSUE_TYPES, DEFAULT_STATUSES } from '../seed/index.js';
 import type { ProjectRec, Store, UserRec } from '../store.js';
 import { statusKey } from '../store.js';
@@ -308,7 +309,7 @@ export const PROJECTS_ROUTES: Route[] = [
     category: 'icon',
     handler: (ctx) => {
       const project = projectParam(ctx);
-      return binary(projectIconPng(project), `${project.projectKey.toLowerCase()}.png`, 'image/png');
+      return binary(pngIcon(project.id), `${project.projectKey.toLowerCase()}.png`, 'image/png');
     },
   },
   {

@@ -18,7 +18,7 @@ import { forbidden, noResource } from '../errors.js';
 import { int, str } from '../params.js';
 import { binary, type Ctx, type Route } from '../route.js';
 import { sharedFileJson } from '../serialize/core.js';
-import { sharedFileContent } from '../serialize/project.js';
+import { sharedFileBytes } from '../content.js';
 import type { ProjectRec, SharedFileRec, Store } from '../store.js';
 
 const P = '/api/v2/projects/:projectIdOrKey';
@@ -77,7 +77,7 @@ export const SHARED_FILES_ROUTES: Route[] = [
       const raw = ctx.path.sharedFileId ?? '';
       const file = /^\d+$/.test(raw) ? ctx.store.sharedFiles.get(Number(raw)) : undefined;
       if (!file || file.projectId !== project.id || file.type !== 'file') throw noResource('No such shared file.');
-      return binary(sharedFileContent(file), file.name, 'application/octet-stream');
+      return binary(sharedFileBytes(file), file.name, 'application/octet-stream');
     },
   },
 ];

@@ -8,7 +8,7 @@
  */
 import { canSeeProject, projectFor, requireAdmin, requireWriter } from '../access.js';
 import { ApiFailure, ErrorCode, badRequest } from '../errors.js';
-import { pngIcon } from '../icons.js';
+import { pngIcon } from '../content.js';
 import { PAGING_KEYSET, int, ints, str, type Params, type ParamsSpec } from '../params.js';
 import type { LimitedCategory } from '../rate-limit.js';
 import { binary, type Ctx, type Route } from '../route.js';

@@ -11,7 +11,7 @@
  */
 import { isAdmin, isProjectAdmin, requireAdmin } from '../access.js';
 import { badRequest, forbidden, noResource } from '../errors.js';
-import { pngIcon } from '../icons.js';
+import { pngIcon } from '../content.js';
 import { PAGING_OFFSET, has, ints, str } from '../params.js';
 import { binary, type Ctx, type Route } from '../route.js';
 import { teamJson } from '../serialize/social.js';

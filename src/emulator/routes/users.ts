@@ -11,9 +11,9 @@
  * - `userId` and `mailAddress` are unique in the space (400 / code 7 naming the parameter).
  */
 import { randomBytes } from 'node:crypto';
-import { canSeeProject, isGuest, issueFor, projectMemberIds, requireAdmin, visibleProjects } from '../access.js';
+import { canSeeProject, isGuest, issueNamedBy, projectMemberIds, requireAdmin, visibleProjects } from '../access.js';
 import { badRequest, forbidden, noResource } from '../errors.js';
-import { pngIcon } from '../icons.js';
+import { pngIcon } from '../content.js';
 import { PAGING_KEYSET, PAGING_OFFSET, int, str, type ParamsSpec } from '../params.js';
 import { binary, type Ctx, type Route } from '../route.js';
 import { issueJson, projectJson, userJson } from '../serialize/core.js';
@@ -137,13 +137,7 @@ export const USERS_ROUTES: Route[] = [
     pattern: '/api/v2/users/myself/recentlyViewedIssues',
     params: { issueIdOrKey: { type: 'string', required: true } },
     handler: (ctx) => {
-      const key = str(ctx.params, 'issueIdOrKey') as string;
-      let issue;
-      try {
-        issue = issueFor(ctx, key);
-      } catch {
-        throw badRequest(`Invalid parameter 'issueIdOrKey': no issue '${key}'.`);
-      }
+      const issue = issueNamedBy(ctx, 'issueIdOrKey');
       const list = ctx.store.recentlyViewed;
       for (let i = list.length - 1; i >= 0; i--) {
         const r = list[i];

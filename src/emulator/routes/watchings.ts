@@ -13,7 +13,7 @@
  * - Watching an issue twice is refused (400 naming issueIdOrKey); so is an issue the caller cannot
  *   see. A new watching starts read, with the issue's current update time.
  */
-import { canSeeProject, issueFor } from '../access.js';
+import { canSeeProject, issueNamedBy } from '../access.js';
 import { badRequest, forbidden, noResource } from '../errors.js';
 import { PAGING_OFFSET, bool, ints, str } from '../params.js';
 import { created, noContent, type Ctx, type Route } from '../route.js';
@@ -103,13 +103,8 @@ export const WATCHINGS_ROUTES: Route[] = [
     pattern: '/api/v2/watchings',
     params: { issueIdOrKey: { type: 'string', required: true }, note: 'string' },
     handler: (ctx) => {
+      const issue = issueNamedBy(ctx, 'issueIdOrKey');
       const key = str(ctx.params, 'issueIdOrKey') as string;
-      let issue;
-      try {
-        issue = issueFor(ctx, key);
-      } catch {
-        throw badRequest(`Invalid parameter 'issueIdOrKey': no issue '${key}'.`);
-      }
       const issueId = issue.id;
       if (ctx.store.watchings.where('userId', (w) => w.userId, ctx.user.id).some((w) => w.issueId === issueId)) {
         throw badRequest(`Invalid parameter 'issueIdOrKey': you already watch '${key}'.`);

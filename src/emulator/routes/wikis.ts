@@ -21,7 +21,8 @@ import { badRequest, forbidden, noResource } from '../errors.js';
 import { PAGING_KEYSET, int, ints, str, type Params } from '../params.js';
 import { binary, created, type Ctx, type Route } from '../route.js';
 import { attachmentJson, sharedFileJson, starsOf, webBase } from '../serialize/core.js';
-import { attachmentBytes, attachmentContentType, wikiHistoryJson, wikiJson, wikiListItemJson, wikiTagJson } from '../serialize/wiki.js';
+import { attachmentBytes, contentTypeOf } from '../content.js';
+import { wikiHistoryJson, wikiJson, wikiListItemJson, wikiTagJson } from '../serialize/wiki.js';
 import type { AttachmentOwner, AttachmentRec, ProjectRec, WikiRec } from '../store.js';
 import { claimUpload } from './space.js';
 
@@ -285,7 +286,7 @@ export const WIKIS_ROUTES: Route[] = [
     handler: (ctx) => {
       const { wiki } = wikiFor(ctx);
       const a = wikiAttachmentFor(ctx, wiki);
-      return binary(attachmentBytes(a), a.name, attachmentContentType(a.name));
+      return binary(attachmentBytes(a), a.name, contentTypeOf(a.name));
     },
   },
   {

@@ -2,7 +2,7 @@
  * Wiki pages, tags and history as Backlog returns them (reference/backlog-api.md §7.16), plus
  * attachment bytes for downloads, shared by the wiki, document and pull-request routes.
  */
-import type { AttachmentRec, Store, WikiHistoryRec, WikiRec, WikiTagRec } from '../store.js';
+import type { Store, WikiHistoryRec, WikiRec, WikiTagRec } from '../store.js';
 import { isoSeconds } from '../time.js';
 import { attachmentJson, sharedFileJson, starsOf, userRef } from './core.js';
 
@@ -56,35 +56,6 @@ export function wikiHistoryJson(store: Store, h: WikiHistoryRec) {
     createdUser: userRef(store, h.createdUserId),
     created: isoSeconds(h.created),
   };
-}
-
-const CONTENT_TYPES: Record<string, string> = {
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  gif: 'image/gif',
-  pdf: 'application/pdf',
-  txt: 'text/plain',
-  json: 'application/json',
-  csv: 'text/csv',
-};
-
-export function attachmentContentType(name: string): string {
-  const ext = /\.([A-Za-z0-9]+)$/.exec(name)?.[1]?.toLowerCase() ?? '';
-  return CONTENT_TYPES[ext] ?? 'application/octet-stream';
-}
-
-/**
- * The bytes of an attachment: the uploaded data, or (for seeded attachments, which have none)
- * exactly `size` bytes derived from the id, so a download is reproducible and its length matches
- * the `size` the JSON reports.
- */
-export function attachmentBytes(a: AttachmentRec): Buffer {
-  if (a.data) return a.data;
-  const pattern = Buffer.from(`backlog emulator attachment ${a.id} ${a.name}\n`, 'utf8');
-  const out = Buffer.alloc(a.size);
-  for (let i = 0; i < out.length; i += pattern.length) pattern.copy(out, i, 0, Math.min(pattern.length, out.length - i));
-  return out;
 }
 
 export function exportWikis(store: Store): Record<string, unknown> {

@@ -1,9 +1,11 @@
 /**
- * Icons for the Icon rate class (space image, user, team and project icons): a tiny deterministic
- * PNG per seed, so the same space always serves the same bytes and clients can check content
- * type, length and caching without shipping image files.
+ * Bytes the emulator serves for downloads: icons (space, user, team and project; the Icon rate
+ * class), attachments and shared files. Seeded files have no real content, so their bytes are
+ * derived from their ids: the same space always serves the same bytes, exactly as long as the
+ * `size` its JSON reports, without shipping files.
  */
 import { deflateSync } from 'node:zlib';
+import type { AttachmentRec, SharedFileRec } from './store.js';
 
 const SIZE = 16;
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -77,4 +79,43 @@ export function pngIcon(seed: number): Buffer {
   header[11] = 0;
   header[12] = 0;
   return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  pdf: 'application/pdf',
+  txt: 'text/plain',
+  log: 'text/plain',
+  csv: 'text/csv',
+  json: 'application/json',
+  patch: 'text/x-diff',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+};
+
+/** Content type from a file name's extension (downloads of attachments). */
+export function contentTypeOf(name: string): string {
+  const ext = /\.([A-Za-z0-9]+)$/.exec(name)?.[1]?.toLowerCase() ?? '';
+  return CONTENT_TYPES[ext] ?? 'application/octet-stream';
+}
+
+/** `size` bytes made of `line` repeated (cut at the end). */
+function repeated(line: string, size: number): Buffer {
+  const pattern = Buffer.from(line, 'utf8');
+  const out = Buffer.alloc(size);
+  for (let at = 0; at < size; at += pattern.length) pattern.copy(out, at, 0, Math.min(pattern.length, size - at));
+  return out;
+}
+
+/** An attachment's bytes: what was uploaded, or (seeded ones) `size` bytes derived from the id. */
+export function attachmentBytes(a: AttachmentRec): Buffer {
+  return a.data ?? repeated(`backlog emulator attachment ${a.id} ${a.name}\n`, a.size);
+}
+
+/** A shared file's bytes: exactly `size` bytes, a repeated line naming the file. */
+export function sharedFileBytes(f: SharedFileRec): Buffer {
+  return repeated(`${f.dir}${f.name} (shared file ${f.id})\n`, f.size ?? 0);
 }
