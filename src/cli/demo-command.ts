@@ -43,7 +43,7 @@ export async function demoCommand(args: string[]): Promise<number> {
         '',
         'Try it:',
         `  curl '${facts.url}/api/v2/issues?apiKey=${facts.apiKey}&count=3'`,
-        `  curl '${facts.url}/api/v2/issues/count?apiKey=${facts.apiKey}&statusId[]=1'`,
+        `  curl -g '${facts.url}/api/v2/issues/count?apiKey=${facts.apiKey}&statusId[]=1'`,
         `  curl '${facts.url}/_emulator/journal'`,
         '',
         'The SQL shell over this space is coming next (see the README). Press Ctrl-C to stop.',
