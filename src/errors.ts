@@ -1,0 +1,173 @@
+/**
+ * One error base class with a `code`, one subclass per kind (DESIGN §4). SQLSTATE and exit codes
+ * are mapped only at the edges (cli/, pgserver/): see `sqlstateOf` and cli/exit-codes.ts.
+ * Messages never contain secrets: build them from redacted values only (util/redact.ts).
+ */
+
+export type ErrorCode =
+  | 'CONFIG'
+  | 'AUTH'
+  | 'OAUTH'
+  | 'API'
+  | 'RATE_LIMIT'
+  | 'NETWORK'
+  | 'TIMEOUT'
+  | 'CANCELLED'
+  | 'SQL_SYNTAX'
+  | 'SQL'
+  | 'UNSUPPORTED'
+  | 'MISSING_QUAL'
+  | 'WRITE_PARTIAL'
+  | 'WRITE_OUTCOME_UNKNOWN'
+  | 'INTERNAL';
+
+export interface ErrorOptions {
+  cause?: unknown;
+  /** A full sentence: what to do about it. */
+  hint?: string;
+}
+
+export class BacklogSqlError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.hint = options.hint;
+    this.name = new.target.name;
+  }
+}
+
+export function isBacklogSqlError(e: unknown): e is BacklogSqlError {
+  return e instanceof BacklogSqlError;
+}
+
+/** A connection property or option is wrong; `property` names it. */
+export class ConfigError extends BacklogSqlError {
+  constructor(
+    message: string,
+    readonly property?: string,
+    options: ErrorOptions = {},
+  ) {
+    super('CONFIG', message, options);
+  }
+}
+
+/** The credentials were refused (401), or are missing. */
+export class AuthError extends BacklogSqlError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super('AUTH', message, options);
+  }
+}
+
+/** Backlog's error item (reference §6). */
+export interface BacklogErrorItem {
+  message: string;
+  code: number;
+  moreInfo?: string;
+}
+
+/** Backlog answered with an error status. */
+export class ApiError extends BacklogSqlError {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly errors: BacklogErrorItem[],
+    readonly method: string,
+    /** The request path without credentials. */
+    readonly path: string,
+    options: ErrorOptions = {},
+  ) {
+    super('API', message, options);
+  }
+
+  /** Backlog's error code of the first item (6 no resource, 5 forbidden, 7 bad request…). */
+  get backlogCode(): number | undefined {
+    return this.errors[0]?.code;
+  }
+}
+
+/** Over the rate limit and the wait would exceed the allowed maximum. */
+export class RateLimitError extends BacklogSqlError {
+  constructor(
+    message: string,
+    /** When the budget resets (epoch ms), if known. */
+    readonly resetAt: number | undefined,
+    options: ErrorOptions = {},
+  ) {
+    super('RATE_LIMIT', message, options);
+  }
+}
+
+export class NetworkError extends BacklogSqlError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super('NETWORK', message, options);
+  }
+}
+
+export class TimeoutError extends BacklogSqlError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super('TIMEOUT', message, options);
+  }
+}
+
+export class CancelledError extends BacklogSqlError {
+  constructor(message = 'the statement was cancelled', options: ErrorOptions = {}) {
+    super('CANCELLED', message, options);
+  }
+}
+
+/** SQL that does not parse, or names something that does not exist; `position` is 1-based. */
+export class SqlError extends BacklogSqlError {
+  constructor(
+    message: string,
+    readonly position?: number,
+    options: ErrorOptions & { syntax?: boolean; sqlstate?: string } = {},
+  ) {
+    super(options.syntax ? 'SQL_SYNTAX' : 'SQL', message, options);
+    this.sqlstate = options.sqlstate ?? (options.syntax ? '42601' : '42000');
+  }
+  readonly sqlstate: string;
+}
+
+export class UnsupportedError extends BacklogSqlError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super('UNSUPPORTED', message, options);
+  }
+}
+
+/** A write (POST/PATCH/DELETE) that may have reached the server: never re-sent (NET-2). */
+export class WriteOutcomeUnknownError extends BacklogSqlError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super('WRITE_OUTCOME_UNKNOWN', message, options);
+  }
+}
+
+/** SQLSTATE for an error, for the pg server (PostgreSQL's codes). */
+export function sqlstateOf(e: unknown): string {
+  if (e instanceof SqlError) return e.sqlstate;
+  if (!(e instanceof BacklogSqlError)) return 'XX000';
+  switch (e.code) {
+    case 'CONFIG':
+      return '08001';
+    case 'AUTH':
+    case 'OAUTH':
+      return '28000';
+    case 'RATE_LIMIT':
+      return '53400';
+    case 'CANCELLED':
+      return '57014';
+    case 'NETWORK':
+    case 'TIMEOUT':
+      return '08006';
+    case 'UNSUPPORTED':
+      return '0A000';
+    case 'WRITE_OUTCOME_UNKNOWN':
+      return '40003';
+    case 'API':
+      return '58000';
+    default:
+      return 'XX000';
+  }
+}
