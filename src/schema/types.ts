@@ -108,6 +108,11 @@ export interface TableDef<R = any> {
   /** Our extension (not in the reference driver): marked in sys_tables and the docs. */
   extension?: boolean;
   columns: readonly ColumnDef<R>[];
+  /**
+   * Columns the API can sort by exactly as SQL does (timestamps and numbers, never text: DESIGN
+   * §5). With a LIMIT, an ORDER BY on these is passed to `list` as `ctx.orderBy`.
+   */
+  orderable?: readonly string[];
   /** Source rows: a superset of the rows matching `quals`, in pages. */
   list(ctx: FetchContext, quals: readonly Qual[]): AsyncIterable<readonly R[]>;
   /**

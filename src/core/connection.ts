@@ -1,0 +1,159 @@
+/**
+ * `connect(connectionStringOrOptions)` (DESIGN §2): resolve the properties, check the credentials
+ * with one cheap request (GET /space, which also gives the time zone that date-only fields need),
+ * set up DuckDB with the schema and the sys_* tables, and answer queries.
+ */
+import { readFileSync } from 'node:fs';
+import { BacklogClient } from '../api/client.js';
+import type { ApiClient } from '../api/types.js';
+import { connectionPropsTable, resolveConfig, type ResolvedConfig } from '../config/resolve.js';
+import { ApiError, AuthError, BacklogSqlError, ConfigError, NetworkError } from '../errors.js';
+import { Registry } from '../schema/registry.js';
+import { systemTables } from '../schema/system.js';
+import type { ProjectRef } from '../schema/types.js';
+import { createDuck, quoteIdent, type DuckDBInstance } from '../sql/duckdb.js';
+import { Engine, type QueryOptions, type QueryResult } from '../sql/engine.js';
+import type { ParamValues } from '../sql/analyze.js';
+
+export type { QueryResult, QueryOptions, QueryColumn, QueryStats } from '../sql/engine.js';
+
+export interface ConnectOptions {
+  /** Extra environment (defaults to process.env) for BACKLOG_API_KEY etc. */
+  env?: NodeJS.ProcessEnv;
+  /** Receives non-fatal notes: CData-only properties ignored, projects skipped… */
+  onWarning?: (message: string) => void;
+}
+
+interface SpaceJson {
+  spaceKey: string;
+  name: string;
+  timezone: string;
+}
+
+function productVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export class Connection {
+  private closed = false;
+  private myselfPromise: Promise<{ id: number; userId: string; name: string; roleType: number }> | undefined;
+
+  constructor(
+    readonly config: ResolvedConfig,
+    readonly api: ApiClient,
+    readonly space: SpaceJson,
+    private readonly duck: DuckDBInstance,
+    private readonly engine: Engine,
+    readonly registry: Registry,
+    /** Warnings from resolving the connection properties. */
+    readonly warnings: readonly string[],
+  ) {}
+
+  /** Run one SQL statement. `params`: an array for `?`/`$1`, an object for `$name`/`@name`. */
+  async query(sql: string, params?: ParamValues, options: QueryOptions = {}): Promise<QueryResult> {
+    if (this.closed) throw new BacklogSqlError('INTERNAL', 'the connection is closed');
+    return this.engine.run(sql, params, options);
+  }
+
+  /** Rows one by one (the statement's rows are fetched first; see DESIGN §5). */
+  async *stream(sql: string, params?: ParamValues, options: QueryOptions = {}): AsyncIterable<Record<string, unknown>> {
+    const result = await this.query(sql, params, { ...options, rowMode: 'object' });
+    for (const row of result.rows as Record<string, unknown>[]) yield row;
+  }
+
+  /** The fetch plan of a statement without running it: endpoints, pushed filters, estimated requests. */
+  async explain(sql: string, params?: ParamValues): Promise<QueryResult> {
+    return this.query(/^\s*EXPLAIN\b/i.test(sql) ? sql : `EXPLAIN ${sql}`, params);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.duck.closeSync();
+  }
+
+  /** @internal used by the engine */
+  myself() {
+    return (this.myselfPromise ??= this.api.get('/users/myself'));
+  }
+}
+
+/** Check credentials and find the space; errors say which property to fix. */
+async function fetchSpace(api: ApiClient, config: ResolvedConfig): Promise<SpaceJson> {
+  try {
+    return await api.get<SpaceJson>('/space');
+  } catch (e) {
+    if (e instanceof AuthError) {
+      throw new AuthError(`Backlog at ${config.url} refused the API key`, {
+        hint: 'Check ApiKey (Personal Settings → API in Backlog) and that it belongs to a user of this space.',
+        cause: e,
+      });
+    }
+    if (e instanceof ApiError && e.status === 404) {
+      throw new ConfigError(`no Backlog space answers at ${config.url}`, 'URL', { hint: 'Check URL: https://SPACEKEY.backlog.com, .backlog.jp, or your on-premise base URL.', cause: e });
+    }
+    if (e instanceof NetworkError) {
+      throw new NetworkError(`${e.message}`, { hint: 'Check URL, your network and ProxyServer/ProxyPort.', cause: e });
+    }
+    throw e;
+  }
+}
+
+/** Open a connection: `connect('URL=https://x.backlog.com;ApiKey=…')` or `connect({ URL, ApiKey })`. */
+export async function connect(input: string | Record<string, unknown>, options: ConnectOptions = {}): Promise<Connection> {
+  const { config, warnings } = resolveConfig(input, options.env ?? process.env);
+  for (const w of warnings) options.onWarning?.(w);
+  const api = new BacklogClient({
+    baseUrl: config.url,
+    ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+    ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
+  });
+  const space = await fetchSpace(api, config);
+  const registry = new Registry();
+  const duck = await createDuck({ timezone: space.timezone });
+  const setup = await duck.connect();
+  try {
+    // Empty typed tables in the main schema let DESCRIBE, SHOW TABLES and catalog queries see the
+    // schema; a statement's temporary tables (with the fetched rows) shadow them.
+    for (const t of registry.tables) {
+      await setup.run(`CREATE TABLE ${quoteIdent(t.name)} (${t.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`);
+    }
+    const props = connectionPropsTable(config);
+    for (const sys of systemTables({ tables: registry.tables, connectionProps: props, productVersion: productVersion(), spaceUrl: config.url })) {
+      await setup.run(`CREATE TABLE ${quoteIdent(sys.name)} (${sys.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`);
+      const appender = await setup.createAppender(sys.name);
+      for (const row of sys.rows) {
+        sys.columns.forEach((c, i) => {
+          const v = row[i];
+          if (v === null || v === undefined) appender.appendNull();
+          else if (c.type === 'BIGINT') appender.appendBigInt(BigInt(v as number));
+          else if (c.type === 'BOOLEAN') appender.appendBoolean(Boolean(v));
+          else appender.appendVarchar(String(v));
+        });
+        appender.endRow();
+      }
+      appender.flushSync();
+      appender.closeSync();
+      registry.addLocal(sys.name);
+    }
+  } finally {
+    setup.closeSync();
+  }
+  let connection: Connection | undefined;
+  const engine = new Engine({
+    api,
+    registry,
+    duck,
+    env: { timezone: space.timezone },
+    pushdown: config.pushdown,
+    maxRows: config.maxRows >= 0 ? config.maxRows : undefined,
+    projects: (signal) => api.get<ProjectRef[]>('/projects', {}, { signal }),
+    myself: () => (connection as Connection).myself(),
+  });
+  connection = new Connection(config, api, space, duck, engine, registry, warnings);
+  return connection;
+}

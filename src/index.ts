@@ -1,0 +1,27 @@
+/**
+ * backlog-sql: query a Nulab Backlog space with SQL.
+ *
+ * @example
+ * ```ts
+ * import { connect } from 'backlog-sql';
+ * const db = await connect('URL=https://example.backlog.com;ApiKey=…');
+ * const { rows, stats } = await db.query('SELECT IssueKey, Summary FROM Issues WHERE ProjectKey = ? LIMIT 10', ['WEB']);
+ * await db.close();
+ * ```
+ */
+export { connect, Connection } from './core/connection.js';
+export type { ConnectOptions, QueryResult, QueryOptions, QueryColumn, QueryStats } from './core/connection.js';
+export {
+  BacklogSqlError,
+  ConfigError,
+  AuthError,
+  ApiError,
+  RateLimitError,
+  NetworkError,
+  TimeoutError,
+  CancelledError,
+  SqlError,
+  UnsupportedError,
+  WriteOutcomeUnknownError,
+  isBacklogSqlError,
+} from './errors.js';

@@ -1,0 +1,384 @@
+/**
+ * Reads DuckDB's own parse tree (`json_serialize_sql`) of a SELECT and finds what the planner may
+ * push down (DESIGN §5 step 1): which Backlog tables are read and under which aliases, the
+ * top-level AND conjuncts of each SELECT's WHERE that constrain one table with constants
+ * (`=`, `IN`, ranges, IS [NOT] NULL), the join equalities that let a child table be fetched only
+ * for its parents' keys, the columns used, and whether LIMIT (with ORDER BY) can go to the API.
+ *
+ * Anything not understood stays local. A pushed predicate only ever narrows the fetch to a superset
+ * of the rows SQL keeps: DuckDB applies every predicate again over the fetched rows.
+ */
+import type { ColumnDef, PushOp, Qual, TableDef } from '../schema/types.js';
+
+type Node = Record<string, unknown>;
+export type ParamValues = readonly unknown[] | Record<string, unknown> | undefined;
+
+export interface TableRef {
+  /** Index in `refs`. */
+  index: number;
+  table: TableDef;
+  /** Alias, or the table name as written, lower-cased for matching. */
+  alias: string;
+  /** 0-based character position in the SQL. */
+  location: number;
+  /** On the NULL-extended side of an outer join: IS NULL must not be pushed there. */
+  nullable: boolean;
+  quals: Qual[];
+}
+
+export interface JoinLink {
+  from: { ref: TableRef; column: string };
+  /** The side whose rows can be restricted to the keys found on `from`'s side. */
+  to: { ref: TableRef; column: string };
+}
+
+export interface LimitPushdown {
+  ref: TableRef;
+  limit: number;
+  orderBy: { column: string; desc: boolean }[];
+}
+
+export interface Analysis {
+  refs: TableRef[];
+  links: JoinLink[];
+  limit: LimitPushdown | undefined;
+  /** Column names (lower-case) mentioned anywhere; `*` when a star appears. */
+  columnsMentioned: Set<string>;
+}
+
+export interface UnknownTable {
+  name: string;
+  location: number;
+}
+
+const OPS: Record<string, PushOp> = {
+  COMPARE_EQUAL: '=',
+  COMPARE_GREATERTHAN: '>',
+  COMPARE_GREATERTHANOREQUALTO: '>=',
+  COMPARE_LESSTHAN: '<',
+  COMPARE_LESSTHANOREQUALTO: '<=',
+};
+const FLIP: Record<string, PushOp> = { '=': '=', '>': '<', '>=': '<=', '<': '>', '<=': '>=' };
+
+const AGGREGATES = new Set([
+  'count_star', 'count', 'sum', 'avg', 'min', 'max', 'string_agg', 'list', 'array_agg', 'group_concat', 'bool_and', 'bool_or',
+  'median', 'mode', 'first', 'last', 'any_value', 'stddev', 'variance', 'approx_count_distinct', 'arg_max', 'arg_min', 'histogram',
+]);
+
+function isNode(v: unknown): v is Node {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Every object in a JSON tree, depth first. */
+function* walk(v: unknown): Generator<Node> {
+  if (Array.isArray(v)) for (const x of v) yield* walk(x);
+  else if (isNode(v)) {
+    yield v;
+    for (const x of Object.values(v)) yield* walk(x);
+  }
+}
+
+function conjuncts(expr: unknown): Node[] {
+  if (!isNode(expr)) return [];
+  if (expr.type === 'CONJUNCTION_AND') return (expr.children as unknown[]).flatMap(conjuncts);
+  return [expr];
+}
+
+function location(n: Node): number {
+  const loc = Number(n.query_location);
+  return Number.isSafeInteger(loc) ? loc : -1;
+}
+
+/** A constant (possibly cast) or a bound parameter → a JS value; undefined if not constant. */
+function constantValue(n: unknown, params: ParamValues): { value: unknown } | undefined {
+  if (!isNode(n)) return undefined;
+  if (n.class === 'CONSTANT') {
+    const v = n.value as { is_null: boolean; value: unknown };
+    return v.is_null ? undefined : { value: v.value };
+  }
+  if (n.class === 'CAST') {
+    const inner = constantValue(n.child, params);
+    if (!inner) return undefined;
+    const type = (n.cast_type as { id: string }).id;
+    if (['DATE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'VARCHAR', 'BIGINT', 'INTEGER'].includes(type)) return inner;
+    return undefined;
+  }
+  if (n.class === 'PARAMETER') {
+    const id = String(n.identifier);
+    if (Array.isArray(params)) {
+      const i = Number(id) - 1;
+      return i >= 0 && i < params.length ? { value: params[i] } : undefined;
+    }
+    if (params && typeof params === 'object') {
+      const rec = params as Record<string, unknown>;
+      if (id in rec) return { value: rec[id] };
+      const i = Number(id) - 1;
+      const values = Object.values(rec);
+      return Number.isInteger(i) && i >= 0 && i < values.length && /^\d+$/.test(id) ? { value: values[i] } : undefined;
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
+/** Convert a SQL constant to the JS value a qual carries for this column type, if compatible. */
+function qualValue(column: ColumnDef, raw: unknown): string | number | boolean | undefined {
+  if (raw === null || raw === undefined) return undefined;
+  const v = raw instanceof Date ? raw.toISOString() : raw;
+  switch (column.type) {
+    case 'BIGINT':
+    case 'INTEGER':
+    case 'DOUBLE':
+    case 'DECIMAL(18,2)': {
+      const n = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : NaN;
+      return Number.isFinite(n) ? n : undefined;
+    }
+    case 'BOOLEAN':
+      return typeof v === 'boolean' ? v : undefined;
+    case 'VARCHAR':
+      return typeof v === 'string' ? v : undefined;
+    case 'DATE':
+      return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined;
+    case 'TIMESTAMPTZ':
+      return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? v : undefined;
+  }
+}
+
+interface Scope {
+  refs: TableRef[];
+}
+
+function columnOf(ref: TableRef, name: string): ColumnDef | undefined {
+  const lower = name.toLowerCase();
+  return ref.table.columns.find((c) => c.name.toLowerCase() === lower);
+}
+
+/** Resolve a COLUMN_REF to one table ref of this scope (qualified, or the only table having it). */
+function resolveColumn(n: unknown, scope: Scope): { ref: TableRef; column: ColumnDef } | undefined {
+  if (!isNode(n) || n.class !== 'COLUMN_REF') return undefined;
+  const names = n.column_names as string[];
+  const name = names[names.length - 1] as string;
+  if (names.length >= 2) {
+    const qualifier = (names[names.length - 2] as string).toLowerCase();
+    const ref = scope.refs.find((r) => r.alias === qualifier);
+    const column = ref && columnOf(ref, name);
+    return ref && column ? { ref, column } : undefined;
+  }
+  const matches = scope.refs.map((ref) => ({ ref, column: columnOf(ref, name) })).filter((m) => m.column !== undefined);
+  return matches.length === 1 ? (matches[0] as { ref: TableRef; column: ColumnDef }) : undefined;
+}
+
+interface ConjunctResult {
+  /** Pushed as a qual; `exact` when the column's pushdown applies it exactly. */
+  pushed?: { ref: TableRef; qual: Qual; exact: boolean };
+  link?: { a: { ref: TableRef; column: string }; b: { ref: TableRef; column: string } };
+}
+
+function pushable(column: ColumnDef, op: PushOp): boolean {
+  return column.pushdown?.ops.includes(op) ?? false;
+}
+
+function analyzeConjunct(c: Node, scope: Scope, params: ParamValues): ConjunctResult {
+  const op = OPS[c.type as string];
+  if (op && c.class === 'COMPARISON') {
+    const left = resolveColumn(c.left, scope);
+    const right = resolveColumn(c.right, scope);
+    if (left && right && op === '=' && left.ref !== right.ref) {
+      return { link: { a: { ref: left.ref, column: left.column.name }, b: { ref: right.ref, column: right.column.name } } };
+    }
+    const side = left ? { col: left, value: constantValue(c.right, params), op } : right ? { col: right, value: constantValue(c.left, params), op: FLIP[op] as PushOp } : undefined;
+    if (!side || !side.value) return {};
+    const v = qualValue(side.col.column, side.value.value);
+    if (v === undefined || !pushable(side.col.column, side.op)) return {};
+    return { pushed: { ref: side.col.ref, qual: { column: side.col.column.name, op: side.op, values: [v] }, exact: side.col.column.pushdown?.exact ?? false } };
+  }
+  if (c.type === 'COMPARE_IN') {
+    const [first, ...rest] = c.children as unknown[];
+    const col = resolveColumn(first, scope);
+    if (!col || !pushable(col.column, 'IN')) return {};
+    const values: (string | number | boolean)[] = [];
+    for (const r of rest) {
+      const k = constantValue(r, params);
+      const v = k && qualValue(col.column, k.value);
+      if (v === undefined) return {};
+      values.push(v);
+    }
+    return { pushed: { ref: col.ref, qual: { column: col.column.name, op: 'IN', values }, exact: col.column.pushdown?.exact ?? false } };
+  }
+  if (c.type === 'OPERATOR_IS_NULL' || c.type === 'OPERATOR_IS_NOT_NULL') {
+    const col = resolveColumn((c.children as unknown[])[0], scope);
+    const op: PushOp = c.type === 'OPERATOR_IS_NULL' ? 'IS NULL' : 'IS NOT NULL';
+    // IS NULL on the NULL-extended side of an outer join would change which rows get extended.
+    if (!col || !pushable(col.column, op) || (op === 'IS NULL' && col.ref.nullable)) return {};
+    return { pushed: { ref: col.ref, qual: { column: col.column.name, op, values: [] }, exact: col.column.pushdown?.exact ?? false } };
+  }
+  return {};
+}
+
+interface FromResult {
+  refs: TableRef[];
+  /** Conjuncts of INNER JOIN conditions (they filter like WHERE). */
+  innerConditions: Node[];
+  /** LEFT JOIN conditions: links from the preserved side to the NULL-extended side only. */
+  leftConditions: { condition: Node; right: TableRef[] }[];
+  simple: boolean;
+}
+
+export class AnalysisError extends Error {
+  constructor(readonly unknown: UnknownTable) {
+    super(`unknown table ${unknown.name}`);
+  }
+}
+
+export interface Catalog {
+  /** A Backlog table by name (case-insensitive), or undefined. */
+  table(name: string): TableDef | undefined;
+  /** Tables that exist locally (sys_*, user views) and need no fetch. */
+  isLocal(name: string): boolean;
+}
+
+export function analyze(statement: Node, catalog: Catalog, params: ParamValues): Analysis {
+  const refs: TableRef[] = [];
+  const links: JoinLink[] = [];
+  const columnsMentioned = new Set<string>();
+  for (const n of walk(statement)) {
+    if (n.class === 'COLUMN_REF') for (const name of n.column_names as string[]) columnsMentioned.add(name.toLowerCase());
+    if (n.class === 'STAR') columnsMentioned.add('*');
+  }
+
+  function fromClause(from: unknown, ctes: Set<string>, nullable: boolean): FromResult {
+    const result: FromResult = { refs: [], innerConditions: [], leftConditions: [], simple: true };
+    if (!isNode(from) || from.type === 'EMPTY') return result;
+    if (from.type === 'BASE_TABLE') {
+      const name = String(from.table_name);
+      const schema = String(from.schema_name ?? '');
+      if (ctes.has(name.toLowerCase()) && !schema) return result;
+      const table = schema && !['main', 'public'].includes(schema.toLowerCase()) ? undefined : catalog.table(name);
+      if (!table) {
+        if (catalog.isLocal(name) || schema) return result;
+        throw new AnalysisError({ name, location: location(from) });
+      }
+      const ref: TableRef = { index: refs.length, table, alias: String(from.alias || name).toLowerCase(), location: location(from), nullable, quals: [] };
+      refs.push(ref);
+      result.refs.push(ref);
+      return result;
+    }
+    if (from.type === 'JOIN') {
+      const joinType = String(from.join_type);
+      const left = fromClause(from.left, ctes, nullable || joinType === 'RIGHT' || joinType === 'OUTER');
+      const right = fromClause(from.right, ctes, nullable || joinType === 'LEFT' || joinType === 'OUTER');
+      const merged: FromResult = {
+        refs: [...left.refs, ...right.refs],
+        innerConditions: [...left.innerConditions, ...right.innerConditions],
+        leftConditions: [...left.leftConditions, ...right.leftConditions],
+        simple: false,
+      };
+      if (joinType === 'INNER' && from.condition) merged.innerConditions.push(...conjuncts(from.condition));
+      if (joinType === 'LEFT' && from.condition) merged.leftConditions.push({ condition: from.condition as Node, right: right.refs });
+      return merged;
+    }
+    // Subqueries and table functions: their own SELECT nodes are analysed where they are found.
+    selectsIn(from, ctes);
+    return { ...result, simple: false };
+  }
+
+  const limits: LimitPushdown[] = [];
+  let topLevel = true;
+
+  function selectNode(node: Node, outerCtes: Set<string>): void {
+    const isTop = topLevel;
+    topLevel = false;
+    const ctes = new Set(outerCtes);
+    const cteMap = (node.cte_map as { map: { key: string; value: { query: unknown } }[] } | undefined)?.map ?? [];
+    for (const entry of cteMap) ctes.add(entry.key.toLowerCase());
+    for (const entry of cteMap) selectsIn(entry.value.query, ctes);
+
+    const from = fromClause(node.from_table, ctes, false);
+    const scope: Scope = { refs: from.refs };
+    const where = conjuncts(node.where_clause);
+    let allExact = true;
+    for (const c of [...where, ...from.innerConditions]) {
+      const r = analyzeConjunct(c, scope, params);
+      if (r.pushed) {
+        r.pushed.ref.quals.push(r.pushed.qual);
+        if (!r.pushed.exact) allExact = false;
+      } else allExact = false;
+      if (r.link) addLink(r.link.a, r.link.b, false);
+    }
+    for (const { condition, right } of from.leftConditions) {
+      for (const c of conjuncts(condition)) {
+        const r = analyzeConjunct(c, { refs: from.refs }, params);
+        if (r.link) {
+          const { a, b } = r.link;
+          if (right.includes(b.ref) && !right.includes(a.ref)) addLink(a, b, true);
+          else if (right.includes(a.ref) && !right.includes(b.ref)) addLink(b, a, true);
+        }
+      }
+    }
+    // Expressions (subqueries in SELECT, WHERE, HAVING…) hold SELECT nodes of their own.
+    for (const key of ['select_list', 'where_clause', 'having', 'qualify', 'group_expressions']) selectsIn(node[key], ctes);
+    for (const m of (node.modifiers as Node[]) ?? []) selectsIn(m, ctes);
+
+    if (isTop && from.simple && from.refs.length === 1 && allExact) {
+      const limit = limitOf(node, from.refs[0] as TableRef);
+      if (limit) limits.push(limit);
+    }
+  }
+
+  function limitOf(node: Node, ref: TableRef): LimitPushdown | undefined {
+    if ((node.group_expressions as unknown[]).length > 0 || node.having || node.qualify) return undefined;
+    for (const n of walk(node.select_list)) {
+      if (n.class === 'WINDOW' || n.class === 'SUBQUERY') return undefined;
+      if (n.class === 'FUNCTION' && AGGREGATES.has(String(n.function_name).toLowerCase())) return undefined;
+    }
+    let limit: number | undefined;
+    const orderBy: { column: string; desc: boolean }[] = [];
+    for (const m of (node.modifiers as Node[]) ?? []) {
+      if (m.type === 'DISTINCT_MODIFIER') return undefined;
+      if (m.type === 'LIMIT_MODIFIER') {
+        const l = constantValue(m.limit, params);
+        const o = m.offset ? constantValue(m.offset, params) : { value: 0 };
+        if (!l || !o || typeof l.value !== 'number' || typeof o.value !== 'number') return undefined;
+        limit = l.value + o.value;
+      } else if (m.type === 'ORDER_MODIFIER') {
+        for (const order of m.orders as Node[]) {
+          const col = resolveColumn(order.expression, { refs: [ref] });
+          if (!col || !(ref.table.orderable ?? []).includes(col.column.name)) return undefined;
+          orderBy.push({ column: col.column.name, desc: order.type === 'DESCENDING' });
+        }
+      } else return undefined;
+    }
+    return limit === undefined ? undefined : { ref, limit, orderBy };
+  }
+
+  function addLink(a: { ref: TableRef; column: string }, b: { ref: TableRef; column: string }, oneWay: boolean): void {
+    const canTo = (side: { ref: TableRef; column: string }) => {
+      const col = columnOf(side.ref, side.column);
+      return col !== undefined && pushable(col, 'IN');
+    };
+    if (canTo(b)) links.push({ from: a, to: b });
+    if (!oneWay && canTo(a)) links.push({ from: b, to: a });
+  }
+
+  function selectsIn(v: unknown, ctes: Set<string>): void {
+    if (Array.isArray(v)) {
+      for (const x of v) selectsIn(x, ctes);
+      return;
+    }
+    if (!isNode(v)) return;
+    if (v.type === 'SELECT_NODE' || v.type === 'SET_OPERATION_NODE' || v.type === 'RECURSIVE_CTE_NODE' || v.type === 'CTE_NODE') {
+      if (v.type === 'SELECT_NODE') selectNode(v, ctes);
+      else {
+        topLevel = false;
+        for (const [k, x] of Object.entries(v)) if (k !== 'cte_map') selectsIn(x, ctes);
+        const cteMap = (v.cte_map as { map: { key: string; value: { query: unknown } }[] } | undefined)?.map ?? [];
+        for (const entry of cteMap) selectsIn(entry.value.query, ctes);
+      }
+      return;
+    }
+    for (const x of Object.values(v)) selectsIn(x, ctes);
+  }
+
+  selectsIn(statement, new Set());
+  return { refs, links, limit: limits[0], columnsMentioned };
+}

@@ -1,0 +1,100 @@
+/**
+ * DuckDB plumbing: one in-memory instance per backlog-sql connection, safe settings (no extension
+ * downloads: there is no network; optionally no file access, for SQL from remote clients), typed
+ * table creation and appending, and converting DuckDB values to the JS values the library
+ * promises (DESIGN §2: numbers, strings, booleans, Date for timestamps, 'YYYY-MM-DD' for dates).
+ */
+import {
+  DuckDBConnection,
+  DuckDBDateValue,
+  DuckDBDecimalValue,
+  DuckDBInstance,
+  DuckDBListValue,
+  DuckDBStructValue,
+  DuckDBTimestampTZValue,
+  DuckDBTimestampValue,
+  type DuckDBAppender,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import type { SqlType } from '../schema/types.js';
+
+export interface DuckOptions {
+  /** Refuse file and network access from SQL (the pg server's setting, DESIGN §5). */
+  noExternalAccess?: boolean;
+  timezone: string;
+}
+
+export async function createDuck(options: DuckOptions): Promise<DuckDBInstance> {
+  const duck = await DuckDBInstance.create(':memory:', {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+  });
+  // The session time zone is the space's, so `Created::DATE` is the space's calendar day.
+  // (Set on the instance: every statement's connection shares it.)
+  const conn = await duck.connect();
+  try {
+    await conn.run(`SET GLOBAL TimeZone = ${quoteLiteral(options.timezone)}`);
+    if (options.noExternalAccess) {
+      await conn.run('SET GLOBAL enable_external_access = false');
+      await conn.run('SET GLOBAL lock_configuration = true');
+    }
+  } finally {
+    conn.closeSync();
+  }
+  return duck;
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function quoteLiteral(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** Append one value as DuckDB expects it for a column type; dates, times and decimals as text. */
+export function appendValue(appender: DuckDBAppender, type: SqlType, value: unknown): void {
+  if (value === null || value === undefined || (typeof value === 'number' && !Number.isFinite(value))) {
+    appender.appendNull();
+    return;
+  }
+  switch (type) {
+    case 'BIGINT':
+      appender.appendBigInt(BigInt(Math.trunc(Number(value))));
+      return;
+    case 'INTEGER':
+      appender.appendInteger(Math.trunc(Number(value)));
+      return;
+    case 'DOUBLE':
+      appender.appendDouble(Number(value));
+      return;
+    case 'BOOLEAN':
+      appender.appendBoolean(Boolean(value));
+      return;
+    case 'VARCHAR':
+      appender.appendVarchar(typeof value === 'string' ? value : JSON.stringify(value));
+      return;
+    default:
+      appender.appendVarchar(String(value));
+  }
+}
+
+/** A DuckDB value → the library's JS value. */
+export function toJs(v: DuckDBValue): unknown {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (v instanceof DuckDBTimestampTZValue || v instanceof DuckDBTimestampValue) return new Date(Number(v.micros / 1000n));
+  if (v instanceof DuckDBDateValue) return v.toString();
+  if (v instanceof DuckDBDecimalValue) return Number(v.toString());
+  if (v instanceof DuckDBListValue) return v.items.map(toJs);
+  if (v instanceof DuckDBStructValue) return Object.fromEntries(Object.entries(v.entries).map(([k, x]) => [k, toJs(x)]));
+  return String(v);
+}
+
+/** DuckDB's type name → the SQL type name we report (and the pg server maps to OIDs). */
+export function reportedType(duckType: string): string {
+  if (duckType === 'TIMESTAMP WITH TIME ZONE') return 'TIMESTAMPTZ';
+  return duckType;
+}
+
+export type { DuckDBConnection, DuckDBInstance };

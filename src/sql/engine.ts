@@ -1,0 +1,327 @@
+/**
+ * How a statement runs (DESIGN §5): parse with DuckDB's parser, find pushable predicates, plan
+ * the Backlog fetches (parents before the children a join restricts), fetch, load the rows into
+ * per-statement temporary tables, run the user's SQL over them in DuckDB, convert the result.
+ */
+import type { ApiClient, ApiStats } from '../api/types.js';
+import { CancelledError, SqlError } from '../errors.js';
+import type { Registry } from '../schema/registry.js';
+import type { FetchContext, ProjectRef, Qual, RowEnv, TableDef } from '../schema/types.js';
+import { closestName } from '../util/closest.js';
+import { analyze, AnalysisError, type Analysis, type ParamValues, type TableRef } from './analyze.js';
+import { appendValue, quoteIdent, quoteLiteral, reportedType, toJs, type DuckDBConnection, type DuckDBInstance } from './duckdb.js';
+import { classify, rewriteAtParameters, stripExplain } from './front.js';
+
+export interface QueryColumn {
+  name: string;
+  type: string;
+}
+
+export interface FetchReport {
+  table: string;
+  alias: string;
+  quals: Qual[];
+  limit: number | undefined;
+  orderBy: { column: string; desc: boolean }[];
+  rows: number;
+  cost: string;
+}
+
+export interface QueryStats {
+  /** Backlog requests made, in total, by category and by endpoint. */
+  requests: number;
+  byCategory: ApiStats['byCategory'];
+  byEndpoint: Record<string, number>;
+  retries: number;
+  rateLimitWaits: number;
+  rateLimitWaitMs: number;
+  /** What each table read fetched (the plan as executed). */
+  fetches: FetchReport[];
+  warnings: string[];
+  elapsedMs: number;
+}
+
+export interface QueryResult {
+  columns: QueryColumn[];
+  rows: Record<string, unknown>[] | unknown[][];
+  rowCount: number;
+  stats: QueryStats;
+}
+
+export interface QueryOptions {
+  signal?: AbortSignal;
+  rowMode?: 'object' | 'array';
+}
+
+export interface EngineContext {
+  api: ApiClient;
+  registry: Registry;
+  duck: DuckDBInstance;
+  env: RowEnv;
+  pushdown: boolean;
+  maxRows: number | undefined;
+  projects(signal: AbortSignal): Promise<readonly ProjectRef[]>;
+  myself(): Promise<{ id: number; userId: string; name: string; roleType: number }>;
+}
+
+/** Above this many parent keys, a join does not restrict the child's fetch (URLs get long). */
+const MAX_DERIVED_KEYS = 1000;
+
+type Node = Record<string, unknown>;
+
+async function parse(conn: DuckDBConnection, sql: string, offset: number): Promise<Node> {
+  const reader = await conn.runAndReadAll(`SELECT json_serialize_sql(${quoteLiteral(sql)})`);
+  const json = JSON.parse(String(reader.getRows()[0]?.[0])) as { error: boolean; error_message?: string; position?: string; statements?: Node[] };
+  if (json.error) {
+    const position = json.position !== undefined ? Number(json.position) + 1 + offset : undefined;
+    throw new SqlError(json.error_message ?? 'syntax error', position, { syntax: true });
+  }
+  const statements = json.statements ?? [];
+  if (statements.length !== 1) throw new SqlError(`expected one statement, got ${statements.length}`, undefined, { syntax: true, sqlstate: '42601' });
+  return statements[0] as Node;
+}
+
+function columnsNeeded(table: TableDef, analysis: Analysis): Set<string> {
+  if (analysis.columnsMentioned.has('*')) return new Set(table.columns.map((c) => c.name));
+  return new Set(table.columns.filter((c) => analysis.columnsMentioned.has(c.name.toLowerCase())).map((c) => c.name));
+}
+
+/** Refs fetched first are those no join can restrict from another table already known. */
+function fetchOrder(analysis: Analysis): TableRef[] {
+  const derivable = new Set<TableRef>();
+  for (const link of analysis.links) {
+    const reverse = analysis.links.some((l) => l.from.ref === link.to.ref && l.to.ref === link.from.ref);
+    // Restrict the side with no quals of its own by the side that has them.
+    if (!reverse || (link.from.ref.quals.length > 0 && link.to.ref.quals.length === 0)) derivable.add(link.to.ref);
+  }
+  const first = analysis.refs.filter((r) => !derivable.has(r));
+  const later = analysis.refs.filter((r) => derivable.has(r));
+  return [...first, ...later];
+}
+
+export class Engine {
+  constructor(private readonly ctx: EngineContext) {}
+
+  /** Map SQL errors of DuckDB to SqlError with a 1-based position. */
+  private duckError(e: unknown, offset: number): never {
+    const message = e instanceof Error ? e.message : String(e);
+    const kind = /^Parser Error/.test(message) ? '42601' : /Catalog Error: Table/.test(message) ? '42P01' : /Binder Error: Referenced column|not found in FROM clause/.test(message) ? '42703' : /Conversion Error|Invalid Input/.test(message) ? '22P02' : '42000';
+    const firstLine = message.split('\n')[0] ?? message;
+    throw new SqlError(firstLine.replace(/^[A-Za-z ]+ Error: /, ''), positionOf(message, offset), { sqlstate: kind, syntax: kind === '42601' });
+  }
+
+  async run(sqlIn: string, params: ParamValues, options: QueryOptions = {}): Promise<QueryResult> {
+    const started = performance.now();
+    const signal = options.signal ?? new AbortController().signal;
+    const kind = classify(sqlIn);
+    if (kind === 'call' || kind === 'dml') {
+      throw new SqlError(kind === 'dml' ? 'INSERT, UPDATE and DELETE are not supported yet' : 'stored procedures are not supported yet', undefined, { sqlstate: '0A000' });
+    }
+    const { sql: body, offset } = kind === 'explain' || kind === 'explain-analyze' ? stripExplain(sqlIn) : { sql: sqlIn, offset: 0 };
+    const sql = rewriteAtParameters(body);
+    const statsBefore = this.ctx.api.stats();
+    const warnings: string[] = [];
+    const conn = await this.ctx.duck.connect();
+    const onAbort = () => conn.interrupt();
+    signal.addEventListener('abort', onAbort);
+    try {
+      let analysis: Analysis = { refs: [], links: [], limit: undefined, columnsMentioned: new Set() };
+      if (classify(sql) === 'select') {
+        const tree = await parse(conn, sql, offset);
+        try {
+          analysis = analyze(tree, this.ctx.registry, params);
+        } catch (e) {
+          if (e instanceof AnalysisError) {
+            const near = closestName(e.unknown.name, this.ctx.registry.names());
+            throw new SqlError(`table "${e.unknown.name}" does not exist`, e.unknown.location + 1 + offset, {
+              sqlstate: '42P01',
+              hint: near ? `Did you mean "${near}"? \dt lists the tables.` : 'SELECT * FROM sys_tables lists the tables.',
+            });
+          }
+          throw e;
+        }
+      }
+      if (!this.ctx.pushdown) for (const r of analysis.refs) r.quals = [];
+      if (kind === 'explain') return this.explainResult(analysis, started);
+
+      const fetches = await this.fetchAll(analysis, signal, warnings);
+      for (const [name, { table, rows }] of fetches.byTable) {
+        await conn.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(name)} (${table.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`);
+        const appender = await conn.createAppender(name, 'main', 'temp');
+        for (const row of rows) {
+          table.columns.forEach((c, i) => appendValue(appender, c.type, row[i]));
+          appender.endRow();
+        }
+        appender.flushSync();
+        appender.closeSync();
+      }
+      if (signal.aborted) throw new CancelledError();
+      let reader;
+      try {
+        reader = await conn.runAndReadAll(sql, normaliseParams(params) as Parameters<DuckDBConnection["runAndReadAll"]>[1]);
+      } catch (e) {
+        if (signal.aborted) throw new CancelledError();
+        this.duckError(e, offset);
+      }
+      const names = dedupeNames(reader.columnNames());
+      const columns = names.map((name, i) => ({ name, type: reportedType(String(reader.columnTypes()[i])) }));
+      const raw = reader.getRows();
+      const limited = this.ctx.maxRows !== undefined && this.ctx.maxRows >= 0 ? raw.slice(0, this.ctx.maxRows) : raw;
+      const rows = options.rowMode === 'array'
+        ? limited.map((r) => r.map(toJs))
+        : limited.map((r) => Object.fromEntries(r.map((v, i) => [names[i] as string, toJs(v)])));
+      const stats = this.stats(statsBefore, fetches.reports, warnings, started);
+      if (kind === 'explain-analyze') return this.explainResult(analysis, started, stats);
+      return { columns, rows, rowCount: rows.length, stats };
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      conn.closeSync();
+    }
+  }
+
+  private stats(before: ApiStats, fetches: FetchReport[], warnings: string[], started: number): QueryStats {
+    const after = this.ctx.api.stats();
+    const byEndpoint: Record<string, number> = {};
+    for (const [k, v] of Object.entries(after.byEndpoint)) {
+      const d = v - (before.byEndpoint[k] ?? 0);
+      if (d > 0) byEndpoint[k] = d;
+    }
+    return {
+      requests: after.requests - before.requests,
+      byCategory: {
+        read: after.byCategory.read - before.byCategory.read,
+        update: after.byCategory.update - before.byCategory.update,
+        search: after.byCategory.search - before.byCategory.search,
+        icon: after.byCategory.icon - before.byCategory.icon,
+      },
+      byEndpoint,
+      retries: after.retries - before.retries,
+      rateLimitWaits: after.rateLimitWaits - before.rateLimitWaits,
+      rateLimitWaitMs: after.rateLimitWaitMs - before.rateLimitWaitMs,
+      fetches,
+      warnings: [...new Set(warnings)],
+      elapsedMs: Math.round(performance.now() - started),
+    };
+  }
+
+  private explainResult(analysis: Analysis, started: number, stats?: QueryStats): QueryResult {
+    const order = fetchOrder(analysis);
+    const rows = order.map((ref, i) => {
+      const derived = analysis.links.filter((l) => l.to.ref === ref).map((l) => `${l.to.column} IN (${l.from.column} of ${l.from.ref.table.name})`);
+      const limit = this.ctx.pushdown && analysis.limit?.ref === ref ? analysis.limit : undefined;
+      const report = stats?.fetches.find((f) => f.alias === ref.alias && f.table === ref.table.name);
+      return {
+        step: i + 1,
+        table: ref.table.name,
+        pushed: [...ref.quals.map(formatQual), ...(this.ctx.pushdown ? derived : [])].join(' AND ') || '(none: every row is fetched)',
+        limit: limit ? String(limit.limit) + (limit.orderBy.length ? ` ORDER BY ${limit.orderBy.map((o) => `${o.column}${o.desc ? ' DESC' : ''}`).join(', ')}` : '') : null,
+        estimatedRequests: ref.table.cost(ref.quals),
+        ...(stats ? { actualRows: report?.rows ?? 0 } : {}),
+      };
+    });
+    if (stats) {
+      rows.push({
+        step: rows.length + 1,
+        table: '(total)',
+        pushed: `${stats.requests} requests: ${Object.entries(stats.byEndpoint).map(([k, v]) => `${k} ×${v}`).join(', ') || 'none'}`,
+        limit: null,
+        estimatedRequests: `rate-limit waits ${stats.rateLimitWaits} (${stats.rateLimitWaitMs} ms), retries ${stats.retries}`,
+        actualRows: stats.fetches.reduce((s, f) => s + f.rows, 0),
+      });
+    }
+    const columns = Object.keys(rows[0] ?? { step: 0, table: '', pushed: '', limit: '', estimatedRequests: '' }).map((name) => ({ name, type: name === 'step' || name === 'actualRows' ? 'BIGINT' : 'VARCHAR' }));
+    return {
+      columns,
+      rows,
+      rowCount: rows.length,
+      stats: stats ?? { requests: 0, byCategory: { read: 0, update: 0, search: 0, icon: 0 }, byEndpoint: {}, retries: 0, rateLimitWaits: 0, rateLimitWaitMs: 0, fetches: [], warnings: [], elapsedMs: Math.round(performance.now() - started) },
+    };
+  }
+
+  /** Fetch every referenced table (parents first), rows as column-value arrays, merged per table. */
+  private async fetchAll(analysis: Analysis, signal: AbortSignal, warnings: string[]) {
+    const perRef = new Map<TableRef, unknown[][]>();
+    const reports: FetchReport[] = [];
+    let projects: Promise<readonly ProjectRef[]> | undefined;
+    for (const ref of fetchOrder(analysis)) {
+      if (signal.aborted) throw new CancelledError();
+      const quals = [...ref.quals];
+      if (this.ctx.pushdown) {
+        for (const link of analysis.links.filter((l) => l.to.ref === ref && perRef.has(l.from.ref))) {
+          const fromIndex = link.from.ref.table.columns.findIndex((c) => c.name === link.from.column);
+          const keys = [...new Set((perRef.get(link.from.ref) ?? []).map((r) => r[fromIndex]).filter((v) => v !== null && v !== undefined))];
+          if (keys.length <= MAX_DERIVED_KEYS) quals.push({ column: link.to.column, op: 'IN', values: keys as (string | number)[] });
+        }
+      }
+      const limit = this.ctx.pushdown && analysis.limit?.ref === ref ? analysis.limit : undefined;
+      const fetchCtx: FetchContext = {
+        api: this.ctx.api,
+        signal,
+        env: this.ctx.env,
+        limit: limit?.limit,
+        orderBy: limit?.orderBy ?? [],
+        columns: columnsNeeded(ref.table, analysis),
+        projects: () => (projects ??= this.ctx.projects(signal)),
+        myself: () => this.ctx.myself(),
+        warn: (m) => warnings.push(m),
+      };
+      const rows: unknown[][] = [];
+      // An IN list that became empty (no parent matched) needs no request at all.
+      if (!quals.some((q) => q.op === 'IN' && q.values.length === 0)) {
+        for await (const page of ref.table.list(fetchCtx, quals)) {
+          for (const source of page) rows.push(ref.table.columns.map((c) => c.value(source, this.ctx.env) ?? null));
+          if (limit && rows.length >= limit.limit && limit.orderBy.length === 0) break;
+        }
+      }
+      perRef.set(ref, rows);
+      reports.push({ table: ref.table.name, alias: ref.alias, quals, limit: limit?.limit, orderBy: limit?.orderBy ?? [], rows: rows.length, cost: ref.table.cost(quals) });
+    }
+    // A table read twice (self-join, subquery) holds the union of its reads, once per key.
+    const byTable = new Map<string, { table: TableDef; rows: unknown[][] }>();
+    for (const [ref, rows] of perRef) {
+      const entry = byTable.get(ref.table.name) ?? { table: ref.table, rows: [] };
+      if (byTable.has(ref.table.name)) {
+        const keyIdx = ref.table.columns.map((c, i) => (c.key ? i : -1)).filter((i) => i >= 0);
+        const seen = new Set(entry.rows.map((r) => JSON.stringify(keyIdx.length ? keyIdx.map((i) => r[i]) : r)));
+        for (const r of rows) if (!seen.has(JSON.stringify(keyIdx.length ? keyIdx.map((i) => r[i]) : r))) entry.rows.push(r);
+      } else entry.rows.push(...rows);
+      byTable.set(ref.table.name, entry);
+    }
+    return { byTable, reports };
+  }
+}
+
+function formatQual(q: Qual): string {
+  if (q.op === 'IS NULL' || q.op === 'IS NOT NULL') return `${q.column} ${q.op}`;
+  if (q.op === 'IN') return `${q.column} IN (${q.values.map((v) => JSON.stringify(v)).join(', ')})`;
+  return `${q.column} ${q.op} ${JSON.stringify(q.values[0])}`;
+}
+
+/** Duplicate result column names (joins) get _1, _2 suffixes (DESIGN §2). */
+function dedupeNames(names: string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((n) => {
+    const count = seen.get(n) ?? 0;
+    seen.set(n, count + 1);
+    return count === 0 ? n : `${n}_${count}`;
+  });
+}
+
+/** DuckDB's parameters: arrays for ?/$1, objects for $name; Dates as ISO text. */
+function normaliseParams(params: ParamValues): Record<string, unknown> | unknown[] | undefined {
+  if (params === undefined) return undefined;
+  const conv = (v: unknown) => (v instanceof Date ? v.toISOString() : v === undefined ? null : v);
+  if (Array.isArray(params)) return params.map(conv);
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, conv(v)]));
+}
+
+/** DuckDB marks errors with "LINE 1: …" and a caret; turn that into a 1-based character position. */
+function positionOf(message: string, offset: number): number | undefined {
+  const lines = message.split('\n');
+  const lineIdx = lines.findIndex((l) => /^LINE \d+:/.test(l));
+  if (lineIdx < 0) return undefined;
+  const caret = lines[lineIdx + 1];
+  const prefix = /^LINE \d+: /.exec(lines[lineIdx] as string)?.[0].length ?? 0;
+  if (!caret || !caret.includes('^')) return undefined;
+  return caret.indexOf('^') - prefix + 1 + offset;
+}
