@@ -1,12 +1,48 @@
 /**
- * The Backlog HTTP client (DESIGN §8): global fetch, API key or Bearer token, JSON decoding,
- * Backlog's error body → ApiError, paging helpers and request statistics.
+ * The Backlog HTTP client (DESIGN §8): global fetch (or undici with a proxy / custom CA, see
+ * ./transport.ts), API key or Bearer token, JSON decoding, Backlog's error body → ApiError,
+ * paging helpers and request statistics.
  *
- * Retry policy, rate-limit budget and proxy/CA options: see the NET-n rules in
- * reference/style-and-reliability.md (implemented in ./retry.ts and ./budget.ts when present).
+ * Reliability rules NET-1..NET-10 (reference/style-and-reliability.md B5, amended by DESIGN §6/§8):
+ * the retry policy is data in ./retry.ts, the rate-limit budget lives in ./budget.ts, writes go out
+ * one at a time and reads through a small gate (./gate.ts). Every attempt is one request in the
+ * statistics, so they match the server's journal.
  */
-import { ApiError, AuthError, CancelledError, NetworkError, type BacklogErrorItem } from '../errors.js';
+import { createHash } from 'node:crypto';
+import {
+  ApiError,
+  AuthError,
+  CancelledError,
+  NetworkError,
+  RateLimitError,
+  TimeoutError,
+  WriteOutcomeUnknownError,
+  BacklogSqlError,
+  type BacklogErrorItem,
+} from '../errors.js';
+import { redact } from '../util/redact.js';
+import { budgetKey, PROCESS_BUDGET, type RateBudget } from './budget.js';
+import { Gate } from './gate.js';
+import { backoffMs, decide, DEFAULT_BACKOFF, exceedsMax, methodClass, serverWait, type BackoffPolicy, type Failure } from './retry.js';
+import { transportFetch, type TransportOptions } from './transport.js';
 import type { ApiClient, ApiStats, BinaryResponse, KeysetOptions, PageOptions, Params, RequestCategory, RequestOptions } from './types.js';
+
+/** What the client reports to an optional logger; paths carry no credentials. */
+export type ApiEvent =
+  | {
+      type: 'api.request';
+      method: string;
+      path: string;
+      category: RequestCategory;
+      /** Undefined when no answer came (refused, dropped, timed out). */
+      status: number | undefined;
+      ms: number;
+      attempt: number;
+      /** X-RateLimit-Remaining of the answer. */
+      remaining: number | undefined;
+    }
+  | { type: 'api.retry'; method: string; path: string; attempt: number; reason: string; delayMs: number }
+  | { type: 'api.wait'; method: string; path: string; category: RequestCategory; delayMs: number; resetAt: number };
 
 export interface ClientOptions {
   /** Space base URL, e.g. https://example.backlog.com (no trailing slash). */
@@ -14,9 +50,37 @@ export interface ClientOptions {
   /** Credentials: an API key, or a function giving the current OAuth access token. */
   apiKey?: string;
   accessToken?: () => Promise<string>;
-  /** Per-request timeout in ms (0 = none). */
+  /**
+   * Called once on a 401 (TOK-9's single refresh): when it resolves true the request is sent
+   * again once with fresh credentials; a second 401 is an AuthError.
+   */
+  onUnauthorized?: () => Promise<boolean>;
+  /** Per-request timeout in ms (0 or absent = none). */
   timeoutMs?: number;
+  /** Attempts per request, the first included (NET-1: 3). */
+  maxAttempts?: number;
+  /** Longest server-given wait accepted, ms (NET-5: 60 s); longer fails with RateLimitError. */
+  maxRetryAfterMs?: number;
+  /** Added to an X-RateLimit-Reset wait (NET-4: 1 s). */
+  resetMarginMs?: number;
+  backoff?: BackoffPolicy;
+  /** Reads in flight at once (NET-7: small). Writes always go one at a time. */
+  readConcurrency?: number;
+  /**
+   * Who the rate limit counts against (Backlog counts per user): `connect` passes the user id.
+   * Default: a fingerprint of the API key, or 'oauth'.
+   */
+  user?: string;
+  /** Shared by default across the process (NET-6). */
+  budget?: RateBudget;
+  /** Proxy and TLS (ProxyServer…, SSLServerCert); ignored when `fetch` is given. */
+  transport?: TransportOptions;
   fetch?: typeof fetch;
+  logger?: (event: ApiEvent) => void;
+  /** Injectable for tests: local clock (epoch ms), sleep (must end early on abort), jitter source. */
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
 }
 
 const SEARCH_PATHS = new Set(['/issues', '/issues/count', '/wikis', '/wikis/count']);
@@ -46,10 +110,74 @@ function emptyStats(): ApiStats {
   return { requests: 0, byCategory: { read: 0, update: 0, search: 0, icon: 0 }, byEndpoint: {}, retries: 0, rateLimitWaits: 0, rateLimitWaitMs: 0 };
 }
 
-async function errorItems(res: Response): Promise<BacklogErrorItem[]> {
+/** Resolves after `ms`, or at once when `signal` aborts (the caller then throws CancelledError). */
+function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** One answer, body read in full inside the attempt (so the timeout covers it). */
+interface Reply {
+  status: number;
+  headers: Headers;
+  body: Buffer;
+}
+
+/** Error codes on the cause chain of a failed fetch (undici wraps socket errors, sometimes in an AggregateError). */
+function errorCodes(e: unknown, depth = 0): string[] {
+  if (!(e instanceof Error) || depth > 4) return [];
+  const code = (e as { code?: unknown }).code;
+  const own = typeof code === 'string' ? [code] : [];
+  const nested = e instanceof AggregateError ? e.errors.flatMap((x: unknown) => errorCodes(x, depth + 1)) : [];
+  return [...own, ...nested, ...errorCodes(e.cause, depth + 1)];
+}
+
+function messages(e: unknown, depth = 0): string {
+  return e instanceof Error && depth <= 4 ? `${e.message}\n${messages(e.cause, depth + 1)}` : '';
+}
+
+function failureOf(e: unknown): Failure {
+  if (e instanceof Error && e.name === 'TimeoutError') return { kind: 'timeout' };
+  // undici reports a failed proxy tunnel only in its message ("Proxy response (407) !== 200…").
+  const proxyStatus = /Proxy response \((\d{3})\)/.exec(messages(e))?.[1];
+  if (proxyStatus) return proxyStatus === '407' ? { kind: 'proxyAuth' } : { kind: 'refused' };
+  const codes = errorCodes(e);
+  if (codes.includes('ENOTFOUND')) return { kind: 'unresolved' };
+  if (codes.some((c) => c.includes('CERT') || c.startsWith('ERR_TLS') || c.startsWith('UNABLE_TO_'))) return { kind: 'untrusted' };
+  if (codes.some((c) => c === 'ECONNREFUSED' || c === 'EAI_AGAIN' || c === 'EHOSTUNREACH' || c === 'ENETUNREACH')) return { kind: 'refused' };
+  return { kind: 'dropped' };
+}
+
+function describe(failure: Failure): string {
+  switch (failure.kind) {
+    case 'status':
+      return `HTTP ${failure.status}`;
+    case 'refused':
+      return 'connection refused';
+    case 'unresolved':
+      return 'host name not found';
+    case 'untrusted':
+      return 'server certificate not trusted';
+    case 'proxyAuth':
+      return 'proxy authentication required';
+    case 'dropped':
+      return 'connection closed before an answer';
+    case 'timeout':
+      return 'timed out';
+  }
+}
+
+function errorItems(body: Buffer): BacklogErrorItem[] {
   try {
-    const body = (await res.json()) as { errors?: BacklogErrorItem[] };
-    return Array.isArray(body.errors) ? body.errors : [];
+    const parsed = JSON.parse(body.toString('utf8')) as { errors?: BacklogErrorItem[] };
+    return Array.isArray(parsed.errors) ? parsed.errors : [];
   } catch {
     return [];
   }
@@ -59,10 +187,31 @@ export class BacklogClient implements ApiClient {
   readonly baseUrl: string;
   private counters = emptyStats();
   private readonly fetchImpl: typeof fetch;
+  private readonly host: string;
+  private readonly user: string;
+  private readonly budget: RateBudget;
+  private readonly writes = new Gate(1);
+  private readonly reads: Gate;
+  private readonly now: () => number;
+  private readonly sleepImpl: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly random: () => number;
+  private readonly maxAttempts: number;
+  private readonly maxRetryAfterMs: number;
+  private readonly resetMarginMs: number;
 
   constructor(private readonly options: ClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.fetchImpl = options.fetch ?? fetch;
+    this.host = new URL(this.baseUrl).host;
+    this.fetchImpl = options.fetch ?? (options.transport ? transportFetch(options.transport) : undefined) ?? fetch;
+    this.user = options.user ?? (options.apiKey ? `key:${createHash('sha256').update(options.apiKey).digest('hex').slice(0, 16)}` : 'oauth');
+    this.budget = options.budget ?? PROCESS_BUDGET;
+    this.reads = new Gate(Math.max(1, options.readConcurrency ?? 2));
+    this.now = options.now ?? Date.now;
+    this.sleepImpl = options.sleep ?? realSleep;
+    this.random = options.random ?? Math.random;
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
+    this.resetMarginMs = options.resetMarginMs ?? 1000;
   }
 
   stats(): ApiStats {
@@ -73,67 +222,210 @@ export class BacklogClient implements ApiClient {
     this.counters = emptyStats();
   }
 
-  private async request(method: string, path: string, params: Params | undefined, form: Params | undefined, options: RequestOptions): Promise<Response> {
-    const query = new URLSearchParams();
-    if (this.options.apiKey) query.set('apiKey', this.options.apiKey);
-    if (method === 'GET') encodeParams(params, query);
+  private secrets(): string[] {
+    return this.options.apiKey ? [this.options.apiKey] : [];
+  }
+
+  private async pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted) throw new CancelledError();
+    await this.sleepImpl(ms, signal);
+    if (signal?.aborted) throw new CancelledError();
+  }
+
+  private request(method: string, path: string, params: Params | undefined, form: Params | undefined, options: RequestOptions): Promise<Reply> {
+    const gate = methodClass(method) === 'write' ? this.writes : this.reads;
+    return gate.run(() => this.withRetries(method, path, params, form, options), options.signal);
+  }
+
+  private async withRetries(method: string, path: string, params: Params | undefined, form: Params | undefined, options: RequestOptions): Promise<Reply> {
+    const category = options.category ?? categoryFor(method, path);
+    const key = budgetKey(this.baseUrl, this.user, category);
+    const query = method === 'GET' ? encodeParams(params).toString() : '';
+    const shown = redact(query ? `${path}?${query}` : path, this.secrets());
+    let refreshed = false;
+    for (let attempt = 1; ; attempt++) {
+      await this.waitForBudget(key, category, method, shown, options);
+      const started = this.now();
+      this.count(category, endpointOf(method, path));
+      let reply: Reply | undefined;
+      let failure: Failure;
+      try {
+        reply = await this.sendOnce(method, path, query, form, options.signal);
+        failure = { kind: 'status', status: reply.status };
+      } catch (e) {
+        this.budget.settle(key, undefined, this.now());
+        if (options.signal?.aborted) throw new CancelledError();
+        // Our own errors (an OAuth token that cannot be had) are not transport failures.
+        if (e instanceof BacklogSqlError) throw e;
+        failure = failureOf(e);
+      }
+      if (reply) this.budget.settle(key, reply.headers, this.now());
+      const remaining = Number(reply?.headers.get('x-ratelimit-remaining') ?? NaN);
+      this.options.logger?.({
+        type: 'api.request', method, path: shown, category, status: reply?.status, ms: this.now() - started, attempt,
+        remaining: Number.isFinite(remaining) ? remaining : undefined,
+      });
+      if (reply && reply.status < 300) return reply;
+
+      if (reply?.status === 401 && this.options.onUnauthorized && !refreshed) {
+        refreshed = true;
+        if (await this.options.onUnauthorized()) {
+          attempt--;
+          continue;
+        }
+      }
+      const decision = decide(method, failure);
+      if (decision === 'unknown') {
+        throw new WriteOutcomeUnknownError(`${method} ${shown} may or may not have been applied (${describe(failure)})`, {
+          hint: 'Check in Backlog whether the change was made before running the statement again.',
+        });
+      }
+      if (decision === 'fail' || attempt >= this.maxAttempts) throw this.errorFor(failure, reply, method, shown, category);
+
+      const now = this.now();
+      const given = reply ? serverWait(reply.status, reply.headers, now, this.resetMarginMs) : undefined;
+      const delayMs = given?.ms ?? backoffMs(attempt, this.random, this.options.backoff ?? DEFAULT_BACKOFF);
+      const tooLong = (given !== undefined && exceedsMax(given, this.maxRetryAfterMs)) || (options.deadline !== undefined && now + delayMs > options.deadline);
+      if (tooLong) {
+        throw failure.kind === 'status' && failure.status === 429
+          ? this.rateLimitError(category, now + delayMs)
+          : this.errorFor(failure, reply, method, shown, category);
+      }
+      this.counters.retries++;
+      if (reply?.status === 429) {
+        this.counters.rateLimitWaits++;
+        this.counters.rateLimitWaitMs += delayMs;
+      }
+      this.options.logger?.({ type: 'api.retry', method, path: shown, attempt, reason: describe(failure), delayMs });
+      await this.pause(delayMs, options.signal);
+    }
+  }
+
+  /** NET-6: wait while the category's budget is used up (NET-5 limits apply to this wait too). */
+  private async waitForBudget(key: string, category: RequestCategory, method: string, shown: string, options: RequestOptions): Promise<void> {
+    for (;;) {
+      if (options.signal?.aborted) throw new CancelledError();
+      const now = this.now();
+      const delayMs = this.budget.reserve(key, now);
+      if (delayMs === 0) return;
+      // The budget's reset carries its margin and the Date header's rounding second: forgiven here as in exceedsMax.
+      if (delayMs > this.maxRetryAfterMs + this.budget.marginMs + 1000 || (options.deadline !== undefined && now + delayMs > options.deadline)) {
+        throw this.rateLimitError(category, now + delayMs);
+      }
+      this.counters.rateLimitWaits++;
+      this.counters.rateLimitWaitMs += delayMs;
+      this.options.logger?.({ type: 'api.wait', method, path: shown, category, delayMs, resetAt: now + delayMs });
+      await this.pause(delayMs, options.signal);
+    }
+  }
+
+  private async sendOnce(method: string, path: string, query: string, form: Params | undefined, caller: AbortSignal | undefined): Promise<Reply> {
+    const search = new URLSearchParams();
+    if (this.options.apiKey) search.set('apiKey', this.options.apiKey);
+    const qs = [search.toString(), query].filter(Boolean).join('&');
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (!this.options.apiKey && this.options.accessToken) headers.Authorization = `Bearer ${await this.options.accessToken()}`;
     let body: string | undefined;
-    if (method !== 'GET') {
+    if (methodClass(method) === 'write') {
       body = encodeParams(form).toString();
       headers['Content-Type'] = 'application/x-www-form-urlencoded';
     }
-    const qs = query.toString();
-    const url = `${this.baseUrl}/api/v2${path}${qs ? `?${qs}` : ''}`;
-    const category = options.category ?? categoryFor(method, path);
+    const timeout = this.options.timeoutMs ? AbortSignal.timeout(this.options.timeoutMs) : undefined;
+    // One signal for the fetch and the body read: the caller's abort or our timeout.
+    const signal = timeout && caller ? AbortSignal.any([timeout, caller]) : (timeout ?? caller);
+    try {
+      const res = await this.fetchImpl(`${this.baseUrl}/api/v2${path}${qs ? `?${qs}` : ''}`, {
+        method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        ...(signal ? { signal } : {}),
+      });
+      return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
+    } catch (e) {
+      if (timeout?.aborted) throw Object.assign(new Error('timed out'), { name: 'TimeoutError' });
+      throw e;
+    }
+  }
+
+  private count(category: RequestCategory, endpoint: string): void {
     this.counters.requests++;
     this.counters.byCategory[category]++;
-    const endpoint = endpointOf(method, path);
     this.counters.byEndpoint[endpoint] = (this.counters.byEndpoint[endpoint] ?? 0) + 1;
-    const signals = [options.signal, this.options.timeoutMs ? AbortSignal.timeout(this.options.timeoutMs) : undefined].filter((s): s is AbortSignal => s !== undefined);
-    let res: Response;
+  }
+
+  private rateLimitError(category: RequestCategory, resetAt: number): RateLimitError {
+    return new RateLimitError(`the ${category} rate limit is used up until ${new Date(resetAt).toISOString()}`, resetAt, {
+      hint: 'Wait until then, narrow the query so it needs fewer requests, or allow a longer wait (maxRetryAfter).',
+    });
+  }
+
+  private errorFor(failure: Failure, reply: Reply | undefined, method: string, shown: string, category: RequestCategory): BacklogSqlError {
+    switch (failure.kind) {
+      case 'refused':
+        return new NetworkError(`cannot connect to ${this.host}: connection refused`, { hint: 'Check the URL and that the server (or the proxy) is reachable.' });
+      case 'unresolved':
+        return new NetworkError(`cannot resolve host ${this.host}`, { hint: 'Check the space name in URL (https://SPACE.backlog.com or .backlog.jp).' });
+      case 'proxyAuth':
+        return new NetworkError(`the proxy refused the credentials (407) for ${this.host}`, { hint: 'Check ProxyUser and ProxyPassword.' });
+      case 'untrusted':
+        return new NetworkError(`the certificate of ${this.host} is not trusted`, {
+          hint: 'For a server with a private certificate, set SSLServerCert to its PEM certificate (or the file holding it).',
+        });
+      case 'dropped':
+        return new NetworkError(`the connection to ${this.host} closed before Backlog answered ${method} ${shown}`);
+      case 'timeout':
+        return new TimeoutError(`Backlog did not answer ${method} ${shown} within ${this.options.timeoutMs} ms`, {
+          hint: 'Raise Timeout (seconds, 0 for none) or narrow the query.',
+        });
+      case 'status':
+        break;
+    }
+    const errors = reply ? errorItems(reply.body) : [];
+    const first = redact(errors[0]?.message ?? `HTTP ${failure.status}`, this.secrets());
+    if (failure.status === 401) {
+      return new AuthError(`Backlog refused the credentials (${first})`, { hint: 'Check ApiKey (or the OAuth token) and that it belongs to this space.' });
+    }
+    if (failure.status === 429 && reply) {
+      const wait = serverWait(429, reply.headers, this.now(), this.resetMarginMs);
+      return this.rateLimitError(category, this.now() + (wait?.ms ?? 0));
+    }
+    return new ApiError(`Backlog answered ${failure.status} to ${method} ${shown}: ${first}`, failure.status, errors, method, shown);
+  }
+
+  private parseJson<T>(reply: Reply, method: string, path: string): T {
+    const text = reply.body.toString('utf8');
+    if (!text) return undefined as T;
     try {
-      res = await this.fetchImpl(url, { method, headers, ...(body !== undefined ? { body } : {}), ...(signals.length ? { signal: AbortSignal.any(signals) } : {}) });
-    } catch (e) {
-      if (options.signal?.aborted) throw new CancelledError();
-      throw new NetworkError(`cannot reach ${this.baseUrl}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`, { cause: e });
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ApiError(`Backlog answered ${method} ${redact(path, this.secrets())} with a body that is not JSON`, reply.status, [], method, redact(path, this.secrets()));
     }
-    if (res.ok) return res;
-    const errors = await errorItems(res);
-    const first = errors[0]?.message ?? res.statusText;
-    if (res.status === 401) {
-      throw new AuthError(`Backlog refused the credentials (${first})`, { hint: 'Check ApiKey (or the OAuth token) and that it belongs to this space.' });
-    }
-    throw new ApiError(`Backlog answered ${res.status} to ${method} ${path}: ${first}`, res.status, errors, method, path);
   }
 
   async get<T>(path: string, params?: Params, options: RequestOptions = {}): Promise<T> {
-    const res = await this.request('GET', path, params, undefined, options);
-    return (await res.json()) as T;
+    return this.parseJson<T>(await this.request('GET', path, params, undefined, options), 'GET', path);
   }
 
   async getBinary(path: string, params?: Params, options: RequestOptions = {}): Promise<BinaryResponse> {
-    const res = await this.request('GET', path, params, undefined, options);
-    const disposition = res.headers.get('content-disposition') ?? '';
+    const reply = await this.request('GET', path, params, undefined, options);
+    const disposition = reply.headers.get('content-disposition') ?? '';
     const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
     const plain = /filename="([^"]*)"/i.exec(disposition)?.[1];
     return {
-      data: Buffer.from(await res.arrayBuffer()),
+      data: reply.body,
       filename: star ? decodeURIComponent(star) : (plain ?? path.split('/').pop() ?? 'download'),
-      contentType: res.headers.get('content-type') ?? 'application/octet-stream',
+      contentType: reply.headers.get('content-type') ?? 'application/octet-stream',
     };
   }
 
   async send<T>(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, form?: Params, options: RequestOptions = {}): Promise<T> {
-    const res = await this.request(method, path, undefined, form, options);
-    if (res.status === 204) return undefined as T;
-    const text = await res.text();
-    return (text ? JSON.parse(text) : undefined) as T;
+    const reply = await this.request(method, path, undefined, form, options);
+    return reply.status === 204 ? (undefined as T) : this.parseJson<T>(reply, method, path);
   }
 
+  /** NET-8/NET-10: each page is one request with its own retries; pages already yielded are never asked for again. */
   async *pagesByOffset<T>(path: string, params: Params, options: PageOptions = {}): AsyncIterable<T[]> {
-    const pageSize = Math.min(options.pageSize ?? 100, 100);
+    const pageSize = Math.min(options.pageSize ?? 100, 1000);
     let offset = 0;
     let seen = 0;
     for (;;) {
@@ -148,7 +440,7 @@ export class BacklogClient implements ApiClient {
   }
 
   async *pagesByKeyset<T extends { id: number }>(path: string, params: Params, options: KeysetOptions = {}): AsyncIterable<T[]> {
-    const pageSize = Math.min(options.pageSize ?? 100, 100);
+    const pageSize = Math.min(options.pageSize ?? 100, 1000);
     const order = options.order ?? 'desc';
     let minId = options.minId;
     let maxId = options.maxId;

@@ -16,6 +16,11 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Defaults: GET → read (search for /issues, /issues/count, /wikis, /wikis/count), others → update. */
   category?: RequestCategory;
+  /**
+   * The statement's deadline (epoch ms): a rate-limit or retry wait that would end after it fails
+   * at once with RateLimitError (NET-5) instead of waiting.
+   */
+  deadline?: number;
 }
 
 export interface PageOptions extends RequestOptions {

@@ -38,9 +38,10 @@ function productVersion(): string {
   }
 }
 
+type Myself = { id: number; userId: string; name: string; roleType: number };
+
 export class Connection {
   private closed = false;
-  private myselfPromise: Promise<{ id: number; userId: string; name: string; roleType: number }> | undefined;
 
   constructor(
     readonly config: ResolvedConfig,
@@ -51,6 +52,8 @@ export class Connection {
     readonly registry: Registry,
     /** Warnings from resolving the connection properties. */
     readonly warnings: readonly string[],
+    /** The signed-in user (one request, made when first needed). */
+    readonly myself: () => Promise<Myself>,
   ) {}
 
   /** Run one SQL statement. `params`: an array for `?`/`$1`, an object for `$name`/`@name`. */
@@ -76,10 +79,6 @@ export class Connection {
     this.duck.closeSync();
   }
 
-  /** @internal used by the engine */
-  myself() {
-    return (this.myselfPromise ??= this.api.get('/users/myself'));
-  }
 }
 
 /** Check credentials and find the space; errors say which property to fix. */
@@ -107,10 +106,16 @@ async function fetchSpace(api: ApiClient, config: ResolvedConfig): Promise<Space
 export async function connect(input: string | Record<string, unknown>, options: ConnectOptions = {}): Promise<Connection> {
   const { config, warnings } = resolveConfig(input, options.env ?? process.env);
   for (const w of warnings) options.onWarning?.(w);
+  const transport = {
+    ...(config.proxy ? { proxy: { server: `${config.proxy.protocol}://${config.proxy.server}`, port: config.proxy.port, ...(config.proxy.user ? { user: config.proxy.user } : {}), ...(config.proxy.password ? { password: config.proxy.password } : {}) } } : {}),
+    // The config has already read and checked the certificate (PEM text).
+    ...(config.sslServerCert ? { tls: { ca: config.sslServerCert } } : {}),
+  };
   const api = new BacklogClient({
     baseUrl: config.url,
     ...(config.apiKey ? { apiKey: config.apiKey } : {}),
     ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
+    ...(transport.proxy || transport.tls ? { transport } : {}),
   });
   const space = await fetchSpace(api, config);
   const registry = new Registry();
@@ -143,7 +148,8 @@ export async function connect(input: string | Record<string, unknown>, options: 
   } finally {
     setup.closeSync();
   }
-  let connection: Connection | undefined;
+  let myselfPromise: Promise<Myself> | undefined;
+  const myself = () => (myselfPromise ??= api.get<Myself>('/users/myself'));
   const engine = new Engine({
     api,
     registry,
@@ -152,8 +158,7 @@ export async function connect(input: string | Record<string, unknown>, options: 
     pushdown: config.pushdown,
     maxRows: config.maxRows >= 0 ? config.maxRows : undefined,
     projects: (signal) => api.get<ProjectRef[]>('/projects', {}, { signal }),
-    myself: () => (connection as Connection).myself(),
+    myself,
   });
-  connection = new Connection(config, api, space, duck, engine, registry, warnings);
-  return connection;
+  return new Connection(config, api, space, duck, engine, registry, warnings, myself);
 }

@@ -342,6 +342,8 @@ export function analyze(statement: Node, catalog: Catalog, params: ParamValues):
         limit = l.value + o.value;
       } else if (m.type === 'ORDER_MODIFIER') {
         for (const order of m.orders as Node[]) {
+          // Tables return NULLs last, as DuckDB does by default; NULLS FIRST stays local.
+          if (!['ORDER_DEFAULT', 'NULLS_LAST', 'NULLS LAST'].includes(String(order.null_order))) return undefined;
           const col = resolveColumn(order.expression, { refs: [ref] });
           if (!col || !(ref.table.orderable ?? []).includes(col.column.name)) return undefined;
           orderBy.push({ column: col.column.name, desc: order.type === 'DESCENDING' });

@@ -5,7 +5,6 @@
  * promises (DESIGN §2: numbers, strings, booleans, Date for timestamps, 'YYYY-MM-DD' for dates).
  */
 import {
-  DuckDBConnection,
   DuckDBDateValue,
   DuckDBDecimalValue,
   DuckDBInstance,
@@ -14,6 +13,7 @@ import {
   DuckDBTimestampTZValue,
   DuckDBTimestampValue,
   type DuckDBAppender,
+  type DuckDBConnection,
   type DuckDBValue,
 } from '@duckdb/node-api';
 import type { SqlType } from '../schema/types.js';

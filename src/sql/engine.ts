@@ -135,7 +135,7 @@ export class Engine {
             const near = closestName(e.unknown.name, this.ctx.registry.names());
             throw new SqlError(`table "${e.unknown.name}" does not exist`, e.unknown.location + 1 + offset, {
               sqlstate: '42P01',
-              hint: near ? `Did you mean "${near}"? \dt lists the tables.` : 'SELECT * FROM sys_tables lists the tables.',
+              hint: near ? `Did you mean "${near}"? \\dt lists the tables.` : 'SELECT * FROM sys_tables lists the tables.',
             });
           }
           throw e;

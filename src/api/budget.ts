@@ -1,0 +1,78 @@
+/**
+ * NET-6: the rate-limit budget per space, user and category, learned from the X-RateLimit-*
+ * headers of every answer. When a category has nothing left, the next request in it waits for the
+ * reset instead of drawing a 429. Backlog counts per user, not per key (backlog-api.md §5), so one
+ * budget is shared by every client of the process that names the same space and user.
+ */
+import { serverNow } from './retry.js';
+
+interface Window {
+  /** Requests left in the window, as the server last said; undefined when not known. */
+  remaining: number | undefined;
+  /** The server's reset time (epoch seconds): identifies the window. */
+  reset: number;
+  /** The local time after which the window is over (reset measured against `Date`, plus margin). */
+  resetAt: number;
+  /** Requests let through whose answers have not come back: they may use the remaining budget. */
+  inFlight: number;
+}
+
+export class RateBudget {
+  private readonly windows = new Map<string, Window>();
+
+  /** `marginMs` is added to every reset, as the server may round its reset time down. */
+  constructor(readonly marginMs = 1000) {}
+
+  /**
+   * Reserve one request in `key` at local time `now`. Returns 0 when reserved (call `settle`
+   * after the answer), else how long to wait before asking again.
+   */
+  reserve(key: string, now: number): number {
+    let w = this.windows.get(key);
+    if (!w) {
+      w = { remaining: undefined, reset: 0, resetAt: 0, inFlight: 0 };
+      this.windows.set(key, w);
+    }
+    if (w.remaining !== undefined && now >= w.resetAt) w.remaining = undefined;
+    if (w.remaining !== undefined && w.remaining - w.inFlight <= 0) return Math.max(1, w.resetAt - now);
+    w.inFlight++;
+    return 0;
+  }
+
+  /** Record the answer to a reserved request (`headers` undefined when none came). */
+  settle(key: string, headers: Headers | undefined, now: number): void {
+    const w = this.windows.get(key);
+    if (!w) return;
+    w.inFlight = Math.max(0, w.inFlight - 1);
+    this.observe(w, headers, now);
+  }
+
+  /** What the budget knows of `key`: remaining (undefined when unknown) and the local reset time. */
+  peek(key: string): { remaining: number | undefined; resetAt: number } {
+    const w = this.windows.get(key);
+    return { remaining: w?.remaining, resetAt: w?.resetAt ?? 0 };
+  }
+
+  private observe(w: Window, headers: Headers | undefined, now: number): void {
+    const remaining = Number(headers?.get('x-ratelimit-remaining') ?? NaN);
+    const reset = Number(headers?.get('x-ratelimit-reset') ?? NaN);
+    if (!headers || !Number.isFinite(remaining) || !Number.isFinite(reset)) return;
+    // Answers can arrive out of order: within one window the smallest remaining is the truth,
+    // and an answer from an older window says nothing about the current one.
+    if (reset < w.reset) return;
+    if (reset === w.reset && w.remaining !== undefined) {
+      w.remaining = Math.min(w.remaining, remaining);
+      return;
+    }
+    w.remaining = remaining;
+    w.reset = reset;
+    w.resetAt = now + Math.max(0, reset * 1000 - serverNow(headers, now).at) + this.marginMs;
+  }
+}
+
+/** The process-wide budget: clients of one space and user share it. */
+export const PROCESS_BUDGET = new RateBudget();
+
+export function budgetKey(space: string, user: string, category: string): string {
+  return `${space}\n${user}\n${category}`;
+}

@@ -1,0 +1,43 @@
+/**
+ * IssueVersions: the versions (affected versions) of each issue (the issue's `versions` array), one row per
+ * (issue, version). Read through the issue search, with its pushdowns.
+ */
+import { col, dateOnly, push, qualIds } from '../helpers.js';
+import { defineTable } from '../types.js';
+import { issueChildRows, issueListCost, type Issue, type Version } from './issues.js';
+
+interface Row {
+  issue: Issue;
+  version: Version;
+}
+
+export default defineTable<Row>({
+  name: 'IssueVersions',
+  kind: 'view',
+  description: 'The versions (affected versions) of issues: one row per issue and version.',
+  columns: [
+    col('IssueId', 'BIGINT', 'Id of the issue.', (r) => r.issue.id, { key: true, references: 'Issues.Id', pushdown: push.exact('id[]') }),
+    col('IssueKey', 'VARCHAR', 'Key of the issue (WEB-12).', (r) => r.issue.issueKey, { pushdown: push.exact('path: /issues/:issueKey') }),
+    col('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.issue.projectId, { references: 'Projects.Id', pushdown: push.exact('projectId[]') }),
+    col('VersionId', 'BIGINT', 'Id of the version (a row of ProjectVersionMilestones).', (r) => r.version.id, {
+      key: true,
+      references: 'ProjectVersionMilestones.Id',
+      pushdown: push.exact('versionId[], then filtered locally'),
+    }),
+    col('Name', 'VARCHAR', 'Name of the version.', (r) => r.version.name),
+    col('Description', 'VARCHAR', 'Description of the version.', (r) => r.version.description ?? null),
+    dateOnly<Row>('StartDate', 'Start date (a calendar day in the space time zone).', (r) => r.version.startDate),
+    dateOnly<Row>('ReleaseDueDate', 'Release due date (a calendar day in the space time zone).', (r) => r.version.releaseDueDate),
+    col('Archived', 'BOOLEAN', 'Whether the version is archived.', (r) => r.version.archived ?? null),
+    col('DisplayOrder', 'INTEGER', 'Position of the version in its project.', (r) => r.version.displayOrder ?? null),
+  ],
+  list(ctx, quals) {
+    const ids = qualIds(quals, 'VersionId');
+    return issueChildRows<Row>(ctx, quals, (issue) => issue.versions.map((version) => ({ issue, version })), {
+      params: ids ? { 'versionId[]': ids } : {},
+      keep: ids ? (r) => ids.includes(r.version.id) : undefined,
+    });
+  },
+  cost: issueListCost,
+  examples: ["SELECT i.IssueKey, i.Summary FROM IssueVersions v JOIN Issues i ON i.Id = v.IssueId WHERE v.VersionId = 3"],
+});

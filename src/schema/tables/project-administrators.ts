@@ -1,0 +1,21 @@
+/** ProjectAdministrators: administrators of projects (GET /projects/:p/administrators). */
+import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../project-scope.js';
+import { defineTable } from '../types.js';
+import { memberColumns, type User } from './project-users.js';
+
+type Row = InProject<User>;
+
+export default defineTable<Row>({
+  name: 'ProjectAdministrators',
+  kind: 'table',
+  description: 'Administrators of each project.',
+  columns: [
+    ...projectColumns<Row>('/administrators', undefined, { key: true }),
+    ...memberColumns<Row>((r) => r, { userIdWritable: true, userIdPushdown: 'filtered locally (one list per project)' }),
+  ],
+  async *list(ctx, quals) {
+    yield* perProject<User>(ctx, await projectTargets(ctx, quals), 'administrators', (p) => `/projects/${p}/administrators`);
+  },
+  cost: (quals) => perProjectCost(quals),
+  examples: ["SELECT UserLoginId, Name FROM ProjectAdministrators WHERE ProjectKey = 'WEB'"],
+});

@@ -1,0 +1,92 @@
+/**
+ * ProjectSharedFiles: files and directories of projects' file sharing
+ * (GET /projects/:p/files/metadata/:path, offset paging up to 1000 entries a request).
+ *
+ * Without a Dir qual the whole tree is walked from `/`: one listing per directory. With
+ * `Dir = '/specs/'` only that directory is listed (its direct entries, which is exactly what
+ * the qual keeps). Projects with file sharing off are skipped with a warning; roles Backlog
+ * does not let read shared files (only administrators and normal users may) get a warning too.
+ */
+import { col, projectsFor, push, qualValues, skipForbidden, timestamp, userColumns } from '../helpers.js';
+import { projectColumns, type ProjectTarget } from '../project-scope.js';
+import { defineTable, type FetchContext } from '../types.js';
+
+interface SharedFile {
+  id: number;
+  projectId: number;
+  type: string;
+  dir: string;
+  name: string;
+  size: number | null;
+  createdUser: { id: number; name: string } | null;
+  created: string;
+  updatedUser: { id: number; name: string } | null;
+  updated: string | null;
+}
+
+interface Row extends SharedFile {
+  scope: ProjectTarget;
+}
+
+/** The API's largest page for this endpoint. */
+const PAGE = 1000;
+
+/** `/a/b/` → `a/b` for the path segment (each part encoded; `/` lists the root). */
+function dirPath(dir: string): string {
+  return dir.split('/').filter((s) => s !== '').map(encodeURIComponent).join('/');
+}
+
+async function listDir(ctx: FetchContext, project: string, dir: string): Promise<SharedFile[]> {
+  const out: SharedFile[] = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await ctx.api.get<SharedFile[]>(`/projects/${encodeURIComponent(project)}/files/metadata/${dirPath(dir)}`, { order: 'asc', offset, count: PAGE }, { signal: ctx.signal });
+    out.push(...page);
+    if (page.length < PAGE) return out;
+  }
+}
+
+export default defineTable<Row>({
+  name: 'ProjectSharedFiles',
+  kind: 'view',
+  description: 'Files and directories shared in each project (file sharing), walked from the root unless Dir names a directory.',
+  columns: [
+    col('Id', 'BIGINT', 'Shared file id.', (r) => r.id, { key: true }),
+    ...projectColumns<Row>('/files/metadata/:dir', (r) => r.projectId),
+    col('Type', 'VARCHAR', "'file' or 'directory'.", (r) => r.type),
+    col('Dir', 'VARCHAR', "Directory it is in, with slashes at both ends ('/', '/specs/').", (r) => r.dir, { pushdown: push.exact('path: /files/metadata/:dir (that directory only)') }),
+    col('Name', 'VARCHAR', 'File or directory name.', (r) => r.name),
+    col('Size', 'BIGINT', 'Size in bytes (NULL for a directory).', (r) => r.size),
+    ...userColumns<Row>('CreatedUser', 'user who added it', (r) => r.createdUser),
+    timestamp<Row>('Created', 'When it was added.', (r) => r.created),
+    ...userColumns<Row>('UpdatedUser', 'user who last replaced it', (r) => r.updatedUser),
+    timestamp<Row>('Updated', 'When it was last replaced.', (r) => r.updated),
+  ],
+  async *list(ctx, quals) {
+    const dirs = qualValues(quals, 'Dir')?.map(String);
+    for (const p of await projectsFor(ctx, quals, { feature: 'file' })) {
+      const scope: ProjectTarget = { path: String(p.id), id: p.id, projectKey: p.projectKey };
+      const tag = (files: SharedFile[]) => files.map((f) => ({ ...f, scope }));
+      if (dirs !== undefined) {
+        for (const dir of dirs) yield tag(await skipForbidden(ctx, `shared files in ${dir} of project ${p.projectKey}`, () => listDir(ctx, String(p.id), dir), []));
+        continue;
+      }
+      const rows = await skipForbidden(ctx, `shared files of project ${p.projectKey}`, async () => {
+        // Breadth-first walk; a directory's path is its parent dir plus its name.
+        const found: Row[] = [];
+        const queue = ['/'];
+        for (let dir = queue.shift(); dir !== undefined; dir = queue.shift()) {
+          const entries = await listDir(ctx, String(p.id), dir);
+          found.push(...tag(entries));
+          for (const e of entries) if (e.type === 'directory') queue.push(`${e.dir}${e.name}/`);
+        }
+        return found;
+      }, [] as Row[]);
+      yield rows;
+    }
+  },
+  cost: (quals) =>
+    qualValues(quals, 'Dir') !== undefined
+      ? '1 request per named directory per project (+1 for the project list)'
+      : '1 request per directory per project with file sharing (+1 for the project list)',
+  examples: ["SELECT Dir, Name, Size FROM ProjectSharedFiles WHERE ProjectKey = 'WEB' AND Type = 'file' ORDER BY Size DESC", "SELECT Name FROM ProjectSharedFiles WHERE ProjectKey = 'WEB' AND Dir = '/'"],
+});

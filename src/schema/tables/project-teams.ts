@@ -1,0 +1,40 @@
+/** ProjectTeams: teams that belong to projects (GET /projects/:p/teams), one row per project and team. */
+import { col, push, timestamp, userColumns } from '../helpers.js';
+import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../project-scope.js';
+import { defineTable } from '../types.js';
+import type { User } from './project-users.js';
+
+export interface Team {
+  id: number;
+  name: string;
+  members: User[];
+  displayOrder: number | null;
+  createdUser: User | null;
+  created: string;
+  updatedUser: User | null;
+  updated: string;
+}
+
+type Row = InProject<Team>;
+
+export default defineTable<Row>({
+  name: 'ProjectTeams',
+  kind: 'table',
+  description: 'Teams that belong to each project; their members are in ProjectTeamMembers.',
+  columns: [
+    ...projectColumns<Row>('/teams', undefined, { key: true }),
+    col('TeamId', 'BIGINT', 'Id of the team.', (r) => r.id, { key: true, references: 'Teams.Id', pushdown: push.exact('filtered locally (one list per project)') }),
+    col('Name', 'VARCHAR', 'Team name.', (r) => r.name, { readOnly: true }),
+    col('DisplayOrder', 'INTEGER', 'Position in the team list (NULL until reordered).', (r) => r.displayOrder, { readOnly: true }),
+    col('MemberCount', 'INTEGER', 'Number of members of the team.', (r) => r.members.length, { readOnly: true }),
+    ...userColumns<Row>('CreatedUser', 'user who created the team', (r) => r.createdUser, { id: { readOnly: true } }),
+    timestamp<Row>('Created', 'When the team was created.', (r) => r.created, { readOnly: true }),
+    ...userColumns<Row>('UpdatedUser', 'user who last changed the team', (r) => r.updatedUser, { id: { readOnly: true } }),
+    timestamp<Row>('Updated', 'When the team was last changed.', (r) => r.updated, { readOnly: true }),
+  ],
+  async *list(ctx, quals) {
+    yield* perProject<Team>(ctx, await projectTargets(ctx, quals), 'teams', (p) => `/projects/${p}/teams`);
+  },
+  cost: (quals) => perProjectCost(quals),
+  examples: ["SELECT Name, MemberCount FROM ProjectTeams WHERE ProjectKey = 'WEB'"],
+});

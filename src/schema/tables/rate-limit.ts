@@ -1,0 +1,32 @@
+/**
+ * RateLimit (extension): the caller's rate-limit budget per request category (GET /rateLimit),
+ * one row each for read, update, search and icon.
+ */
+import { col, push } from '../helpers.js';
+import { defineTable } from '../types.js';
+
+interface Budget {
+  category: string;
+  limit: number;
+  remaining: number;
+  reset: number;
+}
+
+export default defineTable<Budget>({
+  name: 'RateLimit',
+  kind: 'view',
+  extension: true,
+  description: 'Your rate-limit budget per request category (read, update, search, icon) in the current window.',
+  columns: [
+    col('Category', 'VARCHAR', "Request category: 'read', 'update', 'search' or 'icon'.", (r) => r.category, { key: true, pushdown: push.exact('filtered locally (one request)') }),
+    col('Limit', 'INTEGER', 'Requests allowed per window.', (r) => r.limit),
+    col('Remaining', 'INTEGER', 'Requests left in the current window (this one already counted).', (r) => r.remaining),
+    col('Reset', 'TIMESTAMPTZ', 'When the window resets.', (r) => new Date(r.reset * 1000).toISOString()),
+  ],
+  async *list(ctx) {
+    const body = await ctx.api.get<{ rateLimit: Record<string, { limit: number; remaining: number; reset: number }> }>('/rateLimit', {}, { signal: ctx.signal });
+    yield Object.entries(body.rateLimit).map(([category, b]) => ({ category, ...b }));
+  },
+  cost: () => '1 request',
+  examples: ['SELECT Category, Remaining, Reset FROM RateLimit'],
+});

@@ -1,0 +1,83 @@
+/**
+ * WikiPages: wiki pages of the projects with Wiki on (GET /wikis?projectIdOrKey=, Search class,
+ * no paging). List items carry no content, so Content costs one GET /wikis/:id per page and is
+ * fetched only when the statement uses the column; an Id qual reads the pages directly.
+ *
+ * Name is filtered on the list before any per-page request, rather than sent as `keyword`:
+ * keyword matches name or content by Backlog's own rules (unverified), and the list has no
+ * paging, so it would save no request anyway.
+ */
+import { col, hasQual, projectsFor, push, qualIds, qualValues, skipForbidden, timestamp, userColumns } from '../helpers.js';
+import { defineTable, type FetchContext, type ProjectRef } from '../types.js';
+import { lookup, tagsText } from '../sources/personal.js';
+import { wikiPagesOf, type WikiListItem, type WikiPage } from '../sources/wiki-pages.js';
+
+interface Row extends WikiListItem {
+  content?: string;
+  projectKey: string | null;
+}
+
+async function projectKeys(ctx: FetchContext): Promise<Map<number, string>> {
+  if (!ctx.columns.has('ProjectKey')) return new Map();
+  return new Map((await ctx.projects()).map((p: ProjectRef) => [p.id, p.projectKey]));
+}
+
+export default defineTable<Row>({
+  name: 'WikiPages',
+  kind: 'table',
+  description: 'Wiki pages of the projects with Wiki on, with their tags, authors and times.',
+  columns: [
+    col('Id', 'BIGINT', 'Wiki page id.', (r) => r.id, { key: true, readOnly: true, pushdown: push.exact('path: /wikis/:wikiId') }),
+    col('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.projectId, { references: 'Projects.Id', pushdown: push.exact('projectIdOrKey (one list per project)') }),
+    col('ProjectKey', 'VARCHAR', 'Key of the project.', (r) => r.projectKey, { readOnly: true, pushdown: push.exact('projectIdOrKey (one list per project)') }),
+    col('Name', 'VARCHAR', 'Page name (a path like "Docs/Setup" for nested pages).', (r) => r.name, { pushdown: push.exact('filtered on the page list before per-page requests') }),
+    col('Content', 'VARCHAR', 'Page text; costs one request per page, made only when the statement uses this column.', (r) => r.content ?? null),
+    col('Tags', 'VARCHAR', 'Tag names, comma-separated ("spec, draft"); NULL when untagged.', (r) => tagsText(r.tags), { readOnly: true }),
+    ...userColumns<Row>('CreatedUser', 'author', (r) => r.createdUser, { id: { readOnly: true } }),
+    timestamp<Row>('Created', 'When the page was created.', (r) => r.created, { readOnly: true }),
+    ...userColumns<Row>('UpdatedUser', 'last editor', (r) => r.updatedUser, { id: { readOnly: true } }),
+    timestamp<Row>('Updated', 'When the page was last edited.', (r) => r.updated, { readOnly: true }),
+  ],
+  async *list(ctx, quals) {
+    const ids = qualIds(quals, 'Id');
+    const keys = await projectKeys(ctx);
+    if (ids !== undefined) {
+      const rows: Row[] = [];
+      for (const id of ids) {
+        const page = await lookup(ctx, `wiki page ${id}`, () => ctx.api.get<WikiPage>(`/wikis/${id}`, {}, { signal: ctx.signal }));
+        if (page) rows.push({ ...page, projectKey: keys.get(page.projectId) ?? null });
+      }
+      yield rows;
+      return;
+    }
+    const names = qualValues(quals, 'Name')?.map(String);
+    const withContent = ctx.columns.has('Content');
+    let yielded = 0;
+    for (const project of await projectsFor(ctx, quals, { feature: 'wiki' })) {
+      if (ctx.limit !== undefined && yielded >= ctx.limit) return;
+      let pages = await wikiPagesOf(ctx, project);
+      if (names !== undefined) pages = pages.filter((p) => names.includes(p.name));
+      if (ctx.limit !== undefined) pages = pages.slice(0, ctx.limit - yielded);
+      const rows: Row[] = [];
+      for (const page of pages) {
+        if (!withContent) {
+          rows.push({ ...page, projectKey: project.projectKey });
+          continue;
+        }
+        const full = await skipForbidden(ctx, `wiki page ${page.id}`, () => ctx.api.get<WikiPage>(`/wikis/${page.id}`, {}, { signal: ctx.signal }), null);
+        if (full) rows.push({ ...page, content: full.content, projectKey: project.projectKey });
+      }
+      yielded += rows.length;
+      yield rows;
+    }
+  },
+  cost: (quals) => {
+    if (qualIds(quals, 'Id') !== undefined) return '1 request per named page';
+    const per = hasQual(quals, 'ProjectId') || hasQual(quals, 'ProjectKey') ? 'named project' : 'project with Wiki on';
+    return `1 search per ${per}, +1 request per page when Content is selected`;
+  },
+  examples: [
+    "SELECT Name, Tags, Updated FROM WikiPages WHERE ProjectKey = 'WEB' ORDER BY Updated DESC",
+    "SELECT Content FROM WikiPages WHERE ProjectKey = 'WEB' AND Name = 'Home'",
+  ],
+});

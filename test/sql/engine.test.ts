@@ -1,0 +1,184 @@
+/**
+ * The SQL engine end to end against the emulator: what a statement returns, and exactly which
+ * Backlog requests it makes (the journal), with pushdown on and off.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { connect, SqlError, CancelledError, type Connection } from '../../src/index.js';
+import { clearJournal, control, journal, startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
+
+let emu: RunningEmulator;
+let db: Connection;
+let plain: Connection;
+
+before(async () => {
+  emu = await startTestEmulator();
+  db = await connect(`URL=${emu.url};ApiKey=${emu.apiKey}`);
+  plain = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};Other="Pushdown=false"`);
+});
+after(async () => {
+  await db.close();
+  await plain.close();
+  await emu.close();
+});
+
+async function apiCalls(): Promise<string[]> {
+  return (await journal(emu)).map((e) => `${e.method} ${e.path}`);
+}
+
+describe('pushdown', () => {
+  test('an equality on a key column becomes one request with that parameter', async () => {
+    await clearJournal(emu);
+    const r = await db.query('SELECT IssueKey, StatusId FROM Issues WHERE ProjectId = 1 AND StatusId = 1');
+    assert.ok(r.rowCount > 0);
+    assert.ok(r.rows.every((row) => (row as { StatusId: number }).StatusId === 1));
+    const entries = await journal(emu);
+    const searches = entries.filter((e) => e.path === '/api/v2/issues');
+    assert.equal(searches.length, 1, JSON.stringify(entries.map((e) => e.path)));
+    assert.deepEqual(searches[0]?.query['projectId[]'], '1');
+    assert.deepEqual(searches[0]?.query['statusId[]'], '1');
+  });
+
+  test('LIMIT n on a fully pushed filter asks Backlog for count=n once', async () => {
+    await clearJournal(emu);
+    const r = await db.query('SELECT IssueKey FROM Issues WHERE ProjectId = 1 LIMIT 5');
+    assert.equal(r.rowCount, 5);
+    const searches = (await journal(emu)).filter((e) => e.path === '/api/v2/issues');
+    assert.equal(searches.length, 1);
+    assert.equal(searches[0]?.query.count, '5');
+  });
+
+  test('ORDER BY Updated DESC LIMIT 10 is sorted by Backlog and re-sorted locally', async () => {
+    await clearJournal(emu);
+    const r = await db.query('SELECT IssueKey, Updated FROM Issues WHERE ProjectId = 1 ORDER BY Updated DESC LIMIT 10');
+    const times = r.rows.map((row) => ((row as { Updated: Date }).Updated).getTime());
+    assert.deepEqual(times, [...times].sort((a, b) => b - a));
+    const searches = (await journal(emu)).filter((e) => e.path === '/api/v2/issues');
+    assert.equal(searches.length, 1);
+    assert.equal(searches[0]?.query.sort, 'updated');
+    assert.equal(searches[0]?.query.order, 'desc');
+    assert.equal(searches[0]?.query.count, '10');
+  });
+
+  test('a join fetches comments only for the issues that matched', async () => {
+    await clearJournal(emu);
+    const r = await db.query("SELECT i.IssueKey, c.Id FROM Issues i JOIN IssueComments c ON c.IssueId = i.Id WHERE i.IssueKey = 'WEB-1'");
+    assert.ok(r.rowCount > 0);
+    const calls = await apiCalls();
+    const commentCalls = calls.filter((c) => c.endsWith('/comments'));
+    assert.equal(commentCalls.length, 1, calls.join('\n'));
+  });
+
+  test('pushdown off returns the same rows with more requests', async () => {
+    const sql = 'SELECT IssueKey FROM Issues WHERE ProjectId = 1 AND StatusId IN (1, 2) ORDER BY IssueKey';
+    const on = await db.query(sql);
+    const off = await plain.query(sql);
+    assert.deepEqual(on.rows, off.rows);
+    assert.ok(on.rowCount > 0);
+    assert.ok(on.stats.requests <= off.stats.requests);
+  });
+
+  test('IS NULL on the NULL-extended side of a LEFT JOIN is not pushed', async () => {
+    const sql = 'SELECT p.Id, i.Id AS IssueId FROM Projects p LEFT JOIN Issues i ON i.ProjectId = p.Id AND i.StatusId = 999 WHERE i.Id IS NULL ORDER BY p.Id';
+    const on = await db.query(sql);
+    const off = await plain.query(sql);
+    assert.deepEqual(on.rows, off.rows);
+    assert.ok(on.rowCount > 0);
+  });
+});
+
+describe('parameters', () => {
+  test('?, $1, $name and @name all bind and all push down', async () => {
+    const a = await db.query('SELECT Id FROM IssueComments WHERE IssueId = ? ORDER BY Id', [1]);
+    const b = await db.query('SELECT Id FROM IssueComments WHERE IssueId = $1 ORDER BY Id', [1]);
+    const c = await db.query('SELECT Id FROM IssueComments WHERE IssueId = $issue ORDER BY Id', { issue: 1 });
+    const d = await db.query('SELECT Id FROM IssueComments WHERE IssueId = @issue ORDER BY Id', { issue: 1 });
+    assert.ok(a.rowCount > 0);
+    for (const r of [b, c, d]) assert.deepEqual(r.rows, a.rows);
+    for (const r of [a, b, c, d]) assert.equal(r.stats.requests, 1);
+  });
+
+  test('@ inside a string literal is text, not a parameter', async () => {
+    const r = await db.query("SELECT 'me@example.com' AS mail");
+    assert.deepEqual(r.rows, [{ mail: 'me@example.com' }]);
+  });
+
+  test('a missing parameter is a clear SQL error', async () => {
+    await assert.rejects(db.query('SELECT * FROM Priorities WHERE Id = ?'), SqlError);
+  });
+});
+
+describe('errors', () => {
+  test('a syntax error carries the 1-based position of the bad token', async () => {
+    await assert.rejects(db.query('SELECT * FROM Priorities WHER Id = 1'), (e: unknown) => e instanceof SqlError && e.sqlstate === '42601' && e.position !== undefined);
+  });
+
+  test('an unknown table names it and suggests the closest one', async () => {
+    await assert.rejects(db.query('SELECT * FROM Isues'), (e: unknown) => e instanceof SqlError && e.sqlstate === '42P01' && e.position === 15 && /Issues/.test(e.hint ?? ''));
+  });
+
+  test('an unknown column is 42703 with its position', async () => {
+    await assert.rejects(db.query('SELECT nope FROM Priorities'), (e: unknown) => e instanceof SqlError && e.sqlstate === '42703' && e.position === 8);
+  });
+});
+
+describe('results', () => {
+  test('values: numbers for ids, Date for timestamps, YYYY-MM-DD for dates, null for NULL', async () => {
+    const r = await db.query("SELECT Id, Created, DueDate, EstimatedHours FROM Issues WHERE IssueKey = 'WEB-1'");
+    const row = r.rows[0] as Record<string, unknown>;
+    assert.equal(typeof row.Id, 'number');
+    assert.ok(row.Created instanceof Date);
+    assert.ok(row.DueDate === null || /^\d{4}-\d{2}-\d{2}$/.test(row.DueDate as string));
+    assert.ok(row.EstimatedHours === null || typeof row.EstimatedHours === 'number');
+    assert.deepEqual(r.columns.map((c) => c.type), ['BIGINT', 'TIMESTAMPTZ', 'DATE', 'DECIMAL(18,2)']);
+  });
+
+  test('duplicate column names in a join get _1 suffixes; rowMode array gives arrays', async () => {
+    const r = await db.query('SELECT a.Id, b.Id FROM Priorities a JOIN Priorities b ON a.Id = b.Id ORDER BY 1');
+    assert.deepEqual(r.columns.map((c) => c.name), ['Id', 'Id_1']);
+    const arr = await db.query('SELECT Id, Name FROM Priorities ORDER BY Id', undefined, { rowMode: 'array' });
+    assert.deepEqual(arr.rows[0], [2, 'High']);
+  });
+
+  test('EXPLAIN shows the plan without a request; EXPLAIN ANALYZE adds the counts', async () => {
+    await clearJournal(emu);
+    const plan = await db.explain("SELECT * FROM IssueComments WHERE IssueKey = 'WEB-1'");
+    assert.match(JSON.stringify(plan.rows), /IssueKey = \\"WEB-1\\"/);
+    assert.deepEqual(await apiCalls(), []);
+    const analyzed = await db.query("EXPLAIN ANALYZE SELECT * FROM IssueComments WHERE IssueKey = 'WEB-1'");
+    assert.match(JSON.stringify(analyzed.rows), /1 requests/);
+  });
+
+  test('sys_* tables describe the schema and mask secrets', async () => {
+    const tables = await db.query("SELECT TableName FROM sys_tables WHERE TableType = 'TABLE' ORDER BY TableName");
+    assert.equal(tables.rowCount, 20);
+    const views = await db.query("SELECT count(*) AS n FROM sys_tables WHERE TableType = 'VIEW' AND NOT IsExtension");
+    assert.equal((views.rows[0] as { n: number }).n, 35);
+    const props = await db.query("SELECT Value FROM sys_connection_props WHERE Name = 'ApiKey'");
+    assert.equal((props.rows[0] as { Value: string }).Value, '********');
+    assert.equal((await db.query('SELECT count(*) AS n FROM sys_tables')).stats.requests, 0);
+  });
+});
+
+describe('cancellation', () => {
+  test('aborting a query stops its requests at once', async () => {
+    await control(emu, 'POST', 'faults', { method: 'GET', pathPattern: '^/api/v2/issues/\\d+/comments$', action: 'delay', ms: 300, times: 1000 });
+    const ac = new AbortController();
+    const started = Date.now();
+    setTimeout(() => ac.abort(), 400);
+    await clearJournal(emu);
+    await assert.rejects(db.query('SELECT count(*) FROM IssueComments', undefined, { signal: ac.signal }), CancelledError);
+    assert.ok(Date.now() - started < 2000);
+    const made = (await journal(emu)).length;
+    await new Promise((r) => setTimeout(r, 700));
+    assert.equal((await journal(emu)).length, made, 'no request after the abort');
+    await control(emu, 'DELETE', 'faults');
+  });
+});
+
+describe('ORDER BY pushdown and NULLs', () => {
+  test('NULLS FIRST is not pushed: rows equal with pushdown on and off', async () => {
+    const sql = 'SELECT Id, DueDate FROM Issues ORDER BY DueDate ASC NULLS FIRST, Id LIMIT 3';
+    assert.deepEqual((await db.query(sql)).rows, (await plain.query(sql)).rows);
+  });
+});
