@@ -113,6 +113,17 @@ export interface TableDef<R = any> {
    * §5). With a LIMIT, an ORDER BY on these is passed to `list` as `ctx.orderBy`.
    */
   orderable?: readonly string[];
+  /**
+   * COUNT(*) without fetching rows (e.g. GET /issues/count): the exact number of rows matching
+   * `quals`, or undefined when these quals cannot be counted that way. The planner calls it only
+   * for `SELECT count(*) … [GROUP BY col]` whose every WHERE conjunct is an exact `=`/`IN`/IS NULL.
+   */
+  count?(ctx: FetchContext, quals: readonly Qual[]): Promise<number | undefined>;
+  /**
+   * For `GROUP BY col` with COUNT(*): the values `col` can take (never NULL) under these quals,
+   * or undefined when unknown; the planner then makes one count per value (DESIGN §5).
+   */
+  countDomains?: Readonly<Record<string, (ctx: FetchContext, quals: readonly Qual[]) => Promise<readonly (number | string)[] | undefined>>>;
   /** Source rows: a superset of the rows matching `quals`, in pages. */
   list(ctx: FetchContext, quals: readonly Qual[]): AsyncIterable<readonly R[]>;
   /**

@@ -38,10 +38,17 @@ export interface LimitPushdown {
   orderBy: { column: string; desc: boolean }[];
 }
 
+/** `SELECT count(*) [, col] FROM t WHERE <exact =/IN/IS NULL> [GROUP BY col]`: counted, not fetched. */
+export interface CountPushdown {
+  ref: TableRef;
+  groupColumn: string | undefined;
+}
+
 export interface Analysis {
   refs: TableRef[];
   links: JoinLink[];
   limit: LimitPushdown | undefined;
+  count: CountPushdown | undefined;
   /** Column names (lower-case) mentioned anywhere; `*` when a star appears. */
   columnsMentioned: Set<string>;
 }
@@ -283,6 +290,7 @@ export function analyze(statement: Node, catalog: Catalog, params: ParamValues):
   }
 
   const limits: LimitPushdown[] = [];
+  const counts: CountPushdown[] = [];
   let topLevel = true;
 
   function selectNode(node: Node, outerCtes: Set<string>): void {
@@ -322,7 +330,36 @@ export function analyze(statement: Node, catalog: Catalog, params: ParamValues):
     if (isTop && from.simple && from.refs.length === 1 && allExact) {
       const limit = limitOf(node, from.refs[0] as TableRef);
       if (limit) limits.push(limit);
+      const count = countOf(node, from.refs[0] as TableRef);
+      if (count) counts.push(count);
     }
+  }
+
+  function countOf(node: Node, ref: TableRef): CountPushdown | undefined {
+    if (!ref.table.count) return undefined;
+    // Counting is exact only for equalities (the counted rows then carry the qual values).
+    if (ref.quals.some((q) => q.op !== '=' && q.op !== 'IN' && q.op !== 'IS NULL')) return undefined;
+    if (ref.quals.filter((q) => q.op === 'IN' && q.values.length > 1).length > 1) return undefined;
+    const groups = node.group_expressions as Node[];
+    if (groups.length > 1 || node.qualify) return undefined;
+    let groupColumn: string | undefined;
+    if (groups.length === 1) {
+      const col = resolveColumn(groups[0], { refs: [ref] });
+      if (!col || !ref.table.countDomains?.[col.column.name]) return undefined;
+      groupColumn = col.column.name;
+    }
+    let counted = false;
+    for (const item of node.select_list as Node[]) {
+      if (item.class === 'FUNCTION' && (item.function_name === 'count_star' || (item.function_name === 'count' && (item.children as Node[]).length === 0)) && !item.distinct && !item.filter) {
+        counted = true;
+        continue;
+      }
+      const col = resolveColumn(item, { refs: [ref] });
+      if (!col || col.column.name !== groupColumn) return undefined;
+    }
+    for (const m of (node.modifiers as Node[]) ?? []) if (m.type === 'DISTINCT_MODIFIER') return undefined;
+    for (const n of walk(node.having)) if (n.class === 'SUBQUERY' || n.class === 'WINDOW') return undefined;
+    return counted ? { ref, groupColumn } : undefined;
   }
 
   function limitOf(node: Node, ref: TableRef): LimitPushdown | undefined {
@@ -382,5 +419,5 @@ export function analyze(statement: Node, catalog: Catalog, params: ParamValues):
   }
 
   selectsIn(statement, new Set());
-  return { refs, links, limit: limits[0], columnsMentioned };
+  return { refs, links, limit: limits[0], count: counts[0], columnsMentioned };
 }

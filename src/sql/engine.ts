@@ -125,7 +125,7 @@ export class Engine {
     const onAbort = () => conn.interrupt();
     signal.addEventListener('abort', onAbort);
     try {
-      let analysis: Analysis = { refs: [], links: [], limit: undefined, columnsMentioned: new Set() };
+      let analysis: Analysis = { refs: [], links: [], limit: undefined, count: undefined, columnsMentioned: new Set() };
       if (classify(sql) === 'select') {
         const tree = await parse(conn, sql, offset);
         try {
@@ -215,7 +215,9 @@ export class Engine {
         table: ref.table.name,
         pushed: [...ref.quals.map(formatQual), ...(this.ctx.pushdown ? derived : [])].join(' AND ') || '(none: every row is fetched)',
         limit: limit ? String(limit.limit) + (limit.orderBy.length ? ` ORDER BY ${limit.orderBy.map((o) => `${o.column}${o.desc ? ' DESC' : ''}`).join(', ')}` : '') : null,
-        estimatedRequests: ref.table.cost(ref.quals),
+        estimatedRequests: this.ctx.pushdown && analysis.count?.ref === ref
+          ? `counted, not fetched: 1 count request${analysis.count.groupColumn ? ` per ${analysis.count.groupColumn} value (+1 for the values)` : ''}`
+          : ref.table.cost(ref.quals),
         ...(stats ? { actualRows: report?.rows ?? 0 } : {}),
       };
     });
@@ -266,8 +268,10 @@ export class Engine {
         warn: (m) => warnings.push(m),
       };
       const rows: unknown[][] = [];
+      const counted = this.ctx.pushdown && analysis.count?.ref === ref ? await countedRows(ref.table, fetchCtx, quals, analysis.count.groupColumn) : undefined;
+      if (counted) rows.push(...counted);
       // An IN list that became empty (no parent matched) needs no request at all.
-      if (!quals.some((q) => q.op === 'IN' && q.values.length === 0)) {
+      else if (!quals.some((q) => q.op === 'IN' && q.values.length === 0)) {
         for await (const page of ref.table.list(fetchCtx, quals)) {
           for (const source of page) rows.push(ref.table.columns.map((c) => c.value(source, this.ctx.env) ?? null));
           if (limit && rows.length >= limit.limit && limit.orderBy.length === 0) break;
@@ -289,6 +293,36 @@ export class Engine {
     }
     return { byTable, reports };
   }
+}
+
+/**
+ * COUNT(*) through the table's count endpoint: one count per value of the IN-listed column and of
+ * the GROUP BY column, turned into that many placeholder rows carrying the qual and group values
+ * (other columns NULL), so DuckDB evaluates the user's SQL — WHERE, GROUP BY, HAVING, ORDER BY —
+ * exactly as over real rows. Undefined when the table cannot count these quals.
+ */
+async function countedRows(table: TableDef, ctx: FetchContext, quals: readonly Qual[], groupColumn: string | undefined): Promise<unknown[][] | undefined> {
+  if (!table.count) return undefined;
+  const expand = quals.find((q) => q.op === 'IN' && q.values.length > 1);
+  const base = quals.filter((q) => q !== expand);
+  const domain = groupColumn ? await table.countDomains?.[groupColumn]?.(ctx, quals) : [undefined];
+  if (!domain) return undefined;
+  const rows: unknown[][] = [];
+  for (const e of expand ? expand.values : [undefined]) {
+    for (const g of domain) {
+      const q: Qual[] = [...base];
+      if (expand && e !== undefined) q.push({ column: expand.column, op: '=', values: [e] });
+      if (groupColumn && g !== undefined) q.push({ column: groupColumn, op: '=', values: [g] });
+      const n = await table.count(ctx, q);
+      if (n === undefined) return undefined;
+      const row = table.columns.map((c) => {
+        const eq = q.find((x) => x.column === c.name && (x.op === '=' || (x.op === 'IN' && x.values.length === 1)));
+        return eq ? eq.values[0] : null;
+      });
+      for (let i = 0; i < n; i++) rows.push(row);
+    }
+  }
+  return rows;
 }
 
 function formatQual(q: Qual): string {

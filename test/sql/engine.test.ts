@@ -182,3 +182,33 @@ describe('ORDER BY pushdown and NULLs', () => {
     assert.deepEqual((await db.query(sql)).rows, (await plain.query(sql)).rows);
   });
 });
+
+describe('COUNT(*) through /issues/count', () => {
+  test('count(*) with exact filters is one /issues/count request, equal to counting fetched rows', async () => {
+    await clearJournal(emu);
+    const on = await db.query('SELECT count(*) AS n FROM Issues WHERE ProjectId = 1 AND StatusId = 1');
+    const calls = await apiCalls();
+    assert.deepEqual(calls, ['GET /api/v2/issues/count']);
+    const off = await plain.query('SELECT count(*) AS n FROM Issues WHERE ProjectId = 1 AND StatusId = 1');
+    assert.deepEqual(on.rows, off.rows);
+  });
+
+  test('count per status in one project: the status list plus one count per status', async () => {
+    await clearJournal(emu);
+    const sql = 'SELECT StatusId, count(*) AS n FROM Issues WHERE ProjectId = 1 GROUP BY StatusId ORDER BY StatusId';
+    const on = await db.query(sql);
+    const calls = await apiCalls();
+    const statuses = (await db.query('SELECT Id FROM ProjectStatuses WHERE ProjectId = 1')).rowCount;
+    assert.equal(calls.filter((c) => c === 'GET /api/v2/projects/1/statuses').length, 1);
+    assert.equal(calls.filter((c) => c === 'GET /api/v2/issues/count').length, statuses);
+    assert.equal(calls.length, statuses + 1);
+    const off = await plain.query(sql);
+    assert.deepEqual(on.rows, off.rows);
+  });
+
+  test('a range filter or another aggregate falls back to fetching rows', async () => {
+    await clearJournal(emu);
+    await db.query("SELECT count(*), max(Updated) FROM Issues WHERE ProjectId = 1");
+    assert.ok(!(await apiCalls()).includes('GET /api/v2/issues/count'));
+  });
+});

@@ -509,7 +509,44 @@ export function issueListCost(quals: readonly Qual[]): string {
 
 const projectKeyOf = (issueKey: string): string => issueKey.slice(0, issueKey.lastIndexOf('-'));
 
+// ---- COUNT(*) --------------------------------------------------------------------------------
+
+/** GET /issues/count for exact quals (DESIGN §5); undefined when the quals need a lookup first. */
+async function countIssues(ctx: FetchContext, quals: readonly Qual[]): Promise<number | undefined> {
+  const plan = await planSearch(ctx, quals);
+  if (plan === null) return 0;
+  if (plan.keys) return undefined;
+  const params: Params = { ...plan.params, ...(plan.ids ? { 'id[]': plan.ids } : {}) };
+  const res = await ctx.api.get<{ count: number }>('/issues/count', params, { signal: ctx.signal });
+  return res.count;
+}
+
+/** The single project the quals name, for per-project value lists (statuses, issue types). */
+async function singleProject(ctx: FetchContext, quals: readonly Qual[]): Promise<number | undefined> {
+  const ids = qualIds(quals, 'ProjectId');
+  if (ids?.length === 1) return ids[0];
+  const keys = qualValues(quals, 'ProjectKey')?.map(String);
+  if (keys?.length === 1 && ids === undefined) return (await ctx.projects()).find((p) => p.projectKey === keys[0])?.id;
+  return undefined;
+}
+
+const COUNT_DOMAINS = {
+  StatusId: async (ctx: FetchContext, quals: readonly Qual[]) => {
+    const project = await singleProject(ctx, quals);
+    if (project === undefined) return undefined;
+    return (await ctx.api.get<{ id: number }[]>(`/projects/${project}/statuses`, {}, { signal: ctx.signal })).map((s) => s.id);
+  },
+  IssueTypeId: async (ctx: FetchContext, quals: readonly Qual[]) => {
+    const project = await singleProject(ctx, quals);
+    if (project === undefined) return undefined;
+    return (await ctx.api.get<{ id: number }[]>(`/projects/${project}/issueTypes`, {}, { signal: ctx.signal })).map((s) => s.id);
+  },
+  PriorityId: async (ctx: FetchContext) => (await ctx.api.get<{ id: number }[]>('/priorities', {}, { signal: ctx.signal })).map((p) => p.id),
+};
+
 export default defineTable<Issue>({
+  count: countIssues,
+  countDomains: COUNT_DOMAINS,
   name: 'Issues',
   kind: 'table',
   description: 'Issues of every project the user can see, with their status, people, dates and hours.',
