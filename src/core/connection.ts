@@ -8,7 +8,10 @@ import { BacklogClient } from '../api/client.js';
 import type { ApiClient } from '../api/types.js';
 import { connectionPropsTable, resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { ApiError, AuthError, BacklogSqlError, ConfigError, NetworkError } from '../errors.js';
+import { issuesWithCustomFields } from '../schema/custom-fields.js';
 import { Registry } from '../schema/registry.js';
+import { TABLES } from '../schema/tables/index.js';
+import issuesTable from '../schema/tables/issues.js';
 import { systemTables } from '../schema/system.js';
 import type { ProjectRef } from '../schema/types.js';
 import { createDuck, quoteIdent, type DuckDBInstance } from '../sql/duckdb.js';
@@ -102,6 +105,12 @@ async function fetchSpace(api: ApiClient, config: ResolvedConfig): Promise<Space
   }
 }
 
+/** The tables with `Issues` extended by one column per custom field (IncludeCustomFields=true). */
+async function withCustomFields(api: ApiClient) {
+  const issues = await issuesWithCustomFields(api, issuesTable);
+  return TABLES.map((t) => (t.name === 'Issues' ? issues : t));
+}
+
 /** Open a connection: `connect('URL=https://x.backlog.com;ApiKey=…')` or `connect({ URL, ApiKey })`. */
 export async function connect(input: string | Record<string, unknown>, options: ConnectOptions = {}): Promise<Connection> {
   const { config, warnings } = resolveConfig(input, options.env ?? process.env);
@@ -118,7 +127,7 @@ export async function connect(input: string | Record<string, unknown>, options: 
     ...(transport.proxy || transport.tls ? { transport } : {}),
   });
   const space = await fetchSpace(api, config);
-  const registry = new Registry();
+  const registry = new Registry(config.includeCustomFields ? await withCustomFields(api) : TABLES);
   const duck = await createDuck({ timezone: space.timezone });
   const setup = await duck.connect();
   try {

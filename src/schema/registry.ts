@@ -6,6 +6,8 @@ import { TABLES } from './tables/index.js';
 import type { TableDef } from './types.js';
 
 const SQL_NAME = /^[A-Z][A-Za-z0-9]*$/;
+/** Custom field columns keep the field's own letters (Japanese names stay Japanese). */
+const CUSTOM_NAME = /^[\p{L}_][\p{L}\p{N}_]*$/u;
 
 /** Problems in a set of definitions; empty when all are valid. */
 export function validateTables(tables: readonly TableDef[]): string[] {
@@ -17,7 +19,7 @@ export function validateTables(tables: readonly TableDef[]): string[] {
     names.add(t.name.toLowerCase());
     const cols = new Set<string>();
     for (const c of t.columns) {
-      if (!SQL_NAME.test(c.name)) problems.push(`${t.name}.${c.name}: column names are PascalCase`);
+      if (!(c.customFieldIds ? CUSTOM_NAME : SQL_NAME).test(c.name)) problems.push(`${t.name}.${c.name}: column names are PascalCase`);
       if (cols.has(c.name.toLowerCase())) problems.push(`${t.name}.${c.name}: defined twice`);
       cols.add(c.name.toLowerCase());
       if (!c.description) problems.push(`${t.name}.${c.name}: no description`);

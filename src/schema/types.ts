@@ -60,6 +60,8 @@ export interface ColumnDef<R = unknown> {
   pushdown?: ColumnPushdown;
   /** Never changes through writes (issue 5 reads it); default false. */
   readOnly?: boolean;
+  /** Set on `IncludeCustomFields` columns: the custom field ids shown (their names may be Japanese). */
+  customFieldIds?: readonly number[];
 }
 
 /** Everything a table's `list` may use while a statement runs. */

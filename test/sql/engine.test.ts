@@ -212,3 +212,24 @@ describe('COUNT(*) through /issues/count', () => {
     assert.ok(!(await apiCalls()).includes('GET /api/v2/issues/count'));
   });
 });
+
+describe('IncludeCustomFields', () => {
+  test('adds one typed column per custom field to Issues, named from the field', async () => {
+    const cf = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};IncludeCustomFields=true`);
+    try {
+      const cols = await cf.query("SELECT ColumnName, DataTypeName FROM sys_tablecolumns WHERE TableName = 'Issues' AND Description LIKE 'Custom field%' ORDER BY ColumnName");
+      const byName = Object.fromEntries((cols.rows as { ColumnName: string; DataTypeName: string }[]).map((r) => [r.ColumnName, r.DataTypeName]));
+      assert.equal(byName['見積金額'], 'DOUBLE');
+      assert.equal(byName['リリース日'], 'DATE');
+      assert.equal(byName['顧客名'], 'VARCHAR');
+      const r = await cf.query('SELECT IssueKey, "顧客名", "見積金額" FROM Issues WHERE ProjectId = 1 AND "顧客名" IS NOT NULL LIMIT 3');
+      assert.ok(r.rowCount > 0);
+      // The same value as the IssueCustomFields view.
+      const key = (r.rows[0] as { IssueKey: string }).IssueKey;
+      const view = await cf.query("SELECT Value FROM IssueCustomFields WHERE IssueId = (SELECT Id FROM Issues WHERE IssueKey = ?) AND Name = '顧客名'", [key]);
+      assert.equal((view.rows[0] as { Value: string }).Value, (r.rows[0] as Record<string, unknown>)['顧客名']);
+    } finally {
+      await cf.close();
+    }
+  });
+});
