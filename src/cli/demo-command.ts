@@ -1,17 +1,52 @@
 /**
- * `backlog-sql demo` (and `npm start`): the offline try-out. Until the SQL shell lands it starts
- * the embedded emulator at small scale on port 8765 (any free port if that one is taken) and
- * prints how to use it.
+ * `backlog-sql demo` (and `npm start`): the offline try-out. Starts the embedded emulator at small
+ * scale on port 8765 (any free port if that one is taken), connects to it, shows three example
+ * queries and opens the SQL shell; with stdin not a terminal it runs the piped statements and
+ * exits. Other programs can reach the same space while it runs (the URL and key are printed).
  */
+import { connect, type Connection } from '../core/connection.js';
 import { startEmulator, EmulatorOptionError, type RunningEmulator } from '../emulator/index.js';
-import { describeFacts, parseEmulatorArgs, UsageError, waitForSignal } from './emulator-command.js';
+import { parseEmulatorArgs, UsageError } from './emulator-command.js';
+import { exitCodeFor, renderError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
+import { runConnected } from './shell.js';
 
 export const DEMO_HELP = `Usage: backlog-sql demo [emulator options]
 
-Starts the embedded Backlog emulator (small scale, port 8765 or any free port) and shows how to
-reach it. Accepts the options of 'backlog-sql emulator'. Stop it with Ctrl-C.
+Starts the embedded Backlog emulator (small scale, port 8765 or any free port), connects to it and
+opens the SQL shell; with statements piped on stdin it runs them and exits. Accepts the options of
+'backlog-sql emulator' (--json prints the emulator's start facts first).
 `;
+
+/** Three questions people ask of Backlog, in the order the intro shows them. */
+export const DEMO_QUERIES = [
+  {
+    title: 'the 10 most recently updated open issues of project WEB (one Backlog request)',
+    sql: "SELECT IssueKey, Summary, StatusName, AssigneeName, Updated\n  FROM Issues\n WHERE ProjectKey = 'WEB' AND StatusId IN (1, 2, 3)\n ORDER BY Updated DESC LIMIT 10;",
+  },
+  {
+    title: 'issue count per status in WEB',
+    sql: "SELECT StatusName, COUNT(*) AS Issues\n  FROM Issues WHERE ProjectKey = 'WEB'\n GROUP BY StatusName ORDER BY Issues DESC;",
+  },
+  {
+    title: 'all comments of WEB-1',
+    sql: "SELECT Created, CreatedUserName, Content\n  FROM IssueComments WHERE IssueKey = 'WEB-1'\n ORDER BY Created;",
+  },
+] as const;
+
+function intro(emu: RunningEmulator, scale: string): string {
+  const lines = [
+    `Backlog emulator listening on ${emu.url}  (space "${emu.spaceKey}", ${scale} scale)`,
+    `Connected with URL=${emu.url};ApiKey=${emu.apiKey}  (a local emulator: not a secret of any real space)`,
+    '',
+    'Try these (copy a statement, or type your own; end it with ";"):',
+    '',
+    ...DEMO_QUERIES.flatMap((q) => [`-- ${q.title}`, q.sql, '']),
+    'Type \\dt for the tables, \\d Issues for a table\'s columns, \\timing for request counts, \\? for help, \\q to quit.',
+    '',
+  ];
+  return lines.join('\n') + '\n';
+}
 
 export async function demoCommand(args: string[]): Promise<number> {
   const { options, json, help } = parseEmulatorArgs(args);
@@ -33,23 +68,27 @@ export async function demoCommand(args: string[]): Promise<number> {
     emu = await startEmulator({ ...wanted, port: 0 });
     if (!json) process.stderr.write('Port 8765 is in use; listening on a free port instead.\n');
   }
-  const { close: _close, ...facts } = emu;
-  if (json) {
-    process.stdout.write(JSON.stringify(facts) + '\n');
-  } else {
-    process.stdout.write(describeFacts(facts, wanted.scale ?? 'small'));
-    process.stdout.write(
-      [
-        '',
-        'Try it:',
-        `  curl '${facts.url}/api/v2/issues?apiKey=${facts.apiKey}&count=3'`,
-        `  curl -g '${facts.url}/api/v2/issues/count?apiKey=${facts.apiKey}&statusId[]=1'`,
-        `  curl '${facts.url}/_emulator/journal'`,
-        '',
-        'The SQL shell over this space is coming next (see the README). Press Ctrl-C to stop.',
-        '',
-      ].join('\n'),
-    );
+  let connection: Connection | undefined;
+  try {
+    try {
+      connection = await connect(`URL=${emu.url};ApiKey=${emu.apiKey}`, { onWarning: (w) => process.stderr.write(`WARNING:  ${w}\n`) });
+    } catch (e) {
+      process.stderr.write(renderError(e));
+      return exitCodeFor(e);
+    }
+    if (json) {
+      // After connecting: the line tells a script that statements can come now.
+      const { close: _close, ...facts } = emu;
+      process.stdout.write(JSON.stringify(facts) + '\n');
+    }
+    const interactive = process.stdin.isTTY === true;
+    if (!interactive && !json) {
+      // Piped: stdout carries only the results; one line on stderr says where they come from.
+      process.stderr.write(`backlog-sql demo: emulator on ${emu.url} (space "${emu.spaceKey}", ${wanted.scale} scale)\n`);
+    }
+    return await runConnected({ connection, format: 'table', ...(interactive && !json ? { banner: intro(emu, wanted.scale) } : {}) });
+  } finally {
+    await connection?.close();
+    await emu.close();
   }
-  return waitForSignal(emu);
 }

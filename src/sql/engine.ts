@@ -103,11 +103,12 @@ export class Engine {
   constructor(private readonly ctx: EngineContext) {}
 
   /** Map SQL errors of DuckDB to SqlError with a 1-based position. */
-  private duckError(e: unknown, offset: number): never {
+  private duckError(e: unknown, sql: string, offset: number): never {
     const message = e instanceof Error ? e.message : String(e);
     const kind = /^Parser Error/.test(message) ? '42601' : /Catalog Error: Table/.test(message) ? '42P01' : /Binder Error: Referenced column|not found in FROM clause/.test(message) ? '42703' : /Conversion Error|Invalid Input/.test(message) ? '22P02' : '42000';
     const firstLine = message.split('\n')[0] ?? message;
-    throw new SqlError(firstLine.replace(/^[A-Za-z ]+ Error: /, ''), positionOf(message, offset), { sqlstate: kind, syntax: kind === '42601' });
+    const hint = candidatesHint(message);
+    throw new SqlError(firstLine.replace(/^[A-Za-z ]+ Error: /, ''), positionOf(message, sql, offset), { sqlstate: kind, syntax: kind === '42601', ...(hint ? { hint } : {}) });
   }
 
   async run(sqlIn: string, params: ParamValues, options: QueryOptions = {}): Promise<QueryResult> {
@@ -161,7 +162,7 @@ export class Engine {
         reader = await conn.runAndReadAll(sql, normaliseParams(params) as Parameters<DuckDBConnection["runAndReadAll"]>[1]);
       } catch (e) {
         if (signal.aborted) throw new CancelledError();
-        this.duckError(e, offset);
+        this.duckError(e, sql, offset);
       }
       const names = dedupeNames(reader.columnNames());
       const columns = names.map((name, i) => ({ name, type: reportedType(String(reader.columnTypes()[i])) }));
@@ -349,13 +350,44 @@ function normaliseParams(params: ParamValues): Record<string, unknown> | unknown
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, conv(v)]));
 }
 
-/** DuckDB marks errors with "LINE 1: …" and a caret; turn that into a 1-based character position. */
-function positionOf(message: string, offset: number): number | undefined {
+/** Display width of a character as DuckDB's caret counts it (East Asian wide characters: 2). */
+function displayWidth(ch: string): number {
+  const cp = ch.codePointAt(0) ?? 0;
+  return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0x20000 && cp <= 0x3fffd) ? 2 : 1;
+}
+
+/**
+ * DuckDB marks errors with "LINE n: <text>" and a caret under it, in display columns, the text
+ * possibly cut short with "...". Turn that into a 1-based character position in the statement.
+ */
+function positionOf(message: string, sql: string, offset: number): number | undefined {
   const lines = message.split('\n');
   const lineIdx = lines.findIndex((l) => /^LINE \d+:/.test(l));
   if (lineIdx < 0) return undefined;
+  const header = lines[lineIdx] as string;
+  const m = /^LINE (\d+): /.exec(header);
   const caret = lines[lineIdx + 1];
-  const prefix = /^LINE \d+: /.exec(lines[lineIdx] as string)?.[0].length ?? 0;
-  if (!caret || !caret.includes('^')) return undefined;
-  return caret.indexOf('^') - prefix + 1 + offset;
+  if (!m || !caret || !caret.includes('^')) return undefined;
+  const lineNo = Number(m[1]);
+  let shown = header.slice(m[0].length);
+  let caretCol = caret.indexOf('^') - m[0].length;
+  let cut = 0;
+  if (shown.startsWith('...')) {
+    shown = shown.slice(3);
+    caretCol -= 3;
+  }
+  let index = 0;
+  for (let width = 0; index < shown.length && width < caretCol; index++) width += displayWidth(shown[index] as string);
+  const sqlLines = sql.split('\n');
+  const real = sqlLines[lineNo - 1] ?? '';
+  const at = real.indexOf(shown.replace(/\.\.\.$/, ''));
+  if (at > 0) cut = at;
+  const lineStart = sqlLines.slice(0, lineNo - 1).reduce((n, l) => n + l.length + 1, 0);
+  return lineStart + cut + index + 1 + offset;
+}
+
+/** DuckDB's "Candidate bindings: …" line as a hint. */
+function candidatesHint(message: string): string | undefined {
+  const m = /Candidate bindings: (.+)/.exec(message);
+  return m ? `Did you mean ${m[1]}?` : undefined;
 }

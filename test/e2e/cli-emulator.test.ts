@@ -96,20 +96,22 @@ describe('backlog-sql emulator', () => {
 });
 
 describe('backlog-sql demo (npm start)', () => {
-  test('starts the emulator at small scale and prints how to use it; Ctrl-C exits 130', async () => {
-    const { child, collected } = await startBin(['demo', '--port', '0']);
+  test('starts the emulator at small scale, reachable by other programs while it reads statements; Ctrl-C exits 130', async () => {
+    // stdin stays open and silent: the demo waits for statements (cli-shell.test.ts runs some).
+    const child = spawn(process.execPath, [BIN, 'demo', '--port', '0', '--json'], { stdio: ['pipe', 'pipe', 'pipe'] });
     try {
-      await new Promise((r) => setTimeout(r, 300));
-      const text = collected.join('\n');
-      assert.match(text, /small scale/);
-      assert.match(text, /Try it:/);
-      const url = /listening on (http:\/\/\S+)/.exec(text)?.[1];
-      const key = /apiKey=(\w+)/.exec(text)?.[1];
-      const res = await fetch(`${url}/api/v2/issues/count?apiKey=${key}`);
+      const first = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout }).once('line', resolve);
+        child.once('exit', (code) => reject(new Error(`exited ${code} before printing`)));
+      });
+      const facts = JSON.parse(first) as { url: string; apiKey: string };
+      const res = await fetch(`${facts.url}/api/v2/issues/count?apiKey=${facts.apiKey}`);
       assert.equal(res.status, 200);
       assert.ok(((await res.json()) as { count: number }).count >= 900, 'about 1,000 issues at small scale');
     } finally {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
       assert.equal(await stop(child, 'SIGINT'), 130);
+      clearTimeout(timer);
     }
   });
 
@@ -117,6 +119,8 @@ describe('backlog-sql demo (npm start)', () => {
     const help = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
     assert.equal(help.status, 0);
     assert.match(help.stdout, /demo/);
+    assert.match(help.stdout, /--format/);
+    assert.match(help.stdout, /BACKLOG_SQL_CONNECTION/);
     assert.match(help.stdout, /emulator/);
     const version = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' });
     assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);

@@ -233,3 +233,12 @@ describe('IncludeCustomFields', () => {
     }
   });
 });
+
+describe('error positions', () => {
+  test('an unknown column on line 3 of a statement, after Japanese text, points at the column', async () => {
+    const sql = "SELECT 'ログイン' AS x,\n  Name,\n  nope\nFROM Priorities";
+    await assert.rejects(db.query(sql), (e: unknown) => e instanceof SqlError && e.position === sql.indexOf('nope') + 1 && /Did you mean/.test(e.hint ?? ''));
+    const jp = "SELECT 'ログイン' AS x, nope FROM Priorities";
+    await assert.rejects(db.query(jp), (e: unknown) => e instanceof SqlError && e.position === jp.indexOf('nope') + 1);
+  });
+});
