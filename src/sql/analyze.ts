@@ -49,7 +49,10 @@ export interface Analysis {
   links: JoinLink[];
   limit: LimitPushdown | undefined;
   count: CountPushdown | undefined;
-  /** Column names (lower-case) mentioned anywhere; `*` when a star appears. */
+  /**
+   * Column names (lower-case) mentioned anywhere, as `qualifier.column` (qualifier lower-case)
+   * or `.column` when unqualified; `*` for an unqualified star, `qualifier.*` for `t.*`.
+   */
   columnsMentioned: Set<string>;
 }
 
@@ -249,8 +252,12 @@ export function analyze(statement: Node, catalog: Catalog, params: ParamValues):
   const links: JoinLink[] = [];
   const columnsMentioned = new Set<string>();
   for (const n of walk(statement)) {
-    if (n.class === 'COLUMN_REF') for (const name of n.column_names as string[]) columnsMentioned.add(name.toLowerCase());
-    if (n.class === 'STAR') columnsMentioned.add('*');
+    if (n.class === 'COLUMN_REF') {
+      const names = (n.column_names as string[]).map((x) => x.toLowerCase());
+      const column = names[names.length - 1] as string;
+      columnsMentioned.add(names.length >= 2 ? `${names[names.length - 2]}.${column}` : `.${column}`);
+    }
+    if (n.class === 'STAR') columnsMentioned.add(n.relation_name ? `${String(n.relation_name).toLowerCase()}.*` : '*');
   }
 
   function fromClause(from: unknown, ctes: Set<string>, nullable: boolean): FromResult {
@@ -358,7 +365,18 @@ export function analyze(statement: Node, catalog: Catalog, params: ParamValues):
       if (!col || col.column.name !== groupColumn) return undefined;
     }
     for (const m of (node.modifiers as Node[]) ?? []) if (m.type === 'DISTINCT_MODIFIER') return undefined;
-    for (const n of walk(node.having)) if (n.class === 'SUBQUERY' || n.class === 'WINDOW') return undefined;
+    // HAVING and ORDER BY may use count(*), the group column and select-list aliases only: any
+    // other column would be NULL in the placeholder rows.
+    const aliases = new Set((node.select_list as Node[]).map((i) => String(i.alias ?? '').toLowerCase()).filter(Boolean));
+    const orders = ((node.modifiers as Node[]) ?? []).filter((m) => m.type === 'ORDER_MODIFIER');
+    for (const n of walk([node.having, orders])) {
+      if (n.class === 'SUBQUERY' || n.class === 'WINDOW') return undefined;
+      if (n.class !== 'COLUMN_REF') continue;
+      const names = n.column_names as string[];
+      if (names.length === 1 && aliases.has((names[0] as string).toLowerCase())) continue;
+      const col = resolveColumn(n, { refs: [ref] });
+      if (!col || col.column.name !== groupColumn) return undefined;
+    }
     return counted ? { ref, groupColumn } : undefined;
   }
 

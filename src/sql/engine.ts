@@ -81,22 +81,46 @@ async function parse(conn: DuckDBConnection, sql: string, offset: number): Promi
   return statements[0] as Node;
 }
 
-function columnsNeeded(table: TableDef, analysis: Analysis): Set<string> {
-  if (analysis.columnsMentioned.has('*')) return new Set(table.columns.map((c) => c.name));
-  return new Set(table.columns.filter((c) => analysis.columnsMentioned.has(c.name.toLowerCase())).map((c) => c.name));
+/** The columns of a table reference the statement uses: unqualified names, or qualified by its alias. */
+function columnsNeeded(ref: TableRef, analysis: Analysis): Set<string> {
+  const m = analysis.columnsMentioned;
+  const names = [ref.alias, ref.table.name.toLowerCase()];
+  if (m.has('*') || names.some((n) => m.has(`${n}.*`))) return new Set(ref.table.columns.map((c) => c.name));
+  return new Set(
+    ref.table.columns
+      .filter((c) => {
+        const col = c.name.toLowerCase();
+        return m.has(`.${col}`) || names.some((n) => m.has(`${n}.${col}`));
+      })
+      .map((c) => c.name),
+  );
 }
 
-/** Refs fetched first are those no join can restrict from another table already known. */
+/**
+ * The order to fetch table references in: those with filters of their own first, then every
+ * reference a join restricts from one already fetched (transitively: projects → issues →
+ * comments), then the rest, parents before the children they restrict.
+ */
 function fetchOrder(analysis: Analysis): TableRef[] {
-  const derivable = new Set<TableRef>();
-  for (const link of analysis.links) {
-    const reverse = analysis.links.some((l) => l.from.ref === link.to.ref && l.to.ref === link.from.ref);
-    // Restrict the side with no quals of its own by the side that has them.
-    if (!reverse || (link.from.ref.quals.length > 0 && link.to.ref.quals.length === 0)) derivable.add(link.to.ref);
+  const order: TableRef[] = analysis.refs.filter((r) => r.quals.length > 0);
+  const remaining = () => analysis.refs.filter((r) => !order.includes(r));
+  for (;;) {
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const r of remaining()) {
+        if (analysis.links.some((l) => l.to.ref === r && order.includes(l.from.ref))) {
+          order.push(r);
+          grew = true;
+        }
+      }
+    }
+    const rest = remaining();
+    if (rest.length === 0) return order;
+    // A root: not restricted by any other remaining reference (else the first, on a cycle).
+    const root = rest.find((r) => !analysis.links.some((l) => l.to.ref === r && rest.includes(l.from.ref) && l.from.ref !== r)) ?? (rest[0] as TableRef);
+    order.push(root);
   }
-  const first = analysis.refs.filter((r) => !derivable.has(r));
-  const later = analysis.refs.filter((r) => derivable.has(r));
-  return [...first, ...later];
 }
 
 export class Engine {
@@ -263,7 +287,7 @@ export class Engine {
         env: this.ctx.env,
         limit: limit?.limit,
         orderBy: limit?.orderBy ?? [],
-        columns: columnsNeeded(ref.table, analysis),
+        columns: columnsNeeded(ref, analysis),
         projects: () => (projects ??= this.ctx.projects(signal)),
         myself: () => this.ctx.myself(),
         warn: (m) => warnings.push(m),

@@ -108,7 +108,9 @@ describe('writes (NET-2)', () => {
     assert.deepEqual((await calls('POST', CATEGORIES)).map((j) => j.status), [429, 200]);
     const names = (await c.get<{ name: string }[]>(`/projects/${projectId}/categories`)).map((x) => x.name);
     assert.equal(names.filter((n) => n === 'net2-429').length, 1);
-    assert.equal(c.stats().rateLimitWaits, 1);
+    // Under load a wait can end a few ms before the window turns and wait again briefly: what
+    // matters is that it waited for the reset, not in how many sleeps.
+    assert.ok(c.stats().rateLimitWaits >= 1);
     assert.ok(c.stats().rateLimitWaitMs >= 1000);
   });
 

@@ -318,7 +318,8 @@ export function seedStore(options: Pick<ResolvedOptions, 'seed' | 'scale' | 'tim
         max: typeId === 3 ? 1_000_000 : typeId === 4 ? dateOf(SEED_ANCHOR + 365 * DAY) : null,
         initialValue: typeId === 3 ? 100 : null,
         unit: typeId === 3 ? '円' : null,
-        initialDate: typeId === 4 ? { id: 3, shift: null, date: dateOf(SEED_ANCHOR) } : null,
+        // A fixed date in the first project, "today + 7 days" in the third, so both shapes exist.
+        initialDate: typeId === 4 ? (index === 2 ? { id: 2, shift: 7, date: null } : { id: 3, shift: null, date: dateOf(SEED_ANCHOR) }) : null,
         items: isList ? itemNames.map((name, k) => ({ id: store.nextId('customFieldItem'), name, displayOrder: k })) : [],
         allowAddItem: isList && typeId !== 8,
         allowInput: typeId === 7 || typeId === 8,
@@ -532,7 +533,7 @@ export function seedStore(options: Pick<ResolvedOptions, 'seed' | 'scale' | 'tim
         });
       }
       if (rng.bool(0.05) || (n < 4 && c === 0)) {
-        store.stars.insert({ id: store.nextId('star'), target: 'comment', targetId: cid, comment: null, presenterId: issue.createdUserId, receiverId: author.id, created: t + 60_000 });
+        store.stars.insert({ id: store.nextId('star'), target: 'comment', targetId: cid, comment: n === 0 && c === 0 ? '助かりました' : null, presenterId: issue.createdUserId, receiverId: author.id, created: t + 60_000 });
       }
     }
     if (issue.assigneeId && rng.bool(0.3)) {
@@ -610,8 +611,13 @@ export function seedStore(options: Pick<ResolvedOptions, 'seed' | 'scale' | 'tim
         wiki.attachmentIds.push(aid);
       }
       const files = filesByProject.get(project.id);
-      if (files && files.length > 0 && w % 4 === 2) wiki.sharedFileIds.push(rng.pick(files));
-      if (w % 3 === 0) store.stars.insert({ id: store.nextId('star'), target: 'wiki', targetId: id, comment: null, presenterId: rng.pick(members).id, receiverId: author.id, created: updated });
+      if (files && files.length > 0 && w % 4 === 2) {
+        wiki.sharedFileIds.push(rng.pick(files));
+        // The project's first file was replaced once (i % 3 === 0 above): linked, it shows an updater.
+        const replaced = files[0] as number;
+        if (w === 2 && !wiki.sharedFileIds.includes(replaced)) wiki.sharedFileIds.push(replaced);
+      }
+      if (w % 3 === 0) store.stars.insert({ id: store.nextId('star'), target: 'wiki', targetId: id, comment: w === 0 ? 'わかりやすい！' : null, presenterId: rng.pick(members).id, receiverId: author.id, created: updated });
       if (w < 2) {
         for (const u of members.slice(0, 3)) store.recentlyViewed.push({ userId: u.id, kind: 'wiki', targetId: id, updated: between(SEED_ANCHOR - 10 * DAY, SEED_ANCHOR) });
       }
@@ -709,7 +715,7 @@ export function seedStore(options: Pick<ResolvedOptions, 'seed' | 'scale' | 'tim
               projectId: project.id, issueId: null, commentId: null, repositoryId: id, pullRequestId: prId, pullRequestCommentId: pcid, senderId: commenter.id, created: t,
             });
           }
-          if (c === 0 && k <= 3) store.stars.insert({ id: store.nextId('star'), target: 'pullRequestComment', targetId: pcid, comment: null, presenterId: author.id, receiverId: commenter.id, created: t + 60_000 });
+          if (c === 0 && k <= 3) store.stars.insert({ id: store.nextId('star'), target: 'pullRequestComment', targetId: pcid, comment: k === 1 ? '参考になりました' : null, presenterId: author.id, receiverId: commenter.id, created: t + 60_000 });
         }
         if (k === 1) store.stars.insert({ id: store.nextId('star'), target: 'pullRequest', targetId: prId, comment: 'LGTM', presenterId: admin.id, receiverId: author.id, created: prCreated + DAY });
       }
