@@ -127,9 +127,16 @@ export async function projectsFor(
   quals: readonly Qual[],
   options: { feature?: ProjectFeature; idColumn?: string; keyColumn?: string } = {},
 ): Promise<ProjectRef[]> {
-  const all = await ctx.projects();
   const ids = qualIds(quals, options.idColumn ?? 'ProjectId');
   const keys = qualValues(quals, options.keyColumn ?? 'ProjectKey')?.map(String);
+  if (ids !== undefined && keys === undefined && !ctx.columns.has(options.keyColumn ?? 'ProjectKey')) {
+    // Named projects need no project list: a project that does not exist, is not visible or has
+    // the feature off answers the per-project request with 403/404, which callers turn into a
+    // warning (skipForbidden). The key is not known here, so this path is taken only when the
+    // statement does not use it.
+    return ids.map((id) => ({ id, projectKey: String(id), name: '', archived: false, useWiki: true, useGit: true, useDocument: true, useFileSharing: true }));
+  }
+  const all = await ctx.projects();
   let chosen = all.filter((p) => (ids === undefined || ids.includes(p.id)) && (keys === undefined || keys.includes(p.projectKey)));
   if (options.feature) {
     const feature = options.feature;

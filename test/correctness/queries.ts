@@ -981,7 +981,7 @@ export const QUERIES: CorrectnessQuery[] = [
   {
     name: 'Joins: open pull requests of one repository',
     sql: 'SELECT Number, Summary FROM PullRequests WHERE ProjectId = 1 AND RepositoryId = 1 AND StatusId = 1',
-    pushdownRequests: 2,
+    pushdownRequests: 1,
     pushed: true,
     expected: (d) => d.pullRequests.filter((p) => p.projectId === 1 && p.repositoryId === 1 && p.status.id === 1).map((p) => ({ Number: p.number, Summary: p.summary })),
   },
@@ -1745,7 +1745,7 @@ export const QUERIES: CorrectnessQuery[] = [
   {
     name: 'PullRequestComments: one pull request',
     sql: 'SELECT Id, Content FROM PullRequestComments WHERE ProjectId = 1 AND RepositoryId = 1 AND PullRequestNumber = 1',
-    pushdownRequests: 2,
+    pushdownRequests: 1,
     pushed: true,
     expected: (d) => d.pullRequestComments.filter((c) => c.pullRequestId === 1).map((c) => ({ Id: c.id, Content: c.content })),
   },
