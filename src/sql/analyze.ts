@@ -24,6 +24,11 @@ export interface TableRef {
   /** On the NULL-extended side of an outer join: IS NULL must not be pushed there. */
   nullable: boolean;
   quals: Qual[];
+  /**
+   * Top-level WHERE / INNER JOIN conjuncts that read only this table (and constants): they narrow
+   * which of its rows can join, so join keys for other tables are taken from rows passing them.
+   */
+  local: Record<string, unknown>[];
 }
 
 export interface JoinLink {
@@ -99,15 +104,28 @@ function location(n: Node): number {
   return Number.isSafeInteger(loc) ? loc : -1;
 }
 
-/** A constant (possibly cast) or a bound parameter → a JS value; undefined if not constant. */
-function constantValue(n: unknown, params: ParamValues): { value: unknown } | undefined {
+/** What counts as a constant besides literals: bound parameters and today's date. */
+interface Consts {
+  params: ParamValues;
+  /** CURRENT_DATE / today() in the space's time zone, 'YYYY-MM-DD'. */
+  today: string | undefined;
+}
+
+/** A constant (possibly cast), a bound parameter or CURRENT_DATE → a JS value; undefined if not constant. */
+function constantValue(n: unknown, consts: Consts): { value: unknown } | undefined {
   if (!isNode(n)) return undefined;
+  const params = consts.params;
+  // DuckDB parses CURRENT_DATE as a column reference, today() as a function.
+  const isToday =
+    (n.class === 'COLUMN_REF' && (n.column_names as string[]).length === 1 && String((n.column_names as string[])[0]).toLowerCase() === 'current_date') ||
+    (n.class === 'FUNCTION' && ['today', 'current_date'].includes(String(n.function_name).toLowerCase()) && (n.children as unknown[]).length === 0);
+  if (isToday) return consts.today === undefined ? undefined : { value: consts.today };
   if (n.class === 'CONSTANT') {
     const v = n.value as { is_null: boolean; value: unknown };
     return v.is_null ? undefined : { value: v.value };
   }
   if (n.class === 'CAST') {
-    const inner = constantValue(n.child, params);
+    const inner = constantValue(n.child, consts);
     if (!inner) return undefined;
     const type = (n.cast_type as { id: string }).id;
     if (['DATE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'VARCHAR', 'BIGINT', 'INTEGER'].includes(type)) return inner;
@@ -188,7 +206,7 @@ function pushable(column: ColumnDef, op: PushOp): boolean {
   return column.pushdown?.ops.includes(op) ?? false;
 }
 
-function analyzeConjunct(c: Node, scope: Scope, params: ParamValues): ConjunctResult {
+function analyzeConjunct(c: Node, scope: Scope, params: Consts): ConjunctResult {
   const op = OPS[c.type as string];
   if (op && c.class === 'COMPARISON') {
     const left = resolveColumn(c.left, scope);
@@ -225,6 +243,21 @@ function analyzeConjunct(c: Node, scope: Scope, params: ParamValues): ConjunctRe
   return {};
 }
 
+/** The one table a conjunct reads, when it reads exactly one and has no parameter or subquery. */
+function singleTableConjunct(c: Node, scope: Scope): TableRef | undefined {
+  let only: TableRef | undefined;
+  for (const n of walk(c)) {
+    if (n.class === 'SUBQUERY' || n.class === 'PARAMETER' || n.class === 'WINDOW') return undefined;
+    if (n.class !== 'COLUMN_REF') continue;
+    const names = n.column_names as string[];
+    if (names.length === 1 && String(names[0]).toLowerCase() === 'current_date') continue;
+    const col = resolveColumn(n, scope);
+    if (!col || (only && only !== col.ref)) return undefined;
+    only = col.ref;
+  }
+  return only;
+}
+
 interface FromResult {
   refs: TableRef[];
   /** Conjuncts of INNER JOIN conditions (they filter like WHERE). */
@@ -247,7 +280,8 @@ export interface Catalog {
   isLocal(name: string): boolean;
 }
 
-export function analyze(statement: Node, catalog: Catalog, params: ParamValues): Analysis {
+export function analyze(statement: Node, catalog: Catalog, paramValues: ParamValues, options: { today?: string } = {}): Analysis {
+  const params: Consts = { params: paramValues, today: options.today };
   const refs: TableRef[] = [];
   const links: JoinLink[] = [];
   const columnsMentioned = new Set<string>();
@@ -272,7 +306,7 @@ export function analyze(statement: Node, catalog: Catalog, params: ParamValues):
         if (catalog.isLocal(name) || schema) return result;
         throw new AnalysisError({ name, location: location(from) });
       }
-      const ref: TableRef = { index: refs.length, table, alias: String(from.alias || name).toLowerCase(), location: location(from), nullable, quals: [] };
+      const ref: TableRef = { index: refs.length, table, alias: String(from.alias || name).toLowerCase(), location: location(from), nullable, quals: [], local: [] };
       refs.push(ref);
       result.refs.push(ref);
       return result;
@@ -313,6 +347,8 @@ export function analyze(statement: Node, catalog: Catalog, params: ParamValues):
     const where = conjuncts(node.where_clause);
     let allExact = true;
     for (const c of [...where, ...from.innerConditions]) {
+      const only = singleTableConjunct(c, scope);
+      if (only && !only.nullable) only.local.push(c);
       const r = analyzeConjunct(c, scope, params);
       if (r.pushed) {
         r.pushed.ref.quals.push(r.pushed.qual);

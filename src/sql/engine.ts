@@ -7,6 +7,7 @@ import type { ApiClient, ApiStats } from '../api/types.js';
 import { CancelledError, SqlError } from '../errors.js';
 import type { Registry } from '../schema/registry.js';
 import type { FetchContext, ProjectRef, Qual, RowEnv, TableDef } from '../schema/types.js';
+import { toSpaceDate } from '../schema/helpers.js';
 import { closestName } from '../util/closest.js';
 import { analyze, AnalysisError, type Analysis, type ParamValues, type TableRef } from './analyze.js';
 import { appendValue, quoteIdent, quoteLiteral, reportedType, toJs, type DuckDBConnection, type DuckDBInstance } from './duckdb.js';
@@ -64,6 +65,9 @@ export interface EngineContext {
   myself(): Promise<{ id: number; userId: string; name: string; roleType: number }>;
 }
 
+/** Scratch table for filtering a parent's rows before taking its join keys. */
+const PREFILTER = '__backlog_sql_prefilter';
+
 /** Above this many parent keys, a join does not restrict the child's fetch (URLs get long). */
 const MAX_DERIVED_KEYS = 1000;
 
@@ -97,14 +101,15 @@ function columnsNeeded(ref: TableRef, analysis: Analysis): Set<string> {
 }
 
 /**
- * The order to fetch table references in: those with filters of their own first, then every
- * reference a join restricts from one already fetched (transitively: projects → issues →
- * comments), then the rest, parents before the children they restrict.
+ * The order to fetch table references in. First those whose filters reach no API (they are read
+ * whole anyway, and their filtered rows give the tightest join keys), then those with filters of
+ * their own; after each, every reference a join restricts from one already fetched
+ * (transitively: projects → issues → comments); then the rest, parents before their children.
  */
 function fetchOrder(analysis: Analysis): TableRef[] {
-  const order: TableRef[] = analysis.refs.filter((r) => r.quals.length > 0);
+  const order: TableRef[] = [];
   const remaining = () => analysis.refs.filter((r) => !order.includes(r));
-  for (;;) {
+  const derive = () => {
     let grew = true;
     while (grew) {
       grew = false;
@@ -115,6 +120,12 @@ function fetchOrder(analysis: Analysis): TableRef[] {
         }
       }
     }
+  };
+  for (const r of analysis.refs.filter((x) => x.quals.length === 0 && x.local.length > 0)) if (!order.includes(r)) order.push(r);
+  derive();
+  for (const r of analysis.refs.filter((x) => x.quals.length > 0)) if (!order.includes(r)) order.push(r);
+  for (;;) {
+    derive();
     const rest = remaining();
     if (rest.length === 0) return order;
     // A root: not restricted by any other remaining reference (else the first, on a cycle).
@@ -154,7 +165,7 @@ export class Engine {
       if (classify(sql) === 'select') {
         const tree = await parse(conn, sql, offset);
         try {
-          analysis = analyze(tree, this.ctx.registry, params);
+          analysis = analyze(tree, this.ctx.registry, params, { today: toSpaceDate(new Date().toISOString(), this.ctx.env.timezone) ?? undefined });
         } catch (e) {
           if (e instanceof AnalysisError) {
             const near = closestName(e.unknown.name, this.ctx.registry.names());
@@ -169,7 +180,7 @@ export class Engine {
       if (!this.ctx.pushdown) for (const r of analysis.refs) r.quals = [];
       if (kind === 'explain') return this.explainResult(analysis, started);
 
-      const fetches = await this.fetchAll(analysis, signal, warnings);
+      const fetches = await this.fetchAll(analysis, signal, warnings, conn);
       for (const [name, { table, rows }] of fetches.byTable) {
         await conn.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(name)} (${table.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`);
         const appender = await conn.createAppender(name, 'main', 'temp');
@@ -266,7 +277,40 @@ export class Engine {
   }
 
   /** Fetch every referenced table (parents first), rows as column-value arrays, merged per table. */
-  private async fetchAll(analysis: Analysis, signal: AbortSignal, warnings: string[]) {
+  /**
+   * Distinct values of `column` among a fetched table's rows that pass its own single-table
+   * conditions (evaluated by DuckDB: the conjuncts' parse trees turned back into SQL).
+   */
+  private async joinKeys(conn: DuckDBConnection, ref: TableRef, rows: unknown[][], column: string): Promise<(string | number)[]> {
+    const index = ref.table.columns.findIndex((c) => c.name === column);
+    const all = () => [...new Set(rows.map((r) => r[index]).filter((v) => v !== null && v !== undefined))] as (string | number)[];
+    if (ref.local.length === 0 || rows.length === 0) return all();
+    const template = await conn.runAndReadAll(`SELECT json_serialize_sql(${quoteLiteral(`SELECT DISTINCT ${quoteIdent(ref.alias)}.${quoteIdent(column)} FROM ${quoteIdent(PREFILTER)} AS ${quoteIdent(ref.alias)} WHERE TRUE`)})`);
+    const tree = JSON.parse(String(template.getRows()[0]?.[0])) as { statements: { node: Record<string, unknown> }[] };
+    const node = (tree.statements[0] as { node: Record<string, unknown> }).node;
+    node.where_clause = ref.local.length === 1 ? ref.local[0] : { class: 'CONJUNCTION', type: 'CONJUNCTION_AND', alias: '', query_location: 0, children: ref.local };
+    // Locations past 2^53 come back from JSON.parse rounded; they only serve error messages.
+    const json = JSON.stringify(tree, (k, v: unknown) => (k === 'query_location' ? 0 : v));
+    try {
+      const sql = String((await conn.runAndReadAll(`SELECT json_deserialize_sql(${quoteLiteral(json)})`)).getRows()[0]?.[0]);
+      await conn.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(PREFILTER)} (${ref.table.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`);
+      const appender = await conn.createAppender(PREFILTER, 'main', 'temp');
+      for (const row of rows) {
+        ref.table.columns.forEach((c, i) => appendValue(appender, c.type, row[i]));
+        appender.endRow();
+      }
+      appender.flushSync();
+      appender.closeSync();
+      const keys = (await conn.runAndReadAll(sql)).getRows().map((r) => toJs(r[0] ?? null)).filter((v) => v !== null) as (string | number)[];
+      await conn.run(`DROP TABLE ${quoteIdent(PREFILTER)}`);
+      return keys;
+    } catch {
+      // A condition DuckDB cannot evaluate on its own: take every key (still correct).
+      return all();
+    }
+  }
+
+  private async fetchAll(analysis: Analysis, signal: AbortSignal, warnings: string[], conn: DuckDBConnection) {
     const perRef = new Map<TableRef, unknown[][]>();
     const reports: FetchReport[] = [];
     let projects: Promise<readonly ProjectRef[]> | undefined;
@@ -275,8 +319,7 @@ export class Engine {
       const quals = [...ref.quals];
       if (this.ctx.pushdown) {
         for (const link of analysis.links.filter((l) => l.to.ref === ref && perRef.has(l.from.ref))) {
-          const fromIndex = link.from.ref.table.columns.findIndex((c) => c.name === link.from.column);
-          const keys = [...new Set((perRef.get(link.from.ref) ?? []).map((r) => r[fromIndex]).filter((v) => v !== null && v !== undefined))];
+          const keys = await this.joinKeys(conn, link.from.ref, perRef.get(link.from.ref) ?? [], link.from.column);
           if (keys.length <= MAX_DERIVED_KEYS) quals.push({ column: link.to.column, op: 'IN', values: keys as (string | number)[] });
         }
       }

@@ -242,3 +242,20 @@ describe('error positions', () => {
     await assert.rejects(db.query(jp), (e: unknown) => e instanceof SqlError && e.position === jp.indexOf('nope') + 1);
   });
 });
+
+describe('join keys from filtered parents', () => {
+  test('my overdue issues via a join with Users: the user is found first, issues searched for that assignee only', async () => {
+    await clearJournal(emu);
+    const sql = "SELECT i.IssueKey FROM Issues i JOIN Users u ON u.Id = i.AssigneeId WHERE u.UserId = 'yamada' AND i.DueDate < CURRENT_DATE AND i.StatusId <> 4 ORDER BY i.IssueKey";
+    const on = await db.query(sql);
+    const searches = (await journal(emu)).filter((e) => e.path === '/api/v2/issues');
+    assert.ok(searches.length >= 1);
+    for (const s of searches) {
+      assert.equal(s.query['assigneeId[]'], '1');
+      assert.ok(typeof s.query.dueDateUntil === 'string', 'CURRENT_DATE is sent as dueDateUntil');
+    }
+    const off = await plain.query(sql);
+    assert.deepEqual(on.rows, off.rows);
+    assert.ok(on.rowCount > 0);
+  });
+});
