@@ -1,14 +1,17 @@
 /**
  * `npm run bench`: every benchmark, printed as one table with each figure's target and ratio.
- * Usage: npm run bench [-- emulator-throughput]   (names or name prefixes limit the run)
+ * Usage: npm run bench [-- emulator-throughput | driver]   (names or name prefixes limit the run)
  * Figures on shared machines are noisy: compare ratios within one run.
  */
+import { benchQuestions, benchScan } from './driver.js';
 import { benchLargeRss, benchStartup, benchThroughput, type BenchRow } from './emulator.js';
 
 const groups: Record<string, () => Promise<BenchRow[]>> = {
   'emulator-startup': () => benchStartup(['tiny', 'small', 'medium', 'large']),
   'emulator-throughput': () => benchThroughput(),
   'emulator-memory': () => benchLargeRss(),
+  'driver-questions': () => benchQuestions(),
+  'driver-scan': () => benchScan(),
 };
 
 function printTable(rows: BenchRow[]): void {
