@@ -5,7 +5,8 @@
  * request to its shared files) the rows come from the issue search with `sharedFile=true`:
  * 1 search per 100 issues that have links, no request per issue.
  */
-import { col, push, qualIds, qualValues, skipForbidden, timestamp, userColumns } from '../helpers.js';
+import { col, push, qualIds, qualValues, skipForbidden } from '../helpers.js';
+import { sharedFileColumns } from '../shared-file.js';
 import { defineTable } from '../types.js';
 import { issueRefs, type SharedFile } from './issues.js';
 
@@ -23,14 +24,7 @@ export default defineTable<Row>({
     col('IssueId', 'BIGINT', 'Id of the issue.', (r) => r.issueId, { key: true, references: 'Issues.Id', pushdown: push.exact('path: /issues/:issueId/sharedFiles') }),
     col('IssueKey', 'VARCHAR', 'Key of the issue (WEB-12).', (r) => r.issueKey, { readOnly: true, pushdown: push.exact('path: /issues/:issueKey/sharedFiles') }),
     col('ProjectId', 'BIGINT', 'Id of the project the file belongs to.', (r) => r.projectId, { references: 'Projects.Id', readOnly: true }),
-    col('Type', 'VARCHAR', 'Entry type (file).', (r) => r.type, { readOnly: true }),
-    col('Dir', 'VARCHAR', 'Folder of the file (/docs/).', (r) => r.dir, { readOnly: true }),
-    col('Name', 'VARCHAR', 'File name.', (r) => r.name, { readOnly: true }),
-    col('Size', 'BIGINT', 'Size in bytes.', (r) => r.size, { readOnly: true }),
-    ...userColumns<Row>('CreatedUser', 'uploader', (r) => r.createdUser).map((c) => ({ ...c, readOnly: true })),
-    timestamp<Row>('Created', 'When the file was uploaded.', (r) => r.created, { readOnly: true }),
-    ...userColumns<Row>('UpdatedUser', 'last updater', (r) => r.updatedUser).map((c) => ({ ...c, readOnly: true })),
-    timestamp<Row>('Updated', 'When the file was last updated.', (r) => r.updated, { readOnly: true }),
+    ...sharedFileColumns<Row>({ readOnly: true }),
   ],
   async *list(ctx, quals) {
     const named = (qualIds(quals, 'IssueId')?.length ?? 0) + (qualValues(quals, 'IssueKey')?.length ?? 0);

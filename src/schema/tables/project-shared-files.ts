@@ -7,22 +7,12 @@
  * the qual keeps). Projects with file sharing off are skipped with a warning; roles Backlog
  * does not let read shared files (only administrators and normal users may) get a warning too.
  */
-import { col, projectsFor, push, qualValues, skipForbidden, timestamp, userColumns } from '../helpers.js';
+import { col, projectsFor, push, qualValues, skipForbidden } from '../helpers.js';
 import { projectColumns, type ProjectTarget } from '../project-scope.js';
+import { sharedFileColumns, type SharedFileJson } from '../shared-file.js';
 import { defineTable, type FetchContext } from '../types.js';
 
-interface SharedFile {
-  id: number;
-  projectId: number;
-  type: string;
-  dir: string;
-  name: string;
-  size: number | null;
-  createdUser: { id: number; name: string } | null;
-  created: string;
-  updatedUser: { id: number; name: string } | null;
-  updated: string | null;
-}
+type SharedFile = SharedFileJson;
 
 interface Row extends SharedFile {
   scope: ProjectTarget;
@@ -52,14 +42,7 @@ export default defineTable<Row>({
   columns: [
     col('Id', 'BIGINT', 'Shared file id.', (r) => r.id, { key: true }),
     ...projectColumns<Row>('/files/metadata/:dir', (r) => r.projectId),
-    col('Type', 'VARCHAR', "'file' or 'directory'.", (r) => r.type),
-    col('Dir', 'VARCHAR', "Directory it is in, with slashes at both ends ('/', '/specs/').", (r) => r.dir, { pushdown: push.exact('path: /files/metadata/:dir (that directory only)') }),
-    col('Name', 'VARCHAR', 'File or directory name.', (r) => r.name),
-    col('Size', 'BIGINT', 'Size in bytes (NULL for a directory).', (r) => r.size),
-    ...userColumns<Row>('CreatedUser', 'user who added it', (r) => r.createdUser),
-    timestamp<Row>('Created', 'When it was added.', (r) => r.created),
-    ...userColumns<Row>('UpdatedUser', 'user who last replaced it', (r) => r.updatedUser),
-    timestamp<Row>('Updated', 'When it was last replaced.', (r) => r.updated),
+    ...sharedFileColumns<Row>({ dir: { pushdown: push.exact('path: /files/metadata/:dir (that directory only)') } }),
   ],
   async *list(ctx, quals) {
     const dirs = qualValues(quals, 'Dir')?.map(String);
