@@ -61,6 +61,21 @@ export class AuthError extends BacklogSqlError {
   }
 }
 
+/**
+ * An OAuth step failed: the token endpoint's RFC 6749 error (`error`: invalid_grant,
+ * access_denied…), a callback that never came, a port in use. Messages carry no token or secret.
+ */
+export class OAuthError extends BacklogSqlError {
+  constructor(
+    message: string,
+    /** RFC 6749 error code when the server gave one, else our own (timeout, port_in_use…). */
+    readonly error: string,
+    options: ErrorOptions = {},
+  ) {
+    super('OAUTH', message, options);
+  }
+}
+
 /** Backlog's error item (reference §6). */
 export interface BacklogErrorItem {
   message: string;

@@ -11,6 +11,7 @@
  */
 export { connect, Connection } from './core/connection.js';
 export type { ConnectOptions, QueryResult, QueryOptions, QueryColumn, QueryStats } from './core/connection.js';
+export { serve, type ServeOptions, type PgServer } from './pgserver/index.js';
 export {
   BacklogSqlError,
   ConfigError,

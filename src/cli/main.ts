@@ -6,11 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { connect, type Connection } from '../core/connection.js';
+import { authCommand } from './auth-command.js';
 import { demoCommand } from './demo-command.js';
 import { emulatorCommand, UsageError } from './emulator-command.js';
 import { exitCodeFor, renderError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { FORMATS, isFormat, type Format } from './format.js';
+import { serveCommand } from './serve-command.js';
 import { runConnected, type ScriptSource } from './shell.js';
 
 export const HELP = `Usage: backlog-sql [options]            the SQL shell (or run -c / -f / piped statements)
@@ -36,6 +38,9 @@ stdout; errors, warnings and progress to stderr. In the shell, \\? lists the met
 Commands:
   demo        start the embedded Backlog emulator and open the shell on it (npm start)
   emulator    run the local Backlog emulator (see 'backlog-sql emulator --help')
+  auth        OAuth sign-in: auth login | status | logout (see 'backlog-sql auth --help')
+  serve       serve the space over the PostgreSQL protocol (see 'backlog-sql serve --help');
+              'serve hash-password --user NAME' makes a users-file line
 
 Exit codes: 0 ok, 1 SQL error, 2 usage or configuration, 3 authentication, 4 API or network,
 5 rate limit, 6 write partly done or outcome unknown, 130 interrupted.
@@ -128,7 +133,7 @@ async function sqlCommand(args: string[]): Promise<number> {
   }
 }
 
-const COMMANDS = new Set(['demo', 'emulator', 'help']);
+const COMMANDS = new Set(['demo', 'emulator', 'serve', 'auth', 'help']);
 
 export async function main(args: string[]): Promise<number> {
   // `backlog-sql … | head`: a closed pipe ends the output, quietly.
@@ -145,6 +150,10 @@ export async function main(args: string[]): Promise<number> {
         return await emulatorCommand(rest);
       case 'demo':
         return await demoCommand(rest);
+      case 'auth':
+        return await authCommand(rest);
+      case 'serve':
+        return await serveCommand(rest);
       default:
         process.stdout.write(HELP);
         return ExitCode.Ok;

@@ -4,9 +4,10 @@
  * set up DuckDB with the schema and the sys_* tables, and answer queries.
  */
 import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
 import { BacklogClient } from '../api/client.js';
 import type { ApiClient } from '../api/types.js';
-import { connectionPropsTable, resolveConfig, type ResolvedConfig } from '../config/resolve.js';
+import { connectionPropsTable, redactConfig, resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { ApiError, AuthError, BacklogSqlError, ConfigError, NetworkError } from '../errors.js';
 import { issuesWithCustomFields } from '../schema/custom-fields.js';
 import { Registry } from '../schema/registry.js';
@@ -17,6 +18,9 @@ import type { ProjectRef } from '../schema/types.js';
 import { createDuck, quoteIdent, type DuckDBInstance } from '../sql/duckdb.js';
 import { Engine, type QueryOptions, type QueryResult } from '../sql/engine.js';
 import type { ParamValues } from '../sql/analyze.js';
+import { classify } from '../sql/front.js';
+import { OAuthSession, type OAuthSessionOptions } from '../auth/session.js';
+import { parseCall, procedureMetadata, runProcedure } from '../procedures/index.js';
 
 export type { QueryResult, QueryOptions, QueryColumn, QueryStats } from '../sql/engine.js';
 
@@ -25,6 +29,16 @@ export interface ConnectOptions {
   env?: NodeJS.ProcessEnv;
   /** Receives non-fatal notes: CData-only properties ignored, projects skipped… */
   onWarning?: (message: string) => void;
+  /** SQL may not read or write local files or the network (for SQL from remote clients: the pg server). */
+  noExternalAccess?: boolean;
+  /** OAuth desktop flow: receives the authorization URL (the library never prints it). */
+  onAuthorizationUrl?: (url: string) => void;
+  /** Opens the authorization URL instead of $BROWSER / the system opener (tests, embedding apps). */
+  openBrowser?: (url: string) => Promise<void>;
+  /** How long the desktop flow waits for the browser (default 5 min). */
+  oauthTimeoutMs?: number;
+  /** Refresh an OAuth token when less than this is left (default 5 min). */
+  refreshMarginMs?: number;
 }
 
 interface SpaceJson {
@@ -57,12 +71,57 @@ export class Connection {
     readonly warnings: readonly string[],
     /** The signed-in user (one request, made when first needed). */
     readonly myself: () => Promise<Myself>,
+    /** OAuth state with AuthScheme=OAuth (tokens, store, procedures). */
+    readonly oauth?: OAuthSession,
   ) {}
+
+  /** TOK-12: console.log / util.inspect show the configuration with every secret masked. */
+  [inspect.custom](): string {
+    return `Connection ${inspect({ url: this.config.url, space: this.space.spaceKey, signedIn: this.signedIn, config: redactConfig(this.config), oauth: this.oauth })}`;
+  }
+
+  /** False for an OAuth connection opened without a token: only the OAuth procedures and sys_* tables work. */
+  get signedIn(): boolean {
+    return this.oauth ? this.oauth.signedIn : true;
+  }
 
   /** Run one SQL statement. `params`: an array for `?`/`$1`, an object for `$name`/`@name`. */
   async query(sql: string, params?: ParamValues, options: QueryOptions = {}): Promise<QueryResult> {
     if (this.closed) throw new BacklogSqlError('INTERNAL', 'the connection is closed');
+    if (classify(sql) === 'call') return this.call(sql, params, options);
     return this.engine.run(sql, params, options);
+  }
+
+  /** EXEC / CALL: run a declared procedure (src/procedures). */
+  private async call(sql: string, params: ParamValues, options: QueryOptions): Promise<QueryResult> {
+    const started = performance.now();
+    const before = this.api.stats();
+    const { def, rows } = await runProcedure(parseCall(sql, params), { oauth: this.oauth, signal: options.signal ?? new AbortController().signal });
+    const after = this.api.stats();
+    const byEndpoint: Record<string, number> = {};
+    for (const [k, v] of Object.entries(after.byEndpoint)) if (v - (before.byEndpoint[k] ?? 0) > 0) byEndpoint[k] = v - (before.byEndpoint[k] ?? 0);
+    const columns = def.results.map((c) => ({ name: c.name, type: c.type }));
+    return {
+      columns,
+      rows: options.rowMode === 'array' ? rows.map((r) => columns.map((c) => r[c.name] ?? null)) : rows,
+      rowCount: rows.length,
+      stats: {
+        requests: after.requests - before.requests,
+        byCategory: {
+          read: after.byCategory.read - before.byCategory.read,
+          update: after.byCategory.update - before.byCategory.update,
+          search: after.byCategory.search - before.byCategory.search,
+          icon: after.byCategory.icon - before.byCategory.icon,
+        },
+        byEndpoint,
+        retries: after.retries - before.retries,
+        rateLimitWaits: after.rateLimitWaits - before.rateLimitWaits,
+        rateLimitWaitMs: after.rateLimitWaitMs - before.rateLimitWaitMs,
+        fetches: [],
+        warnings: [],
+        elapsedMs: performance.now() - started,
+      },
+    };
   }
 
   /** Rows one by one (the statement's rows are fetched first; see DESIGN §5). */
@@ -89,6 +148,7 @@ async function fetchSpace(api: ApiClient, config: ResolvedConfig): Promise<Space
   try {
     return await api.get<SpaceJson>('/space');
   } catch (e) {
+    if (e instanceof AuthError && config.authScheme === 'OAuth') throw e;
     if (e instanceof AuthError) {
       throw new AuthError(`Backlog at ${config.url} refused the API key`, {
         hint: 'Check ApiKey (Personal Settings → API in Backlog) and that it belongs to a user of this space.',
@@ -120,15 +180,31 @@ export async function connect(input: string | Record<string, unknown>, options: 
     // The config has already read and checked the certificate (PEM text).
     ...(config.sslServerCert ? { tls: { ca: config.sslServerCert } } : {}),
   };
+  let oauth: OAuthSession | undefined;
+  if (config.authScheme === 'OAuth') {
+    const sessionOptions: OAuthSessionOptions = {
+      env: options.env ?? process.env,
+      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+      ...(options.onAuthorizationUrl ? { onAuthorizationUrl: options.onAuthorizationUrl } : {}),
+      ...(options.openBrowser ? { openBrowser: options.openBrowser } : {}),
+      ...(options.oauthTimeoutMs !== undefined ? { oauthTimeoutMs: options.oauthTimeoutMs } : {}),
+      ...(options.refreshMarginMs !== undefined ? { refreshMarginMs: options.refreshMarginMs } : {}),
+    };
+    oauth = await OAuthSession.open(config, sessionOptions);
+  }
   const api = new BacklogClient({
     baseUrl: config.url,
     ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+    ...(oauth ? { accessToken: oauth.provider.accessToken, onUnauthorized: oauth.provider.onUnauthorized } : {}),
     ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
     ...(transport.proxy || transport.tls ? { transport } : {}),
   });
-  const space = await fetchSpace(api, config);
-  const registry = new Registry(config.includeCustomFields ? await withCustomFields(api) : TABLES);
-  const duck = await createDuck({ timezone: space.timezone });
+  // Signed out (OAuth, InitiateOAuth=OFF, no token): no request can succeed, so none is made;
+  // a query that needs Backlog fails with the provider's "not signed in" error naming the flows.
+  const signedOut = oauth !== undefined && !oauth.signedIn;
+  const space = signedOut ? { spaceKey: '', name: '', timezone: 'UTC' } : await fetchSpace(api, config);
+  const registry = new Registry(config.includeCustomFields && !signedOut ? await withCustomFields(api) : TABLES);
+  const duck = await createDuck({ timezone: space.timezone, ...(options.noExternalAccess ? { noExternalAccess: true } : {}) });
   const setup = await duck.connect();
   try {
     // Empty typed tables in the main schema let DESCRIBE, SHOW TABLES and catalog queries see the
@@ -137,7 +213,7 @@ export async function connect(input: string | Record<string, unknown>, options: 
       await setup.run(`CREATE TABLE ${quoteIdent(t.name)} (${t.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`);
     }
     const props = connectionPropsTable(config);
-    for (const sys of systemTables({ tables: registry.tables, connectionProps: props, productVersion: productVersion(), spaceUrl: config.url })) {
+    for (const sys of systemTables({ tables: registry.tables, connectionProps: props, productVersion: productVersion(), spaceUrl: config.url, procedures: procedureMetadata() })) {
       await setup.run(`CREATE TABLE ${quoteIdent(sys.name)} (${sys.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`);
       const appender = await setup.createAppender(sys.name);
       for (const row of sys.rows) {
@@ -169,5 +245,5 @@ export async function connect(input: string | Record<string, unknown>, options: 
     projects: (signal) => api.get<ProjectRef[]>('/projects', {}, { signal }),
     myself,
   });
-  return new Connection(config, api, space, duck, engine, registry, warnings, myself);
+  return new Connection(config, api, space, duck, engine, registry, warnings, myself, oauth);
 }

@@ -31,6 +31,8 @@ export interface SystemInputs {
   connectionProps: { columns: string; rows: unknown[][] };
   productVersion: string;
   spaceUrl: string;
+  /** sys_procedures / sys_procedureparameters rows (from src/procedures). */
+  procedures?: { procedures: unknown[][]; parameters: unknown[][] };
 }
 
 export function systemTables(input: SystemInputs): SystemTable[] {
@@ -48,8 +50,8 @@ export function systemTables(input: SystemInputs): SystemTable[] {
         false, false, false, false, t.kind === 'view' || c.readOnly === true, c.key === true, c.references ? 'NAVIGATIONKEY' : 'SYSTEM',
         c.pushdown ? `${c.pushdown.ops.join(' ')} → ${c.pushdown.api}${c.pushdown.exact ? '' : ' (superset, re-filtered locally)'}` : null,
       ]))),
-    table('sys_procedures', 'CatalogName,SchemaName,ProcedureName,Description,ProcedureType', []),
-    table('sys_procedureparameters', 'CatalogName,SchemaName,ProcedureName,ColumnName,Direction:BIGINT,DataTypeName,DataType:BIGINT,Length:BIGINT,NumericPrecision:BIGINT,NumericScale:BIGINT,IsNullable:BOOLEAN,IsRequired:BOOLEAN,IsArray:BOOLEAN,Description,Ordinal:BIGINT', []),
+    table('sys_procedures', 'CatalogName,SchemaName,ProcedureName,Description,ProcedureType', input.procedures?.procedures ?? []),
+    table('sys_procedureparameters', 'CatalogName,SchemaName,ProcedureName,ColumnName,Direction:BIGINT,DataTypeName,DataType:BIGINT,Length:BIGINT,NumericPrecision:BIGINT,NumericScale:BIGINT,IsNullable:BOOLEAN,IsRequired:BOOLEAN,IsArray:BOOLEAN,Description,Ordinal:BIGINT', input.procedures?.parameters ?? []),
     table('sys_keycolumns', 'CatalogName,SchemaName,TableName,ColumnName,IsKey:BOOLEAN,IsForeignKey:BOOLEAN,PrimaryKeyName,ForeignKeyName,ReferencedCatalogName,ReferencedSchemaName,ReferencedTableName,ReferencedColumnName',
       tables.flatMap((t) => t.columns.filter((c) => c.key || c.references).map((c) => {
         const [refTable, refColumn] = c.references?.split('.') ?? [];

@@ -1,0 +1,128 @@
+/**
+ * `serve(options)`: a PostgreSQL wire-protocol listener over one library connection, so psql,
+ * node-postgres, pgjdbc and BI tools query Backlog. Many clients at once, each with its own
+ * statements and cancellation. Safety rules PG-1..PG-8: loopback by default; `trust` only on
+ * loopback; a non-loopback bind needs TLS and a users file; SQL from clients runs with DuckDB's
+ * file access off (the connection must be opened with `noExternalAccess`).
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, isIPv4, type Server, type Socket } from 'node:net';
+import { createSecureContext } from 'node:tls';
+import type { Connection } from '../core/connection.js';
+import { ConfigError } from '../errors.js';
+import { Catalog } from './catalog.js';
+import { readUsersFile, type UserStore } from './scram.js';
+import { randomKey, Session, type ServerLog, type SessionContext } from './session.js';
+
+export interface ServeOptions {
+  connection: Connection;
+  /** Default 127.0.0.1 (PG-1). */
+  host?: string;
+  /** Default 5433; 0 picks a free port. */
+  port?: number;
+  /** A users file path (lines from `backlog-sql serve hash-password`) or parsed users; without it, `trust` (loopback only). */
+  users?: string | UserStore;
+  /** PEM certificate and key: SSLRequest is then answered with TLS. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Close connections that have not authenticated after this long (PG-8). Default 60 s. */
+  authTimeoutMs?: number;
+  /** Server-side log: internal error details go here, never to the client (PG-7). */
+  log?: ServerLog;
+  /** Accept a connection whose SQL may read local files (tests of trusted setups only). */
+  allowExternalAccess?: boolean;
+}
+
+export interface PgServer {
+  host: string;
+  port: number;
+  /** The authentication method clients meet. */
+  auth: 'trust' | 'scram-sha-256';
+  /** Number of connected clients. */
+  readonly clients: number;
+  close(): Promise<void>;
+}
+
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || (isIPv4(h) && h.startsWith('127.')) || h === '::ffff:127.0.0.1';
+}
+
+async function externalAccessEnabled(connection: Connection): Promise<boolean> {
+  const r = await connection.query("SELECT current_setting('enable_external_access')", undefined, { rowMode: 'array' });
+  return (r.rows as unknown[][])[0]?.[0] !== false;
+}
+
+export async function serve(options: ServeOptions): Promise<PgServer> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 5433;
+  const users = typeof options.users === 'string' ? readUsersFile(options.users) : options.users;
+  const log: ServerLog = options.log ?? (() => {});
+  const loopback = isLoopback(host);
+  if (!loopback && (!users || !options.tls)) {
+    throw new ConfigError(`refusing to listen on ${host} without TLS and a users file`, 'host', {
+      hint: 'Remote clients need --tls-cert/--tls-key and --users (made with backlog-sql serve hash-password); or bind 127.0.0.1.',
+    });
+  }
+  if (!options.allowExternalAccess && (await externalAccessEnabled(options.connection))) {
+    throw new ConfigError('the connection lets SQL read local files; wire clients must not', 'connection', {
+      hint: 'Open it with connect(…, { noExternalAccess: true }).',
+    });
+  }
+  const tls = options.tls ? createSecureContext({ cert: options.tls.cert, key: options.tls.key }) : undefined;
+  const sessions = new Map<number, { session: Session; key: number }>();
+  const all = new Set<Session>();
+  const context: SessionContext = {
+    connection: options.connection,
+    catalog: new Catalog(options.connection, log),
+    users,
+    tls,
+    authTimeoutMs: options.authTimeoutMs ?? 60_000,
+    log,
+    register(session) {
+      let pid = randomKey();
+      while (sessions.has(pid)) pid = randomKey();
+      const key = randomKey();
+      sessions.set(pid, { session, key });
+      return { pid, key };
+    },
+    unregister(session) {
+      all.delete(session);
+      if (session.pid !== undefined) sessions.delete(session.pid);
+    },
+    cancel(pid, key) {
+      const entry = sessions.get(pid);
+      if (!entry) return;
+      const a = Buffer.alloc(4);
+      const b = Buffer.alloc(4);
+      a.writeInt32BE(entry.key);
+      b.writeInt32BE(key);
+      if (timingSafeEqual(a, b)) entry.session.cancel();
+    },
+  };
+  const server: Server = createServer((socket: Socket) => {
+    all.add(new Session(socket, context));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  log('info', `listening on ${host}:${actualPort} (${users ? 'scram-sha-256' : 'trust'}${tls ? ', TLS' : ''})`);
+  return {
+    host,
+    port: actualPort,
+    auth: users ? 'scram-sha-256' : 'trust',
+    get clients() {
+      return all.size;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of all) s.close();
+        server.close(() => resolve());
+      }),
+  };
+}

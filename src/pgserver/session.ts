@@ -1,0 +1,676 @@
+/**
+ * One wire client: startup, authentication, then simple and extended query, each statement run
+ * through the shared library connection with its own AbortController (CancelRequest aborts it).
+ * Messages are handled one at a time in arrival order; an error in the extended protocol skips
+ * to the next Sync, as PostgreSQL does, and the session stays usable (PG-7).
+ */
+import { randomInt } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { TLSSocket, type SecureContext } from 'node:tls';
+import type { Connection } from '../core/connection.js';
+import { BacklogSqlError, SqlError, sqlstateOf } from '../errors.js';
+import type { Catalog } from './catalog.js';
+import { decodeParam, encodeBinary, encodeText, OID, pgTypeOf, type PgType } from './pgtypes.js';
+import { ScramError, ScramExchange, type UserStore } from './scram.js';
+import { allowedOverWire, chatter, parameterCount, splitStatements, stripPublicSchema, type Chatter } from './statements.js';
+import {
+  authenticationOk,
+  backendKeyData,
+  BIND_COMPLETE,
+  BodyReader,
+  CANCEL_REQUEST,
+  CLOSE_COMPLETE,
+  commandComplete,
+  emptyQueryResponse,
+  errorOrNotice,
+  GSSENC_REQUEST,
+  MAX_MESSAGE,
+  MessageReader,
+  MessageWriter,
+  NO_DATA,
+  parameterStatus,
+  PARSE_COMPLETE,
+  PORTAL_SUSPENDED,
+  PROTOCOL_3,
+  ProtocolError,
+  readyForQuery,
+  SSL_REQUEST,
+  type Message,
+  type NoticeFields,
+} from './wire.js';
+
+export const SERVER_VERSION = '15.0';
+
+export interface ServerLog {
+  (level: 'info' | 'warn' | 'error', message: string, error?: unknown): void;
+}
+
+/** What sessions share: the library connection, auth settings and the cancel registry. */
+export interface SessionContext {
+  connection: Connection;
+  catalog: Catalog;
+  users: UserStore | undefined;
+  tls: SecureContext | undefined;
+  authTimeoutMs: number;
+  log: ServerLog;
+  register(session: Session): { pid: number; key: number };
+  unregister(session: Session): void;
+  cancel(pid: number, key: number): void;
+}
+
+interface ResultColumn {
+  name: string;
+  type: PgType;
+}
+
+type Outcome =
+  | { kind: 'rows'; columns: ResultColumn[]; rows: unknown[][]; tag: string; notices: string[] }
+  | { kind: 'command'; tag: string; notices: string[]; status?: [string, string][] };
+
+interface Prepared {
+  sql: string;
+  paramTypes: number[];
+}
+
+interface Portal {
+  statement: Prepared;
+  params: unknown[];
+  formats: number[];
+  outcome?: Outcome;
+  sent: number;
+}
+
+/** An error for the client, from anything thrown (PG-7: foreign errors are XX000 without details). */
+function toNotice(e: unknown, offset: number, log: ServerLog): NoticeFields {
+  if (e instanceof BacklogSqlError) {
+    const position = e instanceof SqlError && e.position !== undefined ? e.position + offset : undefined;
+    return { severity: 'ERROR', code: sqlstateOf(e), message: e.message, hint: e.hint, position };
+  }
+  if (e instanceof WireError) return { severity: 'ERROR', code: e.code, message: e.message, hint: e.hint };
+  log('error', 'internal error while running a statement', e);
+  return { severity: 'ERROR', code: 'XX000', message: 'internal error' };
+}
+
+/** An error the server itself raises, with its SQLSTATE. */
+export class WireError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+const DEFAULT_SETTINGS: Record<string, string> = {
+  server_version: SERVER_VERSION,
+  server_version_num: '150000',
+  server_encoding: 'UTF8',
+  client_encoding: 'UTF8',
+  datestyle: 'ISO, MDY',
+  intervalstyle: 'postgres',
+  integer_datetimes: 'on',
+  timezone: 'UTC',
+  standard_conforming_strings: 'on',
+  is_superuser: 'off',
+  transaction_isolation: 'read committed',
+  default_transaction_isolation: 'read committed',
+  transaction_read_only: 'off',
+  search_path: '"$user", public',
+  max_identifier_length: '63',
+  application_name: '',
+  extra_float_digits: '1',
+  lc_collate: 'C',
+  lc_ctype: 'C',
+  statement_timeout: '0',
+};
+
+/** Settings reported with ParameterStatus at startup (the GUC_REPORT ones), with their display names. */
+const REPORTED: [string, string][] = [
+  ['server_version', 'server_version'],
+  ['server_encoding', 'server_encoding'],
+  ['client_encoding', 'client_encoding'],
+  ['DateStyle', 'datestyle'],
+  ['IntervalStyle', 'intervalstyle'],
+  ['integer_datetimes', 'integer_datetimes'],
+  ['TimeZone', 'timezone'],
+  ['standard_conforming_strings', 'standard_conforming_strings'],
+  ['is_superuser', 'is_superuser'],
+  ['application_name', 'application_name'],
+];
+
+export class Session {
+  private socket: Socket | TLSSocket;
+  private readonly reader = new MessageReader();
+  private queue: Message[] = [];
+  private running = false;
+  private state: 'startup' | 'sasl-initial' | 'sasl-final' | 'ready' | 'closed' = 'startup';
+  private scram: ScramExchange | undefined;
+  private user = '';
+  private authTimer: NodeJS.Timeout | undefined;
+  private out: Buffer[] = [];
+  private readonly settings = new Map(Object.entries(DEFAULT_SETTINGS));
+  private readonly statements = new Map<string, Prepared>();
+  private readonly portals = new Map<string, Portal>();
+  private skipUntilSync = false;
+  private inTransaction = false;
+  /** Writes applied since BEGIN: a ROLLBACK then warns that they stay applied. */
+  private writesSinceBegin = 0;
+  private current: AbortController | undefined;
+  private keys: { pid: number; key: number } | undefined;
+  private readonly onData = (chunk: Buffer) => this.receive(chunk);
+
+  constructor(
+    socket: Socket,
+    private readonly ctx: SessionContext,
+  ) {
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.on('data', this.onData);
+    socket.on('error', () => this.close());
+    socket.on('close', () => this.close());
+    // PG-8: a client that does not finish authenticating in time is dropped.
+    this.authTimer = setTimeout(() => this.fatal('08006', 'authentication timed out'), ctx.authTimeoutMs);
+    this.authTimer.unref();
+  }
+
+  get pid(): number | undefined {
+    return this.keys?.pid;
+  }
+
+  /** Abort the running statement (CancelRequest). */
+  cancel(): void {
+    this.current?.abort();
+  }
+
+  close(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    clearTimeout(this.authTimer);
+    this.current?.abort();
+    this.ctx.unregister(this);
+    this.socket.destroy();
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.state === 'closed') return;
+    try {
+      this.queue.push(...this.reader.push(chunk));
+    } catch (e) {
+      this.fatal('08P01', e instanceof ProtocolError ? e.message : 'invalid message');
+      return;
+    }
+    void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (this.queue.length > 0 && this.state !== 'closed') {
+        const message = this.queue.shift() as Message;
+        try {
+          await this.handle(message);
+        } catch (e) {
+          if (e instanceof ProtocolError || e instanceof RangeError) this.fatal('08P01', `protocol violation: ${e.message}`);
+          else {
+            this.ctx.log('error', 'internal error in the wire protocol', e);
+            this.fatal('XX000', 'internal error');
+          }
+        }
+        if (this.queue.length === 0) this.flush();
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private send(b: Buffer): void {
+    this.out.push(b);
+  }
+
+  private flush(): void {
+    if (this.out.length === 0 || this.state === 'closed') return;
+    this.socket.write(this.out.length === 1 ? (this.out[0] as Buffer) : Buffer.concat(this.out));
+    this.out = [];
+  }
+
+  private fatal(code: string, message: string): void {
+    if (this.state === 'closed') return;
+    this.send(errorOrNotice('E', { severity: 'FATAL', code, message }));
+    this.flush();
+    this.socket.end();
+    this.close();
+  }
+
+  private async handle(m: Message): Promise<void> {
+    switch (this.state) {
+      case 'startup':
+        return this.startup(m);
+      case 'sasl-initial':
+      case 'sasl-final':
+        return this.sasl(m);
+      case 'ready':
+        return this.command(m);
+      default:
+        return;
+    }
+  }
+
+  // ---- startup and authentication ----
+
+  private startup(m: Message): void {
+    const r = new BodyReader(m.body);
+    const code = r.int32();
+    if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
+      if (code === SSL_REQUEST && this.ctx.tls && !(this.socket instanceof TLSSocket)) {
+        if (this.reader.pending > 0) throw new ProtocolError('data after SSLRequest');
+        this.socket.write('S');
+        const plain = this.socket;
+        plain.removeListener('data', this.onData);
+        const secure = new TLSSocket(plain, { isServer: true, secureContext: this.ctx.tls });
+        secure.on('data', this.onData);
+        secure.on('error', () => this.close());
+        this.socket = secure;
+      } else {
+        // PG-6: no TLS configured: "N", and the client continues in the clear or gives up.
+        this.socket.write('N');
+      }
+      this.reader.startup = true;
+      return;
+    }
+    if (code === CANCEL_REQUEST) {
+      this.ctx.cancel(r.int32(), r.int32());
+      this.socket.end();
+      this.close();
+      return;
+    }
+    if (code !== PROTOCOL_3) {
+      this.fatal('0A000', `unsupported frontend protocol ${code >> 16}.${code & 0xffff}: server supports 3.0`);
+      return;
+    }
+    const params = new Map<string, string>();
+    while (!r.done) {
+      const key = r.cstring();
+      if (key === '') break;
+      params.set(key, r.cstring());
+    }
+    this.user = params.get('user') ?? '';
+    if (!this.user) {
+      this.fatal('28000', 'no PostgreSQL user name specified in startup packet');
+      return;
+    }
+    for (const [k, v] of params) {
+      const name = k.toLowerCase();
+      // The server's own formats are fixed; the client's requested encoding etc. are noted only.
+      if (name === 'application_name' || name === 'search_path' || name === 'extra_float_digits') this.settings.set(name, v);
+    }
+    this.settings.set('session_authorization', this.user);
+    if (!this.ctx.users) {
+      this.authenticated();
+      return;
+    }
+    this.scram = new ScramExchange(this.ctx.users, this.user);
+    this.send(new MessageWriter('R').int32(10).cstring('SCRAM-SHA-256').int8(0).finish());
+    this.state = 'sasl-initial';
+  }
+
+  private authFailed(): void {
+    // PG-4: the same message for an unknown user and a wrong password.
+    this.fatal('28P01', `password authentication failed for user "${this.user}"`);
+  }
+
+  private sasl(m: Message): void {
+    if (m.type !== 'p') {
+      this.fatal('08P01', 'expected a SASL response');
+      return;
+    }
+    const scram = this.scram as ScramExchange;
+    const r = new BodyReader(m.body);
+    try {
+      if (this.state === 'sasl-initial') {
+        const mechanism = r.cstring();
+        if (mechanism !== 'SCRAM-SHA-256') {
+          this.fatal('28000', `unsupported SASL mechanism ${mechanism}`);
+          return;
+        }
+        const length = r.int32();
+        const serverFirst = scram.start(r.bytes(length).toString('utf8'));
+        this.send(new MessageWriter('R').int32(11).bytes(Buffer.from(serverFirst, 'utf8')).finish());
+        this.state = 'sasl-final';
+        return;
+      }
+      const serverFinal = scram.finish(r.rest().toString('utf8'));
+      if (serverFinal === undefined) {
+        this.authFailed();
+        return;
+      }
+      this.send(new MessageWriter('R').int32(12).bytes(Buffer.from(serverFinal, 'utf8')).finish());
+      this.authenticated();
+    } catch (e) {
+      if (e instanceof ScramError) this.fatal('08P01', e.message);
+      else throw e;
+    }
+  }
+
+  private authenticated(): void {
+    clearTimeout(this.authTimer);
+    this.reader.maxLength = MAX_MESSAGE;
+    this.keys = this.ctx.register(this);
+    this.send(authenticationOk());
+    for (const [display, name] of REPORTED) this.send(parameterStatus(display, this.settings.get(name) ?? ''));
+    this.send(parameterStatus('session_authorization', this.user));
+    this.send(backendKeyData(this.keys.pid, this.keys.key));
+    this.send(readyForQuery('I'));
+    this.state = 'ready';
+  }
+
+  // ---- queries ----
+
+  private status(): 'I' | 'T' {
+    return this.inTransaction ? 'T' : 'I';
+  }
+
+  private async command(m: Message): Promise<void> {
+    if (this.skipUntilSync && m.type !== 'S' && m.type !== 'X') return;
+    const r = new BodyReader(m.body);
+    switch (m.type) {
+      case 'Q':
+        return this.simpleQuery(r.cstring());
+      case 'P':
+        return this.parse(r);
+      case 'B':
+        return this.bind(r);
+      case 'D':
+        return this.describe(r);
+      case 'E':
+        return this.execute(r);
+      case 'C': {
+        const kind = String.fromCharCode(r.bytes(1)[0] as number);
+        const name = r.cstring();
+        if (kind === 'S') this.statements.delete(name);
+        else this.portals.delete(name);
+        this.send(CLOSE_COMPLETE);
+        return;
+      }
+      case 'S':
+        this.skipUntilSync = false;
+        this.portals.delete('');
+        this.send(readyForQuery(this.status()));
+        return;
+      case 'H':
+        this.flush();
+        return;
+      case 'X':
+        this.socket.end();
+        this.close();
+        return;
+      case 'p':
+        return this.extendedError(new WireError('08P01', 'unexpected password message'));
+      default:
+        return this.extendedError(new WireError('0A000', `message type '${m.type}' is not supported (COPY and function calls are not available)`));
+    }
+  }
+
+  private extendedError(e: unknown, offset = 0): void {
+    this.send(errorOrNotice('E', toNotice(e, offset, this.ctx.log)));
+    this.skipUntilSync = true;
+  }
+
+  private async simpleQuery(text: string): Promise<void> {
+    const pieces = splitStatements(text);
+    if (pieces.length === 0) this.send(emptyQueryResponse());
+    for (const piece of pieces) {
+      try {
+        const outcome = await this.run(piece.sql, []);
+        if (outcome.kind === 'rows') {
+          this.send(rowDescription(outcome.columns, []));
+          this.sendRows(outcome, 0, outcome.rows.length, []);
+        }
+        this.sendOutcomeEnd(outcome, outcome.kind === 'rows' ? outcome.rows.length : 0);
+      } catch (e) {
+        this.send(errorOrNotice('E', toNotice(e, piece.offset, this.ctx.log)));
+        break;
+      }
+    }
+    this.portals.delete('');
+    this.send(readyForQuery(this.status()));
+  }
+
+  private sendOutcomeEnd(outcome: Outcome, rowsSent: number): void {
+    for (const n of outcome.notices) this.send(errorOrNotice('N', { severity: 'WARNING', code: '01000', message: n }));
+    if (outcome.kind === 'command') for (const [k, v] of outcome.status ?? []) this.send(parameterStatus(k, v));
+    this.send(commandComplete(outcome.kind === 'rows' && outcome.tag === 'SELECT' ? `SELECT ${rowsSent}` : outcome.tag));
+  }
+
+  private sendRows(outcome: Extract<Outcome, { kind: 'rows' }>, from: number, to: number, formats: number[]): void {
+    const { columns } = outcome;
+    const binary = columns.map((_, i) => formatOf(formats, i) === 1);
+    for (let r = from; r < to; r++) {
+      const row = outcome.rows[r] as unknown[];
+      const parts: Buffer[] = [];
+      let size = 2;
+      for (let i = 0; i < columns.length; i++) {
+        const v = row[i];
+        if (v === null || v === undefined) {
+          const b = Buffer.alloc(4);
+          b.writeInt32BE(-1);
+          parts.push(b);
+          size += 4;
+          continue;
+        }
+        const type = (columns[i] as ResultColumn).type;
+        const data = binary[i] ? encodeBinary(v, type) : Buffer.from(encodeText(v, type), 'utf8');
+        const len = Buffer.alloc(4);
+        len.writeInt32BE(data.length);
+        parts.push(len, data);
+        size += 4 + data.length;
+      }
+      const head = Buffer.alloc(7);
+      head.write('D', 0, 'latin1');
+      head.writeInt32BE(size + 4, 1);
+      head.writeInt16BE(columns.length, 5);
+      this.send(Buffer.concat([head, ...parts]));
+    }
+  }
+
+  private parse(r: BodyReader): void {
+    const name = r.cstring();
+    const sql = r.cstring();
+    const n = r.int16();
+    const paramTypes: number[] = [];
+    for (let i = 0; i < n; i++) paramTypes.push(r.int32());
+    if (name !== '' && this.statements.has(name)) {
+      this.extendedError(new WireError('42P05', `prepared statement "${name}" already exists`));
+      return;
+    }
+    const pieces = splitStatements(sql);
+    if (pieces.length > 1) {
+      this.extendedError(new WireError('42601', 'cannot insert multiple commands into a prepared statement'));
+      return;
+    }
+    const count = parameterCount(sql);
+    while (paramTypes.length < count) paramTypes.push(0);
+    this.statements.set(name, { sql: pieces[0]?.sql ?? '', paramTypes });
+    this.send(PARSE_COMPLETE);
+  }
+
+  private bind(r: BodyReader): void {
+    const portalName = r.cstring();
+    const statementName = r.cstring();
+    const statement = this.statements.get(statementName);
+    if (!statement) {
+      this.extendedError(new WireError('26000', `prepared statement "${statementName}" does not exist`));
+      return;
+    }
+    const paramFormats: number[] = [];
+    for (let i = r.int16(); i > 0; i--) paramFormats.push(r.int16());
+    const params: unknown[] = [];
+    const n = r.int16();
+    for (let i = 0; i < n; i++) {
+      const len = r.int32();
+      const raw = len < 0 ? null : r.bytes(len);
+      params.push(decodeParam(raw, statement.paramTypes[i] ?? 0, formatOf(paramFormats, i) === 1));
+    }
+    const formats: number[] = [];
+    for (let i = r.int16(); i > 0; i--) formats.push(r.int16());
+    this.portals.set(portalName, { statement, params, formats, sent: 0 });
+    this.send(BIND_COMPLETE);
+  }
+
+  private async describe(r: BodyReader): Promise<void> {
+    const kind = String.fromCharCode(r.bytes(1)[0] as number);
+    const name = r.cstring();
+    if (kind === 'S') {
+      const statement = this.statements.get(name);
+      if (!statement) return this.extendedError(new WireError('26000', `prepared statement "${name}" does not exist`));
+      const w = new MessageWriter('t').int16(statement.paramTypes.length);
+      for (const t of statement.paramTypes) w.int32(t === 0 ? OID.text : t);
+      this.send(w.finish());
+      try {
+        const columns = await this.describeColumns(statement);
+        this.send(columns ? rowDescription(columns, []) : NO_DATA);
+      } catch (e) {
+        this.extendedError(e);
+      }
+      return;
+    }
+    const portal = this.portals.get(name);
+    if (!portal) return this.extendedError(new WireError('34000', `portal "${name}" does not exist`));
+    // A portal's columns are known once it has run: run it now, Execute sends the rows.
+    try {
+      portal.outcome ??= await this.run(portal.statement.sql, portal.params);
+    } catch (e) {
+      return this.extendedError(e);
+    }
+    this.send(portal.outcome.kind === 'rows' ? rowDescription(portal.outcome.columns, portal.formats) : NO_DATA);
+  }
+
+  private async execute(r: BodyReader): Promise<void> {
+    const name = r.cstring();
+    const maxRows = r.int32();
+    const portal = this.portals.get(name);
+    if (!portal) return this.extendedError(new WireError('34000', `portal "${name}" does not exist`));
+    if (portal.statement.sql === '') {
+      this.send(emptyQueryResponse());
+      return;
+    }
+    try {
+      portal.outcome ??= await this.run(portal.statement.sql, portal.params);
+    } catch (e) {
+      return this.extendedError(e);
+    }
+    const outcome = portal.outcome;
+    if (outcome.kind === 'command') {
+      if (portal.sent === 0) this.sendOutcomeEnd(outcome, 0);
+      portal.sent = 1;
+      return;
+    }
+    const end = maxRows > 0 ? Math.min(outcome.rows.length, portal.sent + maxRows) : outcome.rows.length;
+    this.sendRows(outcome, portal.sent, end, portal.formats);
+    const count = end - portal.sent;
+    portal.sent = end;
+    if (end < outcome.rows.length) this.send(PORTAL_SUSPENDED);
+    else this.sendOutcomeEnd(outcome, count);
+  }
+
+  /** A statement's result columns without fetching from Backlog (Describe of a statement). */
+  private async describeColumns(statement: Prepared): Promise<ResultColumn[] | undefined> {
+    const c = chatter(statement.sql);
+    if (c) return c.kind === 'show' ? [{ name: c.name, type: pgTypeOf('VARCHAR') }] : undefined;
+    const nulls = statement.paramTypes.map(() => null);
+    const fromCatalog = await this.ctx.catalog.answer(statement.sql, nulls);
+    if (fromCatalog) return fromCatalog.columns.map((col) => ({ name: col.name, type: pgTypeOf(col.type) }));
+    if (!allowedOverWire(statement.sql)) return undefined;
+    // DuckDB describes the statement over the (empty) schema tables: no Backlog request.
+    const described = await this.ctx.connection.query(`DESCRIBE ${stripPublicSchema(statement.sql)}`, nulls.length ? nulls : undefined, { rowMode: 'array' });
+    return (described.rows as unknown[][]).map((row) => ({ name: String(row[0]), type: pgTypeOf(String(row[1])) }));
+  }
+
+  /** Run one statement: chatter answered here, catalog queries from the registry, the rest by the library. */
+  private async run(sql: string, params: unknown[]): Promise<Outcome> {
+    const c = chatter(sql);
+    if (c) return this.runChatter(c);
+    const fromCatalog = await this.ctx.catalog.answer(sql, params);
+    if (fromCatalog) {
+      return { kind: 'rows', columns: fromCatalog.columns.map((col) => ({ name: col.name, type: pgTypeOf(col.type) })), rows: fromCatalog.rows, tag: 'SELECT', notices: [] };
+    }
+    if (!allowedOverWire(sql)) throw new WireError('0A000', 'only queries (SELECT, WITH, VALUES, EXPLAIN, DESCRIBE, SHOW) can run over the wire', 'Tables and settings of the server cannot be changed by a client.');
+    const controller = new AbortController();
+    this.current = controller;
+    try {
+      const result = await this.ctx.connection.query(stripPublicSchema(sql), params.length ? params : undefined, { signal: controller.signal, rowMode: 'array' });
+      return {
+        kind: 'rows',
+        columns: result.columns.map((col) => ({ name: col.name, type: pgTypeOf(col.type) })),
+        rows: result.rows as unknown[][],
+        tag: 'SELECT',
+        notices: result.stats.warnings,
+      };
+    } finally {
+      if (this.current === controller) this.current = undefined;
+    }
+  }
+
+  private runChatter(c: Chatter): Outcome {
+    switch (c.kind) {
+      case 'set': {
+        const name = c.name.toLowerCase();
+        this.settings.set(name, c.value);
+        const reported = REPORTED.find(([, n]) => n === name && n === 'application_name');
+        return { kind: 'command', tag: 'SET', notices: [], ...(reported ? { status: [[reported[0], c.value]] } : {}) };
+      }
+      case 'reset':
+        if (c.name === 'all') for (const [k, v] of Object.entries(DEFAULT_SETTINGS)) this.settings.set(k, v);
+        else this.settings.set(c.name, DEFAULT_SETTINGS[c.name] ?? '');
+        return { kind: 'command', tag: 'RESET', notices: [] };
+      case 'show': {
+        const value = this.settings.get(c.name);
+        if (value === undefined) throw new WireError('42704', `unrecognized configuration parameter "${c.name}"`);
+        return { kind: 'rows', columns: [{ name: c.name, type: pgTypeOf('VARCHAR') }], rows: [[value]], tag: 'SHOW', notices: [] };
+      }
+      case 'begin':
+        this.inTransaction = true;
+        this.writesSinceBegin = 0;
+        return { kind: 'command', tag: c.tag, notices: [] };
+      case 'commit':
+        this.inTransaction = false;
+        return { kind: 'command', tag: c.tag, notices: [] };
+      case 'rollback': {
+        const notices = this.writesSinceBegin > 0 ? [`Backlog has no transactions: ${this.writesSinceBegin} write(s) since BEGIN were applied and are not undone`] : [];
+        this.inTransaction = false;
+        this.writesSinceBegin = 0;
+        return { kind: 'command', tag: c.tag, notices };
+      }
+      case 'discard':
+        if (c.tag === 'DISCARD ALL') {
+          this.statements.clear();
+          this.portals.clear();
+        }
+        return { kind: 'command', tag: c.tag, notices: [] };
+      case 'deallocate':
+        return { kind: 'command', tag: c.tag, notices: [] };
+      default:
+        return { kind: 'command', tag: c.tag, notices: [] };
+    }
+  }
+}
+
+function formatOf(formats: number[], i: number): number {
+  if (formats.length === 0) return 0;
+  if (formats.length === 1) return formats[0] as number;
+  return formats[i] ?? 0;
+}
+
+function rowDescription(columns: ResultColumn[], formats: number[]): Buffer {
+  const w = new MessageWriter('T').int16(columns.length);
+  columns.forEach((c, i) => {
+    w.cstring(c.name).int32(0).int16(0).int32(c.type.oid).int16(c.type.size).int32(c.type.modifier).int16(formatOf(formats, i));
+  });
+  return w.finish();
+}
+
+/** A positive 31-bit number for backend key data. */
+export function randomKey(): number {
+  return randomInt(1, 2 ** 31 - 1);
+}

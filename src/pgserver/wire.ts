@@ -1,0 +1,202 @@
+/**
+ * PostgreSQL protocol v3 framing: cutting the byte stream into messages, and building the
+ * backend's messages. Only what the server needs; see the PostgreSQL docs "Message Formats".
+ */
+
+/** Special codes in the first (untyped) message of a connection. */
+export const SSL_REQUEST = 80877103;
+export const GSSENC_REQUEST = 80877104;
+export const CANCEL_REQUEST = 80877102;
+export const PROTOCOL_3 = 196608;
+
+/** Before authentication a client may send only small messages (startup, SASL). */
+export const MAX_UNAUTHENTICATED_MESSAGE = 16 * 1024;
+/** Afterwards: a generous bound, so a broken client cannot make us buffer without limit. */
+export const MAX_MESSAGE = 64 * 1024 * 1024;
+
+export class ProtocolError extends Error {}
+
+export interface Message {
+  /** The type byte as a character; '' for the untyped startup message. */
+  type: string;
+  body: Buffer;
+}
+
+/** Accumulates socket data and yields complete messages. */
+export class MessageReader {
+  private buffer: Buffer = Buffer.alloc(0);
+  /** The first message has no type byte. */
+  startup = true;
+  maxLength = MAX_UNAUTHENTICATED_MESSAGE;
+
+  push(chunk: Buffer): Message[] {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    const out: Message[] = [];
+    for (;;) {
+      const header = this.startup ? 4 : 5;
+      if (this.buffer.length < header) break;
+      const length = this.buffer.readInt32BE(header - 4);
+      if (length < 4 || length > this.maxLength) throw new ProtocolError(`invalid message length ${length}`);
+      const total = header - 4 + length;
+      if (this.buffer.length < total) break;
+      const type = this.startup ? '' : String.fromCharCode(this.buffer[0] as number);
+      out.push({ type, body: this.buffer.subarray(header, total) });
+      this.buffer = this.buffer.subarray(total);
+      // Only the first message is untyped (an SSLRequest is followed by another untyped one,
+      // which the session re-arms by setting `startup` again).
+      if (this.startup) {
+        this.startup = false;
+        break;
+      }
+    }
+    return out;
+  }
+
+  /** Bytes received but not yet cut into messages (after an SSLRequest: must be none). */
+  get pending(): number {
+    return this.buffer.length;
+  }
+}
+
+/** Reads the fields of one message body. */
+export class BodyReader {
+  private offset = 0;
+  constructor(private readonly body: Buffer) {}
+
+  int16(): number {
+    const v = this.body.readInt16BE(this.offset);
+    this.offset += 2;
+    return v;
+  }
+
+  int32(): number {
+    const v = this.body.readInt32BE(this.offset);
+    this.offset += 4;
+    return v;
+  }
+
+  cstring(): string {
+    const end = this.body.indexOf(0, this.offset);
+    if (end < 0) throw new ProtocolError('unterminated string');
+    const s = this.body.toString('utf8', this.offset, end);
+    this.offset = end + 1;
+    return s;
+  }
+
+  bytes(n: number): Buffer {
+    if (this.offset + n > this.body.length) throw new ProtocolError('message too short');
+    const b = this.body.subarray(this.offset, this.offset + n);
+    this.offset += n;
+    return b;
+  }
+
+  rest(): Buffer {
+    const b = this.body.subarray(this.offset);
+    this.offset = this.body.length;
+    return b;
+  }
+
+  get done(): boolean {
+    return this.offset >= this.body.length;
+  }
+}
+
+/** Builds one backend message. */
+export class MessageWriter {
+  private parts: Buffer[] = [];
+  private size = 0;
+
+  constructor(private readonly type: string) {}
+
+  private add(b: Buffer): this {
+    this.parts.push(b);
+    this.size += b.length;
+    return this;
+  }
+
+  int8(v: number): this {
+    const b = Buffer.alloc(1);
+    b.writeUInt8(v);
+    return this.add(b);
+  }
+
+  int16(v: number): this {
+    const b = Buffer.alloc(2);
+    b.writeInt16BE(v);
+    return this.add(b);
+  }
+
+  int32(v: number): this {
+    const b = Buffer.alloc(4);
+    b.writeInt32BE(v);
+    return this.add(b);
+  }
+
+  cstring(s: string): this {
+    return this.add(Buffer.from(`${s}\0`, 'utf8'));
+  }
+
+  bytes(b: Buffer): this {
+    return this.add(b);
+  }
+
+  finish(): Buffer {
+    const head = Buffer.alloc(5);
+    head.write(this.type, 0, 'latin1');
+    head.writeInt32BE(this.size + 4, 1);
+    return Buffer.concat([head, ...this.parts], 5 + this.size);
+  }
+}
+
+export function authenticationOk(): Buffer {
+  return new MessageWriter('R').int32(0).finish();
+}
+
+export function parameterStatus(name: string, value: string): Buffer {
+  return new MessageWriter('S').cstring(name).cstring(value).finish();
+}
+
+export function backendKeyData(pid: number, key: number): Buffer {
+  return new MessageWriter('K').int32(pid).int32(key).finish();
+}
+
+export function readyForQuery(status: 'I' | 'T' | 'E'): Buffer {
+  return new MessageWriter('Z').bytes(Buffer.from(status, 'latin1')).finish();
+}
+
+export function commandComplete(tag: string): Buffer {
+  return new MessageWriter('C').cstring(tag).finish();
+}
+
+export function emptyQueryResponse(): Buffer {
+  return new MessageWriter('I').finish();
+}
+
+export const PARSE_COMPLETE = new MessageWriter('1').finish();
+export const BIND_COMPLETE = new MessageWriter('2').finish();
+export const CLOSE_COMPLETE = new MessageWriter('3').finish();
+export const NO_DATA = new MessageWriter('n').finish();
+export const PORTAL_SUSPENDED = new MessageWriter('s').finish();
+
+export interface NoticeFields {
+  severity: 'ERROR' | 'FATAL' | 'WARNING' | 'NOTICE';
+  code: string;
+  message: string;
+  detail?: string | undefined;
+  hint?: string | undefined;
+  position?: number | undefined;
+}
+
+/** ErrorResponse ('E') or NoticeResponse ('N'). */
+export function errorOrNotice(type: 'E' | 'N', f: NoticeFields): Buffer {
+  const w = new MessageWriter(type);
+  const field = (code: string, value: string) => w.bytes(Buffer.from(code, 'latin1')).cstring(value);
+  field('S', f.severity);
+  field('V', f.severity);
+  field('C', f.code);
+  field('M', f.message);
+  if (f.detail) field('D', f.detail);
+  if (f.hint) field('H', f.hint);
+  if (f.position !== undefined && f.position > 0) field('P', String(f.position));
+  return w.int8(0).finish();
+}

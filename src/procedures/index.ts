@@ -1,0 +1,200 @@
+/**
+ * The procedure registry and the `EXEC`/`CALL` runner (DESIGN §3, §5 step 0;
+ * reference/cdata-driver.md §6.4): `EXEC[UTE] Name @P = v, …` and `CALL Name(P => v, …)`, values
+ * being literals, NULL, TRUE/FALSE or parameters (`?`, `$1`, `$name`, `@name`).
+ */
+import { ConfigError, SqlError } from '../errors.js';
+import type { ParamValues } from '../sql/analyze.js';
+import getOAuthAccessToken from './get-oauth-access-token.js';
+import getOAuthAuthorizationUrl from './get-oauth-authorization-url.js';
+import refreshOAuthAccessToken from './refresh-oauth-access-token.js';
+import type { ProcedureContext, ProcedureDef } from './types.js';
+
+export type { ProcedureDef, ProcedureContext } from './types.js';
+
+export const PROCEDURES: readonly ProcedureDef[] = [getOAuthAuthorizationUrl, getOAuthAccessToken, refreshOAuthAccessToken];
+
+export function findProcedure(name: string): ProcedureDef | undefined {
+  return PROCEDURES.find((p) => p.name.toLowerCase() === name.toLowerCase());
+}
+
+export interface ParsedCall {
+  name: string;
+  /** Arguments by name as written, values resolved. */
+  args: { name: string; value: unknown }[];
+}
+
+type Token = { kind: 'word' | 'string' | 'number' | 'param' | 'punct'; text: string; pos: number };
+
+function tokenize(sql: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < sql.length) {
+    const ch = sql[i] as string;
+    if (/\s/.test(ch)) i++;
+    else if (ch === '-' && sql[i + 1] === '-') i = sql.indexOf('\n', i) === -1 ? sql.length : sql.indexOf('\n', i);
+    else if (ch === '/' && sql[i + 1] === '*') i = sql.indexOf('*/', i) === -1 ? sql.length : sql.indexOf('*/', i) + 2;
+    else if (ch === "'") {
+      let j = i + 1;
+      let text = '';
+      for (;;) {
+        if (j >= sql.length) throw new SqlError('unterminated string literal', i + 1, { syntax: true });
+        if (sql[j] === "'") {
+          if (sql[j + 1] === "'") {
+            text += "'";
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        text += sql[j];
+        j++;
+      }
+      out.push({ kind: 'string', text, pos: i });
+      i = j + 1;
+    } else if (ch === '"' || ch === '[') {
+      const close = ch === '"' ? '"' : ']';
+      const j = sql.indexOf(close, i + 1);
+      if (j === -1) throw new SqlError('unterminated quoted name', i + 1, { syntax: true });
+      out.push({ kind: 'word', text: sql.slice(i + 1, j), pos: i });
+      i = j + 1;
+    } else if (/[-\d.]/.test(ch) && /^-?\d/.test(sql.slice(i, i + 2).replace(/^\./, '0'))) {
+      const m = /^-?\d+(\.\d+)?/.exec(sql.slice(i)) as RegExpExecArray;
+      out.push({ kind: 'number', text: m[0], pos: i });
+      i += m[0].length;
+    } else if (ch === '?' || ch === '$' || ch === '@' || ch === ':') {
+      const m = /^[?$@:](\w*)/.exec(sql.slice(i)) as RegExpExecArray;
+      out.push({ kind: 'param', text: m[0], pos: i });
+      i += m[0].length;
+    } else if (/\w/.test(ch)) {
+      const m = /^\w+/.exec(sql.slice(i)) as RegExpExecArray;
+      out.push({ kind: 'word', text: m[0], pos: i });
+      i += m[0].length;
+    } else if (sql.startsWith('=>', i)) {
+      out.push({ kind: 'punct', text: '=>', pos: i });
+      i += 2;
+    } else {
+      out.push({ kind: 'punct', text: ch, pos: i });
+      i++;
+    }
+  }
+  return out;
+}
+
+/** Parse an EXEC or CALL statement and resolve its parameter values. */
+export function parseCall(sql: string, params: ParamValues): ParsedCall {
+  const tokens = tokenize(sql).filter((t) => !(t.kind === 'punct' && t.text === ';' ));
+  let k = 0;
+  const peek = (): Token | undefined => tokens[k];
+  const err = (what: string): never => {
+    const t = peek();
+    throw new SqlError(`${what}${t ? ` near "${t.text}"` : ' at the end of the statement'}`, t ? t.pos + 1 : sql.length, { syntax: true });
+  };
+  const verb = (peek()?.text ?? '').toUpperCase();
+  k++;
+  const nameTok = peek();
+  if (!nameTok || nameTok.kind !== 'word') return err('expected a procedure name');
+  k++;
+  let positional = 0;
+  const value = (): unknown => {
+    const t = peek();
+    if (!t) return err('expected a value');
+    k++;
+    if (t.kind === 'string') return t.text;
+    if (t.kind === 'number') return Number(t.text);
+    if (t.kind === 'word') {
+      const w = t.text.toUpperCase();
+      if (w === 'NULL') return null;
+      if (w === 'TRUE' || w === 'FALSE') return w === 'TRUE';
+      k--;
+      return err('expected a literal or a parameter');
+    }
+    if (t.kind === 'param') return paramValue(t, params, positional++);
+    k--;
+    return err('expected a value');
+  };
+  const args: ParsedCall['args'] = [];
+  if (verb === 'CALL') {
+    if (peek()?.text === '(') {
+      k++;
+      while (peek() && peek()?.text !== ')') {
+        const n = peek();
+        if (!n || n.kind !== 'word') return err('expected Name => value');
+        k++;
+        if (peek()?.text !== '=>' && peek()?.text !== '=') return err('expected =>');
+        k++;
+        args.push({ name: n.text, value: value() });
+        if (peek()?.text === ',') k++;
+        else if (peek()?.text !== ')') return err('expected , or )');
+      }
+      if (peek()?.text !== ')') return err('expected )');
+      k++;
+    }
+  } else {
+    while (peek()) {
+      const p = peek() as Token;
+      if (p.kind !== 'param' || !p.text.startsWith('@') || p.text.length < 2) return err('expected @Name = value');
+      k++;
+      if (peek()?.text !== '=') return err('expected =');
+      k++;
+      args.push({ name: p.text.slice(1), value: value() });
+      if (peek()?.text === ',') k++;
+      else if (peek()) return err('expected ,');
+    }
+  }
+  if (peek()) return err('unexpected text after the call');
+  return { name: nameTok.text, args };
+}
+
+function paramValue(t: Token, params: ParamValues, index: number): unknown {
+  const name = t.text.slice(1);
+  if (t.text === '?') {
+    if (!Array.isArray(params) || index >= params.length) throw new SqlError(`no value for parameter ${index + 1}`, t.pos + 1);
+    return (params as unknown[])[index];
+  }
+  if (/^\d+$/.test(name)) {
+    const i = Number(name) - 1;
+    if (!Array.isArray(params) || i >= params.length) throw new SqlError(`no value for parameter $${name}`, t.pos + 1);
+    return (params as unknown[])[i];
+  }
+  if (params && !Array.isArray(params)) {
+    const entry = Object.entries(params as Record<string, unknown>).find(([k]) => k.replace(/^[@$:]/, '').toLowerCase() === name.toLowerCase());
+    if (entry) return entry[1];
+  }
+  throw new SqlError(`no value for parameter ${t.text}`, t.pos + 1);
+}
+
+/** Run a parsed call: match arguments to the declaration, then the handler. */
+export async function runProcedure(call: ParsedCall, ctx: ProcedureContext): Promise<{ def: ProcedureDef; rows: Record<string, unknown>[] }> {
+  const def = findProcedure(call.name);
+  if (!def) {
+    throw new SqlError(`no procedure named ${call.name}`, undefined, { sqlstate: '42883', hint: `Procedures: ${PROCEDURES.map((p) => p.name).join(', ')} (SELECT * FROM sys_procedures).` });
+  }
+  const args: Record<string, unknown> = {};
+  for (const a of call.args) {
+    const param = def.parameters.find((p) => p.name.toLowerCase() === a.name.toLowerCase());
+    if (!param) {
+      throw new ConfigError(`${def.name} has no parameter ${a.name}`, a.name, { hint: `Its parameters: ${def.parameters.map((p) => p.name).join(', ')}.` });
+    }
+    if (param.name in args) throw new ConfigError(`${param.name} is given twice`, param.name);
+    args[param.name] = a.value;
+  }
+  for (const p of def.parameters) {
+    if (p.required && (args[p.name] === undefined || args[p.name] === null || args[p.name] === '')) {
+      throw new ConfigError(`${def.name} needs ${p.name}`, p.name, { hint: p.description });
+    }
+  }
+  return { def, rows: await def.handler(args, ctx) };
+}
+
+/** sys_procedures and sys_procedureparameters rows (reference/cdata-driver.md §5). */
+export function procedureMetadata(): { procedures: unknown[][]; parameters: unknown[][] } {
+  const jdbc = { VARCHAR: 12, BIGINT: -5, BOOLEAN: 16 } as const;
+  return {
+    procedures: PROCEDURES.map((p) => ['CData', 'Backlog', p.name, p.description, 'STOREDPROCEDURE']),
+    parameters: PROCEDURES.flatMap((p) => [
+      ...p.parameters.map((x, i) => ['CData', 'Backlog', p.name, x.name, 1, x.type, jdbc[x.type], x.type === 'VARCHAR' ? 2000 : null, x.type === 'BIGINT' ? 19 : null, null, !x.required, x.required, false, x.description, i + 1]),
+      ...p.results.map((x, i) => ['CData', 'Backlog', p.name, x.name, 3, x.type, jdbc[x.type], x.type === 'VARCHAR' ? 2000 : null, x.type === 'BIGINT' ? 19 : null, null, true, false, false, x.description, p.parameters.length + i + 1]),
+    ]),
+  };
+}
