@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
-import { BacklogClient } from '../api/client.js';
+import { BacklogClient, type ApiEvent } from '../api/client.js';
+import { openLogfile } from './logfile.js';
 import type { ApiClient } from '../api/types.js';
 import { connectionPropsTable, redactConfig, resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { ApiError, AuthError, BacklogSqlError, ConfigError, NetworkError } from '../errors.js';
@@ -16,7 +17,7 @@ import issuesTable from '../schema/tables/issues.js';
 import { systemTables } from '../schema/system.js';
 import type { ProjectRef } from '../schema/types.js';
 import { createDuck, quoteIdent, type DuckDBInstance } from '../sql/duckdb.js';
-import { Engine, type QueryOptions, type QueryResult } from '../sql/engine.js';
+import { Engine, statsSince, type QueryOptions, type QueryResult } from '../sql/engine.js';
 import type { ParamValues } from '../sql/analyze.js';
 import { classify } from '../sql/front.js';
 import { OAuthSession, type OAuthSessionOptions } from '../auth/session.js';
@@ -97,30 +98,12 @@ export class Connection {
     const started = performance.now();
     const before = this.api.stats();
     const { def, rows } = await runProcedure(parseCall(sql, params), { oauth: this.oauth, signal: options.signal ?? new AbortController().signal });
-    const after = this.api.stats();
-    const byEndpoint: Record<string, number> = {};
-    for (const [k, v] of Object.entries(after.byEndpoint)) if (v - (before.byEndpoint[k] ?? 0) > 0) byEndpoint[k] = v - (before.byEndpoint[k] ?? 0);
     const columns = def.results.map((c) => ({ name: c.name, type: c.type }));
     return {
       columns,
       rows: options.rowMode === 'array' ? rows.map((r) => columns.map((c) => r[c.name] ?? null)) : rows,
       rowCount: rows.length,
-      stats: {
-        requests: after.requests - before.requests,
-        byCategory: {
-          read: after.byCategory.read - before.byCategory.read,
-          update: after.byCategory.update - before.byCategory.update,
-          search: after.byCategory.search - before.byCategory.search,
-          icon: after.byCategory.icon - before.byCategory.icon,
-        },
-        byEndpoint,
-        retries: after.retries - before.retries,
-        rateLimitWaits: after.rateLimitWaits - before.rateLimitWaits,
-        rateLimitWaitMs: after.rateLimitWaitMs - before.rateLimitWaitMs,
-        fetches: [],
-        warnings: [],
-        elapsedMs: performance.now() - started,
-      },
+      stats: statsSince(before, this.api.stats(), { fetches: [], warnings: [], started }),
     };
   }
 
@@ -174,7 +157,11 @@ async function withCustomFields(api: ApiClient) {
 /** Open a connection: `connect('URL=https://x.backlog.com;ApiKey=…')` or `connect({ URL, ApiKey })`. */
 export async function connect(input: string | Record<string, unknown>, options: ConnectOptions = {}): Promise<Connection> {
   const { config, warnings } = resolveConfig(input, options.env ?? process.env);
-  for (const w of warnings) options.onWarning?.(w);
+  const logfile = config.logfile ? openLogfile(config.logfile, config.verbosity) : undefined;
+  for (const w of warnings) {
+    options.onWarning?.(w);
+    logfile?.warning(w);
+  }
   const transport = {
     ...(config.proxy ? { proxy: { server: `${config.proxy.protocol}://${config.proxy.server}`, port: config.proxy.port, ...(config.proxy.user ? { user: config.proxy.user } : {}), ...(config.proxy.password ? { password: config.proxy.password } : {}) } } : {}),
     // The config has already read and checked the certificate (PEM text).
@@ -198,6 +185,7 @@ export async function connect(input: string | Record<string, unknown>, options: 
     ...(oauth ? { accessToken: oauth.provider.accessToken, onUnauthorized: oauth.provider.onUnauthorized } : {}),
     ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
     ...(transport.proxy || transport.tls ? { transport } : {}),
+    ...(logfile ? { logger: (event: ApiEvent) => logfile.api(event) } : {}),
   });
   // Signed out (OAuth, InitiateOAuth=OFF, no token): no request can succeed, so none is made;
   // a query that needs Backlog fails with the provider's "not signed in" error naming the flows.

@@ -216,29 +216,9 @@ export class Engine {
   }
 
   private stats(before: ApiStats, fetches: FetchReport[], warnings: string[], started: number): QueryStats {
-    const after = this.ctx.api.stats();
-    const byEndpoint: Record<string, number> = {};
-    for (const [k, v] of Object.entries(after.byEndpoint)) {
-      const d = v - (before.byEndpoint[k] ?? 0);
-      if (d > 0) byEndpoint[k] = d;
-    }
-    return {
-      requests: after.requests - before.requests,
-      byCategory: {
-        read: after.byCategory.read - before.byCategory.read,
-        update: after.byCategory.update - before.byCategory.update,
-        search: after.byCategory.search - before.byCategory.search,
-        icon: after.byCategory.icon - before.byCategory.icon,
-      },
-      byEndpoint,
-      retries: after.retries - before.retries,
-      rateLimitWaits: after.rateLimitWaits - before.rateLimitWaits,
-      rateLimitWaitMs: after.rateLimitWaitMs - before.rateLimitWaitMs,
-      fetches,
-      warnings: [...new Set(warnings)],
-      elapsedMs: Math.round(performance.now() - started),
-    };
+    return statsSince(before, this.ctx.api.stats(), { fetches, warnings, started });
   }
+
 
   private explainResult(analysis: Analysis, started: number, stats?: QueryStats): QueryResult {
     const order = fetchOrder(analysis);
@@ -391,6 +371,31 @@ async function countedRows(table: TableDef, ctx: FetchContext, quals: readonly Q
     }
   }
   return rows;
+}
+
+/** A statement's share of the client's counters: what happened between two snapshots. */
+export function statsSince(before: ApiStats, after: ApiStats, extra: { fetches: FetchReport[]; warnings: string[]; started: number }): QueryStats {
+  const byEndpoint: Record<string, number> = {};
+  for (const [k, v] of Object.entries(after.byEndpoint)) {
+    const d = v - (before.byEndpoint[k] ?? 0);
+    if (d > 0) byEndpoint[k] = d;
+  }
+  return {
+    requests: after.requests - before.requests,
+    byCategory: {
+      read: after.byCategory.read - before.byCategory.read,
+      update: after.byCategory.update - before.byCategory.update,
+      search: after.byCategory.search - before.byCategory.search,
+      icon: after.byCategory.icon - before.byCategory.icon,
+    },
+    byEndpoint,
+    retries: after.retries - before.retries,
+    rateLimitWaits: after.rateLimitWaits - before.rateLimitWaits,
+    rateLimitWaitMs: after.rateLimitWaitMs - before.rateLimitWaitMs,
+    fetches: extra.fetches,
+    warnings: [...new Set(extra.warnings)],
+    elapsedMs: Math.round(performance.now() - extra.started),
+  };
 }
 
 function formatQual(q: Qual): string {

@@ -259,3 +259,22 @@ describe('join keys from filtered parents', () => {
     assert.ok(on.rowCount > 0);
   });
 });
+
+describe('Logfile', () => {
+  test('Logfile with Verbosity 2 records each request without the API key', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const path = join(mkdtempSync(join(tmpdir(), 'bsql-')), 'driver.log');
+    const logged = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};Logfile=${path};Verbosity=2`);
+    try {
+      await logged.query('SELECT * FROM Priorities');
+      const text = readFileSync(path, 'utf8');
+      const events = text.trim().split('\n').map((l) => JSON.parse(l) as { type: string; path: string });
+      assert.ok(events.some((e) => e.type === 'api.request' && e.path.includes('/priorities')));
+      assert.ok(!text.includes(emu.apiKey), 'no API key in the log');
+    } finally {
+      await logged.close();
+    }
+  });
+});
