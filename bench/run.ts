@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: every benchmark, printed as one table with each figure's target and ratio.
- * Usage: npm run bench [-- emulator-throughput | driver]   (names or name prefixes limit the run)
+ * Usage: npm run bench [-- emulator-throughput | driver | pgserver]   (names or name prefixes limit the run)
  * Figures on shared machines are noisy: compare ratios within one run.
  */
 import { benchQuestions, benchScan } from './driver.js';
 import { benchLargeRss, benchStartup, benchThroughput, type BenchRow } from './emulator.js';
+import { benchPgServer } from './pgserver.js';
 
 const groups: Record<string, () => Promise<BenchRow[]>> = {
   'emulator-startup': () => benchStartup(['tiny', 'small', 'medium', 'large']),
@@ -12,6 +13,7 @@ const groups: Record<string, () => Promise<BenchRow[]>> = {
   'emulator-memory': () => benchLargeRss(),
   'driver-questions': () => benchQuestions(),
   'driver-scan': () => benchScan(),
+  'pgserver': () => benchPgServer(),
 };
 
 function printTable(rows: BenchRow[]): void {
