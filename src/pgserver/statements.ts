@@ -4,49 +4,18 @@
  * COMMIT, ROLLBACK, DISCARD, DEALLOCATE, RESET), which the server answers itself.
  */
 
+import { scanCode } from '../sql/lexer.js';
+
 export interface Piece {
   sql: string;
   /** 0-based offset of `sql` in the message (error positions are relative to the message). */
   offset: number;
 }
 
-/** Walk the SQL, calling `code` for each character outside literals, identifiers and comments. */
-function scan(sql: string, code: (i: number, ch: string) => void, identifier?: (start: number, end: number) => void): void {
-  let i = 0;
-  while (i < sql.length) {
-    const ch = sql[i] as string;
-    const next = sql[i + 1];
-    if (ch === "'" || ch === '"') {
-      let j = i + 1;
-      while (j < sql.length) {
-        if (sql[j] === ch) {
-          if (sql[j + 1] === ch) j += 2;
-          else break;
-        } else j++;
-      }
-      if (ch === '"') identifier?.(i, j + 1);
-      i = j + 1;
-    } else if (ch === '-' && next === '-') {
-      const end = sql.indexOf('\n', i);
-      i = end === -1 ? sql.length : end;
-    } else if (ch === '/' && next === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      i = end === -1 ? sql.length : end + 2;
-    } else if (ch === '$' && /[A-Za-z_]/.test(next ?? '') === false && next === '$') {
-      // $$…$$ dollar quoting.
-      const end = sql.indexOf('$$', i + 2);
-      i = end === -1 ? sql.length : end + 2;
-    } else {
-      code(i, ch);
-      i++;
-    }
-  }
-}
-
 /** The statements of a simple-query message; empty ones (only blanks/comments) are dropped. */
 export function splitStatements(sql: string): Piece[] {
   const cuts: number[] = [];
-  scan(sql, (i, ch) => {
+  scanCode(sql, (i, ch) => {
     if (ch === ';') cuts.push(i);
   });
   const pieces: Piece[] = [];
@@ -65,7 +34,7 @@ export function splitStatements(sql: string): Piece[] {
 function stripComments(sql: string): string {
   let out = '';
   let last = 0;
-  scan(sql, (i) => {
+  scanCode(sql, (i) => {
     // Between two code characters lie only literals (kept) and comments (dropped).
     const gap = sql.slice(last, i);
     out += gap.replace(/^\s*(--[^\n]*|\/\*[\s\S]*?\*\/)\s*$/, ' ');
@@ -79,7 +48,7 @@ function stripComments(sql: string): string {
 /** The highest `$n` in the statement (the number of parameters it takes). */
 export function parameterCount(sql: string): number {
   let max = 0;
-  scan(sql, (i, ch) => {
+  scanCode(sql, (i, ch) => {
     if (ch !== '$') return;
     const m = /^\$(\d+)/.exec(sql.slice(i, i + 8));
     if (m) max = Math.max(max, Number(m[1]));
@@ -145,7 +114,7 @@ export function allowedOverWire(sql: string): boolean {
 export function stripPublicSchema(sql: string): string {
   const cuts: [number, number][] = [];
   const dot = (end: number) => /^\s*\.\s*/.exec(sql.slice(end, end + 8))?.[0].length;
-  scan(
+  scanCode(
     sql,
     (i) => {
       if (!/^public\b/i.test(sql.slice(i, i + 7)) || /[\w.$"]/.test(i === 0 ? ' ' : (sql[i - 1] as string))) return;

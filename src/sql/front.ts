@@ -4,51 +4,9 @@
  * comments only, so `'me@example.com'` is left alone.
  */
 
-export type StatementKind = 'select' | 'explain' | 'explain-analyze' | 'call' | 'dml' | 'other';
+import { mapCode } from './lexer.js';
 
-/** Apply `fn` to every stretch of SQL that is code (not a literal, identifier or comment). */
-function mapCode(sql: string, fn: (code: string) => string): string {
-  let out = '';
-  let i = 0;
-  let code = '';
-  const flush = () => {
-    out += fn(code);
-    code = '';
-  };
-  while (i < sql.length) {
-    const ch = sql[i] as string;
-    const next = sql[i + 1];
-    if (ch === "'" || ch === '"') {
-      flush();
-      let j = i + 1;
-      while (j < sql.length) {
-        if (sql[j] === ch) {
-          if (sql[j + 1] === ch) j += 2;
-          else break;
-        } else j++;
-      }
-      out += sql.slice(i, j + 1);
-      i = j + 1;
-    } else if (ch === '-' && next === '-') {
-      flush();
-      const end = sql.indexOf('\n', i);
-      const j = end === -1 ? sql.length : end;
-      out += sql.slice(i, j);
-      i = j;
-    } else if (ch === '/' && next === '*') {
-      flush();
-      const end = sql.indexOf('*/', i + 2);
-      const j = end === -1 ? sql.length : end + 2;
-      out += sql.slice(i, j);
-      i = j;
-    } else {
-      code += ch;
-      i++;
-    }
-  }
-  flush();
-  return out;
-}
+export type StatementKind = 'select' | 'explain' | 'explain-analyze' | 'call' | 'dml' | 'other';
 
 /** `@name` → `$name` (CData's parameter style); `@@` and e-mail-like text in literals untouched. */
 export function rewriteAtParameters(sql: string): string {
