@@ -22,7 +22,7 @@ import type { OAuthConfig, ResolvedConfig } from '../config/resolve.js';
 import { AuthError, ConfigError, OAuthError } from '../errors.js';
 import { DEFAULT_FLOW_TIMEOUT_MS, callbackTarget, runDesktopFlow } from './desktop-flow.js';
 import { authorizationUrl, exchangeCode, refreshAccessToken, type OAuthApp, type TokenResponse } from './oauth-client.js';
-import { TokenProvider, tokenDigest, tokensFrom } from './token-provider.js';
+import { TokenProvider, tokenDigest, tokensFrom, type AuthRefreshEvent } from './token-provider.js';
 import { openTokenStore, storeKey, type StoredTokens, type TokenStore } from './token-store.js';
 
 export interface OAuthSessionOptions {
@@ -36,6 +36,8 @@ export interface OAuthSessionOptions {
   oauthTimeoutMs?: number;
   /** Refresh when less than this is left (default 5 min). */
   refreshMarginMs?: number;
+  /** How each token refresh ended (`auth.refresh`; no token in it). */
+  onRefreshEvent?: (event: AuthRefreshEvent) => void;
   fetch?: typeof fetch;
   signal?: AbortSignal;
 }
@@ -116,6 +118,7 @@ export class OAuthSession {
       canRefresh: mode !== 'OFF',
       ...(this.givenTokens() ? { given: this.givenTokens() as StoredTokens } : {}),
       ...(options.refreshMarginMs !== undefined ? { refreshMarginMs: options.refreshMarginMs } : {}),
+      ...(options.onRefreshEvent ? { onRefreshEvent: options.onRefreshEvent } : {}),
       signedOutHint: SIGNED_OUT_HINT,
     });
   }

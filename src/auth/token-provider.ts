@@ -35,6 +35,25 @@ export interface TokenProviderOptions {
   signedOutHint: string;
   /** Reports each refresh request sent (for logs and tests); never gets a token. */
   onRefresh?: (event: { reason: 'expiring' | 'unauthorized' }) => void;
+  /** Reports how each refresh ended (the logfile's `auth.refresh`); never gets a token. */
+  onRefreshEvent?: (event: AuthRefreshEvent) => void;
+}
+
+/**
+ * One refresh as the log shows it. `outcome`: `sent` — this process held the lock and sent the
+ * refresh request (it won); `adopted` — under the lock it found a token another process or
+ * connection had just written and sent nothing (it lost the race); `failed` — the refresh request
+ * was refused or could not be sent (`error` is the OAuth error code or the error's class, never
+ * a message that could quote a token). `rotated`: whether Backlog returned a new refresh token.
+ */
+export interface AuthRefreshEvent {
+  type: 'auth.refresh';
+  reason: 'expiring' | 'unauthorized';
+  outcome: 'sent' | 'adopted' | 'failed';
+  rotated?: boolean;
+  error?: string;
+  /** `file`, `memory` or `none`: where the tokens are kept (never the path's secrets; a path has none). */
+  store: string;
 }
 
 /** Providers of one process over the same store entry share one refresh. */
@@ -185,11 +204,27 @@ export class TokenProvider {
   }
 
   private async refreshNow(stale: string, reason: 'expiring' | 'unauthorized'): Promise<StoredTokens> {
+    const store = this.options.store === undefined ? 'none' : this.options.store.location.startsWith('memory://') ? 'memory' : 'file';
+    const report = (e: Omit<AuthRefreshEvent, 'type' | 'reason' | 'store'>) => this.options.onRefreshEvent?.({ type: 'auth.refresh', reason, store, ...e });
+    let sent: { rotated: boolean } | undefined;
+    try {
+      const t = await this.refreshLocked(stale, reason, (rotated) => (sent = { rotated }));
+      report(sent ? { outcome: 'sent', rotated: sent.rotated } : { outcome: 'adopted' });
+      return t;
+    } catch (e) {
+      report({ outcome: 'failed', error: e instanceof OAuthError ? e.error : e instanceof Error ? e.name : 'unknown' });
+      throw e;
+    }
+  }
+
+  private async refreshLocked(stale: string, reason: 'expiring' | 'unauthorized', onSent: (rotated: boolean) => void): Promise<StoredTokens> {
     const { store, key } = this.options;
     if (!store) {
       const base = this.current;
       if (!base) throw new AuthError('not signed in', { hint: this.options.signedOutHint });
-      return this.send(base, reason);
+      const next = await this.send(base, reason);
+      onSent(next.refreshToken !== base.refreshToken);
+      return next;
     }
     let failure: unknown;
     const result = await store.update(key, async (cur) => {
@@ -202,6 +237,7 @@ export class TokenProvider {
       }
       try {
         const next = await this.send(base, reason);
+        onSent(next.refreshToken !== base.refreshToken);
         return { result: next, next };
       } catch (e) {
         failure = e;

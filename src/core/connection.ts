@@ -21,6 +21,7 @@ import { Engine, statsSince, type QueryOptions, type QueryResult } from '../sql/
 import type { ParamValues } from '../sql/analyze.js';
 import { classify } from '../sql/front.js';
 import { OAuthSession, type OAuthSessionOptions } from '../auth/session.js';
+import type { AuthRefreshEvent } from '../auth/token-provider.js';
 import { parseCall, procedureMetadata, runProcedure } from '../procedures/index.js';
 
 export type { QueryResult, QueryOptions, QueryColumn, QueryStats } from '../sql/engine.js';
@@ -40,6 +41,8 @@ export interface ConnectOptions {
   oauthTimeoutMs?: number;
   /** Refresh an OAuth token when less than this is left (default 5 min). */
   refreshMarginMs?: number;
+  /** How each OAuth token refresh ended: who sent it, whether the refresh token rotated (never a token). */
+  onRefreshEvent?: (event: AuthRefreshEvent) => void;
 }
 
 interface SpaceJson {
@@ -176,6 +179,14 @@ export async function connect(input: string | Record<string, unknown>, options: 
       ...(options.openBrowser ? { openBrowser: options.openBrowser } : {}),
       ...(options.oauthTimeoutMs !== undefined ? { oauthTimeoutMs: options.oauthTimeoutMs } : {}),
       ...(options.refreshMarginMs !== undefined ? { refreshMarginMs: options.refreshMarginMs } : {}),
+      ...(options.onRefreshEvent || logfile
+        ? {
+            onRefreshEvent: (e: AuthRefreshEvent) => {
+              options.onRefreshEvent?.(e);
+              logfile?.auth(e);
+            },
+          }
+        : {}),
     };
     oauth = await OAuthSession.open(config, sessionOptions);
   }

@@ -9,10 +9,13 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ApiEvent } from '../api/client.js';
+import type { AuthRefreshEvent } from '../auth/token-provider.js';
 import { ConfigError } from '../errors.js';
 
 export interface Logfile {
   api(event: ApiEvent): void;
+  /** Token refreshes (`auth.refresh`), at every verbosity: they are rare and matter. */
+  auth(event: AuthRefreshEvent): void;
   warning(message: string): void;
 }
 
@@ -33,6 +36,9 @@ export function openLogfile(path: string, verbosity: number): Logfile {
   return {
     api(event) {
       if (event.type === 'api.request' ? verbosity >= 2 : verbosity >= 3) write(event);
+    },
+    auth(event) {
+      write({ ...event });
     },
     warning(message) {
       write({ type: 'warning', message });
