@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { inspect } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -127,9 +128,16 @@ describe('desktop flow in headless Chromium (emulator with --pkce required)', ()
       const conn = await connecting;
       const { rows } = await conn.query('SELECT Name FROM Priorities');
       assert.ok(rows.length > 0);
-      await conn.close();
       const exchanges = (await journal(emu)).filter((r) => r.path === '/api/v2/oauth2/token');
       assert.equal(exchanges.length, 1, 'one exchange: the forged callback was not exchanged');
+      // Secret canary (DESIGN §10): the client secret and the tokens now in the settings file
+      // appear nowhere a person or a log could see them.
+      const settings = readFileSync(join(dir, 'allow-settings.json'), 'utf8');
+      const secrets = [app.clientSecret, ...[...settings.matchAll(/"(?:accessToken|refreshToken)"\s*:\s*"([^"]+)"/g)].map((m) => m[1] as string)];
+      assert.ok(secrets.length >= 3, 'the settings file holds both tokens');
+      const visible = [await opened.page.content(), JSON.stringify(await journal(emu)), urls.join(' '), inspect(conn), JSON.stringify(conn.warnings)].join('\n');
+      for (const secret of secrets) assert.ok(!visible.includes(secret), 'a secret leaked into a page, the journal, the URL or the connection');
+      await conn.close();
     } finally {
       end(opened);
     }
