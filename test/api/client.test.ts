@@ -3,13 +3,12 @@
  * `POST /_emulator/faults` and the journal shows exactly which requests reached the server.
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { inspect } from 'node:util';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { BacklogClient, type ApiEvent, type ClientOptions } from '../../src/api/client.js';
 import { RateBudget } from '../../src/api/budget.js';
 import { ApiError, AuthError, CancelledError, NetworkError, TimeoutError, WriteOutcomeUnknownError } from '../../src/errors.js';
-import { control, journal, startTestEmulator, type JournalEntry, type RunningEmulator } from '../helpers/emulator.js';
+import { control, journal, startTestEmulator, type JournalEntry, type RunningEmulator, freePort } from '../helpers/emulator.js';
 
 let emu: RunningEmulator;
 let projectId: number;
@@ -115,7 +114,7 @@ describe('writes (NET-2)', () => {
   });
 
   test('re-sends a write when the connection is refused before sending, then names the host', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     let attempts = 0;
     const c = new BacklogClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey: 'k'.repeat(20), random: () => 0, logger: (e) => void (e.type === 'api.request' && attempts++) });
     const err = await c.send('POST', '/issues', { summary: 'x' }).catch((e: unknown) => e);
@@ -327,10 +326,3 @@ describe('rate-limit budget against the emulator (NET-6)', () => {
   });
 });
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}

@@ -7,7 +7,6 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { inspect } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,18 +15,10 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { openInBrowser, runDesktopFlow } from '../../src/auth/desktop-flow.js';
 import { connect } from '../../src/core/connection.js';
 import { OAuthError } from '../../src/errors.js';
-import { control, journal, startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import { control, journal, startTestEmulator, type RunningEmulator, freePort } from '../helpers/emulator.js';
 
 const BROWSER_SCRIPT = new URL('./chromium-browser.mjs', import.meta.url).pathname;
 const ARTIFACTS = new URL('../../test-artifacts/oauth/', import.meta.url).pathname;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 interface Opened {
   browser: Browser;

@@ -6,24 +6,15 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { control, startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import { control, startTestEmulator, type RunningEmulator, freePort } from '../helpers/emulator.js';
 
 const run = promisify(execFile);
 const BIN = new URL('../../bin/backlog-sql.js', import.meta.url).pathname;
 const FAKE_BROWSER = new URL('./fake-browser.mjs', import.meta.url).pathname;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   try {

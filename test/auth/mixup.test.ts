@@ -5,23 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { connect } from '../../src/core/connection.js';
 import { OAuthError } from '../../src/errors.js';
-import { control, journal, startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import { control, journal, startTestEmulator, type RunningEmulator, freePort } from '../helpers/emulator.js';
 
 const MIXUP_BROWSER = new URL('./mixup-browser.mjs', import.meta.url).pathname;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 let spaceA: RunningEmulator;
 let spaceB: RunningEmulator;

@@ -13,17 +13,9 @@ import { after, before, describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { connect, type Connection } from '../../src/core/connection.js';
 import { AuthError, ConfigError, OAuthError } from '../../src/errors.js';
-import { clearJournal, control, journal, startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import { clearJournal, control, journal, startTestEmulator, type RunningEmulator, freePort } from '../helpers/emulator.js';
 
 const FAKE_BROWSER = new URL('./fake-browser.mjs', import.meta.url).pathname;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 async function refused(port: number): Promise<boolean> {
   try {

@@ -5,25 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { TokenProvider, type AuthRefreshEvent } from '../../src/auth/token-provider.js';
 import { openTokenStore } from '../../src/auth/token-store.js';
 import { connect } from '../../src/core/connection.js';
-import { control, startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import { control, startTestEmulator, type RunningEmulator, freePort } from '../helpers/emulator.js';
 
 const FAKE_BROWSER = new URL('./fake-browser.mjs', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'bsql-refresh-events-'));
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 interface Entry { accessToken: string; refreshToken: string; expiresAt: string }
 const entriesOf = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { entries: Record<string, Entry> }).entries;

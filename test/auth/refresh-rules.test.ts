@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,19 +14,11 @@ import { openInBrowser, runDesktopFlow } from '../../src/auth/desktop-flow.js';
 import { tokensFrom } from '../../src/auth/token-provider.js';
 import { connect } from '../../src/core/connection.js';
 import { OAuthError } from '../../src/errors.js';
-import { clearJournal, control, journal, startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import { clearJournal, control, journal, startTestEmulator, type RunningEmulator, freePort } from '../helpers/emulator.js';
 
 const run = promisify(execFile);
 const FAKE_BROWSER = new URL('./fake-browser.mjs', import.meta.url).pathname;
 const CHILD = new URL('./refresh-child.ts', import.meta.url).pathname;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 interface Setup {
   emu: RunningEmulator;

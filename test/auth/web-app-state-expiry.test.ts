@@ -4,22 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
-import { clearJournal, control, journal, startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import { clearJournal, control, journal, startTestEmulator, type RunningEmulator, freePort } from '../helpers/emulator.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 let emu: RunningEmulator;
 let app: ChildProcess;
 let appUrl: string;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 before(async () => {
   emu = await startTestEmulator();

@@ -11,24 +11,15 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { connect } from '../../src/core/connection.js';
-import { clearJournal, control, journal, startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import { clearJournal, control, journal, startTestEmulator, type RunningEmulator, freePort } from '../helpers/emulator.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const ARTIFACTS = new URL('../../test-artifacts/oauth/', import.meta.url).pathname;
 const TOKEN_PATH = '/api/v2/oauth2/token';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** Forwards everything to the emulator and remembers the tokens its token endpoint hands out. */
 async function recordingProxy(target: string, issued: string[]): Promise<{ url: string; server: Server }> {

@@ -4,6 +4,7 @@
  * is rewritten to the emulator's http URL).
  */
 import { Backlog, OAuth2 } from 'backlog-js';
+import { createServer } from 'node:net';
 import { startEmulator, type EmulatorOptions, type JournalEntry, type RunningEmulator } from '../../src/emulator/index.js';
 
 export type { RunningEmulator, JournalEntry };
@@ -84,4 +85,13 @@ export async function api(
     parsed = undefined;
   }
   return { status: res.status, headers: res.headers, body: parsed, text };
+}
+
+/** A port on 127.0.0.1 that was free a moment ago (for callback listeners and child servers). */
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
 }

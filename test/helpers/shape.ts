@@ -62,6 +62,26 @@ export function assertBacklogError(body: unknown, code: number, messageIncludes?
   if (messageIncludes) assert.ok(first.message.includes(messageIncludes), `message "${first.message}" does not mention "${messageIncludes}"`);
 }
 
+/** A backlog-js call that must fail with this HTTP status and Backlog error code. */
+export async function assertRejects(call: Promise<unknown>, status: number, code: number, message?: string): Promise<void> {
+  try {
+    await call;
+  } catch (e) {
+    const err = e as { status?: number; body?: unknown };
+    assert.equal(err.status, status, `expected HTTP ${status}, got ${err.status} ${JSON.stringify(err.body)}`);
+    assertBacklogError(err.body, code, message);
+    return;
+  }
+  assert.fail(`expected HTTP ${status}, but the call succeeded`);
+}
+
+/** A raw call (test/helpers/emulator.ts `api`) that must fail with this HTTP status and Backlog error code. */
+export async function assertRawFails(r: Promise<{ status: number; body: unknown }>, status: number, code: number, message?: string): Promise<void> {
+  const res = await r;
+  assert.equal(res.status, status, JSON.stringify(res.body));
+  assertBacklogError(res.body, code, message);
+}
+
 export const USER: Spec = {
   id: 'number', userId: 'string', name: 'string', roleType: 'number', lang: nullable('string'),
   mailAddress: 'string', nulabAccount: nullable('object'), keyword: 'string', lastLoginTime: nullable('timestamp'),

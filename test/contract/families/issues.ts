@@ -13,8 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Backlog } from 'backlog-js';
 import { api, backlogClient, clientAs, startTestEmulator, type RunningEmulator } from '../../helpers/emulator.js';
 import {
-  ATTACHMENT, COMMENT, COMMENT_NOTIFICATION, ISSUE, SHARED_FILE, USER, arrayOf, assertBacklogError, assertShape, nullable, type Spec,
-} from '../../helpers/shape.js';
+  ATTACHMENT, COMMENT, COMMENT_NOTIFICATION, ISSUE, SHARED_FILE, USER, arrayOf, assertShape, nullable, type Spec, assertRejects, assertRawFails } from '../../helpers/shape.js';
 import { emu, freshEmulator } from '../harness.js';
 
 /** An issue as the API returns it (the fields these tests read). */
@@ -63,24 +62,6 @@ const CUSTOM_VALUE_BY_TYPE: Record<number, Spec> = {
 const RELATED_ISSUE: Spec = { ...ISSUE, type: 'string' };
 
 const TZ = 'Asia/Tokyo';
-
-async function rejects(call: Promise<unknown>, status: number, code: number, message?: string): Promise<void> {
-  try {
-    await call;
-  } catch (e) {
-    const err = e as { status?: number; body?: unknown };
-    assert.equal(err.status, status, `expected HTTP ${status}, got ${err.status} ${JSON.stringify(err.body)}`);
-    assertBacklogError(err.body, code, message);
-    return;
-  }
-  assert.fail(`expected HTTP ${status}, but the call succeeded`);
-}
-
-async function rawFails(r: Promise<{ status: number; body: unknown }>, status: number, code: number, message?: string): Promise<void> {
-  const res = await r;
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assertBacklogError(res.body, code, message);
-}
 
 function keyOf(e: RunningEmulator, role: 1 | 2 | 3 | 4 | 5 | 6): string {
   const user = e.users.find((u) => u.roleType === role);
@@ -173,8 +154,8 @@ export function issuesContract(): void {
     });
 
     test('refuses count=0 and count=101 with 400 naming count, accepts count=100', async () => {
-      await rawFails(api(emu(), 'GET', '/issues', { query: { count: '0' } }), 400, 7, 'count');
-      await rawFails(api(emu(), 'GET', '/issues', { query: { count: '101' } }), 400, 7, 'count');
+      await assertRawFails(api(emu(), 'GET', '/issues', { query: { count: '0' } }), 400, 7, 'count');
+      await assertRawFails(api(emu(), 'GET', '/issues', { query: { count: '101' } }), 400, 7, 'count');
       const ok = await api(emu(), 'GET', '/issues', { query: { count: '100' } });
       assert.equal(ok.status, 200);
       assert.equal((ok.body as unknown[]).length, Math.min(100, all.length));
@@ -183,7 +164,7 @@ export function issuesContract(): void {
     test('answers [] for an offset past the end and 400 for a negative offset', async () => {
       assert.deepEqual(await admin.getIssues({ offset: all.length + 5, count: 10 }), []);
       assert.deepEqual(await admin.getIssues({ offset: all.length, count: 10, sort: 'summary' }), []);
-      await rawFails(api(emu(), 'GET', '/issues', { query: { offset: '-1' } }), 400, 7, 'offset');
+      await assertRawFails(api(emu(), 'GET', '/issues', { query: { offset: '-1' } }), 400, 7, 'offset');
     });
 
     test('defaults to 20 issues per page', async () => {
@@ -191,9 +172,9 @@ export function issuesContract(): void {
     });
 
     test('refuses unknown parameters and an unknown sort key with 400', async () => {
-      await rawFails(api(emu(), 'GET', '/issues', { query: { projectIds: '1' } }), 400, 7, 'projectIds');
-      await rawFails(api(emu(), 'GET', '/issues', { query: { sort: 'nonsense' } }), 400, 7, 'sort');
-      await rawFails(api(emu(), 'GET', '/issues', { query: { projectId: '1' } }), 400, 7, 'projectId');
+      await assertRawFails(api(emu(), 'GET', '/issues', { query: { projectIds: '1' } }), 400, 7, 'projectIds');
+      await assertRawFails(api(emu(), 'GET', '/issues', { query: { sort: 'nonsense' } }), 400, 7, 'sort');
+      await assertRawFails(api(emu(), 'GET', '/issues', { query: { projectId: '1' } }), 400, 7, 'projectId');
     });
 
     const SORTS = [
@@ -334,7 +315,7 @@ export function issuesContract(): void {
         assert.deepEqual(ids(await allIssues(admin, { parentChild: Number(mode) })), ids(everything.filter(pred)), `parentChild=${mode}`);
       }
       assert.deepEqual(ids(await allIssues(admin, { parentIssueId: [top.id, child.id] })), [grandchild.id, child.id]);
-      await rawFails(api(emu(), 'GET', '/issues', { query: { parentChild: '11' } }), 400, 7, 'parentChild');
+      await assertRawFails(api(emu(), 'GET', '/issues', { query: { parentChild: '11' } }), 400, 7, 'parentChild');
       const withSummary = (await admin.getIssues({ id: [top.id, child.id], expand: ['childIssueSummary'] } as never)) as unknown as Issue[];
       for (const i of withSummary) assert.deepEqual(i.childIssueSummary, { total: 1, closed: 0 });
       const single = (await admin.getIssue(top.id, { expand: ['childIssueSummary'] } as never)) as unknown as Issue;
@@ -345,8 +326,8 @@ export function issuesContract(): void {
     });
 
     test('refuses hasDueDate=true on the list and any hasDueDate on the count with 400', async () => {
-      await rawFails(api(emu(), 'GET', '/issues', { query: { hasDueDate: 'true' } }), 400, 7, 'hasDueDate');
-      await rawFails(api(emu(), 'GET', '/issues/count', { query: { hasDueDate: 'false' } }), 400, 7, 'hasDueDate');
+      await assertRawFails(api(emu(), 'GET', '/issues', { query: { hasDueDate: 'true' } }), 400, 7, 'hasDueDate');
+      await assertRawFails(api(emu(), 'GET', '/issues/count', { query: { hasDueDate: 'false' } }), 400, 7, 'hasDueDate');
     });
 
     test('accepts paging and sort on the count but ignores them', async () => {
@@ -356,12 +337,12 @@ export function issuesContract(): void {
     });
 
     test('refuses an unknown custom field id and a form that does not fit the field, naming the parameter', async () => {
-      await rawFails(api(emu(), 'GET', '/issues', { query: { customField_9999: 'x' } }), 400, 7, 'customField_9999');
-      await rawFails(api(emu(), 'GET', '/issues/count', { query: { 'customField_9999[]': '1' } }), 400, 7, 'customField_9999[]');
-      await rawFails(api(emu(), 'GET', '/issues', { query: { customField_5: '1' } }), 400, 7, 'customField_5');
-      await rawFails(api(emu(), 'GET', '/issues', { query: { customField_1_min: '1' } }), 400, 7, 'customField_1_min');
-      await rawFails(api(emu(), 'GET', '/issues', { query: { customField_3_min: 'abc' } }), 400, 7, 'customField_3_min');
-      await rawFails(api(emu(), 'GET', '/issues', { query: { sort: 'customField_9999' } }), 400, 7, 'sort');
+      await assertRawFails(api(emu(), 'GET', '/issues', { query: { customField_9999: 'x' } }), 400, 7, 'customField_9999');
+      await assertRawFails(api(emu(), 'GET', '/issues/count', { query: { 'customField_9999[]': '1' } }), 400, 7, 'customField_9999[]');
+      await assertRawFails(api(emu(), 'GET', '/issues', { query: { customField_5: '1' } }), 400, 7, 'customField_5');
+      await assertRawFails(api(emu(), 'GET', '/issues', { query: { customField_1_min: '1' } }), 400, 7, 'customField_1_min');
+      await assertRawFails(api(emu(), 'GET', '/issues', { query: { customField_3_min: 'abc' } }), 400, 7, 'customField_3_min');
+      await assertRawFails(api(emu(), 'GET', '/issues', { query: { sort: 'customField_9999' } }), 400, 7, 'sort');
     });
 
     test('shows a guest only the issues of its projects', async () => {
@@ -370,8 +351,8 @@ export function issuesContract(): void {
       assert.deepEqual(ids(seen), ids(all.filter((i) => i.projectId === 1)));
       assert.deepEqual(await guest.getIssuesCount({ projectId: [2, 3] }), { count: 0 });
       const other = all.find((i) => i.projectId === 2) as Issue;
-      await rejects(guest.getIssue(other.id), 404, 6, 'No issue.');
-      await rawFails(api(emu(), 'GET', '/issues', { query: { customField_9: 'x' }, apiKey: keyOf(emu(), 5) }), 400, 7, 'customField_9');
+      await assertRejects(guest.getIssue(other.id), 404, 6, 'No issue.');
+      await assertRawFails(api(emu(), 'GET', '/issues', { query: { customField_9: 'x' }, apiKey: keyOf(emu(), 5) }), 400, 7, 'customField_9');
     });
 
     test('counts the space time zone day boundaries for created/updated filters (America/Los_Angeles)', async () => {
@@ -405,10 +386,10 @@ export function issuesContract(): void {
       const first = all[0] as Issue;
       assertShape(await admin.getIssue(first.id), ISSUE);
       assert.equal(((await admin.getIssue(first.issueKey)) as unknown as Issue).id, first.id);
-      await rejects(admin.getIssue(999999), 404, 6, 'No issue.');
-      await rejects(admin.getIssue('NOPE-1'), 404, 6, 'No issue.');
-      await rejects(admin.patchIssue(999999, { summary: 'x' }), 404, 6);
-      await rejects(admin.deleteIssue(999999), 404, 6);
+      await assertRejects(admin.getIssue(999999), 404, 6, 'No issue.');
+      await assertRejects(admin.getIssue('NOPE-1'), 404, 6, 'No issue.');
+      await assertRejects(admin.patchIssue(999999, { summary: 'x' }), 404, 6);
+      await assertRejects(admin.deleteIssue(999999), 404, 6);
     });
 
     test('adds an issue with 201, a Location header and every documented field', async () => {
@@ -449,7 +430,7 @@ export function issuesContract(): void {
       for (const name of Object.keys(base)) {
         const form = { ...base } as Record<string, string>;
         delete form[name];
-        await rawFails(api(emu(), 'POST', '/issues', { form }), 400, 7, name);
+        await assertRawFails(api(emu(), 'POST', '/issues', { form }), 400, 7, name);
       }
     });
 
@@ -471,10 +452,10 @@ export function issuesContract(): void {
         [{ customField_9: 'x' }, 'customField_9'],
       ];
       for (const [extra, name] of bad) {
-        await rawFails(api(emu(), 'POST', '/issues', { form: { ...base, ...extra } }), 400, 7, name);
+        await assertRawFails(api(emu(), 'POST', '/issues', { form: { ...base, ...extra } }), 400, 7, name);
       }
       const ops = all.find((i) => i.projectId === 3) as Issue;
-      await rawFails(api(emu(), 'POST', '/issues', { form: { ...base, projectId: '3', issueTypeId: '9', parentIssueId: String(ops.id) } }), 400, 7, 'parentIssueId');
+      await assertRawFails(api(emu(), 'POST', '/issues', { form: { ...base, projectId: '3', issueTypeId: '9', parentIssueId: String(ops.id) } }), 400, 7, 'parentIssueId');
     });
 
     test('writes custom fields in every accepted form: plain repeated, indexed, [] and _otherValue', async () => {
@@ -524,19 +505,19 @@ export function issuesContract(): void {
         [{ customField_5_otherValue: 'x' }, 'customField_5_otherValue'],
         [{ customField_12: '2026-01-01' }, 'customField_12'],
       ] as [Record<string, string | string[]>, string][]) {
-        await rawFails(api(emu(), 'PATCH', `/issues/${viaJs.id}`, { form }), 400, 7, name);
+        await assertRawFails(api(emu(), 'PATCH', `/issues/${viaJs.id}`, { form }), 400, 7, name);
       }
       // The text-area field applies to issue type 2 only.
-      await rawFails(api(emu(), 'POST', '/issues', { form: { projectId: '1', summary: 's', issueTypeId: '1', priorityId: '3', customField_2: 'x' } }), 400, 7, 'customField_2');
+      await assertRawFails(api(emu(), 'POST', '/issues', { form: { projectId: '1', summary: 's', issueTypeId: '1', priorityId: '3', customField_2: 'x' } }), 400, 7, 'customField_2');
       await admin.deleteIssue(viaJs.id);
     });
 
     test('enforces required custom fields on add and on clearing', async () => {
       await admin.patchCustomField(1, 1, { required: true } as never);
       try {
-        await rawFails(api(emu(), 'POST', '/issues', { form: { projectId: '1', summary: 's', issueTypeId: '1', priorityId: '3' } }), 400, 7, 'customField_1');
+        await assertRawFails(api(emu(), 'POST', '/issues', { form: { projectId: '1', summary: 's', issueTypeId: '1', priorityId: '3' } }), 400, 7, 'customField_1');
         const ok = (await admin.postIssue({ projectId: 1, summary: 'required ok', issueTypeId: 1, priorityId: 3, customField_1: 'v' })) as unknown as Issue;
-        await rawFails(api(emu(), 'PATCH', `/issues/${ok.id}`, { form: { customField_1: '' } }), 400, 7, 'customField_1');
+        await assertRawFails(api(emu(), 'PATCH', `/issues/${ok.id}`, { form: { customField_1: '' } }), 400, 7, 'customField_1');
         await admin.patchIssue(ok.id, { summary: 'untouched required field is fine' });
         await admin.deleteIssue(ok.id);
       } finally {
@@ -585,26 +566,26 @@ export function issuesContract(): void {
       assert.equal(c.dueDate, null);
       assert.equal(c.estimatedHours, null);
       assert.equal(c.resolution, null);
-      await rawFails(api(emu(), 'PATCH', `/issues/${issue.id}`, { form: { summary: '' } }), 400, 7, 'summary');
-      await rawFails(api(emu(), 'PATCH', `/issues/${issue.id}`, { form: { statusId: '99' } }), 400, 7, 'statusId');
-      await rawFails(api(emu(), 'PATCH', `/issues/${issue.id}`, { form: { parentIssueId: String(issue.id) } }), 400, 7, 'parentIssueId');
+      await assertRawFails(api(emu(), 'PATCH', `/issues/${issue.id}`, { form: { summary: '' } }), 400, 7, 'summary');
+      await assertRawFails(api(emu(), 'PATCH', `/issues/${issue.id}`, { form: { statusId: '99' } }), 400, 7, 'statusId');
+      await assertRawFails(api(emu(), 'PATCH', `/issues/${issue.id}`, { form: { parentIssueId: String(issue.id) } }), 400, 7, 'parentIssueId');
       await admin.deleteIssue(issue.id);
     });
 
     test('lets viewers write nothing and reporters edit only their own issues', async () => {
       const target = all.find((i) => i.projectId === 1 && i.createdUser.id !== userIdOf(3)) as Issue;
-      await rejects(clientAs(emu(), 4).postIssue({ projectId: 1, summary: 'x', issueTypeId: 1, priorityId: 3 }), 403, 5);
-      await rejects(clientAs(emu(), 6).patchIssue(target.id, { summary: 'x' }), 403, 5);
+      await assertRejects(clientAs(emu(), 4).postIssue({ projectId: 1, summary: 'x', issueTypeId: 1, priorityId: 3 }), 403, 5);
+      await assertRejects(clientAs(emu(), 6).patchIssue(target.id, { summary: 'x' }), 403, 5);
       const reporter = clientAs(emu(), 3);
-      await rejects(reporter.patchIssue(target.id, { summary: 'x' }), 403, 5);
+      await assertRejects(reporter.patchIssue(target.id, { summary: 'x' }), 403, 5);
       const own = (await reporter.postIssue({ projectId: 1, summary: 'reporter issue', issueTypeId: 1, priorityId: 3 })) as unknown as Issue;
       assert.equal(((await reporter.patchIssue(own.id, { summary: 'edited by its reporter' })) as unknown as Issue).summary, 'edited by its reporter');
       const guest = clientAs(emu(), 5);
       const guestIssue = (await guest.postIssue({ projectId: 1, summary: 'guest issue', issueTypeId: 1, priorityId: 3 })) as unknown as Issue;
-      await rejects(guest.postIssue({ projectId: 2, summary: 'x', issueTypeId: 5, priorityId: 3 }), 400, 7, 'projectId');
+      await assertRejects(guest.postIssue({ projectId: 2, summary: 'x', issueTypeId: 5, priorityId: 3 }), 400, 7, 'projectId');
       // Deleting: administrators, project administrators and the creator.
-      await rejects(reporter.deleteIssue(guestIssue.id), 403, 5);
-      await rejects(clientAs(emu(), 4).deleteIssue(own.id), 403, 5);
+      await assertRejects(reporter.deleteIssue(guestIssue.id), 403, 5);
+      await assertRejects(clientAs(emu(), 4).deleteIssue(own.id), 403, 5);
       assertShape(await reporter.deleteIssue(own.id), ISSUE);
       assertShape(await clientAs(emu(), 2).deleteIssue(guestIssue.id), ISSUE);
     });
@@ -614,14 +595,14 @@ export function issuesContract(): void {
       const deleted = (await admin.deleteIssue(issue.issueKey)) as unknown as Issue;
       assertShape(deleted, ISSUE);
       assert.equal(deleted.id, issue.id);
-      await rejects(admin.getIssue(issue.id), 404, 6);
-      await rejects(admin.getIssue(issue.issueKey), 404, 6);
+      await assertRejects(admin.getIssue(issue.id), 404, 6);
+      await assertRejects(admin.getIssue(issue.issueKey), 404, 6);
     });
 
     test('refuses to delete an issue that has child issues', async () => {
       const parent = (await admin.postIssue({ projectId: 1, summary: 'parent', issueTypeId: 1, priorityId: 3 })) as unknown as Issue;
       const child = (await admin.postIssue({ projectId: 1, summary: 'child', issueTypeId: 1, priorityId: 3, parentIssueId: parent.id })) as unknown as Issue;
-      await rejects(admin.deleteIssue(parent.id), 400, 7);
+      await assertRejects(admin.deleteIssue(parent.id), 400, 7);
       await admin.deleteIssue(child.id);
       await admin.deleteIssue(parent.id);
     });
@@ -634,9 +615,9 @@ export function issuesContract(): void {
       assert.equal((download as { filename: string }).filename, 'notes.txt');
       assert.equal((await bodyBytes((download as { body: unknown }).body)).toString(), 'hello attachment');
       // An upload is consumed once; another user's upload cannot be attached.
-      await rawFails(api(emu(), 'POST', '/issues', { form: { projectId: '1', summary: 's', issueTypeId: '1', priorityId: '3', 'attachmentId[]': String(file.id) } }), 400, 7, 'attachmentId[]');
+      await assertRawFails(api(emu(), 'POST', '/issues', { form: { projectId: '1', summary: 's', issueTypeId: '1', priorityId: '3', 'attachmentId[]': String(file.id) } }), 400, 7, 'attachmentId[]');
       const foreign = await upload(emu(), keyOf(emu(), 2), 'x.txt', 'x');
-      await rawFails(api(emu(), 'POST', '/issues', { form: { projectId: '1', summary: 's', issueTypeId: '1', priorityId: '3', 'attachmentId[]': String(foreign.id) } }), 400, 7, 'attachmentId[]');
+      await assertRawFails(api(emu(), 'POST', '/issues', { form: { projectId: '1', summary: 's', issueTypeId: '1', priorityId: '3', 'attachmentId[]': String(foreign.id) } }), 400, 7, 'attachmentId[]');
       await admin.deleteIssue(issue.id);
     });
   });
@@ -662,10 +643,10 @@ export function issuesContract(): void {
     });
 
     test('refuses a comment without content, and viewers, with the documented errors', async () => {
-      await rawFails(api(emu(), 'POST', `/issues/${issue.id}/comments`, { form: {} }), 400, 7, 'content');
-      await rawFails(api(emu(), 'POST', `/issues/${issue.id}/comments`, { form: { content: '' } }), 400, 7, 'content');
-      await rejects(clientAs(emu(), 4).postIssueComments(issue.id, { content: 'x' }), 403, 5);
-      await rejects(admin.postIssueComments(999999, { content: 'x' }), 404, 6);
+      await assertRawFails(api(emu(), 'POST', `/issues/${issue.id}/comments`, { form: {} }), 400, 7, 'content');
+      await assertRawFails(api(emu(), 'POST', `/issues/${issue.id}/comments`, { form: { content: '' } }), 400, 7, 'content');
+      await assertRejects(clientAs(emu(), 4).postIssueComments(issue.id, { content: 'x' }), 403, 5);
+      await assertRejects(admin.postIssueComments(999999, { content: 'x' }), 404, 6);
     });
 
     test('walks every comment exactly once with keyset paging, in both orders', async () => {
@@ -695,24 +676,24 @@ export function issuesContract(): void {
       assert.equal((await admin.getIssueComments(issue.id, {})).length, 20, 'default count is 20');
       const bounded = (await admin.getIssueComments(issue.id, { minId: desc[5], maxId: desc[2], order: 'asc' })) as unknown as { id: number }[];
       assert.deepEqual(ids(bounded), [desc[5], desc[4], desc[3], desc[2]], 'minId and maxId are inclusive');
-      await rawFails(api(emu(), 'GET', `/issues/${issue.id}/comments`, { query: { count: '0' } }), 400, 7, 'count');
-      await rawFails(api(emu(), 'GET', `/issues/${issue.id}/comments`, { query: { count: '101' } }), 400, 7, 'count');
+      await assertRawFails(api(emu(), 'GET', `/issues/${issue.id}/comments`, { query: { count: '0' } }), 400, 7, 'count');
+      await assertRawFails(api(emu(), 'GET', `/issues/${issue.id}/comments`, { query: { count: '101' } }), 400, 7, 'count');
     });
 
     test('gets, edits and deletes only the author\'s own comment', async () => {
       const normal = clientAs(emu(), 2);
       const mine = (await normal.postIssueComments(issue.id, { content: 'normal user comment' })) as unknown as { id: number };
       assertShape(await admin.getIssueComment(issue.id, mine.id), COMMENT);
-      await rejects(admin.getIssueComment(issue.id, 999999), 404, 6, 'No comment.');
-      await rejects(admin.patchIssueComment(issue.id, mine.id, { content: 'not mine' }), 403, 5);
-      await rejects(admin.deleteIssueComment(issue.id, mine.id), 403, 5);
-      await rawFails(api(emu(), 'PATCH', `/issues/${issue.id}/comments/${mine.id}`, { form: {}, apiKey: keyOf(emu(), 2) }), 400, 7, 'content');
+      await assertRejects(admin.getIssueComment(issue.id, 999999), 404, 6, 'No comment.');
+      await assertRejects(admin.patchIssueComment(issue.id, mine.id, { content: 'not mine' }), 403, 5);
+      await assertRejects(admin.deleteIssueComment(issue.id, mine.id), 403, 5);
+      await assertRawFails(api(emu(), 'PATCH', `/issues/${issue.id}/comments/${mine.id}`, { form: {}, apiKey: keyOf(emu(), 2) }), 400, 7, 'content');
       const edited = (await normal.patchIssueComment(issue.id, mine.id, { content: 'edited' })) as unknown as { content: string };
       assertShape(edited, COMMENT);
       assert.equal(edited.content, 'edited');
       const deleted = (await normal.deleteIssueComment(issue.id, mine.id)) as unknown as { id: number };
       assert.equal(deleted.id, mine.id);
-      await rejects(admin.getIssueComment(issue.id, mine.id), 404, 6);
+      await assertRejects(admin.getIssueComment(issue.id, mine.id), 404, 6);
     });
 
     test('lists and adds comment notifications, the latter only for the comment\'s author', async () => {
@@ -724,9 +705,9 @@ export function issuesContract(): void {
       const list = await admin.getIssueCommentNotifications(issue.id, c.id);
       assert.equal(list.length, 2, 'a user already notified is not notified twice');
       list.forEach((n) => assertShape(n, COMMENT_NOTIFICATION));
-      await rejects(clientAs(emu(), 2).postIssueCommentNotifications(issue.id, c.id, { notifiedUserId: [1] }), 403, 5);
-      await rawFails(api(emu(), 'POST', `/issues/${issue.id}/comments/${c.id}/notifications`, { form: {} }), 400, 7, 'notifiedUserId[]');
-      await rawFails(api(emu(), 'POST', `/issues/${issue.id}/comments/${c.id}/notifications`, { form: { 'notifiedUserId[]': '9999' } }), 400, 7, 'notifiedUserId[]');
+      await assertRejects(clientAs(emu(), 2).postIssueCommentNotifications(issue.id, c.id, { notifiedUserId: [1] }), 403, 5);
+      await assertRawFails(api(emu(), 'POST', `/issues/${issue.id}/comments/${c.id}/notifications`, { form: {} }), 400, 7, 'notifiedUserId[]');
+      await assertRawFails(api(emu(), 'POST', `/issues/${issue.id}/comments/${c.id}/notifications`, { form: { 'notifiedUserId[]': '9999' } }), 400, 7, 'notifiedUserId[]');
     });
 
     test('lists participants: creator, assignee and commenters, once each', async () => {
@@ -750,12 +731,12 @@ export function issuesContract(): void {
       assert.equal(bytes.length, att.size);
       const again = await bodyBytes(((await admin.getIssueAttachment(withFile.id, att.id)) as { body: unknown }).body);
       assert.ok(bytes.equals(again), 'generated content is deterministic');
-      await rawFails(api(emu(), 'GET', `/issues/${withFile.id}/attachments/999999`), 404, 6);
-      await rejects(clientAs(emu(), 4).deleteIssueAttachment(withFile.id, String(att.id)), 403, 5);
+      await assertRawFails(api(emu(), 'GET', `/issues/${withFile.id}/attachments/999999`), 404, 6);
+      await assertRejects(clientAs(emu(), 4).deleteIssueAttachment(withFile.id, String(att.id)), 403, 5);
       const deleted = await admin.deleteIssueAttachment(withFile.id, String(att.id));
       assertShape(deleted, ATTACHMENT);
       assert.ok(!ids(await admin.getIssueAttachments(withFile.id)).includes(att.id));
-      await rawFails(api(emu(), 'DELETE', `/issues/${withFile.id}/attachments/${att.id}`), 404, 6);
+      await assertRawFails(api(emu(), 'DELETE', `/issues/${withFile.id}/attachments/${att.id}`), 404, 6);
     });
 
     test('links and unlinks shared files of the issue\'s project', async () => {
@@ -771,12 +752,12 @@ export function issuesContract(): void {
       await admin.linkIssueSharedFiles(issue.id, { fileId: [fileId] });
       assert.equal((await admin.getIssueSharedFiles(issue.id)).length, 1, 'linking twice keeps one link');
       const appFile = all.find((i) => i.projectId === 2 && i.sharedFiles.length > 0)?.sharedFiles[0]?.id ?? 15;
-      await rawFails(api(emu(), 'POST', `/issues/${issue.id}/sharedFiles`, { form: { 'fileId[]': String(appFile) } }), 400, 7, 'fileId[]');
-      await rawFails(api(emu(), 'POST', `/issues/${issue.id}/sharedFiles`, { form: {} }), 400, 7, 'fileId[]');
+      await assertRawFails(api(emu(), 'POST', `/issues/${issue.id}/sharedFiles`, { form: { 'fileId[]': String(appFile) } }), 400, 7, 'fileId[]');
+      await assertRawFails(api(emu(), 'POST', `/issues/${issue.id}/sharedFiles`, { form: {} }), 400, 7, 'fileId[]');
       const unlinked = await admin.unlinkIssueSharedFile(issue.id, fileId);
       assertShape(unlinked, SHARED_FILE);
       assert.deepEqual(await admin.getIssueSharedFiles(issue.id), []);
-      await rejects(admin.unlinkIssueSharedFile(issue.id, fileId), 404, 6);
+      await assertRejects(admin.unlinkIssueSharedFile(issue.id, fileId), 404, 6);
       await admin.deleteIssue(issue.id);
     });
 
@@ -794,12 +775,12 @@ export function issuesContract(): void {
       await admin.addRelatedIssue(a.id, { targetIssueId: b.id });
       await admin.addRelatedIssue(a.id, { targetIssueId: a.id });
       assert.deepEqual(ids((await admin.getRelatedIssues(a.id)) as unknown as { id: number }[]), [b.id]);
-      await rawFails(api(emu(), 'POST', `/issues/${a.id}/relatedIssues`, { form: { targetIssueId: '999999' } }), 400, 7, 'targetIssueId');
-      await rawFails(api(emu(), 'POST', `/issues/${a.id}/relatedIssues`, { form: {} }), 400, 7, 'targetIssueId');
+      await assertRawFails(api(emu(), 'POST', `/issues/${a.id}/relatedIssues`, { form: { targetIssueId: '999999' } }), 400, 7, 'targetIssueId');
+      await assertRawFails(api(emu(), 'POST', `/issues/${a.id}/relatedIssues`, { form: {} }), 400, 7, 'targetIssueId');
       const removed = await admin.removeRelatedIssue(a.id, b.id);
       assertShape(removed, RELATED_ISSUE);
       assert.deepEqual(await admin.getRelatedIssues(b.id), []);
-      await rejects(admin.removeRelatedIssue(a.id, b.id), 404, 6);
+      await assertRejects(admin.removeRelatedIssue(a.id, b.id), 404, 6);
       await admin.deleteIssue(a.id);
       await admin.deleteIssue(b.id);
     });
@@ -812,7 +793,7 @@ export function issuesContract(): void {
         created.push(t.id);
         if (k < 50) await admin.addRelatedIssue(hub.id, { targetIssueId: t.id });
       }
-      await rawFails(api(emu(), 'POST', `/issues/${hub.id}/relatedIssues`, { form: { targetIssueId: String(created[50]) } }), 400, 9);
+      await assertRawFails(api(emu(), 'POST', `/issues/${hub.id}/relatedIssues`, { form: { targetIssueId: String(created[50]) } }), 400, 9);
       await admin.addRelatedIssue(hub.id, { targetIssueId: created[0] as number });
       for (const id of created) await admin.deleteIssue(id);
       assert.deepEqual(await admin.getRelatedIssues(hub.id), []);

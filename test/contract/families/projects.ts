@@ -11,8 +11,7 @@ import { before, describe, test } from 'node:test';
 import type { Backlog } from 'backlog-js';
 import { api, backlogClient, clientAs, control, journal } from '../../helpers/emulator.js';
 import {
-  CATEGORY, ISSUE_TYPE, PROJECT, SHARED_FILE, STATUS, USER, VERSION, arrayOf, assertBacklogError, assertShape, nullable, type Spec,
-} from '../../helpers/shape.js';
+  CATEGORY, ISSUE_TYPE, PROJECT, SHARED_FILE, STATUS, USER, VERSION, arrayOf, assertShape, nullable, type Spec, assertRejects, assertRawFails } from '../../helpers/shape.js';
 import { emu, freshEmulator } from '../harness.js';
 
 const CUSTOM_FIELD_BASE: Spec = {
@@ -44,26 +43,6 @@ const TEAM: Spec = {
 };
 
 const STATUS_PALETTE = '#e07b9a';
-
-/** A backlog-js call that must fail with this HTTP status and Backlog error code. */
-async function rejects(call: Promise<unknown>, status: number, code: number, message?: string): Promise<void> {
-  try {
-    await call;
-  } catch (e) {
-    const err = e as { status?: number; body?: unknown };
-    assert.equal(err.status, status, `expected HTTP ${status}, got ${err.status} ${JSON.stringify(err.body)}`);
-    assertBacklogError(err.body, code, message);
-    return;
-  }
-  assert.fail(`expected HTTP ${status}, but the call succeeded`);
-}
-
-/** A raw call that must fail with this HTTP status and Backlog error code. */
-async function rawFails(r: Promise<{ status: number; body: unknown }>, status: number, code: number, message?: string): Promise<void> {
-  const res = await r;
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assertBacklogError(res.body, code, message);
-}
 
 function keyOf(role: 1 | 2 | 3 | 4 | 5 | 6): string {
   const user = emu().users.find((u) => u.roleType === role);
@@ -114,7 +93,7 @@ export function projectsContract(): void {
     });
 
     test('refuses an unknown list parameter with 400 naming it', async () => {
-      await rawFails(api(emu(), 'GET', '/projects', { query: { archive: 'true' } }), 400, 7, 'archive');
+      await assertRawFails(api(emu(), 'GET', '/projects', { query: { archive: 'true' } }), 400, 7, 'archive');
     });
 
     test('creates a project with 201, a Location header, four default statuses and issue types, and the creator as admin', async () => {
@@ -141,18 +120,18 @@ export function projectsContract(): void {
     });
 
     test('refuses project creation by a normal user with 403 code 5', async () => {
-      await rejects(clientAs(emu(), 2).postProject({ name: 'x', key: 'XX', chartEnabled: false, subtaskingEnabled: false, textFormattingRule: 'backlog' }), 403, 5);
+      await assertRejects(clientAs(emu(), 2).postProject({ name: 'x', key: 'XX', chartEnabled: false, subtaskingEnabled: false, textFormattingRule: 'backlog' }), 403, 5);
     });
 
     test('refuses a lower-case, duplicate or missing key and a missing name with 400 naming the parameter', async () => {
-      await rawFails(api(emu(), 'POST', '/projects', { form: { name: 'x', key: 'lower' } }), 400, 7, 'key');
-      await rawFails(api(emu(), 'POST', '/projects', { form: { name: 'x', key: 'WEB' } }), 400, 7, 'key');
-      await rawFails(api(emu(), 'POST', '/projects', { form: { name: 'x' } }), 400, 7, 'key');
-      await rawFails(api(emu(), 'POST', '/projects', { form: { key: 'NONAME' } }), 400, 7, 'name');
+      await assertRawFails(api(emu(), 'POST', '/projects', { form: { name: 'x', key: 'lower' } }), 400, 7, 'key');
+      await assertRawFails(api(emu(), 'POST', '/projects', { form: { name: 'x', key: 'WEB' } }), 400, 7, 'key');
+      await assertRawFails(api(emu(), 'POST', '/projects', { form: { name: 'x' } }), 400, 7, 'key');
+      await assertRawFails(api(emu(), 'POST', '/projects', { form: { key: 'NONAME' } }), 400, 7, 'name');
     });
 
     test('refuses grandchildIssueEnabled without subtasking with 400', async () => {
-      await rawFails(api(emu(), 'POST', '/projects', { form: { name: 'x', key: 'GC', grandchildIssueEnabled: 'true' } }), 400, 7, 'grandchildIssueEnabled');
+      await assertRawFails(api(emu(), 'POST', '/projects', { form: { name: 'x', key: 'GC', grandchildIssueEnabled: 'true' } }), 400, 7, 'grandchildIssueEnabled');
     });
 
     test('gets a project by key and by id', async () => {
@@ -162,29 +141,29 @@ export function projectsContract(): void {
     });
 
     test('answers a project hidden from a guest with 404 "No project."', async () => {
-      await rejects(clientAs(emu(), 5).getProject('APP'), 404, 6, 'No project.');
-      await rejects(admin.getProject('NOPE'), 404, 6, 'No project.');
+      await assertRejects(clientAs(emu(), 5).getProject('APP'), 404, 6, 'No project.');
+      await assertRejects(admin.getProject('NOPE'), 404, 6, 'No project.');
     });
 
     test('lets a project administrator update the project, and refuses a reporter with 403', async () => {
       const p = await clientAs(emu(), 2).patchProject('WEB', { name: 'Web renamed' });
       assert.equal(p.name, 'Web renamed');
-      await rejects(clientAs(emu(), 3).patchProject('WEB', { name: 'nope' }), 403, 5);
+      await assertRejects(clientAs(emu(), 3).patchProject('WEB', { name: 'nope' }), 403, 5);
     });
 
     test('renames a project key so the new key resolves and the old one is 404', async () => {
       const p = await admin.patchProject('VIA', { key: 'VIA2' });
       assert.equal(p.projectKey, 'VIA2');
       assert.equal((await admin.getProject('VIA2')).id, p.id);
-      await rejects(admin.getProject('VIA'), 404, 6);
-      await rejects(admin.patchProject('VIA2', { key: 'WEB' }), 400, 7, 'key');
+      await assertRejects(admin.getProject('VIA'), 404, 6);
+      await assertRejects(admin.patchProject('VIA2', { key: 'WEB' }), 400, 7, 'key');
     });
 
     test('deletes a project (administrators only) and answers 404 afterwards', async () => {
-      await rejects(clientAs(emu(), 2).deleteProject('WEB'), 403, 5);
+      await assertRejects(clientAs(emu(), 2).deleteProject('WEB'), 403, 5);
       const gone = await admin.deleteProject('VIA2');
       assertShape(gone, PROJECT);
-      await rejects(admin.getProject('VIA2'), 404, 6);
+      await assertRejects(admin.getProject('VIA2'), 404, 6);
     });
 
     test('serves the project icon as a PNG in the icon rate class', async () => {
@@ -202,7 +181,7 @@ export function projectsContract(): void {
       const usage = await admin.getProjectsDiskUsage('WEB');
       assertShape(usage, DISK_USAGE);
       assert.ok(usage.issue > 0 && usage.file > 0 && usage.git > 0);
-      await rejects(clientAs(emu(), 2).getProjectsDiskUsage('WEB'), 403, 5);
+      await assertRejects(clientAs(emu(), 2).getProjectsDiskUsage('WEB'), 403, 5);
     });
   });
 
@@ -223,29 +202,29 @@ export function projectsContract(): void {
     test('adds and removes a member, refusing duplicates and non-members with 400', async () => {
       const added = await admin.postProjectUser('APP', '4');
       assertShape(added, USER);
-      await rejects(admin.postProjectUser('APP', '4'), 400, 7, 'userId');
+      await assertRejects(admin.postProjectUser('APP', '4'), 400, 7, 'userId');
       const removed = await admin.deleteProjectUsers('APP', { userId: 4 });
       assert.equal(removed.id, 4);
-      await rejects(admin.deleteProjectUsers('APP', { userId: 4 }), 400, 7, 'No such project member');
-      await rawFails(api(emu(), 'POST', '/projects/APP/users', { form: { userId: '99999' } }), 400, 7, 'userId');
-      await rawFails(api(emu(), 'POST', '/projects/APP/users', { form: {} }), 400, 7, 'userId');
+      await assertRejects(admin.deleteProjectUsers('APP', { userId: 4 }), 400, 7, 'No such project member');
+      await assertRawFails(api(emu(), 'POST', '/projects/APP/users', { form: { userId: '99999' } }), 400, 7, 'userId');
+      await assertRawFails(api(emu(), 'POST', '/projects/APP/users', { form: {} }), 400, 7, 'userId');
     });
 
     test('refuses member changes by a user who is not a project administrator', async () => {
-      await rawFails(api(emu(), 'POST', '/projects/WEB/users', { form: { userId: '7' }, apiKey: keyOf(3) }), 403, 5);
-      await rawFails(api(emu(), 'DELETE', '/projects/WEB/users', { form: { userId: '4' }, apiKey: keyOf(4) }), 403, 5);
+      await assertRawFails(api(emu(), 'POST', '/projects/WEB/users', { form: { userId: '7' }, apiKey: keyOf(3) }), 403, 5);
+      await assertRawFails(api(emu(), 'DELETE', '/projects/WEB/users', { form: { userId: '4' }, apiKey: keyOf(4) }), 403, 5);
     });
 
     test('adds a project administrator only from normal-user members, administrators only', async () => {
       const a = await admin.postProjectAdministrators('APP', { userId: 2 });
       assertShape(a, USER);
       assert.ok((await admin.getProjectAdministrators('APP')).some((u) => u.id === 2));
-      await rejects(admin.postProjectAdministrators('APP', { userId: 3 }), 400, 7, 'userId');
-      await rejects(admin.postProjectAdministrators('APP', { userId: 4 }), 400, 7, 'No such project member');
-      await rejects(clientAs(emu(), 2).postProjectAdministrators('WEB', { userId: 3 }), 403, 5);
+      await assertRejects(admin.postProjectAdministrators('APP', { userId: 3 }), 400, 7, 'userId');
+      await assertRejects(admin.postProjectAdministrators('APP', { userId: 4 }), 400, 7, 'No such project member');
+      await assertRejects(clientAs(emu(), 2).postProjectAdministrators('WEB', { userId: 3 }), 403, 5);
       const removed = await admin.deleteProjectAdministrators('APP', { userId: 2 });
       assert.equal(removed.id, 2);
-      await rejects(admin.deleteProjectAdministrators('APP', { userId: 2 }), 400, 7, 'userId');
+      await assertRejects(admin.deleteProjectAdministrators('APP', { userId: 2 }), 400, 7, 'userId');
     });
 
     test('lists, adds and removes project teams', async () => {
@@ -254,11 +233,11 @@ export function projectsContract(): void {
       assert.equal(teams.length, 1);
       const other = await admin.postProjectTeam('APP', 2);
       assertShape(other, TEAM);
-      await rejects(admin.postProjectTeam('APP', 2), 400, 7, 'teamId');
-      await rejects(clientAs(emu(), 3).postProjectTeam('WEB', 2), 403, 5);
+      await assertRejects(admin.postProjectTeam('APP', 2), 400, 7, 'teamId');
+      await assertRejects(clientAs(emu(), 3).postProjectTeam('WEB', 2), 403, 5);
       assert.equal((await admin.deleteProjectTeam('APP', 2)).id, 2);
-      await rejects(admin.deleteProjectTeam('APP', 2), 400, 7, 'teamId');
-      await rawFails(api(emu(), 'POST', '/projects/APP/teams', { form: { teamId: '999' } }), 400, 7, 'teamId');
+      await assertRejects(admin.deleteProjectTeam('APP', 2), 400, 7, 'teamId');
+      await assertRawFails(api(emu(), 'POST', '/projects/APP/teams', { form: { teamId: '999' } }), 400, 7, 'teamId');
     });
   });
 
@@ -280,25 +259,25 @@ export function projectsContract(): void {
     });
 
     test('refuses a colour outside the status palette, a missing name and a non-administrator', async () => {
-      await rawFails(api(emu(), 'POST', '/projects/OPS/statuses', { form: { name: 'x', color: '#123456' } }), 400, 7, 'color');
-      await rawFails(api(emu(), 'POST', '/projects/OPS/statuses', { form: { color: STATUS_PALETTE } }), 400, 7, 'name');
-      await rejects(clientAs(emu(), 2).postProjectStatus('WEB', { name: 'x', color: STATUS_PALETTE }), 403, 5);
+      await assertRawFails(api(emu(), 'POST', '/projects/OPS/statuses', { form: { name: 'x', color: '#123456' } }), 400, 7, 'color');
+      await assertRawFails(api(emu(), 'POST', '/projects/OPS/statuses', { form: { color: STATUS_PALETTE } }), 400, 7, 'name');
+      await assertRejects(clientAs(emu(), 2).postProjectStatus('WEB', { name: 'x', color: STATUS_PALETTE }), 403, 5);
     });
 
     test('refuses a 13th status with "The maximum number of status are 12 per project"', async () => {
       const have = (await admin.getProjectStatuses('APP')).length;
       for (let i = have; i < 12; i++) await admin.postProjectStatus('APP', { name: `S${i}`, color: '#393939' });
-      await rejects(admin.postProjectStatus('APP', { name: 'one too many', color: '#393939' }), 400, 9, 'The maximum number of status are 12 per project');
+      await assertRejects(admin.postProjectStatus('APP', { name: 'one too many', color: '#393939' }), 400, 9, 'The maximum number of status are 12 per project');
     });
 
     test('refuses to rename or recolour a default status and updates a custom one', async () => {
-      await rejects(admin.patchProjectStatus('WEB', 1, { name: 'x' }), 400, 7, 'Default status');
+      await assertRejects(admin.patchProjectStatus('WEB', 1, { name: 'x' }), 400, 7, 'Default status');
       const custom = (await admin.getProjectStatuses('OPS')).find((s) => s.id > 4);
       assert.ok(custom);
       const s = await admin.patchProjectStatus('OPS', custom.id, { name: 'Waiting on vendor', color: '#4caf93' });
       assert.equal(s.name, 'Waiting on vendor');
       assert.equal(s.color, '#4caf93');
-      await rejects(admin.patchProjectStatus('OPS', 999, { name: 'x' }), 404, 6);
+      await assertRejects(admin.patchProjectStatus('OPS', 999, { name: 'x' }), 404, 6);
     });
 
     test('reorders statuses, requiring every status once with Open first and Closed last', async () => {
@@ -308,14 +287,14 @@ export function projectsContract(): void {
       const result = await admin.patchProjectStatusOrder('OPS', order);
       assertShape(result, arrayOf(STATUS));
       assert.deepEqual(result.map((s) => s.id), order);
-      await rejects(admin.patchProjectStatusOrder('OPS', [2, 1, custom, 3, 4]), 400, 7, 'statusId');
-      await rejects(admin.patchProjectStatusOrder('OPS', [1, 2, 3, 4]), 400, 7, 'statusId');
-      await rawFails(api(emu(), 'PATCH', '/projects/OPS/statuses/updateDisplayOrder', { form: {} }), 400, 7, 'statusId');
+      await assertRejects(admin.patchProjectStatusOrder('OPS', [2, 1, custom, 3, 4]), 400, 7, 'statusId');
+      await assertRejects(admin.patchProjectStatusOrder('OPS', [1, 2, 3, 4]), 400, 7, 'statusId');
+      await assertRawFails(api(emu(), 'PATCH', '/projects/OPS/statuses/updateDisplayOrder', { form: {} }), 400, 7, 'statusId');
     });
 
     test('refuses to delete a default status or to delete without substituteStatusId', async () => {
-      await rejects(admin.deleteProjectStatus('WEB', 1, 2), 400, 7, 'Default status cannot be deleted. id: 1');
-      await rawFails(api(emu(), 'DELETE', '/projects/WEB/statuses/5', {}), 400, 7, 'substituteStatusId');
+      await assertRejects(admin.deleteProjectStatus('WEB', 1, 2), 400, 7, 'Default status cannot be deleted. id: 1');
+      await assertRawFails(api(emu(), 'DELETE', '/projects/WEB/statuses/5', {}), 400, 7, 'substituteStatusId');
     });
 
     test('deletes a custom status and moves its issues to the substitute', async () => {
@@ -339,15 +318,15 @@ export function projectsContract(): void {
       assertShape(types, arrayOf(ISSUE_TYPE));
       const t = await admin.postIssueType('WEB', { name: '調査', color: '#814fbc' });
       assertShape(t, ISSUE_TYPE);
-      await rawFails(api(emu(), 'POST', '/projects/WEB/issueTypes', { form: { name: 'x', color: '#ffffff' } }), 400, 7, 'color');
-      await rawFails(api(emu(), 'POST', '/projects/WEB/issueTypes', { form: { name: '調査', color: '#814fbc' } }), 400, 7, 'name');
+      await assertRawFails(api(emu(), 'POST', '/projects/WEB/issueTypes', { form: { name: 'x', color: '#ffffff' } }), 400, 7, 'color');
+      await assertRawFails(api(emu(), 'POST', '/projects/WEB/issueTypes', { form: { name: '調査', color: '#814fbc' } }), 400, 7, 'name');
       const u = await admin.patchIssueType('WEB', t.id, { name: 'Research', color: '#007e9a' });
       assert.equal(u.name, 'Research');
-      await rejects(admin.deleteIssueType('WEB', t.id, { substituteIssueTypeId: t.id }), 400, 7, 'deletedTargetIssueTypeId and substituteIssueTypeId are the same.');
-      await rejects(admin.deleteIssueType('WEB', t.id, { substituteIssueTypeId: 999999 }), 400, 7, 'substituteIssueTypeId');
+      await assertRejects(admin.deleteIssueType('WEB', t.id, { substituteIssueTypeId: t.id }), 400, 7, 'deletedTargetIssueTypeId and substituteIssueTypeId are the same.');
+      await assertRejects(admin.deleteIssueType('WEB', t.id, { substituteIssueTypeId: 999999 }), 400, 7, 'substituteIssueTypeId');
       const gone = await admin.deleteIssueType('WEB', t.id, { substituteIssueTypeId: (types[0] as { id: number }).id });
       assert.equal(gone.id, t.id);
-      await rejects(clientAs(emu(), 4).postIssueType('WEB', { name: 'v', color: '#990000' }), 403, 5);
+      await assertRejects(clientAs(emu(), 4).postIssueType('WEB', { name: 'v', color: '#990000' }), 403, 5);
     });
 
     test('adds, renames and deletes a category; a viewer cannot add one', async () => {
@@ -355,11 +334,11 @@ export function projectsContract(): void {
       const c = await clientAs(emu(), 2).postCategories('WEB', { name: 'Mobile' });
       assertShape(c, CATEGORY);
       assert.equal((await admin.patchCategories('WEB', c.id, { name: 'Mobile web' })).name, 'Mobile web');
-      await rejects(clientAs(emu(), 4).postCategories('WEB', { name: 'viewer' }), 403, 5);
-      await rejects(clientAs(emu(), 2).postCategories('APP', { name: 'not PA here' }), 403, 5);
-      await rawFails(api(emu(), 'PATCH', `/projects/WEB/categories/${c.id}`, { form: {} }), 400, 7, 'name');
+      await assertRejects(clientAs(emu(), 4).postCategories('WEB', { name: 'viewer' }), 403, 5);
+      await assertRejects(clientAs(emu(), 2).postCategories('APP', { name: 'not PA here' }), 403, 5);
+      await assertRawFails(api(emu(), 'PATCH', `/projects/WEB/categories/${c.id}`, { form: {} }), 400, 7, 'name');
       assert.equal((await admin.deleteCategories('WEB', c.id)).id, c.id);
-      await rejects(admin.deleteCategories('WEB', c.id), 404, 6);
+      await assertRejects(admin.deleteCategories('WEB', c.id), 404, 6);
     });
 
     test('deleting a category removes it from issues', async () => {
@@ -379,11 +358,11 @@ export function projectsContract(): void {
       const u = await admin.patchVersions('WEB', v.id, { name: 'v9.0', archived: true });
       assert.equal(u.archived, true);
       assert.equal(u.name, 'v9.0');
-      await rawFails(api(emu(), 'POST', '/projects/WEB/versions', { form: { name: 'bad', startDate: '2026/12/01' } }), 400, 7, 'startDate');
-      await rawFails(api(emu(), 'POST', '/projects/WEB/versions', { form: { name: 'back', startDate: '2026-12-02', releaseDueDate: '2026-12-01' } }), 400, 7, 'releaseDueDate');
-      await rawFails(api(emu(), 'PATCH', `/projects/WEB/versions/${v.id}`, { form: { archived: 'false' } }), 400, 7, 'name');
+      await assertRawFails(api(emu(), 'POST', '/projects/WEB/versions', { form: { name: 'bad', startDate: '2026/12/01' } }), 400, 7, 'startDate');
+      await assertRawFails(api(emu(), 'POST', '/projects/WEB/versions', { form: { name: 'back', startDate: '2026-12-02', releaseDueDate: '2026-12-01' } }), 400, 7, 'releaseDueDate');
+      await assertRawFails(api(emu(), 'PATCH', `/projects/WEB/versions/${v.id}`, { form: { archived: 'false' } }), 400, 7, 'name');
       assert.equal((await admin.deleteVersions('WEB', v.id)).id, v.id);
-      await rejects(clientAs(emu(), 3).postVersions('WEB', { name: 'reporter' }), 403, 5);
+      await assertRejects(clientAs(emu(), 3).postVersions('WEB', { name: 'reporter' }), 403, 5);
     });
 
     test('deleting a version removes it from issues as version and milestone', async () => {
@@ -407,24 +386,24 @@ export function projectsContract(): void {
       const f = await admin.postCustomField('WEB', { typeId: 3, name: '工数', min: 0, max: 100, initialValue: 10, unit: 'h' });
       assertShape(f, CUSTOM_FIELD[3] as Spec);
       assert.deepEqual([f.min, f.max, f.initialValue, f.unit], [0, 100, 10, 'h']);
-      await rawFails(api(emu(), 'POST', '/projects/WEB/customFields', { form: { typeId: '3', name: 'bad', min: '5', max: '1' } }), 400, 7, 'max');
+      await assertRawFails(api(emu(), 'POST', '/projects/WEB/customFields', { form: { typeId: '3', name: 'bad', min: '5', max: '1' } }), 400, 7, 'max');
     });
 
     test('adds a date field with an initial date and refuses type 3 without initialDate', async () => {
       const f = await admin.postCustomField('WEB', { typeId: 4, name: '締切', min: '2026-01-01', max: '2027-12-31', initialValueType: 2, initialShift: 7 });
       assertShape(f, CUSTOM_FIELD[4] as Spec);
       assert.deepEqual(f.initialDate, { id: 2, shift: 7, date: null });
-      await rawFails(api(emu(), 'POST', '/projects/WEB/customFields', { form: { typeId: '4', name: 'd2', initialValueType: '3' } }), 400, 7, 'initialDate');
+      await assertRawFails(api(emu(), 'POST', '/projects/WEB/customFields', { form: { typeId: '4', name: 'd2', initialValueType: '3' } }), 400, 7, 'initialDate');
     });
 
     test('adds a checkbox field with items and refuses parameters that do not fit the type', async () => {
       const f = await admin.postCustomField('WEB', { typeId: 7, name: '確認項目', items: ['A', 'B'], allowInput: true, allowAddItem: true, applicableIssueTypes: [] });
       assertShape(f, CUSTOM_FIELD[7] as Spec);
       assert.deepEqual(f.items?.map((i) => i.name), ['A', 'B']);
-      await rawFails(api(emu(), 'POST', '/projects/WEB/customFields', { form: { typeId: '1', name: 't', unit: 'h' } }), 400, 7, 'unit');
-      await rawFails(api(emu(), 'POST', '/projects/WEB/customFields', { form: { typeId: '9', name: 't' } }), 400, 7, 'typeId');
-      await rawFails(api(emu(), 'POST', '/projects/WEB/customFields', { form: { typeId: '1', name: 't', 'applicableIssueTypes[]': '999999' } }), 400, 7, 'applicableIssueTypes');
-      await rejects(clientAs(emu(), 3).postCustomField('WEB', { typeId: 1, name: 'no' }), 403, 5);
+      await assertRawFails(api(emu(), 'POST', '/projects/WEB/customFields', { form: { typeId: '1', name: 't', unit: 'h' } }), 400, 7, 'unit');
+      await assertRawFails(api(emu(), 'POST', '/projects/WEB/customFields', { form: { typeId: '9', name: 't' } }), 400, 7, 'typeId');
+      await assertRawFails(api(emu(), 'POST', '/projects/WEB/customFields', { form: { typeId: '1', name: 't', 'applicableIssueTypes[]': '999999' } }), 400, 7, 'applicableIssueTypes');
+      await assertRejects(clientAs(emu(), 3).postCustomField('WEB', { typeId: 1, name: 'no' }), 403, 5);
     });
 
     test('updates a field but never its typeId', async () => {
@@ -432,8 +411,8 @@ export function projectsContract(): void {
       assert.ok(f);
       const u = await admin.patchCustomField('WEB', f.id, { name: '顧客', description: 'updated', required: true });
       assert.deepEqual([u.name, u.description, u.required], ['顧客', 'updated', true]);
-      await rawFails(api(emu(), 'PATCH', `/projects/WEB/customFields/${f.id}`, { form: { typeId: '2' } }), 400, 7, 'typeId');
-      await rejects(admin.patchCustomField('WEB', 999999, { name: 'x' }), 404, 6);
+      await assertRawFails(api(emu(), 'PATCH', `/projects/WEB/customFields/${f.id}`, { form: { typeId: '2' } }), 400, 7, 'typeId');
+      await assertRejects(admin.patchCustomField('WEB', 999999, { name: 'x' }), 404, 6);
     });
 
     test('adds, renames and deletes list items, only on list types', async () => {
@@ -444,13 +423,13 @@ export function projectsContract(): void {
       const added = await admin.postCustomFieldItem('WEB', list.id, { name: 'FreeBSD' });
       const item = added.items?.find((i) => i.name === 'FreeBSD');
       assert.ok(item);
-      await rejects(admin.postCustomFieldItem('WEB', list.id, { name: 'FreeBSD' }), 400, 7, 'name');
+      await assertRejects(admin.postCustomFieldItem('WEB', list.id, { name: 'FreeBSD' }), 400, 7, 'name');
       const renamed = await admin.patchCustomFieldItem('WEB', list.id, item.id, { name: 'OpenBSD' });
       assert.ok(renamed.items?.some((i) => i.id === item.id && i.name === 'OpenBSD'));
       const after = await admin.deleteCustomFieldItem('WEB', list.id, item.id);
       assert.ok(!after.items?.some((i) => i.id === item.id));
-      await rejects(admin.deleteCustomFieldItem('WEB', list.id, item.id), 404, 6);
-      await rejects(admin.postCustomFieldItem('WEB', text.id, { name: 'x' }), 400, 7, 'list');
+      await assertRejects(admin.deleteCustomFieldItem('WEB', list.id, item.id), 404, 6);
+      await assertRejects(admin.postCustomFieldItem('WEB', text.id, { name: 'x' }), 400, 7, 'list');
     });
 
     test('deleting a custom field removes it from issues', async () => {
@@ -484,7 +463,7 @@ export function projectsContract(): void {
     });
 
     test('answers a directory that does not exist with 404', async () => {
-      await rejects(admin.getSharedFiles('WEB', 'no-such-dir', {}), 404, 6);
+      await assertRejects(admin.getSharedFiles('WEB', 'no-such-dir', {}), 404, 6);
     });
 
     test('pages with offset and count 1-1000 and orders by id, desc by default', async () => {
@@ -494,20 +473,20 @@ export function projectsContract(): void {
       assert.deepEqual((await admin.getSharedFiles('WEB', '', { offset: 1, count: 1 })).map((f) => f.id), [desc[1]?.id]);
       assert.deepEqual(await admin.getSharedFiles('WEB', '', { count: 1000 }), desc);
       assert.deepEqual(await admin.getSharedFiles('WEB', '', { offset: 1000 }), []);
-      await rejects(admin.getSharedFiles('WEB', '', { count: 0 }), 400, 7, 'count');
-      await rejects(admin.getSharedFiles('WEB', '', { count: 1001 }), 400, 7, 'count');
+      await assertRejects(admin.getSharedFiles('WEB', '', { count: 0 }), 400, 7, 'count');
+      await assertRejects(admin.getSharedFiles('WEB', '', { count: 1001 }), 400, 7, 'count');
     });
 
     test('refuses reporters and guests with 403 code 5', async () => {
-      await rejects(clientAs(emu(), 3).getSharedFiles('WEB', '', {}), 403, 5);
-      await rawFails(api(emu(), 'GET', '/projects/WEB/files/1', { apiKey: keyOf(5) }), 403, 5);
+      await assertRejects(clientAs(emu(), 3).getSharedFiles('WEB', '', {}), 403, 5);
+      await assertRawFails(api(emu(), 'GET', '/projects/WEB/files/1', { apiKey: keyOf(5) }), 403, 5);
     });
 
     test('answers 403 code 5 when file sharing is switched off', async () => {
       await admin.postProject({ name: 'No files', key: 'NOFILES', chartEnabled: false, subtaskingEnabled: false, textFormattingRule: 'backlog' });
       await api(emu(), 'PATCH', '/projects/NOFILES', { form: { useFileSharing: 'false' } });
-      await rejects(admin.getSharedFiles('NOFILES', '', {}), 403, 5, 'msg.featureRestrictedError.title.file');
-      await rawFails(api(emu(), 'GET', '/projects/NOFILES/files/1'), 403, 5, 'file');
+      await assertRejects(admin.getSharedFiles('NOFILES', '', {}), 403, 5, 'msg.featureRestrictedError.title.file');
+      await assertRawFails(api(emu(), 'GET', '/projects/NOFILES/files/1'), 403, 5, 'file');
     });
 
     test('downloads a shared file with its name and exact size, and 404s a directory or a foreign id', async () => {
@@ -518,10 +497,10 @@ export function projectsContract(): void {
       const data = await admin.getSharedFile('WEB', file.id);
       assert.equal((data as { filename: string }).filename, file.name);
       assert.equal((await bodyBytes(data.body)).length, file.size);
-      await rejects(admin.getSharedFile('WEB', dir.id), 404, 6);
+      await assertRejects(admin.getSharedFile('WEB', dir.id), 404, 6);
       const appFile = (await admin.getSharedFiles('APP', '', {})).find((f) => f.type === 'file');
       assert.ok(appFile);
-      await rejects(admin.getSharedFile('WEB', appFile.id), 404, 6);
+      await assertRejects(admin.getSharedFile('WEB', appFile.id), 404, 6);
     });
   });
 
@@ -535,21 +514,21 @@ export function projectsContract(): void {
       const u = await admin.patchWebhook('WEB', String(w.id), { allEvent: true, description: 'all of it' });
       assert.deepEqual([u.allEvent, u.description], [true, 'all of it']);
       assert.equal((await admin.deleteWebhook('WEB', String(w.id))).id, w.id);
-      await rejects(admin.getWebhook('WEB', String(w.id)), 404, 6);
+      await assertRejects(admin.getWebhook('WEB', String(w.id)), 404, 6);
     });
 
     test('refuses a non-http hookUrl, unknown activity types and a missing hookUrl with 400', async () => {
-      await rawFails(api(emu(), 'POST', '/projects/WEB/webhooks', { form: { name: 'x', hookUrl: 'ftp://example.com/' } }), 400, 7, 'hookUrl');
-      await rawFails(api(emu(), 'POST', '/projects/WEB/webhooks', { form: { name: 'x', hookUrl: 'https://e.example/', 'activityTypeIds[]': '30' } }), 400, 7, 'activityTypeIds');
-      await rawFails(api(emu(), 'POST', '/projects/WEB/webhooks', { form: { name: 'x' } }), 400, 7, 'hookUrl');
+      await assertRawFails(api(emu(), 'POST', '/projects/WEB/webhooks', { form: { name: 'x', hookUrl: 'ftp://example.com/' } }), 400, 7, 'hookUrl');
+      await assertRawFails(api(emu(), 'POST', '/projects/WEB/webhooks', { form: { name: 'x', hookUrl: 'https://e.example/', 'activityTypeIds[]': '30' } }), 400, 7, 'activityTypeIds');
+      await assertRawFails(api(emu(), 'POST', '/projects/WEB/webhooks', { form: { name: 'x' } }), 400, 7, 'hookUrl');
     });
 
     test('keeps webhooks to administrators and project administrators, per project', async () => {
-      await rejects(clientAs(emu(), 3).getWebhooks('WEB'), 403, 5);
-      await rejects(clientAs(emu(), 2).getWebhooks('APP'), 403, 5);
+      await assertRejects(clientAs(emu(), 3).getWebhooks('WEB'), 403, 5);
+      await assertRejects(clientAs(emu(), 2).getWebhooks('APP'), 403, 5);
       const appHook = (await admin.getWebhooks('APP'))[0];
       assert.ok(appHook);
-      await rejects(admin.getWebhook('WEB', String(appHook.id)), 404, 6, 'No webhook.');
+      await assertRejects(admin.getWebhook('WEB', String(appHook.id)), 404, 6, 'No webhook.');
     });
   });
 }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Backlog } from 'backlog-js';
 import { api, backlogClient, clientAs, control, startTestEmulator, type RunningEmulator } from '../../helpers/emulator.js';
-import { ISSUE, PROJECT, STAR, USER, arrayOf, assertBacklogError, assertShape, nullable, type Spec } from '../../helpers/shape.js';
+import { ISSUE, PROJECT, STAR, USER, arrayOf, assertBacklogError, assertShape, nullable, type Spec, assertRejects } from '../../helpers/shape.js';
 import { emu, freshEmulator } from '../harness.js';
 
 const SPACE: Spec = {
@@ -65,13 +65,6 @@ function as(role: Role): Backlog {
 }
 function ids(rows: unknown): number[] {
   return (rows as { id: number }[]).map((r) => r.id);
-}
-async function rejects(promise: Promise<unknown>, status: number, code: number, message?: string): Promise<void> {
-  await assert.rejects(promise, (e: { status?: number; body?: unknown }) => {
-    assert.equal(e.status, status);
-    assertBacklogError(e.body, code, message);
-    return true;
-  });
 }
 async function bytesOf(file: { body: unknown }): Promise<Buffer> {
   return Buffer.from(await new Response(file.body as ReadableStream).arrayBuffer());
@@ -148,8 +141,8 @@ export function spaceUsersContract(): void {
       assert.ok(rows.length > 0);
       assertShape(rows, arrayOf(ACTIVITY));
       for (const r of rows) assert.equal(r.project.projectKey, 'APP');
-      await rejects(as(5).getProjectActivities('APP', {}), 404, 6, 'No project.');
-      await rejects(backlogClient(emu()).getProjectActivities('NOPE', {}), 404, 6, 'No project.');
+      await assertRejects(as(5).getProjectActivities('APP', {}), 404, 6, 'No project.');
+      await assertRejects(backlogClient(emu()).getProjectActivities('NOPE', {}), 404, 6, 'No project.');
       await pagingEdges('/projects/WEB/activities');
     });
 
@@ -169,7 +162,7 @@ export function spaceUsersContract(): void {
       assertShape(after, SPACE_NOTIFICATION);
       assert.equal(after.content, '新しいお知らせ / new notice');
       assert.equal((await as(2).getSpaceNotification()).content, after.content);
-      await rejects(as(2).putSpaceNotification({ content: 'x' }), 403, 5);
+      await assertRejects(as(2).putSpaceNotification({ content: 'x' }), 403, 5);
       const missing = await api(emu(), 'PUT', '/space/notification', { form: {} });
       assert.equal(missing.status, 400);
       assertBacklogError(missing.body, 7, 'content');
@@ -184,7 +177,7 @@ export function spaceUsersContract(): void {
         assert.equal(usage[field], usage.details.reduce((s, d) => s + d[field], 0), field);
       }
       assert.ok(usage.issue > 0 && usage.file > 0 && usage.git > 0);
-      await rejects(as(2).getSpaceDiskUsage(), 403, 5);
+      await assertRejects(as(2).getSpaceDiskUsage(), 403, 5);
     });
 
     test('getLicence answers every documented licence field', async () => {
@@ -222,8 +215,8 @@ export function spaceUsersContract(): void {
     test('viewers cannot upload (403)', async () => {
       const form = new FormData();
       form.append('file', new Blob(['x']), 'x.txt');
-      await rejects(as(4).postSpaceAttachment(form), 403, 5);
-      await rejects(as(6).postSpaceAttachment(form), 403, 5);
+      await assertRejects(as(4).postSpaceAttachment(form), 403, 5);
+      await assertRejects(as(6).postSpaceAttachment(form), 403, 5);
     });
 
     test('an upload attaches once, only by its uploader, and not after it expired (one hour of emulator clock)', async () => {
@@ -253,8 +246,8 @@ export function spaceUsersContract(): void {
       assertShape(users, arrayOf(USER));
       assert.deepEqual(ids(users), emu().users.map((u) => u.id));
       assert.equal((await as(4).getUsers()).length, users.length);
-      await rejects(as(5).getUsers(), 403, 5);
-      await rejects(as(6).getUsers(), 403, 5);
+      await assertRejects(as(5).getUsers(), 403, 5);
+      await assertRejects(as(6).getUsers(), 403, 5);
     });
 
     test('getMyself answers the caller for every role', async () => {
@@ -270,7 +263,7 @@ export function spaceUsersContract(): void {
       const user = await backlogClient(emu()).getUser(2);
       assertShape(user, USER);
       assert.equal(user.userId, 'suzuki');
-      await rejects(backlogClient(emu()).getUser(99999), 404, 6, 'No user.');
+      await assertRejects(backlogClient(emu()).getUser(99999), 404, 6, 'No user.');
       const r = await api(emu(), 'GET', '/users/suzuki');
       assert.equal(r.status, 404);
       assertBacklogError(r.body, 6, 'No user.');
@@ -295,12 +288,12 @@ export function spaceUsersContract(): void {
       const badRole = await api(emu(), 'POST', '/users', { form: { userId: 'other', password: 'x', name: 'O', mailAddress: 'o@example.com', roleType: '7' } });
       assert.equal(badRole.status, 400);
       assertBacklogError(badRole.body, 7, 'roleType');
-      await rejects(as(2).postUser({ userId: 'x2', password: 'x', name: 'X', mailAddress: 'x2@example.com', roleType: 2 }), 403, 5);
+      await assertRejects(as(2).postUser({ userId: 'x2', password: 'x', name: 'X', mailAddress: 'x2@example.com', roleType: 2 }), 403, 5);
     });
 
     test('a guest sees only members of their projects: a user in no project is "No user." to them', async () => {
-      await rejects(as(5).getUser(created.id), 404, 6, 'No user.');
-      await rejects(as(5).getUserIcon(created.id), 404, 6, 'No user.');
+      await assertRejects(as(5).getUser(created.id), 404, 6, 'No user.');
+      await assertRejects(as(5).getUserIcon(created.id), 404, 6, 'No user.');
       assert.equal((await as(5).getUser(1)).id, 1);
     });
 
@@ -310,26 +303,26 @@ export function spaceUsersContract(): void {
       assertShape(user, USER);
       assert.equal(user.name, 'Renamed Member');
       assert.equal(user.roleType, 3);
-      await rejects(admin.patchUser(1, { roleType: 2 }), 400, 7, 'roleType');
-      await rejects(as(2).patchUser(created.id, { name: 'x' }), 403, 5);
-      await rejects(admin.patchUser(99999, { name: 'x' }), 404, 6, 'No user.');
+      await assertRejects(admin.patchUser(1, { roleType: 2 }), 400, 7, 'roleType');
+      await assertRejects(as(2).patchUser(created.id, { name: 'x' }), 403, 5);
+      await assertRejects(admin.patchUser(99999, { name: 'x' }), 404, 6, 'No user.');
     });
 
     test('deleteUser answers the deleted user (administrators only); the space owner cannot be deleted', async () => {
       const admin = backlogClient(emu());
-      await rejects(as(2).deleteUser(created.id), 403, 5);
-      await rejects(admin.deleteUser(1), 400, 7);
+      await assertRejects(as(2).deleteUser(created.id), 403, 5);
+      await assertRejects(admin.deleteUser(1), 400, 7);
       const gone = await admin.deleteUser(created.id);
       assertShape(gone, USER);
       assert.equal(gone.id, created.id);
-      await rejects(admin.getUser(created.id), 404, 6, 'No user.');
+      await assertRejects(admin.getUser(created.id), 404, 6, 'No user.');
     });
 
     test('getUserIcon answers a PNG named after the user; an unknown user is 404', async () => {
       const file = await as(3).getUserIcon(2);
       assert.deepEqual((await bytesOf(file)).subarray(0, 8), PNG_SIGNATURE);
       assert.equal((file as { filename?: string }).filename, 'suzuki.png');
-      await rejects(as(3).getUserIcon(99999), 404, 6, 'No user.');
+      await assertRejects(as(3).getUserIcon(99999), 404, 6, 'No user.');
     });
 
     test('getUserActivities lists the user\'s own updates in projects the caller sees', async () => {
@@ -364,8 +357,8 @@ export function spaceUsersContract(): void {
       assert.deepEqual(await client.getUserStarsCount(2, { since: '2000-01-01', until: '2000-12-31' }), { count: 0 });
       const all = (await client.getUserStarsCount(2, {})).count;
       assert.equal((await client.getUserStarsCount(2, { since: '2000-01-01', until: '2099-12-31' })).count, all);
-      await rejects(client.getUserStarsCount(2, { since: '2026-02-30' }), 400, 7, 'since');
-      await rejects(client.getUserStarsCount(2, { since: '2026-05-01', until: '2026-04-01' }), 400, 7, 'since');
+      await assertRejects(client.getUserStarsCount(2, { since: '2026-02-30' }), 400, 7, 'since');
+      await assertRejects(client.getUserStarsCount(2, { since: '2026-05-01', until: '2026-04-01' }), 400, 7, 'since');
     });
   });
 
@@ -425,17 +418,17 @@ export function spaceUsersContract(): void {
       const newest = (await backlogClient(emu()).getUserStars(author, { count: 1 }))[0]!;
       assert.equal(newest.presenter.id, idOf(starrer));
       assert.ok(newest.title.includes(issue.issueKey));
-      await rejects(as(starrer).postStar({ issueId: issue.id }), 400, 7, 'issueId');
+      await assertRejects(as(starrer).postStar({ issueId: issue.id }), 400, 7, 'issueId');
     });
 
     test('postStar needs exactly one existing, visible target', async () => {
       const client = backlogClient(emu());
-      await rejects(client.postStar({}), 400, 7, 'issueId');
-      await rejects(client.postStar({ issueId: 1, wikiId: 1 }), 400, 7, 'wikiId');
-      await rejects(client.postStar({ commentId: 999999 }), 400, 7, 'commentId');
+      await assertRejects(client.postStar({}), 400, 7, 'issueId');
+      await assertRejects(client.postStar({ issueId: 1, wikiId: 1 }), 400, 7, 'wikiId');
+      await assertRejects(client.postStar({ commentId: 999999 }), 400, 7, 'commentId');
       const appIssue = (await client.getIssues({ projectId: [2], count: 1 }))[0]!;
-      await rejects(as(5).postStar({ issueId: appIssue.id }), 400, 7, 'issueId');
-      await rejects(as(3).postStar({ pullRequestId: 1 }), 400, 7, 'pullRequestId');
+      await assertRejects(as(5).postStar({ issueId: appIssue.id }), 400, 7, 'issueId');
+      await assertRejects(as(3).postStar({ pullRequestId: 1 }), 400, 7, 'pullRequestId');
       const activity = (await client.getProjectActivities('WEB', { activityTypeId: [3], count: 1 }))[0]!;
       const commentId = (activity.content as { comment: { id: number } }).comment.id;
       await as(6).postStar({ commentId });
@@ -449,11 +442,11 @@ export function spaceUsersContract(): void {
       const client = backlogClient(emu());
       await client.postStar({ wikiId: 3 });
       const star = (await client.getWikisStars(3)).find((s) => s.presenter.id === 1)!;
-      await rejects(as(2).removeStar(star.id), 403, 5);
+      await assertRejects(as(2).removeStar(star.id), 403, 5);
       const r = await api(emu(), 'DELETE', `/stars/${star.id}`);
       assert.equal(r.status, 204);
       assert.equal((await client.getWikisStars(3)).some((s) => s.id === star.id), false);
-      await rejects(client.removeStar(star.id), 404, 6, 'No star.');
+      await assertRejects(client.removeStar(star.id), 404, 6, 'No star.');
     });
   });
 
@@ -509,8 +502,8 @@ export function spaceUsersContract(): void {
       const after = (await client.getNotifications({ maxId: target.id, count: 1 }))[0]!;
       assert.equal(after.alreadyRead, true);
       assert.equal(after.resourceAlreadyRead, true);
-      await rejects(as(6).markAsReadNotification(target.id), 403, 5);
-      await rejects(client.markAsReadNotification(999999), 404, 6, 'No notification.');
+      await assertRejects(as(6).markAsReadNotification(target.id), 403, 5);
+      await assertRejects(client.markAsReadNotification(999999), 404, 6, 'No notification.');
     });
 
     test('resetNotificationsMarkAsRead marks every own notification seen and answers how many it reset', async () => {
@@ -555,13 +548,13 @@ export function spaceUsersContract(): void {
       const count = await client.getWatchingListCount(1);
       assertShape(count, COUNT);
       assert.equal(count.count, all.length);
-      await rejects(client.getWatchingListCount(1, { alreadyRead: true, resourceAlreadyRead: true }), 400, 7, 'alreadyRead');
+      await assertRejects(client.getWatchingListCount(1, { alreadyRead: true, resourceAlreadyRead: true }), 400, 7, 'alreadyRead');
     });
 
     test('another user\'s watchings are 403, an unknown user 404', async () => {
-      await rejects(as(2).getWatchingListItems(1), 403, 5);
-      await rejects(as(2).getWatchingListCount(1), 403, 5);
-      await rejects(backlogClient(emu()).getWatchingListItems(99999), 404, 6, 'No user.');
+      await assertRejects(as(2).getWatchingListItems(1), 403, 5);
+      await assertRejects(as(2).getWatchingListCount(1), 403, 5);
+      await assertRejects(backlogClient(emu()).getWatchingListItems(99999), 404, 6, 'No user.');
     });
 
     test('postWatchingListItem watches an issue (201); watching it twice or an unseen issue is 400', async () => {
@@ -575,8 +568,8 @@ export function spaceUsersContract(): void {
       assert.equal(w.note, '見ておく');
       assert.equal(w.issue.id, issue.id);
       watchingId = w.id;
-      await rejects(client.postWatchingListItem({ issueIdOrKey: issue.id, note: '' }), 400, 7, 'issueIdOrKey');
-      await rejects(client.postWatchingListItem({ issueIdOrKey: 'APP-1', note: '' }), 400, 7, 'issueIdOrKey');
+      await assertRejects(client.postWatchingListItem({ issueIdOrKey: issue.id, note: '' }), 400, 7, 'issueIdOrKey');
+      await assertRejects(client.postWatchingListItem({ issueIdOrKey: 'APP-1', note: '' }), 400, 7, 'issueIdOrKey');
       const missing = await api(emu(), 'POST', '/watchings', { form: { note: 'x' } });
       assertBacklogError(missing.body, 7, 'issueIdOrKey');
     });
@@ -591,19 +584,19 @@ export function spaceUsersContract(): void {
       const r = await api(emu(), 'POST', `/watchings/${watchingId}/markAsRead`, { apiKey: keyOf(emu(), 4) });
       assert.equal(r.status, 204);
       assert.equal((await client.getWatchingListItem(watchingId)).resourceAlreadyRead, true);
-      await rejects(backlogClient(emu()).getWatchingListItem(watchingId), 403, 5);
-      await rejects(backlogClient(emu()).patchWatchingListItem(watchingId, 'x'), 403, 5);
-      await rejects(backlogClient(emu()).resetWatchingListItemAsRead(watchingId), 403, 5);
-      await rejects(client.getWatchingListItem(999999), 404, 6, 'No watching.');
+      await assertRejects(backlogClient(emu()).getWatchingListItem(watchingId), 403, 5);
+      await assertRejects(backlogClient(emu()).patchWatchingListItem(watchingId, 'x'), 403, 5);
+      await assertRejects(backlogClient(emu()).resetWatchingListItemAsRead(watchingId), 403, 5);
+      await assertRejects(client.getWatchingListItem(999999), 404, 6, 'No watching.');
     });
 
     test('deletehWatchingListItem answers the deleted watching; it is then 404', async () => {
       const client = as(4);
-      await rejects(backlogClient(emu()).deletehWatchingListItem(watchingId), 403, 5);
+      await assertRejects(backlogClient(emu()).deletehWatchingListItem(watchingId), 403, 5);
       const gone = await client.deletehWatchingListItem(watchingId);
       assertShape(gone, WATCHING);
       assert.equal(gone.id, watchingId);
-      await rejects(client.getWatchingListItem(watchingId), 404, 6, 'No watching.');
+      await assertRejects(client.getWatchingListItem(watchingId), 404, 6, 'No watching.');
     });
   });
 
@@ -619,7 +612,7 @@ export function spaceUsersContract(): void {
       assert.deepEqual(ids(await backlogClient(emu()).getTeams({ order: 'asc' })), [...desc].reverse());
       assert.deepEqual(await backlogClient(emu()).getTeams({ offset: 1000 }), []);
       assert.equal((await as(2).getTeams()).length, rows.length);
-      await rejects(as(3).getTeams(), 403, 5);
+      await assertRejects(as(3).getTeams(), 403, 5);
       await pagingEdges('/teams');
     });
 
@@ -630,9 +623,9 @@ export function spaceUsersContract(): void {
       assert.deepEqual(ids(team.members), [2, 3]);
       assert.equal(team.displayOrder, null);
       teamId = team.id;
-      await rejects(admin.postTeam({ name: 'Contract Team' }), 400, 7, 'name');
-      await rejects(admin.postTeam({ name: 'Ghosts', members: [99999] }), 400, 7, 'members');
-      await rejects(as(2).postTeam({ name: 'Not mine' }), 403, 5);
+      await assertRejects(admin.postTeam({ name: 'Contract Team' }), 400, 7, 'name');
+      await assertRejects(admin.postTeam({ name: 'Ghosts', members: [99999] }), 400, 7, 'members');
+      await assertRejects(as(2).postTeam({ name: 'Not mine' }), 403, 5);
       const missing = await api(emu(), 'POST', '/teams', { form: {} });
       assertBacklogError(missing.body, 7, 'name');
     });
@@ -640,11 +633,11 @@ export function spaceUsersContract(): void {
     test('getTeam answers one team to admins and to its members; others get 403, unknown ids 404', async () => {
       const team = await as(3).getTeam(teamId);
       assertShape(team, TEAM);
-      await rejects(as(4).getTeam(teamId), 403, 5);
-      await rejects(backlogClient(emu()).getTeam(99999), 404, 6, 'No team.');
+      await assertRejects(as(4).getTeam(teamId), 403, 5);
+      await assertRejects(backlogClient(emu()).getTeam(99999), 404, 6, 'No team.');
       const icon = await as(3).getTeamIcon(teamId);
       assert.deepEqual((await bytesOf(icon)).subarray(0, 8), PNG_SIGNATURE);
-      await rejects(as(4).getTeamIcon(teamId), 403, 5);
+      await assertRejects(as(4).getTeamIcon(teamId), 403, 5);
     });
 
     test('patchTeam renames and replaces members; deleteTeam answers the team and removes it', async () => {
@@ -652,11 +645,11 @@ export function spaceUsersContract(): void {
       const patched = await admin.patchTeam(teamId, { name: 'Renamed Team', members: [4] });
       assert.equal(patched.name, 'Renamed Team');
       assert.deepEqual(ids(patched.members), [4]);
-      await rejects(as(2).patchTeam(teamId, { name: 'x' }), 403, 5);
-      await rejects(as(2).deleteTeam(teamId), 403, 5);
+      await assertRejects(as(2).patchTeam(teamId, { name: 'x' }), 403, 5);
+      await assertRejects(as(2).deleteTeam(teamId), 403, 5);
       const gone = await admin.deleteTeam(teamId);
       assertShape(gone, TEAM);
-      await rejects(admin.getTeam(teamId), 404, 6, 'No team.');
+      await assertRejects(admin.getTeam(teamId), 404, 6, 'No team.');
     });
   });
 
