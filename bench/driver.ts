@@ -24,25 +24,18 @@
  *    backlog-js programs ask GET /users/myself. Both spend one request on it.
  *  - Programs make their requests one after another, as backlog-sql does.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { Backlog } from 'backlog-js';
 import type { Entity } from 'backlog-js';
 import { connect, type Connection, type QueryResult } from '../src/index.js';
 import { FAKE_HOST, rewritingFetch } from '../test/helpers/emulator.js';
-import type { BenchRow } from './emulator.js';
+import { startProcess, stopProcess, type BenchRow, type Started } from './emulator.js';
 
-const BIN = new URL('../bin/backlog-sql.js', import.meta.url).pathname;
 const LATENCY_MS = 50;
 const SPACE_ZONE = 'Asia/Tokyo';
 
 // ---- the emulator process and its journal ----------------------------------------------------
 
-interface Emulator {
-  child: ChildProcess;
-  url: string;
-  apiKey: string;
-}
+type Emulator = Started;
 
 interface JournalEntry {
   method: string;
@@ -51,23 +44,9 @@ interface JournalEntry {
   route: string | null;
 }
 
-async function startEmulator(flags: string[]): Promise<Emulator> {
-  const child = spawn(process.execPath, [BIN, 'emulator', '--json', '--port', '0', '--scale', 'medium', '--latency', String(LATENCY_MS), ...flags], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
-  const facts = JSON.parse(line) as { url: string; apiKey: string };
-  return { child, url: facts.url, apiKey: facts.apiKey };
-}
-
-function stopEmulator(emu: Emulator): Promise<void> {
-  return new Promise((resolve) => {
-    emu.child.once('exit', () => resolve());
-    emu.child.kill('SIGTERM');
-  });
+/** The medium-scale emulator with injected latency, as a child process. */
+function startEmulator(flags: string[]): Promise<Emulator> {
+  return startProcess('medium', ['--latency', String(LATENCY_MS), ...flags]);
 }
 
 async function readJournal(emu: Emulator): Promise<JournalEntry[]> {
@@ -461,7 +440,7 @@ export async function benchQuestions(): Promise<BenchRow[]> {
     return rows;
   } finally {
     await db?.close();
-    await stopEmulator(emu);
+    await stopProcess(emu);
   }
 }
 
@@ -496,6 +475,6 @@ export async function benchScan(): Promise<BenchRow[]> {
     ];
   } finally {
     await db?.close();
-    await stopEmulator(emu);
+    await stopProcess(emu);
   }
 }

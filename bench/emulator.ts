@@ -11,14 +11,15 @@ import { createInterface } from 'node:readline';
 
 const BIN = new URL('../bin/backlog-sql.js', import.meta.url).pathname;
 
-interface Started {
+export interface Started {
   child: ChildProcess;
   url: string;
   apiKey: string;
 }
 
-async function startProcess(scale: string): Promise<Started> {
-  const child = spawn(process.execPath, [BIN, 'emulator', '--port', '0', '--scale', scale, '--rate-limit', 'off', '--json'], {
+/** The emulator as its own process (`backlog-sql emulator --json`), with extra flags. */
+export async function startProcess(scale: string, flags: readonly string[] = ['--rate-limit', 'off']): Promise<Started> {
+  const child = spawn(process.execPath, [BIN, 'emulator', '--port', '0', '--scale', scale, ...flags, '--json'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {
@@ -29,7 +30,7 @@ async function startProcess(scale: string): Promise<Started> {
   return { child, url: facts.url, apiKey: facts.apiKey };
 }
 
-function stopProcess(s: Started): Promise<void> {
+export function stopProcess(s: Started): Promise<void> {
   return new Promise((resolve) => {
     s.child.once('exit', () => resolve());
     s.child.kill('SIGTERM');
