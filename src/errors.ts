@@ -25,16 +25,20 @@ export interface ErrorOptions {
   cause?: unknown;
   /** A full sentence: what to do about it. */
   hint?: string;
+  /** Full sentences of detail (PostgreSQL's DETAIL): e.g. which rows a write reached. */
+  detail?: string;
 }
 
 export class BacklogSqlError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
+  readonly detail: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.hint = options.hint;
+    this.detail = options.detail;
     this.name = new.target.name;
   }
 }
@@ -152,10 +156,42 @@ export class UnsupportedError extends BacklogSqlError {
   }
 }
 
+/** What became of each row of a write statement (DESIGN §6); also in sys_identity. */
+export interface WriteReport {
+  operation: 'INSERT' | 'UPDATE' | 'DELETE';
+  table: string;
+  rows: WriteReportRow[];
+}
+
+export interface WriteReportRow {
+  /** 1-based position among the rows the statement meant to write. */
+  row: number;
+  /** The row's key (generated id for a written INSERT); null when not known. */
+  id: string | null;
+  outcome: 'written' | 'unchanged' | 'failed' | 'unknown' | 'not attempted';
+  /** Why it failed, or what is unknown; null for written rows. */
+  message: string | null;
+}
+
 /** A write (POST/PATCH/DELETE) that may have reached the server: never re-sent (NET-2). */
 export class WriteOutcomeUnknownError extends BacklogSqlError {
-  constructor(message: string, options: ErrorOptions = {}) {
+  /** Set when a statement stopped on this write: every row's fate. */
+  report: WriteReport | undefined;
+
+  constructor(message: string, options: ErrorOptions & { report?: WriteReport } = {}) {
     super('WRITE_OUTCOME_UNKNOWN', message, options);
+    this.report = options.report;
+  }
+}
+
+/** A write statement stopped after writing some rows: Backlog has no transactions to undo them. */
+export class WritePartlyDoneError extends BacklogSqlError {
+  constructor(
+    message: string,
+    readonly report: WriteReport,
+    options: ErrorOptions = {},
+  ) {
+    super('WRITE_PARTIAL', message, options);
   }
 }
 
@@ -179,6 +215,10 @@ export function sqlstateOf(e: unknown): string {
     case 'UNSUPPORTED':
       return '0A000';
     case 'WRITE_OUTCOME_UNKNOWN':
+      return '40003';
+    case 'WRITE_PARTIAL':
+      // PostgreSQL has no state for "partly applied"; 40003 (statement completion unknown) is the
+      // nearest class a client checks, and the DETAIL lists exactly what was written.
       return '40003';
     case 'API':
       return '58000';

@@ -102,6 +102,7 @@ export function renderError(error: unknown, context: ErrorContext = {}): string 
   if (error instanceof RateLimitError && error.resetAt !== undefined) {
     out.push(`DETAIL:  the rate limit resets at ${new Date(error.resetAt).toISOString()}`);
   }
+  if (error.detail) out.push(`DETAIL:  ${scrub(error.detail)}`);
   if (error.hint) out.push(`HINT:  ${scrub(error.hint)}`);
   return out.join('\n') + '\n';
 }

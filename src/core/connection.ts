@@ -19,7 +19,8 @@ import type { ProjectRef } from '../schema/types.js';
 import { createDuck, quoteIdent, type DuckDBInstance } from '../sql/duckdb.js';
 import { Engine, statsSince, type QueryOptions, type QueryResult } from '../sql/engine.js';
 import type { ParamValues } from '../sql/analyze.js';
-import { classify } from '../sql/front.js';
+import { classify, rewriteAtParameters } from '../sql/front.js';
+import { WriteSession } from '../sql/write.js';
 import { OAuthSession, type OAuthSessionOptions } from '../auth/session.js';
 import type { AuthRefreshEvent } from '../auth/token-provider.js';
 import { parseCall, procedureMetadata, runProcedure } from '../procedures/index.js';
@@ -77,6 +78,8 @@ export class Connection {
     readonly myself: () => Promise<Myself>,
     /** OAuth state with AuthScheme=OAuth (tokens, store, procedures). */
     readonly oauth?: OAuthSession,
+    /** SQL from remote clients: no local file access, in DuckDB or in procedures. */
+    private readonly noLocalFiles = false,
   ) {}
 
   /** TOK-12: console.log / util.inspect show the configuration with every secret masked. */
@@ -100,9 +103,21 @@ export class Connection {
   private async call(sql: string, params: ParamValues, options: QueryOptions): Promise<QueryResult> {
     const started = performance.now();
     const before = this.api.stats();
-    const { def, rows } = await runProcedure(parseCall(sql, params), { oauth: this.oauth, signal: options.signal ?? new AbortController().signal });
+    const { def, rows } = await runProcedure(
+      parseCall(rewriteAtParameters(sql), params),
+      {
+        oauth: this.oauth,
+        signal: options.signal ?? new AbortController().signal,
+        api: this.api,
+        env: { timezone: this.space.timezone },
+        myself: this.myself,
+        noLocalFiles: this.noLocalFiles,
+      },
+      { readonly: this.config.readonly },
+    );
     const columns = def.results.map((c) => ({ name: c.name, type: c.type }));
     return {
+      command: 'CALL',
       columns,
       rows: options.rowMode === 'array' ? rows.map((r) => columns.map((c) => r[c.name] ?? null)) : rows,
       rowCount: rows.length,
@@ -245,6 +260,8 @@ export async function connect(input: string | Record<string, unknown>, options: 
     // for other roles); the Projects table asks the same way, so both see the same projects.
     projects: (signal) => api.get<ProjectRef[]>('/projects', { all: true }, { signal }),
     myself,
+    readonly: config.readonly,
+    session: new WriteSession(),
   });
-  return new Connection(config, api, space, duck, engine, registry, warnings, myself, oauth);
+  return new Connection(config, api, space, duck, engine, registry, warnings, myself, oauth, options.noExternalAccess === true);
 }

@@ -84,7 +84,7 @@ interface Portal {
 function toNotice(e: unknown, offset: number, log: ServerLog): NoticeFields {
   if (e instanceof BacklogSqlError) {
     const position = e instanceof SqlError && e.position !== undefined ? e.position + offset : undefined;
-    return { severity: 'ERROR', code: sqlstateOf(e), message: e.message, hint: e.hint, position };
+    return { severity: 'ERROR', code: sqlstateOf(e), message: e.message, hint: e.hint, detail: e.detail, position };
   }
   if (e instanceof WireError) return { severity: 'ERROR', code: e.code, message: e.message, hint: e.hint };
   log('error', 'internal error while running a statement', e);

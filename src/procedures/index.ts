@@ -8,7 +8,7 @@ import type { ParamValues } from '../sql/analyze.js';
 import getOAuthAccessToken from './get-oauth-access-token.js';
 import getOAuthAuthorizationUrl from './get-oauth-authorization-url.js';
 import refreshOAuthAccessToken from './refresh-oauth-access-token.js';
-import type { ProcedureContext, ProcedureDef } from './types.js';
+import type { ProcedureContext, ProcedureDef, ProcedureType } from './types.js';
 
 export type { ProcedureDef, ProcedureContext } from './types.js';
 
@@ -165,10 +165,13 @@ function paramValue(t: Token, params: ParamValues, index: number): unknown {
 }
 
 /** Run a parsed call: match arguments to the declaration, then the handler. */
-export async function runProcedure(call: ParsedCall, ctx: ProcedureContext): Promise<{ def: ProcedureDef; rows: Record<string, unknown>[] }> {
+export async function runProcedure(call: ParsedCall, ctx: ProcedureContext, options: { readonly?: boolean } = {}): Promise<{ def: ProcedureDef; rows: Record<string, unknown>[] }> {
   const def = findProcedure(call.name);
   if (!def) {
     throw new SqlError(`no procedure named ${call.name}`, undefined, { sqlstate: '42883', hint: `Procedures: ${PROCEDURES.map((p) => p.name).join(', ')} (SELECT * FROM sys_procedures).` });
+  }
+  if (def.writes && options.readonly) {
+    throw new SqlError(`cannot run ${def.name}: the connection is read-only`, undefined, { sqlstate: '25006', hint: 'Readonly=true is set in the connection string; remove it to write.' });
   }
   const args: Record<string, unknown> = {};
   for (const a of call.args) {
@@ -189,12 +192,13 @@ export async function runProcedure(call: ParsedCall, ctx: ProcedureContext): Pro
 
 /** sys_procedures and sys_procedureparameters rows (reference/cdata-driver.md §5). */
 export function procedureMetadata(): { procedures: unknown[][]; parameters: unknown[][] } {
-  const jdbc = { VARCHAR: 12, BIGINT: -5, BOOLEAN: 16 } as const;
+  const jdbc = { VARCHAR: 12, BIGINT: -5, INTEGER: 4, BOOLEAN: 16, TIMESTAMPTZ: 2014 } as const;
+  const precision = (t: ProcedureType): number | null => (t === 'BIGINT' ? 19 : t === 'INTEGER' ? 10 : null);
   return {
     procedures: PROCEDURES.map((p) => ['CData', 'Backlog', p.name, p.description, 'STOREDPROCEDURE']),
     parameters: PROCEDURES.flatMap((p) => [
-      ...p.parameters.map((x, i) => ['CData', 'Backlog', p.name, x.name, 1, x.type, jdbc[x.type], x.type === 'VARCHAR' ? 2000 : null, x.type === 'BIGINT' ? 19 : null, null, !x.required, x.required, false, x.description, i + 1]),
-      ...p.results.map((x, i) => ['CData', 'Backlog', p.name, x.name, 3, x.type, jdbc[x.type], x.type === 'VARCHAR' ? 2000 : null, x.type === 'BIGINT' ? 19 : null, null, true, false, false, x.description, p.parameters.length + i + 1]),
+      ...p.parameters.map((x, i) => ['CData', 'Backlog', p.name, x.name, 1, x.type, jdbc[x.type], x.type === 'VARCHAR' ? 2000 : null, precision(x.type), null, !x.required, x.required, false, x.description, i + 1]),
+      ...p.results.map((x, i) => ['CData', 'Backlog', p.name, x.name, 3, x.type, jdbc[x.type], x.type === 'VARCHAR' ? 2000 : null, precision(x.type), null, true, false, false, x.description, p.parameters.length + i + 1]),
     ]),
   };
 }

@@ -3,9 +3,12 @@
  * columns and a handler. The registry (./index.ts) feeds `EXEC`/`CALL` and the sys_procedures /
  * sys_procedureparameters tables.
  */
+import type { ApiClient } from '../api/types.js';
 import type { OAuthSession } from '../auth/session.js';
+import type { RowEnv } from '../schema/types.js';
 
-export type ProcedureType = 'VARCHAR' | 'BIGINT' | 'BOOLEAN';
+/** Parameter and result types (INTEGER and TIMESTAMPTZ only for results: values are numbers and Dates). */
+export type ProcedureType = 'VARCHAR' | 'BIGINT' | 'INTEGER' | 'BOOLEAN' | 'TIMESTAMPTZ';
 
 export interface ProcedureParam {
   name: string;
@@ -28,6 +31,17 @@ export interface ProcedureContext {
   /** Present when the connection signs in with OAuth. */
   oauth: OAuthSession | undefined;
   signal: AbortSignal;
+  /** Backlog (requests made on a signed-out connection fail with the provider's "not signed in" error). */
+  api: ApiClient;
+  /** The space's time zone, for date-only values. */
+  env: RowEnv;
+  /** The signed-in user (cached per connection). */
+  myself(): Promise<{ id: number; userId: string; name: string; roleType: number }>;
+  /**
+   * True for SQL from remote clients (the pg server): procedures must not read or write local
+   * files (PostAttachment's FilePath, DownloadFile's OutputFolder), only base64 content.
+   */
+  noLocalFiles: boolean;
 }
 
 export interface ProcedureDef {
@@ -37,6 +51,8 @@ export interface ProcedureDef {
   results: readonly ProcedureColumn[];
   /** True for procedures that work on a signed-out connection (the OAuth ones). */
   signedOut?: boolean;
+  /** True for procedures that change Backlog: refused with Readonly=true before any request. */
+  writes?: boolean;
   /** Arguments by declared parameter name (already matched case-insensitively and checked for presence). */
   handler(args: Record<string, unknown>, ctx: ProcedureContext): Promise<Record<string, unknown>[]>;
 }

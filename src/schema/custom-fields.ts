@@ -16,7 +16,8 @@
  */
 import type { ApiClient } from '../api/types.js';
 import type { CustomFieldValue, Issue } from './tables/issues.js';
-import type { ColumnDef, SqlType, TableDef } from './types.js';
+import { SqlError } from '../errors.js';
+import type { ColumnDef, ColumnWrite, FormValue, SqlType, TableDef } from './types.js';
 
 interface CustomFieldJson {
   id: number;
@@ -24,6 +25,8 @@ interface CustomFieldJson {
   typeId: number;
   name: string;
   description: string;
+  /** List, check box and radio fields: their items. */
+  items?: { id: number; name: string }[];
 }
 
 const TYPE_OF: Record<number, SqlType> = { 1: 'VARCHAR', 2: 'VARCHAR', 3: 'DOUBLE', 4: 'DATE', 5: 'VARCHAR', 6: 'VARCHAR', 7: 'VARCHAR', 8: 'VARCHAR' };
@@ -54,18 +57,19 @@ export interface CustomFieldColumns {
 
 export function customFieldColumns(fields: readonly CustomFieldJson[], projectKeys: ReadonlyMap<number, string>, builtIn: readonly string[]): CustomFieldColumns {
   const taken = new Set(builtIn.map((n) => n.toLowerCase()));
-  const byName = new Map<string, { typeId: number; ids: number[]; description: string }>();
+  const byName = new Map<string, { typeId: number; ids: number[]; description: string; fields: CustomFieldJson[] }>();
   for (const f of [...fields].sort((a, b) => a.projectId - b.projectId || a.id - b.id)) {
     let name = columnNameFor(f.name);
     if (taken.has(name.toLowerCase())) name = `CF_${name}`;
     const existing = byName.get(name);
     if (existing && existing.typeId !== f.typeId) name = `${name}_${projectKeys.get(f.projectId) ?? f.projectId}`;
-    const entry = byName.get(name) ?? { typeId: f.typeId, ids: [], description: f.description };
+    const entry = byName.get(name) ?? { typeId: f.typeId, ids: [], description: f.description, fields: [] };
     entry.ids.push(f.id);
+    entry.fields.push(f);
     byName.set(name, entry);
   }
   const mapping = new Map<string, number[]>();
-  const columns = [...byName].map(([name, { typeId, ids, description }]) => {
+  const columns = [...byName].map(([name, { typeId, ids, description, fields: own }]) => {
     mapping.set(name, ids);
     const idSet = new Set(ids);
     return {
@@ -74,9 +78,59 @@ export function customFieldColumns(fields: readonly CustomFieldJson[], projectKe
       description: `Custom field (${TYPE_NAME[typeId] ?? typeId}${description ? `: ${description}` : ''}); field id${ids.length > 1 ? 's' : ''} ${ids.join(', ')}.`,
       customFieldIds: ids,
       value: (issue: Issue) => valueOf(issue.customFields.find((c) => idSet.has(c.id))),
+      write: customFieldWrite(name, own),
     } satisfies ColumnDef<Issue> & { customFieldIds: number[] };
   });
   return { columns, mapping };
+}
+
+/**
+ * Writing a custom field column: `customField_{id}` of the field that belongs to the row's
+ * project. Text as is, numbers as numbers, dates as yyyy-MM-dd, list items by name (the column
+ * shows names; several names of a multiple list or check box separated by commas). NULL clears the
+ * field (an empty value). A name the field does not have is an error listing the ones it has.
+ */
+function customFieldWrite(column: string, fields: readonly CustomFieldJson[]): ColumnWrite {
+  return {
+    toForm(value, _ctx, row): Record<string, FormValue> {
+      const projectId = Number(row.ProjectId);
+      const field = fields.find((f) => f.projectId === projectId);
+      if (!field) {
+        throw new SqlError(`${column} is not a custom field of the issue's project (ProjectId ${String(row.ProjectId)})`, undefined, {
+          sqlstate: '42703',
+          hint: `It belongs to project${fields.length > 1 ? 's' : ''} ${fields.map((f) => f.projectId).join(', ')}.`,
+        });
+      }
+      const param = `customField_${field.id}`;
+      if (value === null || value === undefined || value === '') return { [param]: '' };
+      const itemId = (name: string): number => {
+        const item = field.items?.find((i) => i.name === name) ?? field.items?.find((i) => i.name.toLowerCase() === name.toLowerCase());
+        if (!item) {
+          throw new SqlError(`${column} has no item "${name}"`, undefined, {
+            sqlstate: '22023',
+            hint: `Its items: ${(field.items ?? []).map((i) => i.name).join(', ') || 'none'}. Add one with INSERT INTO ProjectCustomFieldItems.`,
+          });
+        }
+        return item.id;
+      };
+      switch (field.typeId) {
+        case 3:
+          return { [param]: Number(value) };
+        case 4:
+          return { [param]: value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10) };
+        case 5:
+        case 8:
+          return { [param]: itemId(String(value)) };
+        case 6:
+        case 7: {
+          const names = Array.isArray(value) ? value.map(String) : String(value).split(',').map((n) => n.trim()).filter(Boolean);
+          return { [param]: names.map(itemId) };
+        }
+        default:
+          return { [param]: String(value) };
+      }
+    },
+  };
 }
 
 /** The Issues table with a column per custom field of every project the user can see. */

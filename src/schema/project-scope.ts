@@ -70,15 +70,19 @@ export async function* perProject<T>(ctx: FetchContext, targets: readonly Projec
  * `endpoint` is the part after `/projects/:p` (for the docs); `rowProjectId` reads the row's own
  * projectId where the API sends one.
  */
-export function projectColumns<R extends { scope: ProjectTarget }>(endpoint: string, rowProjectId?: (row: R) => number | null | undefined, extra: { key?: boolean } = {}): ColumnDef<R>[] {
+export function projectColumns<R extends { scope: ProjectTarget }>(endpoint: string, rowProjectId?: (row: R) => number | null | undefined, extra: { key?: boolean; writable?: boolean } = {}): ColumnDef<R>[] {
+  // A new row names its project by either column (INSERT only: rows never move between projects).
+  const write = extra.writable ? { write: { on: 'insert' as const } } : {};
   return [
     col<R>('ProjectId', 'BIGINT', 'Id of the project.', (r) => rowProjectId?.(r) ?? r.scope.id, {
       references: 'Projects.Id',
       pushdown: push.exact(`path: /projects/:projectId${endpoint}`),
       ...(extra.key ? { key: true } : {}),
+      ...write,
     }),
     col<R>('ProjectKey', 'VARCHAR', 'Key of the project (WEB).', (r) => r.scope.projectKey, {
       pushdown: push.exact(`path: /projects/:projectKey${endpoint}`),
+      ...write,
     }),
   ];
 }

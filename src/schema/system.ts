@@ -25,6 +25,13 @@ function table(name: string, spec: string, rows: unknown[][]): SystemTable {
   return { name, columns, rows };
 }
 
+/**
+ * sys_identity: what the last INSERT / UPDATE / DELETE of the connection (or pg wire session) did
+ * to each row. CData's four columns first, then ours: the table, the row's position in the
+ * statement, and its outcome (written, unchanged, failed, unknown, not attempted).
+ */
+export const IDENTITY_COLUMNS = 'Id,Batch:BIGINT,Operation,Message,TableName,RowNumber:BIGINT,Outcome';
+
 export interface SystemInputs {
   tables: readonly TableDef[];
   /** sys_connection_props rows (secrets already masked). */
@@ -85,7 +92,7 @@ export function systemTables(input: SystemInputs): SystemTable[] {
       ['DIALECT', 'DuckDB (PostgreSQL-like)'],
       ['PARAMETER_STYLES', '?,$1,$name,@name'],
     ]),
-    table('sys_identity', 'Id,Batch,Operation,Message', []),
+    table('sys_identity', IDENTITY_COLUMNS, []),
     table('sys_information', 'Product,Version,Datasource,NodeId,HelpURL,License,Location,Environment,DataSyncVersion,DataSyncCategory', [
       ['backlog-sql', input.productVersion, input.spaceUrl, null, 'https://github.com/backlog-sql/backlog-sql#readme', 'MIT', null, `Node.js ${process.version}`, null, null],
     ]),

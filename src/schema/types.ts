@@ -58,10 +58,94 @@ export interface ColumnDef<R = unknown> {
   /** Foreign key: 'Table.Column'. */
   references?: string;
   pushdown?: ColumnPushdown;
-  /** Never changes through writes (issue 5 reads it); default false. */
+  /**
+   * Never changes through writes. A column of a table is writable only when it declares `write`;
+   * `readOnly` marks the ones the API computes (ids, names, timestamps) for readers of the file.
+   */
   readOnly?: boolean;
+  /** How INSERT / UPDATE set this column (DESIGN §6); absent = read-only. */
+  write?: ColumnWrite;
   /** Set on `IncludeCustomFields` columns: the custom field ids shown (their names may be Japanese). */
   customFieldIds?: readonly number[];
+}
+
+/** A value the API takes in a form: arrays go out as repeated `name[]` parameters. */
+export type FormValue = string | number | boolean | readonly (string | number)[];
+
+export interface ColumnWrite {
+  /**
+   * The form parameter (`summary`, `categoryId[]`), or undefined when the handler reads the
+   * column itself (a parent key that picks the URL, such as ProjectKey of a new category).
+   */
+  param?: string;
+  /** The statements that may set it (default both). */
+  on?: 'insert' | 'update';
+  /** NULL is refused (the API cannot clear it: Summary, Name…). Otherwise NULL clears the field on UPDATE (sent empty) and is left out on INSERT. */
+  notNull?: boolean;
+  /**
+   * For write-only inputs: NULL or an empty list on UPDATE clears the list (CategoryIds). Inputs
+   * without it (NotifiedUserIds, Comment) are simply left out when NULL or empty.
+   */
+  clearable?: boolean;
+  /** Turn the SQL value into the form value (default: by column type; dates as yyyy-MM-dd). */
+  encode?(value: unknown, ctx: WriteContext): FormValue | Promise<FormValue>;
+  /**
+   * For columns whose parameter name depends on the row (custom fields: `customField_{id}` of the
+   * row's project): the form entries for this value. `row` holds the current values (UPDATE) and
+   * the new ones. Takes precedence over `param`.
+   */
+  toForm?(value: unknown, ctx: WriteContext, row: Readonly<Record<string, unknown>>): Record<string, FormValue> | Promise<Record<string, FormValue>>;
+}
+
+/** A write-only input of a table: an API parameter that no column shows (CData's pseudo columns). */
+export interface WriteInput {
+  name: string;
+  type: 'BIGINT' | 'VARCHAR' | 'BOOLEAN' | 'BIGINT[]';
+  description: string;
+  write: ColumnWrite;
+}
+
+/** What a write handler may use. */
+export interface WriteContext {
+  readonly api: ApiClient;
+  readonly signal: AbortSignal;
+  readonly env: RowEnv;
+  projects(): Promise<readonly ProjectRef[]>;
+  myself(): Promise<{ id: number; userId: string; name: string; roleType: number }>;
+}
+
+/**
+ * The columns a statement sets, by SQL name, as JS values (NULL = null), plus `form`: the API
+ * parameters built from every column and input that declares a `param`.
+ */
+export interface WriteValues {
+  readonly values: Readonly<Record<string, unknown>>;
+  readonly form: Readonly<Record<string, FormValue>>;
+}
+
+/**
+ * Write handlers (DESIGN §6). Each call is exactly one Backlog request — or, where the API needs
+ * two, the handler says so in `requests` — and resolves to the row as the API answered it (the
+ * same shape `list` yields, so RETURNING and sys_identity read it through the columns).
+ * Handlers never retry a write: the client refuses to re-send one that may have arrived (NET-2).
+ */
+export interface TableWrites<R> {
+  insert?: {
+    /** Columns INSERT must set; an inner array means "one of these". */
+    required: readonly (string | readonly string[])[];
+    run(ctx: WriteContext, input: WriteValues): Promise<R>;
+  };
+  update?: {
+    /** `row`: the current values of every column (from the statement's SELECT). */
+    run(ctx: WriteContext, row: Readonly<Record<string, unknown>>, input: WriteValues): Promise<R>;
+  };
+  delete?: {
+    run(ctx: WriteContext, row: Readonly<Record<string, unknown>>): Promise<R | undefined>;
+  };
+  /** Write-only inputs: NotifiedUserIds, AttachmentIds, Comment… */
+  inputs?: readonly WriteInput[];
+  /** Why an operation the table lacks is missing, and what to use instead (errors quote it). */
+  notes?: Partial<Record<'insert' | 'update' | 'delete', string>>;
 }
 
 /** Everything a table's `list` may use while a statement runs. */
@@ -133,6 +217,8 @@ export interface TableDef<R = any> {
    * "1 request per 100 issues" or "1 per project".
    */
   cost(quals: readonly Qual[]): string;
+  /** INSERT / UPDATE / DELETE (tables only; views are read-only). */
+  writes?: TableWrites<R>;
   /** Example queries for the docs. */
   examples?: readonly string[];
 }

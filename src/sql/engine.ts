@@ -8,10 +8,12 @@ import { CancelledError, SqlError } from '../errors.js';
 import type { Registry } from '../schema/registry.js';
 import type { FetchContext, ProjectRef, Qual, RowEnv, TableDef } from '../schema/types.js';
 import { toSpaceDate } from '../schema/helpers.js';
+import { IDENTITY_COLUMNS } from '../schema/system.js';
 import { closestName } from '../util/closest.js';
 import { analyze, AnalysisError, type Analysis, type ParamValues, type TableRef } from './analyze.js';
 import { appendValue, quoteIdent, quoteLiteral, reportedType, toJs, type DuckDBConnection, type DuckDBInstance } from './duckdb.js';
 import { classify, rewriteAtParameters, stripExplain } from './front.js';
+import { runWrite, type WriteProgress, type WriteSession } from './write.js';
 
 export interface QueryColumn {
   name: string;
@@ -43,6 +45,8 @@ export interface QueryStats {
 }
 
 export interface QueryResult {
+  /** The statement's command, for wire protocols' tags: SELECT, INSERT, UPDATE, DELETE, CALL. */
+  command?: 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'CALL' | 'EXPLAIN';
   columns: QueryColumn[];
   rows: Record<string, unknown>[] | unknown[][];
   rowCount: number;
@@ -52,6 +56,10 @@ export interface QueryResult {
 export interface QueryOptions {
   signal?: AbortSignal;
   rowMode?: 'object' | 'array';
+  /** Progress of a long INSERT / UPDATE / DELETE (rows sent so far). */
+  onProgress?: (progress: WriteProgress) => void;
+  /** Whose sys_identity a write reports to (each pg wire session has its own); default the connection's. */
+  session?: WriteSession;
 }
 
 export interface EngineContext {
@@ -63,6 +71,10 @@ export interface EngineContext {
   maxRows: number | undefined;
   projects(signal: AbortSignal): Promise<readonly ProjectRef[]>;
   myself(): Promise<{ id: number; userId: string; name: string; roleType: number }>;
+  /** Readonly=true: every write is refused before any request. */
+  readonly: boolean;
+  /** The connection's own write session (sys_identity). */
+  session: WriteSession;
 }
 
 /** Scratch table for filtering a parent's rows before taking its join keys. */
@@ -150,9 +162,8 @@ export class Engine {
     const started = performance.now();
     const signal = options.signal ?? new AbortController().signal;
     const kind = classify(sqlIn);
-    if (kind === 'call' || kind === 'dml') {
-      throw new SqlError(kind === 'dml' ? 'INSERT, UPDATE and DELETE are not supported yet' : 'stored procedures are not supported yet', undefined, { sqlstate: '0A000' });
-    }
+    if (kind === 'call') throw new SqlError('stored procedures run through the connection (EXEC / CALL)', undefined, { sqlstate: '0A000' });
+    if (kind === 'dml') return this.write(sqlIn, params, signal, options, started);
     const { sql: body, offset } = kind === 'explain' || kind === 'explain-analyze' ? stripExplain(sqlIn) : { sql: sqlIn, offset: 0 };
     const sql = rewriteAtParameters(body);
     const statsBefore = this.ctx.api.stats();
@@ -161,6 +172,8 @@ export class Engine {
     const onAbort = () => conn.interrupt();
     signal.addEventListener('abort', onAbort);
     try {
+      const identity = (options.session ?? this.ctx.session).identity;
+      if (identity.length > 0 && /sys_identity/i.test(sql)) await this.loadIdentity(conn, identity);
       let analysis: Analysis = { refs: [], links: [], limit: undefined, count: undefined, columnsMentioned: new Set() };
       if (classify(sql) === 'select') {
         const tree = await parse(conn, sql, offset);
@@ -208,11 +221,49 @@ export class Engine {
         : limited.map((r) => Object.fromEntries(r.map((v, i) => [names[i] as string, toJs(v)])));
       const stats = this.stats(statsBefore, fetches.reports, warnings, started);
       if (kind === 'explain-analyze') return this.explainResult(analysis, started, stats);
-      return { columns, rows, rowCount: rows.length, stats };
+      return { command: 'SELECT', columns, rows, rowCount: rows.length, stats };
     } finally {
       signal.removeEventListener('abort', onAbort);
       conn.closeSync();
     }
+  }
+
+  /** INSERT / UPDATE / DELETE: ./write.ts, with this engine evaluating its SELECTs. */
+  private async write(sql: string, params: ParamValues, signal: AbortSignal, options: QueryOptions, started: number): Promise<QueryResult> {
+    const before = this.ctx.api.stats();
+    let projects: Promise<readonly ProjectRef[]> | undefined;
+    const result = await runWrite(
+      rewriteAtParameters(sql),
+      params,
+      {
+        registry: this.ctx.registry,
+        duck: this.ctx.duck,
+        env: this.ctx.env,
+        readonly: this.ctx.readonly,
+        ctx: { api: this.ctx.api, env: this.ctx.env, projects: () => (projects ??= this.ctx.projects(signal)), myself: () => this.ctx.myself() },
+        select: async (q, p, s) => {
+          const r = await this.run(q, p, { signal: s, rowMode: 'object' });
+          return { columns: r.columns, rows: r.rows as Record<string, unknown>[] };
+        },
+        stats: () => this.ctx.api.stats(),
+      },
+      { signal, session: options.session ?? this.ctx.session, onProgress: options.onProgress },
+    );
+    const rows = options.rowMode === 'array' ? result.rows.map((r) => result.columns.map((c) => r[c.name])) : result.rows;
+    return { command: result.command, columns: result.columns, rows, rowCount: result.rowCount, stats: statsSince(before, this.ctx.api.stats(), { fetches: [], warnings: [], started }) };
+  }
+
+  /** sys_identity as the session last left it, shadowing the empty table of the connection. */
+  private async loadIdentity(conn: DuckDBConnection, rows: unknown[][]): Promise<void> {
+    const types = IDENTITY_COLUMNS.split(',').map((c) => c.split(':'));
+    await conn.run(`CREATE OR REPLACE TEMP TABLE sys_identity (${types.map(([n, t]) => `${quoteIdent(n as string)} ${t ?? 'VARCHAR'}`).join(', ')})`);
+    const appender = await conn.createAppender('sys_identity', 'main', 'temp');
+    for (const row of rows) {
+      types.forEach(([, t], i) => appendValue(appender, (t ?? 'VARCHAR') as 'VARCHAR', row[i] ?? null));
+      appender.endRow();
+    }
+    appender.flushSync();
+    appender.closeSync();
   }
 
   private stats(before: ApiStats, fetches: FetchReport[], warnings: string[], started: number): QueryStats {

@@ -28,7 +28,14 @@ describe('EXEC and CALL', () => {
   });
 
   it('unknown procedures, unknown parameters and missing required ones are clear errors', async () => {
-    const ctx = { oauth: undefined, signal: new AbortController().signal };
+    const ctx = {
+      oauth: undefined,
+      signal: new AbortController().signal,
+      api: {} as never,
+      env: { timezone: 'UTC' },
+      myself: () => Promise.reject(new Error('not used')),
+      noLocalFiles: false,
+    };
     await assert.rejects(runProcedure({ name: 'Nope', args: [] }, ctx), (e: unknown) => e instanceof SqlError && /no procedure named Nope/.test(e.message) && /GetOAuthAccessToken/.test(e.hint ?? ''));
     await assert.rejects(runProcedure({ name: 'getoauthauthorizationurl', args: [{ name: 'Bogus', value: 1 }] }, ctx), (e: unknown) => e instanceof ConfigError && /no parameter Bogus/.test(e.message));
     await assert.rejects(runProcedure({ name: 'RefreshOAuthAccessToken', args: [] }, ctx), /needs OAuthRefreshToken/);

@@ -14,6 +14,7 @@
 import type { Params } from '../../api/types.js';
 import { col, dateOnly, hasQual, push, qualIds, qualValues, skipForbidden, timestamp, toSpaceDate, userColumns } from '../helpers.js';
 import { defineTable, type FetchContext, type Qual } from '../types.js';
+import { projectForInsert, send, seg, w } from '../writes.js';
 
 // ---- wire shapes ----------------------------------------------------------------------------
 
@@ -552,47 +553,53 @@ export default defineTable<Issue>({
   description: 'Issues of every project the user can see, with their status, people, dates and hours.',
   columns: [
     col('Id', 'BIGINT', 'Issue id.', (r) => r.id, { key: true, readOnly: true, pushdown: push.exact('id[]') }),
-    col('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.projectId, { references: 'Projects.Id', pushdown: push.exact('projectId[]') }),
+    col('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.projectId, { references: 'Projects.Id', pushdown: push.exact('projectId[]'), write: w.scope() }),
     col('ProjectKey', 'VARCHAR', 'Key of the project (WEB).', (r) => projectKeyOf(r.issueKey), {
-      readOnly: true,
       pushdown: push.exact('projectId[] (key resolved from the project list)'),
+      write: w.scope(),
     }),
     col('IssueKey', 'VARCHAR', 'Issue key (WEB-12), unique in the space.', (r) => r.issueKey, {
       readOnly: true,
       pushdown: push.exact('path: /issues/:issueKey (many keys: projectId[] when fewer requests)'),
     }),
     col('KeyId', 'BIGINT', 'Number of the issue in its project (12 in WEB-12).', (r) => r.keyId, { readOnly: true }),
-    col('IssueTypeId', 'BIGINT', 'Id of the issue type.', (r) => r.issueType?.id ?? null, { references: 'ProjectIssueTypes.Id', pushdown: push.exact('issueTypeId[]') }),
+    col('IssueTypeId', 'BIGINT', 'Id of the issue type.', (r) => r.issueType?.id ?? null, { references: 'ProjectIssueTypes.Id', pushdown: push.exact('issueTypeId[]'), write: w.required('issueTypeId') }),
     col('IssueTypeName', 'VARCHAR', 'Name of the issue type.', (r) => r.issueType?.name ?? null, { readOnly: true }),
-    col('Summary', 'VARCHAR', 'One-line summary.', (r) => r.summary),
-    col('Description', 'VARCHAR', 'Description text.', (r) => r.description),
+    col('Summary', 'VARCHAR', 'One-line summary.', (r) => r.summary, { write: w.required('summary') }),
+    col('Description', 'VARCHAR', 'Description text.', (r) => r.description, { write: w.both('description') }),
     col('ResolutionId', 'BIGINT', 'Id of the resolution (0 Fixed … 4 Cannot Reproduce), NULL when unresolved.', (r) => r.resolution?.id ?? null, {
       references: 'Resolutions.Id',
       pushdown: push.exact('resolutionId[]'),
+      write: w.updateOnly('resolutionId'),
     }),
     col('ResolutionName', 'VARCHAR', 'Name of the resolution.', (r) => r.resolution?.name ?? null, { readOnly: true }),
     col('PriorityId', 'BIGINT', 'Id of the priority (2 High, 3 Normal, 4 Low).', (r) => r.priority?.id ?? null, {
       references: 'Priorities.Id',
       pushdown: push.exact('priorityId[]'),
+      write: w.required('priorityId'),
     }),
     col('PriorityName', 'VARCHAR', 'Name of the priority.', (r) => r.priority?.name ?? null, { readOnly: true }),
     col('StatusId', 'BIGINT', 'Id of the status (1 Open, 2 In Progress, 3 Resolved, 4 Closed, or a custom status).', (r) => r.status?.id ?? null, {
       references: 'ProjectStatuses.Id',
       pushdown: push.exact('statusId[]'),
+      write: w.updateOnly('statusId', { notNull: true }),
     }),
     col('StatusName', 'VARCHAR', 'Name of the status.', (r) => r.status?.name ?? null, { readOnly: true }),
-    ...userColumns<Issue>('Assignee', 'assignee', (r) => r.assignee, { id: { pushdown: push.exact('assigneeId[]') } }),
+    ...userColumns<Issue>('Assignee', 'assignee', (r) => r.assignee, { id: { pushdown: push.exact('assigneeId[]'), write: w.both('assigneeId') } }),
     dateOnly<Issue>('StartDate', 'Start date (a calendar day in the space time zone).', (r) => r.startDate, {
       pushdown: push.superset('startDateSince / startDateUntil, widened by a day', ['=', '>=', '>', '<=', '<']),
+      write: w.both('startDate'),
     }),
     dateOnly<Issue>('DueDate', 'Due date (a calendar day in the space time zone).', (r) => r.dueDate, {
       pushdown: push.superset('dueDateSince / dueDateUntil, widened by a day; IS NULL: hasDueDate=false', ['=', '>=', '>', '<=', '<', 'IS NULL']),
+      write: w.both('dueDate'),
     }),
-    col('EstimatedHours', 'DECIMAL(18,2)', 'Estimated hours.', (r) => r.estimatedHours),
-    col('ActualHours', 'DECIMAL(18,2)', 'Actual hours.', (r) => r.actualHours),
+    col('EstimatedHours', 'DECIMAL(18,2)', 'Estimated hours.', (r) => r.estimatedHours, { write: w.both('estimatedHours') }),
+    col('ActualHours', 'DECIMAL(18,2)', 'Actual hours.', (r) => r.actualHours, { write: w.both('actualHours') }),
     col('ParentIssueId', 'BIGINT', 'Id of the parent issue, NULL for an issue that is not a child.', (r) => r.parentIssueId, {
       references: 'Issues.Id',
       pushdown: push.exact('parentIssueId[]; IS NULL: parentChild=1; IS NOT NULL: parentChild=2', ['=', 'IN', 'IS NULL', 'IS NOT NULL']),
+      write: w.both('parentIssueId'),
     }),
     ...userColumns<Issue>('CreatedUser', 'creator', (r) => r.createdUser, { id: { readOnly: true, pushdown: push.exact('createdUserId[]') } }).map((c) => ({ ...c, readOnly: true })),
     timestamp<Issue>('Created', 'When the issue was created.', (r) => r.created, {
@@ -612,6 +619,31 @@ export default defineTable<Issue>({
   list(ctx, quals) {
     return listIssues(ctx, quals, { limit: ctx.limit, orderBy: ctx.orderBy });
   },
+  writes: {
+    insert: {
+      required: [['ProjectId', 'ProjectKey'], 'Summary', 'IssueTypeId', 'PriorityId'],
+      async run(ctx, { values, form }) {
+        const project = await projectForInsert(ctx, values);
+        return send<Issue>(ctx, 'POST', '/issues', { ...form, projectId: project.id as number });
+      },
+    },
+    update: {
+      run: (ctx, row, { form }) => send<Issue>(ctx, 'PATCH', `/issues/${seg(row.Id)}`, form),
+    },
+    delete: {
+      run: (ctx, row) => send<Issue>(ctx, 'DELETE', `/issues/${seg(row.Id)}`),
+    },
+    // The issue's lists and the API's write-only parameters (CData's pseudo columns): an id list
+    // is a DuckDB list ([1, 2]) or text ('1,2'); NULL or an empty list clears a list on UPDATE.
+    inputs: [
+      { name: 'CategoryIds', type: 'BIGINT[]', description: 'Category ids (IssueCategories shows them).', write: { param: 'categoryId[]', clearable: true } },
+      { name: 'VersionIds', type: 'BIGINT[]', description: 'Affected version ids (IssueVersions shows them).', write: { param: 'versionId[]', clearable: true } },
+      { name: 'MilestoneIds', type: 'BIGINT[]', description: 'Milestone ids (IssueMilestones shows them).', write: { param: 'milestoneId[]', clearable: true } },
+      { name: 'NotifiedUserIds', type: 'BIGINT[]', description: 'Users to notify of this change.', write: { param: 'notifiedUserId[]' } },
+      { name: 'AttachmentIds', type: 'BIGINT[]', description: 'Files uploaded with PostAttachment to attach.', write: { param: 'attachmentId[]' } },
+      { name: 'Comment', type: 'VARCHAR', description: 'A comment recorded with the change (UPDATE only).', write: { param: 'comment', on: 'update' } },
+    ],
+  },
   cost(quals) {
     const keyed = qualValues(quals, 'IssueKey') !== undefined && qualIds(quals, 'Id') === undefined;
     if (keyed) return '1 request per named issue key (many keys: 1 count + 1 search per 100 issues of their projects, when fewer)';
@@ -619,6 +651,8 @@ export default defineTable<Issue>({
   },
   examples: [
     "SELECT IssueKey, Summary, StatusName FROM Issues WHERE ProjectKey = 'WEB' AND StatusId IN (1, 2) ORDER BY Updated DESC LIMIT 10",
+    "INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId, DueDate) VALUES ('WEB', 'ログインできない', 1, 3, '2026-12-01') RETURNING Id, IssueKey",
+    "UPDATE Issues SET StatusId = 4, Comment = 'Closed: overdue' WHERE ProjectKey = 'WEB' AND DueDate < CURRENT_DATE AND StatusId <> 4",
     'SELECT AssigneeName, SUM(EstimatedHours) AS Hours FROM Issues WHERE DueDate < CURRENT_DATE AND StatusId <> 4 GROUP BY AssigneeName',
   ],
 });

@@ -2,6 +2,7 @@
 import { col } from '../helpers.js';
 import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../project-scope.js';
 import { defineTable } from '../types.js';
+import { projectForInsert, projectOfRow, send, seg, w } from '../writes.js';
 
 interface Category {
   id: number;
@@ -18,13 +19,34 @@ export default defineTable<Row>({
   description: 'Issue categories of each project.',
   columns: [
     col('Id', 'BIGINT', 'Category id.', (r) => r.id, { key: true, readOnly: true }),
-    ...projectColumns<Row>('/categories', (r) => r.projectId),
-    col('Name', 'VARCHAR', 'Category name.', (r) => r.name),
+    ...projectColumns<Row>('/categories', (r) => r.projectId, { writable: true }),
+    col('Name', 'VARCHAR', 'Category name.', (r) => r.name, { write: w.required('name') }),
     col('DisplayOrder', 'INTEGER', 'Position in the category list.', (r) => r.displayOrder, { readOnly: true }),
   ],
   async *list(ctx, quals) {
     yield* perProject<Category>(ctx, await projectTargets(ctx, quals, { rowsCarryProjectId: true }), 'categories', (p) => `/projects/${p}/categories`);
   },
   cost: (quals) => perProjectCost(quals),
-  examples: ["SELECT Id, Name FROM ProjectCategories WHERE ProjectKey = 'WEB' ORDER BY DisplayOrder"],
+  writes: {
+    insert: {
+      required: [['ProjectId', 'ProjectKey'], 'Name'],
+      async run(ctx, { values, form }) {
+        const scope = await projectForInsert(ctx, values);
+        return { ...(await send<Category>(ctx, 'POST', `/projects/${seg(scope.path)}/categories`, form)), scope };
+      },
+    },
+    update: {
+      async run(ctx, row, { form }) {
+        const scope = projectOfRow(row);
+        return { ...(await send<Category>(ctx, 'PATCH', `/projects/${seg(scope.path)}/categories/${seg(row.Id)}`, form)), scope };
+      },
+    },
+    delete: {
+      run: (ctx, row) => send<Category>(ctx, 'DELETE', `/projects/${seg(projectOfRow(row).path)}/categories/${seg(row.Id)}`).then((c) => ({ ...c, scope: projectOfRow(row) })),
+    },
+  },
+  examples: [
+    "SELECT Id, Name FROM ProjectCategories WHERE ProjectKey = 'WEB' ORDER BY DisplayOrder",
+    "INSERT INTO ProjectCategories (ProjectKey, Name) VALUES ('WEB', 'Backend') RETURNING Id",
+  ],
 });
