@@ -6,9 +6,13 @@
  * attachments never come back). One named issue is read with one request to its attachments;
  * with nothing naming issues, the issues with attachments are listed first (narrowed by the
  * search) and read one by one only when the creator or time is used.
+ *
+ * Writes: DELETE only (DELETE /issues/:i/attachments/:id). Files are attached by uploading them
+ * and naming the upload when creating or updating an issue or posting a comment.
  */
 import { col, push, qualIds, qualValues, skipForbidden, timestamp, userColumns } from '../helpers.js';
 import { defineTable } from '../types.js';
+import { send, seg } from '../writes.js';
 import { issueRefs, type Attachment } from './issues.js';
 
 interface Row extends Attachment {
@@ -64,5 +68,22 @@ export default defineTable<Row>({
     if (named > 0) return '1 request per named issue (without the creator columns: 1 search per 100 named issues)';
     return 'issues with attachments listed (1 search per 100), then 1 request per such issue when the creator columns are used';
   },
-  examples: ["SELECT Name, Size, CreatedUserName FROM IssueAttachments WHERE IssueKey = 'WEB-1'", 'SELECT IssueId, SUM(Size) AS Bytes FROM IssueAttachments GROUP BY IssueId ORDER BY Bytes DESC'],
+  writes: {
+    delete: {
+      async run(ctx, row) {
+        const a = await send<Attachment>(ctx, 'DELETE', `/issues/${seg(row.IssueId ?? row.IssueKey)}/attachments/${seg(row.Id)}`);
+        return { ...a, issueId: (row.IssueId as number | null) ?? null, issueKey: (row.IssueKey as string | null) ?? null };
+      },
+    },
+    notes: {
+      insert:
+        'Attach a file by uploading it with the PostAttachment procedure, then naming the upload: UPDATE Issues SET AttachmentIds = [id] WHERE …, or INSERT INTO IssueComments (IssueKey, Content, AttachmentIds) VALUES (…).',
+      update: 'An attachment cannot be changed: DELETE it and attach the new file (PostAttachment, then UPDATE Issues SET AttachmentIds = …).',
+    },
+  },
+  examples: [
+    "SELECT Name, Size, CreatedUserName FROM IssueAttachments WHERE IssueKey = 'WEB-1'",
+    'SELECT IssueId, SUM(Size) AS Bytes FROM IssueAttachments GROUP BY IssueId ORDER BY Bytes DESC',
+    "DELETE FROM IssueAttachments WHERE IssueKey = 'WEB-1' AND Name = 'old.log'",
+  ],
 });

@@ -5,9 +5,15 @@
  * listed first (narrowed by ProjectId) — it works, and EXPLAIN says what it costs.
  * The views IssueCommentChangeLog, IssueCommentNotifications and IssueCommentStars read comments
  * through `listComments`.
+ *
+ * Writes (backlog-api.md §10.3): INSERT posts a comment to the issue named by IssueId or IssueKey
+ * (with NotifiedUserIds / AttachmentIds), UPDATE edits Content (Backlog lets only the author edit
+ * a comment), DELETE removes it.
  */
+import { ApiError, SqlError } from '../../errors.js';
 import { col, push, qualIds, skipForbidden, timestamp, userColumns } from '../helpers.js';
-import { defineTable, type FetchContext, type Qual } from '../types.js';
+import { defineTable, type FetchContext, type Qual, type WriteContext, type WriteInput } from '../types.js';
+import { send, seg, w } from '../writes.js';
 import { issueRefs, type UserRef } from './issues.js';
 
 export interface ChangeLog {
@@ -111,17 +117,93 @@ export function commentCost(quals: readonly Qual[], issueColumn = 'IssueId'): st
     : 'issues listed first (1 search per 100 issues), then 1 request per issue';
 }
 
+// ---- writes ---------------------------------------------------------------------------------
+
+/** The issue a new child row goes to: the path segment to use, and its id and key where known. */
+export interface IssueTarget {
+  path: string;
+  id: number | null;
+  issueKey: string | null;
+}
+
+/** Issues looked up by the statement running (the context is made once per statement). */
+const issueLookups = new WeakMap<WriteContext, Map<string, Promise<{ id: number; issueKey: string }>>>();
+
+function lookUpIssue(ctx: WriteContext, idOrKey: string): Promise<{ id: number; issueKey: string }> {
+  let cache = issueLookups.get(ctx);
+  if (!cache) issueLookups.set(ctx, (cache = new Map()));
+  let found = cache.get(idOrKey);
+  if (!found) {
+    found = ctx.api.get<{ id: number; issueKey: string }>(`/issues/${seg(idOrKey)}`, {}, { signal: ctx.signal }).catch((e: unknown) => {
+      if (e instanceof ApiError && e.status === 404) {
+        throw new SqlError(`no issue ${/^\d+$/.test(idOrKey) ? `with id ${idOrKey}` : idOrKey} is visible to this user`, undefined, {
+          sqlstate: '23503',
+          hint: 'SELECT Id, IssueKey FROM Issues lists the issues you can write to.',
+        });
+      }
+      throw e;
+    });
+    cache.set(idOrKey, found);
+  }
+  return found;
+}
+
+/**
+ * The issue an INSERT names by IssueId or IssueKey (insert-only columns that pick the URL).
+ * `need` lists what the API's answer will not tell (the row must show both): when one of those
+ * was not given, or when both were given (they must name the same issue), the issue is read
+ * once per statement with GET /issues/:idOrKey before anything is written.
+ */
+export async function issueForInsert(ctx: WriteContext, values: Readonly<Record<string, unknown>>, need: { id?: boolean; key?: boolean } = {}): Promise<IssueTarget> {
+  const id = values.IssueId === undefined || values.IssueId === null ? null : Number(values.IssueId);
+  const key = values.IssueKey === undefined || values.IssueKey === null ? null : String(values.IssueKey);
+  if (id === null && key === null) throw new SqlError('IssueId or IssueKey is needed to create the row', undefined, { sqlstate: '23502' });
+  const both = id !== null && key !== null;
+  if (!both && !(need.id && id === null) && !(need.key && key === null)) return { path: String(id ?? key), id, issueKey: key };
+  const issue = await lookUpIssue(ctx, key ?? String(id));
+  if (both && issue.id !== id) {
+    throw new SqlError(`IssueId ${String(id)} and IssueKey ${String(key)} name different issues`, undefined, { sqlstate: '23503', hint: 'Give one of them.' });
+  }
+  return { path: String(issue.id), id: issue.id, issueKey: issue.issueKey };
+}
+
+/** Refuse, before sending, an edit Backlog allows only to the author (comments of issues and pull requests). */
+export async function requireAuthor(ctx: WriteContext, table: string, row: Readonly<Record<string, unknown>>): Promise<void> {
+  const me = await ctx.myself();
+  if (row.CreatedUserId !== null && row.CreatedUserId !== undefined && Number(row.CreatedUserId) !== me.id) {
+    throw new SqlError(`comment ${String(row.Id)} of ${table} was posted by ${String(row.CreatedUserName ?? `user ${String(row.CreatedUserId)}`)}: Backlog lets only its author edit it`, undefined, {
+      sqlstate: '42501',
+      hint: 'Narrow the WHERE to your own comments (CreatedUserId = your user id), or sign in as the author.',
+    });
+  }
+}
+
+/** NotifiedUserIds and AttachmentIds of a new comment (issue and pull-request comments, pull requests). */
+export const notifiedUserIdsInput = (on?: 'insert' | 'update'): WriteInput => ({
+  name: 'NotifiedUserIds',
+  type: 'BIGINT[]',
+  description: 'Users to notify (project members), as a list [1, 2] or the text \'1,2\'.',
+  write: { param: 'notifiedUserId[]', ...(on ? { on } : {}) },
+});
+
+export const attachmentIdsInput: WriteInput = {
+  name: 'AttachmentIds',
+  type: 'BIGINT[]',
+  description: 'Files to attach: ids from the PostAttachment procedure (your own uploads of the last hour).',
+  write: { param: 'attachmentId[]', on: 'insert' },
+};
+
 export default defineTable<CommentRow>({
   name: 'IssueComments',
   kind: 'table',
   description: 'Comments of issues, with their author and times.',
   columns: [
     col('Id', 'BIGINT', 'Comment id.', (r) => r.id, { key: true, readOnly: true, pushdown: push.exact('minId / maxId, then filtered locally') }),
-    col('IssueId', 'BIGINT', 'Id of the commented issue.', (r) => r.issueId, { references: 'Issues.Id', pushdown: push.exact('path: /issues/:issueId/comments') }),
-    col('IssueKey', 'VARCHAR', 'Key of the commented issue (PROJ-12).', (r) => r.issueKey, { pushdown: push.exact('path: /issues/:issueKey/comments') }),
+    col('IssueId', 'BIGINT', 'Id of the commented issue.', (r) => r.issueId, { references: 'Issues.Id', pushdown: push.exact('path: /issues/:issueId/comments'), write: w.insertOnly() }),
+    col('IssueKey', 'VARCHAR', 'Key of the commented issue (PROJ-12).', (r) => r.issueKey, { pushdown: push.exact('path: /issues/:issueKey/comments'), write: w.insertOnly() }),
     col('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.projectId, { references: 'Projects.Id', readOnly: true, pushdown: push.exact('projectId[] of the issue search') }),
-    col('Content', 'VARCHAR', 'Comment text (NULL for a comment that only changed fields).', (r) => r.content),
-    ...userColumns<CommentRow>('CreatedUser', 'author', (r) => r.createdUser),
+    col('Content', 'VARCHAR', 'Comment text (NULL for a comment that only changed fields). Only its author can edit it.', (r) => r.content, { write: w.required('content') }),
+    ...userColumns<CommentRow>('CreatedUser', 'author', (r) => r.createdUser, { id: { readOnly: true } }),
     timestamp<CommentRow>('Created', 'When the comment was posted.', (r) => r.created, { readOnly: true }),
     timestamp<CommentRow>('Updated', 'When the comment was last edited.', (r) => r.updated, { readOnly: true }),
     col('StarCount', 'INTEGER', 'Number of stars on the comment.', (r) => r.stars?.length ?? 0, { readOnly: true }),
@@ -130,8 +212,35 @@ export default defineTable<CommentRow>({
     return listComments(ctx, quals, { limit: ctx.limit, needKey: ctx.columns.has('IssueKey') });
   },
   cost: (quals) => commentCost(quals),
+  writes: {
+    insert: {
+      required: [['IssueId', 'IssueKey'], 'Content'],
+      async run(ctx, { values, form }) {
+        // The answer carries issueId but not the key: an IssueId-only row reads the issue once.
+        const issue = await issueForInsert(ctx, values, { key: true });
+        const comment = await send<Comment>(ctx, 'POST', `/issues/${seg(issue.path)}/comments`, form);
+        return { ...comment, issueKey: issue.issueKey };
+      },
+    },
+    update: {
+      async run(ctx, row, { form }) {
+        await requireAuthor(ctx, 'IssueComments', row);
+        const comment = await send<Comment>(ctx, 'PATCH', `/issues/${seg(row.IssueId ?? row.IssueKey)}/comments/${seg(row.Id)}`, form);
+        return { ...comment, issueKey: (row.IssueKey as string | null) ?? null };
+      },
+    },
+    delete: {
+      async run(ctx, row) {
+        const comment = await send<Comment>(ctx, 'DELETE', `/issues/${seg(row.IssueId ?? row.IssueKey)}/comments/${seg(row.Id)}`);
+        return { ...comment, issueKey: (row.IssueKey as string | null) ?? null };
+      },
+    },
+    inputs: [notifiedUserIdsInput('insert'), attachmentIdsInput],
+  },
   examples: [
     "SELECT * FROM IssueComments WHERE IssueKey = 'WEB-1'",
     'SELECT i.IssueKey, COUNT(c.Id) AS Comments FROM Issues i LEFT JOIN IssueComments c ON c.IssueId = i.Id WHERE i.ProjectId = 1 GROUP BY i.IssueKey',
+    "INSERT INTO IssueComments (IssueKey, Content, NotifiedUserIds) VALUES ('WEB-1', '確認しました。', [2]) RETURNING Id",
+    "UPDATE IssueComments SET Content = '修正: 確認済み' WHERE IssueKey = 'WEB-1' AND Id = 12",
   ],
 });

@@ -420,7 +420,10 @@ export async function* listIssues(ctx: FetchContext, quals: readonly Qual[], opt
   let remaining = limit;
   for (const chunk of chunks(plan.ids, ID_CHUNK)) {
     let yielded = 0;
-    for await (const page of search(ctx, { ...params, 'id[]': chunk }, { ...base, limit: ordered ? limit : remaining, filter })) {
+    // A chunk of n ids matches at most n issues: paging stops there instead of asking for an
+    // empty next page (a bulk UPDATE of 500 ids reads 5 pages, not 10).
+    const cap = Math.min(ordered ? (limit ?? Infinity) : (remaining ?? Infinity), chunk.length);
+    for await (const page of search(ctx, { ...params, 'id[]': chunk }, { ...base, limit: cap, filter })) {
       yielded += page.length;
       yield page;
     }

@@ -1,7 +1,7 @@
 /** ProjectAdministrators: administrators of projects (GET /projects/:p/administrators). */
 import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../project-scope.js';
 import { defineTable } from '../types.js';
-import { memberColumns, type User } from './project-users.js';
+import { memberColumns, userListWrites, type User } from './project-users.js';
 
 type Row = InProject<User>;
 
@@ -10,12 +10,19 @@ export default defineTable<Row>({
   kind: 'table',
   description: 'Administrators of each project.',
   columns: [
-    ...projectColumns<Row>('/administrators', undefined, { key: true }),
+    ...projectColumns<Row>('/administrators', undefined, { key: true, writable: true }),
     ...memberColumns<Row>((r) => r, { userIdWritable: true, userIdPushdown: 'filtered locally (one list per project)' }),
   ],
   async *list(ctx, quals) {
     yield* perProject<User>(ctx, await projectTargets(ctx, quals), 'administrators', (p) => `/projects/${p}/administrators`);
   },
   cost: (quals) => perProjectCost(quals),
-  examples: ["SELECT UserLoginId, Name FROM ProjectAdministrators WHERE ProjectKey = 'WEB'"],
+  // INSERT: space administrators only, and the user must already be a member (ProjectUsers).
+  writes: userListWrites('administrators', {
+    update: 'An administrator role has nothing to change: DELETE the row to take it away, INSERT to give it.',
+  }),
+  examples: [
+    "SELECT UserLoginId, Name FROM ProjectAdministrators WHERE ProjectKey = 'WEB'",
+    "INSERT INTO ProjectAdministrators (ProjectKey, UserId) VALUES ('APP', 2)",
+  ],
 });

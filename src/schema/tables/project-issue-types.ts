@@ -2,6 +2,7 @@
 import { col } from '../helpers.js';
 import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../project-scope.js';
 import { defineTable } from '../types.js';
+import { projectForInsert, projectOfRow, send, seg, w } from '../writes.js';
 
 interface IssueType {
   id: number;
@@ -21,16 +22,40 @@ export default defineTable<Row>({
   description: 'Issue types of each project (Task, Bug, Request, Other and custom ones), with their templates.',
   columns: [
     col('Id', 'BIGINT', 'Issue type id.', (r) => r.id, { key: true, readOnly: true }),
-    ...projectColumns<Row>('/issueTypes', (r) => r.projectId),
-    col('Name', 'VARCHAR', 'Issue type name.', (r) => r.name),
-    col('Color', 'VARCHAR', "Colour, one of Backlog's issue-type palette (#e30000…).", (r) => r.color),
+    ...projectColumns<Row>('/issueTypes', (r) => r.projectId, { writable: true }),
+    col('Name', 'VARCHAR', 'Issue type name.', (r) => r.name, { write: w.required('name') }),
+    col('Color', 'VARCHAR', "Colour, one of Backlog's issue-type palette (#e30000…).", (r) => r.color, { write: w.required('color') }),
     col('DisplayOrder', 'INTEGER', 'Position in the issue type list.', (r) => r.displayOrder, { readOnly: true }),
-    col('TemplateSummary', 'VARCHAR', 'Summary a new issue of this type starts with.', (r) => r.templateSummary),
-    col('TemplateDescription', 'VARCHAR', 'Description a new issue of this type starts with.', (r) => r.templateDescription),
+    col('TemplateSummary', 'VARCHAR', 'Summary a new issue of this type starts with.', (r) => r.templateSummary, { write: w.both('templateSummary') }),
+    col('TemplateDescription', 'VARCHAR', 'Description a new issue of this type starts with.', (r) => r.templateDescription, { write: w.both('templateDescription') }),
   ],
   async *list(ctx, quals) {
     yield* perProject<IssueType>(ctx, await projectTargets(ctx, quals, { rowsCarryProjectId: true }), 'issue types', (p) => `/projects/${p}/issueTypes`);
   },
   cost: (quals) => perProjectCost(quals),
-  examples: ["SELECT Id, Name, Color FROM ProjectIssueTypes WHERE ProjectKey = 'WEB'"],
+  writes: {
+    insert: {
+      required: [['ProjectId', 'ProjectKey'], 'Name', 'Color'],
+      async run(ctx, { values, form }) {
+        const scope = await projectForInsert(ctx, values);
+        return { ...(await send<IssueType>(ctx, 'POST', `/projects/${seg(scope.path)}/issueTypes`, form)), scope };
+      },
+    },
+    update: {
+      async run(ctx, row, { form }) {
+        const scope = projectOfRow(row);
+        return { ...(await send<IssueType>(ctx, 'PATCH', `/projects/${seg(scope.path)}/issueTypes/${seg(row.Id)}`, form)), scope };
+      },
+    },
+    notes: {
+      delete:
+        'Backlog deletes an issue type only together with the type its issues move to (substituteIssueTypeId), which a DELETE statement cannot give. ' +
+        "Use the procedure: EXEC DeleteIssueType @ProjectIdOrKey = 'WEB', @Id = 12, @SubstituteId = 5.",
+    },
+  },
+  examples: [
+    "SELECT Id, Name, Color FROM ProjectIssueTypes WHERE ProjectKey = 'WEB'",
+    "INSERT INTO ProjectIssueTypes (ProjectKey, Name, Color, TemplateSummary) VALUES ('WEB', '問い合わせ', '#934981', '【問い合わせ】') RETURNING Id",
+    "UPDATE ProjectIssueTypes SET TemplateDescription = NULL WHERE ProjectKey = 'WEB' AND Name = 'バグ'",
+  ],
 });

@@ -5,6 +5,7 @@
 import { col } from '../helpers.js';
 import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../project-scope.js';
 import { defineTable } from '../types.js';
+import { projectForInsert, projectOfRow, send, seg, w } from '../writes.js';
 
 interface Status {
   id: number;
@@ -22,14 +23,39 @@ export default defineTable<Row>({
   description: 'Issue statuses of each project: 1 Open, 2 In Progress, 3 Resolved, 4 Closed (same ids everywhere) and custom ones.',
   columns: [
     col('Id', 'BIGINT', 'Status id (1-4 are the defaults in every project).', (r) => r.id, { key: true, readOnly: true }),
-    ...projectColumns<Row>('/statuses', (r) => r.projectId, { key: true }),
-    col('Name', 'VARCHAR', 'Status name.', (r) => r.name),
-    col('Color', 'VARCHAR', "Colour, one of Backlog's status palette (#ea2c00…).", (r) => r.color),
-    col('DisplayOrder', 'INTEGER', 'Position in the status list (Open first, Closed last).', (r) => r.displayOrder),
+    ...projectColumns<Row>('/statuses', (r) => r.projectId, { key: true, writable: true }),
+    col('Name', 'VARCHAR', 'Status name (the defaults 1-4 cannot be renamed).', (r) => r.name, { write: w.required('name') }),
+    col('Color', 'VARCHAR', "Colour, one of Backlog's status palette (#ea2c00…).", (r) => r.color, { write: w.required('color') }),
+    // Reordering sends the whole order at once (PATCH …/statuses/updateDisplayOrder): a procedure.
+    col('DisplayOrder', 'INTEGER', 'Position in the status list (Open first, Closed last).', (r) => r.displayOrder, { readOnly: true }),
   ],
   async *list(ctx, quals) {
     yield* perProject<Status>(ctx, await projectTargets(ctx, quals, { rowsCarryProjectId: true }), 'statuses', (p) => `/projects/${p}/statuses`);
   },
   cost: (quals) => perProjectCost(quals),
-  examples: ["SELECT Id, Name FROM ProjectStatuses WHERE ProjectKey = 'WEB' ORDER BY DisplayOrder"],
+  writes: {
+    // POST /projects/:p/statuses: space administrators only; the new status goes just before Closed.
+    insert: {
+      required: [['ProjectId', 'ProjectKey'], 'Name', 'Color'],
+      async run(ctx, { values, form }) {
+        const scope = await projectForInsert(ctx, values);
+        return { ...(await send<Status>(ctx, 'POST', `/projects/${seg(scope.path)}/statuses`, form)), scope };
+      },
+    },
+    update: {
+      async run(ctx, row, { form }) {
+        const scope = projectOfRow(row);
+        return { ...(await send<Status>(ctx, 'PATCH', `/projects/${seg(scope.path)}/statuses/${seg(row.Id)}`, form)), scope };
+      },
+    },
+    notes: {
+      delete:
+        'Backlog deletes a status only together with the status its issues move to (substituteStatusId), which a DELETE statement cannot give. ' +
+        "Use the procedure: EXEC DeleteStatus @ProjectIdOrKey = 'WEB', @Id = 12, @SubstituteId = 1.",
+    },
+  },
+  examples: [
+    "SELECT Id, Name FROM ProjectStatuses WHERE ProjectKey = 'WEB' ORDER BY DisplayOrder",
+    "INSERT INTO ProjectStatuses (ProjectKey, Name, Color) VALUES ('WEB', 'レビュー中', '#868cb7') RETURNING Id",
+  ],
 });

@@ -2,6 +2,7 @@
 import { col, push, timestamp, userColumns } from '../helpers.js';
 import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../project-scope.js';
 import { defineTable } from '../types.js';
+import { projectForInsert, projectOfRow, send, seg, w } from '../writes.js';
 import type { User } from './project-users.js';
 
 export interface Team {
@@ -22,8 +23,13 @@ export default defineTable<Row>({
   kind: 'table',
   description: 'Teams that belong to each project; their members are in ProjectTeamMembers.',
   columns: [
-    ...projectColumns<Row>('/teams', undefined, { key: true }),
-    col('TeamId', 'BIGINT', 'Id of the team.', (r) => r.id, { key: true, references: 'Teams.Id', pushdown: push.exact('filtered locally (one list per project)') }),
+    ...projectColumns<Row>('/teams', undefined, { key: true, writable: true }),
+    col('TeamId', 'BIGINT', 'Id of the team.', (r) => r.id, {
+      key: true,
+      references: 'Teams.Id',
+      pushdown: push.exact('filtered locally (one list per project)'),
+      write: w.insertOnly('teamId', { notNull: true }),
+    }),
     col('Name', 'VARCHAR', 'Team name.', (r) => r.name, { readOnly: true }),
     col('DisplayOrder', 'INTEGER', 'Position in the team list (NULL until reordered).', (r) => r.displayOrder, { readOnly: true }),
     col('MemberCount', 'INTEGER', 'Number of members of the team.', (r) => r.members.length, { readOnly: true }),
@@ -36,5 +42,28 @@ export default defineTable<Row>({
     yield* perProject<Team>(ctx, await projectTargets(ctx, quals), 'teams', (p) => `/projects/${p}/teams`);
   },
   cost: (quals) => perProjectCost(quals),
-  examples: ["SELECT Name, MemberCount FROM ProjectTeams WHERE ProjectKey = 'WEB'"],
+  writes: {
+    // POST /projects/:p/teams (administrators and project administrators): the team's members join the project.
+    insert: {
+      required: [['ProjectId', 'ProjectKey'], 'TeamId'],
+      async run(ctx, { values, form }) {
+        const scope = await projectForInsert(ctx, values);
+        return { ...(await send<Team>(ctx, 'POST', `/projects/${seg(scope.path)}/teams`, form)), scope };
+      },
+    },
+    // DELETE /projects/:p/teams takes the team as a form parameter, not in the path.
+    delete: {
+      async run(ctx, row) {
+        const scope = projectOfRow(row);
+        return { ...(await send<Team>(ctx, 'DELETE', `/projects/${seg(scope.path)}/teams`, { teamId: Number(row.TeamId) })), scope };
+      },
+    },
+    notes: {
+      update: 'A team in a project has nothing to change: DELETE the row and INSERT another. Teams themselves (name, members) are changed in Backlog.',
+    },
+  },
+  examples: [
+    "SELECT Name, MemberCount FROM ProjectTeams WHERE ProjectKey = 'WEB'",
+    "INSERT INTO ProjectTeams (ProjectKey, TeamId) SELECT 'APP', Id FROM Teams WHERE Name = 'Design Team'",
+  ],
 });

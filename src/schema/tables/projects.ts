@@ -8,9 +8,10 @@
  * One named project (Id or ProjectKey) is read alone; several are read with the list, which is
  * one request however many projects it holds.
  */
-import { ApiError } from '../../errors.js';
+import { ApiError, SqlError } from '../../errors.js';
 import { col, push, qualIds, qualValues } from '../helpers.js';
-import { defineTable, type Qual } from '../types.js';
+import { defineTable, type ColumnWrite, type Qual } from '../types.js';
+import { send, seg, w } from '../writes.js';
 
 interface Project {
   id: number;
@@ -34,9 +35,22 @@ interface Project {
   useDevAttributes: boolean;
 }
 
-const flag = (name: string, description: string, get: (p: Project) => boolean | undefined) => col<Project>(name, 'BOOLEAN', description, get);
+/** A project flag: the form parameter is the JSON field's name; Backlog cannot clear a flag (NULL refused). */
+const flag = (name: string, description: string, get: (p: Project) => boolean | undefined, param: string) =>
+  col<Project>(name, 'BOOLEAN', description, get, { write: w.required(param) });
 
 /** The one project a statement names, if it names exactly one. */
+/** `textFormattingRule`: only the two values Backlog knows (refused before anything is sent). */
+const textFormattingRule: ColumnWrite = w.required('textFormattingRule', {
+  encode(value) {
+    const rule = String(value);
+    if (rule !== 'backlog' && rule !== 'markdown') {
+      throw new SqlError(`TextFormattingRule must be 'backlog' or 'markdown', not ${JSON.stringify(rule)}`, undefined, { sqlstate: '22023' });
+    }
+    return rule;
+  },
+});
+
 function single(quals: readonly Qual[]): string | undefined {
   const ids = qualIds(quals, 'Id');
   const keys = qualValues(quals, 'ProjectKey')?.map(String);
@@ -51,24 +65,32 @@ export default defineTable<Project>({
   description: 'Projects of the space: every project for an administrator, the joined ones for everyone else.',
   columns: [
     col('Id', 'BIGINT', 'Project id.', (r) => r.id, { key: true, readOnly: true, pushdown: push.exact('path: /projects/:id (one id), else filtered from the list') }),
-    col('ProjectKey', 'VARCHAR', 'Project key, the prefix of issue keys (WEB).', (r) => r.projectKey, { pushdown: push.exact('path: /projects/:key (one key), else filtered from the list') }),
-    col('Name', 'VARCHAR', 'Project name.', (r) => r.name),
-    flag('ChartEnabled', 'Burndown and Gantt charts are on.', (r) => r.chartEnabled),
-    flag('UseResolvedForChart', 'Charts count Resolved issues as done.', (r) => r.useResolvedForChart),
-    flag('SubtaskingEnabled', 'Parent and child issues are on.', (r) => r.subtaskingEnabled),
-    flag('ProjectLeaderCanEditProjectLeader', 'Project administrators may change project administrators.', (r) => r.projectLeaderCanEditProjectLeader),
-    flag('UseWiki', 'The Wiki is on.', (r) => r.useWiki),
-    flag('UseFileSharing', 'File sharing is on.', (r) => r.useFileSharing),
-    flag('UseWikiTreeView', 'The Wiki shows its pages as a tree.', (r) => r.useWikiTreeView),
-    flag('UseOriginalImageSizeAtWiki', 'Wiki images are shown at their original size.', (r) => r.useOriginalImageSizeAtWiki),
-    col('TextFormattingRule', 'VARCHAR', "Text formatting: 'backlog' or 'markdown'.", (r) => r.textFormattingRule),
-    col('Archived', 'BOOLEAN', 'The project is archived.', (r) => r.archived, { pushdown: push.exact('archived', ['=']) }),
+    col('ProjectKey', 'VARCHAR', 'Project key, the prefix of issue keys (WEB).', (r) => r.projectKey, {
+      pushdown: push.exact('path: /projects/:key (one key), else filtered from the list'),
+      // Renaming the key renames every issue key of the project too.
+      write: w.required('key'),
+    }),
+    col('Name', 'VARCHAR', 'Project name.', (r) => r.name, { write: w.required('name') }),
+    flag('ChartEnabled', 'Burndown and Gantt charts are on.', (r) => r.chartEnabled, 'chartEnabled'),
+    flag('UseResolvedForChart', 'Charts count Resolved issues as done.', (r) => r.useResolvedForChart, 'useResolvedForChart'),
+    flag('SubtaskingEnabled', 'Parent and child issues are on.', (r) => r.subtaskingEnabled, 'subtaskingEnabled'),
+    flag('ProjectLeaderCanEditProjectLeader', 'Project administrators may change project administrators.', (r) => r.projectLeaderCanEditProjectLeader, 'projectLeaderCanEditProjectLeader'),
+    flag('UseWiki', 'The Wiki is on.', (r) => r.useWiki, 'useWiki'),
+    flag('UseFileSharing', 'File sharing is on.', (r) => r.useFileSharing, 'useFileSharing'),
+    flag('UseWikiTreeView', 'The Wiki shows its pages as a tree.', (r) => r.useWikiTreeView, 'useWikiTreeView'),
+    flag('UseOriginalImageSizeAtWiki', 'Wiki images are shown at their original size.', (r) => r.useOriginalImageSizeAtWiki, 'useOriginalImageSizeAtWiki'),
+    col('TextFormattingRule', 'VARCHAR', "Text formatting: 'backlog' or 'markdown'.", (r) => r.textFormattingRule, { write: textFormattingRule }),
+    col('Archived', 'BOOLEAN', 'The project is archived.', (r) => r.archived, {
+      pushdown: push.exact('archived', ['=']),
+      // A new project is never archived: only PATCH takes `archived`.
+      write: w.updateOnly('archived', { notNull: true }),
+    }),
     col('DisplayOrder', 'INTEGER', 'Position in the project list (2147483646 until reordered).', (r) => r.displayOrder, { readOnly: true }),
-    flag('UseDevAttributes', 'Development attributes (Git links on issues) are shown.', (r) => r.useDevAttributes),
-    flag('UseGit', 'Git is on.', (r) => r.useGit),
-    flag('UseSubversion', 'Subversion is on.', (r) => r.useSubversion),
-    flag('UseDocument', 'Documents are on.', (r) => r.useDocument),
-    flag('GrandchildIssueEnabled', 'Grandchild issues are on (needs subtasking).', (r) => r.grandchildIssueEnabled),
+    flag('UseDevAttributes', 'Development attributes (Git links on issues) are shown.', (r) => r.useDevAttributes, 'useDevAttributes'),
+    flag('UseGit', 'Git is on.', (r) => r.useGit, 'useGit'),
+    flag('UseSubversion', 'Subversion is on.', (r) => r.useSubversion, 'useSubversion'),
+    flag('UseDocument', 'Documents are on.', (r) => r.useDocument, 'useDocument'),
+    flag('GrandchildIssueEnabled', 'Grandchild issues are on (needs subtasking).', (r) => r.grandchildIssueEnabled, 'grandchildIssueEnabled'),
   ],
   async *list(ctx, quals) {
     const ids = qualIds(quals, 'Id');
@@ -93,5 +115,26 @@ export default defineTable<Project>({
     yield projects.filter(keep);
   },
   cost: (quals) => (single(quals) !== undefined ? '1 request (the named project)' : '1 request (the project list)'),
-  examples: ["SELECT Id, ProjectKey, Name FROM Projects WHERE Archived = false", "SELECT * FROM Projects WHERE ProjectKey = 'WEB'"],
+  writes: {
+    // POST /projects: space administrators only (Backlog answers 403 to anyone else). Flags not
+    // given take Backlog's defaults for a new project.
+    insert: {
+      required: ['ProjectKey', 'Name'],
+      run: (ctx, { form }) => send<Project>(ctx, 'POST', '/projects', form),
+    },
+    // PATCH /projects/:id: administrators and the project's administrators.
+    update: {
+      run: (ctx, row, { form }) => send<Project>(ctx, 'PATCH', `/projects/${seg(row.Id)}`, form),
+    },
+    // DELETE /projects/:id: space administrators only; it deletes every issue, wiki page, file… of the project.
+    delete: {
+      run: (ctx, row) => send<Project>(ctx, 'DELETE', `/projects/${seg(row.Id)}`),
+    },
+  },
+  examples: [
+    "SELECT Id, ProjectKey, Name FROM Projects WHERE Archived = false",
+    "SELECT * FROM Projects WHERE ProjectKey = 'WEB'",
+    "INSERT INTO Projects (ProjectKey, Name, TextFormattingRule, SubtaskingEnabled) VALUES ('NEWSITE', '新サイト', 'markdown', true) RETURNING Id",
+    "UPDATE Projects SET Archived = true WHERE ProjectKey = 'OLD_SITE'",
+  ],
 });

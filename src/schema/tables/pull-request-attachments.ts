@@ -1,9 +1,14 @@
 /**
  * PullRequestAttachments: files attached to pull requests (GET …/pullRequests/:number/attachments,
  * no paging), per pull request; ProjectId, RepositoryId and PullRequestNumber narrow the walk.
+ *
+ * Writes: DELETE only (DELETE …/pullRequests/:number/attachments/:id). Files are attached when a
+ * pull request or a comment on it is created (AttachmentIds of PullRequests / PullRequestComments).
  */
 import { col, timestamp, userColumns } from '../helpers.js';
 import { defineTable } from '../types.js';
+import { send, seg } from '../writes.js';
+import { pullRequestsUrl } from './pull-requests.js';
 import type { AttachmentJson } from '../sources/personal.js';
 import { childOf, gitWalk, perPullRequest, pullRequestAttachments, pullRequestChildColumns, pullRequestChildCost, type PullRequestChild } from '../sources/pull-requests.js';
 
@@ -25,5 +30,21 @@ export default defineTable<Row>({
     yield* gitWalk(ctx, perPullRequest(ctx, quals, async (t) => (await pullRequestAttachments(ctx, t)).map((a) => ({ ...a, ...childOf(t) }))));
   },
   cost: (quals) => pullRequestChildCost(quals, ''),
-  examples: ['SELECT Name, Size FROM PullRequestAttachments WHERE ProjectId = 1 AND RepositoryId = 1 AND PullRequestNumber = 1'],
+  writes: {
+    delete: {
+      async run(ctx, row) {
+        const a = await send<AttachmentJson>(ctx, 'DELETE', `${pullRequestsUrl(row.ProjectId, row.RepositoryId)}/${seg(row.PullRequestNumber)}/attachments/${seg(row.Id)}`);
+        return { ...a, projectId: Number(row.ProjectId), repositoryId: Number(row.RepositoryId), pullRequestNumber: Number(row.PullRequestNumber) };
+      },
+    },
+    notes: {
+      insert:
+        'Files are attached when the pull request or a comment on it is created: upload with the PostAttachment procedure, then INSERT INTO PullRequests (…, AttachmentIds) or INSERT INTO PullRequestComments (ProjectId, RepositoryId, PullRequestNumber, Content, AttachmentIds).',
+      update: 'An attachment cannot be changed: DELETE it and attach the new file with a comment (PullRequestComments.AttachmentIds).',
+    },
+  },
+  examples: [
+    'SELECT Name, Size FROM PullRequestAttachments WHERE ProjectId = 1 AND RepositoryId = 1 AND PullRequestNumber = 1',
+    "DELETE FROM PullRequestAttachments WHERE ProjectId = 1 AND RepositoryId = 1 AND PullRequestNumber = 1 AND Name = 'old.patch'",
+  ],
 });

@@ -4,28 +4,51 @@
  * go into the path, StatusId / AssigneeId / IssueId / CreatedUserId into the list's array
  * filters, and a few Numbers are fetched one by one (sources/pull-requests.ts has the walk).
  * Git is open to Administrators and Normal users only; other roles get a warning and no rows.
+ *
+ * Writes (backlog-api.md §11.3): INSERT opens a pull request in the repository named by ProjectId
+ * and RepositoryId, UPDATE changes its summary, description, linked issue and assignee (NULL
+ * clears the last two; Comment adds a note to the change). Backlog has no endpoint to delete,
+ * close or merge one.
  */
+import { SqlError } from '../../errors.js';
 import { col, push, qualIds, timestamp, userColumns } from '../helpers.js';
-import { defineTable } from '../types.js';
+import type { ProjectTarget } from '../project-scope.js';
+import { defineTable, type WriteContext } from '../types.js';
+import { projectForInsert, send, seg, w } from '../writes.js';
 import { gitWalk, pullRequestTargets, pullRequestsCost, type PullRequestJson } from '../sources/pull-requests.js';
+import { attachmentIdsInput, notifiedUserIdsInput } from './issue-comments.js';
+
+/** The project of a new pull request or comment (ProjectId), refused before any write when Git is off there. */
+export async function gitProjectForInsert(ctx: WriteContext, values: Readonly<Record<string, unknown>>): Promise<ProjectTarget> {
+  const project = await projectForInsert(ctx, values);
+  if ((await ctx.projects()).find((p) => p.id === project.id)?.useGit === false) {
+    throw new SqlError(`project ${String(project.projectKey)} has Git turned off`, undefined, { sqlstate: '0A000', hint: 'Pull requests live in projects that use Git.' });
+  }
+  return project;
+}
+
+/** …/git/repositories/:r/pullRequests of a row's project and repository. */
+export function pullRequestsUrl(projectId: unknown, repositoryId: unknown): string {
+  return `/projects/${seg(projectId)}/git/repositories/${seg(repositoryId)}/pullRequests`;
+}
 
 export default defineTable<PullRequestJson>({
   name: 'PullRequests',
   kind: 'table',
   description: 'Pull requests of the Git repositories, with status, assignee, linked issue and commits.',
   columns: [
-    col('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.projectId, { references: 'Projects.Id', readOnly: true, pushdown: push.exact('path: /projects/:projectId/git/…') }),
-    col('RepositoryId', 'BIGINT', 'Id of the repository.', (r) => r.repositoryId, { references: 'Repositories.Id', readOnly: true, pushdown: push.exact('path: …/repositories/:repositoryId/pullRequests') }),
+    col('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.projectId, { references: 'Projects.Id', write: w.scope(), pushdown: push.exact('path: /projects/:projectId/git/…') }),
+    col('RepositoryId', 'BIGINT', 'Id of the repository.', (r) => r.repositoryId, { references: 'Repositories.Id', write: w.scope(), pushdown: push.exact('path: …/repositories/:repositoryId/pullRequests') }),
     col('Id', 'BIGINT', 'Pull request id (unique in the space).', (r) => r.id, { key: true, readOnly: true }),
     col('Number', 'BIGINT', 'Pull request number within its repository (#12).', (r) => r.number, { readOnly: true, pushdown: push.exact('path: …/pullRequests/:number') }),
-    col('Summary', 'VARCHAR', 'Title.', (r) => r.summary),
-    col('Description', 'VARCHAR', 'Description.', (r) => r.description),
-    col('Base', 'VARCHAR', 'Branch merged into.', (r) => r.base),
-    col('Branch', 'VARCHAR', 'Branch merged from.', (r) => r.branch),
+    col('Summary', 'VARCHAR', 'Title.', (r) => r.summary, { write: w.required('summary') }),
+    col('Description', 'VARCHAR', 'Description (required by Backlog when opening one).', (r) => r.description, { write: w.required('description') }),
+    col('Base', 'VARCHAR', 'Branch merged into (set when opening the pull request).', (r) => r.base, { write: w.insertOnly('base', { notNull: true }) }),
+    col('Branch', 'VARCHAR', 'Branch merged from (set when opening the pull request).', (r) => r.branch, { write: w.insertOnly('branch', { notNull: true }) }),
     col('StatusId', 'INTEGER', 'Status: 1 Open, 2 Closed, 3 Merged.', (r) => r.status?.id ?? null, { readOnly: true, pushdown: push.exact('statusId[]') }),
     col('StatusName', 'VARCHAR', 'Status name.', (r) => r.status?.name ?? null, { readOnly: true }),
-    ...userColumns<PullRequestJson>('Assignee', 'assignee', (r) => r.assignee, { id: { pushdown: push.exact('assigneeId[]') } }),
-    col('IssueId', 'BIGINT', 'Id of the linked issue.', (r) => r.issue?.id ?? null, { references: 'Issues.Id', pushdown: push.exact('issueId[]') }),
+    ...userColumns<PullRequestJson>('Assignee', 'assignee', (r) => r.assignee, { id: { pushdown: push.exact('assigneeId[]'), write: w.both('assigneeId') } }),
+    col('IssueId', 'BIGINT', 'Id of the linked issue (an issue of the same project).', (r) => r.issue?.id ?? null, { references: 'Issues.Id', pushdown: push.exact('issueId[]'), write: w.both('issueId') }),
     col('BaseCommit', 'VARCHAR', 'Commit hash of the base branch.', (r) => r.baseCommit, { readOnly: true }),
     col('BranchCommit', 'VARCHAR', 'Commit hash of the merged branch.', (r) => r.branchCommit, { readOnly: true }),
     col('MergeCommit', 'VARCHAR', 'Merge commit hash (merged pull requests).', (r) => r.mergeCommit, { readOnly: true }),
@@ -53,8 +76,28 @@ export default defineTable<PullRequestJson>({
     }
   },
   cost: (quals) => pullRequestsCost(quals, 'Number', false),
+  writes: {
+    insert: {
+      required: ['ProjectId', 'RepositoryId', 'Summary', 'Description', 'Base', 'Branch'],
+      async run(ctx, { values, form }) {
+        const project = await gitProjectForInsert(ctx, values);
+        return send<PullRequestJson>(ctx, 'POST', pullRequestsUrl(project.path, values.RepositoryId), form);
+      },
+    },
+    update: {
+      run: (ctx, row, { form }) => send<PullRequestJson>(ctx, 'PATCH', `${pullRequestsUrl(row.ProjectId, row.RepositoryId)}/${seg(row.Number)}`, form),
+    },
+    inputs: [
+      notifiedUserIdsInput(),
+      attachmentIdsInput,
+      { name: 'Comment', type: 'VARCHAR', description: 'A comment recorded with the change (UPDATE only).', write: { param: 'comment', on: 'update' } },
+    ],
+    notes: {
+      delete: 'Backlog has no endpoint to delete a pull request (nor to close or merge one): do it in Backlog or in the Git repository.',
+    },
+  },
   examples: [
     'SELECT Number, Summary, AssigneeName FROM PullRequests WHERE ProjectId = 1 AND RepositoryId = 1 AND StatusId = 1',
-    'SELECT p.Number, p.Summary, i.IssueKey FROM PullRequests p JOIN Issues i ON i.Id = p.IssueId',
+    "INSERT INTO PullRequests (ProjectId, RepositoryId, Summary, Description, Base, Branch, AssigneeId) VALUES (1, 1, 'ログイン修正', 'Fixes WEB-3', 'main', 'fix/login', 2) RETURNING Number",
   ],
 });

@@ -4,10 +4,16 @@
  * warning (403) and no rows. ResourceAlreadyRead and IssueId go to the list's filters.
  * Pages are walked oldest first by creation time, so watchings added meanwhile cannot shift
  * earlier pages.
+ *
+ * Writes (backlog-api.md §11.6): INSERT watches the issue named by IssueId or IssueKey (for the
+ * signed-in user), UPDATE changes the Note, DELETE stops watching. Marking a watched issue read is
+ * the MarkWatchingAsRead procedure.
  */
 import { col, push, qualIds, qualValues, skipForbidden, timestamp } from '../helpers.js';
 import { defineTable, type Qual } from '../types.js';
+import { send, seg, w } from '../writes.js';
 import { usersFor } from '../sources/personal.js';
+import { issueForInsert } from './issue-comments.js';
 
 interface Watching {
   id: number;
@@ -44,11 +50,11 @@ export default defineTable<Row>({
       readOnly: true,
       pushdown: push.exact('path: /users/:userId/watchings'),
     }),
-    col('ResourceAlreadyRead', 'BOOLEAN', 'Whether the issue was read since it last changed.', (r) => r.resourceAlreadyRead, { readOnly: true, pushdown: push.exact('resourceAlreadyRead', ['=']) }),
-    col('Note', 'VARCHAR', 'Note kept with the watching.', (r) => r.note),
+    col('ResourceAlreadyRead', 'BOOLEAN', 'Whether the issue was read since it last changed (set it with the MarkWatchingAsRead procedure).', (r) => r.resourceAlreadyRead, { readOnly: true, pushdown: push.exact('resourceAlreadyRead', ['=']) }),
+    col('Note', 'VARCHAR', 'Note kept with the watching (\'\' when there is none; SET Note = NULL empties it).', (r) => r.note, { write: w.both('note') }),
     col('Type', 'VARCHAR', 'What is watched ("issue").', (r) => r.type, { readOnly: true }),
-    col('IssueId', 'BIGINT', 'Id of the watched issue.', (r) => r.issue?.id ?? null, { references: 'Issues.Id', pushdown: push.exact('issueId[]') }),
-    col('IssueKey', 'VARCHAR', 'Key of the watched issue.', (r) => r.issue?.issueKey ?? null, { readOnly: true }),
+    col('IssueId', 'BIGINT', 'Id of the watched issue.', (r) => r.issue?.id ?? null, { references: 'Issues.Id', pushdown: push.exact('issueId[]'), write: w.insertOnly() }),
+    col('IssueKey', 'VARCHAR', 'Key of the watched issue.', (r) => r.issue?.issueKey ?? null, { write: w.insertOnly() }),
     col('IssueSummary', 'VARCHAR', 'Summary of the watched issue.', (r) => r.issue?.summary ?? null, { readOnly: true }),
     col('ProjectId', 'BIGINT', 'Id of the watched issue\'s project.', (r) => r.issue?.projectId ?? null, { references: 'Projects.Id', readOnly: true }),
     timestamp<Row>('LastContentUpdated', 'When the watched issue last changed.', (r) => r.lastContentUpdated, { readOnly: true }),
@@ -72,5 +78,30 @@ export default defineTable<Row>({
     }
   },
   cost: (quals) => `${qualIds(quals, 'UserId') ? '' : '1 request for the signed-in user (cached), '}1 request per 100 watchings per user`,
-  examples: ['SELECT IssueKey, IssueSummary, Note FROM Watchings WHERE ResourceAlreadyRead = false'],
+  writes: {
+    insert: {
+      required: [['IssueId', 'IssueKey']],
+      async run(ctx, { values, form }) {
+        // The answer carries the whole issue; only IssueId and IssueKey given together need a check first.
+        const issue = await issueForInsert(ctx, values);
+        const me = await ctx.myself();
+        return { ...(await send<Watching>(ctx, 'POST', '/watchings', { ...form, issueIdOrKey: issue.path })), userId: me.id };
+      },
+    },
+    update: {
+      // Rows are always the signed-in user's own (another user's list is refused with a warning).
+      async run(ctx, row, { form }) {
+        return { ...(await send<Watching>(ctx, 'PATCH', `/watchings/${seg(row.Id)}`, form)), userId: Number(row.UserId) };
+      },
+    },
+    delete: {
+      async run(ctx, row) {
+        return { ...(await send<Watching>(ctx, 'DELETE', `/watchings/${seg(row.Id)}`)), userId: Number(row.UserId) };
+      },
+    },
+  },
+  examples: [
+    'SELECT IssueKey, IssueSummary, Note FROM Watchings WHERE ResourceAlreadyRead = false',
+    "INSERT INTO Watchings (IssueKey, Note) VALUES ('WEB-1', 'リリース前に確認') RETURNING Id",
+  ],
 });

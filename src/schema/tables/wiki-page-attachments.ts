@@ -2,9 +2,13 @@
  * WikiPageAttachments: files attached to wiki pages (GET /wikis/:id/attachments, no paging), per
  * page: from WikiId quals (or the pages a join matched), else every page of every project with
  * Wiki on.
+ *
+ * Writes: DELETE only (DELETE /wikis/:id/attachments/:attachmentId). Files are attached with the
+ * AttachFileToWiki procedure.
  */
 import { col, push, skipForbidden, timestamp, userColumns } from '../helpers.js';
 import { defineTable } from '../types.js';
+import { send, seg } from '../writes.js';
 import type { AttachmentJson } from '../sources/personal.js';
 import { wikiPageIds, wikiPagesCost } from '../sources/wiki-pages.js';
 
@@ -33,5 +37,17 @@ export default defineTable<Row>({
     }
   },
   cost: (quals) => wikiPagesCost(quals, 'WikiId', ''),
-  examples: ['SELECT p.Name, a.Name AS FileName, a.Size FROM WikiPages p JOIN WikiPageAttachments a ON a.WikiId = p.Id WHERE p.ProjectKey = \'WEB\''],
+  writes: {
+    delete: {
+      run: (ctx, row) => send<AttachmentJson>(ctx, 'DELETE', `/wikis/${seg(row.WikiId)}/attachments/${seg(row.Id)}`).then((a) => ({ ...a, wikiId: Number(row.WikiId) })),
+    },
+    notes: {
+      insert: 'Attach a file with the AttachFileToWiki procedure (upload it first with PostAttachment).',
+      update: 'An attachment cannot be changed: DELETE it and attach the new file with the AttachFileToWiki procedure.',
+    },
+  },
+  examples: [
+    'SELECT p.Name, a.Name AS FileName, a.Size FROM WikiPages p JOIN WikiPageAttachments a ON a.WikiId = p.Id WHERE p.ProjectKey = \'WEB\'',
+    'DELETE FROM WikiPageAttachments WHERE WikiId = 2 AND Name = \'old.png\'',
+  ],
 });

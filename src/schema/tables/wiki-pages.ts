@@ -6,9 +6,16 @@
  * Name is filtered on the list before any per-page request, rather than sent as `keyword`:
  * keyword matches name or content by Backlog's own rules (unverified), and the list has no
  * paging, so it would save no request anyway.
+ *
+ * Writes (backlog-api.md §11.1): INSERT creates a page in the project named by ProjectId or
+ * ProjectKey, UPDATE renames it or replaces its content, DELETE removes it. MailNotify (INSERT and
+ * UPDATE) asks Backlog to mail the change to the project's members; a DELETE sends no mailNotify,
+ * so Backlog's default applies.
  */
+import { SqlError } from '../../errors.js';
 import { col, hasQual, projectsFor, push, qualIds, qualValues, skipForbidden, timestamp, userColumns } from '../helpers.js';
 import { defineTable, type FetchContext, type ProjectRef } from '../types.js';
+import { projectForInsert, send, seg, w } from '../writes.js';
 import { lookup, tagsText } from '../sources/personal.js';
 import { wikiPagesOf, type WikiListItem, type WikiPage } from '../sources/wiki-pages.js';
 
@@ -28,10 +35,10 @@ export default defineTable<Row>({
   description: 'Wiki pages of the projects with Wiki on, with their tags, authors and times.',
   columns: [
     col('Id', 'BIGINT', 'Wiki page id.', (r) => r.id, { key: true, readOnly: true, pushdown: push.exact('path: /wikis/:wikiId') }),
-    col('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.projectId, { references: 'Projects.Id', pushdown: push.exact('projectIdOrKey (one list per project)') }),
-    col('ProjectKey', 'VARCHAR', 'Key of the project.', (r) => r.projectKey, { readOnly: true, pushdown: push.exact('projectIdOrKey (one list per project)') }),
-    col('Name', 'VARCHAR', 'Page name (a path like "Docs/Setup" for nested pages).', (r) => r.name, { pushdown: push.exact('filtered on the page list before per-page requests') }),
-    col('Content', 'VARCHAR', 'Page text; costs one request per page, made only when the statement uses this column.', (r) => r.content ?? null),
+    col('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.projectId, { references: 'Projects.Id', pushdown: push.exact('projectIdOrKey (one list per project)'), write: w.insertOnly() }),
+    col('ProjectKey', 'VARCHAR', 'Key of the project.', (r) => r.projectKey, { pushdown: push.exact('projectIdOrKey (one list per project)'), write: w.insertOnly() }),
+    col('Name', 'VARCHAR', 'Page name (a path like "Docs/Setup" for nested pages), unique in the project.', (r) => r.name, { pushdown: push.exact('filtered on the page list before per-page requests'), write: w.required('name') }),
+    col('Content', 'VARCHAR', 'Page text; costs one request per page, made only when the statement uses this column.', (r) => r.content ?? null, { write: w.required('content') }),
     col('Tags', 'VARCHAR', 'Tag names, comma-separated ("spec, draft"); NULL when untagged.', (r) => tagsText(r.tags), { readOnly: true }),
     ...userColumns<Row>('CreatedUser', 'author', (r) => r.createdUser, { id: { readOnly: true } }),
     timestamp<Row>('Created', 'When the page was created.', (r) => r.created, { readOnly: true }),
@@ -76,8 +83,35 @@ export default defineTable<Row>({
     const per = hasQual(quals, 'ProjectId') || hasQual(quals, 'ProjectKey') ? 'named project' : 'project with Wiki on';
     return `1 search per ${per}, +1 request per page when Content is selected`;
   },
+  writes: {
+    insert: {
+      required: [['ProjectId', 'ProjectKey'], 'Name', 'Content'],
+      async run(ctx, { values, form }) {
+        const project = await projectForInsert(ctx, values);
+        if ((await ctx.projects()).find((p) => p.id === project.id)?.useWiki === false) {
+          throw new SqlError(`project ${String(project.projectKey)} has Wiki turned off`, undefined, { sqlstate: '0A000', hint: 'Turn Wiki on in the project settings, or write to a project that uses it.' });
+        }
+        const page = await send<WikiPage>(ctx, 'POST', '/wikis', { ...form, projectId: project.path });
+        return { ...page, projectKey: project.projectKey };
+      },
+    },
+    update: {
+      run: (ctx, row, { form }) => send<WikiPage>(ctx, 'PATCH', `/wikis/${seg(row.Id)}`, form).then((page) => ({ ...page, projectKey: (row.ProjectKey as string | null) ?? null })),
+    },
+    delete: {
+      run: (ctx, row) => send<WikiPage>(ctx, 'DELETE', `/wikis/${seg(row.Id)}`).then((page) => ({ ...page, projectKey: (row.ProjectKey as string | null) ?? null })),
+    },
+    inputs: [
+      {
+        name: 'MailNotify',
+        type: 'BOOLEAN',
+        description: 'Mail the new or changed page to the project\'s members (INSERT and UPDATE).',
+        write: { param: 'mailNotify' },
+      },
+    ],
+  },
   examples: [
     "SELECT Name, Tags, Updated FROM WikiPages WHERE ProjectKey = 'WEB' ORDER BY Updated DESC",
-    "SELECT Content FROM WikiPages WHERE ProjectKey = 'WEB' AND Name = 'Home'",
+    "INSERT INTO WikiPages (ProjectKey, Name, Content, MailNotify) VALUES ('WEB', 'Docs/リリース手順', '# 手順', false) RETURNING Id",
   ],
 });
