@@ -25,7 +25,7 @@ import { budgetKey, PROCESS_BUDGET, type RateBudget } from './budget.js';
 import { Gate } from './gate.js';
 import { backoffMs, decide, DEFAULT_BACKOFF, exceedsMax, methodClass, serverWait, type BackoffPolicy, type Failure } from './retry.js';
 import { transportFetch, type TransportOptions } from './transport.js';
-import type { ApiClient, ApiStats, BinaryResponse, KeysetOptions, PageOptions, Params, RequestCategory, RequestOptions } from './types.js';
+import type { ApiClient, ApiStats, BinaryResponse, KeysetOptions, PageOptions, Params, RequestCategory, RequestOptions, UploadFile } from './types.js';
 
 /** What the client reports to an optional logger; paths carry no credentials. */
 export type ApiEvent =
@@ -121,6 +121,14 @@ function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms);
     signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+/** A multipart/form-data body, encoded once: a retry after a 429 sends the same bytes. */
+class MultipartBody {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly contentType: string,
+  ) {}
 }
 
 /** One answer, body read in full inside the attempt (so the timeout covers it). */
@@ -232,12 +240,12 @@ export class BacklogClient implements ApiClient {
     if (signal?.aborted) throw new CancelledError();
   }
 
-  private request(method: string, path: string, params: Params | undefined, form: Params | undefined, options: RequestOptions): Promise<Reply> {
+  private request(method: string, path: string, params: Params | undefined, form: Params | MultipartBody | undefined, options: RequestOptions): Promise<Reply> {
     const gate = methodClass(method) === 'write' ? this.writes : this.reads;
     return gate.run(() => this.withRetries(method, path, params, form, options), options.signal);
   }
 
-  private async withRetries(method: string, path: string, params: Params | undefined, form: Params | undefined, options: RequestOptions): Promise<Reply> {
+  private async withRetries(method: string, path: string, params: Params | undefined, form: Params | MultipartBody | undefined, options: RequestOptions): Promise<Reply> {
     const category = options.category ?? categoryFor(method, path);
     const key = budgetKey(this.baseUrl, this.user, category);
     const query = method === 'GET' ? encodeParams(params).toString() : '';
@@ -319,14 +327,17 @@ export class BacklogClient implements ApiClient {
     }
   }
 
-  private async sendOnce(method: string, path: string, query: string, form: Params | undefined, caller: AbortSignal | undefined): Promise<Reply> {
+  private async sendOnce(method: string, path: string, query: string, form: Params | MultipartBody | undefined, caller: AbortSignal | undefined): Promise<Reply> {
     const search = new URLSearchParams();
     if (this.options.apiKey) search.set('apiKey', this.options.apiKey);
     const qs = [search.toString(), query].filter(Boolean).join('&');
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (!this.options.apiKey && this.options.accessToken) headers.Authorization = `Bearer ${await this.options.accessToken()}`;
-    let body: string | undefined;
-    if (methodClass(method) === 'write') {
+    let body: string | Uint8Array | undefined;
+    if (form instanceof MultipartBody) {
+      body = form.bytes;
+      headers['Content-Type'] = form.contentType;
+    } else if (methodClass(method) === 'write') {
       body = encodeParams(form).toString();
       headers['Content-Type'] = 'application/x-www-form-urlencoded';
     }
@@ -421,6 +432,17 @@ export class BacklogClient implements ApiClient {
   async send<T>(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, form?: Params, options: RequestOptions = {}): Promise<T> {
     const reply = await this.request(method, path, undefined, form, options);
     return reply.status === 204 ? (undefined as T) : this.parseJson<T>(reply, method, path);
+  }
+
+  async upload<T>(path: string, file: UploadFile, options: RequestOptions = {}): Promise<T> {
+    // The platform's FormData encodes the part (boundary, UTF-8 file name); the bytes are taken
+    // once so any fetch (the global one or undici's, see ./transport.ts) sends them as they are.
+    const form = new FormData();
+    form.append('file', new Blob([file.data], { type: file.contentType ?? 'application/octet-stream' }), file.name);
+    const encoded = new Response(form);
+    const body = new MultipartBody(new Uint8Array(await encoded.arrayBuffer()), encoded.headers.get('content-type') ?? 'multipart/form-data');
+    const reply = await this.request('POST', path, undefined, body, options);
+    return reply.status === 204 ? (undefined as T) : this.parseJson<T>(reply, 'POST', path);
   }
 
   /** NET-8/NET-10: each page is one request with its own retries; pages already yielded are never asked for again. */

@@ -44,6 +44,14 @@ export interface BinaryResponse {
   contentType: string;
 }
 
+/** A file to upload: its name (as Backlog will show it), bytes and optional media type. */
+export interface UploadFile {
+  name: string;
+  data: Buffer;
+  /** Default application/octet-stream. */
+  contentType?: string;
+}
+
 /** Requests made, by category and by endpoint ("GET /issues"), plus waits and retries. */
 export interface ApiStats {
   requests: number;
@@ -66,6 +74,12 @@ export interface ApiClient {
 
   /** POST/PATCH/PUT/DELETE with a form body. Never re-sent once it may have reached Backlog (NET-2). */
   send<T>(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, form?: Params, options?: RequestOptions): Promise<T>;
+
+  /**
+   * POST of one file as multipart/form-data (part `file`, as `POST /space/attachment` wants). A
+   * write in the update category: never re-sent once it may have reached Backlog (NET-2), like `send`.
+   */
+  upload<T>(path: string, file: UploadFile, options?: RequestOptions): Promise<T>;
 
   /** Offset/count paging: yields each page until a short page or `limit`. */
   pagesByOffset<T>(path: string, params: Params, options?: PageOptions): AsyncIterable<T[]>;

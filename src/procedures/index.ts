@@ -3,16 +3,56 @@
  * reference/cdata-driver.md §6.4): `EXEC[UTE] Name @P = v, …` and `CALL Name(P => v, …)`, values
  * being literals, NULL, TRUE/FALSE or parameters (`?`, `$1`, `$name`, `@name`).
  */
-import { ConfigError, SqlError } from '../errors.js';
+import { SqlError } from '../errors.js';
 import type { ParamValues } from '../sql/analyze.js';
+import addRelatedIssue from './add-related-issue.js';
+import addStar from './add-star.js';
+import attachFileToWiki from './attach-file-to-wiki.js';
+import deleteIssueType from './delete-issue-type.js';
+import deleteStatus from './delete-status.js';
+import downloadAttachment from './download-attachment.js';
+import downloadFile from './download-file.js';
 import getOAuthAccessToken from './get-oauth-access-token.js';
 import getOAuthAuthorizationUrl from './get-oauth-authorization-url.js';
+import getOwnUser from './get-own-user.js';
+import linkSharedFilesToWiki from './link-shared-files-to-wiki.js';
+import markAllNotificationsAsRead from './mark-all-notifications-as-read.js';
+import markNotificationAsRead from './mark-notification-as-read.js';
+import markWatchingAsRead from './mark-watching-as-read.js';
+import postAttachment from './post-attachment.js';
 import refreshOAuthAccessToken from './refresh-oauth-access-token.js';
+import removeRelatedIssue from './remove-related-issue.js';
+import removeStar from './remove-star.js';
+import updateStatusDisplayOrder from './update-status-display-order.js';
 import type { ProcedureContext, ProcedureDef, ProcedureType } from './types.js';
 
 export type { ProcedureDef, ProcedureContext } from './types.js';
 
-export const PROCEDURES: readonly ProcedureDef[] = [getOAuthAuthorizationUrl, getOAuthAccessToken, refreshOAuthAccessToken];
+/**
+ * CData's Backlog procedures first (Build 24.0 and 25.0 names, reference/cdata-driver.md §4), then
+ * the OAuth helpers, then the extensions (Backlog endpoints CData has no procedure for).
+ */
+export const PROCEDURES: readonly ProcedureDef[] = [
+  addStar,
+  attachFileToWiki,
+  downloadAttachment,
+  downloadFile,
+  getOwnUser,
+  linkSharedFilesToWiki,
+  markWatchingAsRead,
+  postAttachment,
+  getOAuthAuthorizationUrl,
+  getOAuthAccessToken,
+  refreshOAuthAccessToken,
+  removeStar,
+  markNotificationAsRead,
+  markAllNotificationsAsRead,
+  addRelatedIssue,
+  removeRelatedIssue,
+  updateStatusDisplayOrder,
+  deleteStatus,
+  deleteIssueType,
+];
 
 export function findProcedure(name: string): ProcedureDef | undefined {
   return PROCEDURES.find((p) => p.name.toLowerCase() === name.toLowerCase());
@@ -82,7 +122,7 @@ function tokenize(sql: string): Token[] {
 }
 
 /** Parse an EXEC or CALL statement and resolve its parameter values. */
-export function parseCall(sql: string, params: ParamValues): ParsedCall {
+export function parseCall(sql: string, params: ParamValues, options: { lenient?: boolean } = {}): ParsedCall {
   const tokens = tokenize(sql).filter((t) => !(t.kind === 'punct' && t.text === ';' ));
   let k = 0;
   const peek = (): Token | undefined => tokens[k];
@@ -109,7 +149,7 @@ export function parseCall(sql: string, params: ParamValues): ParsedCall {
       k--;
       return err('expected a literal or a parameter');
     }
-    if (t.kind === 'param') return paramValue(t, params, positional++);
+    if (t.kind === 'param') return options.lenient ? (positional++, null) : paramValue(t, params, positional++);
     k--;
     return err('expected a value');
   };
@@ -177,14 +217,14 @@ export async function runProcedure(call: ParsedCall, ctx: ProcedureContext, opti
   for (const a of call.args) {
     const param = def.parameters.find((p) => p.name.toLowerCase() === a.name.toLowerCase());
     if (!param) {
-      throw new ConfigError(`${def.name} has no parameter ${a.name}`, a.name, { hint: `Its parameters: ${def.parameters.map((p) => p.name).join(', ')}.` });
+      throw new SqlError(`${def.name} has no parameter ${a.name}`, undefined, { sqlstate: '42883', hint: `Its parameters: ${def.parameters.map((p) => p.name).join(', ') || 'none'}.` });
     }
-    if (param.name in args) throw new ConfigError(`${param.name} is given twice`, param.name);
+    if (param.name in args) throw new SqlError(`${param.name} is given twice`, undefined, { sqlstate: '42601' });
     args[param.name] = a.value;
   }
   for (const p of def.parameters) {
     if (p.required && (args[p.name] === undefined || args[p.name] === null || args[p.name] === '')) {
-      throw new ConfigError(`${def.name} needs ${p.name}`, p.name, { hint: p.description });
+      throw new SqlError(`${def.name} needs ${p.name}`, undefined, { sqlstate: '22023', hint: p.description });
     }
   }
   return { def, rows: await def.handler(args, ctx) };

@@ -7,7 +7,7 @@ import type { ApiClient } from '../api/types.js';
 import type { OAuthSession } from '../auth/session.js';
 import type { RowEnv } from '../schema/types.js';
 
-/** Parameter and result types (INTEGER and TIMESTAMPTZ only for results: values are numbers and Dates). */
+/** SQL types of parameters and results (TIMESTAMPTZ results are Dates, as SELECT gives them). */
 export type ProcedureType = 'VARCHAR' | 'BIGINT' | 'INTEGER' | 'BOOLEAN' | 'TIMESTAMPTZ';
 
 export interface ProcedureParam {

@@ -195,7 +195,9 @@ describe('web flow (procedures) and signed-out connections', () => {
     const conn = await connect(props({ OAuthSettingsLocation: file }));
     assert.equal(conn.signedIn, false);
     const procs = await conn.query('SELECT ProcedureName FROM sys_procedures ORDER BY 1');
-    assert.deepEqual(procs.rows.map((r) => (r as { ProcedureName: string }).ProcedureName), ['GetOAuthAccessToken', 'GetOAuthAuthorizationURL', 'RefreshOAuthAccessToken']);
+    const names = procs.rows.map((r) => (r as { ProcedureName: string }).ProcedureName);
+    // Every procedure is listed (like every table); the OAuth ones are those that run signed out.
+    for (const name of ['GetOAuthAccessToken', 'GetOAuthAuthorizationURL', 'RefreshOAuthAccessToken']) assert.ok(names.includes(name), name);
     const e = await conn.query('SELECT * FROM Priorities').then(() => assert.fail('expected an error'), remember);
     assert.ok(e instanceof AuthError);
     assert.match(`${e.message} ${e.hint}`, /GETANDREFRESH.*GetOAuthAuthorizationURL/);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseCall, procedureMetadata, PROCEDURES, runProcedure } from '../../src/procedures/index.js';
-import { ConfigError, SqlError } from '../../src/errors.js';
+import { SqlError } from '../../src/errors.js';
 
 describe('EXEC and CALL', () => {
   it("parses CData's EXEC form with literals and @, ?, $ parameters", () => {
@@ -37,7 +37,7 @@ describe('EXEC and CALL', () => {
       noLocalFiles: false,
     };
     await assert.rejects(runProcedure({ name: 'Nope', args: [] }, ctx), (e: unknown) => e instanceof SqlError && /no procedure named Nope/.test(e.message) && /GetOAuthAccessToken/.test(e.hint ?? ''));
-    await assert.rejects(runProcedure({ name: 'getoauthauthorizationurl', args: [{ name: 'Bogus', value: 1 }] }, ctx), (e: unknown) => e instanceof ConfigError && /no parameter Bogus/.test(e.message));
+    await assert.rejects(runProcedure({ name: 'getoauthauthorizationurl', args: [{ name: 'Bogus', value: 1 }] }, ctx), (e: unknown) => e instanceof SqlError && e.sqlstate === '42883' && /no parameter Bogus/.test(e.message));
     await assert.rejects(runProcedure({ name: 'RefreshOAuthAccessToken', args: [] }, ctx), /needs OAuthRefreshToken/);
     await assert.rejects(runProcedure({ name: 'GetOAuthAuthorizationURL', args: [] }, ctx), /needs AuthScheme=OAuth/);
   });
