@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: every benchmark, printed as one table with each figure's target and ratio.
- * Usage: npm run bench [-- emulator-throughput | driver | pgserver]   (names or name prefixes limit the run)
+ * Usage: npm run bench [-- emulator-throughput | driver | pgserver | writes]   (names or name prefixes limit the run)
  * Figures on shared machines are noisy: compare ratios within one run.
  */
 import { benchQuestions, benchScan } from './driver.js';
 import { benchLargeRss, benchStartup, benchThroughput, type BenchRow } from './emulator.js';
 import { benchPgServer } from './pgserver.js';
+import { benchBulkUpdate } from './writes.js';
 
 const groups: Record<string, () => Promise<BenchRow[]>> = {
   'emulator-startup': () => benchStartup(['tiny', 'small', 'medium', 'large']),
@@ -14,6 +15,7 @@ const groups: Record<string, () => Promise<BenchRow[]>> = {
   'driver-questions': () => benchQuestions(),
   'driver-scan': () => benchScan(),
   'pgserver': () => benchPgServer(),
+  'writes': () => benchBulkUpdate(),
 };
 
 function printTable(rows: BenchRow[]): void {

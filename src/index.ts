@@ -10,7 +10,7 @@
  * ```
  */
 export { connect, Connection } from './core/connection.js';
-export type { ConnectOptions, QueryResult, QueryOptions, QueryColumn, QueryStats } from './core/connection.js';
+export type { ConnectOptions, QueryResult, QueryOptions, QueryColumn, QueryStats, WriteProgress } from './core/connection.js';
 export { serve, type ServeOptions, type PgServer } from './pgserver/index.js';
 export {
   BacklogSqlError,
@@ -24,5 +24,8 @@ export {
   SqlError,
   UnsupportedError,
   WriteOutcomeUnknownError,
+  WritePartlyDoneError,
   isBacklogSqlError,
+  type WriteReport,
+  type WriteReportRow,
 } from './errors.js';

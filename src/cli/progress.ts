@@ -19,6 +19,8 @@ export interface ProgressOptions {
   intervalMs?: number;
   /** Rows so far, when the caller knows them. */
   rows?: () => number | undefined;
+  /** A phrase shown after the elapsed time (a write's "UPDATE Issues: 17 of 500 rows"). */
+  detail?: () => string | undefined;
 }
 
 export interface Progress {
@@ -28,9 +30,10 @@ export interface Progress {
 const NO_PROGRESS: Progress = { stop() {} };
 
 /** The text of the line for counters since the statement started. */
-export function progressText(elapsedMs: number, now: ApiStats, before: ApiStats, rows?: number): string {
+export function progressText(elapsedMs: number, now: ApiStats, before: ApiStats, rows?: number, detail?: string): string {
   const requests = now.requests - before.requests;
   const parts = [`${(elapsedMs / 1000).toFixed(1)} s`];
+  if (detail) parts.push(detail);
   if (rows !== undefined) parts.push(`${rows} ${rows === 1 ? 'row' : 'rows'}`);
   const byCategory = (Object.keys(now.byCategory) as (keyof ApiStats['byCategory'])[])
     .map((k) => [k, now.byCategory[k] - before.byCategory[k]] as const)
@@ -55,7 +58,7 @@ export function startProgress(api: { stats(): ApiStats }, stream: ProgressStream
   let interval: NodeJS.Timeout | undefined;
   const draw = () => {
     const width = Math.max(20, (stream.columns || 80) - 1);
-    const text = progressText(performance.now() - started, api.stats(), before, options.rows?.());
+    const text = progressText(performance.now() - started, api.stats(), before, options.rows?.(), options.detail?.());
     // Carriage return and erase-line redraw in place; cut to the terminal so it never wraps.
     stream.write(`\r\x1b[2K${text.length > width ? text.slice(0, width - 1) + '…' : text}`);
     shown = true;

@@ -12,6 +12,7 @@ import { exitCodeFor, renderError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { formatResult, formatTable, type Format } from './format.js';
 import { startProgress, type ProgressStream } from './progress.js';
+import type { WriteProgress } from '../core/connection.js';
 
 // ---- splitting --------------------------------------------------------------------------------
 
@@ -233,16 +234,26 @@ function plural(n: number, word: string): string {
 /** Run one SQL statement and print its result (and warnings, and timing when on). */
 export async function runStatement(session: Session, sql: string, signal?: AbortSignal): Promise<void> {
   const { connection } = session;
-  const progress = startProgress(connection.api, session.err);
+  let writing: WriteProgress | undefined;
+  const progress = startProgress(connection.api, session.err, {
+    detail: () => (writing ? `${writing.operation} ${writing.table}: ${writing.done} of ${plural(writing.total, 'row')} sent` : undefined),
+  });
   let result;
   try {
-    result = await connection.query(sql, undefined, { ...(signal ? { signal } : {}), rowMode: 'object' });
+    result = await connection.query(sql, undefined, { ...(signal ? { signal } : {}), rowMode: 'object', onProgress: (p) => (writing = p) });
   } finally {
     progress.stop();
   }
-  const text = formatResult(result, session.format, { timeZone: connection.space.timezone });
-  // psql leaves a blank line after a table, which keeps several results apart.
-  await writeOut(session.out, text + (session.format === 'table' ? '\n' : ''));
+  const command = result.command;
+  if ((command === 'INSERT' || command === 'UPDATE' || command === 'DELETE') && result.columns.length === 0) {
+    // psql's command tag; on stderr for the machine formats, so their stdout stays parseable.
+    const tag = `${command}${command === 'INSERT' ? ' 0' : ''} ${result.rowCount}\n`;
+    await writeOut(session.format === 'table' ? session.out : session.err, tag);
+  } else {
+    const text = formatResult(result, session.format, { timeZone: connection.space.timezone });
+    // psql leaves a blank line after a table, which keeps several results apart.
+    await writeOut(session.out, text + (session.format === 'table' ? '\n' : ''));
+  }
   for (const w of result.stats.warnings) await writeOut(session.err, `WARNING:  ${w}\n`);
   if (session.timing) {
     const s = result.stats;

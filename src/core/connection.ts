@@ -23,9 +23,13 @@ import { classify, rewriteAtParameters } from '../sql/front.js';
 import { WriteSession } from '../sql/write.js';
 import { OAuthSession, type OAuthSessionOptions } from '../auth/session.js';
 import type { AuthRefreshEvent } from '../auth/token-provider.js';
-import { parseCall, procedureMetadata, runProcedure } from '../procedures/index.js';
+import { findProcedure, parseCall, procedureMetadata, runProcedure } from '../procedures/index.js';
+import { numberParameters, parseDml } from '../sql/dml.js';
 
+import type { QueryColumn } from '../sql/engine.js';
 export type { QueryResult, QueryOptions, QueryColumn, QueryStats } from '../sql/engine.js';
+export type { WriteProgress } from '../sql/write.js';
+export { WriteSession } from '../sql/write.js';
 
 export interface ConnectOptions {
   /** Extra environment (defaults to process.env) for BACKLOG_API_KEY etc. */
@@ -104,7 +108,7 @@ export class Connection {
     const started = performance.now();
     const before = this.api.stats();
     const { def, rows } = await runProcedure(
-      parseCall(rewriteAtParameters(sql), params),
+      parseCall(sql, params),
       {
         oauth: this.oauth,
         signal: options.signal ?? new AbortController().signal,
@@ -123,6 +127,27 @@ export class Connection {
       rowCount: rows.length,
       stats: statsSince(before, this.api.stats(), { fetches: [], warnings: [], started }),
     };
+  }
+
+  /**
+   * The result columns of a statement without running it (no Backlog request): a query's from
+   * DuckDB over the empty schema tables, a write's from its RETURNING list (none without one), a
+   * procedure's from its declaration. For wire protocols that describe before they execute.
+   */
+  async describe(sql: string, params?: ParamValues): Promise<QueryColumn[]> {
+    const kind = classify(sql);
+    if (kind === 'call') {
+      const def = findProcedure(parseCall(sql, params ?? [], { lenient: true }).name);
+      return def ? def.results.map((c) => ({ name: c.name, type: c.type })) : [];
+    }
+    let query = sql;
+    if (kind === 'dml') {
+      const stmt = parseDml(numberParameters(rewriteAtParameters(sql)));
+      if (!stmt.returning) return [];
+      query = `SELECT ${stmt.returning.text} FROM ${quoteIdent(this.registry.table(stmt.table.name)?.name ?? stmt.table.name)}${stmt.alias ? ` AS ${quoteIdent(stmt.alias)}` : ''}`;
+    }
+    const described = await this.engine.run(`DESCRIBE ${query}`, params, { rowMode: 'array' });
+    return (described.rows as unknown[][]).map((row) => ({ name: String(row[0]), type: String(row[1]) }));
   }
 
   /** Rows one by one (the statement's rows are fetched first; see DESIGN §5). */

@@ -7,7 +7,7 @@
 import { randomInt } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
-import type { Connection } from '../core/connection.js';
+import { WriteSession, type Connection } from '../core/connection.js';
 import { BacklogSqlError, SqlError, sqlstateOf } from '../errors.js';
 import type { Catalog } from './catalog.js';
 import { decodeParam, encodeBinary, encodeText, OID, pgTypeOf, type PgType } from './pgtypes.js';
@@ -156,6 +156,8 @@ export class Session {
   private inTransaction = false;
   /** Writes applied since BEGIN: a ROLLBACK then warns that they stay applied. */
   private writesSinceBegin = 0;
+  /** This client's sys_identity (the last write it ran), apart from other clients'. */
+  private readonly writeSession = new WriteSession();
   private current: AbortController | undefined;
   private keys: { pid: number; key: number } | undefined;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
@@ -582,9 +584,11 @@ export class Session {
     const fromCatalog = await this.ctx.catalog.answer(statement.sql, nulls);
     if (fromCatalog) return fromCatalog.columns.map((col) => ({ name: col.name, type: pgTypeOf(col.type) }));
     if (!allowedOverWire(statement.sql)) return undefined;
-    // DuckDB describes the statement over the (empty) schema tables: no Backlog request.
-    const described = await this.ctx.connection.query(`DESCRIBE ${stripPublicSchema(statement.sql)}`, nulls.length ? nulls : undefined, { rowMode: 'array' });
-    return (described.rows as unknown[][]).map((row) => ({ name: String(row[0]), type: pgTypeOf(String(row[1])) }));
+    // DuckDB describes the statement over the (empty) schema tables: no Backlog request. A write
+    // without RETURNING has no columns (NoData).
+    const columns = await this.ctx.connection.describe(stripPublicSchema(statement.sql), nulls.length ? nulls : undefined);
+    if (columns.length === 0 && /^\s*(INSERT|UPDATE|DELETE|EXEC|EXECUTE|CALL)\b/i.test(statement.sql)) return undefined;
+    return columns.map((col) => ({ name: col.name, type: pgTypeOf(col.type) }));
   }
 
   /** Run one statement: chatter answered here, catalog queries from the registry, the rest by the library. */
@@ -595,16 +599,28 @@ export class Session {
     if (fromCatalog) {
       return { kind: 'rows', columns: fromCatalog.columns.map((col) => ({ name: col.name, type: pgTypeOf(col.type) })), rows: fromCatalog.rows, tag: 'SELECT', notices: [] };
     }
-    if (!allowedOverWire(sql)) throw new WireError('0A000', 'only queries (SELECT, WITH, VALUES, EXPLAIN, DESCRIBE, SHOW) can run over the wire', 'Tables and settings of the server cannot be changed by a client.');
+    if (!allowedOverWire(sql)) throw new WireError('0A000', 'only queries, INSERT/UPDATE/DELETE on Backlog tables and procedure calls can run over the wire', 'Tables and settings of the server itself cannot be changed by a client.');
     const controller = new AbortController();
     this.current = controller;
     try {
-      const result = await this.ctx.connection.query(stripPublicSchema(sql), params.length ? params : undefined, { signal: controller.signal, rowMode: 'array' });
+      let result;
+      try {
+        result = await this.ctx.connection.query(stripPublicSchema(sql), params.length ? params : undefined, { signal: controller.signal, rowMode: 'array', session: this.writeSession });
+      } catch (e) {
+        if (e instanceof BacklogSqlError && (e.code === 'WRITE_PARTIAL' || e.code === 'WRITE_OUTCOME_UNKNOWN')) this.writesSinceBegin++;
+        throw e;
+      }
+      const command = result.command ?? 'SELECT';
+      const write = command === 'INSERT' || command === 'UPDATE' || command === 'DELETE';
+      if (write) this.writesSinceBegin += result.rowCount;
+      // PostgreSQL's tags: INSERT 0 n (the 0 is the historical OID), UPDATE n, DELETE n, CALL.
+      const tag = command === 'INSERT' ? `INSERT 0 ${result.rowCount}` : write ? `${command} ${result.rowCount}` : command === 'CALL' ? 'CALL' : 'SELECT';
+      if (write && result.columns.length === 0) return { kind: 'command', tag, notices: result.stats.warnings };
       return {
         kind: 'rows',
         columns: result.columns.map((col) => ({ name: col.name, type: pgTypeOf(col.type) })),
         rows: result.rows as unknown[][],
-        tag: 'SELECT',
+        tag,
         notices: result.stats.warnings,
       };
     } finally {

@@ -245,7 +245,6 @@ export class Engine {
           const r = await this.run(q, p, { signal: s, rowMode: 'object' });
           return { columns: r.columns, rows: r.rows as Record<string, unknown>[] };
         },
-        stats: () => this.ctx.api.stats(),
       },
       { signal, session: options.session ?? this.ctx.session, onProgress: options.onProgress },
     );

@@ -9,7 +9,6 @@
  * failure an error that lists what was written, what failed and why, and what was not attempted.
  * A write whose request may have reached Backlog is never re-sent (NET-2, in the client).
  */
-import type { ApiStats } from '../api/types.js';
 import {
   BacklogSqlError,
   CancelledError,
@@ -55,7 +54,6 @@ export interface WriteDeps {
   ctx: Omit<WriteContext, 'signal'>;
   /** Runs a SELECT through the read engine (pushdown, fetch, DuckDB). */
   select(sql: string, params: ParamValues, signal: AbortSignal): Promise<{ columns: { name: string; type: string }[]; rows: Record<string, unknown>[] }>;
-  stats(): ApiStats;
 }
 
 export interface WriteOptions {
@@ -169,14 +167,13 @@ export async function runWrite(sqlIn: string, params: ParamValues, deps: WriteDe
   }
   const writes = table.writes as NonNullable<TableDef['writes']>;
   const targets = writableTargets(table);
-  const op = OP_WORD[stmt.kind];
   const ctx: WriteContext = { ...deps.ctx, signal: options.signal };
 
   // ---- (1) and (2): check the statement, then evaluate it with one SELECT ----
   let planned: PlannedRow[];
-  if (stmt.kind === 'INSERT') planned = await planInsert(stmt, table, targets, sql, params, deps, ctx, options.signal);
-  else if (stmt.kind === 'UPDATE') planned = await planUpdate(stmt, table, targets, sql, params, deps, ctx, options.signal);
-  else planned = await planDelete(stmt, table, sql, params, deps, options.signal);
+  if (stmt.kind === 'INSERT') planned = await planInsert(stmt, table, targets, params, deps, ctx, options.signal);
+  else if (stmt.kind === 'UPDATE') planned = await planUpdate(stmt, table, targets, params, deps, ctx, options.signal);
+  else planned = await planDelete(stmt, table, params, deps, options.signal);
 
   // ---- (4): one request per row ----
   const report: WriteReport = { operation: stmt.kind, table: table.name, rows: planned.map((p, i) => ({ row: i + 1, id: stmt.kind === 'INSERT' ? null : rowId(table, p.row), outcome: 'not attempted', message: null })) };
@@ -223,7 +220,7 @@ export async function runWrite(sqlIn: string, params: ParamValues, deps: WriteDe
   // ---- (5): RETURNING over the rows as Backlog answered them ----
   const affected = planned.length;
   if (!stmt.returning) return { command: stmt.kind, columns: [], rows: [], rowCount: affected };
-  const returned = await evaluateReturning(stmt, table, answers.filter((a): a is Record<string, unknown> => a !== undefined), sql, params, deps);
+  const returned = await evaluateReturning(stmt, table, answers.filter((a): a is Record<string, unknown> => a !== undefined), params, deps);
   return { command: stmt.kind, ...returned, rowCount: affected };
 }
 
@@ -335,7 +332,7 @@ async function formEntries(t: Target, value: unknown, op: 'insert' | 'update', c
   }
 }
 
-async function planInsert(stmt: Extract<DmlStatement, { kind: 'INSERT' }>, table: TableDef, targets: Target[], _sql: string, params: ParamValues, deps: WriteDeps, ctx: WriteContext, signal: AbortSignal): Promise<PlannedRow[]> {
+async function planInsert(stmt: Extract<DmlStatement, { kind: 'INSERT' }>, table: TableDef, targets: Target[], params: ParamValues, deps: WriteDeps, ctx: WriteContext, signal: AbortSignal): Promise<PlannedRow[]> {
   if (!stmt.columns) {
     throw new SqlError(`INSERT into ${table.name} needs a column list`, stmt.table.start + 1, {
       sqlstate: '42601',
@@ -370,7 +367,7 @@ async function planInsert(stmt: Extract<DmlStatement, { kind: 'INSERT' }>, table
   return planned;
 }
 
-async function planUpdate(stmt: Extract<DmlStatement, { kind: 'UPDATE' }>, table: TableDef, targets: Target[], _sql: string, params: ParamValues, deps: WriteDeps, ctx: WriteContext, signal: AbortSignal): Promise<PlannedRow[]> {
+async function planUpdate(stmt: Extract<DmlStatement, { kind: 'UPDATE' }>, table: TableDef, targets: Target[], params: ParamValues, deps: WriteDeps, ctx: WriteContext, signal: AbortSignal): Promise<PlannedRow[]> {
   const chosen: Target[] = [];
   for (const s of stmt.sets) {
     const t = targetFor(table, targets, s.column, 'update');
@@ -407,7 +404,7 @@ async function planUpdate(stmt: Extract<DmlStatement, { kind: 'UPDATE' }>, table
   return planned;
 }
 
-async function planDelete(stmt: Extract<DmlStatement, { kind: 'DELETE' }>, table: TableDef, _sql: string, params: ParamValues, deps: WriteDeps, signal: AbortSignal): Promise<PlannedRow[]> {
+async function planDelete(stmt: Extract<DmlStatement, { kind: 'DELETE' }>, table: TableDef, params: ParamValues, deps: WriteDeps, signal: AbortSignal): Promise<PlannedRow[]> {
   const alias = stmt.alias ?? table.name;
   const q = new MappedSql().add(`SELECT ${quoteIdent(alias)}.* FROM ${quoteIdent(table.name)}${stmt.alias ? ` AS ${quoteIdent(stmt.alias)}` : ''}`);
   if (stmt.using) q.add(', ').addPiece(stmt.using);
@@ -446,7 +443,7 @@ function dedupe(table: TableDef, rows: Record<string, unknown>[], setColumns: st
   return [...seen.values()];
 }
 
-async function evaluateReturning(stmt: DmlStatement, table: TableDef, rows: Record<string, unknown>[], _sql: string, params: ParamValues, deps: WriteDeps): Promise<{ columns: { name: string; type: string }[]; rows: Record<string, unknown>[] }> {
+async function evaluateReturning(stmt: DmlStatement, table: TableDef, rows: Record<string, unknown>[], params: ParamValues, deps: WriteDeps): Promise<{ columns: { name: string; type: string }[]; rows: Record<string, unknown>[] }> {
   const conn = await deps.duck.connect();
   const q = new MappedSql().add('SELECT ').addPiece(stmt.returning as NonNullable<DmlStatement['returning']>).add(` FROM ${quoteIdent(table.name)}${stmt.alias ? ` AS ${quoteIdent(stmt.alias)}` : ''}`);
   try {
@@ -492,7 +489,7 @@ function stoppedError(kind: WriteReport['operation'], table: TableDef, report: W
   };
   const parts: string[] = [];
   parts.push(written.length ? `Written: ${written.length} row${written.length === 1 ? '' : 's'} (${kind === 'INSERT' ? 'new ids' : 'ids'} ${ids(written)}).` : 'Written: none.');
-  if (failed) parts.push(`${failed.outcome === 'unknown' ? 'Outcome unknown' : 'Failed'}: row ${failed.row}${failed.id !== null ? ` (${failed.id})` : ''}: ${failed.message}.`);
+  if (failed) parts.push(`${failed.outcome === 'unknown' ? 'Outcome unknown' : 'Failed'}: row ${failed.row}${failed.id !== null ? ` (${failed.id})` : ''}: ${(failed.message ?? '').replace(/\.$/, '')}.`);
   if (notAttempted.length) parts.push(`Not attempted: ${notAttempted.length} row${notAttempted.length === 1 ? '' : 's'}${kind === 'INSERT' ? ` (rows ${notAttempted[0]?.row}–${notAttempted[notAttempted.length - 1]?.row})` : ` (ids ${ids(notAttempted)})`}.`);
   const detail = parts.join(' ');
   const total = report.rows.length;

@@ -64,6 +64,28 @@ describe('backlog-sql SQL surfaces', () => {
 
   const sql = (args: string[], options: { input?: string } = {}) => runBin(['--connection', connection, ...args], options);
 
+  test('a write prints its command tag; RETURNING prints rows; a write stopped halfway exits 6 with the rows in DETAIL', async () => {
+    const type = await sql(['--format', 'csv', '-c', "SELECT min(Id) AS id FROM ProjectIssueTypes WHERE ProjectKey = 'WEB'"]);
+    const typeId = /^id\r?\n(\d+)/.exec(type.stdout)?.[1];
+    assert.ok(typeId, type.stdout + type.stderr);
+    const ins = await sql(['-c', `INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'cli one', ${typeId}, 3), ('WEB', 'cli two', ${typeId}, 3)`]);
+    assert.equal(ins.code, 0, ins.stderr);
+    assert.equal(ins.stdout, 'INSERT 0 2\n');
+    const json = await sql(['--format', 'json', '-c', "UPDATE Issues SET Description = 'cli' WHERE ProjectKey = 'WEB' AND Summary IN ('cli one', 'cli two') RETURNING Summary"]);
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual((JSON.parse(json.stdout) as { Summary: string }[]).map((r) => r.Summary).sort(), ['cli one', 'cli two']);
+    await control(emu, 'POST', 'faults', { method: 'DELETE', pathPattern: '^/api/v2/issues/\\d+$', skip: 1, times: 1, action: 'status', status: 500 });
+    const del = await sql(['-c', "DELETE FROM Issues WHERE ProjectKey = 'WEB' AND Summary IN ('cli one', 'cli two')"]);
+    assert.equal(del.code, 6, del.stderr);
+    assert.match(del.stderr, /^ERROR: {2}DELETE on Issues stopped at row 2 of 2/m);
+    assert.match(del.stderr, /^DETAIL: {2}Written: 1 row \(ids \d+\)\. Outcome unknown: row 2/m);
+    assert.match(del.stderr, /^HINT: {2}Backlog may or may not have applied row 2/m);
+    assert.doesNotMatch(del.stderr, STACK_FRAME);
+    const ro = await runBin(['--connection', `${connection};Readonly=true`, '-c', "DELETE FROM Issues WHERE Id = 1"]);
+    assert.equal(ro.code, 1);
+    assert.match(ro.stderr, /read-only/);
+  });
+
   test('-c prints an aligned table by default', async () => {
     const r = await sql(['-c', 'SELECT Id, Name FROM Priorities ORDER BY Id']);
     assert.equal(r.code, 0, r.stderr);

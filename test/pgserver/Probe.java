@@ -37,6 +37,16 @@ public class Probe {
         try { s.executeQuery("SELECT Nope FROM Issues"); } catch (SQLException e) { System.out.println("error=" + e.getSQLState()); }
         try (ResultSet rs = s.executeQuery("SELECT 1")) { rs.next(); System.out.println("after=" + rs.getInt(1)); }
       }
+      // Writes and procedures: executeUpdate's count comes from the command tag; EXEC returns rows.
+      try (PreparedStatement ps = c.prepareStatement("UPDATE Issues SET Description = ? WHERE Id = ?")) {
+        ps.setString(1, "jdbc \u66f4\u65b0");
+        ps.setLong(2, 1);
+        System.out.println("updated=" + ps.executeUpdate());
+      }
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("EXEC GetOwnUser")) {
+        rs.next();
+        System.out.println("me=" + rs.getString("UserId") + "|" + rs.getLong("Id"));
+      }
     }
   }
 }

@@ -303,7 +303,7 @@ describe('backlog-sql serve with node-postgres and psql', { timeout: 180_000 }, 
     assert.match(both.stdout, /still here/);
   });
 
-  test('pgjdbc (Debian libpostgresql-jdbc-java, Java 17): SCRAM login, DatabaseMetaData, a PreparedStatement read with typed getters', async () => {
+  test('pgjdbc (Debian libpostgresql-jdbc-java, Java 17): SCRAM login, DatabaseMetaData, a PreparedStatement read with typed getters, an executeUpdate and an EXEC', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'backlog-sql-jdbc-'));
     writeFileSync(join(dir, 'Probe.java'), readFileSync(new URL('./Probe.java', import.meta.url), 'utf8'));
     execFileSync('javac', ['-d', dir, join(dir, 'Probe.java')], { stdio: 'pipe', timeout: 60_000 });
@@ -334,6 +334,10 @@ describe('backlog-sql serve with node-postgres and psql', { timeout: 180_000 }, 
     assert.deepEqual(stdout.split('\n').filter((l) => l.startsWith('row=')).map((l) => l.slice(4)), expected);
     assert.equal(out.error, '42703');
     assert.equal(out.after, '1');
+    assert.equal(out.updated, '1');
+    const me = (await connection.query('EXEC GetOwnUser')).rows[0] as { UserId: string; Id: number };
+    assert.equal(out.me, `${me.UserId}|${me.Id}`);
+    assert.deepEqual((await connection.query('SELECT Description FROM Issues WHERE Id = 1')).rows, [{ Description: 'jdbc 更新' }]);
   });
 
   test('with --tls-cert/--tls-key an SSLRequest gets TLS; without, sslmode=require fails cleanly', async () => {
