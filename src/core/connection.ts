@@ -23,7 +23,7 @@ import { classify, rewriteAtParameters } from '../sql/front.js';
 import { WriteSession } from '../sql/write.js';
 import { OAuthSession, type OAuthSessionOptions } from '../auth/session.js';
 import type { AuthRefreshEvent } from '../auth/token-provider.js';
-import { findProcedure, parseCall, procedureMetadata, runProcedure } from '../procedures/index.js';
+import { findProcedure, parseCall, procedureMetadata, PROCEDURES, runProcedure, type ProcedureDef } from '../procedures/index.js';
 import { numberParameters, parseDml } from '../sql/dml.js';
 
 import type { QueryColumn } from '../sql/engine.js';
@@ -148,6 +148,11 @@ export class Connection {
     }
     const described = await this.engine.run(`DESCRIBE ${query}`, params, { rowMode: 'array' });
     return (described.rows as unknown[][]).map((row) => ({ name: String(row[0]), type: String(row[1]) }));
+  }
+
+  /** The stored procedures (names, parameters, result columns), for catalogs such as the pg server's. */
+  procedures(): readonly ProcedureDef[] {
+    return PROCEDURES;
   }
 
   /** Rows one by one (the statement's rows are fetched first; see DESIGN §5). */

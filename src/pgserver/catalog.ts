@@ -8,6 +8,7 @@
  * with no rows (logged), so a client's optional probes (publications, policies…) do not fail.
  */
 import type { Connection } from '../core/connection.js';
+import type { ProcedureType } from '../procedures/types.js';
 import { createDuck, quoteIdent, quoteLiteral, reportedType, toJs, type DuckDBInstance } from '../sql/duckdb.js';
 import type { ServerLog } from './session.js';
 
@@ -18,6 +19,18 @@ export interface CatalogAnswer {
 
 const CATALOG_REFERENCE = /\b(pg_catalog\s*\.|information_schema\s*\.|pg_(class|namespace|attribute|type|proc|index|constraint|database|description|settings|roles|user|am|tables|views|inherits|attrdef|tablespace)\b)/i;
 
+/** Procedures get OIDs from here up (DuckDB's own objects stay far below). */
+const PROC_OID_BASE = 900_000;
+
+/** PostgreSQL's type names and OIDs for procedure parameters and results. */
+const PG_PROC_TYPE: Record<ProcedureType, [string, number]> = {
+  VARCHAR: ['character varying', 1043],
+  BIGINT: ['bigint', 20],
+  INTEGER: ['integer', 23],
+  BOOLEAN: ['boolean', 16],
+  TIMESTAMPTZ: ['timestamp with time zone', 1184],
+};
+
 /** Functions PostgreSQL has and DuckDB lacks, as macros with harmless answers. */
 const MACROS = [
   "pg_get_userbyid(id) AS 'backlog'",
@@ -25,9 +38,10 @@ const MACROS = [
   'pg_type_is_visible(id) AS true',
   "pg_get_indexdef(a, b := 0, c := false) AS ''",
   "pg_get_triggerdef(a, b := false) AS ''",
-  "pg_get_function_arguments(a) AS ''",
-  "pg_get_function_result(a) AS ''",
-  "pg_get_function_identity_arguments(a) AS ''",
+  // The procedures (main.backlog_procs, below) for psql's \\df; '' for anything else.
+  "pg_get_function_arguments(a) AS coalesce((SELECT args FROM main.backlog_procs WHERE oid = a), '')",
+  "pg_get_function_result(a) AS coalesce((SELECT result FROM main.backlog_procs WHERE oid = a), '')",
+  "pg_get_function_identity_arguments(a) AS coalesce((SELECT args FROM main.backlog_procs WHERE oid = a), '')",
   "pg_get_partkeydef(a) AS NULL",
   "pg_get_statisticsobjdef_columns(a) AS NULL",
   "pg_encoding_to_char(a) AS 'UTF8'",
@@ -40,8 +54,8 @@ const MACROS = [
        WHEN 25 THEN 'text' WHEN 16 THEN 'boolean' WHEN 701 THEN 'double precision' WHEN 700 THEN 'real' WHEN 1082 THEN 'date'
        WHEN 1184 THEN 'timestamp with time zone' WHEN 1114 THEN 'timestamp without time zone' WHEN 1700 THEN 'numeric'
        WHEN 114 THEN 'json' ELSE 'text' END END`,
-  // No procedures are served yet; this also hides the macros here from \\df.
-  'pg_function_is_visible(id) AS false',
+  // Only the procedures are visible functions: DuckDB's built-ins and these macros stay out of \\df.
+  `pg_function_is_visible(id) AS id >= ${PROC_OID_BASE}`,
   "pg_relation_size(a) AS 0",
   "pg_total_relation_size(a) AS 0",
   "quote_ident(a) AS '\"' || replace(a, '\"', '\"\"') || '\"'",
@@ -112,6 +126,7 @@ export class Catalog {
     const conn = await duck.connect();
     try {
       await conn.run('CREATE SCHEMA public');
+      await this.createProcedures(conn);
       for (const m of MACROS) await conn.run(`CREATE MACRO ${m}`);
       for (const v of OVERRIDES) await conn.run(v);
       for (const [name, columns] of tables) {
@@ -131,6 +146,31 @@ export class Catalog {
       conn.closeSync();
     }
     return duck;
+  }
+
+  /**
+   * The stored procedures as PostgreSQL procedures in schema `public` (prokind 'p'), with their
+   * descriptions: psql's `\\df` and pgjdbc's `getProcedures` read pg_proc and pg_description.
+   */
+  private async createProcedures(conn: Awaited<ReturnType<DuckDBInstance['connect']>>): Promise<void> {
+    await conn.run('CREATE TABLE main.backlog_procs (oid BIGINT, name VARCHAR, args VARCHAR, result VARCHAR, description VARCHAR, nargs INTEGER, argtypes BIGINT[], argnames VARCHAR[])');
+    const procs = this.connection.procedures();
+    for (const [i, p] of procs.entries()) {
+      const args = p.parameters.map((x) => `${x.name} ${PG_PROC_TYPE[x.type][0]}${x.required ? '' : ' DEFAULT NULL'}`).join(', ');
+      const result = `TABLE(${p.results.map((x) => `${x.name} ${PG_PROC_TYPE[x.type][0]}`).join(', ')})`;
+      const types = `[${p.parameters.map((x) => PG_PROC_TYPE[x.type][1]).join(', ')}]::BIGINT[]`;
+      const names = `[${p.parameters.map((x) => quoteLiteral(x.name)).join(', ')}]::VARCHAR[]`;
+      await conn.run(`INSERT INTO main.backlog_procs VALUES (${PROC_OID_BASE + i}, ${quoteLiteral(p.name)}, ${quoteLiteral(args)}, ${quoteLiteral(result)}, ${quoteLiteral(p.description)}, ${p.parameters.length}, ${types}, ${names})`);
+    }
+    await conn.run(`CREATE VIEW main.pg_proc AS SELECT p.oid, p.name AS proname, (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = 'public') AS pronamespace,
+      10::BIGINT AS proowner, 14::BIGINT AS prolang, 100::FLOAT AS procost, 0::FLOAT AS prorows, 0::BIGINT AS provariadic, 0::BIGINT AS prosupport,
+      'p' AS prokind, false AS prosecdef, false AS proleakproof, false AS proisstrict, false AS proretset, 'v' AS provolatile, 'u' AS proparallel,
+      p.nargs AS pronargs, 0 AS pronargdefaults, 2249::BIGINT AS prorettype, p.argtypes AS proargtypes, NULL::BIGINT[] AS proallargtypes,
+      NULL::VARCHAR[] AS proargmodes, p.argnames AS proargnames, NULL AS proargdefaults, NULL AS protrftypes, NULL AS prosrc, NULL AS probin,
+      NULL AS prosqlbody, NULL AS proconfig, NULL AS proacl, false AS proisagg
+      FROM main.backlog_procs p`);
+    await conn.run(`CREATE VIEW main.pg_description AS SELECT objoid, classoid, objsubid, description FROM pg_catalog.pg_description
+      UNION ALL SELECT oid, 1255, 0, description FROM main.backlog_procs`);
   }
 
   /**

@@ -133,13 +133,20 @@ export interface TableWrites<R> {
   insert?: {
     /** Columns INSERT must set; an inner array means "one of these". */
     required: readonly (string | readonly string[])[];
+    check?(ctx: WriteContext, input: WriteValues): Promise<void>;
     run(ctx: WriteContext, input: WriteValues): Promise<R>;
   };
   update?: {
+    /**
+     * Refuse a row before anything is written (the executor runs it over every row first, so a
+     * statement that would fail on its 17th row fails with nothing written). May read, never write.
+     */
+    check?(ctx: WriteContext, row: Readonly<Record<string, unknown>>, input: WriteValues): Promise<void>;
     /** `row`: the current values of every column (from the statement's SELECT). */
     run(ctx: WriteContext, row: Readonly<Record<string, unknown>>, input: WriteValues): Promise<R>;
   };
   delete?: {
+    check?(ctx: WriteContext, row: Readonly<Record<string, unknown>>): Promise<void>;
     run(ctx: WriteContext, row: Readonly<Record<string, unknown>>): Promise<R | undefined>;
   };
   /** Write-only inputs: NotifiedUserIds, AttachmentIds, Comment… */

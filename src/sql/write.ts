@@ -173,7 +173,7 @@ export async function runWrite(sqlIn: string, params: ParamValues, deps: WriteDe
   let planned: PlannedRow[];
   if (stmt.kind === 'INSERT') planned = await planInsert(stmt, table, targets, params, deps, ctx, options.signal);
   else if (stmt.kind === 'UPDATE') planned = await planUpdate(stmt, table, targets, params, deps, ctx, options.signal);
-  else planned = await planDelete(stmt, table, params, deps, options.signal);
+  else planned = await planDelete(stmt, table, params, deps, ctx, options.signal);
 
   // ---- (4): one request per row ----
   const report: WriteReport = { operation: stmt.kind, table: table.name, rows: planned.map((p, i) => ({ row: i + 1, id: stmt.kind === 'INSERT' ? null : rowId(table, p.row), outcome: 'not attempted', message: null })) };
@@ -362,6 +362,7 @@ async function planInsert(stmt: Extract<DmlStatement, { kind: 'INSERT' }>, table
     // Custom field columns need the row's project id, which an INSERT may give as a key.
     const scoped = chosen.some((t) => t.write.toForm) && row.ProjectId == null && row.ProjectKey != null ? { ...row, ProjectId: (await projectForInsert(ctx, row)).id } : row;
     for (const t of chosen) Object.assign(form, await formEntries(t, row[t.name], 'insert', ctx, scoped, i + 1, table));
+    await rowCheck(i + 1, () => table.writes?.insert?.check?.(ctx, { values: row, form }));
     planned.push({ row, values: row, form, unchanged: false });
   }
   return planned;
@@ -398,23 +399,37 @@ async function planUpdate(stmt: Extract<DmlStatement, { kind: 'UPDATE' }>, table
     if (!unchanged) {
       const merged = { ...row, ...values };
       for (const t of chosen) Object.assign(form, await formEntries(t, values[t.name], 'update', ctx, merged, n + 1, table));
+      await rowCheck(n + 1, () => table.writes?.update?.check?.(ctx, row, { values, form }));
     }
     planned.push({ row, values, form, unchanged });
   }
   return planned;
 }
 
-async function planDelete(stmt: Extract<DmlStatement, { kind: 'DELETE' }>, table: TableDef, params: ParamValues, deps: WriteDeps, signal: AbortSignal): Promise<PlannedRow[]> {
+async function planDelete(stmt: Extract<DmlStatement, { kind: 'DELETE' }>, table: TableDef, params: ParamValues, deps: WriteDeps, ctx: WriteContext, signal: AbortSignal): Promise<PlannedRow[]> {
   const alias = stmt.alias ?? table.name;
   const q = new MappedSql().add(`SELECT ${quoteIdent(alias)}.* FROM ${quoteIdent(table.name)}${stmt.alias ? ` AS ${quoteIdent(stmt.alias)}` : ''}`);
   if (stmt.using) q.add(', ').addPiece(stmt.using);
   if (stmt.where) q.add(' WHERE ').addPiece(stmt.where);
   const rows = dedupe(table, await evaluate(deps, q, params, signal), []);
-  return rows.map((raw) => {
+  const planned: PlannedRow[] = [];
+  for (const [n, raw] of rows.entries()) {
     const row: Record<string, unknown> = {};
     for (const c of table.columns) row[c.name] = raw[c.name] ?? null;
-    return { row, values: {}, form: {}, unchanged: false };
-  });
+    await rowCheck(n + 1, () => table.writes?.delete?.check?.(ctx, row));
+    planned.push({ row, values: {}, form: {}, unchanged: false });
+  }
+  return planned;
+}
+
+/** A table's own pre-flight check of one row; its refusal names the row and says nothing was written. */
+async function rowCheck(rowNumber: number, check: () => Promise<void> | undefined): Promise<void> {
+  try {
+    await check();
+  } catch (e) {
+    if (e instanceof SqlError) throw new SqlError(`row ${rowNumber}: ${e.message}`, undefined, { sqlstate: e.sqlstate, hint: `${e.hint ? `${e.hint} ` : ''}Nothing was written.` });
+    throw e;
+  }
 }
 
 function same(a: unknown, b: unknown): boolean {

@@ -23,6 +23,15 @@ public class Probe {
         while (rs.next()) sb.append(rs.getString("COLUMN_NAME")).append(' ');
         System.out.println("pk=" + sb.toString().trim());
       }
+      int procedures = 0;
+      String addStar = null;
+      try (ResultSet rs = md.getProcedures(null, "public", "%")) {
+        while (rs.next()) {
+          procedures++;
+          if ("AddStar".equals(rs.getString("PROCEDURE_NAME"))) addStar = rs.getString("REMARKS");
+        }
+      }
+      System.out.println("procedures=" + procedures + "|" + addStar);
       try (PreparedStatement ps = c.prepareStatement("SELECT Id, EstimatedHours, Id % 2 = 0 AS even, StartDate, Created, IssueKey FROM Issues WHERE Id >= ? AND EstimatedHours IS NOT NULL AND StartDate IS NOT NULL ORDER BY Id LIMIT ?")) {
         for (int round = 0; round < 3; round++) {
           ps.setLong(1, 1); ps.setInt(2, 2);

@@ -275,8 +275,8 @@ describe('backlog-sql serve with node-postgres and psql', { timeout: 180_000 }, 
     }
   });
 
-  test('psql: \\dt lists tables and sys_* in public, \\d Issues shows the columns', async () => {
-    const r = await psql(scram.port, ['-c', '\\dt', '-c', '\\d Issues', '-c', '\\dv']);
+  test('psql: \\dt lists tables and sys_* in public, \\d Issues shows the columns, \\df the procedures', async () => {
+    const r = await psql(scram.port, ['-c', '\\dt', '-c', '\\d Issues', '-c', '\\dv', '-c', '\\df']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /public \| Issues\s+\| table \| backlog/);
     assert.match(r.stdout, /public \| sys_tables\s+\| table/);
@@ -286,6 +286,10 @@ describe('backlog-sql serve with node-postgres and psql', { timeout: 180_000 }, 
     assert.match(r.stdout, /EstimatedHours\s+\| numeric\(18,2\)/);
     assert.match(r.stdout, /Created\s+\| timestamp with time zone/);
     assert.match(r.stdout, /public \| Priorities\s+\| view/);
+    // \df: the stored procedures, with their parameters and result columns.
+    assert.match(r.stdout, /public \| AddStar\s+\| TABLE\(Success boolean\)\s+\| IssueId bigint DEFAULT NULL, CommentId bigint/);
+    assert.match(r.stdout, /public \| GetOwnUser\s+\| TABLE\(Id bigint, UserId character varying/);
+    assert.match(r.stdout, new RegExp(`\\(${connection.procedures().length} rows\\)`));
   });
 
   test('psql: a join, then an error followed by a good query in the same session', async () => {
@@ -325,6 +329,8 @@ describe('backlog-sql serve with node-postgres and psql', { timeout: 180_000 }, 
     assert.match(out.columns ?? '', / StartDate:date:91 /);
     assert.match(out.columns ?? '', / Created:timestamptz:93 /);
     assert.equal(out.pk, 'Id');
+    const addStar = connection.procedures().find((p) => p.name === 'AddStar');
+    assert.equal(out.procedures, `${connection.procedures().length}|${addStar?.description}`);
     const lib = (await connection.query(
       'SELECT Id, EstimatedHours, Id % 2 = 0 AS even, StartDate, Created, IssueKey FROM Issues WHERE Id >= 1 AND EstimatedHours IS NOT NULL AND StartDate IS NOT NULL ORDER BY Id LIMIT 2',
       undefined,

@@ -223,8 +223,8 @@ export default defineTable<CommentRow>({
       },
     },
     update: {
+      check: (ctx, row) => requireAuthor(ctx, 'IssueComments', row),
       async run(ctx, row, { form }) {
-        await requireAuthor(ctx, 'IssueComments', row);
         const comment = await send<Comment>(ctx, 'PATCH', `/issues/${seg(row.IssueId ?? row.IssueKey)}/comments/${seg(row.Id)}`, form);
         return { ...comment, issueKey: (row.IssueKey as string | null) ?? null };
       },

@@ -50,7 +50,7 @@ export default defineTable<Row>({
     notes: {
       delete:
         'Backlog deletes an issue type only together with the type its issues move to (substituteIssueTypeId), which a DELETE statement cannot give. ' +
-        "Use the procedure: EXEC DeleteIssueType @ProjectIdOrKey = 'WEB', @Id = 12, @SubstituteId = 5.",
+        "Use the procedure: EXEC DeleteIssueType @ProjectKey = 'WEB', @IssueTypeId = 12, @SubstituteIssueTypeId = 5.",
     },
   },
   examples: [

@@ -51,7 +51,7 @@ export default defineTable<Row>({
     notes: {
       delete:
         'Backlog deletes a status only together with the status its issues move to (substituteStatusId), which a DELETE statement cannot give. ' +
-        "Use the procedure: EXEC DeleteStatus @ProjectIdOrKey = 'WEB', @Id = 12, @SubstituteId = 1.",
+        "Use the procedure: EXEC DeleteStatus @ProjectKey = 'WEB', @StatusId = 12, @SubstituteStatusId = 1.",
     },
   },
   examples: [

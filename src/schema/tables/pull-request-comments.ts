@@ -56,8 +56,8 @@ export default defineTable<PullRequestCommentRow>({
       },
     },
     update: {
+      check: (ctx, row) => requireAuthor(ctx, 'PullRequestComments', row),
       async run(ctx, row, { form }) {
-        await requireAuthor(ctx, 'PullRequestComments', row);
         return withParent(await send<PullRequestCommentJson>(ctx, 'PATCH', `${commentsUrl(row.ProjectId, row)}/${seg(row.Id)}`, form), row.ProjectId, row);
       },
     },

@@ -123,6 +123,11 @@ describe('IssueComments', () => {
     const e = await refused(`UPDATE IssueComments SET Content = 'x' WHERE IssueKey = 'WEB-1' AND Id = ${other.id}`, /only its author/);
     assert.match(e.message, new RegExp(`comment ${other.id}`));
     assert.equal((await fx.client.getIssueComment('WEB-1', other.id)).content, other.content);
+    // Mixed with your own comment: the whole statement is refused before the first request.
+    const worded = others.find((c) => c.content) as { id: number };
+    const e2 = await refused(`UPDATE IssueComments SET Content = Content || '!' WHERE IssueKey = 'WEB-1' AND Id IN (${byKey}, ${worded.id})`, /only its author/);
+    assert.match(e2.hint ?? '', /Nothing was written/);
+    assert.equal((await fx.client.getIssueComment('WEB-1', byKey)).content.endsWith('!'), false);
   });
 
   it('DELETE removes the comment: backlog-js then gets 404', async () => {

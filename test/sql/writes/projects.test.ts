@@ -169,11 +169,20 @@ describe('ProjectIssueTypes', () => {
   });
 
   it('refuses DELETE (Backlog needs a substitute type) naming the procedure, and INSERT without a colour', async () => {
-    await refused(`DELETE FROM ProjectIssueTypes WHERE Id = ${id}`, /ProjectIssueTypes does not support DELETE/, /substituteIssueTypeId.*EXEC DeleteIssueType @ProjectIdOrKey/s);
+    await refused(`DELETE FROM ProjectIssueTypes WHERE Id = ${id}`, /ProjectIssueTypes does not support DELETE/, /substituteIssueTypeId.*EXEC DeleteIssueType @ProjectKey = 'WEB', @IssueTypeId = 12, @SubstituteIssueTypeId = 5/s);
     await refused("INSERT INTO ProjectIssueTypes (ProjectKey, Name) VALUES ('WEB', '色なし')", /needs Color/);
     await refused("INSERT INTO ProjectIssueTypes (Name, Color) VALUES ('どこ', '#934981')", /needs ProjectId or ProjectKey/);
     await refused(`UPDATE ProjectIssueTypes SET ProjectKey = 'APP' WHERE Id = ${id}`, /"ProjectKey" of ProjectIssueTypes can only be set by INSERT/);
     assert.ok((await f.client.getIssueTypes('WEB')).some((t) => t.id === id), 'still there');
+  });
+
+  it('the procedure the hint names deletes it, moving its issues to the substitute', async () => {
+    const other = (await f.client.getIssueTypes('WEB')).find((t) => t.id !== id) as { id: number };
+    await f.clear();
+    const r = await f.db.query(`EXEC DeleteIssueType @ProjectKey = 'WEB', @IssueTypeId = ${id}, @SubstituteIssueTypeId = ${other.id}`);
+    assert.equal((r.rows[0] as { Id: number }).Id, id);
+    assert.deepEqual((await f.writes()).map((w) => `${w.method} ${w.path} ${JSON.stringify(w.form)}`), [`DELETE /api/v2/projects/WEB/issueTypes/${id} {"substituteIssueTypeId":"${other.id}"}`]);
+    assert.ok(!(await f.client.getIssueTypes('WEB')).some((t) => t.id === id));
   });
 });
 
