@@ -257,12 +257,15 @@ export class BacklogClient implements ApiClient {
       this.count(category, endpointOf(method, path));
       let reply: Reply | undefined;
       let failure: Failure;
+      // A write, once sent, is not aborted by a cancel: it runs to its answer (or its timeout), so
+      // the caller knows whether it was applied; waits before sending still end on a cancel.
+      const write = methodClass(method) === 'write';
       try {
-        reply = await this.sendOnce(method, path, query, form, options.signal);
+        reply = await this.sendOnce(method, path, query, form, write ? undefined : options.signal);
         failure = { kind: 'status', status: reply.status };
       } catch (e) {
         this.budget.settle(key, undefined, this.now());
-        if (options.signal?.aborted) throw new CancelledError();
+        if (options.signal?.aborted && !write) throw new CancelledError();
         // Our own errors (an OAuth token that cannot be had) are not transport failures.
         if (e instanceof BacklogSqlError) throw e;
         failure = failureOf(e);

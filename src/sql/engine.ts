@@ -165,6 +165,12 @@ export class Engine {
     if (kind === 'call') throw new SqlError('stored procedures run through the connection (EXEC / CALL)', undefined, { sqlstate: '0A000' });
     if (kind === 'dml') return this.write(sqlIn, params, signal, options, started);
     const { sql: body, offset } = kind === 'explain' || kind === 'explain-analyze' ? stripExplain(sqlIn) : { sql: sqlIn, offset: 0 };
+    if (offset > 0 && classify(body) === 'dml') {
+      throw new SqlError('EXPLAIN of INSERT, UPDATE or DELETE is not supported', 1, {
+        sqlstate: '0A000',
+        hint: 'EXPLAIN SELECT * FROM the table WHERE … (the same WHERE) shows what the statement would read; it then sends one request per matching row.',
+      });
+    }
     const sql = rewriteAtParameters(body);
     const statsBefore = this.ctx.api.stats();
     const warnings: string[] = [];

@@ -359,8 +359,18 @@ async function planInsert(stmt: Extract<DmlStatement, { kind: 'INSERT' }>, table
         throw new SqlError(`row ${i + 1}: ${names.join(' or ')} of ${table.name} cannot be NULL`, undefined, { sqlstate: '23502', hint: 'Backlog requires it to create a row. Nothing was written.' });
       }
     }
-    // Custom field columns need the row's project id, which an INSERT may give as a key.
-    const scoped = chosen.some((t) => t.write.toForm) && row.ProjectId == null && row.ProjectKey != null ? { ...row, ProjectId: (await projectForInsert(ctx, row)).id } : row;
+    // A row's project (ProjectId / ProjectKey picking the URL) must exist before anything is
+    // written: checked here against the statement's one project list. Custom field columns also
+    // need its id, which an INSERT may give as a key.
+    const picksProject = chosen.some((t) => (t.name === 'ProjectId' || t.name === 'ProjectKey') && t.write.param === undefined) && (row.ProjectId != null || row.ProjectKey != null);
+    let scoped = row;
+    if (picksProject) {
+      let project: Awaited<ReturnType<typeof projectForInsert>> | undefined;
+      await rowCheck(i + 1, async () => {
+        project = await projectForInsert(ctx, row);
+      });
+      if (chosen.some((t) => t.write.toForm)) scoped = { ...row, ProjectId: project?.id };
+    }
     for (const t of chosen) Object.assign(form, await formEntries(t, row[t.name], 'insert', ctx, scoped, i + 1, table));
     await rowCheck(i + 1, () => table.writes?.insert?.check?.(ctx, { values: row, form }));
     planned.push({ row, values: row, form, unchanged: false });
@@ -424,6 +434,7 @@ async function planDelete(stmt: Extract<DmlStatement, { kind: 'DELETE' }>, table
 
 /** A table's own pre-flight check of one row; its refusal names the row and says nothing was written. */
 async function rowCheck(rowNumber: number, check: () => Promise<void> | undefined): Promise<void> {
+  // (The hint says nothing was written: checks run while planning, before the first request.)
   try {
     await check();
   } catch (e) {

@@ -138,6 +138,7 @@ describe('what is refused before any request', () => {
     ["INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', NULL, 1, 3)", /row 1: Summary of Issues cannot be NULL/, '23502'],
     ["INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'x', 1, 3) ON CONFLICT DO NOTHING", /ON CONFLICT is not supported/, '42601'],
     ['UPDATE Issues SET Summary = DEFAULT WHERE Id = 1', /DEFAULT is not supported/, '42601'],
+    ['EXPLAIN DELETE FROM Issues WHERE Id = 1', /EXPLAIN of INSERT, UPDATE or DELETE is not supported/, '0A000'],
   ];
   for (const [sql, message, sqlstate] of refused) {
     it(`refuses ${sql.slice(0, 70)}`, async () => {
@@ -157,6 +158,15 @@ describe('what is refused before any request', () => {
     } finally {
       await ro.close();
     }
+  });
+
+  it('a later row naming a project that does not exist fails the statement before the first request', async () => {
+    await f.clear();
+    await assert.rejects(
+      f.db.query(`INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'fine', ${typeId}, 3), ('NOPE', 'bad', ${typeId}, 3)`),
+      (e: unknown) => e instanceof SqlError && /^row 2: no project with key NOPE/.test(e.message) && /Nothing was written/.test(e.hint ?? ''),
+    );
+    assert.deepEqual(await f.writes(), []);
   });
 
   it('a join that gives one row two different new values is refused before writing', async () => {
@@ -255,6 +265,25 @@ describe('a statement that stops halfway loses and duplicates nothing', () => {
     });
     await assert.rejects(pending, (e: unknown) => e instanceof WritePartlyDoneError && /cancelled/.test(e.message) && /Written: 2 rows/.test(e.detail ?? ''));
     assert.equal((await f.writes()).length, 2);
+  });
+});
+
+describe('cancelling while a write is in flight', () => {
+  it('lets the request finish, so its row is known to be written, and sends no more', async () => {
+    const ids = await newIssues(4, 'In flight');
+    await f.clear();
+    await faults({ method: 'PATCH', pathPattern: '^/api/v2/issues/\\d+$', skip: 1, times: 1, action: 'delay', ms: 400 });
+    const controller = new AbortController();
+    const pending = f.db.query(`UPDATE Issues SET Summary = 'in flight done' WHERE Id IN (${ids.join(', ')})`, undefined, {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.done === 1) setTimeout(() => controller.abort(), 100);
+      },
+    });
+    await assert.rejects(pending, (e: unknown) => e instanceof WritePartlyDoneError && /Written: 2 rows/.test(e.detail ?? '') && /Not attempted: 2 rows/.test(e.detail ?? ''));
+    assert.equal((await f.writes()).length, 2);
+    const back = await f.db.query(`SELECT count(*) AS n FROM Issues WHERE Id IN (${ids.join(', ')}) AND Summary = 'in flight done'`);
+    assert.deepEqual(back.rows, [{ n: 2 }]);
   });
 });
 
