@@ -122,6 +122,25 @@ describe('INSERT, UPDATE and DELETE on Issues', () => {
   });
 });
 
+describe('ProjectCategories', () => {
+  it('round trip: INSERT, UPDATE and DELETE read back through backlog-js', async () => {
+    await f.clear();
+    const r = await f.db.query("INSERT INTO ProjectCategories (ProjectKey, Name) VALUES ('WEB', 'バックエンド') RETURNING Id, ProjectId, ProjectKey, Name");
+    const row = r.rows[0] as { Id: number; ProjectId: number; ProjectKey: string; Name: string };
+    assert.equal(row.ProjectKey, 'WEB');
+    assert.equal(row.Name, 'バックエンド');
+    assert.deepEqual((await f.writes()).map((w) => `${w.method} ${w.path} ${JSON.stringify(w.form)}`), [`POST /api/v2/projects/${row.ProjectId}/categories {"name":"バックエンド"}`]);
+    assert.equal((await f.client.getCategories('WEB')).find((c) => c.id === row.Id)?.name, 'バックエンド');
+    await f.db.query(`UPDATE ProjectCategories SET Name = Name || '（API）' WHERE ProjectKey = 'WEB' AND Id = ${row.Id}`);
+    assert.equal((await f.client.getCategories('WEB')).find((c) => c.id === row.Id)?.name, 'バックエンド（API）');
+    const d = await f.db.query(`DELETE FROM ProjectCategories WHERE ProjectKey = 'WEB' AND Id = ${row.Id} RETURNING Name`);
+    assert.deepEqual(d.rows, [{ Name: 'バックエンド（API）' }]);
+    assert.equal((await f.client.getCategories('WEB')).some((c) => c.id === row.Id), false);
+    // Backlog has no GET for one category: a PATCH of the deleted one is the 404.
+    assert.equal(await statusOf(f.client.patchCategories('WEB', row.Id, { name: 'x' })), 404);
+  });
+});
+
 describe('what is refused before any request', () => {
   const refused: [string, RegExp, string][] = [
     ["INSERT INTO Issues (ProjectKey, Summary) VALUES ('WEB', 'x')", /needs IssueTypeId, PriorityId/, '23502'],
@@ -265,6 +284,26 @@ describe('a statement that stops halfway loses and duplicates nothing', () => {
     });
     await assert.rejects(pending, (e: unknown) => e instanceof WritePartlyDoneError && /cancelled/.test(e.message) && /Written: 2 rows/.test(e.detail ?? ''));
     assert.equal((await f.writes()).length, 2);
+  });
+});
+
+describe('pacing', () => {
+  it('a statement longer than the update limit waits for the window instead of drawing a 429', async () => {
+    const paced = await openWriteFixture({ emulator: { rateLimit: 'read=600,update=5,search=150,icon=60', rateWindow: 2 } });
+    try {
+      const ids = ((await paced.db.query("SELECT Id FROM Issues WHERE ProjectKey = 'WEB' ORDER BY Id LIMIT 12")).rows as { Id: number }[]).map((r) => r.Id);
+      await paced.clear();
+      const progress: number[] = [];
+      const r = await paced.db.query(`UPDATE Issues SET Summary = Summary || ' (paced)' WHERE Id IN (${ids.join(', ')})`, undefined, { onProgress: (p) => progress.push(p.done) });
+      assert.equal(r.rowCount, 12);
+      const patches = (await paced.writes()).filter((w) => w.method === 'PATCH');
+      assert.equal(patches.length, 12);
+      assert.deepEqual([...new Set(patches.map((p) => p.status))], [200], 'no 429 drawn');
+      assert.ok(r.stats.rateLimitWaits >= 2, `waited for the window (${r.stats.rateLimitWaits} waits)`);
+      assert.deepEqual(progress, Array.from({ length: 12 }, (_, i) => i + 1));
+    } finally {
+      await paced.close();
+    }
   });
 });
 

@@ -121,6 +121,14 @@ describe('the progress line', () => {
     assert.equal(progressText(3200, now, ZERO, 250), '3.2 s · 250 rows · 12 requests (2 read, 10 search) · 1 rate-limit wait (2.5 s) · 1 retry · Ctrl-C cancels');
   });
 
+  test('shows how far a write has got', () => {
+    const now = { ...ZERO, requests: 171, byCategory: { read: 0, update: 170, search: 1, icon: 0 }, rateLimitWaits: 1, rateLimitWaitMs: 11000 };
+    assert.equal(
+      progressText(12_400, now, ZERO, undefined, 'UPDATE Issues: 170 of 500 rows sent'),
+      '12.4 s · UPDATE Issues: 170 of 500 rows sent · 171 requests (170 update, 1 search) · 1 rate-limit wait (11.0 s) · Ctrl-C cancels',
+    );
+  });
+
   test('is silent when stderr is not a terminal, and clears its line when done', async () => {
     const writes: string[] = [];
     startProgress({ stats: () => ZERO }, { isTTY: false, write: (t) => (writes.push(t), true) }, { delayMs: 0 }).stop();
