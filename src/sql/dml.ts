@@ -177,6 +177,8 @@ function trailingSemicolonsOnly(c: Cursor, from: number): void {
 export function parseDml(sql: string): DmlStatement {
   const tokens = tokenize(sql);
   if (tokens.some((t) => t.depth < 0)) throw new SqlError('syntax error: unbalanced parentheses', (tokens.find((t) => t.depth < 0) as Token).start + 1, { syntax: true });
+  const open = tokens.filter((t) => t.kind === 'punct' && t.text === '(').length - tokens.filter((t) => t.kind === 'punct' && t.text === ')').length;
+  if (open > 0) throw new SqlError('syntax error: a parenthesis is not closed', sql.trimEnd().length + 1, { syntax: true });
   const c = new Cursor(sql, tokens);
   const verb = c.peek()?.text.toUpperCase();
   c.i++;
@@ -254,6 +256,7 @@ function parseUpdate(c: Cursor): DmlStatement {
     if (!expr) c.fail(`syntax error: no value for ${column.name}`);
     if (/^\s*DEFAULT\s*$/i.test(expr.text)) c.fail('SET … = DEFAULT is not supported: Backlog has no column defaults; give a value or NULL', c.tokens[c.i]);
     sets.push({ column, expr });
+    if (k < end && k + 1 >= end) c.fail('syntax error: a comma with no Column = value after it', c.tokens[k]);
     c.i = k < end ? k + 1 : k;
   }
   if (sets.length === 0) c.fail('syntax error: SET needs at least one Column = value');

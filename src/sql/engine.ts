@@ -89,6 +89,12 @@ async function parse(conn: DuckDBConnection, sql: string, offset: number): Promi
   const reader = await conn.runAndReadAll(`SELECT json_serialize_sql(${quoteLiteral(sql)})`);
   const json = JSON.parse(String(reader.getRows()[0]?.[0])) as { error: boolean; error_message?: string; position?: string; statements?: Node[] };
   if (json.error) {
+    if (/Only SELECT statements can be serialized/.test(json.error_message ?? '')) {
+      throw new SqlError('only queries, INSERT, UPDATE, DELETE and EXEC / CALL run here', 1 + offset, {
+        sqlstate: '0A000',
+        hint: /^\s*WITH\b/i.test(sql) ? 'WITH … INSERT/UPDATE/DELETE is not supported: move the WITH query into the WHERE (… WHERE Id IN (SELECT …)) or the INSERT … SELECT.' : 'The schema is Backlog\'s: tables cannot be created or altered.',
+      });
+    }
     const position = json.position !== undefined ? Number(json.position) + 1 + offset : undefined;
     throw new SqlError(json.error_message ?? 'syntax error', position, { syntax: true });
   }

@@ -385,6 +385,7 @@ async function planUpdate(stmt: Extract<DmlStatement, { kind: 'UPDATE' }>, table
     if (chosen.includes(t)) throw new SqlError(`multiple assignments to same column "${t.name}"`, s.column.start + 1, { sqlstate: '42601' });
     chosen.push(t);
   }
+  requireWhere(stmt, table);
   const alias = stmt.alias ?? table.name;
   const q = new MappedSql().add(`SELECT ${quoteIdent(alias)}.*`);
   stmt.sets.forEach((s, i) => {
@@ -417,6 +418,7 @@ async function planUpdate(stmt: Extract<DmlStatement, { kind: 'UPDATE' }>, table
 }
 
 async function planDelete(stmt: Extract<DmlStatement, { kind: 'DELETE' }>, table: TableDef, params: ParamValues, deps: WriteDeps, ctx: WriteContext, signal: AbortSignal): Promise<PlannedRow[]> {
+  requireWhere(stmt, table);
   const alias = stmt.alias ?? table.name;
   const q = new MappedSql().add(`SELECT ${quoteIdent(alias)}.* FROM ${quoteIdent(table.name)}${stmt.alias ? ` AS ${quoteIdent(stmt.alias)}` : ''}`);
   if (stmt.using) q.add(', ').addPiece(stmt.using);
@@ -430,6 +432,15 @@ async function planDelete(stmt: Extract<DmlStatement, { kind: 'DELETE' }>, table
     planned.push({ row, values: {}, form: {}, unchanged: false });
   }
   return planned;
+}
+
+/** Backlog has no undo: every row of a table is never changed by an omission (checked after the columns). */
+function requireWhere(stmt: Extract<DmlStatement, { kind: 'UPDATE' | 'DELETE' }>, table: TableDef): void {
+  if (stmt.where) return;
+  throw new SqlError(`${stmt.kind} without WHERE is refused: it would ${stmt.kind === 'DELETE' ? 'delete' : 'change'} every row of ${table.name}, and Backlog has no undo`, stmt.table.start + 1, {
+    sqlstate: '42601',
+    hint: 'Add a WHERE clause; to really mean every row, write WHERE TRUE.',
+  });
 }
 
 /** A table's own pre-flight check of one row; its refusal names the row and says nothing was written. */

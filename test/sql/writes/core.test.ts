@@ -158,6 +158,10 @@ describe('what is refused before any request', () => {
     ["INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'x', 1, 3) ON CONFLICT DO NOTHING", /ON CONFLICT is not supported/, '42601'],
     ['UPDATE Issues SET Summary = DEFAULT WHERE Id = 1', /DEFAULT is not supported/, '42601'],
     ['EXPLAIN DELETE FROM Issues WHERE Id = 1', /EXPLAIN of INSERT, UPDATE or DELETE is not supported/, '0A000'],
+    ['DELETE FROM Issues', /DELETE without WHERE is refused: it would delete every row of Issues/, '42601'],
+    ["UPDATE Issues SET Summary = 'x'", /UPDATE without WHERE is refused/, '42601'],
+    ["UPDATE Issues SET Summary = 'x', WHERE Id = 1", /a comma with no Column = value after it/, '42601'],
+    ["WITH x AS (SELECT 1 AS id) DELETE FROM Issues WHERE Id IN (SELECT id FROM x)", /only queries, INSERT, UPDATE, DELETE and EXEC \/ CALL run here/, '0A000'],
   ];
   for (const [sql, message, sqlstate] of refused) {
     it(`refuses ${sql.slice(0, 70)}`, async () => {
