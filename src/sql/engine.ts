@@ -12,7 +12,7 @@ import { IDENTITY_COLUMNS } from '../schema/system.js';
 import { closestName } from '../util/closest.js';
 import { analyze, AnalysisError, type Analysis, type ParamValues, type TableRef } from './analyze.js';
 import { appendValue, quoteIdent, quoteLiteral, reportedType, toJs, type DuckDBConnection, type DuckDBInstance } from './duckdb.js';
-import { classify, rewriteAtParameters, stripExplain } from './front.js';
+import { classify, copySource, rewriteAtParameters, stripExplain } from './front.js';
 import { runWrite, type WriteProgress, type WriteSession } from './write.js';
 
 export interface QueryColumn {
@@ -187,14 +187,17 @@ export class Engine {
       const identity = (options.session ?? this.ctx.session).identity;
       if (identity.length > 0 && /sys_identity/i.test(sql)) await this.loadIdentity(conn, identity);
       let analysis: Analysis = { refs: [], links: [], limit: undefined, count: undefined, columnsMentioned: new Set() };
-      if (classify(sql) === 'select') {
-        const tree = await parse(conn, sql, offset);
+      // What to analyse: the statement, or the query a COPY … TO writes out.
+      const copy = classify(sql) === 'other' ? copySource(sql) : undefined;
+      const query = copy ? { sql: copy.sql, offset: offset + copy.offset } : classify(sql) === 'select' ? { sql, offset } : undefined;
+      if (query) {
+        const tree = await parse(conn, query.sql, query.offset);
         try {
           analysis = analyze(tree, this.ctx.registry, params, { today: toSpaceDate(new Date().toISOString(), this.ctx.env.timezone) ?? undefined });
         } catch (e) {
           if (e instanceof AnalysisError) {
             const near = closestName(e.unknown.name, this.ctx.registry.names());
-            throw new SqlError(`table "${e.unknown.name}" does not exist`, e.unknown.location + 1 + offset, {
+            throw new SqlError(`table "${e.unknown.name}" does not exist`, e.unknown.location + 1 + query.offset, {
               sqlstate: '42P01',
               hint: near ? `Did you mean "${near}"? \\dt lists the tables.` : 'SELECT * FROM sys_tables lists the tables.',
             });

@@ -4,7 +4,7 @@
  * comments only, so `'me@example.com'` is left alone.
  */
 
-import { mapCode } from './lexer.js';
+import { mapCode, segments } from './lexer.js';
 
 export type StatementKind = 'select' | 'explain' | 'explain-analyze' | 'call' | 'dml' | 'other';
 
@@ -28,4 +28,31 @@ export function classify(sql: string): StatementKind {
 export function stripExplain(sql: string): { sql: string; offset: number } {
   const m = /^\s*EXPLAIN(\s+ANALY[SZ]E)?\s+/i.exec(sql);
   return m ? { sql: sql.slice(m[0].length), offset: m[0].length } : { sql, offset: 0 };
+}
+
+/**
+ * `COPY (query) TO …` and `COPY Table TO …`: the query whose Backlog tables must be fetched before
+ * DuckDB writes the file (its text and offset in the statement; a table becomes SELECT *).
+ * Undefined for anything else, COPY … FROM included.
+ */
+export function copySource(sql: string): { sql: string; offset: number } | undefined {
+  const head = /^\s*COPY\s*/i.exec(sql);
+  if (!head) return undefined;
+  const start = head[0].length;
+  if (sql[start] !== '(') {
+    const m = /^("(?:[^"]|"")+"|[A-Za-z_][\w.]*)\s+TO\b/i.exec(sql.slice(start));
+    return m ? { sql: `SELECT * FROM ${m[1]}`, offset: 0 } : undefined;
+  }
+  // The parenthesis that closes the query, outside literals and comments.
+  let depth = 0;
+  for (const seg of segments(sql)) {
+    if (seg.end <= start || seg.kind !== 'code') continue;
+    for (let i = Math.max(seg.start, start); i < seg.end; i++) {
+      if (sql[i] === '(') depth++;
+      else if (sql[i] === ')' && --depth === 0) {
+        return /^\s*TO\b/i.test(sql.slice(i + 1)) ? { sql: sql.slice(start + 1, i), offset: start + 1 } : undefined;
+      }
+    }
+  }
+  return undefined;
 }

@@ -4,6 +4,9 @@
  * duplicated or silently lost when a statement stops halfway (DESIGN §6, NET-2).
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SqlError, WriteOutcomeUnknownError, WritePartlyDoneError } from '../../../src/errors.js';
 import { control } from '../../helpers/emulator.js';
@@ -138,6 +141,22 @@ describe('ProjectCategories', () => {
     assert.equal((await f.client.getCategories('WEB')).some((c) => c.id === row.Id), false);
     // Backlog has no GET for one category: a PATCH of the deleted one is the 404.
     assert.equal(await statusOf(f.client.patchCategories('WEB', row.Id, { name: 'x' })), 404);
+  });
+});
+
+describe('files: import with INSERT … SELECT FROM read_csv, export with COPY … TO', () => {
+  it('creates one issue per CSV line, and COPY writes what Backlog holds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backlog-sql-csv-'));
+    writeFileSync(join(dir, 'import.csv'), 'title,due\n"インポート 1",2026-12-01\n"Import 2",\n');
+    await f.clear();
+    const r = await f.db.query(`INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId, DueDate) SELECT 'WEB', title, ${typeId}, 3, due FROM read_csv('${join(dir, 'import.csv')}') RETURNING IssueKey, Summary, DueDate`);
+    const rows = r.rows as { IssueKey: string; Summary: string; DueDate: string | null }[];
+    assert.deepEqual(rows.map((x) => [x.Summary, x.DueDate]), [['インポート 1', '2026-12-01'], ['Import 2', null]]);
+    assert.equal((await f.writes()).length, 2);
+    await f.db.query(`COPY (SELECT IssueKey, Summary FROM Issues WHERE IssueKey IN ('${rows[0]?.IssueKey}', '${rows[1]?.IssueKey}') ORDER BY IssueKey) TO '${join(dir, 'out.csv')}' (HEADER)`);
+    assert.equal(readFileSync(join(dir, 'out.csv'), 'utf8'), `IssueKey,Summary\n${rows[0]?.IssueKey},インポート 1\n${rows[1]?.IssueKey},Import 2\n`);
+    await f.db.query(`COPY ProjectCategories TO '${join(dir, 'categories.csv')}' (HEADER)`);
+    assert.match(readFileSync(join(dir, 'categories.csv'), 'utf8'), /^Id,ProjectId,ProjectKey,Name,DisplayOrder\n\d+,/);
   });
 });
 
