@@ -110,6 +110,11 @@ export interface WriteContext {
   readonly api: ApiClient;
   readonly signal: AbortSignal;
   readonly env: RowEnv;
+  /**
+   * The statement has RETURNING: the answers' every column is read. Without it only the key is
+   * (for sys_identity), so a handler may skip a lookup that only fills other columns.
+   */
+  readonly returning: boolean;
   projects(): Promise<readonly ProjectRef[]>;
   myself(): Promise<{ id: number; userId: string; name: string; roleType: number }>;
 }

@@ -51,7 +51,7 @@ export interface WriteDeps {
   duck: DuckDBInstance;
   env: RowEnv;
   readonly: boolean;
-  ctx: Omit<WriteContext, 'signal'>;
+  ctx: Omit<WriteContext, 'signal' | 'returning'>;
   /** Runs a SELECT through the read engine (pushdown, fetch, DuckDB). */
   select(sql: string, params: ParamValues, signal: AbortSignal): Promise<{ columns: { name: string; type: string }[]; rows: Record<string, unknown>[] }>;
 }
@@ -167,7 +167,7 @@ export async function runWrite(sqlIn: string, params: ParamValues, deps: WriteDe
   }
   const writes = table.writes as NonNullable<TableDef['writes']>;
   const targets = writableTargets(table);
-  const ctx: WriteContext = { ...deps.ctx, signal: options.signal };
+  const ctx: WriteContext = { ...deps.ctx, signal: options.signal, returning: stmt.returning !== undefined };
 
   // ---- (1) and (2): check the statement, then evaluate it with one SELECT ----
   let planned: PlannedRow[];

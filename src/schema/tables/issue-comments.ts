@@ -216,8 +216,9 @@ export default defineTable<CommentRow>({
     insert: {
       required: [['IssueId', 'IssueKey'], 'Content'],
       async run(ctx, { values, form }) {
-        // The answer carries issueId but not the key: an IssueId-only row reads the issue once.
-        const issue = await issueForInsert(ctx, values, { key: true });
+        // The answer carries issueId but not the key: an IssueId-only row reads the issue once,
+        // and only when RETURNING will show the key.
+        const issue = await issueForInsert(ctx, values, { key: ctx.returning });
         const comment = await send<Comment>(ctx, 'POST', `/issues/${seg(issue.path)}/comments`, form);
         return { ...comment, issueKey: issue.issueKey };
       },

@@ -144,6 +144,17 @@ describe('ProjectCategories', () => {
   });
 });
 
+describe('a comment on each matching issue', () => {
+  it('INSERT INTO IssueComments … SELECT: one search, one POST per issue, no other request', async () => {
+    const ids = await newIssues(3, 'Needs estimate');
+    await f.clear();
+    const r = await f.db.query(`INSERT INTO IssueComments (IssueId, Content) SELECT Id, 'Please update the estimate.' FROM Issues WHERE Id IN (${ids.join(', ')}) AND EstimatedHours IS NULL`);
+    assert.equal(r.rowCount, 3);
+    assert.deepEqual(r.stats.byEndpoint, { 'GET /issues': 1, 'POST /issues/:id/comments': 3 });
+    for (const id of ids) assert.ok((await f.client.getIssueComments(String(id), {})).some((c) => c.content === 'Please update the estimate.'));
+  });
+});
+
 describe('files: import with INSERT … SELECT FROM read_csv, export with COPY … TO', () => {
   it('creates one issue per CSV line, and COPY writes what Backlog holds', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'backlog-sql-csv-'));
