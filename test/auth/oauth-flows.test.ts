@@ -278,6 +278,33 @@ async function browserCode(url: string): Promise<string> {
 }
 
 describe('headless flows', () => {
+  it('writes work signed in with OAuth: an INSERT, an UPDATE and a write procedure go out as the consenting user', async () => {
+    const file = join(dir, 'oauth-writes', 'OAuthSettings.json');
+    const signedOut = await connect(props());
+    const url = ((await signedOut.query('EXEC GetOAuthAuthorizationURL')).rows[0] as { URL: string }).URL;
+    await signedOut.close();
+    const conn = await connect(props({ InitiateOAuth: 'REFRESH', OAuthVerifier: await browserCode(url), OAuthSettingsLocation: file }));
+    try {
+      const me = (await conn.query('EXEC GetOwnUser')).rows[0] as { Id: number };
+      await clearJournal(emu);
+      const r = await conn.query("INSERT INTO ProjectCategories (ProjectKey, Name) VALUES ('WEB', 'OAuth で作成') RETURNING Id");
+      const id = (r.rows[0] as { Id: number }).Id;
+      const u = await conn.query(`UPDATE ProjectCategories SET Name = 'OAuth で更新' WHERE ProjectKey = 'WEB' AND Id = ${id}`);
+      assert.equal(u.rowCount, 1);
+      await conn.query('EXEC MarkAllNotificationsAsRead');
+      const writes = (await journal(emu)).filter((j) => j.method !== 'GET');
+      assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [
+        'POST /api/v2/projects/1/categories',
+        `PATCH /api/v2/projects/1/categories/${id}`,
+        'POST /api/v2/notifications/markAsRead',
+      ]);
+      assert.ok(writes.every((w) => w.status < 300));
+      for (const w of writes) assert.equal(w.user, me.Id, 'sent with the OAuth access token of the user who consented');
+    } finally {
+      await conn.close();
+    }
+  });
+
   it('OAuthVerifier with REFRESH exchanges a code from elsewhere and stores the tokens; the copied file works on another machine', async () => {
     const file = join(dir, 'headless', 'OAuthSettings.json');
     const signedOut = await connect(props());
