@@ -5,7 +5,7 @@
 import { SqlError } from '../errors.js';
 import type { Params } from '../api/types.js';
 import type { ProjectTarget } from './project-scope.js';
-import type { ColumnWrite, FormValue, WriteContext } from './types.js';
+import type { ColumnWrite, FormValue, TableWrites, WriteContext } from './types.js';
 
 /** One POST/PATCH/PUT/DELETE, cancellable with the statement; never re-sent once it may have arrived (NET-2). */
 export function send<T>(ctx: WriteContext, method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, form: Readonly<Record<string, FormValue>> = {}): Promise<T> {
@@ -57,4 +57,37 @@ export function projectOfRow(row: Readonly<Record<string, unknown>>): ProjectTar
   const id = row.ProjectId === null || row.ProjectId === undefined ? null : Number(row.ProjectId);
   const key = row.ProjectKey === null || row.ProjectKey === undefined ? null : String(row.ProjectKey);
   return { path: id !== null ? String(id) : String(key), id, projectKey: key };
+}
+
+/**
+ * The writes of a per-project list under `/projects/:p/<resource>` (categories, issue types,
+ * statuses, versions, custom fields): POST into the INSERT's project, PATCH and DELETE
+ * `…/<resource>/:id` of the row's. Answers carry their project (`scope`), as `list` rows do.
+ * `patchForm` adjusts an UPDATE's form where the API needs more than the changed fields.
+ */
+export function projectItemWrites<T>(
+  resource: string,
+  required: readonly (string | readonly string[])[],
+  options: { patchForm?: (form: Readonly<Record<string, FormValue>>, row: Readonly<Record<string, unknown>>) => Record<string, FormValue> } = {},
+): Required<Pick<TableWrites<T & { scope: ProjectTarget }>, 'insert' | 'update' | 'delete'>> {
+  const item = (row: Readonly<Record<string, unknown>>) => `/projects/${seg(projectOfRow(row).path)}/${resource}/${seg(row.Id)}`;
+  return {
+    insert: {
+      required,
+      async run(ctx, { values, form }) {
+        const scope = await projectForInsert(ctx, values);
+        return { ...(await send<T>(ctx, 'POST', `/projects/${seg(scope.path)}/${resource}`, form)), scope };
+      },
+    },
+    update: {
+      async run(ctx, row, { form }) {
+        return { ...(await send<T>(ctx, 'PATCH', item(row), options.patchForm ? options.patchForm(form, row) : form)), scope: projectOfRow(row) };
+      },
+    },
+    delete: {
+      async run(ctx, row) {
+        return { ...(await send<T>(ctx, 'DELETE', item(row))), scope: projectOfRow(row) };
+      },
+    },
+  };
 }

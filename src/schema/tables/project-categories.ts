@@ -2,7 +2,7 @@
 import { col } from '../helpers.js';
 import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../project-scope.js';
 import { defineTable } from '../types.js';
-import { projectForInsert, projectOfRow, send, seg, w } from '../writes.js';
+import { projectItemWrites, w } from '../writes.js';
 
 interface Category {
   id: number;
@@ -27,24 +27,7 @@ export default defineTable<Row>({
     yield* perProject<Category>(ctx, await projectTargets(ctx, quals, { rowsCarryProjectId: true }), 'categories', (p) => `/projects/${p}/categories`);
   },
   cost: (quals) => perProjectCost(quals),
-  writes: {
-    insert: {
-      required: [['ProjectId', 'ProjectKey'], 'Name'],
-      async run(ctx, { values, form }) {
-        const scope = await projectForInsert(ctx, values);
-        return { ...(await send<Category>(ctx, 'POST', `/projects/${seg(scope.path)}/categories`, form)), scope };
-      },
-    },
-    update: {
-      async run(ctx, row, { form }) {
-        const scope = projectOfRow(row);
-        return { ...(await send<Category>(ctx, 'PATCH', `/projects/${seg(scope.path)}/categories/${seg(row.Id)}`, form)), scope };
-      },
-    },
-    delete: {
-      run: (ctx, row) => send<Category>(ctx, 'DELETE', `/projects/${seg(projectOfRow(row).path)}/categories/${seg(row.Id)}`).then((c) => ({ ...c, scope: projectOfRow(row) })),
-    },
-  },
+  writes: projectItemWrites<Category>('categories', [['ProjectId', 'ProjectKey'], 'Name']),
   examples: [
     "SELECT Id, Name FROM ProjectCategories WHERE ProjectKey = 'WEB' ORDER BY DisplayOrder",
     "INSERT INTO ProjectCategories (ProjectKey, Name) VALUES ('WEB', 'Backend') RETURNING Id",

@@ -12,7 +12,7 @@ import { SqlError } from '../../errors.js';
 import { col, push, utcDate } from '../helpers.js';
 import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../project-scope.js';
 import { defineTable, type FormValue } from '../types.js';
-import { projectForInsert, projectOfRow, send, seg, w } from '../writes.js';
+import { projectItemWrites, w } from '../writes.js';
 
 export interface CustomFieldItem {
   id: number;
@@ -158,28 +158,17 @@ export default defineTable<Row>({
   cost: (quals) => perProjectCost(quals),
   writes: {
     // POST /projects/:p/customFields: administrators and project administrators.
-    insert: {
-      required: [['ProjectId', 'ProjectKey'], 'TypeId', 'Name'],
-      async run(ctx, { values, form }) {
-        const scope = await projectForInsert(ctx, values);
-        return { ...(await send<CustomField>(ctx, 'POST', `/projects/${seg(scope.path)}/customFields`, form)), scope };
-      },
-    },
-    update: {
-      async run(ctx, row, { form }) {
-        const scope = projectOfRow(row);
-        // Backlog reads initialDate / initialShift with the initialValueType they belong to: send the
-        // current type along when the statement changes only the date or the shift.
+    // Backlog reads initialDate / initialShift with the initialValueType they belong to: send the
+    // current type along when the statement changes only the date or the shift.
+    ...projectItemWrites<CustomField>('customFields', [['ProjectId', 'ProjectKey'], 'TypeId', 'Name'], {
+      patchForm(form, row) {
         const body: Record<string, FormValue> = { ...form };
         if (('initialDate' in body || 'initialShift' in body) && !('initialValueType' in body) && row.InitialValueType != null) {
           body.initialValueType = Number(row.InitialValueType);
         }
-        return { ...(await send<CustomField>(ctx, 'PATCH', `/projects/${seg(scope.path)}/customFields/${seg(row.Id)}`, body)), scope };
+        return body;
       },
-    },
-    delete: {
-      run: (ctx, row) => send<CustomField>(ctx, 'DELETE', `/projects/${seg(projectOfRow(row).path)}/customFields/${seg(row.Id)}`).then((f) => ({ ...f, scope: projectOfRow(row) })),
-    },
+    }),
     inputs: [
       {
         name: 'Items',

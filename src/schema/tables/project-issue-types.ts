@@ -2,7 +2,7 @@
 import { col } from '../helpers.js';
 import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../project-scope.js';
 import { defineTable } from '../types.js';
-import { projectForInsert, projectOfRow, send, seg, w } from '../writes.js';
+import { projectItemWrites, w } from '../writes.js';
 
 interface IssueType {
   id: number;
@@ -15,6 +15,9 @@ interface IssueType {
 }
 
 type Row = InProject<IssueType>;
+
+// No DELETE: Backlog needs a substitute (see notes.delete).
+const { insert, update } = projectItemWrites<IssueType>('issueTypes', [['ProjectId', 'ProjectKey'], 'Name', 'Color']);
 
 export default defineTable<Row>({
   name: 'ProjectIssueTypes',
@@ -34,19 +37,8 @@ export default defineTable<Row>({
   },
   cost: (quals) => perProjectCost(quals),
   writes: {
-    insert: {
-      required: [['ProjectId', 'ProjectKey'], 'Name', 'Color'],
-      async run(ctx, { values, form }) {
-        const scope = await projectForInsert(ctx, values);
-        return { ...(await send<IssueType>(ctx, 'POST', `/projects/${seg(scope.path)}/issueTypes`, form)), scope };
-      },
-    },
-    update: {
-      async run(ctx, row, { form }) {
-        const scope = projectOfRow(row);
-        return { ...(await send<IssueType>(ctx, 'PATCH', `/projects/${seg(scope.path)}/issueTypes/${seg(row.Id)}`, form)), scope };
-      },
-    },
+    insert,
+    update,
     notes: {
       delete:
         'Backlog deletes an issue type only together with the type its issues move to (substituteIssueTypeId), which a DELETE statement cannot give. ' +

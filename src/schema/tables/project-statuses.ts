@@ -5,7 +5,7 @@
 import { col } from '../helpers.js';
 import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../project-scope.js';
 import { defineTable } from '../types.js';
-import { projectForInsert, projectOfRow, send, seg, w } from '../writes.js';
+import { projectItemWrites, w } from '../writes.js';
 
 interface Status {
   id: number;
@@ -16,6 +16,9 @@ interface Status {
 }
 
 type Row = InProject<Status>;
+
+// No DELETE: Backlog needs a substitute (see notes.delete).
+const { insert, update } = projectItemWrites<Status>('statuses', [['ProjectId', 'ProjectKey'], 'Name', 'Color']);
 
 export default defineTable<Row>({
   name: 'ProjectStatuses',
@@ -35,19 +38,8 @@ export default defineTable<Row>({
   cost: (quals) => perProjectCost(quals),
   writes: {
     // POST /projects/:p/statuses: space administrators only; the new status goes just before Closed.
-    insert: {
-      required: [['ProjectId', 'ProjectKey'], 'Name', 'Color'],
-      async run(ctx, { values, form }) {
-        const scope = await projectForInsert(ctx, values);
-        return { ...(await send<Status>(ctx, 'POST', `/projects/${seg(scope.path)}/statuses`, form)), scope };
-      },
-    },
-    update: {
-      async run(ctx, row, { form }) {
-        const scope = projectOfRow(row);
-        return { ...(await send<Status>(ctx, 'PATCH', `/projects/${seg(scope.path)}/statuses/${seg(row.Id)}`, form)), scope };
-      },
-    },
+    insert,
+    update,
     notes: {
       delete:
         'Backlog deletes a status only together with the status its issues move to (substituteStatusId), which a DELETE statement cannot give. ' +

@@ -6,7 +6,7 @@
 import { col, dateOnly } from '../helpers.js';
 import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../project-scope.js';
 import { defineTable } from '../types.js';
-import { projectForInsert, projectOfRow, send, seg, w } from '../writes.js';
+import { projectItemWrites, w } from '../writes.js';
 
 interface Version {
   id: number;
@@ -40,26 +40,10 @@ export default defineTable<Row>({
     yield* perProject<Version>(ctx, await projectTargets(ctx, quals, { rowsCarryProjectId: true }), 'versions', (p) => `/projects/${p}/versions`);
   },
   cost: (quals) => perProjectCost(quals),
-  writes: {
-    insert: {
-      required: [['ProjectId', 'ProjectKey'], 'Name'],
-      async run(ctx, { values, form }) {
-        const scope = await projectForInsert(ctx, values);
-        return { ...(await send<Version>(ctx, 'POST', `/projects/${seg(scope.path)}/versions`, form)), scope };
-      },
-    },
-    update: {
-      async run(ctx, row, { form }) {
-        const scope = projectOfRow(row);
-        // PATCH …/versions/:id requires `name` even when it does not change: send the current one.
-        const body = 'name' in form ? form : { ...form, name: String(row.Name) };
-        return { ...(await send<Version>(ctx, 'PATCH', `/projects/${seg(scope.path)}/versions/${seg(row.Id)}`, body)), scope };
-      },
-    },
-    delete: {
-      run: (ctx, row) => send<Version>(ctx, 'DELETE', `/projects/${seg(projectOfRow(row).path)}/versions/${seg(row.Id)}`).then((v) => ({ ...v, scope: projectOfRow(row) })),
-    },
-  },
+  // PATCH …/versions/:id requires `name` even when it does not change: send the current one.
+  writes: projectItemWrites<Version>('versions', [['ProjectId', 'ProjectKey'], 'Name'], {
+    patchForm: (form, row) => ('name' in form ? { ...form } : { ...form, name: String(row.Name) }),
+  }),
   examples: [
     "SELECT Name, StartDate, ReleaseDueDate FROM ProjectVersionMilestones WHERE ProjectKey = 'WEB' AND NOT Archived",
     "INSERT INTO ProjectVersionMilestones (ProjectKey, Name, StartDate, ReleaseDueDate) VALUES ('WEB', '2027年1月リリース', DATE '2027-01-04', DATE '2027-01-29') RETURNING Id",
