@@ -155,6 +155,26 @@ class Cursor {
     return this.tokens.length;
   }
 
+  /**
+   * An optional clause `WORD …` running up to the next top-level `stops` word: its body, or
+   * undefined when the statement has no such clause. An empty body is a syntax error naming `what`.
+   */
+  clause(word: string, stops: string[], what: string): Piece | undefined {
+    if (!isWord(this.peek(), word)) return undefined;
+    const stop = this.findTop(stops, this.i + 1);
+    const body = this.piece(this.i + 1, stop);
+    if (!body) this.fail(`syntax error: ${word} needs ${what}`);
+    this.i = stop;
+    return body;
+  }
+
+  /** RETURNING, after anything else the statement had: only semicolons may stand between. */
+  returning(): Piece | undefined {
+    const at = this.findTop(['RETURNING']);
+    if (at > this.i) trailingSemicolonsOnly(this, this.i);
+    return returningPiece(this, at);
+  }
+
   /** The text from token `from` up to (not including) token `to`, trimmed of a final `;`. */
   piece(from: number, to: number): Piece | undefined {
     let last = to - 1;
@@ -260,47 +280,20 @@ function parseUpdate(c: Cursor): DmlStatement {
     c.i = k < end ? k + 1 : k;
   }
   if (sets.length === 0) c.fail('syntax error: SET needs at least one Column = value');
-  let from: Piece | undefined;
-  if (isWord(c.peek(), 'FROM')) {
-    const stop = c.findTop(['WHERE', 'RETURNING'], c.i + 1);
-    from = c.piece(c.i + 1, stop);
-    if (!from) c.fail('syntax error: FROM needs a table');
-    c.i = stop;
-  }
-  let where: Piece | undefined;
-  if (isWord(c.peek(), 'WHERE')) {
-    const stop = c.findTop(['RETURNING'], c.i + 1);
-    where = c.piece(c.i + 1, stop);
-    if (!where) c.fail('syntax error: WHERE needs a condition');
-    if (/^\s*CURRENT\s+OF\b/i.test(where.text)) c.fail('WHERE CURRENT OF is not supported', c.tokens[c.i + 1]);
-    c.i = stop;
-  }
-  const returningAt = c.findTop(['RETURNING']);
-  if (returningAt > c.i) trailingSemicolonsOnly(c, c.i);
-  return { kind: 'UPDATE', table, alias, sets, from, where, returning: returningPiece(c, returningAt) };
+  const from = c.clause('FROM', ['WHERE', 'RETURNING'], 'a table');
+  const whereAt = c.i;
+  const where = c.clause('WHERE', ['RETURNING'], 'a condition');
+  if (where && /^\s*CURRENT\s+OF\b/i.test(where.text)) c.fail('WHERE CURRENT OF is not supported', c.tokens[whereAt + 1]);
+  return { kind: 'UPDATE', table, alias, sets, from, where, returning: c.returning() };
 }
 
 function parseDelete(c: Cursor): DmlStatement {
   c.expectWord('FROM');
   const table = c.tableName();
   const alias = c.alias();
-  let using: Piece | undefined;
-  if (isWord(c.peek(), 'USING')) {
-    const stop = c.findTop(['WHERE', 'RETURNING'], c.i + 1);
-    using = c.piece(c.i + 1, stop);
-    if (!using) c.fail('syntax error: USING needs a table');
-    c.i = stop;
-  }
-  let where: Piece | undefined;
-  if (isWord(c.peek(), 'WHERE')) {
-    const stop = c.findTop(['RETURNING'], c.i + 1);
-    where = c.piece(c.i + 1, stop);
-    if (!where) c.fail('syntax error: WHERE needs a condition');
-    c.i = stop;
-  }
-  const returningAt = c.findTop(['RETURNING']);
-  if (returningAt > c.i) trailingSemicolonsOnly(c, c.i);
-  return { kind: 'DELETE', table, alias, using, where, returning: returningPiece(c, returningAt) };
+  const using = c.clause('USING', ['WHERE', 'RETURNING'], 'a table');
+  const where = c.clause('WHERE', ['RETURNING'], 'a condition');
+  return { kind: 'DELETE', table, alias, using, where, returning: c.returning() };
 }
 
 /**

@@ -79,6 +79,21 @@ export function appendValue(appender: DuckDBAppender, type: SqlType, value: unkn
   }
 }
 
+/**
+ * A temporary table `name` of this connection holding `rows` (values in column order), shadowing
+ * any table of that name in the main schema: fetched Backlog rows, sys_identity, RETURNING.
+ */
+export async function loadTempTable(conn: DuckDBConnection, name: string, columns: readonly { name: string; type: SqlType }[], rows: Iterable<readonly unknown[]>): Promise<void> {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(name)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`);
+  const appender = await conn.createAppender(name, 'main', 'temp');
+  for (const row of rows) {
+    columns.forEach((c, i) => appendValue(appender, c.type, row[i]));
+    appender.endRow();
+  }
+  appender.flushSync();
+  appender.closeSync();
+}
+
 /** A DuckDB value → the library's JS value. */
 export function toJs(v: DuckDBValue): unknown {
   if (v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') return v;

@@ -6,12 +6,12 @@
 import type { ApiClient, ApiStats } from '../api/types.js';
 import { CancelledError, SqlError } from '../errors.js';
 import type { Registry } from '../schema/registry.js';
-import type { FetchContext, ProjectRef, Qual, RowEnv, TableDef } from '../schema/types.js';
+import type { FetchContext, ProjectRef, Qual, RowEnv, SqlType, TableDef } from '../schema/types.js';
 import { toSpaceDate } from '../schema/helpers.js';
 import { IDENTITY_COLUMNS } from '../schema/system.js';
 import { closestName } from '../util/closest.js';
 import { analyze, AnalysisError, type Analysis, type ParamValues, type TableRef } from './analyze.js';
-import { appendValue, quoteIdent, quoteLiteral, reportedType, toJs, type DuckDBConnection, type DuckDBInstance } from './duckdb.js';
+import { loadTempTable, quoteIdent, quoteLiteral, reportedType, toJs, type DuckDBConnection, type DuckDBInstance } from './duckdb.js';
 import { classify, copySource, rewriteAtParameters, stripExplain } from './front.js';
 import { runWrite, type WriteProgress, type WriteSession } from './write.js';
 
@@ -209,16 +209,7 @@ export class Engine {
       if (kind === 'explain') return this.explainResult(analysis, started);
 
       const fetches = await this.fetchAll(analysis, signal, warnings, conn);
-      for (const [name, { table, rows }] of fetches.byTable) {
-        await conn.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(name)} (${table.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`);
-        const appender = await conn.createAppender(name, 'main', 'temp');
-        for (const row of rows) {
-          table.columns.forEach((c, i) => appendValue(appender, c.type, row[i]));
-          appender.endRow();
-        }
-        appender.flushSync();
-        appender.closeSync();
-      }
+      for (const [name, { table, rows }] of fetches.byTable) await loadTempTable(conn, name, table.columns, rows);
       if (signal.aborted) throw new CancelledError();
       let reader;
       try {
@@ -269,15 +260,11 @@ export class Engine {
 
   /** sys_identity as the session last left it, shadowing the empty table of the connection. */
   private async loadIdentity(conn: DuckDBConnection, rows: unknown[][]): Promise<void> {
-    const types = IDENTITY_COLUMNS.split(',').map((c) => c.split(':'));
-    await conn.run(`CREATE OR REPLACE TEMP TABLE sys_identity (${types.map(([n, t]) => `${quoteIdent(n as string)} ${t ?? 'VARCHAR'}`).join(', ')})`);
-    const appender = await conn.createAppender('sys_identity', 'main', 'temp');
-    for (const row of rows) {
-      types.forEach(([, t], i) => appendValue(appender, (t ?? 'VARCHAR') as 'VARCHAR', row[i] ?? null));
-      appender.endRow();
-    }
-    appender.flushSync();
-    appender.closeSync();
+    const columns = IDENTITY_COLUMNS.split(',').map((c) => {
+      const [name, type] = c.split(':');
+      return { name: name as string, type: (type ?? 'VARCHAR') as SqlType };
+    });
+    await loadTempTable(conn, 'sys_identity', columns, rows);
   }
 
   private stats(before: ApiStats, fetches: FetchReport[], warnings: string[], started: number): QueryStats {
@@ -338,14 +325,7 @@ export class Engine {
     const json = JSON.stringify(tree, (k, v: unknown) => (k === 'query_location' ? 0 : v));
     try {
       const sql = String((await conn.runAndReadAll(`SELECT json_deserialize_sql(${quoteLiteral(json)})`)).getRows()[0]?.[0]);
-      await conn.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(PREFILTER)} (${ref.table.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`);
-      const appender = await conn.createAppender(PREFILTER, 'main', 'temp');
-      for (const row of rows) {
-        ref.table.columns.forEach((c, i) => appendValue(appender, c.type, row[i]));
-        appender.endRow();
-      }
-      appender.flushSync();
-      appender.closeSync();
+      await loadTempTable(conn, PREFILTER, ref.table.columns, rows);
       const keys = (await conn.runAndReadAll(sql)).getRows().map((r) => toJs(r[0] ?? null)).filter((v) => v !== null) as (string | number)[];
       await conn.run(`DROP TABLE ${quoteIdent(PREFILTER)}`);
       return keys;

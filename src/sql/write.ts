@@ -24,7 +24,7 @@ import { projectForInsert } from '../schema/writes.js';
 import { closestName } from '../util/closest.js';
 import type { ParamValues } from './analyze.js';
 import { MappedSql, numberParameters, parameterNames, parseDml, type DmlStatement, type NamePiece } from './dml.js';
-import { appendValue, quoteIdent, reportedType, toJs, type DuckDBInstance } from './duckdb.js';
+import { loadTempTable, quoteIdent, reportedType, toJs, type DuckDBInstance } from './duckdb.js';
 
 /** Progress of a long write, for the CLI's progress line. */
 export interface WriteProgress {
@@ -122,7 +122,7 @@ function castType(t: Target): string | undefined {
 }
 
 /** What clears a field on UPDATE: an empty value (`assigneeId=`, `categoryId[]=`, as backlog4j sends). */
-function CLEAR(param: string): FormValue {
+function clearValue(param: string): FormValue {
   return param.endsWith('[]') ? [''] : '';
 }
 
@@ -316,14 +316,14 @@ async function formEntries(t: Target, value: unknown, op: 'insert' | 'update', c
     if (op === 'insert' || (t.input && !t.write.clearable)) return {};
     if (t.write.toForm) return t.write.toForm(null, ctx, row);
     if (!t.write.param) return {};
-    return { [t.write.param]: CLEAR(t.write.param) };
+    return { [t.write.param]: clearValue(t.write.param) };
   }
   try {
     if (t.write.toForm) return await t.write.toForm(value, ctx, row);
     if (!t.write.param) return {};
     const v = await encode(t, value, ctx);
     if (t.write.param.endsWith('[]') && !Array.isArray(v)) return { [t.write.param]: [v as string | number] };
-    if (isEmptyForm(v)) return op === 'update' && (t.column !== undefined || t.write.clearable) ? { [t.write.param]: CLEAR(t.write.param) } : {};
+    if (isEmptyForm(v)) return op === 'update' && (t.column !== undefined || t.write.clearable) ? { [t.write.param]: clearValue(t.write.param) } : {};
     return { [t.write.param]: v };
   } catch (e) {
     if (e instanceof BacklogSqlError && e.message.startsWith('row ')) throw e;
@@ -484,14 +484,7 @@ async function evaluateReturning(stmt: DmlStatement, table: TableDef, rows: Reco
   const conn = await deps.duck.connect();
   const q = new MappedSql().add('SELECT ').addPiece(stmt.returning as NonNullable<DmlStatement['returning']>).add(` FROM ${quoteIdent(table.name)}${stmt.alias ? ` AS ${quoteIdent(stmt.alias)}` : ''}`);
   try {
-    await conn.run(`CREATE TEMP TABLE ${quoteIdent(table.name)} (${table.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`);
-    const appender = await conn.createAppender(table.name, 'main', 'temp');
-    for (const row of rows) {
-      for (const c of table.columns) appendValue(appender, c.type, toAppendable(row[c.name]));
-      appender.endRow();
-    }
-    appender.flushSync();
-    appender.closeSync();
+    await loadTempTable(conn, table.name, table.columns, rows.map((row) => table.columns.map((c) => toAppendable(row[c.name]))));
     let reader;
     try {
       reader = await conn.runAndReadAll(q.sql, bind(q.sql, params) as never);
