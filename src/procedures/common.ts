@@ -5,7 +5,7 @@
  */
 import { basename } from 'node:path';
 import { SqlError } from '../errors.js';
-import type { ProcedureColumn, ProcedureContext } from './types.js';
+import type { ProcedureColumn, ProcedureContext, ProcedureParam } from './types.js';
 
 /** A bad argument (SQLSTATE 22023, invalid_parameter_value), naming the procedure and the parameter. */
 export function argError(procedure: string, message: string, hint?: string): SqlError {
@@ -80,6 +80,12 @@ export function exactlyOne(procedure: string, args: Record<string, unknown>, nam
 export function seg(value: unknown): string {
   return encodeURIComponent(String(value));
 }
+
+/** The ProjectId / ProjectKey parameters that `projectSegment` reads (give one). */
+export const PROJECT_PARAMS: readonly ProcedureParam[] = [
+  { name: 'ProjectId', type: 'BIGINT', required: false, description: 'Id of the project (or give ProjectKey).' },
+  { name: 'ProjectKey', type: 'VARCHAR', required: false, description: "Key of the project, e.g. 'WEB' (or give ProjectId)." },
+];
 
 /** The project a call names, as a path segment: ProjectId or ProjectKey (exactly one). */
 export function projectSegment(procedure: string, args: Record<string, unknown>): string {

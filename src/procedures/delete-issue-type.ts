@@ -1,4 +1,4 @@
-import { argError, projectSegment, requiredId } from './common.js';
+import { argError, PROJECT_PARAMS, projectSegment, requiredId } from './common.js';
 import type { ProcedureDef } from './types.js';
 
 interface IssueTypeJson {
@@ -20,8 +20,7 @@ const procedure: ProcedureDef = {
   description: 'Deletes an issue type of a project (extension; administrators and project administrators), moving its issues to a substitute issue type. Returns the deleted issue type.',
   writes: true,
   parameters: [
-    { name: 'ProjectId', type: 'BIGINT', required: false, description: 'Id of the project (or give ProjectKey).' },
-    { name: 'ProjectKey', type: 'VARCHAR', required: false, description: "Key of the project, e.g. 'WEB' (or give ProjectId)." },
+    ...PROJECT_PARAMS,
     { name: 'IssueTypeId', type: 'BIGINT', required: true, description: 'Id of the issue type to delete (ProjectIssueTypes.Id).' },
     { name: 'SubstituteIssueTypeId', type: 'BIGINT', required: true, description: 'Id of the issue type its issues move to (another type of the same project).' },
   ],

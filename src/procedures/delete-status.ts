@@ -1,4 +1,4 @@
-import { argError, projectSegment, requiredId, STATUS_RESULTS, statusRow, type StatusJson } from './common.js';
+import { argError, PROJECT_PARAMS, projectSegment, requiredId, STATUS_RESULTS, statusRow, type StatusJson } from './common.js';
 import type { ProcedureDef } from './types.js';
 
 /**
@@ -11,8 +11,7 @@ const procedure: ProcedureDef = {
     "Deletes a custom status of a project (extension; administrators), moving its issues to a substitute status. Returns the deleted status. Backlog's four default statuses cannot be deleted.",
   writes: true,
   parameters: [
-    { name: 'ProjectId', type: 'BIGINT', required: false, description: 'Id of the project (or give ProjectKey).' },
-    { name: 'ProjectKey', type: 'VARCHAR', required: false, description: "Key of the project, e.g. 'WEB' (or give ProjectId)." },
+    ...PROJECT_PARAMS,
     { name: 'StatusId', type: 'BIGINT', required: true, description: 'Id of the status to delete (ProjectStatuses.Id).' },
     { name: 'SubstituteStatusId', type: 'BIGINT', required: true, description: 'Id of the status its issues move to (another status of the same project).' },
   ],

@@ -1,4 +1,4 @@
-import { projectSegment, requiredId } from './common.js';
+import { PROJECT_PARAMS, projectSegment, requiredId } from './common.js';
 import { deliver, DOWNLOAD_RESULTS, OUTPUT_PARAMS, planOutput } from './download-common.js';
 import type { ProcedureDef } from './types.js';
 
@@ -10,8 +10,7 @@ const procedure: ProcedureDef = {
   description:
     "Downloads one of a project's shared files, saving it in OutputFolder or returning it as base64. Files attached to issues, wiki pages, pull requests or documents: use DownloadAttachment.",
   parameters: [
-    { name: 'ProjectId', type: 'BIGINT', required: false, description: 'Id of the project (or give ProjectKey).' },
-    { name: 'ProjectKey', type: 'VARCHAR', required: false, description: "Key of the project, e.g. 'WEB' (or give ProjectId)." },
+    ...PROJECT_PARAMS,
     { name: 'SharedFileId', type: 'BIGINT', required: true, description: 'Id of the shared file (ProjectSharedFiles.Id of a row whose Type is file).' },
     ...OUTPUT_PARAMS,
   ],

@@ -1,4 +1,4 @@
-import { idList, projectSegment, STATUS_RESULTS, statusRow, type StatusJson } from './common.js';
+import { idList, PROJECT_PARAMS, projectSegment, STATUS_RESULTS, statusRow, type StatusJson } from './common.js';
 import type { ProcedureDef } from './types.js';
 
 /** PATCH /projects/:projectIdOrKey/statuses/updateDisplayOrder with statusId[] in the new order (extension). */
@@ -8,8 +8,7 @@ const procedure: ProcedureDef = {
     "Reorders a project's statuses (extension; administrators). List every status of the project exactly once, in the new order: Backlog wants Open (1) first and Closed (4) last. Returns the statuses in their new order.",
   writes: true,
   parameters: [
-    { name: 'ProjectId', type: 'BIGINT', required: false, description: 'Id of the project (or give ProjectKey).' },
-    { name: 'ProjectKey', type: 'VARCHAR', required: false, description: "Key of the project, e.g. 'WEB' (or give ProjectId)." },
+    ...PROJECT_PARAMS,
     { name: 'StatusIds', type: 'VARCHAR', required: true, description: "Every status id of the project (ProjectStatuses.Id) in the new order, comma-separated, e.g. '1, 2, 5, 3, 4'." },
   ],
   results: STATUS_RESULTS,
