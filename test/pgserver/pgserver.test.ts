@@ -15,28 +15,14 @@ import pg from 'pg';
 import { connect, type Connection } from '../../src/core/connection.js';
 import { formatVerifier, makeVerifier, parseUsers, serve, type PgServer } from '../../src/pgserver/index.js';
 import { startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import { runPsql } from '../helpers/psql.js';
 
 const JDBC_JAR = '/usr/share/java/postgresql.jar';
 const USERS = parseUsers(`# test users\nalice:${formatVerifier(makeVerifier('s3cret pässword'))}\n`);
 
-function psql(port: number, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn('psql', ['-X', '-h', '127.0.0.1', '-p', String(port), '-U', 'alice', '-d', 'backlog', ...args], {
-    env: { ...process.env, PGPASSWORD: 's3cret pässword', PGSSLMODE: 'prefer', PGCONNECT_TIMEOUT: '10', ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`psql timed out: ${stdout} ${stderr}`));
-    }, 30_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** psql as the SCRAM user of these tests. */
+function psql(port: number, args: string[], env: NodeJS.ProcessEnv = {}): ReturnType<typeof runPsql> {
+  return runPsql(port, args, { user: 'alice', env: { PGPASSWORD: 's3cret pässword', PGSSLMODE: 'prefer', ...env } });
 }
 
 /** Run the binary to its end without blocking this process (the emulator lives here). */

@@ -6,30 +6,13 @@
  * listing the rows, and each client has its own sys_identity.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { connect, type Connection } from '../../src/core/connection.js';
 import { serve, type PgServer } from '../../src/pgserver/index.js';
 import { clearJournal, control, journal, startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import { runPsql } from '../helpers/psql.js';
 
-function psql(port: number, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn('psql', ['-X', '-h', '127.0.0.1', '-p', String(port), '-U', 'me', '-d', 'backlog', ...args], { env: { ...process.env, PGCONNECT_TIMEOUT: '10' } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`psql timed out: ${stdout} ${stderr}`));
-    }, 30_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('writes and procedure calls over the wire', { timeout: 120_000 }, () => {
   let emu: RunningEmulator;
@@ -136,7 +119,7 @@ describe('writes and procedure calls over the wire', { timeout: 120_000 }, () =>
   });
 
   test('psql prints the command tag of a write', async () => {
-    const r = await psql(server.port, ['-c', `INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'from psql', ${typeId}, 3)`, '-c', "UPDATE Issues SET Description = 'psql' WHERE ProjectKey = 'WEB' AND Summary = 'from psql'"]);
+    const r = await runPsql(server.port, ['-c', `INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'from psql', ${typeId}, 3)`, '-c', "UPDATE Issues SET Description = 'psql' WHERE ProjectKey = 'WEB' AND Summary = 'from psql'"]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^INSERT 0 1$/m);
     assert.match(r.stdout, /^UPDATE 1$/m);
