@@ -18,14 +18,14 @@ export default tseslint.config(
     },
   },
   {
-    // DESIGN §4: the emulator is its own world; it imports nothing of the driver, so a bug
+    // ARCHITECTURE.md §4: the emulator is its own world; it imports nothing of the driver, so a bug
     // cannot hide on both sides.
     files: ['src/emulator/**'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{
           group: ['**/cli/**', '**/api/**', '**/auth/**', '**/core/**', '**/sql/**', '**/schema/**', '**/pgserver/**', '**/procedures/**', '../index.js', '../../index.js'],
-          message: 'The emulator must not import driver code (DESIGN §4).',
+          message: 'The emulator must not import driver code (ARCHITECTURE.md §4).',
         }],
       }],
     },

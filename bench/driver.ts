@@ -296,7 +296,7 @@ const questions: Question[] = [
     // Minimal: no endpoint sums hours and no filter narrows "every issue", so every issue is
     // read, 100 a page (⌈n/100⌉, + 1 when n is a multiple of 100 to see the end). Sorting by
     // estimatedHours and stopping at the first empty value would read fewer pages, but where
-    // Backlog puts empty values is not documented (DESIGN §5), so a correct program cannot rely
+    // Backlog puts empty values is not documented (ARCHITECTURE.md §5), so a correct program cannot rely
     // on it. The naive program is this same program.
     async minimal(bl) {
       const sums = new Map<string, number>();

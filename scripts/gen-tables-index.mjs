@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes src/schema/tables/index.ts: one import per table file (one table per file, DESIGN §4).
+// Writes src/schema/tables/index.ts: one import per table file (one table per file, ARCHITECTURE.md §4).
 // Run after adding a table file: node scripts/gen-tables-index.mjs
 import { readdirSync, writeFileSync } from 'node:fs';
 

@@ -1,5 +1,5 @@
 /**
- * One error base class with a `code`, one subclass per kind (DESIGN §4). SQLSTATE and exit codes
+ * One error base class with a `code`, one subclass per kind (ARCHITECTURE.md §4). SQLSTATE and exit codes
  * are mapped only at the edges (cli/, pgserver/): see `sqlstateOf` and cli/exit-codes.ts.
  * Messages never contain secrets: build them from redacted values only (util/redact.ts).
  */
@@ -156,7 +156,7 @@ export class UnsupportedError extends BacklogSqlError {
   }
 }
 
-/** What became of each row of a write statement (DESIGN §6); also in sys_identity. */
+/** What became of each row of a write statement (ARCHITECTURE.md §6); also in sys_identity. */
 export interface WriteReport {
   operation: 'INSERT' | 'UPDATE' | 'DELETE';
   table: string;

@@ -1,9 +1,9 @@
 /**
- * The Backlog HTTP client (DESIGN §8): global fetch (or undici with a proxy / custom CA, see
+ * The Backlog HTTP client (ARCHITECTURE.md §8): global fetch (or undici with a proxy / custom CA, see
  * ./transport.ts), API key or Bearer token, JSON decoding, Backlog's error body → ApiError,
  * paging helpers and request statistics.
  *
- * Reliability rules NET-1..NET-10 (reference/style-and-reliability.md B5, amended by DESIGN §6/§8):
+ * Reliability rules NET-1..NET-10 (docs/reliability.md B5, amended by ARCHITECTURE.md §6/§8):
  * the retry policy is data in ./retry.ts, the rate-limit budget lives in ./budget.ts, writes go out
  * one at a time and reads through a small gate (./gate.ts). Every attempt is one request in the
  * statistics, so they match the server's journal.

@@ -1,5 +1,5 @@
 /**
- * Retry policy as data (NET-1..NET-5 of reference/style-and-reliability.md B5, DESIGN §8): which
+ * Retry policy as data (NET-1..NET-5 of docs/reliability.md B5, ARCHITECTURE.md §8): which
  * failures are retried for which kind of method, and how long to wait before the next attempt.
  * Pure functions of their inputs (the clock and the random source are parameters), so a unit
  * test checks exact delays.
@@ -87,7 +87,7 @@ export interface ServerWait {
 
 /**
  * The server's own clock: the response's `Date` header, so that a skewed local clock does not
- * matter (DESIGN §8). Without one, the local clock at the time of the answer.
+ * matter (ARCHITECTURE.md §8). Without one, the local clock at the time of the answer.
  */
 export function serverNow(headers: Headers, localNow: number): { at: number; fromDate: boolean } {
   const date = Date.parse(headers.get('date') ?? '');

@@ -1,5 +1,5 @@
 /**
- * How requests reach the space (DESIGN §8): global `fetch` by default; undici's `ProxyAgent` for
+ * How requests reach the space (ARCHITECTURE.md §8): global `fetch` by default; undici's `ProxyAgent` for
  * ProxyServer/ProxyPort/ProxyUser/ProxyPassword and an `Agent` with our own CA for SSLServerCert
  * (on-premise Backlog with a private certificate). Node's global fetch bundles its own undici, so
  * when a dispatcher is needed the request goes through the installed undici's `fetch`, which is

@@ -3,7 +3,7 @@
  * Implementation: ./client.ts (fetch, retry policy NET-1..10, rate-limit budget, paging).
  */
 
-/** Backlog's rate-limit request types (reference/backlog-api.md §5). */
+/** Backlog's rate-limit request types (docs/backlog-api.md §5). */
 export type RequestCategory = 'read' | 'update' | 'search' | 'icon';
 
 /**

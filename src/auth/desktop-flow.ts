@@ -1,9 +1,9 @@
 /**
- * The desktop flow (InitiateOAuth=GETANDREFRESH, reference/cdata-driver.md §8.1, DESIGN §7):
+ * The desktop flow (InitiateOAuth=GETANDREFRESH, docs/cdata-driver.md §8.1, ARCHITECTURE.md §7):
  * hand the authorization URL to the caller and open the system browser, wait on the CallbackURL's
  * port for Backlog's redirect, check `state`, exchange the code, show a plain page.
  *
- * - Loopback only (OAUTH-2 as amended by DESIGN §7): `localhost` listens on 127.0.0.1 and ::1,
+ * - Loopback only (OAUTH-2 as amended by ARCHITECTURE.md §7): `localhost` listens on 127.0.0.1 and ::1,
  *   an IP literal on that address; never 0.0.0.0. The fixed port is never swapped for another
  *   (OAUTH-12): Backlog matches the redirect URI exactly.
  * - Only GET on the callback path with the right state completes the flow; other paths get 404,

@@ -1,5 +1,5 @@
 /**
- * Backlog's OAuth 2.0 endpoints (reference/cdata-driver.md §8, backlog-api.md §2.2): the
+ * Backlog's OAuth 2.0 endpoints (docs/cdata-driver.md §8, backlog-api.md §2.2): the
  * authorization URL (with `state` and, unless UsePKCE=false, a PKCE S256 challenge), the code
  * exchange and the refresh, both as form POSTs to `/api/v2/oauth2/token`.
  *

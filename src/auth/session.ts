@@ -1,5 +1,5 @@
 /**
- * OAuth for one connection (DESIGN §7, reference/cdata-driver.md §8): checks that the properties
+ * OAuth for one connection (ARCHITECTURE.md §7, docs/cdata-driver.md §8): checks that the properties
  * fit a flow, picks the token store, runs the headless exchange (OAuthVerifier) or the desktop
  * flow (GETANDREFRESH) when there is no token, and serves the OAuth procedures.
  *
@@ -210,7 +210,7 @@ export class OAuthSession {
     return tokens;
   }
 
-  // --- the OAuth procedures (reference/cdata-driver.md §4.2) ----------------------------------
+  // --- the OAuth procedures (docs/cdata-driver.md §4.2) ----------------------------------
 
   private requireApp(procedure: string): OAuthApp {
     need(this.config.oauth, procedure, 'clientId');

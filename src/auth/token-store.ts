@@ -1,5 +1,5 @@
 /**
- * Where OAuth tokens live between connections (DESIGN §7, TOK-1..TOK-5, TOK-10, TOK-11): a JSON
+ * Where OAuth tokens live between connections (ARCHITECTURE.md §7, TOK-1..TOK-5, TOK-10, TOK-11): a JSON
  * settings file keyed by space host and client id, or `memory://name`, shared by the connections
  * of one process.
  *

@@ -1,5 +1,5 @@
 /**
- * `backlog-sql auth login|status|logout` (DESIGN §2, §7): run the desktop flow and store the
+ * `backlog-sql auth login|status|logout` (ARCHITECTURE.md §2, §7): run the desktop flow and store the
  * tokens; show who is signed in, to which space, where the tokens are and when the access token
  * expires; remove the stored tokens. The connection comes from --connection or
  * BACKLOG_SQL_CONNECTION and must say AuthScheme=OAuth, OAuthClientId (and for login

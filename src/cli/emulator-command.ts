@@ -1,5 +1,5 @@
 /**
- * `backlog-sql emulator`: run the local Backlog emulator until interrupted (DESIGN §9 flags).
+ * `backlog-sql emulator`: run the local Backlog emulator until interrupted (ARCHITECTURE.md §9 flags).
  * With `--json`, exactly one JSON line of start facts goes to stdout once listening.
  */
 import { parseArgs } from 'node:util';

@@ -1,5 +1,5 @@
 /**
- * How the CLI shows an error and which exit code it means (DESIGN §2). One block on stderr, in
+ * How the CLI shows an error and which exit code it means (ARCHITECTURE.md §2). One block on stderr, in
  * psql's shape so people and scripts recognise it:
  *
  *     ERROR:  syntax error at or near "FORM"

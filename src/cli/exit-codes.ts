@@ -1,4 +1,4 @@
-/** Exit codes of the `backlog-sql` command (DESIGN §2). */
+/** Exit codes of the `backlog-sql` command (ARCHITECTURE.md §2). */
 export const ExitCode = {
   Ok: 0,
   SqlError: 1,

@@ -1,5 +1,5 @@
 /**
- * Output formats of the CLI (DESIGN §2): `table` (aligned like psql, for people), `csv` (RFC 4180),
+ * Output formats of the CLI (ARCHITECTURE.md §2): `table` (aligned like psql, for people), `csv` (RFC 4180),
  * `json` (one array of row objects) and `ndjson` (one object per line). Timestamps are ISO 8601
  * in the data formats; the table shows them in the space's time zone, which is how Backlog's own
  * screens show them.

@@ -1,6 +1,6 @@
 /**
  * Entry of the `backlog-sql` command: the SQL shell (or `-c`, `-f`, piped statements) and the
- * subcommands, with errors mapped to exit codes (DESIGN §2). Usage mistakes print one line and the
+ * subcommands, with errors mapped to exit codes (ARCHITECTURE.md §2). Usage mistakes print one line and the
  * hint to --help, never a stack trace.
  */
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * The progress line on stderr for a statement that runs longer than a second (DESIGN §2): elapsed
+ * The progress line on stderr for a statement that runs longer than a second (ARCHITECTURE.md §2): elapsed
  * time, Backlog requests so far and rate-limit waits, so a long scan visibly moves and a pacer
  * wait does not look like a hang. Only when stderr is a terminal; cleared when the statement ends,
  * so nothing of it stays in the output.

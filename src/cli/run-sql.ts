@@ -1,6 +1,6 @@
 /**
  * Running SQL text from the command line: `-c SQL`, `-f FILE` and statements piped on stdin
- * (DESIGN §2). The text is split into statements at `;` outside quotes and comments and run one
+ * (ARCHITECTURE.md §2). The text is split into statements at `;` outside quotes and comments and run one
  * after the other; the first error stops the run and decides the exit code. The shell (./shell.ts)
  * uses the same splitter and the same statement and meta-command runners.
  */

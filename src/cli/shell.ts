@@ -1,5 +1,5 @@
 /**
- * The interactive SQL shell (DESIGN §2), psql-like: prompt `backlog=> `, `backlog-> ` while a
+ * The interactive SQL shell (ARCHITECTURE.md §2), psql-like: prompt `backlog=> `, `backlog-> ` while a
  * statement is unfinished (it ends at `;` outside quotes and comments), meta-commands (`\dt`,
  * `\d Table`, `\timing`, `\q`, `\?`), line history in ~/.backlog_sql_history (or
  * $BACKLOG_SQL_HISTORY; mode 0600, since statements can hold data worth keeping private).

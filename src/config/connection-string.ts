@@ -1,6 +1,6 @@
 /**
  * Parses a CData-style connection string: `Key=Value;Key2="quoted; value";…`, optionally after a
- * `jdbc:backlog:` prefix (reference/cdata-driver.md §1). Values may be single- or double-quoted, a
+ * `jdbc:backlog:` prefix (docs/cdata-driver.md §1). Values may be single- or double-quoted, a
  * doubled quote inside is a literal quote; unquoted values run to the next `;` and are trimmed.
  *
  * Only the syntax is checked here: names are returned as written (resolve.ts matches them against

@@ -1,5 +1,5 @@
 /**
- * The connection-property catalog as data (DESIGN §3, reference/cdata-driver.md §2): one entry per
+ * The connection-property catalog as data (ARCHITECTURE.md §3, docs/cdata-driver.md §2): one entry per
  * property the CData JDBC Driver for Backlog documents, plus our two extensions. `resolve.ts` reads
  * it to parse and validate, and `sys_connection_props` is generated from it, so a property is
  * declared exactly once.
@@ -48,7 +48,7 @@ export interface PropertyDef {
   readonly sensitive: boolean;
   /** A CData setting with no meaning here: accepted with a warning, otherwise ignored. */
   readonly cdataOnly: boolean;
-  /** Ours, not CData's (DESIGN §3 lists the extensions). */
+  /** Ours, not CData's (ARCHITECTURE.md §3 lists the extensions). */
   readonly extension?: boolean;
   readonly required?: boolean;
   /** Environment variable read when the property is not given. */

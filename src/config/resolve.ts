@@ -1,5 +1,5 @@
 /**
- * Connection properties → a typed, validated configuration (DESIGN §3, reference/cdata-driver.md
+ * Connection properties → a typed, validated configuration (ARCHITECTURE.md §3, docs/cdata-driver.md
  * §2). Input is a CData-style connection string or an options object keyed by property names in
  * any case (so `apiKey`, `pageSize`, `readonly` all match). The property catalog is
  * ./properties.ts; the string syntax is ./connection-string.ts.

@@ -1,5 +1,5 @@
 /**
- * `connect(connectionStringOrOptions)` (DESIGN §2): resolve the properties, check the credentials
+ * `connect(connectionStringOrOptions)` (ARCHITECTURE.md §2): resolve the properties, check the credentials
  * with one cheap request (GET /space, which also gives the time zone that date-only fields need),
  * set up DuckDB with the schema and the sys_* tables, and answer queries.
  */
@@ -155,7 +155,7 @@ export class Connection {
     return PROCEDURES;
   }
 
-  /** Rows one by one (the statement's rows are fetched first; see DESIGN §5). */
+  /** Rows one by one (the statement's rows are fetched first; see ARCHITECTURE.md §5). */
   async *stream(sql: string, params?: ParamValues, options: QueryOptions = {}): AsyncIterable<Record<string, unknown>> {
     const result = await this.query(sql, params, { ...options, rowMode: 'object' });
     for (const row of result.rows as Record<string, unknown>[]) yield row;

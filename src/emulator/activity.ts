@@ -1,7 +1,7 @@
 /**
  * Recent-update records (activities) that writes leave behind, as Backlog does: adding an issue
  * shows up in the space's, the project's and the author's recent updates.
- * Activity types: reference/backlog-api.md §13.
+ * Activity types: docs/backlog-api.md §13.
  */
 import type { ActivityRec, Store } from './store.js';
 

@@ -1,5 +1,5 @@
 /**
- * Test controls under /_emulator/ (DESIGN §9). They are never journaled, never rate-limited and
+ * Test controls under /_emulator/ (ARCHITECTURE.md §9). They are never journaled, never rate-limited and
  * never under /api/v2, so a driver cannot reach them by accident.
  */
 import { exportData } from './export.js';

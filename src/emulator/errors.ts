@@ -1,6 +1,6 @@
 /**
  * Backlog's error answers: `{"errors":[{"message","code","moreInfo"}]}` with the HTTP status
- * Backlog uses for each code (reference/backlog-api.md §6). Handlers throw these; the server turns
+ * Backlog uses for each code (docs/backlog-api.md §6). Handlers throw these; the server turns
  * them into responses, so no handler can leak a stack trace.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Fault injection (DESIGN §9): `POST /_emulator/faults` with
+ * Fault injection (ARCHITECTURE.md §9): `POST /_emulator/faults` with
  * `{method, pathPattern, skip, times, action, status?, ms?}`.
  * - `pathPattern` is a JavaScript regular expression tested against the request path
  *   (no query string), e.g. `^/api/v2/issues/\\d+$`.

@@ -1,5 +1,5 @@
 /**
- * The request journal (DESIGN §9): every request the emulator answered, without secrets, so
+ * The request journal (ARCHITECTURE.md §9): every request the emulator answered, without secrets, so
  * tests can assert exactly which Backlog calls a query made.
  */
 

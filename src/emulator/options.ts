@@ -1,5 +1,5 @@
 /**
- * Emulator options: the CLI flags of DESIGN §9 in camelCase, their defaults and validation.
+ * Emulator options: the CLI flags of ARCHITECTURE.md §9 in camelCase, their defaults and validation.
  */
 import { isValidTimeZone } from './time.js';
 

@@ -3,7 +3,7 @@
  * a wrong type, an out-of-range number or a missing required parameter is answered with
  * 400 / code 7 and a message that names the parameter.
  *
- * Unknown parameters are refused (the stricter reading, DESIGN §9): a client that misspells a
+ * Unknown parameters are refused (the stricter reading, ARCHITECTURE.md §9): a client that misspells a
  * filter would otherwise silently receive unfiltered rows, a superset that hides its bug.
  */
 import { badRequest } from './errors.js';

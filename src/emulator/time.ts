@@ -1,7 +1,7 @@
 /**
  * Timestamps and dates as Backlog writes them: ISO 8601 in UTC with second precision and `Z`;
  * date-only values (issue and milestone dates) as midnight in the space's time zone expressed in
- * UTC; date custom fields as `T00:00:00Z` (DESIGN §9).
+ * UTC; date custom fields as `T00:00:00Z` (ARCHITECTURE.md §9).
  */
 import type { DateOnly, Millis } from './store.js';
 

@@ -85,7 +85,7 @@ const OVERRIDES = [
 function rewrite(sql: string): string {
   return (
     sql
-      // psql lower-cases unquoted patterns; identifiers here are case-insensitive (DESIGN §3).
+      // psql lower-cases unquoted patterns; identifiers here are case-insensitive (ARCHITECTURE.md §3).
       .replace(/([\w."]+)\s+OPERATOR\(pg_catalog\.~\)\s+('(?:[^']|'')*')(?:\s+COLLATE\s+pg_catalog\.default)?/gi, "regexp_matches($1, $2, 'i')")
       .replace(/([\w."]+)\s+OPERATOR\(pg_catalog\.!~\)\s+('(?:[^']|'')*')(?:\s+COLLATE\s+pg_catalog\.default)?/gi, "NOT regexp_matches($1, $2, 'i')")
       .replace(/OPERATOR\(pg_catalog\.([^)]+)\)/gi, '$1')

@@ -1,7 +1,7 @@
 import { exactlyOne, requiredId, SUCCESS, success } from './common.js';
 import type { ProcedureDef } from './types.js';
 
-/** POST /stars (reference/backlog-api.md §11.4): Backlog answers 204, so there is no star id to return. */
+/** POST /stars (docs/backlog-api.md §11.4): Backlog answers 204, so there is no star id to return. */
 const TARGETS = [
   { name: 'IssueId', param: 'issueId', what: 'issue' },
   { name: 'CommentId', param: 'commentId', what: 'issue comment' },

@@ -13,7 +13,7 @@ const OWNERS = [
 ] as const;
 
 /**
- * GET of an attachment's bytes (reference/backlog-api.md §10.2, §11.1, §11.2, §11.3):
+ * GET of an attachment's bytes (docs/backlog-api.md §10.2, §11.1, §11.2, §11.3):
  * /issues/:i/attachments/:id, /wikis/:id/attachments/:id, /documents/:id/attachments/:id,
  * /projects/:p/git/repositories/:r/pullRequests/:n/attachments/:id. Shared files: DownloadFile.
  */

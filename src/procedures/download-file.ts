@@ -4,7 +4,7 @@ import type { ProcedureDef } from './types.js';
 
 const NAME = 'DownloadFile';
 
-/** GET /projects/:projectIdOrKey/files/:sharedFileId (reference/backlog-api.md §9.6). Attachments: DownloadAttachment. */
+/** GET /projects/:projectIdOrKey/files/:sharedFileId (docs/backlog-api.md §9.6). Attachments: DownloadAttachment. */
 const procedure: ProcedureDef = {
   name: NAME,
   description:

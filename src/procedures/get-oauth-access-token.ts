@@ -2,7 +2,7 @@ import { ConfigError } from '../errors.js';
 import { requireOAuth, str, TOKEN_RESULTS } from './oauth-common.js';
 import type { ProcedureDef } from './types.js';
 
-/** Web flow, step 2: exchange the code from the redirect (reference/cdata-driver.md §8.2). */
+/** Web flow, step 2: exchange the code from the redirect (docs/cdata-driver.md §8.2). */
 const procedure: ProcedureDef = {
   name: 'GetOAuthAccessToken',
   description: 'Exchanges the authorization code from the redirect (Verifier) for tokens; with OAuthSettingsLocation set, also stores them.',

@@ -1,7 +1,7 @@
 import { requireOAuth, str } from './oauth-common.js';
 import type { ProcedureDef } from './types.js';
 
-/** Web and headless flows, step 1 (reference/cdata-driver.md §8.2, §8.3). */
+/** Web and headless flows, step 1 (docs/cdata-driver.md §8.2, §8.3). */
 const procedure: ProcedureDef = {
   name: 'GetOAuthAuthorizationURL',
   description: 'The URL to send the person to for signing in to Backlog and allowing the app (web and headless flows).',

@@ -1,6 +1,6 @@
 /**
- * The procedure registry and the `EXEC`/`CALL` runner (DESIGN §3, §5 step 0;
- * reference/cdata-driver.md §6.4): `EXEC[UTE] Name @P = v, …` and `CALL Name(P => v, …)`, values
+ * The procedure registry and the `EXEC`/`CALL` runner (ARCHITECTURE.md §3, §5 step 0;
+ * docs/cdata-driver.md §6.4): `EXEC[UTE] Name @P = v, …` and `CALL Name(P => v, …)`, values
  * being literals, NULL, TRUE/FALSE or parameters (`?`, `$1`, `$name`, `@name`).
  */
 import { SqlError } from '../errors.js';
@@ -29,7 +29,7 @@ import type { ProcedureContext, ProcedureDef, ProcedureType } from './types.js';
 export type { ProcedureDef, ProcedureContext } from './types.js';
 
 /**
- * CData's Backlog procedures first (Build 24.0 and 25.0 names, reference/cdata-driver.md §4), then
+ * CData's Backlog procedures first (Build 24.0 and 25.0 names, docs/cdata-driver.md §4), then
  * the OAuth helpers, then the extensions (Backlog endpoints CData has no procedure for).
  */
 export const PROCEDURES: readonly ProcedureDef[] = [
@@ -230,7 +230,7 @@ export async function runProcedure(call: ParsedCall, ctx: ProcedureContext, opti
   return { def, rows: await def.handler(args, ctx) };
 }
 
-/** sys_procedures and sys_procedureparameters rows (reference/cdata-driver.md §5). */
+/** sys_procedures and sys_procedureparameters rows (docs/cdata-driver.md §5). */
 export function procedureMetadata(): { procedures: unknown[][]; parameters: unknown[][] } {
   const jdbc = { VARCHAR: 12, BIGINT: -5, INTEGER: 4, BOOLEAN: 16, TIMESTAMPTZ: 2014 } as const;
   const precision = (t: ProcedureType): number | null => (t === 'BIGINT' ? 19 : t === 'INTEGER' ? 10 : null);

@@ -8,7 +8,7 @@ import type { ProcedureDef } from './types.js';
 const MAX_BYTES = 100 * 1024 * 1024;
 
 /**
- * POST /space/attachment, multipart part `file` (reference/backlog-api.md §8.1): the upload waits,
+ * POST /space/attachment, multipart part `file` (docs/backlog-api.md §8.1): the upload waits,
  * unattached, for up to an hour; its Id goes to AttachFileToWiki or to the AttachmentIds input of
  * Issues, IssueComments, WikiPages and PullRequests.
  */

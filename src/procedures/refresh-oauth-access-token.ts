@@ -2,7 +2,7 @@ import { ConfigError } from '../errors.js';
 import { requireOAuth, str, TOKEN_RESULTS } from './oauth-common.js';
 import type { ProcedureDef } from './types.js';
 
-/** Manual refresh (reference/cdata-driver.md §8.2). */
+/** Manual refresh (docs/cdata-driver.md §8.2). */
 const procedure: ProcedureDef = {
   name: 'RefreshOAuthAccessToken',
   description: 'Gets a new access token from a refresh token; with OAuthSettingsLocation set, also stores them. Keep the returned refresh token: the old one may stop working.',

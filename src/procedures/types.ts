@@ -1,5 +1,5 @@
 /**
- * Procedures are declared as data (DESIGN §4), like tables: a name, typed parameters, result
+ * Procedures are declared as data (ARCHITECTURE.md §4), like tables: a name, typed parameters, result
  * columns and a handler. The registry (./index.ts) feeds `EXEC`/`CALL` and the sys_procedures /
  * sys_procedureparameters tables.
  */

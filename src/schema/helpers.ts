@@ -120,7 +120,7 @@ function featureOn(p: ProjectRef, feature: ProjectFeature): boolean {
 /**
  * The projects a statement reads: those named by ProjectId / ProjectKey quals (`idColumn`,
  * `keyColumn`), else every project the user can see. With a feature, projects that have it off
- * are skipped with a warning instead of failing the statement (DESIGN §5).
+ * are skipped with a warning instead of failing the statement (ARCHITECTURE.md §5).
  */
 export async function projectsFor(
   ctx: FetchContext,
@@ -149,7 +149,7 @@ export async function projectsFor(
 
 /**
  * Run a per-project (or per-parent) request, turning "feature off / forbidden" (403, code 5) and
- * "gone" (404) into a warning and no rows, as DESIGN §5 asks.
+ * "gone" (404) into a warning and no rows, as ARCHITECTURE.md §5 asks.
  */
 export async function skipForbidden<T>(ctx: FetchContext, what: string, fetch: () => Promise<T>, fallback: T): Promise<T> {
   try {

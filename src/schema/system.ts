@@ -1,5 +1,5 @@
 /**
- * The 14 `sys_*` metadata tables of the reference driver (reference/cdata-driver.md §5),
+ * The 14 `sys_*` metadata tables of the reference driver (docs/cdata-driver.md §5),
  * generated from the registry so they always describe the real schema. They live in DuckDB only:
  * reading them makes no Backlog request.
  */

@@ -1,5 +1,5 @@
 /**
- * Tables, views and procedures as data (DESIGN §4). A table file exports one `TableDef`; the
+ * Tables, views and procedures as data (ARCHITECTURE.md §4). A table file exports one `TableDef`; the
  * registry (./registry.ts) validates them all at start-up, and sys_tables, sys_tablecolumns,
  * docs/tables/ and the SQL planner all read the same definitions.
  *
@@ -63,7 +63,7 @@ export interface ColumnDef<R = unknown> {
    * `readOnly` marks the ones the API computes (ids, names, timestamps) for readers of the file.
    */
   readOnly?: boolean;
-  /** How INSERT / UPDATE set this column (DESIGN §6); absent = read-only. */
+  /** How INSERT / UPDATE set this column (ARCHITECTURE.md §6); absent = read-only. */
   write?: ColumnWrite;
   /** Set on `IncludeCustomFields` columns: the custom field ids shown (their names may be Japanese). */
   customFieldIds?: readonly number[];
@@ -129,7 +129,7 @@ export interface WriteValues {
 }
 
 /**
- * Write handlers (DESIGN §6). Each call is exactly one Backlog request — or, where the API needs
+ * Write handlers (ARCHITECTURE.md §6). Each call is exactly one Backlog request — or, where the API needs
  * two, the handler says so in `requests` — and resolves to the row as the API answered it (the
  * same shape `list` yields, so RETURNING and sys_identity read it through the columns).
  * Handlers never retry a write: the client refuses to re-send one that may have arrived (NET-2).
@@ -199,7 +199,7 @@ export interface ProjectRef {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds tables of every row type
 export interface TableDef<R = any> {
-  /** PascalCase, CData's name (reference/cdata-driver.md §3). */
+  /** PascalCase, CData's name (docs/cdata-driver.md §3). */
   name: string;
   kind: 'table' | 'view';
   description: string;
@@ -207,8 +207,8 @@ export interface TableDef<R = any> {
   extension?: boolean;
   columns: readonly ColumnDef<R>[];
   /**
-   * Columns the API can sort by exactly as SQL does (timestamps and numbers, never text: DESIGN
-   * §5). With a LIMIT, an ORDER BY on these is passed to `list` as `ctx.orderBy`.
+   * Columns the API can sort by exactly as SQL does (timestamps and numbers, never text:
+   * ARCHITECTURE.md §5). With a LIMIT, an ORDER BY on these is passed to `list` as `ctx.orderBy`.
    */
   orderable?: readonly string[];
   /**
@@ -219,7 +219,7 @@ export interface TableDef<R = any> {
   count?(ctx: FetchContext, quals: readonly Qual[]): Promise<number | undefined>;
   /**
    * For `GROUP BY col` with COUNT(*): the values `col` can take (never NULL) under these quals,
-   * or undefined when unknown; the planner then makes one count per value (DESIGN §5).
+   * or undefined when unknown; the planner then makes one count per value (ARCHITECTURE.md §5).
    */
   countDomains?: Readonly<Record<string, (ctx: FetchContext, quals: readonly Qual[]) => Promise<readonly (number | string)[] | undefined>>>;
   /** Source rows: a superset of the rows matching `quals`, in pages. */

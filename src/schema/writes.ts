@@ -1,5 +1,5 @@
 /**
- * Shared pieces for write handlers (DESIGN §6): sending one write with the statement's signal,
+ * Shared pieces for write handlers (ARCHITECTURE.md §6): sending one write with the statement's signal,
  * finding the project a new row goes into, and the column-write declarations that recur.
  */
 import { SqlError } from '../errors.js';

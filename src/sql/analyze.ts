@@ -1,6 +1,6 @@
 /**
  * Reads DuckDB's own parse tree (`json_serialize_sql`) of a SELECT and finds what the planner may
- * push down (DESIGN §5 step 1): which Backlog tables are read and under which aliases, the
+ * push down (ARCHITECTURE.md §5 step 1): which Backlog tables are read and under which aliases, the
  * top-level AND conjuncts of each SELECT's WHERE that constrain one table with constants
  * (`=`, `IN`, ranges, IS [NOT] NULL), the join equalities that let a child table be fetched only
  * for its parents' keys, the columns used, and whether LIMIT (with ORDER BY) can go to the API.

@@ -1,5 +1,5 @@
 /**
- * The DML splitter (DESIGN §5 step 0): INSERT, UPDATE and DELETE cut into their parts — target
+ * The DML splitter (ARCHITECTURE.md §5 step 0): INSERT, UPDATE and DELETE cut into their parts — target
  * table, column list, SET items, source query, FROM/USING, WHERE, RETURNING — each kept as a
  * slice of the original text with its offset, so errors DuckDB finds inside a part point at the
  * user's own statement. Nothing here evaluates SQL: the parts are reassembled into SELECTs that

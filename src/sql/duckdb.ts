@@ -2,7 +2,7 @@
  * DuckDB plumbing: one in-memory instance per backlog-sql connection, safe settings (no extension
  * downloads: there is no network; optionally no file access, for SQL from remote clients), typed
  * table creation and appending, and converting DuckDB values to the JS values the library
- * promises (DESIGN §2: numbers, strings, booleans, Date for timestamps, 'YYYY-MM-DD' for dates).
+ * promises (ARCHITECTURE.md §2: numbers, strings, booleans, Date for timestamps, 'YYYY-MM-DD' for dates).
  */
 import {
   DuckDBDateValue,
@@ -19,7 +19,7 @@ import {
 import type { SqlType } from '../schema/types.js';
 
 export interface DuckOptions {
-  /** Refuse file and network access from SQL (the pg server's setting, DESIGN §5). */
+  /** Refuse file and network access from SQL (the pg server's setting, ARCHITECTURE.md §5). */
   noExternalAccess?: boolean;
   timezone: string;
 }

@@ -1,5 +1,5 @@
 /**
- * How a statement runs (DESIGN §5): parse with DuckDB's parser, find pushable predicates, plan
+ * How a statement runs (ARCHITECTURE.md §5): parse with DuckDB's parser, find pushable predicates, plan
  * the Backlog fetches (parents before the children a join restricts), fetch, load the rows into
  * per-statement temporary tables, run the user's SQL over them in DuckDB, convert the result.
  */
@@ -449,7 +449,7 @@ function formatQual(q: Qual): string {
   return `${q.column} ${q.op} ${JSON.stringify(q.values[0])}`;
 }
 
-/** Duplicate result column names (joins) get _1, _2 suffixes (DESIGN §2). */
+/** Duplicate result column names (joins) get _1, _2 suffixes (ARCHITECTURE.md §2). */
 function dedupeNames(names: string[]): string[] {
   const seen = new Map<string, number>();
   return names.map((n) => {

@@ -1,5 +1,5 @@
 /**
- * The front parser (DESIGN §5 step 0): what kind of statement this is, and CData's `@name`
+ * The front parser (ARCHITECTURE.md §5 step 0): what kind of statement this is, and CData's `@name`
  * parameters rewritten to DuckDB's `$name` — outside string literals, quoted identifiers and
  * comments only, so `'me@example.com'` is left alone.
  */

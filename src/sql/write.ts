@@ -1,5 +1,5 @@
 /**
- * INSERT, UPDATE and DELETE (DESIGN §6). Backlog has no transactions and no bulk endpoints, so a
+ * INSERT, UPDATE and DELETE (ARCHITECTURE.md §6). Backlog has no transactions and no bulk endpoints, so a
  * write statement is: (1) check everything that can be checked without Backlog — target, columns,
  * required values, Readonly; (2) one SELECT through the read engine, with the same pushdown as any
  * query: the rows an UPDATE or DELETE matches (with the new values computed by DuckDB), or the

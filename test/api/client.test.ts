@@ -1,5 +1,5 @@
 /**
- * The HTTP layer against the emulator (DESIGN §8, NET-1..NET-10): faults are injected with
+ * The HTTP layer against the emulator (ARCHITECTURE.md §8, NET-1..NET-10): faults are injected with
  * `POST /_emulator/faults` and the journal shows exactly which requests reached the server.
  */
 import assert from 'node:assert/strict';

@@ -1,6 +1,6 @@
 /**
  * The retry policy and its waits with a fake clock, fake sleep and fake fetch (NET-1..NET-6 in
- * reference/style-and-reliability.md B5): exact delays, so every rule is checked to the millisecond.
+ * docs/reliability.md B5): exact delays, so every rule is checked to the millisecond.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -12,7 +12,7 @@ import { redact, redactHeaders } from '../../src/util/redact.js';
 
 /** Local clock start: a whole second, so Date headers (second resolution) are exact. */
 const T0 = Date.UTC(2025, 0, 15, 9, 0, 0);
-/** The server's clock runs an hour ahead of ours: waits must not care (DESIGN §8). */
+/** The server's clock runs an hour ahead of ours: waits must not care (ARCHITECTURE.md §8). */
 const SKEW = 3600_000;
 
 type Answer = { status: number; headers?: Record<string, string>; body?: unknown } | Error;

@@ -1,5 +1,5 @@
 /**
- * Proxy and custom CA (DESIGN §8): the client reaches the emulator through an authenticating
+ * Proxy and custom CA (ARCHITECTURE.md §8): the client reaches the emulator through an authenticating
  * CONNECT proxy, and an https server with a private certificate once SSLServerCert names it.
  */
 import assert from 'node:assert/strict';

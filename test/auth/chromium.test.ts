@@ -121,7 +121,7 @@ describe('desktop flow in headless Chromium (emulator with --pkce required)', ()
       assert.ok(rows.length > 0);
       const exchanges = (await journal(emu)).filter((r) => r.path === '/api/v2/oauth2/token');
       assert.equal(exchanges.length, 1, 'one exchange: the forged callback was not exchanged');
-      // Secret canary (DESIGN §10): the client secret and the tokens now in the settings file
+      // Secret canary (ARCHITECTURE.md §10): the client secret and the tokens now in the settings file
       // appear nowhere a person or a log could see them.
       const settings = readFileSync(join(dir, 'allow-settings.json'), 'utf8');
       const secrets = [app.clientSecret, ...[...settings.matchAll(/"(?:accessToken|refreshToken)"\s*:\s*"([^"]+)"/g)].map((m) => m[1] as string)];

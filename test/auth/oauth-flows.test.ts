@@ -1,5 +1,5 @@
 /**
- * The OAuth flows end to end against the emulator (DESIGN §7, reference/cdata-driver.md §8):
+ * The OAuth flows end to end against the emulator (ARCHITECTURE.md §7, docs/cdata-driver.md §8):
  * desktop (GETANDREFRESH) driven by a $BROWSER stand-in that logs in and consents with plain
  * HTTP, web (the procedures), headless (OAuthVerifier; a copied settings file), signed-out
  * connections, refresh (TOK-6/9/10/11) and the secret canary (TOK-12).

@@ -1,4 +1,4 @@
-/** EXEC / CALL parsing and the procedure registry behind sys_procedures (DESIGN §3, §5 step 0). */
+/** EXEC / CALL parsing and the procedure registry behind sys_procedures (ARCHITECTURE.md §3, §5 step 0). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseCall, procedureMetadata, PROCEDURES, runProcedure } from '../../src/procedures/index.js';

@@ -1,6 +1,6 @@
 /**
  * The contract suite: drives the emulator with the official client backlog-js across every
- * endpoint family and asserts the documented shapes (reference/backlog-api.md §7), each error
+ * endpoint family and asserts the documented shapes (docs/backlog-api.md §7), each error
  * kind and the paging edges. It ends with the route-coverage check: every route the emulator
  * serves must have been exercised by some family.
  */

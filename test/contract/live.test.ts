@@ -1,6 +1,6 @@
 /**
  * The read-only part of the contract, against a real Backlog space, when a user supplies one
- * (DESIGN §10): BACKLOG_LIVE_URL (https://SPACE.backlog.com) and BACKLOG_LIVE_APIKEY. Without them
+ * (ARCHITECTURE.md §10): BACKLOG_LIVE_URL (https://SPACE.backlog.com) and BACKLOG_LIVE_APIKEY. Without them
  * these tests are reported as skipped — the only skips the test runner allows (titles "[live]").
  * The same shape specs as the emulator's contract suite are checked, so a difference between the
  * emulator and Backlog shows up as a failing assertion here.

@@ -1,5 +1,5 @@
 /**
- * The differential correctness suite (DESIGN §10): every query of ./queries.ts runs with pushdown
+ * The differential correctness suite (ARCHITECTURE.md §10): every query of ./queries.ts runs with pushdown
  * on and off, against a space in Asia/Tokyo and one in America/Los_Angeles (west of UTC, so
  * date-only values and day boundaries fall differently), and must give equal rows; a pushed filter
  * must make strictly fewer requests; pushdown cases make exactly the requests they name; and a

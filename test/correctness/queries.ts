@@ -1,5 +1,5 @@
 /**
- * The correctness suite's queries, as data (DESIGN §10, issue 3 Deliver 6). `correctness.test.ts`
+ * The correctness suite's queries, as data (ARCHITECTURE.md §10, issue 3 Deliver 6). `correctness.test.ts`
  * runs each one with pushdown on and off against emulators in Asia/Tokyo and America/Los_Angeles
  * and checks what the fields below promise.
  *

@@ -1,5 +1,5 @@
 /**
- * Shape assertions for Backlog JSON (reference/backlog-api.md §7): every documented field is
+ * Shape assertions for Backlog JSON (docs/backlog-api.md §7): every documented field is
  * present with the documented type, so a renamed or mistyped field fails a test.
  *
  * A spec maps field name → type: 'number', 'string', 'boolean', 'timestamp' (ISO 8601 UTC with

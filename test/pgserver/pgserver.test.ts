@@ -136,7 +136,7 @@ describe('backlog-sql serve with node-postgres and psql', { timeout: 180_000 }, 
       await assert.rejects(c.query('SELECT * FROM Issuez WHERE Id = $1', [1]), (e: pg.DatabaseError) => e.code === '42P01' && /Issues/.test(e.hint ?? ''));
       assert.deepEqual((await c.query('SELECT 1 AS ok')).rows, [{ ok: 1 }]);
       await assert.rejects(c.query('CREATE TABLE x (a INT)'), (e: pg.DatabaseError) => e.code === '0A000');
-      // DESIGN §5: SQL from the wire cannot read local files.
+      // ARCHITECTURE.md §5: SQL from the wire cannot read local files.
       await assert.rejects(c.query("SELECT * FROM read_csv('/etc/passwd')"), (e: pg.DatabaseError) => /disabled|Permission/i.test(e.message));
       assert.deepEqual((await c.query('SELECT 2 AS ok')).rows, [{ ok: 2 }]);
     } finally {

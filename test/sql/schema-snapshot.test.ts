@@ -1,6 +1,6 @@
 /**
  * The column list is frozen: a rename, a new column or a type change must be deliberate
- * (DESIGN §3). Update with: UPDATE_SNAPSHOTS=1 node --import tsx --test test/sql/schema-snapshot.test.ts
+ * (ARCHITECTURE.md §3). Update with: UPDATE_SNAPSHOTS=1 node --import tsx --test test/sql/schema-snapshot.test.ts
  * Also checks that docs/tables/ is up to date with the definitions (`npm run docs`).
  */
 import assert from 'node:assert/strict';

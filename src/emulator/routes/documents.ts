@@ -1,5 +1,5 @@
 /**
- * Documents (reference/backlog-api.md §11.2, shapes §7.26; add/delete from their doc pages).
+ * Documents (docs/backlog-api.md §11.2, shapes §7.26; add/delete from their doc pages).
  *
  * Decisions where the reference is silent or unverified:
  * - Every document endpoint needs the caller to belong to the project (the doc pages say so for

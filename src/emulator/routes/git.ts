@@ -1,5 +1,5 @@
 /**
- * Git repositories and pull requests (reference/backlog-api.md §11.3, shapes §7.17-§7.18).
+ * Git repositories and pull requests (docs/backlog-api.md §11.3, shapes §7.17-§7.18).
  *
  * Every route: the project must be visible (404 "No project."), have Git on (403
  * `msg.featureRestrictedError.title.git`) and the caller must be an Administrator or Normal user

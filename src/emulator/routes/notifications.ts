@@ -1,5 +1,5 @@
 /**
- * The caller's inbox (reference/backlog-api.md §11.5). Only the caller's own notifications, and
+ * The caller's inbox (docs/backlog-api.md §11.5). Only the caller's own notifications, and
  * only those of projects the caller can still see.
  *
  * Read marks, as the emulator models them:

@@ -1,5 +1,5 @@
 /**
- * The OAuth 2.0 authorization server (backlog-api.md §2.2, DESIGN §7 and §9): authorization
+ * The OAuth 2.0 authorization server (backlog-api.md §2.2, ARCHITECTURE.md §7 and §9): authorization
  * endpoint with login and consent screens, token endpoint and the developer-applications page.
  * All public (no API key) and not rate limited; the token endpoint is journaled like any request
  * (the journal redacts code, client_secret, refresh_token, code_verifier).

@@ -1,6 +1,6 @@
 /**
  * Project settings: statuses, issue types, categories, versions (milestones), custom fields and
- * their list items, webhooks (reference/backlog-api.md §9.3–§9.5, §9.7).
+ * their list items, webhooks (docs/backlog-api.md §9.3–§9.5, §9.7).
  *
  * Permissions: reads are open to every member; writes need a space administrator or a project
  * administrator, except statuses, whose add/update doc pages name only "Administrator" (followed
@@ -12,7 +12,7 @@
  * recoloured or deleted; a new status goes just before Closed; colours only from the palette;
  * a new order must keep Open first and Closed last and name every status once.
  *
- * Decisions where the reference is silent (stricter reading, DESIGN §9):
+ * Decisions where the reference is silent (stricter reading, ARCHITECTURE.md §9):
  * - Names of statuses, issue types, categories, versions and custom fields are unique per
  *   project (400 naming `name`).
  * - Deleting a status or an issue type moves its issues to the substitute and stamps them updated

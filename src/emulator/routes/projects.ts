@@ -1,8 +1,8 @@
 /**
  * Projects, their icon and disk usage, members, administrators and teams
- * (reference/backlog-api.md §9.1, §9.2).
+ * (docs/backlog-api.md §9.1, §9.2).
  *
- * Decisions where the reference is silent (stricter reading, DESIGN §9):
+ * Decisions where the reference is silent (stricter reading, ARCHITECTURE.md §9):
  * - The list is ordered by `displayOrder`, then id (Backlog's own order is not documented).
  * - A project key must start with an upper-case letter: an all-digit key would be ambiguous with
  *   a numeric project id in `projectIdOrKey`, and issue keys (`KEY-12`) need a letter prefix.

@@ -1,5 +1,5 @@
 /**
- * Shared files of a project (reference/backlog-api.md §9.6): a directory listing and a download.
+ * Shared files of a project (docs/backlog-api.md §9.6): a directory listing and a download.
  *
  * - Roles: administrators and normal users only (both doc pages: "Role: Administrator, Normal
  *   User"); others get 403 / code 5. The project must have file sharing on, else 403 / code 5

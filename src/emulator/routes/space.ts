@@ -1,5 +1,5 @@
 /**
- * Space endpoints (reference/backlog-api.md §8.1, §8.3, §5): the space, its recent updates
+ * Space endpoints (docs/backlog-api.md §8.1, §8.3, §5): the space, its recent updates
  * (also per project), image, notification, disk usage, licence, temporary attachments, the
  * caller's rate-limit budget and the fixed priority and resolution lists.
  *

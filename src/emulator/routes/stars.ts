@@ -1,5 +1,5 @@
 /**
- * Stars (reference/backlog-api.md §11.4). Every role may star (access.ts: stars are the caller's
+ * Stars (docs/backlog-api.md §11.4). Every role may star (access.ts: stars are the caller's
  * own data), but only content it can see: an issue or comment of a visible project, a wiki page
  * of a visible project with Wiki on, a pull request (comment) of a visible project with Git on for
  * roles that may use Git. Anything else, or an id that does not exist, is a bad parameter.

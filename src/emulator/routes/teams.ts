@@ -1,5 +1,5 @@
 /**
- * Teams (reference/backlog-api.md §11.7, §7.20).
+ * Teams (docs/backlog-api.md §11.7, §7.20).
  *
  * Roles: the list is for administrators and project administrators (docs). Decisions where the
  * reference is silent (stricter readings): creating, changing and deleting teams is for

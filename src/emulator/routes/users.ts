@@ -1,5 +1,5 @@
 /**
- * User endpoints (reference/backlog-api.md §8.2): the user list and CRUD, the caller, icons,
+ * User endpoints (docs/backlog-api.md §8.2): the user list and CRUD, the caller, icons,
  * a user's recent updates and received stars, and the caller's recently viewed items.
  * Watching lists under /users/:userId/watchings live in ./watchings.ts.
  *

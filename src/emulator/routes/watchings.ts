@@ -1,5 +1,5 @@
 /**
- * Watchings (reference/backlog-api.md §11.6, §8.2): the caller's watched issues.
+ * Watchings (docs/backlog-api.md §11.6, §8.2): the caller's watched issues.
  *
  * Decisions where the reference is silent (stricter readings):
  * - A user's watching list and count, and single watchings, are their owner's only: another

@@ -1,5 +1,5 @@
 /**
- * Wiki pages (reference/backlog-api.md §11.1, shapes §7.16).
+ * Wiki pages (docs/backlog-api.md §11.1, shapes §7.16).
  *
  * Decisions where the reference is silent or unverified:
  * - `GET /wikis`, `/wikis/count`, `/wikis/tags`: `projectIdOrKey` is required (the docs say it is

@@ -1,5 +1,5 @@
 /**
- * Records → Backlog JSON (reference/backlog-api.md §7), for the objects most others embed.
+ * Records → Backlog JSON (docs/backlog-api.md §7), for the objects most others embed.
  * Field order follows Backlog's examples.
  */
 import type {

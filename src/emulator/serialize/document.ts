@@ -1,5 +1,5 @@
 /**
- * Documents, the document tree and document comments (reference/backlog-api.md §7.26, and the
+ * Documents, the document tree and document comments (docs/backlog-api.md §7.26, and the
  * add/delete document doc pages, whose answers are a leaner, id-only shape).
  */
 import type { DocumentCommentRec, DocumentRec, Store, UserRec } from '../store.js';

@@ -1,5 +1,5 @@
 /**
- * Git repositories, pull requests and pull-request comments (reference/backlog-api.md §7.17,
+ * Git repositories, pull requests and pull-request comments (docs/backlog-api.md §7.17,
  * §7.18). Pull request statuses: 1 Open, 2 Closed, 3 Merged (§15 item 11: not confirmed from a
  * doc page; both official clients use these).
  */

@@ -1,5 +1,5 @@
 /**
- * Records → Backlog JSON for the project family (reference/backlog-api.md §7.19, §7.20, §7.24):
+ * Records → Backlog JSON for the project family (docs/backlog-api.md §7.19, §7.20, §7.24):
  * webhooks, project teams, project disk usage; plus the deterministic binaries this family serves
  * (project icon, shared-file content) and the export functions for `GET /_emulator/export`.
  */

@@ -1,5 +1,5 @@
 /**
- * Records → Backlog JSON for the space, users and personal data families (reference/backlog-api.md
+ * Records → Backlog JSON for the space, users and personal data families (docs/backlog-api.md
  * §7.2, §7.14, §7.17–§7.25, §7.28): activities, notifications, watchings, teams, the licence,
  * disk usage and recently viewed items, plus their `GET /_emulator/export` functions.
  * Pull requests, their comments and repositories inside notifications use the git family's

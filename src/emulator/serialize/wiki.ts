@@ -1,5 +1,5 @@
 /**
- * Wiki pages, tags and history as Backlog returns them (reference/backlog-api.md §7.16), plus
+ * Wiki pages, tags and history as Backlog returns them (docs/backlog-api.md §7.16), plus
  * attachment bytes for downloads, shared by the wiki, document and pull-request routes.
  */
 import type { Store, WikiHistoryRec, WikiRec, WikiTagRec } from '../store.js';

@@ -118,7 +118,7 @@ export interface UserJson {
   name: string | null;
 }
 
-/** Backlog's attachment list item (reference/backlog-api.md §7.13). */
+/** Backlog's attachment list item (docs/backlog-api.md §7.13). */
 export interface AttachmentJson {
   id: number;
   name: string;

@@ -7,7 +7,7 @@ import { projectsFor, qualIds, skipForbidden } from '../helpers.js';
 import type { FetchContext, ProjectRef, Qual } from '../types.js';
 import type { UserJson } from './personal.js';
 
-/** A `GET /wikis` item (reference/backlog-api.md §7.16): no content, attachments or stars. */
+/** A `GET /wikis` item (docs/backlog-api.md §7.16): no content, attachments or stars. */
 export interface WikiListItem {
   id: number;
   projectId: number;

@@ -5,7 +5,7 @@
  * Every pushdown narrows one search: id lists, project, type, status, priority, assignee, creator,
  * resolution and parent go to their `…[]` parameters and are exact; date and time ranges become
  * `…Since` / `…Until` widened by a day on each side (the API's time zone for them is unverified,
- * DESIGN §5), so they only narrow to a superset. LIMIT and ORDER BY arrive through the context
+ * ARCHITECTURE.md §5), so they only narrow to a superset. LIMIT and ORDER BY arrive through the context
  * and stop the paging early.
  *
  * The child views of the issue family (IssueCategories, IssueCustomFields, IssueAttachments…)
@@ -259,7 +259,7 @@ const SORTS: Record<string, SortSpec> = {
 /**
  * The API `sort` name for an Issues column the planner may push as ORDER BY (with a LIMIT), or
  * undefined; the table's `orderable` lists the same columns. Only timestamps, dates and numbers: the API's collation for text is unverified
- * (DESIGN §5). Where the API puts empty values is unverified too, so `listIssues` counts only
+ * (ARCHITECTURE.md §5). Where the API puts empty values is unverified too, so `listIssues` counts only
  * rows with a value towards the limit and reads on until it has enough of them: the result is
  * right for SQL's default NULLS LAST in either direction; the planner must not push an explicit
  * NULLS FIRST.
@@ -515,7 +515,7 @@ const projectKeyOf = (issueKey: string): string => issueKey.slice(0, issueKey.la
 
 // ---- COUNT(*) --------------------------------------------------------------------------------
 
-/** GET /issues/count for exact quals (DESIGN §5); undefined when the quals need a lookup first. */
+/** GET /issues/count for exact quals (ARCHITECTURE.md §5); undefined when the quals need a lookup first. */
 async function countIssues(ctx: FetchContext, quals: readonly Qual[]): Promise<number | undefined> {
   const plan = await planSearch(ctx, quals);
   if (plan === null) return 0;

@@ -1,5 +1,5 @@
 /**
- * Documents (reference/backlog-api.md §11.2, §7.26), driven with backlog-js, with raw calls for
+ * Documents (docs/backlog-api.md §11.2, §7.26), driven with backlog-js, with raw calls for
  * the comments route (backlog-js has no method for it) and bad input.
  */
 import assert from 'node:assert/strict';

@@ -1,6 +1,6 @@
 /**
  * Bad input of every kind gets Backlog's error answer — never a crash or a stack trace — and the
- * emulator's controls (journal, faults, clock, reset, export) behave as DESIGN §9 specifies.
+ * emulator's controls (journal, faults, clock, reset, export) behave as ARCHITECTURE.md §9 specifies.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';

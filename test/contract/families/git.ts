@@ -1,5 +1,5 @@
 /**
- * Git repositories and pull requests (reference/backlog-api.md §11.3, §7.17-§7.18), driven with
+ * Git repositories and pull requests (docs/backlog-api.md §11.3, §7.17-§7.18), driven with
  * backlog-js, with raw calls for status codes, bad input, other users and the attachment DELETE
  * (backlog-js' `deletePullRequestAttachment` sends GET).
  */

@@ -1,5 +1,5 @@
 /**
- * Contract tests for issues and their children (reference/backlog-api.md §10, §3.2, §3.3, §7.9,
+ * Contract tests for issues and their children (docs/backlog-api.md §10, §3.2, §3.3, §7.9,
  * §7.10, §7.15): driven with backlog-js wherever it has a method, with raw calls for headers, bad
  * input, other roles and the parameter forms backlog-js cannot send.
  *

@@ -1,5 +1,5 @@
 /**
- * The emulator's OAuth 2.0 authorization server (backlog-api.md §2.2, DESIGN §7/§9): the
+ * The emulator's OAuth 2.0 authorization server (backlog-api.md §2.2, ARCHITECTURE.md §7/§9): the
  * authorization endpoint with its login and consent screens, the token endpoint (code and refresh
  * grants, every --refresh-rotation mode, --pkce modes) and the developer-applications page.
  *

@@ -1,5 +1,5 @@
 /**
- * Contract tests for projects and project settings (reference/backlog-api.md §9.1–§9.7): driven
+ * Contract tests for projects and project settings (docs/backlog-api.md §9.1–§9.7): driven
  * with backlog-js wherever it has a method, with raw calls for bad input and other roles.
  *
  * Seed facts used (tiny scale): projects 1 WEB (everything on; the normal user is a project

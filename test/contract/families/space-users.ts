@@ -1,5 +1,5 @@
 /**
- * Contract tests for the space, users and personal data families (reference/backlog-api.md
+ * Contract tests for the space, users and personal data families (docs/backlog-api.md
  * §8.1–§8.3, §5, §11.4–§11.7): the space and its recent updates, users, stars, notifications,
  * watchings, teams, the licence, disk usage and rate limits, driven through backlog-js wherever it
  * has a method and through raw calls for bad input and other roles.

@@ -1,5 +1,5 @@
 /**
- * Wiki pages (reference/backlog-api.md §11.1, §7.16), driven with backlog-js, with raw calls for
+ * Wiki pages (docs/backlog-api.md §11.1, §7.16), driven with backlog-js, with raw calls for
  * what it cannot send (bad input, backlog4j's sort/order, other users).
  */
 import assert from 'node:assert/strict';

@@ -1,7 +1,7 @@
 /**
  * Writes (issue 5): the statement forms on Issues, what is refused before any request, the
  * round trip through backlog-js, and — with the emulator's faults — that no write is ever
- * duplicated or silently lost when a statement stops halfway (DESIGN §6, NET-2).
+ * duplicated or silently lost when a statement stops halfway (ARCHITECTURE.md §6, NET-2).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
