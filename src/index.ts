@@ -11,11 +11,16 @@
  */
 export { connect, Connection } from './core/connection.js';
 export type { ConnectOptions, QueryResult, QueryOptions, QueryColumn, QueryStats, WriteProgress } from './core/connection.js';
+export type { FetchReport } from './sql/engine.js';
+export type { ConnectionProperties } from './config/options.js';
+export type { AuthScheme, InitiateOAuth } from './config/properties.js';
+export type { AuthRefreshEvent } from './auth/token-provider.js';
 export { serve, type ServeOptions, type PgServer } from './pgserver/index.js';
 export {
   BacklogSqlError,
   ConfigError,
   AuthError,
+  OAuthError,
   ApiError,
   RateLimitError,
   NetworkError,
@@ -26,6 +31,9 @@ export {
   WriteOutcomeUnknownError,
   WritePartlyDoneError,
   isBacklogSqlError,
+  type ErrorCode,
+  type ErrorOptions,
+  type BacklogErrorItem,
   type WriteReport,
   type WriteReportRow,
 } from './errors.js';

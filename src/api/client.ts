@@ -57,6 +57,8 @@ export interface ClientOptions {
   onUnauthorized?: () => Promise<boolean>;
   /** Per-request timeout in ms (0 or absent = none). */
   timeoutMs?: number;
+  /** Items per list request (the Pagesize property); absent = each endpoint's largest page. */
+  pageSize?: number;
   /** Attempts per request, the first included (NET-1: 3). */
   maxAttempts?: number;
   /** Longest server-given wait accepted, ms (NET-5: 60 s); longer fails with RateLimitError. */
@@ -193,6 +195,7 @@ function errorItems(body: Buffer): BacklogErrorItem[] {
 
 export class BacklogClient implements ApiClient {
   readonly baseUrl: string;
+  readonly pageSize: number | undefined;
   private counters = emptyStats();
   private readonly fetchImpl: typeof fetch;
   private readonly host: string;
@@ -209,6 +212,7 @@ export class BacklogClient implements ApiClient {
 
   constructor(private readonly options: ClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.pageSize = options.pageSize;
     this.host = new URL(this.baseUrl).host;
     this.fetchImpl = options.fetch ?? (options.transport ? transportFetch(options.transport) : undefined) ?? fetch;
     this.user = options.user ?? (options.apiKey ? `key:${createHash('sha256').update(options.apiKey).digest('hex').slice(0, 16)}` : 'oauth');
@@ -450,7 +454,7 @@ export class BacklogClient implements ApiClient {
 
   /** NET-8/NET-10: each page is one request with its own retries; pages already yielded are never asked for again. */
   async *pagesByOffset<T>(path: string, params: Params, options: PageOptions = {}): AsyncIterable<T[]> {
-    const pageSize = Math.min(options.pageSize ?? 100, 1000);
+    const pageSize = Math.min(options.pageSize ?? this.pageSize ?? 100, 1000);
     let offset = 0;
     let seen = 0;
     for (;;) {
@@ -465,7 +469,7 @@ export class BacklogClient implements ApiClient {
   }
 
   async *pagesByKeyset<T extends { id: number }>(path: string, params: Params, options: KeysetOptions = {}): AsyncIterable<T[]> {
-    const pageSize = Math.min(options.pageSize ?? 100, 1000);
+    const pageSize = Math.min(options.pageSize ?? this.pageSize ?? 100, 1000);
     const order = options.order ?? 'desc';
     let minId = options.minId;
     let maxId = options.maxId;

@@ -26,7 +26,7 @@ export interface RequestOptions {
 export interface PageOptions extends RequestOptions {
   /** Stop once this many items were yielded (the last page is asked for only what is missing). */
   limit?: number;
-  /** Items per request, 1–100 (the API's cap; 1000 for shared files). Default 100. */
+  /** Items per request, 1–100 (the API's cap; 1000 for shared files). Default: the client's `pageSize`, else 100. */
   pageSize?: number;
 }
 
@@ -80,6 +80,9 @@ export interface ApiClient {
    * write in the update category: never re-sent once it may have reached Backlog (NET-2), like `send`.
    */
   upload<T>(path: string, file: UploadFile, options?: RequestOptions): Promise<T>;
+
+  /** The Pagesize property: items per list request; undefined = each endpoint's largest page. */
+  readonly pageSize: number | undefined;
 
   /** Offset/count paging: yields each page until a short page or `limit`. */
   pagesByOffset<T>(path: string, params: Params, options?: PageOptions): AsyncIterable<T[]>;

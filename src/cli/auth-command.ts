@@ -11,7 +11,7 @@ import { openTokenStore, storeKey, type StoredTokens } from '../auth/token-store
 import { parseConnectionString } from '../config/connection-string.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { connect } from '../core/connection.js';
-import { UsageError } from './emulator-command.js';
+import { UsageError } from './usage-error.js';
 import { ExitCode } from './exit-codes.js';
 
 export const AUTH_HELP = `Usage: backlog-sql auth login|status|logout [--connection STRING]

@@ -6,7 +6,8 @@
  */
 import { connect, type Connection } from '../core/connection.js';
 import { startEmulator, EmulatorOptionError, type RunningEmulator } from '../emulator/index.js';
-import { parseEmulatorArgs, UsageError } from './emulator-command.js';
+import { parseEmulatorArgs } from './emulator-command.js';
+import { UsageError } from './usage-error.js';
 import { exitCodeFor, renderError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { runConnected } from './shell.js';

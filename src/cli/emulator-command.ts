@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { EmulatorOptionError, startEmulator, type EmulatorFacts, type EmulatorOptions, type RunningEmulator } from '../emulator/index.js';
 import { ExitCode } from './exit-codes.js';
+import { UsageError } from './usage-error.js';
 
 export const EMULATOR_HELP = `Usage: backlog-sql emulator [options]
 
@@ -44,9 +45,7 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError };
 
 function integer(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

@@ -10,7 +10,7 @@
  * Our own errors never show a stack trace; anything else is a bug and says so in one line.
  */
 import { ApiError, BacklogSqlError, ConfigError, RateLimitError, SqlError } from '../errors.js';
-import { UsageError } from './emulator-command.js';
+import { UsageError } from './usage-error.js';
 import { ExitCode } from './exit-codes.js';
 import { displayWidth } from './format.js';
 

@@ -5,15 +5,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { connect, type Connection } from '../core/connection.js';
-import { authCommand } from './auth-command.js';
-import { demoCommand } from './demo-command.js';
-import { emulatorCommand, UsageError } from './emulator-command.js';
+import type { Connection } from '../core/connection.js';
 import { exitCodeFor, renderError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { FORMATS, isFormat, type Format } from './format.js';
-import { serveCommand } from './serve-command.js';
-import { runConnected, type ScriptSource } from './shell.js';
+import type { ScriptSource } from './shell.js';
+import { UsageError } from './usage-error.js';
+
+// Only light modules are imported above: `--version` and `--help` must answer without loading
+// DuckDB, the emulator or the wire server (~0.5 s). Each command imports what it needs.
 
 export const HELP = `Usage: backlog-sql [options]            the SQL shell (or run -c / -f / piped statements)
        backlog-sql <command> [options]
@@ -101,6 +101,7 @@ async function open(options: MainOptions, env: NodeJS.ProcessEnv): Promise<Conne
     );
     return ExitCode.Usage;
   }
+  const { connect } = await import('../core/connection.js');
   try {
     return await connect(connectionString, { env, onWarning: (w) => process.stderr.write(`WARNING:  ${w}\n`) });
   } catch (e) {
@@ -121,6 +122,7 @@ async function sqlCommand(args: string[]): Promise<number> {
   }
   const connection = await open(options, process.env);
   if (typeof connection === 'number') return connection;
+  const { runConnected } = await import('./shell.js');
   try {
     return await runConnected({
       connection,
@@ -147,13 +149,13 @@ export async function main(args: string[]): Promise<number> {
     if (!COMMANDS.has(command)) throw new UsageError(`unknown command '${command}'`);
     switch (command) {
       case 'emulator':
-        return await emulatorCommand(rest);
+        return await (await import('./emulator-command.js')).emulatorCommand(rest);
       case 'demo':
-        return await demoCommand(rest);
+        return await (await import('./demo-command.js')).demoCommand(rest);
       case 'auth':
-        return await authCommand(rest);
+        return await (await import('./auth-command.js')).authCommand(rest);
       case 'serve':
-        return await serveCommand(rest);
+        return await (await import('./serve-command.js')).serveCommand(rest);
       default:
         process.stdout.write(HELP);
         return ExitCode.Ok;

@@ -9,7 +9,7 @@ import { connect } from '../core/connection.js';
 import { formatVerifier, makeVerifier } from '../pgserver/scram.js';
 import { isLoopback, serve } from '../pgserver/server.js';
 import { ConfigError } from '../errors.js';
-import { UsageError } from './emulator-command.js';
+import { UsageError } from './usage-error.js';
 import { exitCodeFor, renderError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 

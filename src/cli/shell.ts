@@ -15,7 +15,7 @@ import { createInterface } from 'node:readline';
 import type { Connection } from '../core/connection.js';
 import { ExitCode } from './exit-codes.js';
 import type { Format } from './format.js';
-import { UsageError } from './emulator-command.js';
+import { UsageError } from './usage-error.js';
 import { parseMeta, reportError, runItem, runScript, runStream, StatementReader, writeOut, type OutputStream, type ScriptItem, type Session } from './run-sql.js';
 import type { ProgressStream } from './progress.js';
 

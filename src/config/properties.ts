@@ -239,7 +239,7 @@ export const PROPERTIES: readonly PropertyDef[] = Object.freeze([
     category: 'Miscellaneous',
     description: 'Hidden options as Name=Value pairs separated by ";" (quote the whole value in a connection string). Known: Pushdown=false turns pushdown off (every table is fetched in full and filtered locally).',
   }),
-  prop({ name: 'Pagesize', type: 'int', min: 1, max: 100, default: '100', category: 'Miscellaneous', description: 'Items per API request, 1–100 (Backlog caps list calls at 100).' }),
+  prop({ name: 'Pagesize', type: 'int', min: 1, max: 100, default: '100', category: 'Miscellaneous', description: 'Items per list request, 1–100 (Backlog caps most list calls at 100; without Pagesize, shared-file listings ask for 1000, their cap).' }),
   prop({ name: 'Readonly', type: 'bool', default: 'false', category: 'Miscellaneous', description: 'Refuse INSERT, UPDATE, DELETE and procedures that write.' }),
   prop({
     name: 'Timeout',

@@ -12,6 +12,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError, isBacklogSqlError } from '../errors.js';
 import { parseConnectionString } from './connection-string.js';
+import type { ConnectionProperties } from './options.js';
 import {
   AUTH_SCHEMES,
   INITIATE_OAUTH_MODES,
@@ -25,7 +26,7 @@ import {
 } from './properties.js';
 
 /** A connection string, or an options object keyed by property names (any case). */
-export type ConnectionInput = string | Record<string, unknown>;
+export type ConnectionInput = string | ConnectionProperties | Record<string, unknown>;
 
 export interface ProxyConfig {
   protocol: 'http' | 'https';
@@ -64,7 +65,8 @@ export interface ResolvedConfig {
   timeoutMs: number;
   /** -1 = no limit. */
   maxRows: number;
-  pageSize: number;
+  /** Pagesize as given (1–100); undefined = each endpoint's largest page (100; 1000 for shared files). */
+  pageSize?: number;
   readonly: boolean;
   logfile?: string;
   verbosity: number;
@@ -334,7 +336,7 @@ function build(entries: Entry[], env: Record<string, string | undefined>): { con
     apiKey,
     timeoutMs: timeout * 1000,
     maxRows: maxRowsGiven === 0 ? -1 : maxRowsGiven,
-    pageSize: intValue('Pagesize', get('Pagesize')) ?? 100,
+    pageSize: intValue('Pagesize', get('Pagesize')),
     readonly: boolValue('Readonly', get('Readonly')) ?? false,
     logfile: stringValue('Logfile', get('Logfile')),
     verbosity: intValue('Verbosity', get('Verbosity')) ?? 1,

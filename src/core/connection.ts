@@ -9,6 +9,7 @@ import { BacklogClient, type ApiEvent } from '../api/client.js';
 import { openLogfile } from './logfile.js';
 import type { ApiClient } from '../api/types.js';
 import { connectionPropsTable, redactConfig, resolveConfig, type ResolvedConfig } from '../config/resolve.js';
+import type { ConnectionProperties } from '../config/options.js';
 import { ApiError, AuthError, BacklogSqlError, ConfigError, NetworkError } from '../errors.js';
 import { issuesWithCustomFields } from '../schema/custom-fields.js';
 import { Registry } from '../schema/registry.js';
@@ -203,7 +204,7 @@ async function withCustomFields(api: ApiClient) {
 }
 
 /** Open a connection: `connect('URL=https://x.backlog.com;ApiKey=…')` or `connect({ URL, ApiKey })`. */
-export async function connect(input: string | Record<string, unknown>, options: ConnectOptions = {}): Promise<Connection> {
+export async function connect(input: string | ConnectionProperties, options: ConnectOptions = {}): Promise<Connection> {
   const { config, warnings } = resolveConfig(input, options.env ?? process.env);
   const logfile = config.logfile ? openLogfile(config.logfile, config.verbosity) : undefined;
   for (const w of warnings) {
@@ -240,6 +241,7 @@ export async function connect(input: string | Record<string, unknown>, options: 
     ...(config.apiKey ? { apiKey: config.apiKey } : {}),
     ...(oauth ? { accessToken: oauth.provider.accessToken, onUnauthorized: oauth.provider.onUnauthorized } : {}),
     ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
+    ...(config.pageSize !== undefined ? { pageSize: config.pageSize } : {}),
     ...(transport.proxy || transport.tls ? { transport } : {}),
     ...(logfile ? { logger: (event: ApiEvent) => logfile.api(event) } : {}),
   });

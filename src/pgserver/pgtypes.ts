@@ -5,6 +5,8 @@
  * them with their stock code.
  */
 
+import { ARRAY_ELEMENTS, inferElements, parseArrayBinary, parseArrayText } from './arrays.js';
+
 export const OID = {
   bool: 16,
   bytea: 17,
@@ -232,9 +234,18 @@ export function encodeBinary(v: unknown, type: PgType): Buffer {
   }
 }
 
-/** A Bind parameter → the JS value the library takes (numbers, booleans, strings, null). */
-export function decodeParam(raw: Buffer | null, oid: number, binary: boolean): unknown {
+/**
+ * A Bind parameter → the JS value the library takes (numbers, booleans, strings, null; arrays for
+ * array types). `asArray`: an untyped parameter the statement uses as an array (`ANY($n)`).
+ */
+export function decodeParam(raw: Buffer | null, oid: number, binary: boolean, asArray = false): unknown {
   if (raw === null) return null;
+  const element = ARRAY_ELEMENTS[oid];
+  if (element !== undefined) {
+    if (binary) return parseArrayBinary(raw).items.map((item) => decodeParam(item, element, true));
+    return parseArrayText(raw.toString('utf8')).map((item) => (item === null ? null : decodeParam(Buffer.from(item, 'utf8'), element, false)));
+  }
+  if (asArray && oid === 0 && !binary && raw.toString('utf8').trimStart().startsWith('{')) return inferElements(parseArrayText(raw.toString('utf8')));
   if (binary) {
     switch (oid) {
       case OID.bool:

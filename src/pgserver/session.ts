@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import { WriteSession, type Connection } from '../core/connection.js';
 import { BacklogSqlError, SqlError, sqlstateOf } from '../errors.js';
+import { arrayParameterPositions } from './arrays.js';
 import type { Catalog } from './catalog.js';
 import { decodeParam, encodeBinary, encodeText, OID, pgTypeOf, type PgType } from './pgtypes.js';
 import { ScramError, ScramExchange, type UserStore } from './scram.js';
@@ -70,6 +71,8 @@ type Outcome =
 interface Prepared {
   sql: string;
   paramTypes: number[];
+  /** The `$n` used as arrays (`ANY($n)`), read as arrays when the client left their type open. */
+  arrayParams: Set<number>;
 }
 
 interface Portal {
@@ -493,7 +496,8 @@ export class Session {
     }
     const count = parameterCount(sql);
     while (paramTypes.length < count) paramTypes.push(0);
-    this.statements.set(name, { sql: pieces[0]?.sql ?? '', paramTypes });
+    const text = pieces[0]?.sql ?? '';
+    this.statements.set(name, { sql: text, paramTypes, arrayParams: arrayParameterPositions(text) });
     this.send(PARSE_COMPLETE);
   }
 
@@ -512,7 +516,7 @@ export class Session {
     for (let i = 0; i < n; i++) {
       const len = r.int32();
       const raw = len < 0 ? null : r.bytes(len);
-      params.push(decodeParam(raw, statement.paramTypes[i] ?? 0, formatOf(paramFormats, i) === 1));
+      params.push(decodeParam(raw, statement.paramTypes[i] ?? 0, formatOf(paramFormats, i) === 1, statement.arrayParams.has(i + 1)));
     }
     const formats: number[] = [];
     for (let i = r.int16(); i > 0; i--) formats.push(r.int16());

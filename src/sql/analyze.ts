@@ -220,13 +220,12 @@ function analyzeConjunct(c: Node, scope: Scope, params: Consts): ConjunctResult 
     if (v === undefined || !pushable(side.col.column, side.op)) return {};
     return { pushed: { ref: side.col.ref, qual: { column: side.col.column.name, op: side.op, values: [v] }, exact: side.col.column.pushdown?.exact ?? false } };
   }
-  if (c.type === 'COMPARE_IN') {
-    const [first, ...rest] = c.children as unknown[];
-    const col = resolveColumn(first, scope);
+  const list = c.type === 'COMPARE_IN' ? { column: (c.children as unknown[])[0], items: (c.children as unknown[]).slice(1).map((r) => constantValue(r, params)) } : anyOfList(c, params);
+  if (list) {
+    const col = resolveColumn(list.column, scope);
     if (!col || !pushable(col.column, 'IN')) return {};
     const values: (string | number | boolean)[] = [];
-    for (const r of rest) {
-      const k = constantValue(r, params);
+    for (const k of list.items) {
       const v = k && qualValue(col.column, k.value);
       if (v === undefined) return {};
       values.push(v);
@@ -241,6 +240,27 @@ function analyzeConjunct(c: Node, scope: Scope, params: Consts): ConjunctResult 
     return { pushed: { ref: col.ref, qual: { column: col.column.name, op, values: [] }, exact: col.column.pushdown?.exact ?? false } };
   }
   return {};
+}
+
+/**
+ * `col = ANY(?)` and `col IN (SELECT unnest(?))` with an array parameter (or a list literal): DuckDB
+ * parses both as an ANY subquery over `SELECT unnest(x)`. Its items, as IN's would be, or undefined
+ * for any other subquery.
+ */
+function anyOfList(c: Node, consts: Consts): { column: unknown; items: ({ value: unknown } | undefined)[] } | undefined {
+  if (c.class !== 'SUBQUERY' || c.subquery_type !== 'ANY' || c.comparison_type !== 'COMPARE_EQUAL') return undefined;
+  const select = isNode(c.subquery) && isNode(c.subquery.node) ? c.subquery.node : undefined;
+  if (!select || select.type !== 'SELECT_NODE' || !isNode(select.from_table) || select.from_table.type !== 'EMPTY') return undefined;
+  if (select.where_clause || select.having || select.qualify || (select.group_expressions as unknown[]).length > 0 || (select.modifiers as unknown[]).length > 0) return undefined;
+  const items = select.select_list as unknown[];
+  const unnest = items.length === 1 ? items[0] : undefined;
+  if (!isNode(unnest) || unnest.class !== 'FUNCTION' || String(unnest.function_name).toLowerCase() !== 'unnest' || (unnest.children as unknown[]).length !== 1) return undefined;
+  const source = (unnest.children as unknown[])[0];
+  if (isNode(source) && source.class === 'FUNCTION' && source.function_name === 'list_value') {
+    return { column: c.child, items: (source.children as unknown[]).map((x) => constantValue(x, consts)) };
+  }
+  const value = constantValue(source, consts)?.value;
+  return Array.isArray(value) ? { column: c.child, items: value.map((v) => ({ value: v })) } : undefined;
 }
 
 /** The one table a conjunct reads, when it reads exactly one and has no parameter or subquery. */

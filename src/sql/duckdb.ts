@@ -5,6 +5,13 @@
  * promises (ARCHITECTURE.md §2: numbers, strings, booleans, Date for timestamps, 'YYYY-MM-DD' for dates).
  */
 import {
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
+  LIST,
+  SQLNULL,
+  VARCHAR,
+  listValue,
   DuckDBDateValue,
   DuckDBDecimalValue,
   DuckDBInstance,
@@ -14,8 +21,10 @@ import {
   DuckDBTimestampValue,
   type DuckDBAppender,
   type DuckDBConnection,
+  type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
+import { SqlError } from '../errors.js';
 import type { SqlType } from '../schema/types.js';
 
 export interface DuckOptions {
@@ -42,6 +51,57 @@ export async function createDuck(options: DuckOptions): Promise<DuckDBInstance> 
     conn.closeSync();
   }
   return duck;
+}
+
+/** A statement's parameter values and their types, as DuckDB's prepared statements take them. */
+export interface DuckParams {
+  values: DuckDBValue[] | Record<string, DuckDBValue>;
+  types: DuckDBType[] | Record<string, DuckDBType | undefined>;
+}
+
+/**
+ * The caller's parameters (an array for `?`/`$1`, an object for `$name`) as DuckDB values. Scalars
+ * pass as they are (Dates as ISO text). A JS array becomes a typed list, so that `col = ANY(?)` and
+ * `col IN (SELECT unnest(?))` work: DuckDB cannot infer a list's type from JS values.
+ */
+export function duckParams(params: readonly unknown[] | Record<string, unknown> | undefined): DuckParams | undefined {
+  if (params === undefined) return undefined;
+  const one = (v: unknown, name: string): [DuckDBValue, DuckDBType | undefined] => {
+    if (Array.isArray(v)) return listParam(v, name);
+    if (v instanceof Date) return [isoOf(v, name), undefined];
+    return [(v === undefined ? null : v) as DuckDBValue, undefined];
+  };
+  if (Array.isArray(params)) {
+    const pairs = params.map((v, i) => one(v, `$${i + 1}`));
+    // An undefined type lets DuckDB infer that value's type (the array form's typing omits it).
+    return { values: pairs.map((p) => p[0]), types: pairs.map((p) => p[1]) as DuckDBType[] };
+  }
+  const values: Record<string, DuckDBValue> = {};
+  const types: Record<string, DuckDBType | undefined> = {};
+  for (const [k, v] of Object.entries(params)) [values[k], types[k]] = one(v, `$${k}`);
+  return { values, types };
+}
+
+function isoOf(d: Date, name: string): string {
+  if (Number.isNaN(d.getTime())) throw new SqlError(`parameter ${name} is an invalid Date`, undefined, { sqlstate: '22007', hint: 'Pass a valid Date, or the time as ISO 8601 text.' });
+  return d.toISOString();
+}
+
+function listParam(items: readonly unknown[], name: string): [DuckDBValue, DuckDBType] {
+  const present = items.filter((x) => x !== null && x !== undefined);
+  const kinds = new Set(present.map((x) => (x instanceof Date ? 'date' : typeof x === 'number' && Number.isSafeInteger(x) ? 'integer' : typeof x)));
+  if (kinds.has('integer') && kinds.has('number')) kinds.delete('integer');
+  const kind = [...kinds][0];
+  const element: DuckDBType | undefined =
+    kinds.size === 0 ? SQLNULL : kinds.size > 1 ? undefined : kind === 'integer' || kind === 'bigint' ? BIGINT : kind === 'number' ? DOUBLE : kind === 'string' || kind === 'date' ? VARCHAR : kind === 'boolean' ? BOOLEAN : undefined;
+  if (!element) {
+    throw new SqlError(`array parameter ${name} must hold values of one type (numbers, strings, booleans or Dates), got ${[...kinds].join(' and ')}`, undefined, {
+      sqlstate: '22023',
+      hint: 'Pass an array such as [1, 2, 3] or [\'WEB-1\', \'WEB-2\'].',
+    });
+  }
+  const values = items.map((x) => (x === undefined || x === null ? null : x instanceof Date ? isoOf(x, name) : typeof x === 'bigint' ? x : x)) as DuckDBValue[];
+  return [listValue(element === BIGINT ? values.map((x) => (typeof x === 'number' ? BigInt(x) : x)) : values), LIST(element)];
 }
 
 export function quoteIdent(name: string): string {

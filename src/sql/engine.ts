@@ -11,7 +11,7 @@ import { toSpaceDate } from '../schema/helpers.js';
 import { IDENTITY_COLUMNS } from '../schema/system.js';
 import { closestName } from '../util/closest.js';
 import { analyze, AnalysisError, type Analysis, type ParamValues, type TableRef } from './analyze.js';
-import { loadTempTable, quoteIdent, quoteLiteral, reportedType, toJs, type DuckDBConnection, type DuckDBInstance } from './duckdb.js';
+import { duckParams, loadTempTable, quoteIdent, quoteLiteral, reportedType, toJs, type DuckDBConnection, type DuckDBInstance } from './duckdb.js';
 import { classify, copySource, rewriteAtParameters, stripExplain } from './front.js';
 import { runWrite, type WriteProgress, type WriteSession } from './write.js';
 
@@ -213,7 +213,8 @@ export class Engine {
       if (signal.aborted) throw new CancelledError();
       let reader;
       try {
-        reader = await conn.runAndReadAll(sql, normaliseParams(params) as Parameters<DuckDBConnection["runAndReadAll"]>[1]);
+        const bound = duckParams(params);
+        reader = await conn.runAndReadAll(sql, bound?.values, bound?.types);
       } catch (e) {
         if (signal.aborted) throw new CancelledError();
         this.duckError(e, sql, offset);
@@ -457,14 +458,6 @@ function dedupeNames(names: string[]): string[] {
     seen.set(n, count + 1);
     return count === 0 ? n : `${n}_${count}`;
   });
-}
-
-/** DuckDB's parameters: arrays for ?/$1, objects for $name; Dates as ISO text. */
-function normaliseParams(params: ParamValues): Record<string, unknown> | unknown[] | undefined {
-  if (params === undefined) return undefined;
-  const conv = (v: unknown) => (v instanceof Date ? v.toISOString() : v === undefined ? null : v);
-  if (Array.isArray(params)) return params.map(conv);
-  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, conv(v)]));
 }
 
 /** Display width of a character as DuckDB's caret counts it (East Asian wide characters: 2). */

@@ -24,7 +24,7 @@ import { projectForInsert } from '../schema/writes.js';
 import { closestName } from '../util/closest.js';
 import type { ParamValues } from './analyze.js';
 import { MappedSql, numberParameters, parameterNames, parseDml, type DmlStatement, type NamePiece } from './dml.js';
-import { loadTempTable, quoteIdent, reportedType, toJs, type DuckDBInstance } from './duckdb.js';
+import { duckParams, loadTempTable, quoteIdent, reportedType, toJs, type DuckDBInstance } from './duckdb.js';
 
 /** Progress of a long write, for the CLI's progress line. */
 export interface WriteProgress {
@@ -487,7 +487,8 @@ async function evaluateReturning(stmt: DmlStatement, table: TableDef, rows: Reco
     await loadTempTable(conn, table.name, table.columns, rows.map((row) => table.columns.map((c) => toAppendable(row[c.name]))));
     let reader;
     try {
-      reader = await conn.runAndReadAll(q.sql, bind(q.sql, params) as never);
+      const bound = duckParams(bind(q.sql, params));
+      reader = await conn.runAndReadAll(q.sql, bound?.values, bound?.types);
     } catch (e) {
       const message = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
       throw new SqlError(`in RETURNING: ${message.replace(/^[A-Za-z ]+ Error: /, '')}`, (stmt.returning?.start ?? 0) + 1, { sqlstate: /not found|does not have a column/.test(message) ? '42703' : '42601' });

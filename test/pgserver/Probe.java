@@ -46,6 +46,13 @@ public class Probe {
         try { s.executeQuery("SELECT Nope FROM Issues"); } catch (SQLException e) { System.out.println("error=" + e.getSQLState()); }
         try (ResultSet rs = s.executeQuery("SELECT 1")) { rs.next(); System.out.println("after=" + rs.getInt(1)); }
       }
+      // An array parameter (int8[], as createArrayOf sends it) in = ANY(?).
+      try (PreparedStatement ps = c.prepareStatement("SELECT Id FROM Issues WHERE Id = ANY(?) ORDER BY Id")) {
+        ps.setArray(1, c.createArrayOf("bigint", new Long[] {1L, 2L, 3L}));
+        StringBuilder sb = new StringBuilder();
+        try (ResultSet rs = ps.executeQuery()) { while (rs.next()) sb.append(rs.getLong(1)).append(' '); }
+        System.out.println("any=" + sb.toString().trim());
+      }
       // Writes and procedures: executeUpdate's count comes from the command tag; EXEC returns rows.
       try (PreparedStatement ps = c.prepareStatement("UPDATE Issues SET Description = ? WHERE Id = ?")) {
         ps.setString(1, "jdbc \u66f4\u65b0");

@@ -119,6 +119,11 @@ describe('backlog-sql serve with node-postgres and psql', { timeout: 180_000 }, 
       const typed = await c.query({ text: 'SELECT EstimatedHours, Created FROM Issues WHERE EstimatedHours IS NOT NULL AND Id > $1 ORDER BY Id LIMIT 1', values: [0] });
       assert.deepEqual(typed.fields.map((f) => f.dataTypeID), [1700, 1184]);
       assert.match(String(typed.rows[0].EstimatedHours), /^\d+\.\d\d$/);
+      // A JS array goes out untyped as text {…}; used in ANY($1) it is read as a list.
+      const any = await c.query({ text: 'SELECT Id FROM Issues WHERE Id = ANY($1) ORDER BY Id', values: [[1, 2, 3]] });
+      assert.deepEqual(any.rows.map((r: { Id: string }) => Number(r.Id)), [1, 2, 3]);
+      const keys = await c.query({ text: 'SELECT IssueKey FROM Issues WHERE IssueKey IN (SELECT unnest($1)) ORDER BY IssueKey', values: [['WEB-1', 'WEB-2']] });
+      assert.deepEqual(keys.rows.map((r: { IssueKey: string }) => r.IssueKey), ['WEB-1', 'WEB-2']);
     } finally {
       await c.end();
     }
@@ -326,6 +331,7 @@ describe('backlog-sql serve with node-postgres and psql', { timeout: 180_000 }, 
     assert.deepEqual(stdout.split('\n').filter((l) => l.startsWith('row=')).map((l) => l.slice(4)), expected);
     assert.equal(out.error, '42703');
     assert.equal(out.after, '1');
+    assert.equal(out.any, '1 2 3');
     assert.equal(out.updated, '1');
     const me = (await connection.query('EXEC GetOwnUser')).rows[0] as { UserId: string; Id: number };
     assert.equal(out.me, `${me.UserId}|${me.Id}`);

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeParam, encodeBinary, encodeText, OID, pgTypeOf } from '../../src/pgserver/pgtypes.js';
+import { arrayParameterPositions } from '../../src/pgserver/arrays.js';
 import { chatter, parameterCount, splitStatements, stripPublicSchema } from '../../src/pgserver/statements.js';
 
 const hex = (b: Buffer) => b.toString('hex');
@@ -77,4 +78,27 @@ test('session chatter is recognised; queries are not', () => {
   assert.deepEqual(chatter('begin'), { kind: 'begin', tag: 'BEGIN' });
   assert.equal(chatter('SHOW TABLES'), undefined);
   assert.equal(chatter('SELECT 1'), undefined);
+});
+
+test('array parameters: text and binary int8[]/text[], NULLs, quoting; untyped {…} only where used as an array', () => {
+  assert.deepEqual(decodeParam(Buffer.from('{1,2,3}'), 1016, false), [1, 2, 3]);
+  assert.deepEqual(decodeParam(Buffer.from('{"a b","c\\"d",NULL,"NULL"}'), 1009, false), ['a b', 'c"d', null, 'NULL']);
+  assert.deepEqual(decodeParam(Buffer.from('{}'), 1007, false), []);
+  // Binary int8[]: ndim 1, no nulls, element oid 20, length 2, lbound 1, then (len, value) pairs.
+  const bin = Buffer.alloc(20 + 2 * 12);
+  bin.writeInt32BE(1, 0);
+  bin.writeInt32BE(0, 4);
+  bin.writeInt32BE(20, 8);
+  bin.writeInt32BE(2, 12);
+  bin.writeInt32BE(1, 16);
+  bin.writeInt32BE(8, 20);
+  bin.writeBigInt64BE(7n, 24);
+  bin.writeInt32BE(8, 32);
+  bin.writeBigInt64BE(9n, 36);
+  assert.deepEqual(decodeParam(bin, 1016, true), [7, 9]);
+  assert.deepEqual(decodeParam(Buffer.from('{"1","2"}'), 0, false, true), [1, 2]);
+  assert.deepEqual(decodeParam(Buffer.from('{"WEB-1","WEB-2"}'), 0, false, true), ['WEB-1', 'WEB-2']);
+  assert.equal(decodeParam(Buffer.from('{"1","2"}'), 0, false), '{"1","2"}');
+  assert.throws(() => decodeParam(Buffer.from('{{1},{2}}'), 1016, false), /one dimension/);
+  assert.deepEqual([...arrayParameterPositions("SELECT 1 WHERE a = ANY($2) AND b IN (SELECT unnest( $1 )) AND c = 'ANY($3)'")].sort(), [1, 2]);
 });

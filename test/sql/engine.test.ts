@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { connect, SqlError, CancelledError, type Connection } from '../../src/index.js';
+import type { ParamValues } from '../../src/sql/analyze.js';
 import { clearJournal, control, journal, startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
 
 let emu: RunningEmulator;
@@ -105,6 +106,31 @@ describe('parameters', () => {
 
   test('a missing parameter is a clear SQL error', async () => {
     await assert.rejects(db.query('SELECT * FROM Priorities WHERE Id = ?'), SqlError);
+  });
+
+  test('an array parameter works in = ANY(?) and IN (SELECT unnest(?)), and pushes down like IN (…)', async () => {
+    const wanted = [1, 2, 3];
+    const expected = await db.query('SELECT Id, IssueKey FROM Issues WHERE Id IN (1, 2, 3) ORDER BY Id');
+    assert.equal(expected.rowCount, 3);
+    const forms: [string, ParamValues][] = [
+      ['SELECT Id, IssueKey FROM Issues WHERE Id = ANY(?) ORDER BY Id', [wanted]],
+      ['SELECT Id, IssueKey FROM Issues WHERE Id IN (SELECT unnest(?)) ORDER BY Id', [wanted]],
+      ['SELECT Id, IssueKey FROM Issues WHERE Id = ANY($ids) ORDER BY Id', { ids: wanted }],
+      ['SELECT Id, IssueKey FROM Issues WHERE Id = ANY(@ids) ORDER BY Id', { ids: wanted }],
+      ['SELECT Id, IssueKey FROM Issues WHERE Id = ANY([1, 2, 3]) ORDER BY Id', undefined],
+    ];
+    for (const [sql, params] of forms) {
+      await clearJournal(emu);
+      const r = await db.query(sql, params);
+      assert.deepEqual(r.rows, expected.rows, sql);
+      const searches = (await journal(emu)).filter((e) => e.path === '/api/v2/issues');
+      assert.equal(searches.length, 1, sql);
+      assert.deepEqual(searches[0]?.query['id[]'], ['1', '2', '3'], `${sql}: ${JSON.stringify(searches[0]?.query)}`);
+    }
+    const keys = await db.query('SELECT IssueKey FROM Issues WHERE IssueKey = ANY(?) ORDER BY IssueKey', [['WEB-1', 'WEB-2']]);
+    assert.deepEqual(keys.rows, [{ IssueKey: 'WEB-1' }, { IssueKey: 'WEB-2' }]);
+    assert.equal((await db.query('SELECT Id FROM Issues WHERE Id = ANY(?)', [[]])).rowCount, 0);
+    await assert.rejects(db.query('SELECT Id FROM Issues WHERE Id = ANY(?)', [[1, 'a']]), (e: unknown) => e instanceof SqlError && /one type/.test(e.message));
   });
 });
 
@@ -275,6 +301,42 @@ describe('Logfile', () => {
       assert.ok(!text.includes(emu.apiKey), 'no API key in the log');
     } finally {
       await logged.close();
+    }
+  });
+});
+
+describe('Pagesize', () => {
+  test('every list request asks for Pagesize items, and a LIMIT asks for the smaller of the two', async () => {
+    const small = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};Pagesize=7`);
+    try {
+      await clearJournal(emu);
+      const all = await small.query('SELECT Id FROM Issues WHERE ProjectId = 1');
+      const total = (await db.query('SELECT count(*) AS n FROM Issues WHERE ProjectId = 1')).rows[0] as { n: number };
+      assert.equal(all.rowCount, total.n);
+      await clearJournal(emu); // (the count above went through /issues/count)
+      await small.query('SELECT Id FROM Issues WHERE ProjectId = 1');
+      const pages = (await journal(emu)).filter((e) => e.path === '/api/v2/issues');
+      assert.equal(pages.length, Math.floor(total.n / 7) + 1, 'offset paging by 7 until a short page');
+      assert.ok(pages.every((e) => e.query.count === '7'), JSON.stringify(pages.map((e) => e.query.count)));
+
+      await clearJournal(emu);
+      await small.query('SELECT Id FROM Issues WHERE ProjectId = 1 LIMIT 3');
+      assert.deepEqual((await journal(emu)).filter((e) => e.path === '/api/v2/issues').map((e) => e.query.count), ['3']);
+
+      await clearJournal(emu);
+      const ten = await small.query('SELECT Id FROM Issues WHERE ProjectId = 1 LIMIT 10');
+      assert.equal(ten.rowCount, 10);
+      assert.deepEqual((await journal(emu)).filter((e) => e.path === '/api/v2/issues').map((e) => e.query.count), ['7', '3']);
+
+      // Keyset paging (comments) and the other list endpoints take it too.
+      await clearJournal(emu);
+      await small.query("SELECT Id FROM IssueComments WHERE IssueKey = 'WEB-1'");
+      const comments = (await journal(emu)).filter((e) => e.path.endsWith('/comments'));
+      assert.ok(comments.length > 0 && comments.every((e) => e.query.count === '7'), JSON.stringify(comments.map((e) => e.query)));
+      const shown = (await small.query("SELECT Value FROM sys_connection_props WHERE Name = 'Pagesize'")).rows[0] as { Value: string };
+      assert.equal(shown.Value, '7');
+    } finally {
+      await small.close();
     }
   });
 });

@@ -55,7 +55,7 @@ export function intBounds(quals: readonly Qual[], column: string): { minId?: num
 
 /**
  * Keyset paging on a key other than `id` (wiki history pages on `version`): ascending, inclusive
- * bounds, 100 per request, until a short page or `limit`.
+ * bounds, Pagesize (default 100) per request, until a short page or `limit`.
  */
 export async function* pagesByKey<T>(
   ctx: FetchContext,
@@ -64,10 +64,11 @@ export async function* pagesByKey<T>(
   bounds: { minId?: number; maxId?: number },
   limit?: number,
 ): AsyncIterable<T[]> {
+  const pageSize = ctx.api.pageSize ?? 100;
   let minId = bounds.minId;
   let seen = 0;
   for (;;) {
-    const count = limit !== undefined ? Math.min(100, limit - seen) : 100;
+    const count = limit !== undefined ? Math.min(pageSize, limit - seen) : pageSize;
     if (count <= 0) return;
     const params: Params = { order: 'asc', count, minId, maxId: bounds.maxId };
     const page = await ctx.api.get<T[]>(path, params, { signal: ctx.signal });

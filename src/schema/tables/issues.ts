@@ -304,6 +304,7 @@ async function* search(ctx: FetchContext, params: Params, options: SearchOptions
     return;
   }
 
+  const pageSize = ctx.api.pageSize ?? 100;
   let offset = 0;
   let counted = 0;
   let reached = false;
@@ -311,7 +312,7 @@ async function* search(ctx: FetchContext, params: Params, options: SearchOptions
   for (;;) {
     // The first page asks for just the limit (one more to see past the last row when ties
     // matter); pages after it (empty values, ties, key filter) are full.
-    const count = offset === 0 && !filter ? Math.min(ties ? limit + 1 : limit, 100) : 100;
+    const count = offset === 0 && !filter ? Math.min(ties ? limit + 1 : limit, pageSize) : pageSize;
     const page = await ctx.api.get<Issue[]>('/issues', { ...sorted, offset, count }, { signal: ctx.signal });
     const rows: Issue[] = [];
     let done = false;
@@ -378,7 +379,7 @@ async function* issuesByKey(ctx: FetchContext, keys: string[], params: Params, o
     const countParams: Params = { ...params, 'projectId[]': projectIds };
     delete countParams.hasDueDate; // /issues/count refuses it; the count is then an upper bound
     const { count } = await ctx.api.get<{ count: number }>('/issues/count', countParams, { signal: ctx.signal });
-    if (Math.max(1, Math.ceil(count / 100)) < listed.size) {
+    if (Math.max(1, Math.ceil(count / (ctx.api.pageSize ?? 100))) < listed.size) {
       const wanted = new Set(listed.keys());
       yield* search(ctx, { ...params, 'projectId[]': projectIds }, { ...options, filter: (i) => wanted.has(i.issueKey) });
       listed.clear();

@@ -18,8 +18,8 @@ interface Row extends SharedFile {
   scope: ProjectTarget;
 }
 
-/** The API's largest page for this endpoint. */
-const PAGE = 1000;
+/** The API's largest page for this endpoint (used unless Pagesize asks for smaller pages). */
+const MAX_PAGE = 1000;
 
 /** `/a/b/` → `a/b` for the path segment (each part encoded; `/` lists the root). */
 function dirPath(dir: string): string {
@@ -28,10 +28,11 @@ function dirPath(dir: string): string {
 
 async function listDir(ctx: FetchContext, project: string, dir: string): Promise<SharedFile[]> {
   const out: SharedFile[] = [];
-  for (let offset = 0; ; offset += PAGE) {
-    const page = await ctx.api.get<SharedFile[]>(`/projects/${encodeURIComponent(project)}/files/metadata/${dirPath(dir)}`, { order: 'asc', offset, count: PAGE }, { signal: ctx.signal });
+  const count = ctx.api.pageSize ?? MAX_PAGE;
+  for (let offset = 0; ; offset += count) {
+    const page = await ctx.api.get<SharedFile[]>(`/projects/${encodeURIComponent(project)}/files/metadata/${dirPath(dir)}`, { order: 'asc', offset, count }, { signal: ctx.signal });
     out.push(...page);
-    if (page.length < PAGE) return out;
+    if (page.length < count) return out;
   }
 }
 

@@ -45,7 +45,7 @@ describe('resolveConfig: defaults and types', () => {
     assert.equal(config.apiKey, 'testkey123');
     assert.equal(config.timeoutMs, 60_000);
     assert.equal(config.maxRows, -1);
-    assert.equal(config.pageSize, 100);
+    assert.equal(config.pageSize, undefined); // each endpoint's largest page
     assert.equal(config.readonly, false);
     assert.equal(config.verbosity, 1);
     assert.equal(config.includeCustomFields, false);
@@ -78,7 +78,7 @@ describe('resolveConfig: defaults and types', () => {
 
   test('an empty value leaves the property at its default', () => {
     const { config } = resolveConfig(`${BASE};Pagesize=;Logfile=""`, NO_ENV);
-    assert.equal(config.pageSize, 100);
+    assert.equal(config.pageSize, undefined);
     assert.equal(config.logfile, undefined);
   });
 
