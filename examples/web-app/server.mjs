@@ -14,11 +14,12 @@
  * Safety (OAUTH-13): the state is random, bound to the browser session (an HttpOnly, SameSite=Lax
  * cookie), kept server-side, single-use and expiring; the redirect URI comes from configuration
  * only, never from a request. Tokens stay on the server; logs never show query strings or tokens.
- * Uses the library from dist/ (`npm run build`).
+ * Imports the library by its package name, as an application that installed it does (inside this
+ * repository the name resolves to the package itself, built into dist/ by `npm install`).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import { connect } from '../../dist/index.js';
+import { connect } from 'backlog-sql';
 
 // STATE_TTL_MS in the environment shortens it (tests of the expiry).
 const STATE_TTL_MS = Number(process.env.STATE_TTL_MS) || 10 * 60 * 1000;
@@ -40,7 +41,7 @@ async function configure() {
     return { backlogUrl: env.BACKLOG_URL.replace(/\/+$/, ''), clientId: env.OAUTH_CLIENT_ID, clientSecret, redirectUri, port, emulator: undefined };
   }
   // Offline: the embedded emulator, whose seeded app lists http://localhost:8770/callback.
-  const { startEmulator } = await import('../../dist/emulator/index.js');
+  const { startEmulator } = await import('backlog-sql/emulator');
   const emulator = await startEmulator({ port: 0, scale: 'tiny' });
   const user = emulator.users.find((u) => u.roleType === 2) ?? emulator.users[0];
   log('emulator.started', { url: emulator.url, tryUser: user?.userId, tryPassword: user?.password });

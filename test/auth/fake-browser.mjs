@@ -4,7 +4,8 @@
  * person does with plain HTTP (cookies, forms): log in on the emulator's page, press Allow or
  * Deny, and follow the redirect to the driver's callback listener. FAKE_BROWSER_* variables steer
  * it; FAKE_BROWSER_LOG receives one JSON line per callback request (status and headers, never
- * the code).
+ * the code). With FAKE_BROWSER_REDIRECT_TO=FILE it does not follow the final redirect but writes
+ * its URL to FILE, as a person copying the code from the address bar (the web and headless flows).
  */
 import { appendFileSync } from 'node:fs';
 
@@ -50,6 +51,10 @@ try {
   const back = res.headers.get('location');
   if (!back) throw new Error(`no redirect after consent (HTTP ${res.status})`);
   const target = new URL(back);
+  if (env.FAKE_BROWSER_REDIRECT_TO) {
+    appendFileSync(env.FAKE_BROWSER_REDIRECT_TO, target.href);
+    process.exit(0);
+  }
   // A browser that resolves `localhost` to ::1 (or 127.0.0.1) ends up there.
   if (env.FAKE_BROWSER_CALLBACK_HOST) target.hostname = env.FAKE_BROWSER_CALLBACK_HOST;
   if (env.FAKE_BROWSER_PROBES) {

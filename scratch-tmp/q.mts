@@ -1,0 +1,18 @@
+import { connect } from '../src/index.js';
+import { startEmulator } from '../src/emulator/index.js';
+const emu = await startEmulator({ port: 0, seed: 1, scale: 'small', rateLimit: 'off' });
+const db = await connect(`URL=${emu.url};ApiKey=${emu.apiKey}`);
+const q = async (s: string) => { try { const r = await db.query(s); console.log(s, '\n ', JSON.stringify(r.rows.slice(0, 8))); } catch (e) { console.log(s, 'ERR', (e as Error).message); } };
+await q("SELECT Id, Name FROM ProjectIssueTypes WHERE ProjectKey = 'WEB'");
+await q("SELECT Id, Name FROM ProjectCategories WHERE ProjectKey = 'WEB'");
+await q("SELECT Id, Name FROM Priorities");
+await q("SELECT IssueId, IssueKey, Id, Name FROM IssueAttachments WHERE IssueKey IN ('WEB-12','WEB-1','WEB-2','WEB-3')");
+await q("SELECT Id, IssueKey FROM Issues WHERE Id = 1234");
+await q("SELECT count(*) FROM Issues");
+await q("SELECT count(*) FROM Issues WHERE ProjectKey='WEB' AND EstimatedHours IS NULL");
+await q("SELECT count(*) FROM Issues WHERE ProjectKey='WEB' AND DueDate < CURRENT_DATE AND StatusId <> 4");
+await q("SELECT Id, Name FROM ProjectCategories WHERE ProjectKey = 'WEB' AND Name LIKE 'old-%'");
+await q("SELECT count(*) FROM Issues WHERE AssigneeId = 1 AND StatusId <> 4");
+await q("SELECT Id, UserId, Name, RoleType FROM Users");
+await q("SELECT ProjectKey, count(*) FROM Issues GROUP BY 1");
+await db.close(); await emu.close();
