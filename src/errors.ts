@@ -80,7 +80,7 @@ export class OAuthError extends BacklogSqlError {
   }
 }
 
-/** Backlog's error item (reference §6). */
+/** Backlog's error item (docs/backlog-api.md §6). */
 export interface BacklogErrorItem {
   message: string;
   code: number;

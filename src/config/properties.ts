@@ -11,7 +11,7 @@
 export const PROPERTY_TYPES = ['string', 'int', 'bool', 'enum'] as const;
 export type PropertyType = (typeof PROPERTY_TYPES)[number];
 
-/** CData's group order (reference §2.1); `CatOrdinal` in sys_connection_props is the index here. */
+/** CData's group order (docs/cdata-driver.md §2.1); `CatOrdinal` in sys_connection_props is the index here. */
 export const PROPERTY_CATEGORIES = [
   'Authentication',
   'OAuth',

@@ -81,7 +81,7 @@ export interface ResolvedConfig {
   ignoredProperties: Readonly<Record<string, string>>;
 }
 
-/** One row of sys_connection_props (reference §5). */
+/** One row of sys_connection_props (docs/cdata-driver.md §5). */
 export interface ConnectionPropRow {
   Name: string;
   ShortDescription: string;

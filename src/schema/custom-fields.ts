@@ -1,6 +1,6 @@
 /**
- * `IncludeCustomFields=true`: one typed column per custom field on `Issues` (issue 3, §3.5 of the
- * reference notes). The fields are read once when connecting: GET /projects plus one
+ * `IncludeCustomFields=true`: one typed column per custom field on `Issues` (issue 3,
+ * docs/cdata-driver.md §3.5). The fields are read once when connecting: GET /projects plus one
  * GET /projects/:id/customFields per project.
  *
  * How names are formed:

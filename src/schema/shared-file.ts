@@ -1,5 +1,5 @@
 /**
- * A Backlog shared file (reference §7.12) and the columns every table showing one shares:
+ * A Backlog shared file (docs/backlog-api.md §7.12) and the columns every table showing one shares:
  * ProjectSharedFiles, IssueLinkedSharedFiles and WikiPageLinkedSharedFiles.
  */
 import { col, timestamp, userColumns } from './helpers.js';

@@ -1,6 +1,6 @@
 /**
  * The one place secrets are taken out of text before it reaches an error message or a log
- * (A4 "Redaction lives in one function", TOK-12): API keys and OAuth values in query strings,
+ * (docs/reliability.md A4 "Redaction lives in one function", TOK-12): API keys and OAuth values in query strings,
  * Authorization headers, and any known secret value wherever it appears.
  */
 

@@ -9,7 +9,7 @@ import { control, startTestEmulator, type RunningEmulator } from '../helpers/emu
 
 /** Fields Backlog always sends empty, so no seed can fill them. */
 const ALWAYS_EMPTY = new Set([
-  'activities.notifications', // "always [] since 2022-02-09" (reference §7.23)
+  'activities.notifications', // "always [] since 2022-02-09" (docs/backlog-api.md §7.23)
   'issues.externalFileLinks', // not part of the data model we emulate
 ]);
 
