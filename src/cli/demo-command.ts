@@ -19,10 +19,13 @@ opens the SQL shell; with statements piped on stdin it runs them and exits. Acce
 'backlog-sql emulator' (--json prints the emulator's start facts first).
 `;
 
-/** Three questions people ask of Backlog, in the order the intro shows them. */
+/**
+ * Three questions people ask of Backlog, in the order the intro shows them. A title that states a
+ * request count is checked against the demo space by test/e2e/demo-queries.test.ts.
+ */
 export const DEMO_QUERIES = [
   {
-    title: 'the 10 most recently updated open issues of project WEB (one Backlog request)',
+    title: 'the 10 most recently updated open issues of project WEB (2 Backlog requests: the project, then one search)',
     sql: "SELECT IssueKey, Summary, StatusName, AssigneeName, Updated\n  FROM Issues\n WHERE ProjectKey = 'WEB' AND StatusId IN (1, 2, 3)\n ORDER BY Updated DESC LIMIT 10;",
   },
   {
