@@ -28,6 +28,10 @@ import pg from 'pg';
 import { clearJournal, control, journal, type RunningEmulator } from '../helpers/emulator.js';
 import { installedPackage, TSC, type InstalledPackage } from '../helpers/installed-package.js';
 import { startEmulator } from '../../src/emulator/index.js';
+import type * as LibraryModule from '../../src/index.js';
+
+/** The library's module type (the installed build has the same surface). */
+type Library = typeof LibraryModule;
 
 const execFileP = promisify(execFile);
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -162,8 +166,8 @@ function jsonResults(stdout: string): Record<string, unknown>[][] {
 }
 
 /** The installed library, imported by name from the scratch project (for multi-step flows). */
-async function library(): Promise<typeof import('../../src/index.js')> {
-  return (await import(join(pkg.dir, 'node_modules', 'backlog-sql', 'dist', 'index.js'))) as typeof import('../../src/index.js');
+async function library(): Promise<Library> {
+  return (await import(join(pkg.dir, 'node_modules', 'backlog-sql', 'dist', 'index.js'))) as Library;
 }
 
 async function count(sql: string): Promise<number> {
@@ -379,7 +383,7 @@ const BLOCK_RUNNERS: [RegExp, (block: Block) => Promise<void>][] = [
       try {
         const statements = block.text.split('\n').filter((l) => /^(EXEC|CALL)\b/.test(l));
         assert.equal(statements.length, 3);
-        const url = String((await db.query(statements[0] as string)).rows[0]?.URL ?? '');
+        const url = String(((await db.query(statements[0] as string)).rows[0] as { URL?: string } | undefined)?.URL ?? '');
         const back = await consent(url);
         assert.equal(back.searchParams.get('state'), 'random-per-session');
         const tokens = (await db.query((statements[1] as string).replace("'the code parameter'", `'${back.searchParams.get('code')}'`))).rows[0] as Record<string, unknown>;
