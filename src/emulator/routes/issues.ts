@@ -36,7 +36,8 @@ import { issuesBytes } from '../issues/render.js';
 import { ISSUE_FILTER_PARAMS, buildIssueQuery, childrenByParent, countIssues, runIssueQuery, searchCustomFieldMatcher } from '../issues/filter.js';
 import { has, int, ints, str, strs, type ParamsSpec } from '../params.js';
 import { created, jsonBytes, type Ctx, type Route } from '../route.js';
-import { PRIORITIES, RESOLUTIONS, issueJson, issueKeyOf } from '../serialize/core.js';
+import { isPriority, isResolution, priorityName, resolutionName } from '../names.js';
+import { issueJson, issueKeyOf } from '../serialize/core.js';
 import { statusKey, type ChangeLogRec, type CustomValue, type IssueRec, type ProjectRec, type Store } from '../store.js';
 
 const MAX_SUMMARY = 255;
@@ -105,12 +106,12 @@ function checkIssueType(store: Store, project: ProjectRec, id: number): number {
 }
 
 function checkPriority(id: number): number {
-  if (!PRIORITIES.some((p) => p.id === id)) throw badRequest(`Invalid parameter 'priorityId': no priority with id ${id}.`);
+  if (!isPriority(id)) throw badRequest(`Invalid parameter 'priorityId': no priority with id ${id}.`);
   return id;
 }
 
 function checkResolution(id: number): number {
-  if (!RESOLUTIONS.some((r) => r.id === id)) throw badRequest(`Invalid parameter 'resolutionId': no resolution with id ${id}.`);
+  if (!isResolution(id)) throw badRequest(`Invalid parameter 'resolutionId': no resolution with id ${id}.`);
   return id;
 }
 
@@ -162,7 +163,7 @@ function sameIds(a: number[], b: number[]): boolean {
 
 function listIssues(ctx: Ctx) {
   const q = buildIssueQuery(ctx, 'list');
-  return jsonBytes(issuesBytes(ctx.store, runIssueQuery(ctx.store, q), q.childIssueSummary));
+  return jsonBytes(issuesBytes(ctx.store, runIssueQuery(ctx.store, q), ctx.lang, q.childIssueSummary));
 }
 
 function countIssuesRoute(ctx: Ctx) {
@@ -171,7 +172,7 @@ function countIssuesRoute(ctx: Ctx) {
 
 function getIssue(ctx: Ctx) {
   const issue = issueFor(ctx, ctx.path.issueIdOrKey as string);
-  return issueJson(ctx.store, issue, { childIssueSummary: wantsChildSummary(ctx) });
+  return issueJson(ctx.store, issue, ctx.lang, { childIssueSummary: wantsChildSummary(ctx) });
 }
 
 function projectForWrite(ctx: Ctx, id: number): ProjectRec {
@@ -249,7 +250,7 @@ function postIssue(ctx: Ctx) {
   });
   if (assigneeId !== null && assigneeId !== ctx.user.id) notifyUsers(ctx, issue, [assigneeId], Reason.Assigned, null);
   notifyUsers(ctx, issue, notified, Reason.IssueAdded, null);
-  return created(issueJson(store, issue), issueUrl(store, issue));
+  return created(issueJson(store, issue, ctx.lang), issueUrl(store, issue));
 }
 
 function patchIssue(ctx: Ctx) {
@@ -295,13 +296,15 @@ function patchIssue(ctx: Ctx) {
   const attachments = pendingAttachments(ctx, ints(p, 'attachmentId') ?? []);
   const comment = str(p, 'comment');
 
-  // Change log, in Backlog's field names and display values.
+  // Change log, in Backlog's field names and display values; built-in names in the space's
+  // language (one record every reader sees, like the stored status and issue type names).
   const changes: ChangeLogRec[] = [];
+  const spaceLang = store.space.lang;
   const log = (field: string, before: string | null, after: string | null) => {
     if (before !== after) changes.push(changeEntry(field, before, after));
   };
   const statusName = (id: number) => store.statuses.get(statusKey(project.id, id))?.name ?? String(id);
-  const resolutionName = (id: number | null) => (id === null ? null : (RESOLUTIONS.find((r) => r.id === id)?.name ?? String(id)));
+  const resolutionText = (id: number | null) => (id === null ? null : (resolutionName(id, spaceLang) ?? String(id)));
   const parentKey = (id: number | null) => {
     const parent = id === null ? undefined : store.issues.get(id);
     return parent ? issueKeyOf(store, parent) : null;
@@ -309,9 +312,9 @@ function patchIssue(ctx: Ctx) {
   log('summary', issue.summary, next.summary);
   log('description', issue.description, next.description);
   log('status', statusName(issue.statusId), statusName(next.statusId));
-  log('resolution', resolutionName(issue.resolutionId), resolutionName(next.resolutionId));
+  log('resolution', resolutionText(issue.resolutionId), resolutionText(next.resolutionId));
   log('issueType', store.issueTypes.get(issue.issueTypeId)?.name ?? null, store.issueTypes.get(next.issueTypeId)?.name ?? null);
-  log('priority', PRIORITIES.find((x) => x.id === issue.priorityId)?.name ?? null, PRIORITIES.find((x) => x.id === next.priorityId)?.name ?? null);
+  log('priority', priorityName(issue.priorityId, spaceLang) ?? null, priorityName(next.priorityId, spaceLang) ?? null);
   log('assigner', userName(store, issue.assigneeId), userName(store, next.assigneeId));
   log('startDate', issue.startDate, next.startDate);
   log('limitDate', issue.dueDate, next.dueDate);
@@ -336,7 +339,7 @@ function patchIssue(ctx: Ctx) {
   }
   changes.push(...attachmentChanges(attachments));
 
-  if (changes.length === 0 && comment === undefined) return issueJson(store, issue);
+  if (changes.length === 0 && comment === undefined) return issueJson(store, issue, ctx.lang);
 
   // Apply.
   const previousAssignee = issue.assigneeId;
@@ -350,7 +353,7 @@ function patchIssue(ctx: Ctx) {
     notifyUsers(ctx, issue, [issue.assigneeId], Reason.Assigned, added.id);
   }
   notifyUsers(ctx, issue, notified, Reason.IssueUpdated, added.id);
-  return issueJson(store, issue);
+  return issueJson(store, issue, ctx.lang);
 }
 
 function deleteIssue(ctx: Ctx) {
@@ -364,7 +367,7 @@ function deleteIssue(ctx: Ctx) {
   if ((childrenByParent(store).get(issue.id)?.length ?? 0) > 0) {
     throw badRequest(`Issue ${issueKeyOf(store, issue)} has child issues; delete them or remove their parent first.`);
   }
-  const body = issueJson(store, issue);
+  const body = issueJson(store, issue, ctx.lang);
   removeIssue(store, issue);
   recordActivity(store, { projectId: issue.projectId, type: 4, content: { id: issue.id, key_id: issue.keyId }, createdUserId: ctx.user.id, created: ctx.now() });
   return body;
