@@ -18,7 +18,7 @@
  */
 import { isProjectAdmin, issueFor, projectFor, requireEditor, requireWriter } from '../access.js';
 import { recordActivity } from '../activity.js';
-import { badRequest, forbidden } from '../errors.js';
+import { Problems, badRequest, forbidden } from '../errors.js';
 import { checkRequiredFields, customValueText, parseCustomFieldWrites, writeCustomFieldMatcher } from '../issues/custom-values.js';
 import {
   Reason,
@@ -187,27 +187,35 @@ function postIssue(ctx: Ctx) {
   const store = ctx.store;
   const p = ctx.params;
   requireWriter(ctx);
-  const project = projectForWrite(ctx, int(p, 'projectId') as number);
-  const summary = checkSummary(str(p, 'summary') as string);
-  const issueTypeId = checkIssueType(store, project, int(p, 'issueTypeId') as number);
-  const priorityId = checkPriority(int(p, 'priorityId') as number);
-  const categoryIds = checkCategories(store, project, ints(p, 'categoryId') ?? []);
-  const versionIds = checkVersions(store, project, ints(p, 'versionId') ?? [], 'versionId[]');
-  const milestoneIds = checkVersions(store, project, ints(p, 'milestoneId') ?? [], 'milestoneId[]');
+  // Every problem is named in one answer; checks that need the project wait for a valid one.
+  const problems = new Problems();
+  const project = problems.check(() => projectForWrite(ctx, int(p, 'projectId') as number));
+  const summary = problems.check(() => checkSummary(str(p, 'summary') as string));
+  const issueTypeId = project && problems.check(() => checkIssueType(store, project, int(p, 'issueTypeId') as number));
+  const priorityId = problems.check(() => checkPriority(int(p, 'priorityId') as number));
+  const categoryIds = project && problems.check(() => checkCategories(store, project, ints(p, 'categoryId') ?? []));
+  const versionIds = project && problems.check(() => checkVersions(store, project, ints(p, 'versionId') ?? [], 'versionId[]'));
+  const milestoneIds = project && problems.check(() => checkVersions(store, project, ints(p, 'milestoneId') ?? [], 'milestoneId[]'));
   const assigneeId = int(p, 'assigneeId') ?? null;
-  if (assigneeId !== null) requireMembers(store, project, [assigneeId], 'assigneeId');
+  if (project && assigneeId !== null) problems.check(() => requireMembers(store, project, [assigneeId], 'assigneeId'));
   const notified = ints(p, 'notifiedUserId') ?? [];
-  requireMembers(store, project, notified, 'notifiedUserId[]');
+  if (project) problems.check(() => requireMembers(store, project, notified, 'notifiedUserId[]'));
   const parentId = int(p, 'parentIssueId');
-  if (parentId !== undefined) validateParent(store, project, null, parentId);
+  if (project && parentId !== undefined) problems.check(() => validateParent(store, project, null, parentId));
   const startDate = str(p, 'startDate') ?? null;
   const dueDate = str(p, 'dueDate') ?? null;
-  checkDates(startDate, dueDate);
-  const customInput = parseCustomFieldWrites(store, ctx.dynamic, project.id, issueTypeId);
+  problems.check(() => checkDates(startDate, dueDate));
   const customFields = new Map<number, CustomValue>();
-  for (const [id, v] of customInput) if (v) customFields.set(id, v);
-  checkRequiredFields(store, project.id, issueTypeId, customFields);
-  const attachments = pendingAttachments(ctx, ints(p, 'attachmentId') ?? []);
+  if (project && issueTypeId !== undefined) {
+    const customInput = problems.check(() => parseCustomFieldWrites(store, ctx.dynamic, project.id, issueTypeId));
+    for (const [id, v] of customInput ?? []) if (v) customFields.set(id, v);
+    problems.check(() => checkRequiredFields(store, project.id, issueTypeId, customFields));
+  }
+  const attachments = problems.check(() => pendingAttachments(ctx, ints(p, 'attachmentId') ?? []));
+  problems.throwIfAny();
+  if (!project || summary === undefined || issueTypeId === undefined || priorityId === undefined || !categoryIds || !versionIds || !milestoneIds || !attachments) {
+    throw new Error('postIssue: a check failed without a problem noted');
+  }
 
   const now = ctx.now();
   const issue: IssueRec = {
@@ -260,40 +268,50 @@ function patchIssue(ctx: Ctx) {
   requireEditor(ctx, issue.createdUserId);
   const project = store.projects.get(issue.projectId) as ProjectRec;
 
-  // Validate everything first: a refused update changes nothing.
+  // Validate everything first: a refused update changes nothing, and names every problem.
+  const problems = new Problems();
+  /** The checked new value of a sent field (its current value when absent or refused; null clears). */
+  const checked = <T>(key: string, current: T, check: () => T): T => {
+    if (!has(p, key)) return current;
+    const value = problems.check(check);
+    return value === undefined ? current : value;
+  };
   const next = {
-    summary: has(p, 'summary') ? checkSummary(str(p, 'summary') as string) : issue.summary,
+    summary: checked('summary', issue.summary, () => checkSummary(str(p, 'summary') as string)),
     description: str(p, 'description') ?? issue.description,
-    statusId: has(p, 'statusId') ? checkStatus(store, project, int(p, 'statusId') as number) : issue.statusId,
-    resolutionId: has(p, 'resolutionId') ? (p.resolutionId === null ? null : checkResolution(int(p, 'resolutionId') as number)) : issue.resolutionId,
+    statusId: checked('statusId', issue.statusId, () => checkStatus(store, project, int(p, 'statusId') as number)),
+    resolutionId: checked('resolutionId', issue.resolutionId, () => (p.resolutionId === null ? null : checkResolution(int(p, 'resolutionId') as number))),
     startDate: has(p, 'startDate') ? (str(p, 'startDate') ?? null) : issue.startDate,
     dueDate: has(p, 'dueDate') ? (str(p, 'dueDate') ?? null) : issue.dueDate,
     estimatedHours: has(p, 'estimatedHours') ? (p.estimatedHours as number | null) : issue.estimatedHours,
     actualHours: has(p, 'actualHours') ? (p.actualHours as number | null) : issue.actualHours,
-    issueTypeId: has(p, 'issueTypeId') ? checkIssueType(store, project, int(p, 'issueTypeId') as number) : issue.issueTypeId,
-    categoryIds: has(p, 'categoryId') ? checkCategories(store, project, ints(p, 'categoryId') ?? []) : issue.categoryIds,
-    versionIds: has(p, 'versionId') ? checkVersions(store, project, ints(p, 'versionId') ?? [], 'versionId[]') : issue.versionIds,
-    milestoneIds: has(p, 'milestoneId') ? checkVersions(store, project, ints(p, 'milestoneId') ?? [], 'milestoneId[]') : issue.milestoneIds,
-    priorityId: has(p, 'priorityId') ? checkPriority(int(p, 'priorityId') as number) : issue.priorityId,
+    issueTypeId: checked('issueTypeId', issue.issueTypeId, () => checkIssueType(store, project, int(p, 'issueTypeId') as number)),
+    categoryIds: checked('categoryId', issue.categoryIds, () => checkCategories(store, project, ints(p, 'categoryId') ?? [])),
+    versionIds: checked('versionId', issue.versionIds, () => checkVersions(store, project, ints(p, 'versionId') ?? [], 'versionId[]')),
+    milestoneIds: checked('milestoneId', issue.milestoneIds, () => checkVersions(store, project, ints(p, 'milestoneId') ?? [], 'milestoneId[]')),
+    priorityId: checked('priorityId', issue.priorityId, () => checkPriority(int(p, 'priorityId') as number)),
     assigneeId: has(p, 'assigneeId') ? (int(p, 'assigneeId') ?? null) : issue.assigneeId,
     parentIssueId: has(p, 'parentIssueId') ? (int(p, 'parentIssueId') ?? null) : issue.parentIssueId,
   };
-  if (has(p, 'assigneeId') && next.assigneeId !== null) requireMembers(store, project, [next.assigneeId], 'assigneeId');
-  if (has(p, 'parentIssueId') && next.parentIssueId !== null && next.parentIssueId !== issue.parentIssueId) {
-    validateParent(store, project, issue, next.parentIssueId);
+  const assigneeId = next.assigneeId;
+  if (has(p, 'assigneeId') && assigneeId !== null) problems.check(() => requireMembers(store, project, [assigneeId], 'assigneeId'));
+  const parentIssueId = next.parentIssueId;
+  if (has(p, 'parentIssueId') && parentIssueId !== null && parentIssueId !== issue.parentIssueId) {
+    problems.check(() => validateParent(store, project, issue, parentIssueId));
   }
-  checkDates(next.startDate, next.dueDate);
+  problems.check(() => checkDates(next.startDate, next.dueDate));
   const notified = ints(p, 'notifiedUserId') ?? [];
-  requireMembers(store, project, notified, 'notifiedUserId[]');
-  const customInput = parseCustomFieldWrites(store, ctx.dynamic, project.id, next.issueTypeId, issue.customFields);
+  problems.check(() => requireMembers(store, project, notified, 'notifiedUserId[]'));
+  const customInput = problems.check(() => parseCustomFieldWrites(store, ctx.dynamic, project.id, next.issueTypeId, issue.customFields)) ?? new Map();
   const customFields = new Map(issue.customFields);
   for (const [id, v] of customInput) {
     if (v) customFields.set(id, v);
     else customFields.delete(id);
   }
   const typeChanged = next.issueTypeId !== issue.issueTypeId;
-  checkRequiredFields(store, project.id, next.issueTypeId, customFields, typeChanged ? undefined : new Set(customInput.keys()));
-  const attachments = pendingAttachments(ctx, ints(p, 'attachmentId') ?? []);
+  problems.check(() => checkRequiredFields(store, project.id, next.issueTypeId, customFields, typeChanged ? undefined : new Set(customInput.keys())));
+  const attachments = problems.check(() => pendingAttachments(ctx, ints(p, 'attachmentId') ?? [])) ?? [];
+  problems.throwIfAny();
   const comment = str(p, 'comment');
 
   // Change log, in Backlog's field names and display values; built-in names in the space's
