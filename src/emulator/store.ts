@@ -502,6 +502,11 @@ export class Table<K extends number | string, T extends { id: number | string }>
 
 export class Store {
   space!: SpaceRec;
+  /**
+   * The emulator's own address once it listens: web URLs (Location headers, star `url`s) point
+   * there so a client following them stays in the emulator. Null for a store not being served.
+   */
+  webUrl: string | null = null;
   readonly users = new Table<number, UserRec>();
   readonly projects = new Table<number, ProjectRec>();
   /** Keyed by `statusKey(projectId, id)`: the default statuses 1-4 have the same ids in every project. */

@@ -15,6 +15,7 @@ import { localisedNamesContract } from './families/localised-names.js';
 import { oauthContract } from './families/oauth.js';
 import { projectsContract } from './families/projects.js';
 import { spaceUsersContract } from './families/space-users.js';
+import { webAddressesContract } from './families/web-addresses.js';
 import { wikisContract } from './families/wikis.js';
 import { errorsContract, rateLimitContract } from './families/errors.js';
 
@@ -33,6 +34,7 @@ describe('built-in names in the reader\'s language', localisedNamesContract);
 describe('wikis', wikisContract);
 describe('documents', documentsContract);
 describe('git repositories and pull requests', gitContract);
+describe('web addresses in answers: Location and star urls', webAddressesContract);
 describe('OAuth 2.0 authorization server', oauthContract);
 describe('bad input and errors', errorsContract);
 describe('rate limits', rateLimitContract);

@@ -219,9 +219,13 @@ export function starJson(store: Store, s: StarRec, url: string, title: string) {
   };
 }
 
-/** Web host of the space, for URLs in payloads (`https://{spaceKey}.backlog.com/...`). */
+/**
+ * Web address of the space, for Location headers and URLs in payloads. Backlog's is the space's
+ * host (`https://{spaceKey}.backlog.com`, docs/backlog-api.md §1); the emulator's is its own, where
+ * it serves those pages (routes/web-pages.ts). A store nobody serves keeps Backlog's form.
+ */
 export function webBase(store: Store): string {
-  return `https://${store.space.spaceKey.toLowerCase()}.backlog.com`;
+  return store.webUrl ?? `https://${store.space.spaceKey.toLowerCase()}.backlog.com`;
 }
 
 export function issueKeyOf(store: Store, issue: IssueRec): string {
