@@ -27,19 +27,59 @@ export class ApiFailure extends Error {
     readonly code: number,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** Further problems of the same request, each its own entry of `errors` after `message`. */
+    readonly moreMessages: readonly string[] = [],
   ) {
     super(message);
     this.name = 'ApiFailure';
   }
 
+  /** Backlog's body: one entry per problem, the first being `message`. */
   body(): { errors: { message: string; code: number; moreInfo: string }[] } {
-    return { errors: [{ message: this.message, code: this.code, moreInfo: '' }] };
+    return { errors: [this.message, ...this.moreMessages].map((message) => ({ message, code: this.code, moreInfo: '' })) };
   }
 }
 
 /** 400 / code 7: a bad parameter. The message always names the parameter. */
 export function badRequest(message: string): ApiFailure {
   return new ApiFailure(400, ErrorCode.InvalidRequestError, message);
+}
+
+/** 400 / code 7 naming every bad parameter of the request, one `errors` entry each. */
+export function badRequests(messages: readonly [string, ...string[]]): ApiFailure {
+  const [first, ...more] = messages;
+  return new ApiFailure(400, ErrorCode.InvalidRequestError, first, {}, more);
+}
+
+/**
+ * Every 400 / code 7 problem of one request, so the answer names them all as Backlog's `errors`
+ * array does, instead of stopping at the first. Any other failure (403, 404…) still ends the
+ * request at once.
+ */
+export class Problems {
+  private readonly messages: string[] = [];
+
+  /** Note a problem (its message names the parameter). */
+  add(message: string): void {
+    this.messages.push(message);
+  }
+
+  /** Run one check; a bad-request failure is noted and `undefined` returned. */
+  check<T>(run: () => T): T | undefined {
+    try {
+      return run();
+    } catch (error) {
+      if (!(error instanceof ApiFailure) || error.status !== 400 || error.code !== ErrorCode.InvalidRequestError) throw error;
+      this.messages.push(error.message, ...error.moreMessages);
+      return undefined;
+    }
+  }
+
+  /** Throw one failure naming every problem noted, if any. */
+  throwIfAny(): void {
+    const [first, ...more] = this.messages;
+    if (first !== undefined) throw badRequests([first, ...more]);
+  }
 }
 
 /** 404 / code 6: the resource does not exist (or the caller may not see it). */

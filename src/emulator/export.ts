@@ -6,8 +6,6 @@
 import { exportIssues } from './issues/export.js';
 import { exportOAuthApps } from './oauth/apps.js';
 import {
-  PRIORITIES,
-  RESOLUTIONS,
   categoryJson,
   customFieldJson,
   issueTypeJson,
@@ -30,24 +28,27 @@ import {
   exportWatchings,
 } from './serialize/social.js';
 import { exportWikis } from './serialize/wiki.js';
+import { priorityList, resolutionList } from './names.js';
 import type { Store } from './store.js';
 
+/** Built-in names (priorities, default statuses…) are in the space's language (./names.ts). */
 export function exportData(store: Store): Record<string, unknown> {
   const tz = store.space.timezone;
+  const lang = store.space.lang;
   return {
     space: spaceJson(store.space),
     ...exportSpaceExtras(store),
     users: store.users.all().map(userJson),
-    priorities: PRIORITIES,
-    resolutions: RESOLUTIONS,
+    priorities: priorityList(lang),
+    resolutions: resolutionList(lang),
     projects: store.projects.all().map((p) => ({
       ...projectJson(p),
       memberIds: p.memberIds,
       administratorIds: p.adminIds,
       teamIds: p.teamIds,
     })),
-    statuses: store.statuses.all().map(statusJson),
-    issueTypes: store.issueTypes.all().map(issueTypeJson),
+    statuses: store.statuses.all().map((s) => statusJson(s, lang)),
+    issueTypes: store.issueTypes.all().map((t) => issueTypeJson(t, lang)),
     categories: store.categories.all().map(categoryJson),
     versions: store.versions.all().map((v) => versionJson(v, tz)),
     customFields: store.customFields.all().map(customFieldJson),

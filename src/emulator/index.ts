@@ -39,7 +39,7 @@ export async function startEmulator(options: EmulatorOptions = {}, hooks: Server
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  state.url = `http://${host}:${address.port}`;
+  state.listeningAt(`http://${host}:${address.port}`);
   return {
     ...startFacts(state, state.url),
     close: () =>

@@ -1,12 +1,12 @@
 /**
  * Declarative parameter validation. Each route lists the parameters it accepts; anything else,
  * a wrong type, an out-of-range number or a missing required parameter is answered with
- * 400 / code 7 and a message that names the parameter.
+ * 400 / code 7, one `errors` entry per problem, each message naming its parameter.
  *
  * Unknown parameters are refused (the stricter reading, ARCHITECTURE.md §9): a client that misspells a
  * filter would otherwise silently receive unfiltered rows, a superset that hides its bug.
  */
-import { badRequest } from './errors.js';
+import { Problems, badRequest } from './errors.js';
 import { isDateOnly } from './time.js';
 
 export type ParamType = 'int' | 'number' | 'string' | 'bool' | 'date' | 'intArray' | 'stringArray';
@@ -89,9 +89,50 @@ function checkRange(name: string, n: number, spec: ParamSpec): void {
   }
 }
 
+/** `name[3]`: an array parameter with an explicit index, as backlog-js sends customField_* values. */
+const INDEXED_RE = /^(.+)\[(\d+)\]$/;
+
 /**
- * Validate `input` against `spec`. Names accepted by `dynamic` are passed through raw (as string
- * arrays, keyed by their full name) for the route to interpret.
+ * The raw values of each declared array parameter, from both forms Backlog accepts: repeated
+ * `name[]=…` (in the order sent) and indexed `name[0]=…&name[1]=…` (in index order, after the
+ * bracket form). Returns the input's other names untouched.
+ */
+function gatherArrays(input: URLSearchParams, spec: ParamsSpec): { arrays: Map<string, { sentAs: string; value: string }[]>; others: string[] } {
+  const arrays = new Map<string, { sentAs: string; value: string }[]>();
+  const indexed = new Map<string, { index: number; sentAs: string; value: string }[]>();
+  const others: string[] = [];
+  const seen = new Set<string>();
+  for (const name of input.keys()) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const values = input.getAll(name);
+    const declared = spec[name];
+    if (declared !== undefined && name.endsWith('[]')) {
+      arrays.set(name, [...(arrays.get(name) ?? []), ...values.map((value) => ({ sentAs: name, value }))]);
+      continue;
+    }
+    const m = declared === undefined ? INDEXED_RE.exec(name) : null;
+    const arrayName = m ? `${m[1]}[]` : undefined;
+    if (m && arrayName && spec[arrayName] !== undefined) {
+      const list = indexed.get(arrayName) ?? [];
+      for (const value of values) list.push({ index: Number(m[2]), sentAs: name, value });
+      indexed.set(arrayName, list);
+      continue;
+    }
+    others.push(name);
+  }
+  for (const [name, list] of indexed) {
+    list.sort((a, b) => a.index - b.index);
+    arrays.set(name, [...(arrays.get(name) ?? []), ...list.map(({ sentAs, value }) => ({ sentAs, value }))]);
+  }
+  return { arrays, others };
+}
+
+/**
+ * Validate `input` against `spec`, naming every problem (unknown, malformed, out of range,
+ * missing) in one 400 answer, one `errors` entry each, as Backlog does. Array parameters are
+ * accepted as `name[]` or indexed `name[0]`. Names accepted by `dynamic` are passed through raw
+ * (as string arrays, keyed by their full name) for the route to interpret.
  */
 export function parseParams(
   input: URLSearchParams,
@@ -100,10 +141,11 @@ export function parseParams(
 ): { params: Params; dynamic: Map<string, string[]> } {
   const params: Params = {};
   const extra = new Map<string, string[]>();
-  const seen = new Set<string>();
-  for (const name of input.keys()) {
-    if (seen.has(name)) continue;
-    seen.add(name);
+  const problems = new Problems();
+  /** Declared parameters sent with a value that failed; they are not also "missing". */
+  const malformed = new Set<string>();
+  const { arrays, others } = gatherArrays(input, spec);
+  for (const name of others) {
     const values = input.getAll(name);
     const declared = spec[name];
     if (declared === undefined) {
@@ -113,32 +155,47 @@ export function parseParams(
       }
       // Accept `name` for a declared array `name[]` only as Backlog's docs never do: refuse it,
       // naming the form that works.
-      if (spec[`${name}[]`] !== undefined) {
-        throw badRequest(`Invalid parameter '${name}': send it as '${name}[]' (repeat it for several values).`);
-      }
-      throw badRequest(`Unknown parameter '${name}'.`);
+      problems.add(
+        spec[`${name}[]`] !== undefined
+          ? `Invalid parameter '${name}': send it as '${name}[]' (repeat it for several values).`
+          : `Unknown parameter '${name}'.`,
+      );
+      continue;
     }
     const s = normalize(declared);
-    const key = name.endsWith('[]') ? name.slice(0, -2) : name;
-    if (s.type === 'intArray' || s.type === 'stringArray') {
-      const parsed = values.filter((v) => v !== '' || !s.nullable).map((v) => parseScalar(name, v, s));
-      params[key] = parsed as number[] | string[];
-    } else {
-      if (values.length > 1) throw badRequest(`Invalid parameter '${name}': given ${values.length} times, expected once.`);
-      params[key] = parseScalar(name, values[0] ?? '', s);
+    if (values.length > 1) {
+      problems.add(`Invalid parameter '${name}': given ${values.length} times, expected once.`);
+      malformed.add(name);
+      continue;
     }
+    const v = problems.check(() => parseScalar(name, values[0] ?? '', s));
+    if (v === undefined) malformed.add(name);
+    else params[name] = v;
+  }
+  for (const [name, sent] of arrays) {
+    const s = normalize(spec[name] as ParamSpec | ParamType);
+    const parsed: (number | string | boolean | null)[] = [];
+    for (const { sentAs, value } of sent) {
+      if (value === '' && s.nullable) continue;
+      const v = problems.check(() => parseScalar(sentAs, value, s));
+      if (v === undefined) malformed.add(name);
+      else parsed.push(v);
+    }
+    params[name.slice(0, -2)] = parsed as number[] | string[];
   }
   for (const [name, declared] of Object.entries(spec)) {
     const s = normalize(declared);
     const key = name.endsWith('[]') ? name.slice(0, -2) : name;
     const value = params[key];
+    if (malformed.has(name)) continue;
     if (s.required && (value === undefined || value === '' || (Array.isArray(value) && value.length === 0))) {
-      throw badRequest(`Missing required parameter '${name}'.`);
+      problems.add(`Missing required parameter '${name}'.`);
     }
     if (s.minItems !== undefined && Array.isArray(value) && value.length < s.minItems) {
-      throw badRequest(`Invalid parameter '${name}': at least ${s.minItems} value(s) required.`);
+      problems.add(`Invalid parameter '${name}': at least ${s.minItems} value(s) required.`);
     }
   }
+  problems.throwIfAny();
   return { params, dynamic: extra };
 }
 

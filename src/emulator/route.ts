@@ -4,6 +4,7 @@
  * coverage check walks.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Lang } from './names.js';
 import type { DynamicMatcher, Params, ParamsSpec } from './params.js';
 import type { Store, UserRec } from './store.js';
 import type { EmulatorState } from './state.js';
@@ -18,6 +19,8 @@ export interface Ctx {
   readonly store: Store;
   /** The authenticated user (API routes). */
   readonly user: UserRec;
+  /** The language built-in names are answered in: the user's, else the space's (./names.ts). */
+  readonly lang: Lang;
   readonly params: Params;
   /** The request's parameters before validation (query for GET, query + body otherwise). */
   readonly raw: URLSearchParams;

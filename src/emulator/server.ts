@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { handleControl } from './controls.js';
 import { ApiFailure, ErrorCode, unauthenticated } from './errors.js';
 import { redactedRecord, type JournalEntry } from './journal.js';
+import { langOf } from './names.js';
 import { parseParams } from './params.js';
 import type { LimitedCategory, RateStatus } from './rate-limit.js';
 import { categoryOf, compile, isReply, json, type CompiledRoute, type Ctx, type Reply, type Route } from './route.js';
@@ -301,6 +302,7 @@ async function handle(state: EmulatorState, hooks: ServerHooks, req: IncomingMes
       state,
       store: state.store,
       user,
+      lang: langOf(state.store.space, user),
       params: parsed.params,
       raw,
       dynamic: parsed.dynamic,

@@ -15,8 +15,7 @@ export class EmulatorState {
   readonly faults = new Faults();
   readonly limiter: RateLimiter;
   store: Store;
-  /** Base URL once listening, e.g. http://127.0.0.1:8765. */
-  url = '';
+  #url = '';
 
   constructor(readonly options: ResolvedOptions) {
     this.limiter = new RateLimiter(options.rateLimits, options.rateWindow);
@@ -27,9 +26,21 @@ export class EmulatorState {
     return this.clock.now();
   }
 
+  /** Base URL once listening, e.g. http://127.0.0.1:8765. */
+  get url(): string {
+    return this.#url;
+  }
+
+  /** Where the emulator listens: web URLs in payloads and Location headers point there. */
+  listeningAt(url: string): void {
+    this.#url = url;
+    this.store.webUrl = url;
+  }
+
   /** `POST /_emulator/reset`: the seeded data again, a fresh clock, journal, faults and limits. */
   reset(): void {
     this.store = seedStore(this.options);
+    if (this.#url) this.store.webUrl = this.#url;
     this.clock.reset();
     this.journal.clear();
     this.faults.clear();

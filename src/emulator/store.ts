@@ -6,6 +6,7 @@
  * Every collection is an array in id order plus a Map for lookups, so list endpoints can walk
  * in a deterministic order without sorting.
  */
+import type { LocalisedName } from './names.js';
 
 export type Millis = number;
 /** 'YYYY-MM-DD', a calendar date in the space's time zone. */
@@ -76,10 +77,16 @@ export function statusKey(projectId: number, statusId: number): string {
   return `${projectId}:${statusId}`;
 }
 
-export interface StatusRec { id: number; projectId: number; name: string; color: string; displayOrder: number }
+/**
+ * `name` is in the space's language; `localisedName` holds a built-in name in each language (the
+ * defaults), shown in the reader's language until the project renames it (./names.ts).
+ */
+export interface StatusRec {
+  id: number; projectId: number; name: string; localisedName: LocalisedName | null; color: string; displayOrder: number;
+}
 
 export interface IssueTypeRec {
-  id: number; projectId: number; name: string; color: string; displayOrder: number;
+  id: number; projectId: number; name: string; localisedName: LocalisedName | null; color: string; displayOrder: number;
   templateSummary: string | null; templateDescription: string | null;
 }
 
@@ -495,6 +502,11 @@ export class Table<K extends number | string, T extends { id: number | string }>
 
 export class Store {
   space!: SpaceRec;
+  /**
+   * The emulator's own address once it listens: web URLs (Location headers, star `url`s) point
+   * there so a client following them stays in the emulator. Null for a store not being served.
+   */
+  webUrl: string | null = null;
   readonly users = new Table<number, UserRec>();
   readonly projects = new Table<number, ProjectRec>();
   /** Keyed by `statusKey(projectId, id)`: the default statuses 1-4 have the same ids in every project. */

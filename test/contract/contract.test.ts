@@ -11,9 +11,11 @@ import { bankCoverage, coveredRoutes, emu, setEmulator } from './harness.js';
 import { documentsContract } from './families/documents.js';
 import { gitContract } from './families/git.js';
 import { issuesContract } from './families/issues.js';
+import { localisedNamesContract } from './families/localised-names.js';
 import { oauthContract } from './families/oauth.js';
 import { projectsContract } from './families/projects.js';
 import { spaceUsersContract } from './families/space-users.js';
+import { webAddressesContract } from './families/web-addresses.js';
 import { wikisContract } from './families/wikis.js';
 import { errorsContract, rateLimitContract } from './families/errors.js';
 
@@ -28,9 +30,11 @@ after(async () => {
 describe('space, users and personal data', spaceUsersContract);
 describe('projects and project settings', projectsContract);
 describe('issues and their children', issuesContract);
+describe('built-in names in the reader\'s language', localisedNamesContract);
 describe('wikis', wikisContract);
 describe('documents', documentsContract);
 describe('git repositories and pull requests', gitContract);
+describe('web addresses in answers: Location and star urls', webAddressesContract);
 describe('OAuth 2.0 authorization server', oauthContract);
 describe('bad input and errors', errorsContract);
 describe('rate limits', rateLimitContract);

@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { control, startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import { api, control, startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
 
 const BIN = new URL('../../bin/backlog-sql.js', import.meta.url).pathname;
 const STACK_FRAME = /\bat .+:\d+:\d+/;
@@ -86,21 +86,23 @@ describe('backlog-sql SQL surfaces', () => {
     assert.match(ro.stderr, /read-only/);
   });
 
+  // Project keys are seed data in any language (built-in names such as priorities follow the
+  // connecting user's language, so they make poor fixed expectations).
   test('-c prints an aligned table by default', async () => {
-    const r = await sql(['-c', 'SELECT Id, Name FROM Priorities ORDER BY Id']);
+    const r = await sql(['-c', 'SELECT Id, ProjectKey FROM Projects ORDER BY Id']);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, [' Id |  Name', '----+--------', '  2 | High', '  3 | Normal', '  4 | Low', '(3 rows)', '', ''].join('\n'));
+    assert.equal(r.stdout, [' Id | ProjectKey', '----+------------', '  1 | WEB', '  2 | APP', '  3 | OPS', '(3 rows)', '', ''].join('\n'));
     assert.equal(r.stderr, '');
   });
 
   test('--format csv, json and ndjson print the same rows as data', async () => {
-    const query = ['-c', 'SELECT Id, Name FROM Priorities ORDER BY Id'];
+    const query = ['-c', 'SELECT Id, ProjectKey FROM Projects ORDER BY Id'];
     const csv = await sql(['--format', 'csv', ...query]);
     assert.equal(csv.code, 0, csv.stderr);
-    assert.equal(csv.stdout, 'Id,Name\r\n2,High\r\n3,Normal\r\n4,Low\r\n');
+    assert.equal(csv.stdout, 'Id,ProjectKey\r\n1,WEB\r\n2,APP\r\n3,OPS\r\n');
     const json = await sql(['--format', 'json', ...query]);
     assert.equal(json.code, 0, json.stderr);
-    assert.deepEqual(JSON.parse(json.stdout), [{ Id: 2, Name: 'High' }, { Id: 3, Name: 'Normal' }, { Id: 4, Name: 'Low' }]);
+    assert.deepEqual(JSON.parse(json.stdout), [{ Id: 1, ProjectKey: 'WEB' }, { Id: 2, ProjectKey: 'APP' }, { Id: 3, ProjectKey: 'OPS' }]);
     const ndjson = await sql(['--format', 'ndjson', ...query]);
     assert.equal(ndjson.code, 0, ndjson.stderr);
     assert.deepEqual(ndjson.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown), JSON.parse(json.stdout));
@@ -119,7 +121,9 @@ describe('backlog-sql SQL surfaces', () => {
     writeFileSync(file, "-- two statements\nSELECT Name FROM Priorities WHERE Id = 2;\n\nSELECT 'a;b' AS x;\n");
     const r = await sql(['--format', 'csv', '-f', file]);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, 'Name\r\nHigh\r\nx\r\na;b\r\n');
+    // Priority 2's name in the connecting user's language, as the API gives it.
+    const high = ((await api(emu, 'GET', '/priorities')).body as { id: number; name: string }[]).find((p) => p.id === 2)?.name;
+    assert.equal(r.stdout, `Name\r\n${high}\r\nx\r\na;b\r\n`);
   });
 
   test('statements piped on stdin run until EOF, meta-commands included', async () => {

@@ -13,7 +13,7 @@
  * have, a number or date outside the field's min/max, and `_otherValue` on a field without
  * "allow input" are all 400 naming the parameter.
  */
-import { badRequest } from '../errors.js';
+import { badRequest, badRequests } from '../errors.js';
 import type { DynamicMatcher } from '../params.js';
 import type { CustomFieldRec, CustomValue, Store } from '../store.js';
 import { isDateOnly } from '../time.js';
@@ -158,8 +158,9 @@ function valueFor(
 }
 
 /**
- * Required custom fields that apply to the issue type must have a value. `only` limits the check
- * to fields the request touched (an update that does not mention a field leaves it as it is).
+ * Required custom fields that apply to the issue type must have a value; each missing one is named.
+ * `only` limits the check to fields the request touched (an update that does not mention a field
+ * leaves it as it is).
  */
 export function checkRequiredFields(
   store: Store,
@@ -168,11 +169,14 @@ export function checkRequiredFields(
   values: Map<number, CustomValue>,
   only?: Set<number>,
 ): void {
+  const missing: string[] = [];
   for (const field of store.customFields.where('projectId', (f) => f.projectId, projectId)) {
     if (!field.required || !applies(field, issueTypeId)) continue;
     if (only && !only.has(field.id)) continue;
-    if (isEmptyValue(values.get(field.id))) throw badRequest(`Missing required parameter 'customField_${field.id}'.`);
+    if (isEmptyValue(values.get(field.id))) missing.push(`Missing required parameter 'customField_${field.id}'.`);
   }
+  const [first, ...more] = missing;
+  if (first !== undefined) throw badRequests([first, ...more]);
 }
 
 /** Display text of a custom value, for change logs. */

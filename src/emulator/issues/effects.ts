@@ -18,13 +18,11 @@ export function issueUrl(store: Store, issue: IssueRec): string {
   return `${webBase(store)}/view/${issueKeyOf(store, issue)}`;
 }
 
-/** Every id must be a member of the project (directly or through a team); else 400 naming `param`. */
+/** Every id must be a member of the project (directly or through a team); else 400 naming `param` and every outsider. */
 export function requireMembers(store: Store, project: ProjectRec, ids: readonly number[], param: string): void {
-  for (const id of ids) {
-    if (!store.users.get(id) || !isMember(store, project, id)) {
-      throw badRequest(`Invalid parameter '${param}': user ${id} is not a member of project ${project.projectKey}.`);
-    }
-  }
+  const outsiders = ids.filter((id) => !store.users.get(id) || !isMember(store, project, id));
+  if (outsiders.length === 1) throw badRequest(`Invalid parameter '${param}': user ${outsiders[0]} is not a member of project ${project.projectKey}.`);
+  if (outsiders.length > 1) throw badRequest(`Invalid parameter '${param}': users ${outsiders.join(', ')} are not members of project ${project.projectKey}.`);
 }
 
 /** Inbox notifications for `userIds` (distinct), optionally tied to a comment. */

@@ -6,13 +6,15 @@ import { attachmentJson, commentJson, issueJson, sharedFileJson } from '../seria
 import type { Store } from '../store.js';
 import { childrenByParent } from './filter.js';
 
+/** Built-in names in the space's language, as a reader without a `lang` of their own sees them. */
 export function exportIssues(store: Store): Record<string, unknown> {
+  const lang = store.space.lang;
   const children = childrenByParent(store);
   const issues = store.issues.all();
   return {
     issues: issues.map((i) => {
       const kids = children.get(i.id) ?? [];
-      return { ...issueJson(store, i), childIssueSummary: { total: kids.length, closed: kids.filter((c) => c.statusId === 4).length } };
+      return { ...issueJson(store, i, lang), childIssueSummary: { total: kids.length, closed: kids.filter((c) => c.statusId === 4).length } };
     }),
     comments: store.comments.all().map((c) => commentJson(store, c)),
     issueAttachments: issues.flatMap((i) =>

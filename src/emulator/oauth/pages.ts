@@ -1,6 +1,7 @@
 /**
  * The HTML screens of the emulator's OAuth server: login, consent, error and developer
- * applications. Plain server-rendered pages with stable ids and names (browser tests drive
+ * applications; `page` also lays out the stand-ins for Backlog's web pages (routes/web-pages.ts).
+ * Plain server-rendered pages with stable ids and names (browser tests drive
  * them), Japanese and English labels, nothing loaded from elsewhere, no scripts.
  *
  * Secrets: no page ever contains a password, code, token or client secret, except the one-time
@@ -34,7 +35,7 @@ code{background:#f0f0f0;padding:.1rem .3rem;word-break:break-all}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}
 `;
 
-function page(title: string, body: string, status = 200, headers: Record<string, string> = {}): HtmlReply {
+export function page(title: string, body: string, status = 200, headers: Record<string, string> = {}): HtmlReply {
   const doc = `<!DOCTYPE html>
 <html lang="ja">
 <head>

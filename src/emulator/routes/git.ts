@@ -174,7 +174,7 @@ export const GIT_ROUTES: Route[] = [
       return filtered(ctx, repo)
         .sort((a, b) => b.number - a.number)
         .slice(offset, offset + count)
-        .map((p) => pullRequestJson(ctx.store, p));
+        .map((p) => pullRequestJson(ctx.store, p, ctx.lang));
     },
   },
   {
@@ -235,13 +235,13 @@ export const GIT_ROUTES: Route[] = [
       });
       notify(ctx, project, repo, pr, notified, 12, null);
       recordActivity(ctx.store, { projectId: project.id, type: ActivityType.PullRequestAdded, content: activityContent(ctx, repo, pr, null), createdUserId: ctx.user.id, created: now });
-      return created(pullRequestJson(ctx.store, pr), prUrl(ctx, project, repo, pr));
+      return created(pullRequestJson(ctx.store, pr, ctx.lang), prUrl(ctx, project, repo, pr));
     },
   },
   {
     method: 'GET',
     pattern: `${BASE}/:repoIdOrName/pullRequests/:number`,
-    handler: (ctx) => pullRequestJson(ctx.store, prFor(ctx).pr),
+    handler: (ctx) => pullRequestJson(ctx.store, prFor(ctx).pr, ctx.lang),
   },
   {
     method: 'PATCH',
@@ -300,7 +300,7 @@ export const GIT_ROUTES: Route[] = [
       }
       notify(ctx, project, repo, pr, notified, 13, comment?.id ?? null);
       recordActivity(ctx.store, { projectId: project.id, type: ActivityType.PullRequestUpdated, content: activityContent(ctx, repo, pr, comment), createdUserId: ctx.user.id, created: now });
-      return pullRequestJson(ctx.store, pr);
+      return pullRequestJson(ctx.store, pr, ctx.lang);
     },
   },
   {

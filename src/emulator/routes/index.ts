@@ -17,6 +17,7 @@ import { STARS_ROUTES } from './stars.js';
 import { TEAMS_ROUTES } from './teams.js';
 import { USERS_ROUTES } from './users.js';
 import { WATCHINGS_ROUTES } from './watchings.js';
+import { WEB_PAGE_ROUTES } from './web-pages.js';
 import { WIKIS_ROUTES } from './wikis.js';
 
 export const ROUTES: readonly Route[] = [
@@ -35,4 +36,5 @@ export const ROUTES: readonly Route[] = [
   ...NOTIFICATIONS_ROUTES,
   ...WATCHINGS_ROUTES,
   ...TEAMS_ROUTES,
+  ...WEB_PAGE_ROUTES,
 ];

@@ -230,8 +230,8 @@ function unlinkSharedFile(ctx: Ctx) {
 
 // ---- related issues ------------------------------------------------------------------------
 
-function relatedJson(store: Store, issue: IssueRec) {
-  return { ...issueJson(store, issue), type: 'RELATES' };
+function relatedJson(ctx: Ctx, issue: IssueRec) {
+  return { ...issueJson(ctx.store, issue, ctx.lang), type: 'RELATES' };
 }
 
 function listRelated(ctx: Ctx) {
@@ -242,7 +242,7 @@ function listRelated(ctx: Ctx) {
       const project = i && store.projects.get(i.projectId);
       return project !== undefined && canSeeProject(store, project, ctx.user);
     })
-    .map((i) => relatedJson(store, i));
+    .map((i) => relatedJson(ctx, i));
 }
 
 function addRelated(ctx: Ctx) {
@@ -262,7 +262,7 @@ function addRelated(ctx: Ctx) {
     issue.relatedIssueIds.push(target.id);
     target.relatedIssueIds.push(issue.id);
   }
-  return relatedJson(store, target);
+  return relatedJson(ctx, target);
 }
 
 function removeRelated(ctx: Ctx) {
@@ -274,7 +274,7 @@ function removeRelated(ctx: Ctx) {
   if (!target) throw noResource('No related issue.');
   issue.relatedIssueIds = issue.relatedIssueIds.filter((x) => x !== target.id);
   target.relatedIssueIds = target.relatedIssueIds.filter((x) => x !== issue.id);
-  return relatedJson(store, target);
+  return relatedJson(ctx, target);
 }
 
 export const ISSUE_CHILDREN_ROUTES: Route[] = [

@@ -18,7 +18,7 @@
  */
 import { isProjectAdmin, issueFor, projectFor, requireEditor, requireWriter } from '../access.js';
 import { recordActivity } from '../activity.js';
-import { badRequest, forbidden } from '../errors.js';
+import { Problems, badRequest, forbidden } from '../errors.js';
 import { checkRequiredFields, customValueText, parseCustomFieldWrites, writeCustomFieldMatcher } from '../issues/custom-values.js';
 import {
   Reason,
@@ -36,7 +36,8 @@ import { issuesBytes } from '../issues/render.js';
 import { ISSUE_FILTER_PARAMS, buildIssueQuery, childrenByParent, countIssues, runIssueQuery, searchCustomFieldMatcher } from '../issues/filter.js';
 import { has, int, ints, str, strs, type ParamsSpec } from '../params.js';
 import { created, jsonBytes, type Ctx, type Route } from '../route.js';
-import { PRIORITIES, RESOLUTIONS, issueJson, issueKeyOf } from '../serialize/core.js';
+import { isPriority, isResolution, priorityName, resolutionName } from '../names.js';
+import { issueJson, issueKeyOf } from '../serialize/core.js';
 import { statusKey, type ChangeLogRec, type CustomValue, type IssueRec, type ProjectRec, type Store } from '../store.js';
 
 const MAX_SUMMARY = 255;
@@ -105,12 +106,12 @@ function checkIssueType(store: Store, project: ProjectRec, id: number): number {
 }
 
 function checkPriority(id: number): number {
-  if (!PRIORITIES.some((p) => p.id === id)) throw badRequest(`Invalid parameter 'priorityId': no priority with id ${id}.`);
+  if (!isPriority(id)) throw badRequest(`Invalid parameter 'priorityId': no priority with id ${id}.`);
   return id;
 }
 
 function checkResolution(id: number): number {
-  if (!RESOLUTIONS.some((r) => r.id === id)) throw badRequest(`Invalid parameter 'resolutionId': no resolution with id ${id}.`);
+  if (!isResolution(id)) throw badRequest(`Invalid parameter 'resolutionId': no resolution with id ${id}.`);
   return id;
 }
 
@@ -162,7 +163,7 @@ function sameIds(a: number[], b: number[]): boolean {
 
 function listIssues(ctx: Ctx) {
   const q = buildIssueQuery(ctx, 'list');
-  return jsonBytes(issuesBytes(ctx.store, runIssueQuery(ctx.store, q), q.childIssueSummary));
+  return jsonBytes(issuesBytes(ctx.store, runIssueQuery(ctx.store, q), ctx.lang, q.childIssueSummary));
 }
 
 function countIssuesRoute(ctx: Ctx) {
@@ -171,7 +172,7 @@ function countIssuesRoute(ctx: Ctx) {
 
 function getIssue(ctx: Ctx) {
   const issue = issueFor(ctx, ctx.path.issueIdOrKey as string);
-  return issueJson(ctx.store, issue, { childIssueSummary: wantsChildSummary(ctx) });
+  return issueJson(ctx.store, issue, ctx.lang, { childIssueSummary: wantsChildSummary(ctx) });
 }
 
 function projectForWrite(ctx: Ctx, id: number): ProjectRec {
@@ -186,27 +187,35 @@ function postIssue(ctx: Ctx) {
   const store = ctx.store;
   const p = ctx.params;
   requireWriter(ctx);
-  const project = projectForWrite(ctx, int(p, 'projectId') as number);
-  const summary = checkSummary(str(p, 'summary') as string);
-  const issueTypeId = checkIssueType(store, project, int(p, 'issueTypeId') as number);
-  const priorityId = checkPriority(int(p, 'priorityId') as number);
-  const categoryIds = checkCategories(store, project, ints(p, 'categoryId') ?? []);
-  const versionIds = checkVersions(store, project, ints(p, 'versionId') ?? [], 'versionId[]');
-  const milestoneIds = checkVersions(store, project, ints(p, 'milestoneId') ?? [], 'milestoneId[]');
+  // Every problem is named in one answer; checks that need the project wait for a valid one.
+  const problems = new Problems();
+  const project = problems.check(() => projectForWrite(ctx, int(p, 'projectId') as number));
+  const summary = problems.check(() => checkSummary(str(p, 'summary') as string));
+  const issueTypeId = project && problems.check(() => checkIssueType(store, project, int(p, 'issueTypeId') as number));
+  const priorityId = problems.check(() => checkPriority(int(p, 'priorityId') as number));
+  const categoryIds = project && problems.check(() => checkCategories(store, project, ints(p, 'categoryId') ?? []));
+  const versionIds = project && problems.check(() => checkVersions(store, project, ints(p, 'versionId') ?? [], 'versionId[]'));
+  const milestoneIds = project && problems.check(() => checkVersions(store, project, ints(p, 'milestoneId') ?? [], 'milestoneId[]'));
   const assigneeId = int(p, 'assigneeId') ?? null;
-  if (assigneeId !== null) requireMembers(store, project, [assigneeId], 'assigneeId');
+  if (project && assigneeId !== null) problems.check(() => requireMembers(store, project, [assigneeId], 'assigneeId'));
   const notified = ints(p, 'notifiedUserId') ?? [];
-  requireMembers(store, project, notified, 'notifiedUserId[]');
+  if (project) problems.check(() => requireMembers(store, project, notified, 'notifiedUserId[]'));
   const parentId = int(p, 'parentIssueId');
-  if (parentId !== undefined) validateParent(store, project, null, parentId);
+  if (project && parentId !== undefined) problems.check(() => validateParent(store, project, null, parentId));
   const startDate = str(p, 'startDate') ?? null;
   const dueDate = str(p, 'dueDate') ?? null;
-  checkDates(startDate, dueDate);
-  const customInput = parseCustomFieldWrites(store, ctx.dynamic, project.id, issueTypeId);
+  problems.check(() => checkDates(startDate, dueDate));
   const customFields = new Map<number, CustomValue>();
-  for (const [id, v] of customInput) if (v) customFields.set(id, v);
-  checkRequiredFields(store, project.id, issueTypeId, customFields);
-  const attachments = pendingAttachments(ctx, ints(p, 'attachmentId') ?? []);
+  if (project && issueTypeId !== undefined) {
+    const customInput = problems.check(() => parseCustomFieldWrites(store, ctx.dynamic, project.id, issueTypeId));
+    for (const [id, v] of customInput ?? []) if (v) customFields.set(id, v);
+    problems.check(() => checkRequiredFields(store, project.id, issueTypeId, customFields));
+  }
+  const attachments = problems.check(() => pendingAttachments(ctx, ints(p, 'attachmentId') ?? []));
+  problems.throwIfAny();
+  if (!project || summary === undefined || issueTypeId === undefined || priorityId === undefined || !categoryIds || !versionIds || !milestoneIds || !attachments) {
+    throw new Error('postIssue: a check failed without a problem noted');
+  }
 
   const now = ctx.now();
   const issue: IssueRec = {
@@ -249,7 +258,7 @@ function postIssue(ctx: Ctx) {
   });
   if (assigneeId !== null && assigneeId !== ctx.user.id) notifyUsers(ctx, issue, [assigneeId], Reason.Assigned, null);
   notifyUsers(ctx, issue, notified, Reason.IssueAdded, null);
-  return created(issueJson(store, issue), issueUrl(store, issue));
+  return created(issueJson(store, issue, ctx.lang), issueUrl(store, issue));
 }
 
 function patchIssue(ctx: Ctx) {
@@ -259,49 +268,61 @@ function patchIssue(ctx: Ctx) {
   requireEditor(ctx, issue.createdUserId);
   const project = store.projects.get(issue.projectId) as ProjectRec;
 
-  // Validate everything first: a refused update changes nothing.
+  // Validate everything first: a refused update changes nothing, and names every problem.
+  const problems = new Problems();
+  /** The checked new value of a sent field (its current value when absent or refused; null clears). */
+  const checked = <T>(key: string, current: T, check: () => T): T => {
+    if (!has(p, key)) return current;
+    const value = problems.check(check);
+    return value === undefined ? current : value;
+  };
   const next = {
-    summary: has(p, 'summary') ? checkSummary(str(p, 'summary') as string) : issue.summary,
+    summary: checked('summary', issue.summary, () => checkSummary(str(p, 'summary') as string)),
     description: str(p, 'description') ?? issue.description,
-    statusId: has(p, 'statusId') ? checkStatus(store, project, int(p, 'statusId') as number) : issue.statusId,
-    resolutionId: has(p, 'resolutionId') ? (p.resolutionId === null ? null : checkResolution(int(p, 'resolutionId') as number)) : issue.resolutionId,
+    statusId: checked('statusId', issue.statusId, () => checkStatus(store, project, int(p, 'statusId') as number)),
+    resolutionId: checked('resolutionId', issue.resolutionId, () => (p.resolutionId === null ? null : checkResolution(int(p, 'resolutionId') as number))),
     startDate: has(p, 'startDate') ? (str(p, 'startDate') ?? null) : issue.startDate,
     dueDate: has(p, 'dueDate') ? (str(p, 'dueDate') ?? null) : issue.dueDate,
     estimatedHours: has(p, 'estimatedHours') ? (p.estimatedHours as number | null) : issue.estimatedHours,
     actualHours: has(p, 'actualHours') ? (p.actualHours as number | null) : issue.actualHours,
-    issueTypeId: has(p, 'issueTypeId') ? checkIssueType(store, project, int(p, 'issueTypeId') as number) : issue.issueTypeId,
-    categoryIds: has(p, 'categoryId') ? checkCategories(store, project, ints(p, 'categoryId') ?? []) : issue.categoryIds,
-    versionIds: has(p, 'versionId') ? checkVersions(store, project, ints(p, 'versionId') ?? [], 'versionId[]') : issue.versionIds,
-    milestoneIds: has(p, 'milestoneId') ? checkVersions(store, project, ints(p, 'milestoneId') ?? [], 'milestoneId[]') : issue.milestoneIds,
-    priorityId: has(p, 'priorityId') ? checkPriority(int(p, 'priorityId') as number) : issue.priorityId,
+    issueTypeId: checked('issueTypeId', issue.issueTypeId, () => checkIssueType(store, project, int(p, 'issueTypeId') as number)),
+    categoryIds: checked('categoryId', issue.categoryIds, () => checkCategories(store, project, ints(p, 'categoryId') ?? [])),
+    versionIds: checked('versionId', issue.versionIds, () => checkVersions(store, project, ints(p, 'versionId') ?? [], 'versionId[]')),
+    milestoneIds: checked('milestoneId', issue.milestoneIds, () => checkVersions(store, project, ints(p, 'milestoneId') ?? [], 'milestoneId[]')),
+    priorityId: checked('priorityId', issue.priorityId, () => checkPriority(int(p, 'priorityId') as number)),
     assigneeId: has(p, 'assigneeId') ? (int(p, 'assigneeId') ?? null) : issue.assigneeId,
     parentIssueId: has(p, 'parentIssueId') ? (int(p, 'parentIssueId') ?? null) : issue.parentIssueId,
   };
-  if (has(p, 'assigneeId') && next.assigneeId !== null) requireMembers(store, project, [next.assigneeId], 'assigneeId');
-  if (has(p, 'parentIssueId') && next.parentIssueId !== null && next.parentIssueId !== issue.parentIssueId) {
-    validateParent(store, project, issue, next.parentIssueId);
+  const assigneeId = next.assigneeId;
+  if (has(p, 'assigneeId') && assigneeId !== null) problems.check(() => requireMembers(store, project, [assigneeId], 'assigneeId'));
+  const parentIssueId = next.parentIssueId;
+  if (has(p, 'parentIssueId') && parentIssueId !== null && parentIssueId !== issue.parentIssueId) {
+    problems.check(() => validateParent(store, project, issue, parentIssueId));
   }
-  checkDates(next.startDate, next.dueDate);
+  problems.check(() => checkDates(next.startDate, next.dueDate));
   const notified = ints(p, 'notifiedUserId') ?? [];
-  requireMembers(store, project, notified, 'notifiedUserId[]');
-  const customInput = parseCustomFieldWrites(store, ctx.dynamic, project.id, next.issueTypeId, issue.customFields);
+  problems.check(() => requireMembers(store, project, notified, 'notifiedUserId[]'));
+  const customInput = problems.check(() => parseCustomFieldWrites(store, ctx.dynamic, project.id, next.issueTypeId, issue.customFields)) ?? new Map();
   const customFields = new Map(issue.customFields);
   for (const [id, v] of customInput) {
     if (v) customFields.set(id, v);
     else customFields.delete(id);
   }
   const typeChanged = next.issueTypeId !== issue.issueTypeId;
-  checkRequiredFields(store, project.id, next.issueTypeId, customFields, typeChanged ? undefined : new Set(customInput.keys()));
-  const attachments = pendingAttachments(ctx, ints(p, 'attachmentId') ?? []);
+  problems.check(() => checkRequiredFields(store, project.id, next.issueTypeId, customFields, typeChanged ? undefined : new Set(customInput.keys())));
+  const attachments = problems.check(() => pendingAttachments(ctx, ints(p, 'attachmentId') ?? [])) ?? [];
+  problems.throwIfAny();
   const comment = str(p, 'comment');
 
-  // Change log, in Backlog's field names and display values.
+  // Change log, in Backlog's field names and display values; built-in names in the space's
+  // language (one record every reader sees, like the stored status and issue type names).
   const changes: ChangeLogRec[] = [];
+  const spaceLang = store.space.lang;
   const log = (field: string, before: string | null, after: string | null) => {
     if (before !== after) changes.push(changeEntry(field, before, after));
   };
   const statusName = (id: number) => store.statuses.get(statusKey(project.id, id))?.name ?? String(id);
-  const resolutionName = (id: number | null) => (id === null ? null : (RESOLUTIONS.find((r) => r.id === id)?.name ?? String(id)));
+  const resolutionText = (id: number | null) => (id === null ? null : (resolutionName(id, spaceLang) ?? String(id)));
   const parentKey = (id: number | null) => {
     const parent = id === null ? undefined : store.issues.get(id);
     return parent ? issueKeyOf(store, parent) : null;
@@ -309,9 +330,9 @@ function patchIssue(ctx: Ctx) {
   log('summary', issue.summary, next.summary);
   log('description', issue.description, next.description);
   log('status', statusName(issue.statusId), statusName(next.statusId));
-  log('resolution', resolutionName(issue.resolutionId), resolutionName(next.resolutionId));
+  log('resolution', resolutionText(issue.resolutionId), resolutionText(next.resolutionId));
   log('issueType', store.issueTypes.get(issue.issueTypeId)?.name ?? null, store.issueTypes.get(next.issueTypeId)?.name ?? null);
-  log('priority', PRIORITIES.find((x) => x.id === issue.priorityId)?.name ?? null, PRIORITIES.find((x) => x.id === next.priorityId)?.name ?? null);
+  log('priority', priorityName(issue.priorityId, spaceLang) ?? null, priorityName(next.priorityId, spaceLang) ?? null);
   log('assigner', userName(store, issue.assigneeId), userName(store, next.assigneeId));
   log('startDate', issue.startDate, next.startDate);
   log('limitDate', issue.dueDate, next.dueDate);
@@ -336,7 +357,7 @@ function patchIssue(ctx: Ctx) {
   }
   changes.push(...attachmentChanges(attachments));
 
-  if (changes.length === 0 && comment === undefined) return issueJson(store, issue);
+  if (changes.length === 0 && comment === undefined) return issueJson(store, issue, ctx.lang);
 
   // Apply.
   const previousAssignee = issue.assigneeId;
@@ -350,7 +371,7 @@ function patchIssue(ctx: Ctx) {
     notifyUsers(ctx, issue, [issue.assigneeId], Reason.Assigned, added.id);
   }
   notifyUsers(ctx, issue, notified, Reason.IssueUpdated, added.id);
-  return issueJson(store, issue);
+  return issueJson(store, issue, ctx.lang);
 }
 
 function deleteIssue(ctx: Ctx) {
@@ -364,7 +385,7 @@ function deleteIssue(ctx: Ctx) {
   if ((childrenByParent(store).get(issue.id)?.length ?? 0) > 0) {
     throw badRequest(`Issue ${issueKeyOf(store, issue)} has child issues; delete them or remove their parent first.`);
   }
-  const body = issueJson(store, issue);
+  const body = issueJson(store, issue, ctx.lang);
   removeIssue(store, issue);
   recordActivity(store, { projectId: issue.projectId, type: 4, content: { id: issue.id, key_id: issue.keyId }, createdUserId: ctx.user.id, created: ctx.now() });
   return body;

@@ -47,7 +47,7 @@ export const NOTIFICATIONS_ROUTES: Route[] = [
       const senderId = int(ctx.params, 'senderId');
       const canSee = visible(ctx);
       return keysetPage(own(ctx), ctx.params, (n) => (senderId === undefined || n.senderId === senderId) && canSee(n)).map((n) =>
-        notificationJson(ctx.store, n),
+        notificationJson(ctx.store, n, ctx.lang),
       );
     },
   },

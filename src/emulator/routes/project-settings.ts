@@ -28,6 +28,7 @@
 import { ActivityType, recordActivity } from '../activity.js';
 import { projectFor, requireAdmin, requireProjectAdmin } from '../access.js';
 import { ApiFailure, ErrorCode, badRequest, noResource } from '../errors.js';
+import { nameIn, namesOf, type LocalisedName } from '../names.js';
 import { bool, has, int, ints, str, strs, type ParamsSpec } from '../params.js';
 import type { Ctx, Route } from '../route.js';
 import { categoryJson, customFieldJson, issueTypeJson, statusJson, versionJson } from '../serialize/core.js';
@@ -86,8 +87,10 @@ function requireName(value: string | undefined, param = 'name'): string | undefi
   return value;
 }
 
-function uniqueName(rows: readonly { id: number; name: string }[], name: string, selfId?: number): void {
-  if (rows.some((r) => r.name === name && r.id !== selfId)) throw badRequest(`Invalid parameter 'name': '${name}' is already used in this project.`);
+/** A built-in name is taken in every language (./names.ts namesOf). */
+function uniqueName(rows: readonly { id: number; name: string; localisedName?: LocalisedName | null }[], name: string, selfId?: number): void {
+  const taken = (r: (typeof rows)[number]) => namesOf({ name: r.name, localisedName: r.localisedName ?? null }).includes(name);
+  if (rows.some((r) => taken(r) && r.id !== selfId)) throw badRequest(`Invalid parameter 'name': '${name}' is already used in this project.`);
 }
 
 function touchIssues(ctx: Ctx, issues: IssueRec[]): void {
@@ -127,7 +130,7 @@ const statusRoutes: Route[] = [
   {
     method: 'GET',
     pattern: `${P}/statuses`,
-    handler: (ctx) => statusesOf(ctx.store, project(ctx).id).map(statusJson),
+    handler: (ctx) => statusesOf(ctx.store, project(ctx).id).map((s) => statusJson(s, ctx.lang)),
   },
   {
     method: 'POST',
@@ -144,9 +147,9 @@ const statusRoutes: Route[] = [
       uniqueName(list, name);
       const displayOrder = orderBeforeClosed(ctx.store, p.id);
       const status = ctx.store.statuses.insert({
-        id: 4 + ctx.store.nextId('customStatus'), projectId: p.id, name, color: str(ctx.params, 'color') as string, displayOrder,
+        id: 4 + ctx.store.nextId('customStatus'), projectId: p.id, name, localisedName: null, color: str(ctx.params, 'color') as string, displayOrder,
       });
-      return statusJson(status);
+      return statusJson(status, ctx.lang);
     },
   },
   // Before `/statuses/:id`, which would otherwise take "updateDisplayOrder" as an id.
@@ -171,7 +174,7 @@ const statusRoutes: Route[] = [
       order.forEach((id, i) => {
         (ctx.store.statuses.get(statusKey(p.id, id)) as StatusRec).displayOrder = (i + 1) * 1000;
       });
-      return statusesOf(ctx.store, p.id).map(statusJson);
+      return statusesOf(ctx.store, p.id).map((s) => statusJson(s, ctx.lang));
     },
   },
   {
@@ -190,7 +193,7 @@ const statusRoutes: Route[] = [
       }
       const color = str(ctx.params, 'color');
       if (color !== undefined) status.color = color;
-      return statusJson(status);
+      return statusJson(status, ctx.lang);
     },
   },
   {
@@ -221,7 +224,7 @@ const statusRoutes: Route[] = [
         createdUserId: ctx.user.id,
         created: ctx.now(),
       });
-      return statusJson(status);
+      return statusJson(status, ctx.lang);
     },
   },
 ];
@@ -242,7 +245,7 @@ const issueTypeRoutes: Route[] = [
   {
     method: 'GET',
     pattern: `${P}/issueTypes`,
-    handler: (ctx) => issueTypesOf(ctx.store, project(ctx).id).map(issueTypeJson),
+    handler: (ctx) => issueTypesOf(ctx.store, project(ctx).id).map((t) => issueTypeJson(t, ctx.lang)),
   },
   {
     method: 'POST',
@@ -259,10 +262,10 @@ const issueTypeRoutes: Route[] = [
       const list = issueTypesOf(ctx.store, p.id);
       uniqueName(list, name);
       const t = ctx.store.issueTypes.insert({
-        id: ctx.store.nextId('issueType'), projectId: p.id, name, color: str(ctx.params, 'color') as string, displayOrder: nextOrder(list),
+        id: ctx.store.nextId('issueType'), projectId: p.id, name, localisedName: null, color: str(ctx.params, 'color') as string, displayOrder: nextOrder(list),
         templateSummary: str(ctx.params, 'templateSummary') ?? null, templateDescription: str(ctx.params, 'templateDescription') ?? null,
       });
-      return issueTypeJson(t);
+      return issueTypeJson(t, ctx.lang);
     },
   },
   {
@@ -278,15 +281,17 @@ const issueTypeRoutes: Route[] = [
       const p = settingsProject(ctx);
       const t = issueTypeFor(ctx, p);
       const name = requireName(str(ctx.params, 'name'));
-      if (name !== undefined) {
+      // Sending the name the caller already sees (a client that resends every field) is no rename.
+      if (name !== undefined && name !== nameIn(t, ctx.lang)) {
         uniqueName(issueTypesOf(ctx.store, p.id), name, t.id);
         t.name = name;
+        t.localisedName = null;
       }
       const color = str(ctx.params, 'color');
       if (color !== undefined) t.color = color;
       if (has(ctx.params, 'templateSummary')) t.templateSummary = str(ctx.params, 'templateSummary') ?? null;
       if (has(ctx.params, 'templateDescription')) t.templateDescription = str(ctx.params, 'templateDescription') ?? null;
-      return issueTypeJson(t);
+      return issueTypeJson(t, ctx.lang);
     },
   },
   {
@@ -312,7 +317,7 @@ const issueTypeRoutes: Route[] = [
         f.applicableIssueTypes = [...new Set(next)];
       }
       ctx.store.issueTypes.delete(t.id);
-      return issueTypeJson(t);
+      return issueTypeJson(t, ctx.lang);
     },
   },
 ];

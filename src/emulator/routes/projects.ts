@@ -21,7 +21,7 @@ import { binary, created, type Ctx, type Route } from '../route.js';
 import { projectJson, userJson, webBase } from '../serialize/core.js';
 import { pngIcon } from '../content.js';
 import { projectDiskUsage, projectTeamJson } from '../serialize/project.js';
-import { DEFAULT_ISSUE_TYPES, DEFAULT_STATUSES } from '../seed/index.js';
+import { DEFAULT_ISSUE_TYPES, DEFAULT_STATUSES } from '../names.js';
 import type { ProjectRec, Store, UserRec } from '../store.js';
 import { statusKey } from '../store.js';
 
@@ -123,12 +123,13 @@ function createProject(ctx: Ctx): ProjectRec {
     created: now,
   };
   store.projects.insert(project);
+  const spaceLang = store.space.lang;
   DEFAULT_STATUSES.forEach((s, i) => {
-    store.statuses.insert({ id: s.id, projectId: project.id, name: s.name, color: s.color, displayOrder: (i + 1) * 1000 });
+    store.statuses.insert({ id: s.id, projectId: project.id, name: s.name[spaceLang], localisedName: s.name, color: s.color, displayOrder: (i + 1) * 1000 });
   });
   DEFAULT_ISSUE_TYPES.forEach((t, i) => {
     store.issueTypes.insert({
-      id: store.nextId('issueType'), projectId: project.id, name: t.name, color: t.color, displayOrder: i,
+      id: store.nextId('issueType'), projectId: project.id, name: t.name[spaceLang], localisedName: t.name, color: t.color, displayOrder: i,
       templateSummary: null, templateDescription: null,
     });
   });

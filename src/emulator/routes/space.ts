@@ -12,7 +12,8 @@ import { pngIcon } from '../content.js';
 import { PAGING_KEYSET, int, ints, str, type Params, type ParamsSpec } from '../params.js';
 import type { LimitedCategory } from '../rate-limit.js';
 import { binary, type Ctx, type Route } from '../route.js';
-import { PRIORITIES, RESOLUTIONS, attachmentBriefJson, spaceJson } from '../serialize/core.js';
+import { priorityList, resolutionList } from '../names.js';
+import { attachmentBriefJson, spaceJson } from '../serialize/core.js';
 import { activityJson, licenceJson, spaceDiskUsageJson, spaceNotificationJson } from '../serialize/social.js';
 import type { ActivityRec, AttachmentRec, Store, UserRec } from '../store.js';
 
@@ -208,8 +209,8 @@ export const SPACE_ROUTES: Route[] = [
   },
   { method: 'GET', pattern: '/api/v2/space/licence', handler: (ctx) => licenceJson(ctx.store) },
   { method: 'GET', pattern: '/api/v2/rateLimit', handler: (ctx) => rateLimitJson(ctx, ctx.user) },
-  { method: 'GET', pattern: '/api/v2/priorities', handler: () => PRIORITIES },
-  { method: 'GET', pattern: '/api/v2/resolutions', handler: () => RESOLUTIONS },
+  { method: 'GET', pattern: '/api/v2/priorities', handler: (ctx) => priorityList(ctx.lang) },
+  { method: 'GET', pattern: '/api/v2/resolutions', handler: (ctx) => resolutionList(ctx.lang) },
   {
     method: 'GET',
     pattern: '/api/v2/projects/:projectIdOrKey/activities',

@@ -98,7 +98,7 @@ function recentlyViewed(ctx: Ctx, kind: RecentKind) {
   for (const r of rows) {
     if (kind === 'issue') {
       const issue = store.issues.get(r.targetId);
-      if (issue && visible(issue.projectId)) items.push({ updated: r.updated, body: () => ({ issue: issueJson(store, issue) }) });
+      if (issue && visible(issue.projectId)) items.push({ updated: r.updated, body: () => ({ issue: issueJson(store, issue, ctx.lang) }) });
     } else if (kind === 'project') {
       const project = visible(r.targetId);
       if (project) items.push({ updated: r.updated, body: () => ({ project: projectJson(project) }) });
@@ -144,7 +144,7 @@ export const USERS_ROUTES: Route[] = [
         if (r && r.userId === ctx.user.id && r.kind === 'issue' && r.targetId === issue.id) list.splice(i, 1);
       }
       list.push({ userId: ctx.user.id, kind: 'issue', targetId: issue.id, updated: ctx.now() });
-      return issueJson(ctx.store, issue);
+      return issueJson(ctx.store, issue, ctx.lang);
     },
   },
   {

@@ -75,7 +75,7 @@ export const WATCHINGS_ROUTES: Route[] = [
       const rows = userWatchings(ctx, user.id)
         .filter((w) => (read === undefined || w.resourceAlreadyRead === read) && (wanted === null || wanted.has(w.issueId)))
         .sort((a, b) => dir * (key(a) - key(b) || a.id - b.id));
-      return offsetPage(rows, ctx.params).map((w) => watchingJson(ctx.store, w));
+      return offsetPage(rows, ctx.params).map((w) => watchingJson(ctx.store, w, ctx.lang));
     },
   },
   {
@@ -96,7 +96,7 @@ export const WATCHINGS_ROUTES: Route[] = [
   {
     method: 'GET',
     pattern: '/api/v2/watchings/:watchingId',
-    handler: (ctx) => watchingJson(ctx.store, watchingFor(ctx)),
+    handler: (ctx) => watchingJson(ctx.store, watchingFor(ctx), ctx.lang),
   },
   {
     method: 'POST',
@@ -120,7 +120,7 @@ export const WATCHINGS_ROUTES: Route[] = [
         created: now,
         updated: now,
       });
-      return created(watchingJson(ctx.store, w));
+      return created(watchingJson(ctx.store, w, ctx.lang));
     },
   },
   {
@@ -134,7 +134,7 @@ export const WATCHINGS_ROUTES: Route[] = [
         w.note = note;
         w.updated = ctx.now();
       }
-      return watchingJson(ctx.store, w);
+      return watchingJson(ctx.store, w, ctx.lang);
     },
   },
   {
@@ -142,7 +142,7 @@ export const WATCHINGS_ROUTES: Route[] = [
     pattern: '/api/v2/watchings/:watchingId',
     handler: (ctx) => {
       const w = watchingFor(ctx);
-      const body = watchingJson(ctx.store, w);
+      const body = watchingJson(ctx.store, w, ctx.lang);
       ctx.store.watchings.delete(w.id);
       return body;
     },

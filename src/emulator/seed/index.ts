@@ -22,6 +22,7 @@ import type {
   RoleType,
   UserRec,
 } from '../store.js';
+import { DEFAULT_ISSUE_TYPES, DEFAULT_STATUSES } from '../names.js';
 import { addDays, dateInZone } from '../time.js';
 import { BRANCHES, DOCUMENT_TITLES, REPO_NAMES, WIKI_NAMES, WIKI_TAGS, commentText, issueSummary, paragraph } from './text.js';
 
@@ -88,21 +89,6 @@ const PROJECT_PLANS: ProjectPlan[] = [
   { key: 'SUPPORT', name: 'カスタマーサポート', weight: 3, useWiki: true, useGit: false, useDocument: true, useFileSharing: true, subtasking: false, grandchild: false, archived: false, markdown: false },
   { key: 'QA', name: 'QA', weight: 2, useWiki: true, useGit: true, useDocument: false, useFileSharing: false, subtasking: true, grandchild: false, archived: false, markdown: true },
   { key: 'DESIGN', name: 'デザイン', weight: 1, useWiki: true, useGit: true, useDocument: true, useFileSharing: true, subtasking: false, grandchild: false, archived: false, markdown: true },
-];
-
-/** The four statuses every project starts with (ids 1-4 in every project). */
-export const DEFAULT_STATUSES = [
-  { id: 1, name: '未対応', color: '#ed8077' },
-  { id: 2, name: '処理中', color: '#4488c5' },
-  { id: 3, name: '処理済み', color: '#5eb5a6' },
-  { id: 4, name: '完了', color: '#b0be3c' },
-];
-/** The issue types every new project starts with. */
-export const DEFAULT_ISSUE_TYPES = [
-  { name: 'タスク', color: '#7ea800' },
-  { name: 'バグ', color: '#990000' },
-  { name: '要望', color: '#ff9200' },
-  { name: 'その他', color: '#2779ca' },
 ];
 
 /** Statuses whose issues count as closed for the generator (Backlog: "Closed" = 4). */
@@ -245,18 +231,20 @@ export function seedStore(options: Pick<ResolvedOptions, 'seed' | 'scale' | 'tim
     const statusIds: number[] = [];
     const custom = index === 0 ? ['レビュー待ち', 'Blocked'] : index % 3 === 1 ? ['確認中'] : [];
     let order = 1000;
+    const spaceLang = store.space.lang;
     DEFAULT_STATUSES.slice(0, 3).forEach((s) => {
-      store.statuses.insert({ id: s.id, projectId: id, name: s.name, color: s.color, displayOrder: order });
+      store.statuses.insert({ id: s.id, projectId: id, name: s.name[spaceLang], localisedName: s.name, color: s.color, displayOrder: order });
       statusIds.push(s.id);
       order += 1000;
     });
     custom.forEach((name, i) => {
       const sid = 4 + store.nextId('customStatus');
-      store.statuses.insert({ id: sid, projectId: id, name, color: ['#e07b9a', '#868cb7', '#3b9dbd'][i % 3] as string, displayOrder: order });
+      store.statuses.insert({ id: sid, projectId: id, name, localisedName: null, color: ['#e07b9a', '#868cb7', '#3b9dbd'][i % 3] as string, displayOrder: order });
       statusIds.push(sid);
       order += 1000;
     });
-    store.statuses.insert({ id: CLOSED, projectId: id, name: DEFAULT_STATUSES[3]!.name, color: DEFAULT_STATUSES[3]!.color, displayOrder: order });
+    const closed = DEFAULT_STATUSES[3]!;
+    store.statuses.insert({ id: CLOSED, projectId: id, name: closed.name[spaceLang], localisedName: closed.name, color: closed.color, displayOrder: order });
     statusIds.push(CLOSED);
     statusIdsByProject.set(id, statusIds);
 
@@ -265,7 +253,8 @@ export function seedStore(options: Pick<ResolvedOptions, 'seed' | 'scale' | 'tim
       store.issueTypes.insert({
         id: tid,
         projectId: id,
-        name: t.name,
+        name: t.name[spaceLang],
+        localisedName: t.name,
         color: t.color,
         displayOrder: i,
         templateSummary: i === 1 ? '【不具合】' : null,

@@ -22,21 +22,8 @@ import type {
   VersionRec,
 } from '../store.js';
 import { statusKey } from '../store.js';
+import { nameIn, priorityName, resolutionName, type Lang } from '../names.js';
 import { isoOrNull, isoSeconds, utcDateTime, zonedDateTime } from '../time.js';
-
-/** Priorities and resolutions are fixed space-wide (backlog-api.md §7.8). */
-export const PRIORITIES = [
-  { id: 2, name: 'High' },
-  { id: 3, name: 'Normal' },
-  { id: 4, name: 'Low' },
-] as const;
-export const RESOLUTIONS = [
-  { id: 0, name: 'Fixed' },
-  { id: 1, name: "Won't Fix" },
-  { id: 2, name: 'Invalid' },
-  { id: 3, name: 'Duplication' },
-  { id: 4, name: 'Cannot Reproduce' },
-] as const;
 
 export function userJson(u: UserRec) {
   return {
@@ -100,15 +87,15 @@ export function projectJson(p: ProjectRec) {
   };
 }
 
-export function statusJson(s: StatusRec) {
-  return { id: s.id, projectId: s.projectId, name: s.name, color: s.color, displayOrder: s.displayOrder };
+export function statusJson(s: StatusRec, lang: Lang) {
+  return { id: s.id, projectId: s.projectId, name: nameIn(s, lang), color: s.color, displayOrder: s.displayOrder };
 }
 
-export function issueTypeJson(t: IssueTypeRec) {
+export function issueTypeJson(t: IssueTypeRec, lang: Lang) {
   return {
     id: t.id,
     projectId: t.projectId,
-    name: t.name,
+    name: nameIn(t, lang),
     color: t.color,
     displayOrder: t.displayOrder,
     templateSummary: t.templateSummary,
@@ -232,9 +219,13 @@ export function starJson(store: Store, s: StarRec, url: string, title: string) {
   };
 }
 
-/** Web host of the space, for URLs in payloads (`https://{spaceKey}.backlog.com/...`). */
+/**
+ * Web address of the space, for Location headers and URLs in payloads. Backlog's is the space's
+ * host (`https://{spaceKey}.backlog.com`, docs/backlog-api.md §1); the emulator's is its own, where
+ * it serves those pages (routes/web-pages.ts). A store nobody serves keeps Backlog's form.
+ */
 export function webBase(store: Store): string {
-  return `https://${store.space.spaceKey.toLowerCase()}.backlog.com`;
+  return store.webUrl ?? `https://${store.space.spaceKey.toLowerCase()}.backlog.com`;
 }
 
 export function issueKeyOf(store: Store, issue: IssueRec): string {
@@ -287,24 +278,26 @@ export function starsOf(store: Store, target: StarRec['target'], targetId: numbe
     });
 }
 
-export function issueJson(store: Store, issue: IssueRec, opts: { childIssueSummary?: boolean } = {}) {
+/** An issue as `lang`'s reader sees it (built-in names in that language, ../names.ts). */
+export function issueJson(store: Store, issue: IssueRec, lang: Lang, opts: { childIssueSummary?: boolean } = {}) {
   const tz = store.space.timezone;
   const issueType = store.issueTypes.get(issue.issueTypeId);
   const status = store.statuses.get(statusKey(issue.projectId, issue.statusId));
-  const priority = PRIORITIES.find((p) => p.id === issue.priorityId) ?? { id: issue.priorityId, name: '' };
-  const resolution = issue.resolutionId == null ? null : (RESOLUTIONS.find((r) => r.id === issue.resolutionId) ?? null);
+  const priority = { id: issue.priorityId, name: priorityName(issue.priorityId, lang) ?? '' };
+  const resolutionId = issue.resolutionId;
+  const resolution = resolutionId == null ? null : { id: resolutionId, name: resolutionName(resolutionId, lang) ?? '' };
   const fields = store.customFields.where('projectId', (f) => f.projectId, issue.projectId);
   const json: Record<string, unknown> = {
     id: issue.id,
     projectId: issue.projectId,
     issueKey: issueKeyOf(store, issue),
     keyId: issue.keyId,
-    issueType: issueType ? issueTypeJson(issueType) : null,
+    issueType: issueType ? issueTypeJson(issueType, lang) : null,
     summary: issue.summary,
     description: issue.description,
     resolution,
     priority,
-    status: status ? statusJson(status) : null,
+    status: status ? statusJson(status, lang) : null,
     assignee: userRef(store, issue.assigneeId),
     category: issue.categoryIds.map((id) => store.categories.get(id)).filter((c) => c !== undefined).map(categoryJson),
     versions: issue.versionIds.map((id) => store.versions.get(id)).filter((v) => v !== undefined).map((v) => versionJson(v, tz)),

@@ -3,6 +3,7 @@
  * §7.18). Pull request statuses: 1 Open, 2 Closed, 3 Merged (§15 item 11: not confirmed from a
  * doc page; both official clients use these).
  */
+import type { Lang } from '../names.js';
 import type { PullRequestCommentRec, PullRequestRec, RepositoryRec, Store } from '../store.js';
 import { isoOrNull, isoSeconds } from '../time.js';
 import { attachmentJson, commentNotificationJson, issueJson, starsOf, userRef } from './core.js';
@@ -51,7 +52,7 @@ export function pullRequestStatusJson(statusId: number) {
 }
 
 /** A pull request; `issue` is the full linked issue (or null), as in get/update answers. */
-export function pullRequestJson(store: Store, pr: PullRequestRec) {
+export function pullRequestJson(store: Store, pr: PullRequestRec, lang: Lang) {
   const issue = pr.issueId === null ? undefined : store.issues.get(pr.issueId);
   return {
     id: pr.id,
@@ -64,7 +65,7 @@ export function pullRequestJson(store: Store, pr: PullRequestRec) {
     branch: pr.branch,
     status: pullRequestStatusJson(pr.statusId),
     assignee: userRef(store, pr.assigneeId),
-    issue: issue ? issueJson(store, issue) : null,
+    issue: issue ? issueJson(store, issue, lang) : null,
     baseCommit: pr.baseCommit,
     branchCommit: pr.branchCommit,
     mergeCommit: pr.mergeCommit,
@@ -97,7 +98,7 @@ export function pullRequestCommentJson(store: Store, c: PullRequestCommentRec) {
 export function exportGit(store: Store): Record<string, unknown> {
   return {
     repositories: store.repositories.all().map((r) => repositoryJson(store, r)),
-    pullRequests: store.pullRequests.all().map((pr) => pullRequestJson(store, pr)),
+    pullRequests: store.pullRequests.all().map((pr) => pullRequestJson(store, pr, store.space.lang)),
     pullRequestComments: store.pullRequestComments.all().map((c) => ({ ...pullRequestCommentJson(store, c), pullRequestId: c.pullRequestId })),
   };
 }

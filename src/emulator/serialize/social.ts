@@ -5,6 +5,7 @@
  * Pull requests, their comments and repositories inside notifications use the git family's
  * builders (./git.ts), so both families render them alike.
  */
+import type { Lang } from '../names.js';
 import type {
   ActivityRec,
   NotificationRec,
@@ -33,7 +34,7 @@ export function activityJson(store: Store, a: ActivityRec) {
 }
 
 /** An inbox notification (backlog-api.md §7.21). */
-export function notificationJson(store: Store, n: NotificationRec) {
+export function notificationJson(store: Store, n: NotificationRec, lang: Lang) {
   const project = store.projects.get(n.projectId);
   const issue = n.issueId == null ? undefined : store.issues.get(n.issueId);
   const comment = n.commentId == null ? undefined : store.comments.get(n.commentId);
@@ -48,10 +49,10 @@ export function notificationJson(store: Store, n: NotificationRec) {
     reason: n.reason,
     resourceAlreadyRead: n.resourceAlreadyRead,
     project: project ? projectJson(project) : null,
-    issue: issue ? issueJson(store, issue) : null,
+    issue: issue ? issueJson(store, issue, lang) : null,
     comment: comment ? commentJson(store, comment) : null,
     repository: repository ? repositoryJson(store, repository) : null,
-    pullRequest: pullRequest ? pullRequestJson(store, pullRequest) : null,
+    pullRequest: pullRequest ? pullRequestJson(store, pullRequest, lang) : null,
     pullRequestComment: prComment ? pullRequestCommentJson(store, prComment) : null,
     document: document ? documentJson(store, document) : null,
     // A reply notification carries the reply and the comment it answers.
@@ -68,7 +69,7 @@ export function notificationJson(store: Store, n: NotificationRec) {
  * against either example works. The store keeps one read mark per watching, so both fields hold
  * it (see routes/watchings.ts for the count filters).
  */
-export function watchingJson(store: Store, w: WatchingRec) {
+export function watchingJson(store: Store, w: WatchingRec, lang: Lang) {
   const issue = store.issues.get(w.issueId);
   return {
     id: w.id,
@@ -76,7 +77,7 @@ export function watchingJson(store: Store, w: WatchingRec) {
     alreadyRead: w.resourceAlreadyRead,
     note: w.note,
     type: 'issue',
-    issue: issue ? issueJson(store, issue) : null,
+    issue: issue ? issueJson(store, issue, lang) : null,
     lastContentUpdated: isoSeconds(lastContentUpdated(store, w)),
     created: isoSeconds(w.created),
     updated: isoSeconds(w.updated),
@@ -245,6 +246,7 @@ export function wikiListItemJson(store: Store, w: WikiRec) {
 }
 
 // ---- exports for GET /_emulator/export ------------------------------------------------------
+// Built-in names in these are in the space's language (../names.ts).
 
 export function exportActivities(store: Store): Record<string, unknown> {
   return { activities: store.activities.all().map((a) => activityJson(store, a)) };
@@ -252,12 +254,12 @@ export function exportActivities(store: Store): Record<string, unknown> {
 
 /** Notifications with their recipient's id (the API only ever shows the caller's own). */
 export function exportNotifications(store: Store): Record<string, unknown> {
-  return { notifications: store.notifications.all().map((n) => ({ userId: n.userId, ...notificationJson(store, n) })) };
+  return { notifications: store.notifications.all().map((n) => ({ userId: n.userId, ...notificationJson(store, n, store.space.lang) })) };
 }
 
 /** Watchings with their owner's id. */
 export function exportWatchings(store: Store): Record<string, unknown> {
-  return { watchings: store.watchings.all().map((w) => ({ userId: w.userId, ...watchingJson(store, w) })) };
+  return { watchings: store.watchings.all().map((w) => ({ userId: w.userId, ...watchingJson(store, w, store.space.lang) })) };
 }
 
 export function exportTeams(store: Store): Record<string, unknown> {

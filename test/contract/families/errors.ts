@@ -4,7 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { api, control, journal, startTestEmulator, type RunningEmulator } from '../../helpers/emulator.js';
+import { api, backlogClient, control, journal, startTestEmulator, type RunningEmulator } from '../../helpers/emulator.js';
+
+/** What backlog-js rejects with on an API error (BacklogApiError: status and Backlog's body). */
+interface BacklogApiErrorLike {
+  status?: number;
+  body?: { errors: { message: string; code: number }[] };
+}
 import { assertBacklogError, assertShape } from '../../helpers/shape.js';
 import { emu, freshEmulator } from '../harness.js';
 
@@ -64,6 +70,34 @@ export function errorsContract(): void {
     assertBacklogError(r.body, 7, 'summary');
     const after = ((await api(emu(), 'GET', '/issues/count')).body as { count: number }).count;
     assert.equal(after, before);
+  });
+
+  // Backlog's error body is an array with one entry per problem
+  // (https://developer.nulab.com/docs/backlog/error-response/); add-issue names four required
+  // parameters (https://developer.nulab.com/docs/backlog/api/2/add-issue).
+  test('an empty POST /issues through backlog-js names every missing parameter, one errors entry each', async () => {
+    const e = await backlogClient(emu()).postIssue({} as never).then(() => assert.fail('expected 400'), (x: unknown) => x as BacklogApiErrorLike);
+    assert.equal(e.status, 400);
+    const errors = e.body?.errors ?? [];
+    assert.deepEqual(errors.map((x) => x.code), [7, 7, 7, 7]);
+    for (const [i, name] of ['projectId', 'summary', 'issueTypeId', 'priorityId'].entries()) {
+      assert.match(errors[i]?.message ?? '', new RegExp(`'${name}'`), JSON.stringify(errors));
+    }
+  });
+
+  test('every kind of bad parameter in one request gets its own entry: unknown, malformed, out of range', async () => {
+    const r = await api(emu(), 'GET', '/issues', { query: { bogus: '1', count: '101', createdSince: '2026/01/01', 'statusId[]': 'open' } });
+    assert.equal(r.status, 400);
+    const errors = (r.body as { errors: { message: string; code: number }[] }).errors;
+    assert.equal(errors.length, 4, JSON.stringify(errors));
+    for (const name of ['bogus', 'count', 'createdSince', 'statusId[]']) assert.ok(errors.some((x) => x.message.includes(`'${name}'`) && x.code === 7), name);
+  });
+
+  test('well-formed parameters that refer to nothing are all named too (issue type and priority)', async () => {
+    const r = await api(emu(), 'POST', '/issues', { form: { projectId: '1', summary: 's', issueTypeId: '99999', priorityId: '9', 'categoryId[]': '99999' } });
+    assert.equal(r.status, 400);
+    const messages = (r.body as { errors: { message: string }[] }).errors.map((x) => x.message);
+    for (const name of ['issueTypeId', 'priorityId', 'categoryId[]']) assert.ok(messages.some((m) => m.includes(`'${name}'`)), `${name} in ${JSON.stringify(messages)}`);
   });
 
   test('a JSON body where Backlog expects a form is 400 saying which encoding to use', async () => {

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Backlog } from 'backlog-js';
-import { api, backlogClient, clientAs, startTestEmulator, type RunningEmulator } from '../../helpers/emulator.js';
+import { api, backlogClient, clientAs, control, startTestEmulator, type RunningEmulator } from '../../helpers/emulator.js';
 import {
   ATTACHMENT, COMMENT, COMMENT_NOTIFICATION, ISSUE, SHARED_FILE, USER, arrayOf, assertShape, nullable, type Spec, assertRejects, assertRawFails } from '../../helpers/shape.js';
 import { emu, freshEmulator } from '../harness.js';
@@ -403,7 +403,7 @@ export function issuesContract(): void {
       assert.equal(res.status, 201, res.text);
       const issue = res.body as Issue;
       assertShape(issue, ISSUE);
-      assert.equal(res.headers.get('location'), `https://${emu().spaceKey.toLowerCase()}.backlog.com/view/${issue.issueKey}`);
+      assert.equal(res.headers.get('location'), `${emu().url}/view/${issue.issueKey}`);
       assert.equal(issue.status.id, 1);
       assert.equal(issue.assignee?.id, 2);
       assert.equal(issue.startDate, '2026-11-01T15:00:00Z');
@@ -636,7 +636,7 @@ export function issuesContract(): void {
       assert.equal(res.status, 201, res.text);
       const c = res.body as { id: number; notifications: { user: { id: number }; reason: number }[] };
       assertShape(c, COMMENT);
-      assert.equal(res.headers.get('location'), `https://${emu().spaceKey.toLowerCase()}.backlog.com/view/${issue.issueKey}#comment-${c.id}`);
+      assert.equal(res.headers.get('location'), `${emu().url}/view/${issue.issueKey}#comment-${c.id}`);
       assert.deepEqual(c.notifications.map((n) => n.user.id).sort(), [2, 3]);
       assert.ok(c.notifications.every((n) => n.reason === 2));
       assertShape(await admin.postIssueComments(issue.id, { content: 'via backlog-js' }), COMMENT);
@@ -798,6 +798,50 @@ export function issuesContract(): void {
       for (const id of created) await admin.deleteIssue(id);
       assert.deepEqual(await admin.getRelatedIssues(hub.id), []);
       await admin.deleteIssue(hub.id);
+    });
+  });
+
+  // Backlog documents array parameters as `name[]` "(Multiple)"
+  // (https://developer.nulab.com/docs/backlog/api/2/add-issue, …/get-issue-list) and also accepts
+  // them indexed, `name[0]=…&name[1]=…` (backlog-js sends custom fields so: its request.ts). backlog-js
+  // sends every other array with brackets, so these requests are raw HTTP.
+  describe('array parameters in the indexed form', () => {
+    test('POST /issues takes categoryId[0], categoryId[1] and notifiedUserId[0] like their [] forms', async () => {
+      const res = await api(emu(), 'POST', '/issues', {
+        form: { projectId: '1', summary: 'indexed arrays', issueTypeId: '1', priorityId: '3', 'categoryId[1]': '2', 'categoryId[0]': '1', 'notifiedUserId[0]': '2' },
+      });
+      assert.equal(res.status, 201, res.text);
+      const issue = res.body as Issue;
+      assert.deepEqual(ids(issue.category), [1, 2]);
+      const data = (await control(emu(), 'GET', 'export')) as { notifications: { userId: number; reason: number; issue: { id: number } | null }[] };
+      assert.deepEqual(data.notifications.filter((n) => n.issue?.id === issue.id).map((n) => [n.userId, n.reason]), [[2, 3]]);
+      await admin.deleteIssue(issue.id);
+    });
+
+    test('POST …/comments notifies the users of notifiedUserId[0] and notifiedUserId[1]', async () => {
+      const target = (await admin.postIssue({ projectId: 1, summary: 'indexed notified users', issueTypeId: 1, priorityId: 3 })) as unknown as Issue;
+      const res = await api(emu(), 'POST', `/issues/${target.issueKey}/comments`, { form: { content: 'hi', 'notifiedUserId[0]': '2', 'notifiedUserId[1]': '3' } });
+      assert.equal(res.status, 201, res.text);
+      const c = res.body as { notifications: { user: { id: number } }[] };
+      assert.deepEqual(c.notifications.map((n) => n.user.id).sort(), [2, 3]);
+      await admin.deleteIssue(target.id);
+    });
+
+    test('GET /issues filters by statusId[0], statusId[1] exactly as backlog-js\'s statusId[] does', async () => {
+      const bracketed = ids((await admin.getIssues({ statusId: [1, 2], count: 100 })) as unknown as Issue[]);
+      const indexed = await api(emu(), 'GET', '/issues', { query: { 'statusId[0]': '1', 'statusId[1]': '2', count: '100' } });
+      assert.equal(indexed.status, 200, indexed.text);
+      assert.deepEqual(ids(indexed.body as Issue[]), bracketed);
+      assert.ok(bracketed.length > 0);
+    });
+
+    test('PATCH /issues clears categoryId[0]= and refuses a bad indexed value naming the key sent', async () => {
+      const target = (await admin.postIssue({ projectId: 1, summary: 'indexed patch', issueTypeId: 1, priorityId: 3, categoryId: [1] })) as unknown as Issue;
+      const cleared = await api(emu(), 'PATCH', `/issues/${target.id}`, { form: { 'categoryId[0]': '' } });
+      assert.equal(cleared.status, 200, cleared.text);
+      assert.deepEqual((cleared.body as Issue).category, []);
+      await assertRawFails(api(emu(), 'PATCH', `/issues/${target.id}`, { form: { 'versionId[0]': 'one' } }), 400, 7, "'versionId[0]'");
+      await admin.deleteIssue(target.id);
     });
   });
 }

@@ -101,7 +101,7 @@ export function projectsContract(): void {
         form: { name: 'New One', key: 'NEW_1', chartEnabled: 'true', subtaskingEnabled: 'true', textFormattingRule: 'markdown' },
       });
       assert.equal(r.status, 201);
-      assert.equal(r.headers.get('location'), `https://${emu().spaceKey}.backlog.com/projects/NEW_1`);
+      assert.equal(r.headers.get('location'), `${emu().url}/projects/NEW_1`);
       assertShape(r.body, PROJECT);
       const created = r.body as { id: number; projectKey: string; chartEnabled: boolean; textFormattingRule: string };
       assert.equal(created.chartEnabled, true);

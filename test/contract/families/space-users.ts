@@ -185,8 +185,11 @@ export function spaceUsersContract(): void {
       assertShape(licence, LICENCE);
     });
 
+    // Their names follow the reader's language: families/localised-names.ts.
     test('getPriorities and getResolutions answer Backlog\'s fixed lists', async () => {
-      assert.deepEqual(await as(6).getPriorities(), [{ id: 2, name: 'High' }, { id: 3, name: 'Normal' }, { id: 4, name: 'Low' }]);
+      const priorities = await as(6).getPriorities();
+      assertShape(priorities, arrayOf(ID_NAME));
+      assert.deepEqual(priorities.map((p) => p.id), [2, 3, 4]);
       const resolutions = await as(6).getResolutions();
       assertShape(resolutions, arrayOf(ID_NAME));
       assert.deepEqual(resolutions.map((r) => r.id), [0, 1, 2, 3, 4]);

@@ -33,7 +33,7 @@ describe('seed data', () => {
     const a = seedStore({ seed: 1, scale: 'tiny', timezone: 'Asia/Tokyo' });
     const b = seedStore({ seed: 1, scale: 'tiny', timezone: 'Asia/Tokyo' });
     const c = seedStore({ seed: 2, scale: 'tiny', timezone: 'Asia/Tokyo' });
-    const dump = (s: typeof a) => JSON.stringify(s.issues.all().map((i) => issueJson(s, i)));
+    const dump = (s: typeof a) => JSON.stringify(s.issues.all().map((i) => issueJson(s, i, 'ja')));
     assert.equal(dump(a), dump(b));
     assert.notEqual(dump(a), dump(c));
     assert.equal(a.users.all()[0]?.apiKey, b.users.all()[0]?.apiKey);
