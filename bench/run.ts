@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: every benchmark, printed as one table with each figure's target and ratio.
- * Usage: npm run bench [-- emulator-throughput | driver | pgserver | writes]   (names or name prefixes limit the run)
+ * Usage: npm run bench [-- emulator-throughput | driver | pgserver | writes | responsiveness]   (names or name prefixes limit the run)
  * Figures on shared machines are noisy: compare ratios within one run.
  */
 import { benchQuestions, benchScan } from './driver.js';
 import { benchLargeRss, benchStartup, benchThroughput, type BenchRow } from './emulator.js';
 import { benchPgServer } from './pgserver.js';
+import { benchResponsiveness } from './responsiveness.js';
 import { benchBulkUpdate } from './writes.js';
 
 const groups: Record<string, () => Promise<BenchRow[]>> = {
@@ -16,6 +17,7 @@ const groups: Record<string, () => Promise<BenchRow[]>> = {
   'driver-scan': () => benchScan(),
   'pgserver': () => benchPgServer(),
   'writes': () => benchBulkUpdate(),
+  'responsiveness': () => benchResponsiveness(),
 };
 
 function printTable(rows: BenchRow[]): void {

@@ -286,6 +286,7 @@ export async function connect(input: string | Record<string, unknown>, options: 
     env: { timezone: space.timezone },
     pushdown: config.pushdown,
     maxRows: config.maxRows >= 0 ? config.maxRows : undefined,
+    timeoutMs: config.timeoutMs,
     // `all=true` lets an administrator reach projects they have not joined (Backlog ignores it
     // for other roles); the Projects table asks the same way, so both see the same projects.
     projects: (signal) => api.get<ProjectRef[]>('/projects', { all: true }, { signal }),

@@ -11,8 +11,10 @@ import { toSpaceDate } from '../schema/helpers.js';
 import { IDENTITY_COLUMNS } from '../schema/system.js';
 import { closestName } from '../util/closest.js';
 import { analyze, AnalysisError, type Analysis, type ParamValues, type TableRef } from './analyze.js';
-import { loadTempTable, quoteIdent, quoteLiteral, reportedType, toJs, type DuckDBConnection, type DuckDBInstance } from './duckdb.js';
+import { loadTempTable, quoteIdent, quoteLiteral, toJs, type DuckDBConnection, type DuckDBInstance } from './duckdb.js';
 import { classify, copySource, rewriteAtParameters, stripExplain } from './front.js';
+import { LocalWork } from './local-work.js';
+import { readRows, resultColumns } from './result.js';
 import { runWrite, type WriteProgress, type WriteSession } from './write.js';
 
 export interface QueryColumn {
@@ -71,6 +73,8 @@ export interface EngineContext {
   maxRows: number | undefined;
   projects(signal: AbortSignal): Promise<readonly ProjectRef[]>;
   myself(): Promise<{ id: number; userId: string; name: string; roleType: number }>;
+  /** Timeout in ms (0: none): also bounds a statement's local evaluation (./local-work.ts). */
+  timeoutMs?: number;
   /** Readonly=true: every write is refused before any request. */
   readonly: boolean;
   /** The connection's own write session (sys_identity). */
@@ -156,12 +160,12 @@ export class Engine {
   constructor(private readonly ctx: EngineContext) {}
 
   /** Map SQL errors of DuckDB to SqlError with a 1-based position. */
-  private duckError(e: unknown, sql: string, offset: number): never {
+  private duckError(e: unknown, sql: string, offset: number): SqlError {
     const message = e instanceof Error ? e.message : String(e);
     const kind = /^Parser Error/.test(message) ? '42601' : /Catalog Error: Table/.test(message) ? '42P01' : /Binder Error: Referenced column|not found in FROM clause/.test(message) ? '42703' : /Conversion Error|Invalid Input/.test(message) ? '22P02' : '42000';
     const firstLine = message.split('\n')[0] ?? message;
     const hint = candidatesHint(message);
-    throw new SqlError(firstLine.replace(/^[A-Za-z ]+ Error: /, ''), positionOf(message, sql, offset), { sqlstate: kind, syntax: kind === '42601', ...(hint ? { hint } : {}) });
+    return new SqlError(firstLine.replace(/^[A-Za-z ]+ Error: /, ''), positionOf(message, sql, offset), { sqlstate: kind, syntax: kind === '42601', ...(hint ? { hint } : {}) });
   }
 
   async run(sqlIn: string, params: ParamValues, options: QueryOptions = {}): Promise<QueryResult> {
@@ -211,20 +215,20 @@ export class Engine {
       const fetches = await this.fetchAll(analysis, signal, warnings, conn);
       for (const [name, { table, rows }] of fetches.byTable) await loadTempTable(conn, name, table.columns, rows);
       if (signal.aborted) throw new CancelledError();
-      let reader;
+      const local = new LocalWork(conn, signal, this.ctx.timeoutMs);
+      let columns, rows;
       try {
-        reader = await conn.runAndReadAll(sql, normaliseParams(params) as Parameters<DuckDBConnection["runAndReadAll"]>[1]);
-      } catch (e) {
-        if (signal.aborted) throw new CancelledError();
-        this.duckError(e, sql, offset);
+        let result;
+        try {
+          result = await conn.run(sql, normaliseParams(params) as Parameters<DuckDBConnection['run']>[1]);
+        } catch (e) {
+          throw local.stopped() ?? this.duckError(e, sql, offset);
+        }
+        columns = resultColumns(result);
+        rows = await readRows(result, columns, { rowMode: options.rowMode ?? 'object', maxRows: this.ctx.maxRows, checkpoint: local.checkpoint });
+      } finally {
+        local.dispose();
       }
-      const names = dedupeNames(reader.columnNames());
-      const columns = names.map((name, i) => ({ name, type: reportedType(String(reader.columnTypes()[i])) }));
-      const raw = reader.getRows();
-      const limited = this.ctx.maxRows !== undefined && this.ctx.maxRows >= 0 ? raw.slice(0, this.ctx.maxRows) : raw;
-      const rows = options.rowMode === 'array'
-        ? limited.map((r) => r.map(toJs))
-        : limited.map((r) => Object.fromEntries(r.map((v, i) => [names[i] as string, toJs(v)])));
       const stats = this.stats(statsBefore, fetches.reports, warnings, started);
       if (kind === 'explain-analyze') return this.explainResult(analysis, started, stats);
       return { command: 'SELECT', columns, rows, rowCount: rows.length, stats };
@@ -447,16 +451,6 @@ function formatQual(q: Qual): string {
   if (q.op === 'IS NULL' || q.op === 'IS NOT NULL') return `${q.column} ${q.op}`;
   if (q.op === 'IN') return `${q.column} IN (${q.values.map((v) => JSON.stringify(v)).join(', ')})`;
   return `${q.column} ${q.op} ${JSON.stringify(q.values[0])}`;
-}
-
-/** Duplicate result column names (joins) get _1, _2 suffixes (ARCHITECTURE.md §2). */
-function dedupeNames(names: string[]): string[] {
-  const seen = new Map<string, number>();
-  return names.map((n) => {
-    const count = seen.get(n) ?? 0;
-    seen.set(n, count + 1);
-    return count === 0 ? n : `${n}_${count}`;
-  });
 }
 
 /** DuckDB's parameters: arrays for ?/$1, objects for $name; Dates as ISO text. */
