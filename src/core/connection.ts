@@ -16,7 +16,7 @@ import { TABLES } from '../schema/tables/index.js';
 import issuesTable from '../schema/tables/issues.js';
 import { systemTables } from '../schema/system.js';
 import type { ProjectRef } from '../schema/types.js';
-import { createDuck, quoteIdent, type DuckDBInstance } from '../sql/duckdb.js';
+import { closeDuck, createDuck, quoteIdent, type DuckDBInstance } from '../sql/duckdb.js';
 import { Engine, statsSince, type QueryOptions, type QueryResult } from '../sql/engine.js';
 import type { ParamValues } from '../sql/analyze.js';
 import { classify, rewriteAtParameters } from '../sql/front.js';
@@ -169,7 +169,7 @@ export class Connection {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.duck.closeSync();
+    closeDuck(this.duck);
   }
 
 }

@@ -16,7 +16,10 @@ import {
   type DuckDBConnection,
   type DuckDBValue,
 } from '@duckdb/node-api';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { SqlType } from '../schema/types.js';
+import { instanceTempFolder, removeTempFolder } from './temp-folder.js';
 
 export interface DuckOptions {
   /** Refuse file and network access from SQL (the pg server's setting, ARCHITECTURE.md §5). */
@@ -24,11 +27,37 @@ export interface DuckOptions {
   timezone: string;
 }
 
+/** Where DuckDB looks for extensions: a path that never exists, so nothing is ever fetched. */
+const NO_EXTENSIONS = join(tmpdir(), 'backlog-sql-no-extensions', 'none');
+
+/** Each instance's spill folder (library connections only), removed when it closes. */
+const SPILL_FOLDERS = new WeakMap<DuckDBInstance, string>();
+
+/**
+ * A DuckDB instance with safe settings: no extension is installed or loaded from anywhere (there
+ * is no network; ./front.ts refuses INSTALL and LOAD with a clear error first), and no temporary
+ * files where others can reach them. A library connection spills to its own folder inside a
+ * private per-process folder (./temp-folder.ts); an instance without external access (SQL from
+ * remote clients) gets no spill folder at all, because DuckDB lets SQL read and write its
+ * temporary folder even with external access off: its work stays in memory.
+ */
 export async function createDuck(options: DuckOptions): Promise<DuckDBInstance> {
-  const duck = await DuckDBInstance.create(':memory:', {
-    autoinstall_known_extensions: 'false',
-    autoload_known_extensions: 'false',
-  });
+  const spill = options.noExternalAccess ? '' : instanceTempFolder();
+  let duck: DuckDBInstance;
+  try {
+    duck = await DuckDBInstance.create(':memory:', {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      custom_extension_repository: NO_EXTENSIONS,
+      autoinstall_extension_repository: NO_EXTENSIONS,
+      extension_directory: NO_EXTENSIONS,
+      temp_directory: spill,
+    });
+  } catch (e) {
+    if (spill) removeTempFolder(spill);
+    throw e;
+  }
+  if (spill) SPILL_FOLDERS.set(duck, spill);
   // The session time zone is the space's, so `Created::DATE` is the space's calendar day.
   // (Set on the instance: every statement's connection shares it.)
   const conn = await duck.connect();
@@ -42,6 +71,13 @@ export async function createDuck(options: DuckOptions): Promise<DuckDBInstance> 
     conn.closeSync();
   }
   return duck;
+}
+
+/** Close an instance made by createDuck and remove its spill folder. */
+export function closeDuck(duck: DuckDBInstance): void {
+  duck.closeSync();
+  const spill = SPILL_FOLDERS.get(duck);
+  if (spill) removeTempFolder(spill);
 }
 
 export function quoteIdent(name: string): string {

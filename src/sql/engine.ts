@@ -12,7 +12,7 @@ import { IDENTITY_COLUMNS } from '../schema/system.js';
 import { closestName } from '../util/closest.js';
 import { analyze, AnalysisError, type Analysis, type ParamValues, type TableRef } from './analyze.js';
 import { loadTempTable, quoteIdent, quoteLiteral, toJs, type DuckDBConnection, type DuckDBInstance } from './duckdb.js';
-import { classify, copySource, rewriteAtParameters, stripExplain } from './front.js';
+import { classify, copySource, extensionStatement, rewriteAtParameters, stripExplain } from './front.js';
 import { LocalWork } from './local-work.js';
 import { readRows, resultColumns } from './result.js';
 import { runWrite, type WriteProgress, type WriteSession } from './write.js';
@@ -172,6 +172,13 @@ export class Engine {
     const started = performance.now();
     const signal = options.signal ?? new AbortController().signal;
     const kind = classify(sqlIn);
+    const extension = extensionStatement(sqlIn);
+    if (extension !== undefined) {
+      throw new SqlError('INSTALL and LOAD are not available: backlog-sql runs DuckDB without extensions (it has no network to fetch them from)', extension + 1, {
+        sqlstate: '0A000',
+        hint: 'The SQL of backlog-sql is DuckDB\'s with its built-in functions (JSON, dates, lists, regular expressions…); no extension can be installed, loaded or configured.',
+      });
+    }
     if (kind === 'call') throw new SqlError('stored procedures run through the connection (EXEC / CALL)', undefined, { sqlstate: '0A000' });
     if (kind === 'dml') return this.write(sqlIn, params, signal, options, started);
     const { sql: body, offset } = kind === 'explain' || kind === 'explain-analyze' ? stripExplain(sqlIn) : { sql: sqlIn, offset: 0 };
