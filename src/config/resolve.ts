@@ -237,8 +237,43 @@ interface Entry {
   value: unknown;
 }
 
+/**
+ * The property an unquoted value runs into (`Verbosity=3, OAuthClientSecret=…` with the `;`
+ * forgotten): the property name found before a `=` inside the value, if any. Such a value is
+ * never quoted in a message, since what follows may be a secret.
+ */
+export function propertyInValue(value: string): PropertyDef | undefined {
+  for (const m of value.matchAll(/([A-Za-z][A-Za-z0-9]*)\s*=/g)) {
+    const word = m[1] as string;
+    // A URL's query parameter (`?apiKey=`) is the URL's own mistake, reported as such.
+    if (/[?&]/.test(value[m.index - 1] ?? '')) continue;
+    // The longest property name the word ends with: `xCallbackURL=` is CallbackURL, not URL.
+    for (let start = 0; start < word.length; start++) {
+      const found = findProperty(word.slice(start));
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  return `${n}${tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th')}`;
+}
+
 function toEntries(input: ConnectionInput): Entry[] {
-  if (typeof input === 'string') return parseConnectionString(input).map(({ name, value }) => ({ name, value }));
+  if (typeof input === 'string') {
+    return parseConnectionString(input).map(({ name, value, index, quoted }) => {
+      const into = quoted ? undefined : propertyInValue(value);
+      if (into) {
+        const own = findProperty(name)?.name ?? name;
+        throw new ConfigError(`a ";" is missing in the connection string: the value of ${own} (its ${ordinal(index)} entry) runs into ${into.name}=`, own, {
+          hint: `End each Name=Value with ";" — put one before ${into.name} — and write a value that really contains "=" in double quotes.`,
+        });
+      }
+      return { name, value };
+    });
+  }
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new ConfigError('connection properties must be a connection string or an options object', undefined, {
       hint: 'Pass "URL=https://myspace.backlog.com;ApiKey=…" or { url: "https://myspace.backlog.com", apiKey: "…" }.',
@@ -403,10 +438,11 @@ function def(name: string): PropertyDef {
   return findProperty(name) as PropertyDef;
 }
 
-/** The value quoted for a message, or nothing for a secret. */
+/** The value quoted for a message; nothing for a secret, or for a value that may hold another property. */
 function shown(name: string, raw: unknown): string {
   if (def(name).sensitive) return '';
   const text = typeof raw === 'string' ? raw : typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+  if (/[=;]/.test(text)) return '';
   return `, not "${text.length > 80 ? `${text.slice(0, 80)}…` : text}"`;
 }
 
