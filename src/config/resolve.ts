@@ -266,8 +266,10 @@ function toEntries(input: ConnectionInput): Entry[] {
     return parseConnectionString(input).map(({ name, value, index, quoted }) => {
       const into = quoted ? undefined : propertyInValue(value);
       if (into) {
-        const own = findProperty(name)?.name ?? name;
-        throw new ConfigError(`a ";" is missing in the connection string: the value of ${own} (its ${ordinal(index)} entry) runs into ${into.name}=`, own, {
+        // Only a real property's name is repeated: a name as written may hold a value.
+        const own = findProperty(name)?.name;
+        const which = own ? `${own} (its ${ordinal(index)} entry)` : `its ${ordinal(index)} entry`;
+        throw new ConfigError(`a ";" is missing in the connection string: the value of ${which} runs into ${into.name}=`, own, {
           hint: `End each Name=Value with ";" — put one before ${into.name} — and write a value that really contains "=" in double quotes.`,
         });
       }
@@ -386,6 +388,20 @@ function build(entries: Entry[], env: Record<string, string | undefined>): { con
 }
 
 function unknownProperty(name: string): ConfigError {
+  // A name that begins with a property's name, or is not one word, may hold a value whose "="
+  // was lost (`ApiKeyabc123`, `Verbosity3, ApiKey`): never repeated whole.
+  const lower = name.trim().toLowerCase();
+  const prefix = PROPERTIES.filter((p) => lower.startsWith(p.name.toLowerCase()) && lower.length > p.name.length).sort((a, b) => b.name.length - a.name.length)[0];
+  if (prefix) {
+    return new ConfigError(`unknown connection property "${prefix.name}…" (the rest of the name is not shown); is the "=" after ${prefix.name} missing?`, prefix.name, {
+      hint: `Write ${prefix.name}=value, and end each Name=Value with ";".`,
+    });
+  }
+  if (!/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(name.trim())) {
+    return new ConfigError('an entry of the connection string has a name that is not a property name (not shown: it holds characters no property name has, maybe a value)', undefined, {
+      hint: 'Write the connection string as Name=Value pairs separated by ";", and quote values that contain ";" or "=".',
+    });
+  }
   const target = NOT_PROPERTIES[name.toLowerCase().replace(/[^a-z0-9]/g, '')] ?? closestProperty(name);
   const suggestion = target === undefined ? '' : `; did you mean "${target}"?`;
   return new ConfigError(`unknown connection property "${name}"${suggestion}`, name, {

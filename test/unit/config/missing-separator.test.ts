@@ -58,3 +58,21 @@ describe('a missing ";" before a property', () => {
     assert.ok(!text(e).includes(CANARY), text(e));
   });
 });
+
+describe('a lost "=" (fuzz finds): the name as written is not repeated either', () => {
+  for (const input of [
+    `${BASE};FirewallPasswor${CANARY}, ApiKey=testkey123`,
+    `URL=https://myspace.backlog.com;ApiKey${CANARY}Verbosity=3`,
+    `${BASE};Verbosity${CANARY};Timeout=5`,
+  ]) {
+    test(JSON.stringify(input), () => {
+      const e = failure(input);
+      assert.ok(!text(e).includes(CANARY), text(e));
+    });
+  }
+
+  test('a name that begins with a property says which, and asks about the "="', () => {
+    const e = failure(`URL=https://myspace.backlog.com;ApiKey${CANARY}Verbosity=3`);
+    assert.match(e.message, /unknown connection property "ApiKey…".*is the "=" after ApiKey missing\?/);
+  });
+});
