@@ -3,9 +3,13 @@
  * with one cheap request (GET /space, which also gives the time zone that date-only fields need),
  * set up DuckDB with the schema and the sys_* tables, and answer queries.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { inspect } from 'node:util';
 import { BacklogClient, type ApiEvent } from '../api/client.js';
+import { sharedBudget } from '../api/shared-budget.js';
+import { defaultSettingsPath } from '../auth/token-store.js';
 import { openLogfile } from './logfile.js';
 import type { ApiClient } from '../api/types.js';
 import { connectionPropsTable, redactConfig, resolveConfig, type ResolvedConfig } from '../config/resolve.js';
@@ -277,8 +281,12 @@ async function open(input: string | Record<string, unknown>, options: ConnectOpt
     };
     oauth = await OAuthSession.open(config, sessionOptions);
   }
+  const env = options.env ?? process.env;
   const api = new BacklogClient({
     baseUrl: config.url,
+    // One rate-limit budget per key for every process of this user on the machine (issue 11).
+    budget: sharedBudget(dirname(defaultSettingsPath(env))),
+    ...(oauth ? { user: `oauth:${createHash('sha256').update(`${config.oauth.settingsLocation ?? ''}|${config.oauth.clientId ?? ''}`).digest('hex').slice(0, 16)}` } : {}),
     ...(config.apiKey ? { apiKey: config.apiKey } : {}),
     ...(oauth ? { accessToken: oauth.provider.accessToken, onUnauthorized: oauth.provider.onUnauthorized } : {}),
     ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
