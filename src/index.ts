@@ -21,6 +21,8 @@ export {
   NetworkError,
   TimeoutError,
   CancelledError,
+  ConnectionClosedError,
+  InternalError,
   SqlError,
   UnsupportedError,
   WriteOutcomeUnknownError,
