@@ -17,9 +17,13 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { tmpdir } from 'node:os';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { join } from 'node:path';
 import type { SqlType } from '../schema/types.js';
 import { instanceTempFolder, removeTempFolder } from './temp-folder.js';
+
+/** Values appended between two yields to the event loop. */
+const SLICE_CELLS = 20_000;
 
 export interface DuckOptions {
   /** Refuse file and network access from SQL (the pg server's setting, ARCHITECTURE.md §5). */
@@ -122,9 +126,16 @@ export function appendValue(appender: DuckDBAppender, type: SqlType, value: unkn
 export async function loadTempTable(conn: DuckDBConnection, name: string, columns: readonly { name: string; type: SqlType }[], rows: Iterable<readonly unknown[]>): Promise<void> {
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(name)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`);
   const appender = await conn.createAppender(name, 'main', 'temp');
+  let cells = 0;
   for (const row of rows) {
     columns.forEach((c, i) => appendValue(appender, c.type, row[i]));
     appender.endRow();
+    // Many fetched rows: let other statements of the process run in between (as ./result.ts does).
+    cells += columns.length;
+    if (cells >= SLICE_CELLS) {
+      cells = 0;
+      await yieldToEventLoop();
+    }
   }
   appender.flushSync();
   appender.closeSync();
