@@ -1,12 +1,15 @@
 /**
  * `npm run bench`: every benchmark, printed as one table with each figure's target and ratio.
- * Usage: npm run bench [-- emulator-throughput | driver | pgserver | writes | package]   (names or name prefixes limit the run)
+ * Usage: npm run bench [-- emulator-throughput | driver | pgserver | writes | responsiveness | package]   (names or name prefixes limit the run)
+ *        npm run bench -- soak [--minutes N]   (the 10-minute soak, only when named; `npm run build` first)
  * Figures on shared machines are noisy: compare ratios within one run.
  */
 import { benchQuestions, benchScan } from './driver.js';
 import { benchLargeRss, benchStartup, benchThroughput, type BenchRow } from './emulator.js';
 import { benchPgServer } from './pgserver.js';
 import { benchPackage } from './package.js';
+import { benchResponsiveness } from './responsiveness.js';
+import { benchSoak } from './soak.js';
 import { benchBulkUpdate } from './writes.js';
 
 const groups: Record<string, () => Promise<BenchRow[]>> = {
@@ -18,6 +21,7 @@ const groups: Record<string, () => Promise<BenchRow[]>> = {
   'pgserver': () => benchPgServer(),
   'writes': () => benchBulkUpdate(),
   'package': () => benchPackage(),
+  'responsiveness': () => benchResponsiveness(),
 };
 
 function printTable(rows: BenchRow[]): void {
@@ -30,9 +34,15 @@ function printTable(rows: BenchRow[]): void {
   for (const c of cells) console.log(line(c));
 }
 
-const wanted = process.argv.slice(2);
+const args = process.argv.slice(2);
+const minutesAt = args.indexOf('--minutes');
+const minutes = minutesAt >= 0 ? Number(args[minutesAt + 1]) : 10;
+if (!(minutes > 0)) throw new Error('--minutes takes a positive number');
+const wanted = args.filter((_, i) => minutesAt < 0 || (i !== minutesAt && i !== minutesAt + 1));
+/** Run only when named: long, not for every bench run. */
+const optIn: Record<string, () => Promise<BenchRow[]>> = { soak: () => benchSoak(minutes) };
 const rows: BenchRow[] = [];
-for (const [name, run] of Object.entries(groups)) {
+for (const [name, run] of [...Object.entries(groups), ...Object.entries(optIn).filter(([n]) => wanted.includes(n))]) {
   if (wanted.length > 0 && !wanted.some((w) => name.startsWith(w))) continue;
   console.error(`running ${name} benchmarks…`);
   rows.push(...(await run()));

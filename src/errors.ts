@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'MISSING_QUAL'
   | 'WRITE_PARTIAL'
   | 'WRITE_OUTCOME_UNKNOWN'
+  | 'CONNECTION_CLOSED'
   | 'INTERNAL';
 
 export interface ErrorOptions {
@@ -150,10 +151,39 @@ export class SqlError extends BacklogSqlError {
   readonly sqlstate: string;
 }
 
+/** A copy of `e` pointing at `position` instead (a SqlError's position is set when it is made). */
+export function sqlErrorAt(e: SqlError, position: number | undefined): SqlError {
+  return new SqlError(e.message, position, { sqlstate: e.sqlstate, syntax: e.code === 'SQL_SYNTAX', ...(e.hint ? { hint: e.hint } : {}), ...(e.detail ? { detail: e.detail } : {}), cause: e.cause });
+}
+
 export class UnsupportedError extends BacklogSqlError {
   constructor(message: string, options: ErrorOptions = {}) {
     super('UNSUPPORTED', message, options);
   }
+}
+
+/** The connection was closed (by `close()`): open a new one. */
+export class ConnectionClosedError extends BacklogSqlError {
+  constructor(message = 'the connection is closed', options: ErrorOptions = {}) {
+    super('CONNECTION_CLOSED', message, { hint: 'Open a new connection with connect().', ...options });
+  }
+}
+
+/**
+ * A failure no other class describes: a defect in backlog-sql, never the user's input (the fuzz
+ * suite in test/fuzz holds every input to that). The original error is its `cause`.
+ */
+export class InternalError extends BacklogSqlError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super('INTERNAL', message, options);
+  }
+}
+
+/** Any thrown value as one of our errors: ours as they are, anything else as an InternalError. */
+export function asBacklogSqlError(e: unknown): BacklogSqlError {
+  if (e instanceof BacklogSqlError) return e;
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return new InternalError(`internal error: ${text.split('\n')[0] ?? ''}`, { cause: e });
 }
 
 /** What became of each row of a write statement (ARCHITECTURE.md §6); also in sys_identity. */
@@ -209,6 +239,8 @@ export function sqlstateOf(e: unknown): string {
       return '53400';
     case 'CANCELLED':
       return '57014';
+    case 'CONNECTION_CLOSED':
+      return '08003';
     case 'NETWORK':
     case 'TIMEOUT':
       return '08006';

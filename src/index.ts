@@ -26,6 +26,8 @@ export {
   NetworkError,
   TimeoutError,
   CancelledError,
+  ConnectionClosedError,
+  InternalError,
   SqlError,
   UnsupportedError,
   WriteOutcomeUnknownError,

@@ -2,71 +2,94 @@
  * NET-6: the rate-limit budget per space, user and category, learned from the X-RateLimit-*
  * headers of every answer. When a category has nothing left, the next request in it waits for the
  * reset instead of drawing a 429. Backlog counts per user, not per key (backlog-api.md §5), so one
- * budget is shared by every client of the process that names the same space and user.
+ * budget is shared by every client of the process that names the same space and user, and —
+ * through ./shared-budget.ts — by every process on the machine.
  */
 import { serverNow } from './retry.js';
 
-interface Window {
+/** What the server last said of one window of one category. */
+export interface BudgetWindow {
   /** Requests left in the window, as the server last said; undefined when not known. */
   remaining: number | undefined;
+  /** X-RateLimit-Limit, when given. */
+  limit?: number | undefined;
   /** The server's reset time (epoch seconds): identifies the window. */
   reset: number;
   /** The local time after which the window is over (reset measured against `Date`, plus margin). */
   resetAt: number;
+}
+
+/** A rate-limit budget the client draws on: this process's own, or one shared between processes (./shared-budget.ts). */
+export interface Budget {
+  readonly marginMs: number;
+  /**
+   * Reserve one request in `key` at local time `now`. Resolves to 0 when reserved (call `settle`
+   * after the answer), else how long to wait before asking again.
+   */
+  reserve(key: string, now: number): number | Promise<number>;
+  /** Record the answer to a reserved request (`headers` undefined when none came). */
+  settle(key: string, headers: Headers | undefined, now: number): void | Promise<void>;
+}
+
+/** How long before one more request may go with `inFlight` already let through; 0: now. */
+export function waitFor(w: BudgetWindow, inFlight: number, now: number): number {
+  if (w.remaining !== undefined && now >= w.resetAt) w.remaining = undefined;
+  if (w.remaining !== undefined && w.remaining - inFlight <= 0) return Math.max(1, w.resetAt - now);
+  return 0;
+}
+
+/** Take in an answer's X-RateLimit-* headers. */
+export function observe(w: BudgetWindow, headers: Headers | undefined, now: number, marginMs: number): void {
+  const remaining = Number(headers?.get('x-ratelimit-remaining') ?? NaN);
+  const reset = Number(headers?.get('x-ratelimit-reset') ?? NaN);
+  if (!headers || !Number.isFinite(remaining) || !Number.isFinite(reset)) return;
+  const limit = Number(headers.get('x-ratelimit-limit') ?? NaN);
+  if (Number.isFinite(limit)) w.limit = limit;
+  // Answers can arrive out of order: within one window the smallest remaining is the truth,
+  // and an answer from an older window says nothing about the current one.
+  if (reset < w.reset) return;
+  if (reset === w.reset && w.remaining !== undefined) {
+    w.remaining = Math.min(w.remaining, remaining);
+    return;
+  }
+  w.remaining = remaining;
+  w.reset = reset;
+  w.resetAt = now + Math.max(0, reset * 1000 - serverNow(headers, now).at) + marginMs;
+}
+
+interface Window extends BudgetWindow {
   /** Requests let through whose answers have not come back: they may use the remaining budget. */
   inFlight: number;
 }
 
-export class RateBudget {
+export class RateBudget implements Budget {
   private readonly windows = new Map<string, Window>();
 
   /** `marginMs` is added to every reset, as the server may round its reset time down. */
   constructor(readonly marginMs = 1000) {}
 
-  /**
-   * Reserve one request in `key` at local time `now`. Returns 0 when reserved (call `settle`
-   * after the answer), else how long to wait before asking again.
-   */
   reserve(key: string, now: number): number {
     let w = this.windows.get(key);
     if (!w) {
       w = { remaining: undefined, reset: 0, resetAt: 0, inFlight: 0 };
       this.windows.set(key, w);
     }
-    if (w.remaining !== undefined && now >= w.resetAt) w.remaining = undefined;
-    if (w.remaining !== undefined && w.remaining - w.inFlight <= 0) return Math.max(1, w.resetAt - now);
-    w.inFlight++;
-    return 0;
+    const wait = waitFor(w, w.inFlight, now);
+    if (wait === 0) w.inFlight++;
+    return wait;
   }
 
-  /** Record the answer to a reserved request (`headers` undefined when none came). */
   settle(key: string, headers: Headers | undefined, now: number): void {
     const w = this.windows.get(key);
     if (!w) return;
     w.inFlight = Math.max(0, w.inFlight - 1);
-    this.observe(w, headers, now);
+    observe(w, headers, now, this.marginMs);
   }
 
-  /** What the budget knows of `key`: remaining (undefined when unknown) and the local reset time. */
-  peek(key: string): { remaining: number | undefined; resetAt: number } {
+  /** What the budget knows of `key`: remaining (undefined when unknown), the limit and the local reset time. */
+  peek(key: string): { remaining: number | undefined; limit: number | undefined; resetAt: number } {
     const w = this.windows.get(key);
-    return { remaining: w?.remaining, resetAt: w?.resetAt ?? 0 };
-  }
-
-  private observe(w: Window, headers: Headers | undefined, now: number): void {
-    const remaining = Number(headers?.get('x-ratelimit-remaining') ?? NaN);
-    const reset = Number(headers?.get('x-ratelimit-reset') ?? NaN);
-    if (!headers || !Number.isFinite(remaining) || !Number.isFinite(reset)) return;
-    // Answers can arrive out of order: within one window the smallest remaining is the truth,
-    // and an answer from an older window says nothing about the current one.
-    if (reset < w.reset) return;
-    if (reset === w.reset && w.remaining !== undefined) {
-      w.remaining = Math.min(w.remaining, remaining);
-      return;
-    }
-    w.remaining = remaining;
-    w.reset = reset;
-    w.resetAt = now + Math.max(0, reset * 1000 - serverNow(headers, now).at) + this.marginMs;
+    return { remaining: w?.remaining, limit: w?.limit, resetAt: w?.resetAt ?? 0 };
   }
 }
 

@@ -21,7 +21,7 @@ import {
   type BacklogErrorItem,
 } from '../errors.js';
 import { redact } from '../util/redact.js';
-import { budgetKey, PROCESS_BUDGET, type RateBudget } from './budget.js';
+import { budgetKey, PROCESS_BUDGET, type Budget } from './budget.js';
 import { Gate } from './gate.js';
 import { backoffMs, decide, DEFAULT_BACKOFF, exceedsMax, methodClass, serverWait, type BackoffPolicy, type Failure } from './retry.js';
 import { transportFetch, type TransportOptions } from './transport.js';
@@ -73,8 +73,8 @@ export interface ClientOptions {
    * Default: a fingerprint of the API key, or 'oauth'.
    */
   user?: string;
-  /** Shared by default across the process (NET-6). */
-  budget?: RateBudget;
+  /** Shared by default across the process (NET-6); `connect` passes one shared across processes. */
+  budget?: Budget;
   /** Proxy and TLS (ProxyServer…, SSLServerCert); ignored when `fetch` is given. */
   transport?: TransportOptions;
   fetch?: typeof fetch;
@@ -200,7 +200,7 @@ export class BacklogClient implements ApiClient {
   private readonly fetchImpl: typeof fetch;
   private readonly host: string;
   private readonly user: string;
-  private readonly budget: RateBudget;
+  private readonly budget: Budget;
   private readonly writes = new Gate(1);
   private readonly reads: Gate;
   private readonly now: () => number;
@@ -268,13 +268,13 @@ export class BacklogClient implements ApiClient {
         reply = await this.sendOnce(method, path, query, form, write ? undefined : options.signal);
         failure = { kind: 'status', status: reply.status };
       } catch (e) {
-        this.budget.settle(key, undefined, this.now());
+        await this.budget.settle(key, undefined, this.now());
         if (options.signal?.aborted && !write) throw new CancelledError();
         // Our own errors (an OAuth token that cannot be had) are not transport failures.
         if (e instanceof BacklogSqlError) throw e;
         failure = failureOf(e);
       }
-      if (reply) this.budget.settle(key, reply.headers, this.now());
+      if (reply) await this.budget.settle(key, reply.headers, this.now());
       const remaining = Number(reply?.headers.get('x-ratelimit-remaining') ?? NaN);
       this.options.logger?.({
         type: 'api.request', method, path: shown, category, status: reply?.status, ms: this.now() - started, attempt,
@@ -321,7 +321,7 @@ export class BacklogClient implements ApiClient {
     for (;;) {
       if (options.signal?.aborted) throw new CancelledError();
       const now = this.now();
-      const delayMs = this.budget.reserve(key, now);
+      const delayMs = await this.budget.reserve(key, now);
       if (delayMs === 0) return;
       // The budget's reset carries its margin and the Date header's rounding second: forgiven here as in exceedsMax.
       if (delayMs > this.maxRetryAfterMs + this.budget.marginMs + 1000 || (options.deadline !== undefined && now + delayMs > options.deadline)) {

@@ -11,11 +11,13 @@
  * just written is never lost.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { AuthError, ConfigError } from '../errors.js';
+import { ensurePrivateFolder } from '../util/private-files.js';
 
 /** One signed-in user of one app on one space. Times are absolute (TOK-5). */
 export interface StoredTokens {
@@ -42,6 +44,11 @@ export interface TokenStoreOptions {
   /** Lock timings, ms (tests shrink them). */
   staleMs?: number;
   lockWaitMs?: number;
+  /**
+   * The file's folder is backlog-sql's own (the default settings folder): kept at mode 0700,
+   * an existing looser folder included. A folder the user chose is left as it is.
+   */
+  ownFolder?: boolean;
 }
 
 export interface TokenStore {
@@ -78,7 +85,7 @@ export function defaultSettingsPath(env: Record<string, string | undefined> = pr
 /** The store for an OAuthSettingsLocation value (absent → the default file). */
 export function openTokenStore(location: string | undefined, env: Record<string, string | undefined>, options: TokenStoreOptions = {}): TokenStore {
   if (location?.toLowerCase().startsWith('memory://')) return memoryStore(location);
-  return new FileTokenStore(location ?? defaultSettingsPath(env), options);
+  return new FileTokenStore(location ?? defaultSettingsPath(env), location === undefined ? { ...options, ownFolder: true } : options);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -174,6 +181,7 @@ function fromFile(e: FileEntry): StoredTokens | undefined {
 
 export class FileTokenStore implements TokenStore {
   private warned = false;
+  private folderChecked = false;
 
   constructor(
     readonly location: string,
@@ -214,6 +222,7 @@ export class FileTokenStore implements TokenStore {
   }
 
   private async load(): Promise<SettingsFile> {
+    this.checkFolder(false);
     let text: string;
     try {
       text = await readFile(this.location, 'utf8');
@@ -248,8 +257,18 @@ export class FileTokenStore implements TokenStore {
   }
 
   private async ensureDir(): Promise<void> {
-    // mode applies only to folders created here; an existing folder keeps its mode.
+    // mode applies only to folders created here; our own folder is tightened if it exists.
     await mkdir(dirname(this.location), { recursive: true, mode: 0o700 });
+    this.checkFolder(true);
+  }
+
+  /** Our own settings folder at 0700 (once per store); `create`: it may be made now. */
+  private checkFolder(create: boolean): void {
+    if (!this.options.ownFolder || this.folderChecked) return;
+    const folder = dirname(this.location);
+    if (!create && !existsSync(folder)) return;
+    ensurePrivateFolder(folder, 'OAuthSettingsLocation');
+    this.folderChecked = true;
   }
 
   private async lock(): Promise<() => Promise<void>> {

@@ -12,12 +12,13 @@ import { parseConnectionString } from '../config/connection-string.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { connect } from '../core/connection.js';
 import { UsageError } from './usage-error.js';
+import { connectionFrom } from './connection-file.js';
 import { ExitCode } from './exit-codes.js';
 
-export const AUTH_HELP = `Usage: backlog-sql auth login|status|logout [--connection STRING]
+export const AUTH_HELP = `Usage: backlog-sql auth login|status|logout [--connection STRING | --connection-file FILE]
 
 Sign in to Backlog with OAuth 2.0 (the desktop flow) and manage the stored tokens. The connection
-(--connection or $BACKLOG_SQL_CONNECTION) needs URL, AuthScheme=OAuth, OAuthClientId and, for
+(--connection, --connection-file FILE (mode 0600) or $BACKLOG_SQL_CONNECTION) needs URL, AuthScheme=OAuth, OAuthClientId and, for
 login, OAuthClientSecret (or $BACKLOG_OAUTH_CLIENT_SECRET); CallbackURL and OAuthSettingsLocation
 are optional.
 
@@ -43,7 +44,7 @@ function describeTokens(config: ResolvedConfig, location: string, t: StoredToken
 export async function authCommand(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, options: { connection: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options: { connection: { type: 'string' }, 'connection-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -53,7 +54,7 @@ export async function authCommand(args: string[], env: NodeJS.ProcessEnv = proce
     return parsed.values.help ? ExitCode.Ok : ExitCode.Usage;
   }
   if (!['login', 'status', 'logout'].includes(action) || parsed.positionals.length > 1) throw new UsageError(`unknown auth command '${parsed.positionals.join(' ')}': use login, status or logout`);
-  const connection = parsed.values.connection ?? env.BACKLOG_SQL_CONNECTION;
+  const connection = connectionFrom({ connection: parsed.values.connection, connectionFile: parsed.values['connection-file'] }, env);
   if (!connection) throw new UsageError("no connection given: pass --connection 'URL=…;AuthScheme=OAuth;OAuthClientId=…;OAuthClientSecret=…' or set BACKLOG_SQL_CONNECTION");
   const warn = (w: string) => process.stderr.write(`warning: ${w}\n`);
 

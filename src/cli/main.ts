@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Connection } from '../core/connection.js';
+import { connectionFrom } from './connection-file.js';
 import { exitCodeFor, renderError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { FORMATS, isFormat, type Format } from './format.js';
@@ -27,7 +28,8 @@ Options:
   --format FORMAT         table (default), csv, json (one array of row objects) or ndjson
   --connection STRING     connection properties, e.g. 'URL=https://SPACE.backlog.com;ApiKey=…'
                           (default: $BACKLOG_SQL_CONNECTION; the key may also come from
-                          $BACKLOG_API_KEY)
+                          $BACKLOG_API_KEY). Visible to other users in 'ps': prefer
+  --connection-file FILE  the connection properties from FILE (mode 0600: checked)
   -h, --help              show this help
   -v, --version           show the version
 
@@ -56,6 +58,7 @@ export interface MainOptions {
   version: boolean;
   format: Format;
   connection: string | undefined;
+  connectionFile: string | undefined;
   scripts: ScriptSource[];
 }
 
@@ -70,6 +73,7 @@ export function parseMainArgs(args: string[]): MainOptions {
         file: { type: 'string', short: 'f', multiple: true },
         format: { type: 'string' },
         connection: { type: 'string' },
+        'connection-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -88,15 +92,15 @@ export function parseMainArgs(args: string[]): MainOptions {
     if (t.name === 'command') scripts.push({ kind: 'command', sql: t.value });
     if (t.name === 'file') scripts.push({ kind: 'file', path: t.value });
   }
-  return { help: parsed.values.help === true, version: parsed.values.version === true, format, connection: parsed.values.connection, scripts };
+  return { help: parsed.values.help === true, version: parsed.values.version === true, format, connection: parsed.values.connection, connectionFile: parsed.values['connection-file'], scripts };
 }
 
 /** Open the connection given on the command line or in the environment, or report why not and give the exit code. */
 async function open(options: MainOptions, env: NodeJS.ProcessEnv): Promise<Connection | number> {
-  const connectionString = options.connection ?? env.BACKLOG_SQL_CONNECTION;
+  const connectionString = connectionFrom(options, env);
   if (connectionString === undefined || connectionString.trim() === '') {
     process.stderr.write(
-      "backlog-sql: no connection given: pass --connection 'URL=https://SPACE.backlog.com;ApiKey=…' or set BACKLOG_SQL_CONNECTION\n" +
+      "backlog-sql: no connection given: pass --connection-file FILE or --connection 'URL=https://SPACE.backlog.com;ApiKey=…', or set BACKLOG_SQL_CONNECTION\n" +
         "To try it without a Backlog space: backlog-sql demo\n",
     );
     return ExitCode.Usage;

@@ -11,6 +11,7 @@ import { isLoopback, serve } from '../pgserver/server.js';
 import { ConfigError } from '../errors.js';
 import { UsageError } from './usage-error.js';
 import { exitCodeFor, renderError } from './errors.js';
+import { connectionFrom } from './connection-file.js';
 import { ExitCode } from './exit-codes.js';
 
 export const SERVE_HELP = `Usage: backlog-sql serve [options]
@@ -23,6 +24,7 @@ Options:
   --host HOST          address to listen on (default 127.0.0.1; any other needs --users and TLS)
   --port N             port (default 5433; 0 = any free port)
   --connection STRING  connection properties (default: $BACKLOG_SQL_CONNECTION)
+  --connection-file FILE  the connection properties from FILE (mode 0600: checked)
   --users FILE         users file: lines made by 'serve hash-password' (SCRAM-SHA-256);
                        without it, any user name is trusted (loopback only)
   --tls-cert FILE      PEM certificate: clients asking for TLS get it
@@ -66,6 +68,7 @@ export async function serveCommand(args: string[]): Promise<number> {
         host: { type: 'string' },
         port: { type: 'string' },
         connection: { type: 'string' },
+        'connection-file': { type: 'string' },
         users: { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
@@ -88,7 +91,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     process.stderr.write(renderError(new ConfigError(`refusing to listen on ${v.host} without TLS and a users file`, 'host', { hint: 'Remote clients need --tls-cert/--tls-key and --users (made with backlog-sql serve hash-password); or bind 127.0.0.1.' })));
     return ExitCode.Usage;
   }
-  const connectionString = v.connection ?? process.env.BACKLOG_SQL_CONNECTION;
+  const connectionString = connectionFrom({ connection: v.connection, connectionFile: v['connection-file'] }, process.env);
   if (!connectionString?.trim()) throw new UsageError("no connection given: pass --connection 'URL=https://SPACE.backlog.com;ApiKey=…' or set BACKLOG_SQL_CONNECTION");
   const tls = v['tls-cert'] && v['tls-key'] ? { cert: readFileSync(v['tls-cert']), key: readFileSync(v['tls-key']) } : undefined;
   const connection = await connect(connectionString, { noExternalAccess: true, onWarning: (w) => process.stderr.write(`WARNING:  ${w}\n`) });

@@ -2,7 +2,8 @@
  * The interactive SQL shell (ARCHITECTURE.md §2), psql-like: prompt `backlog=> `, `backlog-> ` while a
  * statement is unfinished (it ends at `;` outside quotes and comments), meta-commands (`\dt`,
  * `\d Table`, `\timing`, `\q`, `\?`), line history in ~/.backlog_sql_history (or
- * $BACKLOG_SQL_HISTORY; mode 0600, since statements can hold data worth keeping private).
+ * $BACKLOG_SQL_HISTORY; mode 0600, since statements can hold data worth keeping private; statements
+ * that carry secrets are not kept at all: ./history.ts).
  *
  * Ctrl-C cancels the running statement (its Backlog requests stop at once through the
  * AbortSignal); at the prompt it drops the line and the unfinished statement; a second Ctrl-C at
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Connection } from '../core/connection.js';
 import { ExitCode } from './exit-codes.js';
+import { carriesSecret } from './history.js';
 import type { Format } from './format.js';
 import { UsageError } from './usage-error.js';
 import { parseMeta, reportError, runItem, runScript, runStream, StatementReader, writeOut, type OutputStream, type ScriptItem, type Session } from './run-sql.js';
@@ -79,15 +81,32 @@ export function runShell(options: ShellOptions): Promise<number> {
     removeHistoryDuplicates: true,
   });
   let historyWarned = false;
-  rl.on('history', (history: string[]) => {
+  const save = (history: readonly string[]) => {
     if (!options.historyFile) return;
     try {
-      saveHistory(options.historyFile, history);
+      saveHistory(options.historyFile, history.filter((line) => !carriesSecret(line)));
     } catch (e) {
       if (!historyWarned) void writeOut(options.err, `WARNING:  cannot save history to ${options.historyFile}: ${(e as Error).message}\n`);
       historyWarned = true;
     }
-  });
+  };
+  rl.on('history', save);
+  /** Lines of the statement being typed: all leave the history when it turns out to carry a secret. */
+  let statementLines: string[] = [];
+  const forgetSecrets = (items: readonly ScriptItem[], line: string) => {
+    statementLines.push(line);
+    if (items.length === 0) return;
+    if (items.some((item) => item.kind === 'sql' && carriesSecret(item.text))) {
+      const history = (rl as unknown as { history: string[] }).history;
+      for (const l of statementLines) {
+        const at = history.indexOf(l);
+        if (at >= 0) history.splice(at, 1);
+      }
+      save(history);
+    }
+    // The line may also begin the next statement.
+    statementLines = reader.pending ? [line] : [];
+  };
 
   const reader = new StatementReader();
   let running: AbortController | undefined;
@@ -135,6 +154,7 @@ export function runShell(options: ShellOptions): Promise<number> {
       items = [parseMeta(line, 1)];
     } else {
       items = reader.push(line + '\n');
+      forgetSecrets(items, line);
     }
     for (const item of items) {
       if (quitting || lineEpoch !== epoch) return;

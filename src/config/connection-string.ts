@@ -15,6 +15,8 @@ export interface ConnectionStringEntry {
   value: string;
   /** 1-based position of the entry, for messages. */
   index: number;
+  /** The value was written in quotes (so `;` and `=` inside it are meant). */
+  quoted: boolean;
 }
 
 const JDBC_PREFIX = 'jdbc:backlog:';
@@ -58,6 +60,7 @@ export function parseConnectionString(input: string): ConnectionStringEntry[] {
 
     let value: string;
     const quote = text[i];
+    const quoted = quote === '"' || quote === "'";
     if (quote === '"' || quote === "'") {
       i++;
       let out = '';
@@ -94,7 +97,7 @@ export function parseConnectionString(input: string): ConnectionStringEntry[] {
       while (i < text.length && text[i] !== ';') i++;
       value = text.slice(valueStart, i).trim();
     }
-    entries.push({ name, value, index });
+    entries.push({ name, value, index, quoted });
   }
   return entries;
 }

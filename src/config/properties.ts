@@ -249,7 +249,7 @@ export const PROPERTIES: readonly PropertyDef[] = Object.freeze([
     max: 2_147_483,
     default: '60',
     category: 'Miscellaneous',
-    description: 'Seconds an HTTP request may take before it is abandoned; 0 = no timeout.',
+    description: 'Seconds an HTTP request, or a statement\'s local evaluation of its result, may take before it is abandoned; 0 = no timeout.',
   }),
   cdataOnly('RTK', 'string', 'Miscellaneous', 'Runtime licence key.', 'backlog-sql needs no licence key', { sensitive: true }),
   cdataOnly('UseConnectionPooling', 'bool', 'Miscellaneous', 'Turn on connection pooling.', POOLING, { default: 'false' }),

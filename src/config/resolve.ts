@@ -239,8 +239,45 @@ interface Entry {
   value: unknown;
 }
 
+/**
+ * The property an unquoted value runs into (`Verbosity=3, OAuthClientSecret=…` with the `;`
+ * forgotten): the property name found before a `=` inside the value, if any. Such a value is
+ * never quoted in a message, since what follows may be a secret.
+ */
+export function propertyInValue(value: string): PropertyDef | undefined {
+  for (const m of value.matchAll(/([A-Za-z][A-Za-z0-9]*)\s*=/g)) {
+    const word = m[1] as string;
+    // A URL's query parameter (`?apiKey=`) is the URL's own mistake, reported as such.
+    if (/[?&]/.test(value[m.index - 1] ?? '')) continue;
+    // The longest property name the word ends with: `xCallbackURL=` is CallbackURL, not URL.
+    for (let start = 0; start < word.length; start++) {
+      const found = findProperty(word.slice(start));
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  return `${n}${tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th')}`;
+}
+
 function toEntries(input: ConnectionInput): Entry[] {
-  if (typeof input === 'string') return parseConnectionString(input).map(({ name, value }) => ({ name, value }));
+  if (typeof input === 'string') {
+    return parseConnectionString(input).map(({ name, value, index, quoted }) => {
+      const into = quoted ? undefined : propertyInValue(value);
+      if (into) {
+        // Only a real property's name is repeated: a name as written may hold a value.
+        const own = findProperty(name)?.name;
+        const which = own ? `${own} (its ${ordinal(index)} entry)` : `its ${ordinal(index)} entry`;
+        throw new ConfigError(`a ";" is missing in the connection string: the value of ${which} runs into ${into.name}=`, own, {
+          hint: `End each Name=Value with ";" — put one before ${into.name} — and write a value that really contains "=" in double quotes.`,
+        });
+      }
+      return { name, value };
+    });
+  }
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new ConfigError('connection properties must be a connection string or an options object', undefined, {
       hint: 'Pass "URL=https://myspace.backlog.com;ApiKey=…" or { url: "https://myspace.backlog.com", apiKey: "…" }.',
@@ -353,6 +390,20 @@ function build(entries: Entry[], env: Record<string, string | undefined>): { con
 }
 
 function unknownProperty(name: string): ConfigError {
+  // A name that begins with a property's name, or is not one word, may hold a value whose "="
+  // was lost (`ApiKeyabc123`, `Verbosity3, ApiKey`): never repeated whole.
+  const lower = name.trim().toLowerCase();
+  const prefix = PROPERTIES.filter((p) => lower.startsWith(p.name.toLowerCase()) && lower.length > p.name.length).sort((a, b) => b.name.length - a.name.length)[0];
+  if (prefix) {
+    return new ConfigError(`unknown connection property "${prefix.name}…" (the rest of the name is not shown); is the "=" after ${prefix.name} missing?`, prefix.name, {
+      hint: `Write ${prefix.name}=value, and end each Name=Value with ";".`,
+    });
+  }
+  if (!/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(name.trim())) {
+    return new ConfigError('an entry of the connection string has a name that is not a property name (not shown: it holds characters no property name has, maybe a value)', undefined, {
+      hint: 'Write the connection string as Name=Value pairs separated by ";", and quote values that contain ";" or "=".',
+    });
+  }
   const target = NOT_PROPERTIES[name.toLowerCase().replace(/[^a-z0-9]/g, '')] ?? closestProperty(name);
   const suggestion = target === undefined ? '' : `; did you mean "${target}"?`;
   return new ConfigError(`unknown connection property "${name}"${suggestion}`, name, {
@@ -405,10 +456,11 @@ function def(name: string): PropertyDef {
   return findProperty(name) as PropertyDef;
 }
 
-/** The value quoted for a message, or nothing for a secret. */
+/** The value quoted for a message; nothing for a secret, or for a value that may hold another property. */
 function shown(name: string, raw: unknown): string {
   if (def(name).sensitive) return '';
   const text = typeof raw === 'string' ? raw : typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+  if (/[=;]/.test(text)) return '';
   return `, not "${text.length > 80 ? `${text.slice(0, 80)}…` : text}"`;
 }
 

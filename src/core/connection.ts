@@ -3,24 +3,29 @@
  * with one cheap request (GET /space, which also gives the time zone that date-only fields need),
  * set up DuckDB with the schema and the sys_* tables, and answer queries.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { inspect } from 'node:util';
 import { BacklogClient, type ApiEvent } from '../api/client.js';
+import { sharedBudget } from '../api/shared-budget.js';
+import { defaultSettingsPath } from '../auth/token-store.js';
 import { openLogfile } from './logfile.js';
 import type { ApiClient } from '../api/types.js';
 import { connectionPropsTable, redactConfig, resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import type { ConnectionProperties } from '../config/options.js';
-import { ApiError, AuthError, BacklogSqlError, ConfigError, NetworkError } from '../errors.js';
+import { ApiError, asBacklogSqlError, AuthError, ConfigError, ConnectionClosedError, NetworkError, SqlError, sqlErrorAt } from '../errors.js';
 import { issuesWithCustomFields } from '../schema/custom-fields.js';
 import { Registry } from '../schema/registry.js';
 import { TABLES } from '../schema/tables/index.js';
 import issuesTable from '../schema/tables/issues.js';
 import { systemTables } from '../schema/system.js';
 import type { ProjectRef } from '../schema/types.js';
-import { createDuck, quoteIdent, type DuckDBInstance } from '../sql/duckdb.js';
+import { closeDuck, createDuck, quoteIdent, type DuckDBInstance } from '../sql/duckdb.js';
 import { Engine, statsSince, type QueryOptions, type QueryResult } from '../sql/engine.js';
 import type { ParamValues } from '../sql/analyze.js';
 import { classify, rewriteAtParameters } from '../sql/front.js';
+import { checkParams, checkStatement } from '../sql/input.js';
 import { WriteSession } from '../sql/write.js';
 import { OAuthSession, type OAuthSessionOptions } from '../auth/session.js';
 import type { AuthRefreshEvent } from '../auth/token-provider.js';
@@ -99,9 +104,16 @@ export class Connection {
 
   /** Run one SQL statement. `params`: an array for `?`/`$1`, an object for `$name`/`@name`. */
   async query(sql: string, params?: ParamValues, options: QueryOptions = {}): Promise<QueryResult> {
-    if (this.closed) throw new BacklogSqlError('INTERNAL', 'the connection is closed');
-    if (classify(sql) === 'call') return this.call(sql, params, options);
-    return this.engine.run(sql, params, options);
+    try {
+      if (this.closed) throw new ConnectionClosedError();
+      checkStatement(sql);
+      checkParams(params);
+      if (classify(sql) === 'call') return await this.call(sql, params, options);
+      return await this.engine.run(sql, params, options);
+    } catch (e) {
+      // Every failure is one of our errors (issue 11), whatever went wrong inside.
+      throw asBacklogSqlError(e);
+    }
   }
 
   /** EXEC / CALL: run a declared procedure (src/procedures). */
@@ -136,6 +148,17 @@ export class Connection {
    * procedure's from its declaration. For wire protocols that describe before they execute.
    */
   async describe(sql: string, params?: ParamValues): Promise<QueryColumn[]> {
+    try {
+      if (this.closed) throw new ConnectionClosedError();
+      checkStatement(sql);
+      checkParams(params);
+      return await this.describeColumns(sql, params);
+    } catch (e) {
+      throw asBacklogSqlError(e);
+    }
+  }
+
+  private async describeColumns(sql: string, params: ParamValues): Promise<QueryColumn[]> {
     const kind = classify(sql);
     if (kind === 'call') {
       const def = findProcedure(parseCall(sql, params ?? [], { lenient: true }).name);
@@ -147,7 +170,15 @@ export class Connection {
       if (!stmt.returning) return [];
       query = `SELECT ${stmt.returning.text} FROM ${quoteIdent(this.registry.table(stmt.table.name)?.name ?? stmt.table.name)}${stmt.alias ? ` AS ${quoteIdent(stmt.alias)}` : ''}`;
     }
-    const described = await this.engine.run(`DESCRIBE ${query}`, params, { rowMode: 'array' });
+    let described;
+    try {
+      described = await this.engine.run(`DESCRIBE ${query}`, params, { rowMode: 'array' });
+    } catch (e) {
+      // Positions count in the user's statement: without our DESCRIBE (in a write, at its RETURNING).
+      if (!(e instanceof SqlError) || e.position === undefined) throw e;
+      const inQuery = Math.max(1, e.position - 'DESCRIBE '.length);
+      throw sqlErrorAt(e, query === sql ? inQuery : Math.min(sql.length + 1, (/\bRETURNING\b/i.exec(sql)?.index ?? 0) + 1));
+    }
     return (described.rows as unknown[][]).map((row) => ({ name: String(row[0]), type: String(row[1]) }));
   }
 
@@ -164,13 +195,19 @@ export class Connection {
 
   /** The fetch plan of a statement without running it: endpoints, pushed filters, estimated requests. */
   async explain(sql: string, params?: ParamValues): Promise<QueryResult> {
-    return this.query(/^\s*EXPLAIN\b/i.test(sql) ? sql : `EXPLAIN ${sql}`, params);
+    if (typeof sql !== 'string' || /^\s*EXPLAIN\b/i.test(sql)) return this.query(sql, params);
+    try {
+      return await this.query(`EXPLAIN ${sql}`, params);
+    } catch (e) {
+      // Positions count in the user's statement, without our EXPLAIN.
+      throw e instanceof SqlError && e.position !== undefined ? sqlErrorAt(e, Math.max(1, e.position - 'EXPLAIN '.length)) : e;
+    }
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.duck.closeSync();
+    closeDuck(this.duck);
   }
 
 }
@@ -205,6 +242,15 @@ async function withCustomFields(api: ApiClient) {
 
 /** Open a connection: `connect('URL=https://x.backlog.com;ApiKey=…')` or `connect({ URL, ApiKey })`. */
 export async function connect(input: string | ConnectionProperties, options: ConnectOptions = {}): Promise<Connection> {
+  try {
+    return await open(input, options);
+  } catch (e) {
+    // Every failure is one of our errors (issue 11), whatever went wrong inside.
+    throw asBacklogSqlError(e);
+  }
+}
+
+async function open(input: string | ConnectionProperties, options: ConnectOptions): Promise<Connection> {
   const { config, warnings } = resolveConfig(input, options.env ?? process.env);
   const logfile = config.logfile ? openLogfile(config.logfile, config.verbosity) : undefined;
   for (const w of warnings) {
@@ -236,8 +282,12 @@ export async function connect(input: string | ConnectionProperties, options: Con
     };
     oauth = await OAuthSession.open(config, sessionOptions);
   }
+  const env = options.env ?? process.env;
   const api = new BacklogClient({
     baseUrl: config.url,
+    // One rate-limit budget per key for every process of this user on the machine (issue 11).
+    budget: sharedBudget(dirname(defaultSettingsPath(env))),
+    ...(oauth ? { user: `oauth:${createHash('sha256').update(`${config.oauth.settingsLocation ?? ''}|${config.oauth.clientId ?? ''}`).digest('hex').slice(0, 16)}` } : {}),
     ...(config.apiKey ? { apiKey: config.apiKey } : {}),
     ...(oauth ? { accessToken: oauth.provider.accessToken, onUnauthorized: oauth.provider.onUnauthorized } : {}),
     ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
@@ -288,6 +338,7 @@ export async function connect(input: string | ConnectionProperties, options: Con
     env: { timezone: space.timezone },
     pushdown: config.pushdown,
     maxRows: config.maxRows >= 0 ? config.maxRows : undefined,
+    timeoutMs: config.timeoutMs,
     // `all=true` lets an administrator reach projects they have not joined (Backlog ignores it
     // for other roles); the Projects table asks the same way, so both see the same projects.
     projects: (signal) => api.get<ProjectRef[]>('/projects', { all: true }, { signal }),

@@ -11,6 +11,7 @@ import { dirname } from 'node:path';
 import type { ApiEvent } from '../api/client.js';
 import type { AuthRefreshEvent } from '../auth/token-provider.js';
 import { ConfigError } from '../errors.js';
+import { ensurePrivateFile } from '../util/private-files.js';
 
 export interface Logfile {
   api(event: ApiEvent): void;
@@ -26,6 +27,8 @@ export function openLogfile(path: string, verbosity: number): Logfile {
   } catch (e) {
     throw new ConfigError(`cannot write the log file ${path}: ${(e as Error).message}`, 'Logfile', { hint: 'Point Logfile at a writable path, or leave it out.' });
   }
+  // The mode above applies only to a new file: an existing one is made private too.
+  ensurePrivateFile(path, 'Logfile');
   const write = (record: Record<string, unknown>) => {
     try {
       appendFileSync(path, JSON.stringify({ time: new Date().toISOString(), ...record }) + '\n');

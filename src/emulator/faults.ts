@@ -6,11 +6,16 @@
  * - `method` is an HTTP method or `*` (default).
  * - `skip` lets that many matching requests through first (default 0); `times` is how many
  *   matching requests are then affected (default 1).
+ * - `probability` (optional, 0–1): each matching request after `skip` is affected only with
+ *   this chance (drawn from a PRNG seeded by the fault's id, so runs repeat), for a steady rate
+ *   of faults over a long run (the soak bench).
  * - `action`: `status` answers with `status` (Backlog's error body; 429 with code 13 and
  *   rate-limit headers), `delay` waits `ms` then proceeds, `drop-before` closes the connection
  *   without processing, `drop-after` processes the request, then closes the connection before
  *   the response is sent.
  */
+
+import { Rng } from './rng.js';
 
 export const FAULT_ACTIONS = ['status', 'delay', 'drop-before', 'drop-after'] as const;
 export type FaultAction = (typeof FAULT_ACTIONS)[number];
@@ -23,9 +28,11 @@ export interface FaultSpec {
   action: FaultAction;
   status?: number;
   ms?: number;
+  probability?: number;
 }
 
 interface ActiveFault extends FaultSpec {
+  rng?: Rng;
   id: number;
   regex: RegExp;
   matched: number;
@@ -70,6 +77,12 @@ export class Faults {
       matched: 0,
       fired: 0,
     };
+    if (o.probability !== undefined) {
+      const p = o.probability;
+      if (typeof p !== 'number' || !(p > 0 && p <= 1)) throw new FaultValidationError('probability must be a number above 0 and at most 1');
+      spec.probability = p;
+      spec.rng = new Rng(spec.id * 7919);
+    }
     if (spec.action === 'status') {
       const status = o.status;
       if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) {
@@ -94,6 +107,7 @@ export class Faults {
       if (f.fired >= f.times) continue;
       f.matched++;
       if (f.matched <= f.skip) continue;
+      if (f.rng && f.probability !== undefined && f.rng.next() >= f.probability) continue;
       f.fired++;
       return f;
     }
@@ -109,7 +123,7 @@ export class Faults {
   }
 
   private describe(f: ActiveFault): FaultSpec & { id: number } {
-    const { id, method, pathPattern, skip, times, action, status, ms } = f;
-    return { id, method, pathPattern, skip, times, action, ...(status !== undefined ? { status } : {}), ...(ms !== undefined ? { ms } : {}) };
+    const { id, method, pathPattern, skip, times, action, status, ms, probability } = f;
+    return { id, method, pathPattern, skip, times, action, ...(status !== undefined ? { status } : {}), ...(ms !== undefined ? { ms } : {}), ...(probability !== undefined ? { probability } : {}) };
   }
 }

@@ -3,7 +3,7 @@
  * docs/cdata-driver.md §6.4): `EXEC[UTE] Name @P = v, …` and `CALL Name(P => v, …)`, values
  * being literals, NULL, TRUE/FALSE or parameters (`?`, `$1`, `$name`, `@name`).
  */
-import { SqlError } from '../errors.js';
+import { SqlError, sqlErrorAt } from '../errors.js';
 import type { ParamValues } from '../sql/analyze.js';
 import addRelatedIssue from './add-related-issue.js';
 import addStar from './add-star.js';
@@ -60,11 +60,16 @@ export function findProcedure(name: string): ProcedureDef | undefined {
 
 export interface ParsedCall {
   name: string;
-  /** Arguments by name as written, values resolved. */
-  args: { name: string; value: unknown }[];
+  /** Arguments by name as written, values resolved; `pos` 1-based, for error positions. */
+  args: { name: string; value: unknown; pos?: number }[];
+  /** 1-based position of the procedure name. */
+  pos?: number;
 }
 
 type Token = { kind: 'word' | 'string' | 'number' | 'param' | 'punct'; text: string; pos: number };
+
+/** A numeric literal: 12, -3, 1.5, .5, 2., 1e3. */
+const NUMBER = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?/;
 
 function tokenize(sql: string): Token[] {
   const out: Token[] = [];
@@ -98,8 +103,8 @@ function tokenize(sql: string): Token[] {
       if (j === -1) throw new SqlError('unterminated quoted name', i + 1, { syntax: true });
       out.push({ kind: 'word', text: sql.slice(i + 1, j), pos: i });
       i = j + 1;
-    } else if (/[-\d.]/.test(ch) && /^-?\d/.test(sql.slice(i, i + 2).replace(/^\./, '0'))) {
-      const m = /^-?\d+(\.\d+)?/.exec(sql.slice(i)) as RegExpExecArray;
+    } else if (/[-\d.]/.test(ch) && NUMBER.test(sql.slice(i, i + 400))) {
+      const m = NUMBER.exec(sql.slice(i, i + 400)) as RegExpExecArray;
       out.push({ kind: 'number', text: m[0], pos: i });
       i += m[0].length;
     } else if (ch === '?' || ch === '$' || ch === '@' || ch === ':') {
@@ -163,7 +168,7 @@ export function parseCall(sql: string, params: ParamValues, options: { lenient?:
         k++;
         if (peek()?.text !== '=>' && peek()?.text !== '=') return err('expected =>');
         k++;
-        args.push({ name: n.text, value: value() });
+        args.push({ name: n.text, value: value(), pos: n.pos + 1 });
         if (peek()?.text === ',') k++;
         else if (peek()?.text !== ')') return err('expected , or )');
       }
@@ -177,13 +182,18 @@ export function parseCall(sql: string, params: ParamValues, options: { lenient?:
       k++;
       if (peek()?.text !== '=') return err('expected =');
       k++;
-      args.push({ name: p.text.slice(1), value: value() });
+      args.push({ name: p.text.slice(1), value: value(), pos: p.pos + 1 });
       if (peek()?.text === ',') k++;
       else if (peek()) return err('expected ,');
     }
   }
   if (peek()) return err('unexpected text after the call');
-  return { name: nameTok.text, args };
+  return { name: nameTok.text, args, pos: nameTok.pos + 1 };
+}
+
+/** `e` (a SqlError without a position) pointing at `pos`. */
+function at(e: unknown, pos: number | undefined): unknown {
+  return e instanceof SqlError && e.position === undefined && pos !== undefined ? sqlErrorAt(e, pos) : e;
 }
 
 function paramValue(t: Token, params: ParamValues, index: number): unknown {
@@ -206,6 +216,21 @@ function paramValue(t: Token, params: ParamValues, index: number): unknown {
 
 /** Run a parsed call: match arguments to the declaration, then the handler. */
 export async function runProcedure(call: ParsedCall, ctx: ProcedureContext, options: { readonly?: boolean } = {}): Promise<{ def: ProcedureDef; rows: Record<string, unknown>[] }> {
+  try {
+    return await runDeclared(call, ctx, options);
+  } catch (e) {
+    // An argument's error points at the argument it names (`AddStar: IssueId must be…`), others at the name.
+    const names = (a: { name: string }) => {
+      const n = a.name.toLowerCase();
+      const m = (e as Error).message.toLowerCase();
+      return m.startsWith(`${call.name.toLowerCase()}: ${n} `) || m.startsWith(`${n} is given twice`) || m.endsWith(`has no parameter ${n}`);
+    };
+    const arg = e instanceof SqlError ? call.args.find(names) : undefined;
+    throw at(e, arg?.pos ?? call.pos);
+  }
+}
+
+async function runDeclared(call: ParsedCall, ctx: ProcedureContext, options: { readonly?: boolean }): Promise<{ def: ProcedureDef; rows: Record<string, unknown>[] }> {
   const def = findProcedure(call.name);
   if (!def) {
     throw new SqlError(`no procedure named ${call.name}`, undefined, { sqlstate: '42883', hint: `Procedures: ${PROCEDURES.map((p) => p.name).join(', ')} (SELECT * FROM sys_procedures).` });

@@ -24,8 +24,15 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
+import { tmpdir } from 'node:os';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { join } from 'node:path';
 import { SqlError } from '../errors.js';
 import type { SqlType } from '../schema/types.js';
+import { instanceTempFolder, removeTempFolder } from './temp-folder.js';
+
+/** Values appended between two yields to the event loop. */
+const SLICE_CELLS = 20_000;
 
 export interface DuckOptions {
   /** Refuse file and network access from SQL (the pg server's setting, ARCHITECTURE.md §5). */
@@ -33,11 +40,37 @@ export interface DuckOptions {
   timezone: string;
 }
 
+/** Where DuckDB looks for extensions: a path that never exists, so nothing is ever fetched. */
+const NO_EXTENSIONS = join(tmpdir(), 'backlog-sql-no-extensions', 'none');
+
+/** Each instance's spill folder (library connections only), removed when it closes. */
+const SPILL_FOLDERS = new WeakMap<DuckDBInstance, string>();
+
+/**
+ * A DuckDB instance with safe settings: no extension is installed or loaded from anywhere (there
+ * is no network; ./front.ts refuses INSTALL and LOAD with a clear error first), and no temporary
+ * files where others can reach them. A library connection spills to its own folder inside a
+ * private per-process folder (./temp-folder.ts); an instance without external access (SQL from
+ * remote clients) gets no spill folder at all, because DuckDB lets SQL read and write its
+ * temporary folder even with external access off: its work stays in memory.
+ */
 export async function createDuck(options: DuckOptions): Promise<DuckDBInstance> {
-  const duck = await DuckDBInstance.create(':memory:', {
-    autoinstall_known_extensions: 'false',
-    autoload_known_extensions: 'false',
-  });
+  const spill = options.noExternalAccess ? '' : instanceTempFolder();
+  let duck: DuckDBInstance;
+  try {
+    duck = await DuckDBInstance.create(':memory:', {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      custom_extension_repository: NO_EXTENSIONS,
+      autoinstall_extension_repository: NO_EXTENSIONS,
+      extension_directory: NO_EXTENSIONS,
+      temp_directory: spill,
+    });
+  } catch (e) {
+    if (spill) removeTempFolder(spill);
+    throw e;
+  }
+  if (spill) SPILL_FOLDERS.set(duck, spill);
   // The session time zone is the space's, so `Created::DATE` is the space's calendar day.
   // (Set on the instance: every statement's connection shares it.)
   const conn = await duck.connect();
@@ -100,8 +133,15 @@ function listParam(items: readonly unknown[], name: string): [DuckDBValue, DuckD
       hint: 'Pass an array such as [1, 2, 3] or [\'WEB-1\', \'WEB-2\'].',
     });
   }
-  const values = items.map((x) => (x === undefined || x === null ? null : x instanceof Date ? isoOf(x, name) : typeof x === 'bigint' ? x : x)) as DuckDBValue[];
+  const values = items.map((x) => (x === undefined || x === null ? null : x instanceof Date ? isoOf(x, name) : x)) as DuckDBValue[];
   return [listValue(element === BIGINT ? values.map((x) => (typeof x === 'number' ? BigInt(x) : x)) : values), LIST(element)];
+}
+
+/** Close an instance made by createDuck and remove its spill folder. */
+export function closeDuck(duck: DuckDBInstance): void {
+  duck.closeSync();
+  const spill = SPILL_FOLDERS.get(duck);
+  if (spill) removeTempFolder(spill);
 }
 
 export function quoteIdent(name: string): string {
@@ -146,9 +186,16 @@ export function appendValue(appender: DuckDBAppender, type: SqlType, value: unkn
 export async function loadTempTable(conn: DuckDBConnection, name: string, columns: readonly { name: string; type: SqlType }[], rows: Iterable<readonly unknown[]>): Promise<void> {
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(name)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`);
   const appender = await conn.createAppender(name, 'main', 'temp');
+  let cells = 0;
   for (const row of rows) {
     columns.forEach((c, i) => appendValue(appender, c.type, row[i]));
     appender.endRow();
+    // Many fetched rows: let other statements of the process run in between (as ./result.ts does).
+    cells += columns.length;
+    if (cells >= SLICE_CELLS) {
+      cells = 0;
+      await yieldToEventLoop();
+    }
   }
   appender.flushSync();
   appender.closeSync();

@@ -11,8 +11,12 @@ import { toSpaceDate } from '../schema/helpers.js';
 import { IDENTITY_COLUMNS } from '../schema/system.js';
 import { closestName } from '../util/closest.js';
 import { analyze, AnalysisError, type Analysis, type ParamValues, type TableRef } from './analyze.js';
-import { duckParams, loadTempTable, quoteIdent, quoteLiteral, reportedType, toJs, type DuckDBConnection, type DuckDBInstance } from './duckdb.js';
-import { classify, copySource, rewriteAtParameters, stripExplain } from './front.js';
+import { duckParams, loadTempTable, quoteIdent, quoteLiteral, toJs, type DuckDBConnection, type DuckDBInstance } from './duckdb.js';
+import { parameterNames } from './dml.js';
+import { classify, copySource, extensionStatement, rewriteAtParameters, stripExplain } from './front.js';
+import { LocalWork } from './local-work.js';
+import { duckMessage, isDuckError, secondStatement, syntaxError } from './duck-errors.js';
+import { readRows, resultColumns } from './result.js';
 import { runWrite, type WriteProgress, type WriteSession } from './write.js';
 
 export interface QueryColumn {
@@ -71,6 +75,8 @@ export interface EngineContext {
   maxRows: number | undefined;
   projects(signal: AbortSignal): Promise<readonly ProjectRef[]>;
   myself(): Promise<{ id: number; userId: string; name: string; roleType: number }>;
+  /** Timeout in ms (0: none): also bounds a statement's local evaluation (./local-work.ts). */
+  timeoutMs?: number;
   /** Readonly=true: every write is refused before any request. */
   readonly: boolean;
   /** The connection's own write session (sys_identity). */
@@ -85,9 +91,39 @@ const MAX_DERIVED_KEYS = 1000;
 
 type Node = Record<string, unknown>;
 
+/**
+ * JSON from json_serialize_sql. DuckDB writes a constant out of a double's range (`1e309`) as a
+ * bare `Infinity` (or `NaN`), which JSON does not have: those become strings, which no pushdown
+ * takes for a number (DuckDB still evaluates the constant itself).
+ */
+export function parseTreeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    let out = '';
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i] as string;
+      if (inString) {
+        out += ch;
+        if (ch === '\\') out += text[++i] ?? '';
+        else if (ch === '"') inString = false;
+        continue;
+      }
+      if (ch === '"') inString = true;
+      const bare = /^(-?Infinity|NaN)/.exec(text.slice(i, i + 9))?.[0];
+      if (bare) {
+        out += `"${bare}"`;
+        i += bare.length - 1;
+      } else out += ch;
+    }
+    return JSON.parse(out);
+  }
+}
+
 async function parse(conn: DuckDBConnection, sql: string, offset: number): Promise<Node> {
   const reader = await conn.runAndReadAll(`SELECT json_serialize_sql(${quoteLiteral(sql)})`);
-  const json = JSON.parse(String(reader.getRows()[0]?.[0])) as { error: boolean; error_message?: string; position?: string; statements?: Node[] };
+  const json = parseTreeJson(String(reader.getRows()[0]?.[0])) as { error: boolean; error_message?: string; position?: string; statements?: Node[] };
   if (json.error) {
     if (/Only SELECT statements can be serialized/.test(json.error_message ?? '')) {
       throw new SqlError('only queries, INSERT, UPDATE, DELETE and EXEC / CALL run here', 1 + offset, {
@@ -95,11 +131,13 @@ async function parse(conn: DuckDBConnection, sql: string, offset: number): Promi
         hint: /^\s*WITH\b/i.test(sql) ? 'WITH … INSERT/UPDATE/DELETE is not supported: move the WITH query into the WHERE (… WHERE Id IN (SELECT …)) or the INSERT … SELECT.' : 'The schema is Backlog\'s: tables cannot be created or altered.',
       });
     }
-    const position = json.position !== undefined ? Number(json.position) + 1 + offset : undefined;
-    throw new SqlError(json.error_message ?? 'syntax error', position, { syntax: true });
+    throw syntaxError(json.error_message ?? 'syntax error', json.position !== undefined ? Number(json.position) : undefined, sql, offset);
   }
   const statements = json.statements ?? [];
-  if (statements.length !== 1) throw new SqlError(`expected one statement, got ${statements.length}`, undefined, { syntax: true, sqlstate: '42601' });
+  if (statements.length !== 1) {
+    const second = secondStatement(sql);
+    throw new SqlError(statements.length === 0 ? 'the statement is empty' : `only one statement at a time here, got ${statements.length}`, (second ?? sql.length) + 1 + offset, { syntax: true, sqlstate: '42601' });
+  }
   return statements[0] as Node;
 }
 
@@ -155,19 +193,30 @@ function fetchOrder(analysis: Analysis): TableRef[] {
 export class Engine {
   constructor(private readonly ctx: EngineContext) {}
 
-  /** Map SQL errors of DuckDB to SqlError with a 1-based position. */
-  private duckError(e: unknown, sql: string, offset: number): never {
-    const message = e instanceof Error ? e.message : String(e);
-    const kind = /^Parser Error/.test(message) ? '42601' : /Catalog Error: Table/.test(message) ? '42P01' : /Binder Error: Referenced column|not found in FROM clause/.test(message) ? '42703' : /Conversion Error|Invalid Input/.test(message) ? '22P02' : '42000';
+  /** Map SQL errors of DuckDB to SqlError with a 1-based position; a JS defect stays as it is. */
+  private duckError(e: unknown, sql: string, offset: number): unknown {
+    if (!isDuckError(e)) return e;
+    const clean = duckMessage(e.message);
+    const message = clean.message;
+    const kind = clean.sqlstate ?? (/^Parser Error/.test(message) ? '42601' : /Catalog Error: Table/.test(message) ? '42P01' : /Binder Error: Referenced column|not found in FROM clause/.test(message) ? '42703' : /Conversion Error|Invalid Input/.test(message) ? '22P02' : '42000');
     const firstLine = message.split('\n')[0] ?? message;
-    const hint = candidatesHint(message);
-    throw new SqlError(firstLine.replace(/^[A-Za-z ]+ Error: /, ''), positionOf(message, sql, offset), { sqlstate: kind, syntax: kind === '42601', ...(hint ? { hint } : {}) });
+    const hint = clean.hint ?? candidatesHint(message);
+    // A syntax error always points somewhere: the statement's start when DuckDB does not say.
+    const position = positionOf(message, sql, offset) ?? (kind === '42601' ? offset + sql.length - sql.trimStart().length + 1 : undefined);
+    return new SqlError(firstLine.replace(/^[A-Za-z ]+ Error: /, ''), position, { sqlstate: kind, syntax: kind === '42601', ...(hint ? { hint } : {}) });
   }
 
   async run(sqlIn: string, params: ParamValues, options: QueryOptions = {}): Promise<QueryResult> {
     const started = performance.now();
     const signal = options.signal ?? new AbortController().signal;
     const kind = classify(sqlIn);
+    const extension = extensionStatement(sqlIn);
+    if (extension !== undefined) {
+      throw new SqlError('INSTALL and LOAD are not available: backlog-sql runs DuckDB without extensions (it has no network to fetch them from)', extension + 1, {
+        sqlstate: '0A000',
+        hint: 'The SQL of backlog-sql is DuckDB\'s with its built-in functions (JSON, dates, lists, regular expressions…); no extension can be installed, loaded or configured.',
+      });
+    }
     if (kind === 'call') throw new SqlError('stored procedures run through the connection (EXEC / CALL)', undefined, { sqlstate: '0A000' });
     if (kind === 'dml') return this.write(sqlIn, params, signal, options, started);
     const { sql: body, offset } = kind === 'explain' || kind === 'explain-analyze' ? stripExplain(sqlIn) : { sql: sqlIn, offset: 0 };
@@ -211,21 +260,21 @@ export class Engine {
       const fetches = await this.fetchAll(analysis, signal, warnings, conn);
       for (const [name, { table, rows }] of fetches.byTable) await loadTempTable(conn, name, table.columns, rows);
       if (signal.aborted) throw new CancelledError();
-      let reader;
+      const local = new LocalWork(conn, signal, this.ctx.timeoutMs);
+      let columns, rows;
       try {
-        const bound = duckParams(params);
-        reader = await conn.runAndReadAll(sql, bound?.values, bound?.types);
-      } catch (e) {
-        if (signal.aborted) throw new CancelledError();
-        this.duckError(e, sql, offset);
+        let result;
+        try {
+          const bound = duckParams(usedParams(params, sql));
+          result = await conn.run(sql, bound?.values, bound?.types);
+        } catch (e) {
+          throw local.stopped() ?? this.duckError(e, sql, offset);
+        }
+        columns = resultColumns(result);
+        rows = await readRows(result, columns, { rowMode: options.rowMode ?? 'object', maxRows: this.ctx.maxRows, checkpoint: local.checkpoint });
+      } finally {
+        local.dispose();
       }
-      const names = dedupeNames(reader.columnNames());
-      const columns = names.map((name, i) => ({ name, type: reportedType(String(reader.columnTypes()[i])) }));
-      const raw = reader.getRows();
-      const limited = this.ctx.maxRows !== undefined && this.ctx.maxRows >= 0 ? raw.slice(0, this.ctx.maxRows) : raw;
-      const rows = options.rowMode === 'array'
-        ? limited.map((r) => r.map(toJs))
-        : limited.map((r) => Object.fromEntries(r.map((v, i) => [names[i] as string, toJs(v)])));
       const stats = this.stats(statsBefore, fetches.reports, warnings, started);
       if (kind === 'explain-analyze') return this.explainResult(analysis, started, stats);
       return { command: 'SELECT', columns, rows, rowCount: rows.length, stats };
@@ -450,14 +499,15 @@ function formatQual(q: Qual): string {
   return `${q.column} ${q.op} ${JSON.stringify(q.values[0])}`;
 }
 
-/** Duplicate result column names (joins) get _1, _2 suffixes (ARCHITECTURE.md §2). */
-function dedupeNames(names: string[]): string[] {
-  const seen = new Map<string, number>();
-  return names.map((n) => {
-    const count = seen.get(n) ?? 0;
-    seen.set(n, count + 1);
-    return count === 0 ? n : `${n}_${count}`;
-  });
+/**
+ * The caller's parameters as the statement takes them: null means none, and of named parameters
+ * only those the statement uses (DuckDB refuses a value for a parameter it does not have).
+ */
+function usedParams(params: ParamValues | null, sql: string): readonly unknown[] | Record<string, unknown> | undefined {
+  if (params === undefined || params === null) return undefined;
+  if (Array.isArray(params)) return params;
+  const used = parameterNames(sql);
+  return Object.fromEntries(Object.entries(params).filter(([k]) => used.has(k.replace(/^[@$:]/, '').toLowerCase())).map(([k, v]) => [k.replace(/^[@$:]/, ''), v]));
 }
 
 /** Display width of a character as DuckDB's caret counts it (East Asian wide characters: 2). */
@@ -488,11 +538,13 @@ function positionOf(message: string, sql: string, offset: number): number | unde
   }
   let index = 0;
   for (let width = 0; index < shown.length && width < caretCol; index++) width += displayWidth(shown[index] as string);
-  const sqlLines = sql.split('\n');
-  const real = sqlLines[lineNo - 1] ?? '';
+  // DuckDB counts \r, \n and \r\n each as one line break.
+  const starts = [0];
+  for (const m of sql.matchAll(/\r\n|\r|\n/g)) starts.push(m.index + m[0].length);
+  const lineStart = starts[lineNo - 1] ?? 0;
+  const real = sql.slice(lineStart).split(/\r\n|\r|\n/)[0] ?? '';
   const at = real.indexOf(shown.replace(/\.\.\.$/, ''));
   if (at > 0) cut = at;
-  const lineStart = sqlLines.slice(0, lineNo - 1).reduce((n, l) => n + l.length + 1, 0);
   return lineStart + cut + index + 1 + offset;
 }
 

@@ -56,3 +56,25 @@ export function copySource(sql: string): { sql: string; offset: number } | undef
   }
   return undefined;
 }
+
+/** DuckDB settings that decide where extensions come from or whether they load by themselves. */
+const EXTENSION_SETTINGS = /^(autoinstall_known_extensions|autoload_known_extensions|custom_extension_repository|autoinstall_extension_repository|extension_directory|extension_directories|allow_unsigned_extensions|allow_community_extensions|allow_extensions_metadata_mismatch)$/i;
+
+/**
+ * The first statement (of possibly several) that would install or load a DuckDB extension, or
+ * change where extensions come from: INSTALL, FORCE INSTALL, LOAD, UPDATE EXTENSIONS, and SET /
+ * RESET / PRAGMA of the extension settings. Its 0-based start, or undefined. backlog-sql runs
+ * DuckDB without extensions: there is no network to fetch them from (issue 11).
+ */
+export function extensionStatement(sql: string): number | undefined {
+  const code = mapCode(sql, (c) => c.replace(/;/g, '\u0000')).replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, (m) => ' '.repeat(m.length));
+  let start = 0;
+  for (const piece of code.split('\u0000')) {
+    const lead = piece.length - piece.trimStart().length;
+    const words = piece.trim().replace(/\s+/g, ' ').toUpperCase().replace(/^EXPLAIN (ANALY[SZ]E )?/, '');
+    const setting = /^(?:SET|RESET|PRAGMA)(?: (?:GLOBAL|SESSION|LOCAL))? "?([A-Za-z_]+)"?/i.exec(words)?.[1];
+    if (/^(FORCE )?INSTALL\b|^LOAD\b|^UPDATE EXTENSIONS ?(\(|$)/.test(words) || (setting !== undefined && EXTENSION_SETTINGS.test(setting))) return start + lead;
+    start += piece.length + 1;
+  }
+  return undefined;
+}

@@ -24,7 +24,8 @@ import { projectForInsert } from '../schema/writes.js';
 import { closestName } from '../util/closest.js';
 import type { ParamValues } from './analyze.js';
 import { MappedSql, numberParameters, parameterNames, parseDml, type DmlStatement, type NamePiece } from './dml.js';
-import { duckParams, loadTempTable, quoteIdent, reportedType, toJs, type DuckDBInstance } from './duckdb.js';
+import { duckParams, loadTempTable, quoteIdent, type DuckDBInstance } from './duckdb.js';
+import { readRows, resultColumns } from './result.js';
 
 /** Progress of a long write, for the CLI's progress line. */
 export interface WriteProgress {
@@ -485,18 +486,16 @@ async function evaluateReturning(stmt: DmlStatement, table: TableDef, rows: Reco
   const q = new MappedSql().add('SELECT ').addPiece(stmt.returning as NonNullable<DmlStatement['returning']>).add(` FROM ${quoteIdent(table.name)}${stmt.alias ? ` AS ${quoteIdent(stmt.alias)}` : ''}`);
   try {
     await loadTempTable(conn, table.name, table.columns, rows.map((row) => table.columns.map((c) => toAppendable(row[c.name]))));
-    let reader;
+    let result;
     try {
       const bound = duckParams(bind(q.sql, params));
-      reader = await conn.runAndReadAll(q.sql, bound?.values, bound?.types);
+      result = await conn.run(q.sql, bound?.values, bound?.types);
     } catch (e) {
       const message = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
       throw new SqlError(`in RETURNING: ${message.replace(/^[A-Za-z ]+ Error: /, '')}`, (stmt.returning?.start ?? 0) + 1, { sqlstate: /not found|does not have a column/.test(message) ? '42703' : '42601' });
     }
-    const names = reader.columnNames();
-    const columns = names.map((name, i) => ({ name, type: reportedType(String(reader.columnTypes()[i])) }));
-    const out = reader.getRows().map((r) => Object.fromEntries(r.map((v, i) => [names[i] as string, toJs(v)])));
-    return { columns, rows: out };
+    const columns = resultColumns(result);
+    return { columns, rows: (await readRows(result, columns, { rowMode: 'object' })) as Record<string, unknown>[] };
   } finally {
     conn.closeSync();
   }

@@ -8,14 +8,15 @@ describe('EXEC and CALL', () => {
   it("parses CData's EXEC form with literals and @, ?, $ parameters", () => {
     assert.deepEqual(parseCall("EXEC GetOAuthAuthorizationURL @CallbackURL = 'http://x/cb', @State = 'it''s'", undefined), {
       name: 'GetOAuthAuthorizationURL',
-      args: [{ name: 'CallbackURL', value: 'http://x/cb' }, { name: 'State', value: "it's" }],
+      args: [{ name: 'CallbackURL', value: 'http://x/cb', pos: 31 }, { name: 'State', value: "it's", pos: 61 }],
+      pos: 6,
     });
-    assert.deepEqual(parseCall('execute P @A = ?, @B = ?;', ['x', 2]).args, [{ name: 'A', value: 'x' }, { name: 'B', value: 2 }]);
+    assert.deepEqual(parseCall('execute P @A = ?, @B = ?;', ['x', 2]).args.map(({ name, value }) => ({ name, value })), [{ name: 'A', value: 'x' }, { name: 'B', value: 2 }]);
     assert.deepEqual(parseCall('EXEC P @A = @code, @B = $n, @C = NULL, @D = TRUE, @E = -1.5', { code: 'c', n: 3 }).args.map((a) => a.value), ['c', 3, null, true, -1.5]);
   });
 
   it('parses the CALL form with named arguments, and no arguments at all', () => {
-    assert.deepEqual(parseCall("CALL RefreshOAuthAccessToken(OAuthRefreshToken => 'r')", undefined).args, [{ name: 'OAuthRefreshToken', value: 'r' }]);
+    assert.deepEqual(parseCall("CALL RefreshOAuthAccessToken(OAuthRefreshToken => 'r')", undefined).args, [{ name: 'OAuthRefreshToken', value: 'r', pos: 30 }]);
     assert.deepEqual(parseCall('CALL GetOAuthAuthorizationURL()', undefined).args, []);
     assert.deepEqual(parseCall('EXEC GetOAuthAuthorizationURL', undefined).args, []);
     assert.deepEqual(parseCall('CALL P(A => $1, B => $2)', ['a', 'b']).args.map((a) => a.value), ['a', 'b']);

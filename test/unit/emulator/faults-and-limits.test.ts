@@ -13,6 +13,19 @@ describe('fault injection rules', () => {
     assert.equal(faults.take('GET', '/api/v2/issues/7'), null);
   });
 
+  test('probability hits about that share of the matches, the same ones on every run', () => {
+    const run = () => {
+      const faults = new Faults();
+      faults.add({ pathPattern: '^/api/v2/', times: 1_000_000, action: 'drop-before', probability: 0.05 });
+      return Array.from({ length: 4000 }, () => (faults.take('GET', '/api/v2/issues') ? 1 : 0));
+    };
+    const hits = run();
+    const share = hits.reduce<number>((a, b) => a + b, 0) / hits.length;
+    assert.ok(share > 0.035 && share < 0.065, `share ${share}`);
+    assert.deepEqual(run(), hits);
+    assert.throws(() => new Faults().add({ pathPattern: 'x', action: 'drop-before', probability: 0 }), /probability/);
+  });
+
   test('rejects malformed fault specs with a reason', () => {
     const faults = new Faults();
     assert.throws(() => faults.add({ pathPattern: 'x', action: 'explode' }), FaultValidationError);

@@ -1,0 +1,77 @@
+/**
+ * A DuckDB result → the library's columns and rows, in time linear in its size and without
+ * holding the event loop (ARCHITECTURE.md §5): the column types are read once (asking DuckDB for
+ * all types per column made a 5,000-column SELECT quadratic), and rows are converted in slices
+ * that yield to the event loop and call a checkpoint, so a cancel or a timeout stops a large
+ * conversion and other statements in the process keep being served. A small result converts in
+ * one go: the yield costs nothing until a slice is full.
+ */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { DuckDBMaterializedResult } from '@duckdb/node-api';
+import { reportedType, toJs } from './duckdb.js';
+
+export interface ResultColumn {
+  name: string;
+  type: string;
+}
+
+export interface ReadRowsOptions {
+  rowMode: 'object' | 'array';
+  /** Rows kept at most (MaxRows); the rest are not converted. */
+  maxRows?: number | undefined;
+  /** Called after each yield; throws to stop (a cancel, a timeout). */
+  checkpoint?: () => void;
+}
+
+/** Values converted between two yields: a few milliseconds of work. */
+export const SLICE_CELLS = 5_000;
+
+/** Duplicate result column names (joins) get _1, _2 suffixes (ARCHITECTURE.md §2). */
+export function dedupeNames(names: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((n) => {
+    const count = seen.get(n) ?? 0;
+    seen.set(n, count + 1);
+    return count === 0 ? n : `${n}_${count}`;
+  });
+}
+
+/** Names (deduplicated) and reported types of a result's columns, each read once. */
+export function resultColumns(result: DuckDBMaterializedResult): ResultColumn[] {
+  const names = dedupeNames(result.columnNames());
+  const types = result.columnTypes();
+  return names.map((name, i) => ({ name, type: reportedType(String(types[i])) }));
+}
+
+/** The result's rows as JS values (objects keyed by `columns`' names, or arrays), in slices. */
+export async function readRows(result: DuckDBMaterializedResult, columns: readonly ResultColumn[], options: ReadRowsOptions): Promise<Record<string, unknown>[] | unknown[][]> {
+  const limit = options.maxRows ?? Infinity;
+  const names = columns.map((c) => c.name);
+  const rows: unknown[] = [];
+  let cells = 0;
+  for (let c = 0; c < result.chunkCount && rows.length < limit; c++) {
+    const chunk = result.getChunk(c);
+    const vectors = [];
+    for (let i = 0; i < names.length; i++) {
+      vectors.push(chunk.getColumnVector(i));
+      if (++cells >= SLICE_CELLS) cells = await pause(options);
+    }
+    for (let r = 0; r < chunk.rowCount && rows.length < limit; r++) {
+      if (options.rowMode === 'array') rows.push(vectors.map((v) => toJs(v.getItem(r))));
+      else {
+        const row: Record<string, unknown> = {};
+        for (let i = 0; i < vectors.length; i++) row[names[i] as string] = toJs((vectors[i] as (typeof vectors)[number]).getItem(r));
+        rows.push(row);
+      }
+      cells += vectors.length;
+      if (cells >= SLICE_CELLS) cells = await pause(options);
+    }
+  }
+  return rows as Record<string, unknown>[] | unknown[][];
+}
+
+async function pause(options: ReadRowsOptions): Promise<number> {
+  await yieldToEventLoop();
+  options.checkpoint?.();
+  return 0;
+}
