@@ -24,10 +24,21 @@ export function classify(sql: string): StatementKind {
   return 'other';
 }
 
-/** The statement without its leading EXPLAIN [ANALYZE] keyword(s), and how many characters were cut. */
+/**
+ * The statement without its leading EXPLAIN [ANALYZE] keyword(s), and how many characters were cut.
+ * Comments before and between the keywords count as blanks, as they do for `classify`, so what
+ * follows EXPLAIN is always what gets checked.
+ */
 export function stripExplain(sql: string): { sql: string; offset: number } {
-  const m = /^\s*EXPLAIN(\s+ANALY[SZ]E)?\s+/i.exec(sql);
+  const m = /^\s*EXPLAIN(\s+ANALY[SZ]E)?(\s+|$)/i.exec(blankComments(sql));
   return m ? { sql: sql.slice(m[0].length), offset: m[0].length } : { sql, offset: 0 };
+}
+
+/** The text with every comment replaced by as many spaces (positions unchanged). */
+function blankComments(sql: string): string {
+  return segments(sql)
+    .map((s) => (s.kind === 'comment' ? ' '.repeat(s.end - s.start) : sql.slice(s.start, s.end)))
+    .join('');
 }
 
 /**
