@@ -137,7 +137,8 @@ export async function serve(options: ServeOptions): Promise<PgServer> {
     socket.on('error', () => socket.destroy());
     if (all.size >= limits.maxConnections) {
       // PostgreSQL's answer when max_connections is reached.
-      socket.end(errorOrNotice('E', { severity: 'FATAL', code: '53300', message: 'sorry, too many clients already' }));
+      socket.write(errorOrNotice('E', { severity: 'FATAL', code: '53300', message: 'sorry, too many clients already' }));
+      socket.destroySoon();
       return;
     }
     // A flood of connections that never authenticate cannot lock others out: the oldest waiting one goes.
