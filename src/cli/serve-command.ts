@@ -32,6 +32,8 @@ Options:
   --max-unauthenticated N
                        clients still logging in at once (default ${SERVE_DEFAULTS.maxUnauthenticated})
   --auth-timeout SECS  close a client that has not logged in after SECS (default ${SERVE_DEFAULTS.authTimeoutMs / 1000})
+  --max-message-bytes N
+                       largest message a client may send (default ${SERVE_DEFAULTS.maxMessageBytes}, 1 MiB)
   -h, --help           show this help
 `;
 
@@ -77,6 +79,7 @@ export async function serveCommand(args: string[]): Promise<number> {
         'max-connections': { type: 'string' },
         'max-unauthenticated': { type: 'string' },
         'auth-timeout': { type: 'string' },
+        'max-message-bytes': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -97,6 +100,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   };
   const maxConnections = count('max-connections', v['max-connections']);
   const maxUnauthenticated = count('max-unauthenticated', v['max-unauthenticated']);
+  const maxMessageBytes = count('max-message-bytes', v['max-message-bytes']);
   if (v['auth-timeout'] !== undefined && !/^\d+(\.\d+)?$/.test(v['auth-timeout'])) throw new UsageError(`--auth-timeout must be a number of seconds, got '${v['auth-timeout']}'`);
   const authTimeoutMs = v['auth-timeout'] !== undefined ? Math.max(1, Math.round(Number(v['auth-timeout']) * 1000)) : undefined;
   if ((v['tls-cert'] === undefined) !== (v['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
@@ -119,6 +123,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       ...(maxConnections !== undefined ? { maxConnections } : {}),
       ...(maxUnauthenticated !== undefined ? { maxUnauthenticated } : {}),
       ...(authTimeoutMs !== undefined ? { authTimeoutMs } : {}),
+      ...(maxMessageBytes !== undefined ? { maxMessageBytes } : {}),
       log: (level, message, error) => {
         if (level === 'info') return;
         process.stderr.write(`${level.toUpperCase()}:  ${message}${error ? `\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}` : ''}\n`);

@@ -63,8 +63,16 @@ const FACTS = `WITH s AS MATERIALIZED (SELECT json_serialize_sql($1::VARCHAR) AS
 SELECT j->>'$.error' = 'true' AS failed, j->>'$.error_message' AS message, j->>'$.position' AS position,
   json_array_length(j, '$.statements') AS statements,
   list_distinct(regexp_extract_all(j, '"function_name":"((?:[^"\\\\]|\\\\.)*)"', 1)) AS functions,
-  list_distinct(regexp_extract_all(j, '"table_name":"((?:[^"\\\\]|\\\\.)*)"', 1)) AS tables
+  list_distinct(regexp_extract_all(j, '"table_name":"((?:[^"\\\\]|\\\\.)*)"', 1)) AS tables,
+  length(j) AS tree
 FROM s`;
+
+/**
+ * The largest parse tree (its JSON, in characters) a wire statement may have: the library reads
+ * the tree in JavaScript, so a statement of a million constants would hold every other client up.
+ * 5,000 constants make about 0.8 MB (some 160 bytes per value).
+ */
+export const MAX_PARSE_TREE = 8 * 1024 * 1024;
 
 interface Facts {
   failed: boolean;
@@ -73,6 +81,7 @@ interface Facts {
   statements: number;
   functions: string[];
   tables: string[];
+  tree: number;
 }
 
 export class StatementPolicy {
@@ -170,6 +179,12 @@ export class StatementPolicy {
       const position = facts.position !== null ? Math.max(0, Number(facts.position) - prefix.length) + offset + 1 : undefined;
       throw new SqlError((facts.message ?? 'syntax error').replace(/^[A-Za-z ]+ Error: /, ''), position, { syntax: true });
     }
+    if (facts.tree > MAX_PARSE_TREE) {
+      throw new SqlError(`statement too complex: its parse tree is ${Math.round(facts.tree / 1024 / 1024)} MB, over the server's ${MAX_PARSE_TREE / 1024 / 1024} MB`, offset + 1, {
+        sqlstate: '54001',
+        hint: 'Split it into smaller statements, or filter with a join or subquery instead of listing thousands of values.',
+      });
+    }
     if (facts.statements !== 1) {
       throw new SqlError(`one statement expected here, found ${facts.statements}`, offset + 1, { sqlstate: '42601', hint: 'Separate statements with semicolons outside literals and comments.' });
     }
@@ -194,7 +209,7 @@ export class StatementPolicy {
     const conn = await (this.duck as DuckDBInstance).connect();
     try {
       const reader = await conn.runAndReadAll(FACTS, [sql]);
-      const [failed, message, position, statements, functions, tables] = reader.getRows()[0] ?? [];
+      const [failed, message, position, statements, functions, tables, tree] = reader.getRows()[0] ?? [];
       const list = (v: unknown) => ((v as { items?: unknown[] } | null)?.items ?? []).map(String);
       return {
         failed: failed === true,
@@ -203,6 +218,7 @@ export class StatementPolicy {
         statements: Number(statements ?? 0),
         functions: list(functions),
         tables: list(tables),
+        tree: Number(tree ?? 0),
       };
     } finally {
       conn.closeSync();

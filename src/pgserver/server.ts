@@ -23,7 +23,7 @@ export const SERVE_DEFAULTS = {
   maxConnections: 100,
   maxUnauthenticated: 20,
   authTimeoutMs: 10_000,
-  maxMessageBytes: 8 * 1024 * 1024,
+  maxMessageBytes: 1024 * 1024,
 } as const;
 
 export interface ServeOptions {
@@ -42,7 +42,7 @@ export interface ServeOptions {
   maxConnections?: number;
   /** Most connections still authenticating; a new one closes the oldest of them. Default 20. */
   maxUnauthenticated?: number;
-  /** Largest message a client may send after authenticating (bytes); a larger one closes the connection with 08P01. Default 8 MiB. */
+  /** Largest message a client may send after authenticating (bytes); a larger one closes the connection with 08P01. Default 1 MiB. */
   maxMessageBytes?: number;
   /** Server-side log: internal error details go here, never to the client (PG-7). */
   log?: ServerLog;
@@ -118,6 +118,7 @@ export async function serve(options: ServeOptions): Promise<PgServer> {
       sessions.set(pid, { session, key });
       return { pid, key };
     },
+    clientCount: () => all.size,
     unregister(session) {
       all.delete(session);
       pending.delete(session);
@@ -141,8 +142,16 @@ export async function serve(options: ServeOptions): Promise<PgServer> {
       socket.destroySoon();
       return;
     }
-    // A flood of connections that never authenticate cannot lock others out: the oldest waiting one goes.
-    if (pending.size >= limits.maxUnauthenticated) pending.values().next().value?.evict();
+    // A flood of connections that never authenticate cannot lock others out: the oldest waiting
+    // one that has sent nothing goes (else the oldest), so clients mid-handshake are kept.
+    if (pending.size >= limits.maxUnauthenticated) {
+      let victim: Session | undefined;
+      for (const s of pending) if (!s.heardFrom) {
+        victim = s;
+        break;
+      }
+      (victim ?? pending.values().next().value)?.evict();
+    }
     const session = new Session(socket, context);
     all.add(session);
     pending.add(session);

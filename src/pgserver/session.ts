@@ -60,6 +60,8 @@ export interface SessionContext {
   maxMessageBytes: number;
   log: ServerLog;
   register(session: Session): { pid: number; key: number };
+  /** Connections open now (this one included). */
+  clientCount(): number;
   unregister(session: Session): void;
   cancel(pid: number, key: number): void;
 }
@@ -132,18 +134,27 @@ const DEFAULT_SETTINGS: Record<string, string> = {
   statement_timeout: '0',
 };
 
+/** ReadyForQuery by transaction status, built once (a pipeline of Syncs sends thousands). */
+const READY = { I: readyForQuery('I'), T: readyForQuery('T'), E: readyForQuery('E') } as const;
+
 /** The settings a session keeps for itself (PostgreSQL's); any other name DuckDB knows is the shared engine's. */
 const SESSION_SETTINGS: ReadonlySet<string> = new Set(Object.keys(DEFAULT_SETTINGS));
 
 /**
- * Back-pressure on pipelined messages: a client's socket is paused while this many messages (or
- * bytes) wait to be handled, and resumed below the low marks, so a flood is read no faster than
- * it is answered.
+ * Back-pressure on pipelined messages: messages are cut from the received bytes one at a time as
+ * they are handled, and the client's socket is paused while this many bytes wait (with a whole
+ * message among them), resumed below the low mark — a flood is read no faster than it is answered.
  */
-const QUEUE_HIGH = { messages: 1000, bytes: 1 << 20 };
-const QUEUE_LOW = { messages: 100, bytes: 256 << 10 };
+const BUFFER_HIGH = 1 << 20;
+const BUFFER_LOW = 256 << 10;
 /** Continuous work on one client's messages before the other clients get a turn (ms). */
-const TURN_MS = 10;
+const TURN_MS = 2;
+/**
+ * A client kept busy longer than this without a pause (a flood of pipelined messages) gets at
+ * most a third of the server's time while other clients are connected: after each turn it waits
+ * twice as long as the turn took.
+ */
+const FLOOD_MS = 100;
 
 /** Settings reported with ParameterStatus at startup (the GUC_REPORT ones), with their display names. */
 const REPORTED: [string, string][] = [
@@ -162,10 +173,7 @@ const REPORTED: [string, string][] = [
 export class Session {
   private socket: Socket | TLSSocket;
   private readonly reader = new MessageReader();
-  /** Messages received, not yet handled: `queue[queueHead…]`. */
-  private queue: (Message | undefined)[] = [];
-  private queueHead = 0;
-  private queuedBytes = 0;
+  /** The socket is paused: too many bytes wait to be handled. */
   private paused = false;
   private running = false;
   /** The client's address, for PostgreSQL's pg_hba-style refusals. */
@@ -211,6 +219,11 @@ export class Session {
     return this.keys?.pid;
   }
 
+  /** Has the client sent a whole message yet (a startup, an SSLRequest)? Silent ones are evicted first. */
+  get heardFrom(): boolean {
+    return this.state !== 'startup' || this.reader.pending > 0 || this.socket instanceof TLSSocket;
+  }
+
   /** Make room for a newer connection: this one has not authenticated yet (the server's cap). */
   evict(): void {
     this.fatal('53300', 'sorry, too many clients are waiting to authenticate');
@@ -233,35 +246,23 @@ export class Session {
   private receive(chunk: Buffer): void {
     if (this.state === 'closed') return;
     try {
-      for (const m of this.reader.push(chunk)) {
-        this.queue.push(m);
-        this.queuedBytes += m.body.length + 5;
-      }
+      this.reader.append(chunk);
     } catch (e) {
       this.fatal('08P01', e instanceof ProtocolError ? e.message : 'invalid message');
       return;
     }
-    if (!this.paused && (this.queue.length - this.queueHead >= QUEUE_HIGH.messages || this.queuedBytes >= QUEUE_HIGH.bytes)) {
+    // Paused only with a whole message to handle (else the rest of a large one could never come).
+    if (!this.paused && this.reader.pending >= BUFFER_HIGH && this.reader.ready) {
       this.paused = true;
       this.socket.pause();
     }
     void this.drain();
   }
 
-  /** The next message to handle, if any (the queue is compacted as it empties, never shifted). */
+  /** The next message to handle, if a whole one is here. */
   private nextMessage(): Message | undefined {
-    if (this.queueHead >= this.queue.length) return undefined;
-    const message = this.queue[this.queueHead] as Message;
-    this.queue[this.queueHead++] = undefined;
-    this.queuedBytes -= message.body.length + 5;
-    if (this.queueHead === this.queue.length) {
-      this.queue = [];
-      this.queueHead = 0;
-    } else if (this.queueHead >= 1024 && this.queueHead * 2 >= this.queue.length) {
-      this.queue = this.queue.slice(this.queueHead);
-      this.queueHead = 0;
-    }
-    if (this.paused && this.queue.length - this.queueHead <= QUEUE_LOW.messages && this.queuedBytes <= QUEUE_LOW.bytes) {
+    const message = this.reader.next();
+    if (this.paused && this.reader.pending <= BUFFER_LOW) {
       this.paused = false;
       this.socket.resume();
     }
@@ -272,8 +273,17 @@ export class Session {
     if (this.running) return;
     this.running = true;
     try {
-      let turnStarted = performance.now();
-      for (let message = this.nextMessage(); message && this.state !== 'closed'; message = this.nextMessage()) {
+      const busySince = performance.now();
+      let turnStarted = busySince;
+      for (;;) {
+        let message: Message | undefined;
+        try {
+          message = this.state === 'closed' ? undefined : this.nextMessage();
+        } catch (e) {
+          this.fatal('08P01', e instanceof ProtocolError ? e.message : 'invalid message');
+          return;
+        }
+        if (!message) break;
         try {
           await this.handle(message);
         } catch (e) {
@@ -283,13 +293,15 @@ export class Session {
             this.fatal('XX000', 'internal error');
           }
         }
-        if (this.queueHead >= this.queue.length) this.flush();
+        if (!this.reader.ready) this.flush();
         else if (performance.now() - turnStarted > TURN_MS) {
           // A long pipeline: send what is ready, wait while the client is not reading it, and
-          // let the other clients' sockets be served before going on.
+          // let the other clients be served before going on.
           this.flush();
           await this.writable();
-          await new Promise((resolve) => setImmediate(resolve));
+          const now = performance.now();
+          if (now - busySince > FLOOD_MS && this.ctx.clientCount() > 1) await new Promise((resolve) => setTimeout(resolve, Math.ceil(2 * (now - turnStarted))));
+          else await new Promise((resolve) => setImmediate(resolve));
           turnStarted = performance.now();
         }
       }
@@ -497,7 +509,7 @@ export class Session {
       case 'S':
         this.skipUntilSync = false;
         this.portals.delete('');
-        this.send(readyForQuery(this.status()));
+        this.send(READY[this.status()]);
         return;
       case 'H':
         this.flush();
@@ -535,7 +547,7 @@ export class Session {
       }
     }
     this.portals.delete('');
-    this.send(readyForQuery(this.status()));
+    this.send(READY[this.status()]);
   }
 
   private sendOutcomeEnd(outcome: Outcome, rowsSent: number): void {

@@ -40,7 +40,19 @@ export class MessageReader {
   startup = true;
   maxLength = MAX_UNAUTHENTICATED_MESSAGE;
 
+  /** Add received bytes and cut every complete message (after the untyped startup message: stop). */
   push(chunk: Buffer): Message[] {
+    this.append(chunk);
+    const out: Message[] = [];
+    for (let m = this.next(); m; m = this.next()) {
+      out.push(m);
+      if (m.type === '') break;
+    }
+    return out;
+  }
+
+  /** Add received bytes; the next message's header, once here, is checked at once. */
+  append(chunk: Buffer): void {
     if (chunk.length >= SMALL_CHUNK) {
       this.chunks.push(chunk);
       this.block = undefined;
@@ -54,27 +66,43 @@ export class MessageReader {
       this.chunks[this.chunks.length - 1] = this.block.buffer.subarray(0, this.block.used);
     }
     this.size += chunk.length;
-    const out: Message[] = [];
-    for (;;) {
-      const header = this.startup ? 4 : 5;
-      if (this.size < header) break;
-      const head = this.peek(header);
-      const length = head.readInt32BE(header - 4);
-      if (length < 4) throw new ProtocolError(`invalid message length ${length}`);
-      if (length > this.maxLength) throw new ProtocolError(`message of ${length} bytes exceeds the server's limit of ${this.maxLength} bytes`);
-      const total = header - 4 + length;
-      if (this.size < total) break;
-      const bytes = this.take(total);
-      const type = this.startup ? '' : String.fromCharCode(bytes[0] as number);
-      out.push({ type, body: bytes.subarray(header) });
-      // Only the first message is untyped (an SSLRequest is followed by another untyped one,
-      // which the session re-arms by setting `startup` again).
-      if (this.startup) {
-        this.startup = false;
-        break;
-      }
+    this.nextLength();
+  }
+
+  /** The whole length (header included) of the next message if its header is here; throws on a bad length. */
+  private nextLength(): number | undefined {
+    const header = this.startup ? 4 : 5;
+    if (this.size < header) return undefined;
+    const length = this.peek(header).readInt32BE(header - 4);
+    if (length < 4) throw new ProtocolError(`invalid message length ${length}`);
+    if (length > this.maxLength) throw new ProtocolError(`message of ${length} bytes exceeds the server's limit of ${this.maxLength} bytes`);
+    return header - 4 + length;
+  }
+
+  /** Is a complete message waiting? (True for a bad header too: `next()` then throws its error.) */
+  get ready(): boolean {
+    try {
+      const total = this.nextLength();
+      return total !== undefined && this.size >= total;
+    } catch {
+      return true;
     }
-    return out;
+  }
+
+  /**
+   * Cut the next complete message, if there is one: messages are cut one at a time as the
+   * session handles them, so a chunk of thousands of pipelined messages is never parsed at once.
+   * Only the first message is untyped (an SSLRequest is followed by another untyped one, which
+   * the session re-arms by setting `startup` again).
+   */
+  next(): Message | undefined {
+    const total = this.nextLength();
+    if (total === undefined || this.size < total) return undefined;
+    const header = this.startup ? 4 : 5;
+    const bytes = this.take(total);
+    const type = this.startup ? '' : String.fromCharCode(bytes[0] as number);
+    this.startup = false;
+    return { type, body: bytes.subarray(header) };
   }
 
   /** Bytes received but not yet cut into messages (after an SSLRequest: must be none). */

@@ -187,7 +187,7 @@ describe('wire server hardening', { timeout: 300_000 }, () => {
       for (const c of clients) await c.end().catch(() => undefined);
       await server.close();
     }
-    assert.deepEqual(SERVE_DEFAULTS, { maxConnections: 100, maxUnauthenticated: 20, authTimeoutMs: 10_000, maxMessageBytes: 8 * 1024 * 1024 });
+    assert.deepEqual(SERVE_DEFAULTS, { maxConnections: 100, maxUnauthenticated: 20, authTimeoutMs: 10_000, maxMessageBytes: 1024 * 1024 });
   });
 
   test('idle unauthenticated sockets cannot lock others out: past maxUnauthenticated the oldest waiting one is closed with 53300', async () => {
@@ -256,6 +256,25 @@ describe('wire server hardening', { timeout: 300_000 }, () => {
     }
   });
 
+  test('a statement whose parse tree is too large is refused with 54001, and the session goes on', async () => {
+    const server = await serve({ connection, port: 0 });
+    const c = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'me', database: 'backlog' });
+    await c.connect();
+    try {
+      const values = Array.from({ length: 100_000 }, (_, i) => `'v${i}'`).join(',');
+      await assert.rejects(c.query(`SELECT count(*) FROM sys_tables WHERE TableName IN (${values})`), (e: pg.DatabaseError) => {
+        assert.equal(e.code, '54001');
+        assert.match(e.message, /statement too complex: its parse tree is \d+ MB, over the server's 8 MB/);
+        return true;
+      });
+      const some = Array.from({ length: 2_000 }, (_, i) => `'v${i}'`).join(',');
+      assert.deepEqual((await c.query(`SELECT count(*)::INTEGER AS n FROM sys_tables WHERE TableName IN (${some}, 'Issues')`)).rows, [{ n: 1 }]);
+    } finally {
+      await c.end();
+      await server.close();
+    }
+  });
+
   test('200,000 pipelined Sync messages: another client connects and is answered while they are, and every one is answered', async () => {
     const server = await serve({ connection, port: 0 });
     const raw = new RawClient(server.port);
@@ -281,12 +300,12 @@ describe('wire server hardening', { timeout: 300_000 }, () => {
     }
   });
 
-  test('the CLI: serve hash-password --readonly marks the user read-only; --max-connections and --auth-timeout are checked', () => {
+  test('the CLI: serve hash-password --readonly marks the user read-only; --max-connections, --max-unauthenticated, --auth-timeout and --max-message-bytes are checked', () => {
     const bin = new URL('../../bin/backlog-sql.js', import.meta.url).pathname;
     const line = execFileSync(process.execPath, [bin, 'serve', 'hash-password', '--user', 'rita', '--readonly'], { input: 'pw\n', encoding: 'utf8' });
     assert.match(line, /^rita:SCRAM-SHA-256\$\S+ readonly\n$/);
     assert.deepEqual([...(parseUsers(line).readOnly ?? [])], ['rita']);
-    const wrong: [string, string][] = [['--max-connections', '0'], ['--max-unauthenticated', 'many'], ['--auth-timeout', 'soon']];
+    const wrong: [string, string][] = [['--max-connections', '0'], ['--max-unauthenticated', 'many'], ['--auth-timeout', 'soon'], ['--max-message-bytes', '1e6']];
     for (const [flag, value] of wrong) {
       let status = 0;
       let stderr = '';
