@@ -16,7 +16,7 @@
  * The parser runs on a private, empty DuckDB instance that no client SQL ever executes on.
  * Read-only users (a flag in the users file) are refused writes and writing procedures (25006).
  */
-import type { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { SqlError } from '../errors.js';
 import { findProcedure, parseCall } from '../procedures/index.js';
 import { numberParameters, parseDml, type DmlStatement, type Piece } from '../sql/dml.js';
@@ -84,8 +84,17 @@ interface Facts {
   tree: number;
 }
 
+/** Parser connections kept open (each with FACTS prepared), so a check costs one short DuckDB call. */
+const PARSERS = 4;
+/** Verdicts remembered by statement text (clients repeat their statements). */
+const REMEMBERED = 1000;
+
 export class StatementPolicy {
   private duck: DuckDBInstance | undefined;
+  private readonly idle: { conn: DuckDBConnection; facts: DuckDBPreparedStatement }[] = [];
+  private opened = 0;
+  private readonly waiting: (() => void)[] = [];
+  private readonly admitted = new Map<string, Admitted>();
   private readonly engineSettings = new Set<string>();
   /** DuckDB's table functions, less those allowed: refused wherever they appear. */
   private readonly refusedFunctions = new Set<string>(SCALAR_FUNCTIONS_REFUSED);
@@ -109,6 +118,7 @@ export class StatementPolicy {
   }
 
   close(): void {
+    for (const p of this.idle.splice(0)) p.conn.closeSync();
     this.duck?.closeSync();
     this.duck = undefined;
   }
@@ -127,6 +137,18 @@ export class StatementPolicy {
    * SqlError the client gets. `sql` is the text the library will run.
    */
   async admit(sql: string, access: Access): Promise<Admitted> {
+    const key = `${access}\0${sql}`;
+    const known = this.admitted.get(key);
+    if (known) return known;
+    const verdict = await this.decide(sql, access);
+    if (sql.length <= 64 * 1024) {
+      if (this.admitted.size >= REMEMBERED) this.admitted.delete(this.admitted.keys().next().value as string);
+      this.admitted.set(key, verdict);
+    }
+    return verdict;
+  }
+
+  private async decide(sql: string, access: Access): Promise<Admitted> {
     const { sql: body, offset } = stripExplain(sql);
     const explained = offset > 0;
     const kind = classify(body);
@@ -204,11 +226,26 @@ export class StatementPolicy {
     }
   }
 
-  private async facts(sql: string): Promise<Facts> {
+  /** A parser connection: an idle one, a new one (up to PARSERS), or the next one released. */
+  private async acquire(): Promise<{ conn: DuckDBConnection; facts: DuckDBPreparedStatement }> {
     if (!this.duck) await this.open();
-    const conn = await (this.duck as DuckDBInstance).connect();
+    for (;;) {
+      const idle = this.idle.pop();
+      if (idle) return idle;
+      if (this.opened < PARSERS) {
+        this.opened++;
+        const conn = await (this.duck as DuckDBInstance).connect();
+        return { conn, facts: await conn.prepare(FACTS) };
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  private async facts(sql: string): Promise<Facts> {
+    const parser = await this.acquire();
     try {
-      const reader = await conn.runAndReadAll(FACTS, [sql]);
+      parser.facts.bindVarchar(1, sql);
+      const reader = await parser.facts.runAndReadAll();
       const [failed, message, position, statements, functions, tables, tree] = reader.getRows()[0] ?? [];
       const list = (v: unknown) => ((v as { items?: unknown[] } | null)?.items ?? []).map(String);
       return {
@@ -221,7 +258,8 @@ export class StatementPolicy {
         tree: Number(tree ?? 0),
       };
     } finally {
-      conn.closeSync();
+      this.idle.push(parser);
+      this.waiting.shift()?.();
     }
   }
 }
