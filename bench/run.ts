@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: every benchmark, printed as one table with each figure's target and ratio.
- * Usage: npm run bench [-- emulator-throughput | driver | pgserver | writes | responsiveness | package]   (names or name prefixes limit the run)
+ * Usage: npm run bench [-- emulator-throughput | driver | pgserver | writes | responsiveness | abuse | package]   (names or name prefixes limit the run)
  *        npm run bench -- soak [--minutes N]   (the 10-minute soak, only when named; `npm run build` first)
  * Figures on shared machines are noisy: compare ratios within one run.
  */
+import { benchAbuse } from './abuse.js';
 import { benchQuestions, benchScan } from './driver.js';
 import { benchLargeRss, benchStartup, benchThroughput, type BenchRow } from './emulator.js';
 import { benchPgServer } from './pgserver.js';
@@ -22,6 +23,7 @@ const groups: Record<string, () => Promise<BenchRow[]>> = {
   'writes': () => benchBulkUpdate(),
   'package': () => benchPackage(),
   'responsiveness': () => benchResponsiveness(),
+  'abuse': () => benchAbuse(),
 };
 
 function printTable(rows: BenchRow[]): void {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { connect } from '../core/connection.js';
 import { formatVerifier, makeVerifier } from '../pgserver/scram.js';
-import { isLoopback, serve } from '../pgserver/server.js';
+import { isLoopback, serve, SERVE_DEFAULTS } from '../pgserver/server.js';
 import { ConfigError } from '../errors.js';
 import { UsageError } from './usage-error.js';
 import { exitCodeFor, renderError } from './errors.js';
@@ -15,7 +15,7 @@ import { connectionFrom } from './connection-file.js';
 import { ExitCode } from './exit-codes.js';
 
 export const SERVE_HELP = `Usage: backlog-sql serve [options]
-       backlog-sql serve hash-password --user NAME   (password on stdin)
+       backlog-sql serve hash-password --user NAME [--readonly]   (password on stdin)
 
 Serves the Backlog space over the PostgreSQL protocol: psql, JDBC, BI tools and node-postgres
 connect as to PostgreSQL (database name: any, e.g. backlog).
@@ -27,8 +27,15 @@ Options:
   --connection-file FILE  the connection properties from FILE (mode 0600: checked)
   --users FILE         users file: lines made by 'serve hash-password' (SCRAM-SHA-256);
                        without it, any user name is trusted (loopback only)
-  --tls-cert FILE      PEM certificate: clients asking for TLS get it
+  --tls-cert FILE      PEM certificate: clients asking for TLS get it (and on a
+                       non-loopback --host, every client must use TLS)
   --tls-key FILE       PEM private key for --tls-cert
+  --max-connections N  clients at once (default ${SERVE_DEFAULTS.maxConnections})
+  --max-unauthenticated N
+                       clients still logging in at once (default ${SERVE_DEFAULTS.maxUnauthenticated})
+  --auth-timeout SECS  close a client that has not logged in after SECS (default ${SERVE_DEFAULTS.authTimeoutMs / 1000})
+  --max-message-bytes N
+                       largest message a client may send (default ${SERVE_DEFAULTS.maxMessageBytes}, 1 MiB)
   -h, --help           show this help
 `;
 
@@ -41,12 +48,12 @@ async function readStdin(): Promise<string> {
 async function hashPassword(args: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, options: { user: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+    parsed = parseArgs({ args, options: { user: { type: 'string' }, readonly: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
   if (parsed.values.help) {
-    process.stdout.write('Usage: backlog-sql serve hash-password --user NAME < password-file\nPrints a users-file line: NAME:SCRAM-SHA-256$4096:salt$StoredKey:ServerKey\n');
+    process.stdout.write('Usage: backlog-sql serve hash-password --user NAME [--readonly] < password-file\nPrints a users-file line: NAME:SCRAM-SHA-256$4096:salt$StoredKey:ServerKey [readonly]\n--readonly: the user may only read (no INSERT/UPDATE/DELETE, no procedure that writes).\n');
     return ExitCode.Ok;
   }
   const user = parsed.values.user;
@@ -54,7 +61,7 @@ async function hashPassword(args: string[]): Promise<number> {
   if (process.stdin.isTTY) process.stderr.write('Password (then Enter and Ctrl-D): ');
   const password = (await readStdin()).replace(/\r?\n$/, '');
   if (password === '') throw new UsageError('no password on stdin');
-  process.stdout.write(`${user}:${formatVerifier(makeVerifier(password))}\n`);
+  process.stdout.write(`${user}:${formatVerifier(makeVerifier(password))}${parsed.values.readonly ? ' readonly' : ''}\n`);
   return ExitCode.Ok;
 }
 
@@ -72,6 +79,10 @@ export async function serveCommand(args: string[]): Promise<number> {
         users: { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'max-unauthenticated': { type: 'string' },
+        'auth-timeout': { type: 'string' },
+        'max-message-bytes': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -85,6 +96,16 @@ export async function serveCommand(args: string[]): Promise<number> {
     return ExitCode.Ok;
   }
   if (v.port !== undefined && !/^\d+$/.test(v.port)) throw new UsageError(`--port must be a whole number, got '${v.port}'`);
+  const count = (flag: string, value: string | undefined): number | undefined => {
+    if (value === undefined) return undefined;
+    if (!/^[1-9]\d*$/.test(value)) throw new UsageError(`--${flag} must be a whole number above 0, got '${value}'`);
+    return Number(value);
+  };
+  const maxConnections = count('max-connections', v['max-connections']);
+  const maxUnauthenticated = count('max-unauthenticated', v['max-unauthenticated']);
+  const maxMessageBytes = count('max-message-bytes', v['max-message-bytes']);
+  if (v['auth-timeout'] !== undefined && !/^\d+(\.\d+)?$/.test(v['auth-timeout'])) throw new UsageError(`--auth-timeout must be a number of seconds, got '${v['auth-timeout']}'`);
+  const authTimeoutMs = v['auth-timeout'] !== undefined ? Math.max(1, Math.round(Number(v['auth-timeout']) * 1000)) : undefined;
   if ((v['tls-cert'] === undefined) !== (v['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
   // PG-1, checked before connecting to Backlog so the refusal is immediate.
   if (v.host && !isLoopback(v.host) && (!v.users || !v['tls-cert'])) {
@@ -102,6 +123,10 @@ export async function serveCommand(args: string[]): Promise<number> {
       ...(v.port !== undefined ? { port: Number(v.port) } : {}),
       ...(v.users ? { users: v.users } : {}),
       ...(tls ? { tls } : {}),
+      ...(maxConnections !== undefined ? { maxConnections } : {}),
+      ...(maxUnauthenticated !== undefined ? { maxUnauthenticated } : {}),
+      ...(authTimeoutMs !== undefined ? { authTimeoutMs } : {}),
+      ...(maxMessageBytes !== undefined ? { maxMessageBytes } : {}),
       log: (level, message, error) => {
         if (level === 'info') return;
         process.stderr.write(`${level.toUpperCase()}:  ${message}${error ? `\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}` : ''}\n`);

@@ -102,6 +102,8 @@ export class Catalog {
   constructor(
     private readonly connection: Connection,
     private readonly log: ServerLog = () => {},
+    /** Throws unless the SQL about to run here is a harmless query (the server's statement policy). */
+    private readonly guard: (sql: string) => Promise<void> = async () => {},
   ) {}
 
   /** Is this a catalog query (answered here, not by the library)? */
@@ -213,12 +215,14 @@ export class Catalog {
     if (!Catalog.matches(sql)) return undefined;
     const keys = this.primaryKeys(sql);
     if (keys) return keys;
+    const query = rewrite(sql);
+    await this.guard(query);
     this.duck ??= this.build();
     const duck = await this.duck;
     const conn = await duck.connect();
     try {
       await conn.run("SET search_path = 'public,main'");
-      const reader = await conn.runAndReadAll(rewrite(sql), params.length ? (params as Parameters<typeof conn.runAndReadAll>[1]) : undefined);
+      const reader = await conn.runAndReadAll(query, params.length ? (params as Parameters<typeof conn.runAndReadAll>[1]) : undefined);
       return {
         columns: reader.columnNames().map((name, i) => ({ name, type: reportedType(String(reader.columnTypes()[i])) })),
         rows: reader.getRows().map((r) => r.map(toJs)),

@@ -1,7 +1,7 @@
 /**
  * SCRAM-SHA-256 (RFC 5802/7677) as PostgreSQL does it (PG-3..PG-5): verifiers in PostgreSQL's
  * own text form `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>` (base64), kept in the
- * users file one `name:verifier` per line — never a password. An unknown user goes through the
+ * users file one `name:verifier [readonly]` per line — never a password. An unknown user goes through the
  * same exchange with a mock salt derived from the name and a server secret, and fails with the
  * same error as a wrong password (PostgreSQL's auth-scram.c does the same).
  */
@@ -45,27 +45,42 @@ export interface UserStore {
   users: Map<string, Verifier>;
   /** Secret for the mock salts of unknown users. */
   secret: Buffer;
+  /** Users marked `readonly`: they may only read (no INSERT/UPDATE/DELETE, no writing procedure). */
+  readOnly?: ReadonlySet<string>;
 }
 
+/** The flags a users-file line may carry after the verifier. */
+export const USER_FLAGS = ['readonly'] as const;
+
 /**
- * Parse a users file: `name:SCRAM-SHA-256$…` per line, `#` comments and blank lines ignored.
+ * Parse a users file: `name:SCRAM-SHA-256$…` per line, optionally followed by flags (`readonly`),
+ * `#` comments and blank lines ignored.
  * The mock-salt secret is derived from the file's contents: stable across restarts (an unknown
  * user's salt does not change while a real user's stays put) and unguessable without the file.
  */
 export function parseUsers(text: string, source = 'users file'): UserStore {
   const users = new Map<string, Verifier>();
+  const readOnly = new Set<string>();
   text.split(/\r?\n/).forEach((line, i) => {
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#')) return;
     const colon = trimmed.indexOf(':');
     const name = colon > 0 ? trimmed.slice(0, colon) : '';
-    const verifier = colon > 0 ? parseVerifier(trimmed.slice(colon + 1)) : undefined;
+    const [verifierText = '', ...flags] = colon > 0 ? trimmed.slice(colon + 1).split(/\s+/) : [];
+    const verifier = parseVerifier(verifierText);
     if (!name || !verifier) {
       throw new ConfigError(`${source} line ${i + 1} is not 'name:SCRAM-SHA-256$…'`, 'users', { hint: "Make each line with 'backlog-sql serve hash-password --user NAME'; plain passwords are not accepted." });
     }
+    for (const flag of flags) {
+      if (!(USER_FLAGS as readonly string[]).includes(flag.toLowerCase())) {
+        // The unknown word is not quoted: it could be a password typed in the wrong place.
+        throw new ConfigError(`${source} line ${i + 1}: unknown flag after the verifier`, 'users', { hint: `The flags a user may have: ${USER_FLAGS.join(', ')}.` });
+      }
+      readOnly.add(name);
+    }
     users.set(name, verifier);
   });
-  return { users, secret: createHash('sha256').update('backlog-sql mock salt\0').update(text).digest() };
+  return { users, readOnly, secret: createHash('sha256').update('backlog-sql mock salt\0').update(text).digest() };
 }
 
 export function readUsersFile(path: string): UserStore {

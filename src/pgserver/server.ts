@@ -2,8 +2,10 @@
  * `serve(options)`: a PostgreSQL wire-protocol listener over one library connection, so psql,
  * node-postgres, pgjdbc and BI tools query Backlog. Many clients at once, each with its own
  * statements and cancellation. Safety rules PG-1..PG-8: loopback by default; `trust` only on
- * loopback; a non-loopback bind needs TLS and a users file; SQL from clients runs with DuckDB's
- * file access off (the connection must be opened with `noExternalAccess`).
+ * loopback; a non-loopback bind needs TLS and a users file, and then refuses logins in the clear;
+ * SQL from clients runs with DuckDB's file access off (the connection must be opened with
+ * `noExternalAccess`) and passes the statement policy (./policy.ts); connections are capped, in
+ * total and while authenticating.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, isIPv4, type Server, type Socket } from 'node:net';
@@ -11,8 +13,18 @@ import { createSecureContext } from 'node:tls';
 import type { Connection } from '../core/connection.js';
 import { ConfigError } from '../errors.js';
 import { Catalog } from './catalog.js';
+import { StatementPolicy } from './policy.js';
 import { readUsersFile, type UserStore } from './scram.js';
 import { randomKey, Session, type ServerLog, type SessionContext } from './session.js';
+import { errorOrNotice } from './wire.js';
+
+/** Defaults of the limits a server can be given (README "Security"). */
+export const SERVE_DEFAULTS = {
+  maxConnections: 100,
+  maxUnauthenticated: 20,
+  authTimeoutMs: 10_000,
+  maxMessageBytes: 1024 * 1024,
+} as const;
 
 export interface ServeOptions {
   connection: Connection;
@@ -24,8 +36,14 @@ export interface ServeOptions {
   users?: string | UserStore;
   /** PEM certificate and key: SSLRequest is then answered with TLS. */
   tls?: { cert: string | Buffer; key: string | Buffer };
-  /** Close connections that have not authenticated after this long (PG-8). Default 60 s. */
+  /** Close connections that have not authenticated after this long (PG-8). Default 10 s. */
   authTimeoutMs?: number;
+  /** Most connections at once; more are refused with 53300. Default 100. */
+  maxConnections?: number;
+  /** Most connections still authenticating; a new one closes the oldest of them. Default 20. */
+  maxUnauthenticated?: number;
+  /** Largest message a client may send after authenticating (bytes); a larger one closes the connection with 08P01. Default 1 MiB. */
+  maxMessageBytes?: number;
   /** Server-side log: internal error details go here, never to the client (PG-7). */
   log?: ServerLog;
   /** Accept a connection whose SQL may read local files (tests of trusted setups only). */
@@ -68,25 +86,42 @@ export async function serve(options: ServeOptions): Promise<PgServer> {
       hint: 'Open it with connect(…, { noExternalAccess: true }).',
     });
   }
+  const limits = {
+    maxConnections: positive(options.maxConnections, SERVE_DEFAULTS.maxConnections, 'maxConnections'),
+    maxUnauthenticated: positive(options.maxUnauthenticated, SERVE_DEFAULTS.maxUnauthenticated, 'maxUnauthenticated'),
+    authTimeoutMs: positive(options.authTimeoutMs, SERVE_DEFAULTS.authTimeoutMs, 'authTimeoutMs'),
+    // PostgreSQL's own bound is 1 GB; a message is parsed whole, so ours is far lower.
+    maxMessageBytes: Math.min(positive(options.maxMessageBytes, SERVE_DEFAULTS.maxMessageBytes, 'maxMessageBytes'), 1024 ** 3),
+  };
   const tls = options.tls ? createSecureContext({ cert: options.tls.cert, key: options.tls.key }) : undefined;
+  const policy = new StatementPolicy();
+  await policy.open();
   const sessions = new Map<number, { session: Session; key: number }>();
   const all = new Set<Session>();
+  /** Sessions still authenticating, oldest first. */
+  const pending = new Set<Session>();
   const context: SessionContext = {
     connection: options.connection,
-    catalog: new Catalog(options.connection, log),
+    catalog: new Catalog(options.connection, log, (sql) => policy.checkCatalogQuery(sql)),
+    policy,
     users,
     tls,
-    authTimeoutMs: options.authTimeoutMs ?? 60_000,
+    tlsRequired: tls !== undefined && !loopback,
+    authTimeoutMs: limits.authTimeoutMs,
+    maxMessageBytes: limits.maxMessageBytes,
     log,
     register(session) {
+      pending.delete(session);
       let pid = randomKey();
       while (sessions.has(pid)) pid = randomKey();
       const key = randomKey();
       sessions.set(pid, { session, key });
       return { pid, key };
     },
+    clientCount: () => all.size,
     unregister(session) {
       all.delete(session);
+      pending.delete(session);
       if (session.pid !== undefined) sessions.delete(session.pid);
     },
     cancel(pid, key) {
@@ -100,7 +135,26 @@ export async function serve(options: ServeOptions): Promise<PgServer> {
     },
   };
   const server: Server = createServer((socket: Socket) => {
-    all.add(new Session(socket, context));
+    socket.on('error', () => socket.destroy());
+    if (all.size >= limits.maxConnections) {
+      // PostgreSQL's answer when max_connections is reached.
+      socket.write(errorOrNotice('E', { severity: 'FATAL', code: '53300', message: 'sorry, too many clients already' }));
+      socket.destroySoon();
+      return;
+    }
+    // A flood of connections that never authenticate cannot lock others out: the oldest waiting
+    // one that has sent nothing goes (else the oldest), so clients mid-handshake are kept.
+    if (pending.size >= limits.maxUnauthenticated) {
+      let victim: Session | undefined;
+      for (const s of pending) if (!s.heardFrom) {
+        victim = s;
+        break;
+      }
+      (victim ?? pending.values().next().value)?.evict();
+    }
+    const session = new Session(socket, context);
+    all.add(session);
+    pending.add(session);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -122,7 +176,16 @@ export async function serve(options: ServeOptions): Promise<PgServer> {
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of all) s.close();
-        server.close(() => resolve());
+        server.close(() => {
+          policy.close();
+          resolve();
+        });
       }),
   };
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 1) throw new ConfigError(`${name} must be a positive number, got ${value}`, name);
+  return Math.floor(value);
 }

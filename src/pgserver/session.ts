@@ -10,10 +10,11 @@ import { TLSSocket, type SecureContext } from 'node:tls';
 import { WriteSession, type Connection } from '../core/connection.js';
 import { BacklogSqlError, SqlError, sqlstateOf } from '../errors.js';
 import { arrayParameterPositions } from './arrays.js';
-import type { Catalog } from './catalog.js';
+import { Catalog } from './catalog.js';
 import { decodeParam, encodeBinary, encodeText, OID, pgTypeOf, type PgType } from './pgtypes.js';
 import { ScramError, ScramExchange, type UserStore } from './scram.js';
-import { allowedOverWire, chatter, parameterCount, splitStatements, stripPublicSchema, type Chatter } from './statements.js';
+import { isParseFailure, type Access, type Admitted, type StatementPolicy } from './policy.js';
+import { chatter, parameterCount, splitStatements, stripPublicSchema, type Chatter } from './statements.js';
 import {
   authenticationOk,
   backendKeyData,
@@ -25,7 +26,6 @@ import {
   emptyQueryResponse,
   errorOrNotice,
   GSSENC_REQUEST,
-  MAX_MESSAGE,
   MessageReader,
   MessageWriter,
   NO_DATA,
@@ -46,15 +46,23 @@ export interface ServerLog {
   (level: 'info' | 'warn' | 'error', message: string, error?: unknown): void;
 }
 
-/** What sessions share: the library connection, auth settings and the cancel registry. */
+/** What sessions share: the library connection, auth settings, the statement policy and the cancel registry. */
 export interface SessionContext {
   connection: Connection;
   catalog: Catalog;
+  /** What a statement may do over the wire (./policy.ts). */
+  policy: StatementPolicy;
   users: UserStore | undefined;
   tls: SecureContext | undefined;
+  /** TLS configured on a non-loopback bind: a startup in the clear is refused (hostssl). */
+  tlsRequired: boolean;
   authTimeoutMs: number;
+  /** Largest message accepted after authentication (bytes). */
+  maxMessageBytes: number;
   log: ServerLog;
   register(session: Session): { pid: number; key: number };
+  /** Connections open now (this one included). */
+  clientCount(): number;
   unregister(session: Session): void;
   cancel(pid: number, key: number): void;
 }
@@ -119,6 +127,7 @@ const DEFAULT_SETTINGS: Record<string, string> = {
   transaction_isolation: 'read committed',
   default_transaction_isolation: 'read committed',
   transaction_read_only: 'off',
+  default_transaction_read_only: 'off',
   search_path: '"$user", public',
   max_identifier_length: '63',
   application_name: '',
@@ -127,6 +136,28 @@ const DEFAULT_SETTINGS: Record<string, string> = {
   lc_ctype: 'C',
   statement_timeout: '0',
 };
+
+/** ReadyForQuery by transaction status, built once (a pipeline of Syncs sends thousands). */
+const READY = { I: readyForQuery('I'), T: readyForQuery('T'), E: readyForQuery('E') } as const;
+
+/** The settings a session keeps for itself (PostgreSQL's); any other name DuckDB knows is the shared engine's. */
+const SESSION_SETTINGS: ReadonlySet<string> = new Set(Object.keys(DEFAULT_SETTINGS));
+
+/**
+ * Back-pressure on pipelined messages: messages are cut from the received bytes one at a time as
+ * they are handled, and the client's socket is paused while this many bytes wait (with a whole
+ * message among them), resumed below the low mark — a flood is read no faster than it is answered.
+ */
+const BUFFER_HIGH = 1 << 20;
+const BUFFER_LOW = 256 << 10;
+/** Continuous work on one client's messages before the other clients get a turn (ms). */
+const TURN_MS = 2;
+/**
+ * A client kept busy longer than this without a pause (a flood of pipelined messages) gets at
+ * most a third of the server's time while other clients are connected: after each turn it waits
+ * twice as long as the turn took.
+ */
+const FLOOD_MS = 100;
 
 /** Settings reported with ParameterStatus at startup (the GUC_REPORT ones), with their display names. */
 const REPORTED: [string, string][] = [
@@ -145,8 +176,15 @@ const REPORTED: [string, string][] = [
 export class Session {
   private socket: Socket | TLSSocket;
   private readonly reader = new MessageReader();
-  private queue: Message[] = [];
+  /** The socket is paused: too many bytes wait to be handled. */
+  private paused = false;
   private running = false;
+  /** The client's address, for PostgreSQL's pg_hba-style refusals. */
+  private readonly remoteHost: string;
+  /** Read-only users (users file) may not write. */
+  private access: Access = 'read-write';
+  /** What RESET goes back to (read-only users: transaction_read_only on). */
+  private readonly defaults = new Map(Object.entries(DEFAULT_SETTINGS));
   private state: 'startup' | 'sasl-initial' | 'sasl-final' | 'ready' | 'closed' = 'startup';
   private scram: ScramExchange | undefined;
   private user = '';
@@ -170,6 +208,7 @@ export class Session {
     private readonly ctx: SessionContext,
   ) {
     this.socket = socket;
+    this.remoteHost = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
     socket.setNoDelay(true);
     socket.on('data', this.onData);
     socket.on('error', () => this.close());
@@ -181,6 +220,16 @@ export class Session {
 
   get pid(): number | undefined {
     return this.keys?.pid;
+  }
+
+  /** Has the client sent a whole message yet (a startup, an SSLRequest)? Silent ones are evicted first. */
+  get heardFrom(): boolean {
+    return this.state !== 'startup' || this.reader.pending > 0 || this.socket instanceof TLSSocket;
+  }
+
+  /** Make room for a newer connection: this one has not authenticated yet (the server's cap). */
+  evict(): void {
+    this.fatal('53300', 'sorry, too many clients are waiting to authenticate');
   }
 
   /** Abort the running statement (CancelRequest). */
@@ -200,20 +249,44 @@ export class Session {
   private receive(chunk: Buffer): void {
     if (this.state === 'closed') return;
     try {
-      this.queue.push(...this.reader.push(chunk));
+      this.reader.append(chunk);
     } catch (e) {
       this.fatal('08P01', e instanceof ProtocolError ? e.message : 'invalid message');
       return;
     }
+    // Paused only with a whole message to handle (else the rest of a large one could never come).
+    if (!this.paused && this.reader.pending >= BUFFER_HIGH && this.reader.ready) {
+      this.paused = true;
+      this.socket.pause();
+    }
     void this.drain();
+  }
+
+  /** The next message to handle, if a whole one is here. */
+  private nextMessage(): Message | undefined {
+    const message = this.reader.next();
+    if (this.paused && this.reader.pending <= BUFFER_LOW) {
+      this.paused = false;
+      this.socket.resume();
+    }
+    return message;
   }
 
   private async drain(): Promise<void> {
     if (this.running) return;
     this.running = true;
     try {
-      while (this.queue.length > 0 && this.state !== 'closed') {
-        const message = this.queue.shift() as Message;
+      const busySince = performance.now();
+      let turnStarted = busySince;
+      for (;;) {
+        let message: Message | undefined;
+        try {
+          message = this.state === 'closed' ? undefined : this.nextMessage();
+        } catch (e) {
+          this.fatal('08P01', e instanceof ProtocolError ? e.message : 'invalid message');
+          return;
+        }
+        if (!message) break;
         try {
           await this.handle(message);
         } catch (e) {
@@ -223,11 +296,36 @@ export class Session {
             this.fatal('XX000', 'internal error');
           }
         }
-        if (this.queue.length === 0) this.flush();
+        if (!this.reader.ready) this.flush();
+        else if (performance.now() - turnStarted > TURN_MS) {
+          // A long pipeline: send what is ready, wait while the client is not reading it, and
+          // let the other clients be served before going on.
+          this.flush();
+          await this.writable();
+          const now = performance.now();
+          if (now - busySince > FLOOD_MS && this.ctx.clientCount() > 1) await new Promise((resolve) => setTimeout(resolve, Math.ceil(2 * (now - turnStarted))));
+          else await new Promise((resolve) => setImmediate(resolve));
+          turnStarted = performance.now();
+        }
       }
     } finally {
       this.running = false;
     }
+  }
+
+  /** Resolves once the socket takes more output (or closes): output back-pressure. */
+  private writable(): Promise<void> {
+    const socket = this.socket;
+    if (!socket.writableNeedDrain || this.state === 'closed') return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        socket.off('drain', done);
+        socket.off('close', done);
+        resolve();
+      };
+      socket.on('drain', done);
+      socket.on('close', done);
+    });
   }
 
   private send(b: Buffer): void {
@@ -305,6 +403,11 @@ export class Session {
       this.fatal('28000', 'no PostgreSQL user name specified in startup packet');
       return;
     }
+    if (this.ctx.tlsRequired && !(this.socket instanceof TLSSocket)) {
+      // PG-6, hostssl: with TLS configured on a non-loopback bind, no login in the clear.
+      this.fatal('28000', `no pg_hba.conf entry for host "${this.remoteHost}", user "${this.user}", database "${params.get('database') ?? this.user}", no encryption`);
+      return;
+    }
     for (const [k, v] of params) {
       const name = k.toLowerCase();
       // The server's own formats are fixed; the client's requested encoding etc. are noted only.
@@ -336,7 +439,8 @@ export class Session {
       if (this.state === 'sasl-initial') {
         const mechanism = r.cstring();
         if (mechanism !== 'SCRAM-SHA-256') {
-          this.fatal('28000', `unsupported SASL mechanism ${mechanism}`);
+          // PostgreSQL's words, without the name offered (a client may send anything there).
+          this.fatal('08P01', 'client selected an invalid SASL authentication mechanism');
           return;
         }
         const length = r.int32();
@@ -360,7 +464,14 @@ export class Session {
 
   private authenticated(): void {
     clearTimeout(this.authTimer);
-    this.reader.maxLength = MAX_MESSAGE;
+    this.reader.maxLength = this.ctx.maxMessageBytes;
+    if (this.ctx.users?.readOnly?.has(this.user)) {
+      this.access = 'read-only';
+      for (const name of ['transaction_read_only', 'default_transaction_read_only']) {
+        this.settings.set(name, 'on');
+        this.defaults.set(name, 'on');
+      }
+    }
     this.keys = this.ctx.register(this);
     this.send(authenticationOk());
     for (const [display, name] of REPORTED) this.send(parameterStatus(display, this.settings.get(name) ?? ''));
@@ -401,7 +512,7 @@ export class Session {
       case 'S':
         this.skipUntilSync = false;
         this.portals.delete('');
-        this.send(readyForQuery(this.status()));
+        this.send(READY[this.status()]);
         return;
       case 'H':
         this.flush();
@@ -439,7 +550,7 @@ export class Session {
       }
     }
     this.portals.delete('');
-    this.send(readyForQuery(this.status()));
+    this.send(READY[this.status()]);
   }
 
   private sendOutcomeEnd(outcome: Outcome, rowsSent: number): void {
@@ -584,32 +695,50 @@ export class Session {
   private async describeColumns(statement: Prepared): Promise<ResultColumn[] | undefined> {
     const c = chatter(statement.sql);
     if (c) return c.kind === 'show' ? [{ name: c.name, type: pgTypeOf('VARCHAR') }] : undefined;
+    const { text, admitted } = await this.admit(statement.sql);
     const nulls = statement.paramTypes.map(() => null);
     const fromCatalog = await this.ctx.catalog.answer(statement.sql, nulls);
     if (fromCatalog) return fromCatalog.columns.map((col) => ({ name: col.name, type: pgTypeOf(col.type) }));
-    if (!allowedOverWire(statement.sql)) return undefined;
     // DuckDB describes the statement over the (empty) schema tables: no Backlog request. A write
     // without RETURNING has no columns (NoData).
-    const columns = await this.ctx.connection.describe(stripPublicSchema(statement.sql), nulls.length ? nulls : undefined);
-    if (columns.length === 0 && /^\s*(INSERT|UPDATE|DELETE|EXEC|EXECUTE|CALL)\b/i.test(statement.sql)) return undefined;
+    const columns = await this.ctx.connection.describe(text, nulls.length ? nulls : undefined);
+    if (columns.length === 0 && admitted.kind !== 'query') return undefined;
     return columns.map((col) => ({ name: col.name, type: pgTypeOf(col.type) }));
+  }
+
+  /**
+   * The policy's verdict (./policy.ts) on the text the catalog sees and on the text the library
+   * runs (without `public.`); throws the error a refused statement gets.
+   */
+  private async admit(sql: string): Promise<{ text: string; admitted: Admitted }> {
+    let admitted: Admitted;
+    try {
+      admitted = await this.ctx.policy.admit(sql, this.access);
+    } catch (e) {
+      // A catalog query in PostgreSQL's dialect DuckDB cannot parse as written: the catalog
+      // checks its rewrite of it, the SQL it runs (Catalog's guard).
+      if (isParseFailure(e) && Catalog.matches(sql)) return { text: sql, admitted: { kind: 'query' } };
+      throw e;
+    }
+    const text = stripPublicSchema(sql);
+    return { text, admitted: text === sql ? admitted : await this.ctx.policy.admit(text, this.access) };
   }
 
   /** Run one statement: chatter answered here, catalog queries from the registry, the rest by the library. */
   private async run(sql: string, params: unknown[]): Promise<Outcome> {
     const c = chatter(sql);
     if (c) return this.runChatter(c);
+    const { text } = await this.admit(sql);
     const fromCatalog = await this.ctx.catalog.answer(sql, params);
     if (fromCatalog) {
       return { kind: 'rows', columns: fromCatalog.columns.map((col) => ({ name: col.name, type: pgTypeOf(col.type) })), rows: fromCatalog.rows, tag: 'SELECT', notices: [] };
     }
-    if (!allowedOverWire(sql)) throw new WireError('0A000', 'only queries, INSERT/UPDATE/DELETE on Backlog tables and procedure calls can run over the wire', 'Tables and settings of the server itself cannot be changed by a client.');
     const controller = new AbortController();
     this.current = controller;
     try {
       let result;
       try {
-        result = await this.ctx.connection.query(stripPublicSchema(sql), params.length ? params : undefined, { signal: controller.signal, rowMode: 'array', session: this.writeSession });
+        result = await this.ctx.connection.query(text, params.length ? params : undefined, { signal: controller.signal, rowMode: 'array', session: this.writeSession });
       } catch (e) {
         if (e instanceof BacklogSqlError && (e.code === 'WRITE_PARTIAL' || e.code === 'WRITE_OUTCOME_UNKNOWN')) this.writesSinceBegin++;
         throw e;
@@ -632,17 +761,35 @@ export class Session {
     }
   }
 
+  /**
+   * SET / RESET change only this session's PostgreSQL settings: a name of the shared engine's
+   * (DuckDB's enable_external_access, threads…) is refused rather than answered with a SET that
+   * changes nothing; a read-only user cannot turn transaction_read_only off.
+   */
+  private assertSettable(name: string, value: string): void {
+    if (this.ctx.policy.isEngineSetting(name, SESSION_SETTINGS)) {
+      throw new WireError('42501', `permission denied to set parameter "${name}"`, "The server's engine settings are fixed by its operator for every client; a session changes only its own PostgreSQL settings (application_name, DateStyle, TimeZone, search_path…).");
+    }
+    if (this.access === 'read-only' && (name === 'transaction_read_only' || name === 'default_transaction_read_only') && !/^(on|true|yes|1)$/i.test(value.trim())) {
+      throw new WireError('25006', `cannot set ${name} to ${value}: this user may only read`, "The user is marked readonly in the server's users file.");
+    }
+  }
+
   private runChatter(c: Chatter): Outcome {
     switch (c.kind) {
       case 'set': {
         const name = c.name.toLowerCase();
+        this.assertSettable(name, c.value);
         this.settings.set(name, c.value);
         const reported = REPORTED.find(([, n]) => n === name && n === 'application_name');
         return { kind: 'command', tag: 'SET', notices: [], ...(reported ? { status: [[reported[0], c.value]] } : {}) };
       }
       case 'reset':
-        if (c.name === 'all') for (const [k, v] of Object.entries(DEFAULT_SETTINGS)) this.settings.set(k, v);
-        else this.settings.set(c.name, DEFAULT_SETTINGS[c.name] ?? '');
+        if (c.name === 'all') for (const [k, v] of this.defaults) this.settings.set(k, v);
+        else {
+          this.assertSettable(c.name, this.defaults.get(c.name) ?? '');
+          this.settings.set(c.name, this.defaults.get(c.name) ?? '');
+        }
         return { kind: 'command', tag: 'RESET', notices: [] };
       case 'show': {
         const value = this.settings.get(c.name);

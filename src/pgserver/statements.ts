@@ -4,7 +4,7 @@
  * COMMIT, ROLLBACK, DISCARD, DEALLOCATE, RESET), which the server answers itself.
  */
 
-import { scanCode } from '../sql/lexer.js';
+import { leadingCode, scanCode, segments } from '../sql/lexer.js';
 
 export interface Piece {
   sql: string;
@@ -12,38 +12,52 @@ export interface Piece {
   offset: number;
 }
 
-/** The statements of a simple-query message; empty ones (only blanks/comments) are dropped. */
+/**
+ * The statements of a simple-query message; empty ones (only blanks/comments) are dropped.
+ * One pass over the text's segments, whatever its length.
+ */
 export function splitStatements(sql: string): Piece[] {
-  const cuts: number[] = [];
-  scanCode(sql, (i, ch) => {
-    if (ch === ';') cuts.push(i);
-  });
   const pieces: Piece[] = [];
   let start = 0;
-  for (const end of [...cuts, sql.length]) {
-    const raw = sql.slice(start, end);
-    const lead = raw.length - raw.trimStart().length;
-    const text = raw.trim();
-    if (stripComments(text).trim() !== '') pieces.push({ sql: text, offset: start + lead });
+  let content = false;
+  const cut = (end: number) => {
+    if (content) {
+      const raw = sql.slice(start, end);
+      const lead = raw.length - raw.trimStart().length;
+      pieces.push({ sql: raw.trim(), offset: start + lead });
+    }
     start = end + 1;
+    content = false;
+  };
+  for (const s of segments(sql)) {
+    if (s.kind === 'comment') continue;
+    if (s.kind !== 'code') {
+      content = true;
+      continue;
+    }
+    // Semicolons searched within the segment only (a search to the end of the text per segment is quadratic).
+    const code = sql.slice(s.start, s.end);
+    let from = 0;
+    for (let i = code.indexOf(';'); i !== -1; i = code.indexOf(';', i + 1)) {
+      if (/\S/.test(code.slice(from, i))) content = true;
+      cut(s.start + i);
+      from = i + 1;
+    }
+    if (/\S/.test(code.slice(from))) content = true;
   }
+  cut(sql.length);
   return pieces;
 }
 
-/** The statement with its comments replaced by a space (literals kept). */
+/** The statement with each comment replaced by a space (literals kept): one slice per segment. */
 function stripComments(sql: string): string {
-  let out = '';
-  let last = 0;
-  scanCode(sql, (i) => {
-    // Between two code characters lie only literals (kept) and comments (dropped).
-    const gap = sql.slice(last, i);
-    out += gap.replace(/^\s*(--[^\n]*|\/\*[\s\S]*?\*\/)\s*$/, ' ');
-    out += sql[i];
-    last = i + 1;
-  });
-  const tail = sql.slice(last);
-  return out + (/^\s*(--|\/\*)/.test(tail) ? ' ' : tail);
+  return segments(sql)
+    .map((s) => (s.kind === 'comment' ? ' ' : sql.slice(s.start, s.end)))
+    .join('');
 }
+
+/** Statements the server answers itself start with one of these words. */
+const CHATTER_WORDS = /^\s*(SET|RESET|SHOW|BEGIN|START|COMMIT|END|ROLLBACK|ABORT|DISCARD|DEALLOCATE|LISTEN|UNLISTEN|SAVEPOINT|RELEASE)\b/i;
 
 /** The highest `$n` in the statement (the number of parameters it takes). */
 export function parameterCount(sql: string): number {
@@ -71,6 +85,8 @@ function unquote(v: string): string {
 
 /** Session statements the server answers without running SQL; undefined for anything else. */
 export function chatter(sqlIn: string): Chatter | undefined {
+  // Read from the start only, so a long query costs nothing here.
+  if (!CHATTER_WORDS.test(leadingCode(sqlIn))) return undefined;
   const sql = stripComments(sqlIn).trim().replace(/;+\s*$/, '');
   const upper = sql.toUpperCase();
   let m = /^SET\s+(?:SESSION\s+|LOCAL\s+)?(?:CHARACTERISTICS\s+AS\s+)?TRANSACTION\b/i.exec(sql);
@@ -101,12 +117,6 @@ export function chatter(sqlIn: string): Chatter | undefined {
   return undefined;
 }
 
-/** Statements a wire client may run through the library: queries only (no DDL on the shared instance). */
-export function allowedOverWire(sql: string): boolean {
-  const s = stripComments(sql).trim().toUpperCase();
-  return /^(SELECT|WITH|FROM|VALUES|TABLE|\(|EXPLAIN|DESCRIBE|SHOW|SUMMARIZE|EXEC|EXECUTE|CALL|INSERT|UPDATE|DELETE)\b|^\(/.test(s);
-}
-
 /**
  * `public."Issues"` → `"Issues"`: clients qualify names with the schema they saw in the catalog;
  * the library's tables live in DuckDB's default schema.
@@ -116,8 +126,8 @@ export function stripPublicSchema(sql: string): string {
   const dot = (end: number) => /^\s*\.\s*/.exec(sql.slice(end, end + 8))?.[0].length;
   scanCode(
     sql,
-    (i) => {
-      if (!/^public\b/i.test(sql.slice(i, i + 7)) || /[\w.$"]/.test(i === 0 ? ' ' : (sql[i - 1] as string))) return;
+    (i, ch) => {
+      if ((ch !== 'p' && ch !== 'P') || !/^public\b/i.test(sql.slice(i, i + 7)) || /[\w.$"]/.test(i === 0 ? ' ' : (sql[i - 1] as string))) return;
       const d = dot(i + 6);
       if (d) cuts.push([i, i + 6 + d]);
     },

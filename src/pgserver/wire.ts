@@ -11,10 +11,12 @@ export const PROTOCOL_3 = 196608;
 
 /** Before authentication a client may send only small messages (startup, SASL). */
 export const MAX_UNAUTHENTICATED_MESSAGE = 16 * 1024;
-/** Afterwards: a generous bound, so a broken client cannot make us buffer without limit. */
-export const MAX_MESSAGE = 64 * 1024 * 1024;
 
 export class ProtocolError extends Error {}
+
+/** Chunks below this size are copied into shared blocks of BLOCK bytes (bounded overhead per byte). */
+const SMALL_CHUNK = 1024;
+const BLOCK = 16 * 1024;
 
 export interface Message {
   /** The type byte as a character; '' for the untyped startup message. */
@@ -22,39 +24,134 @@ export interface Message {
   body: Buffer;
 }
 
-/** Accumulates socket data and yields complete messages. */
+/**
+ * Accumulates socket data and yields complete messages. Chunks are kept as received and joined
+ * once per message (never the whole buffer per chunk, which made a large message cost the square
+ * of its size); a length above `maxLength` is refused from the header, before its body is read.
+ */
 export class MessageReader {
-  private buffer: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  /** Bytes of `chunks[0]` already consumed. */
+  private head = 0;
+  private size = 0;
+  /** Small chunks (a client dripping bytes) are copied together into this block, the last of `chunks`. */
+  private block: { buffer: Buffer; used: number } | undefined;
   /** The first message has no type byte. */
   startup = true;
   maxLength = MAX_UNAUTHENTICATED_MESSAGE;
 
+  /** Add received bytes and cut every complete message (after the untyped startup message: stop). */
   push(chunk: Buffer): Message[] {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    this.append(chunk);
     const out: Message[] = [];
-    for (;;) {
-      const header = this.startup ? 4 : 5;
-      if (this.buffer.length < header) break;
-      const length = this.buffer.readInt32BE(header - 4);
-      if (length < 4 || length > this.maxLength) throw new ProtocolError(`invalid message length ${length}`);
-      const total = header - 4 + length;
-      if (this.buffer.length < total) break;
-      const type = this.startup ? '' : String.fromCharCode(this.buffer[0] as number);
-      out.push({ type, body: this.buffer.subarray(header, total) });
-      this.buffer = this.buffer.subarray(total);
-      // Only the first message is untyped (an SSLRequest is followed by another untyped one,
-      // which the session re-arms by setting `startup` again).
-      if (this.startup) {
-        this.startup = false;
-        break;
-      }
+    for (let m = this.next(); m; m = this.next()) {
+      out.push(m);
+      if (m.type === '') break;
     }
     return out;
   }
 
+  /** Add received bytes; the next message's header, once here, is checked at once. */
+  append(chunk: Buffer): void {
+    if (chunk.length >= SMALL_CHUNK) {
+      this.chunks.push(chunk);
+      this.block = undefined;
+    } else if (chunk.length > 0) {
+      if (!this.block || this.block.used + chunk.length > BLOCK || this.chunks.length === 0) {
+        this.block = { buffer: Buffer.allocUnsafe(BLOCK), used: 0 };
+        this.chunks.push(this.block.buffer.subarray(0, 0));
+      }
+      chunk.copy(this.block.buffer, this.block.used);
+      this.block.used += chunk.length;
+      this.chunks[this.chunks.length - 1] = this.block.buffer.subarray(0, this.block.used);
+    }
+    this.size += chunk.length;
+    this.nextLength();
+  }
+
+  /** The whole length (header included) of the next message if its header is here; throws on a bad length. */
+  private nextLength(): number | undefined {
+    const header = this.startup ? 4 : 5;
+    if (this.size < header) return undefined;
+    const length = this.peek(header).readInt32BE(header - 4);
+    if (length < 4) throw new ProtocolError(`invalid message length ${length}`);
+    if (length > this.maxLength) throw new ProtocolError(`message of ${length} bytes exceeds the server's limit of ${this.maxLength} bytes`);
+    return header - 4 + length;
+  }
+
+  /** Is a complete message waiting? (True for a bad header too: `next()` then throws its error.) */
+  get ready(): boolean {
+    try {
+      const total = this.nextLength();
+      return total !== undefined && this.size >= total;
+    } catch {
+      return true;
+    }
+  }
+
+  /**
+   * Cut the next complete message, if there is one: messages are cut one at a time as the
+   * session handles them, so a chunk of thousands of pipelined messages is never parsed at once.
+   * Only the first message is untyped (an SSLRequest is followed by another untyped one, which
+   * the session re-arms by setting `startup` again).
+   */
+  next(): Message | undefined {
+    const total = this.nextLength();
+    if (total === undefined || this.size < total) return undefined;
+    const header = this.startup ? 4 : 5;
+    const bytes = this.take(total);
+    const type = this.startup ? '' : String.fromCharCode(bytes[0] as number);
+    this.startup = false;
+    return { type, body: bytes.subarray(header) };
+  }
+
   /** Bytes received but not yet cut into messages (after an SSLRequest: must be none). */
   get pending(): number {
-    return this.buffer.length;
+    return this.size;
+  }
+
+  private dropFirst(): void {
+    this.chunks.shift();
+    this.head = 0;
+    // The block is only ever the last chunk: once consumed, later bytes start a new one.
+    if (this.chunks.length === 0) this.block = undefined;
+  }
+
+  /** The next `n` buffered bytes, not consumed (n is a header: a few bytes). */
+  private peek(n: number): Buffer {
+    const first = this.chunks[0] as Buffer;
+    if (first.length - this.head >= n) return first.subarray(this.head, this.head + n);
+    const out = Buffer.alloc(n);
+    let filled = 0;
+    for (let i = 0; filled < n; i++) {
+      const c = this.chunks[i] as Buffer;
+      const from = i === 0 ? this.head : 0;
+      filled += c.copy(out, filled, from, Math.min(c.length, from + n - filled));
+    }
+    return out;
+  }
+
+  /** Consume the next `n` bytes: a view into one chunk, or one copy when they span several. */
+  private take(n: number): Buffer {
+    const first = this.chunks[0] as Buffer;
+    if (first.length - this.head >= n) {
+      const out = first.subarray(this.head, this.head + n);
+      this.head += n;
+      this.size -= n;
+      if (this.head === first.length) this.dropFirst();
+      return out;
+    }
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const c = this.chunks[0] as Buffer;
+      const copied = c.copy(out, filled, this.head, Math.min(c.length, this.head + n - filled));
+      filled += copied;
+      this.head += copied;
+      if (this.head === c.length) this.dropFirst();
+    }
+    this.size -= n;
+    return out;
   }
 }
 

@@ -219,11 +219,20 @@ export class Engine {
     }
     if (kind === 'call') throw new SqlError('stored procedures run through the connection (EXEC / CALL)', undefined, { sqlstate: '0A000' });
     if (kind === 'dml') return this.write(sqlIn, params, signal, options, started);
-    const { sql: body, offset } = kind === 'explain' || kind === 'explain-analyze' ? stripExplain(sqlIn) : { sql: sqlIn, offset: 0 };
-    if (offset > 0 && classify(body) === 'dml') {
+    // What follows EXPLAIN [ANALYZE] must be a query: it is always parsed as one below (DuckDB's
+    // EXPLAIN ANALYZE would otherwise run a CREATE, DROP or SET).
+    const explaining = kind === 'explain' || kind === 'explain-analyze';
+    const { sql: body, offset } = explaining ? stripExplain(sqlIn) : { sql: sqlIn, offset: 0 };
+    if (explaining && classify(body) === 'dml') {
       throw new SqlError('EXPLAIN of INSERT, UPDATE or DELETE is not supported', 1, {
         sqlstate: '0A000',
         hint: 'EXPLAIN SELECT * FROM the table WHERE … (the same WHERE) shows what the statement would read; it then sends one request per matching row.',
+      });
+    }
+    if (explaining && classify(body) === 'call') {
+      throw new SqlError('EXPLAIN of EXEC / CALL is not supported', 1, {
+        sqlstate: '0A000',
+        hint: 'A procedure makes the requests its description lists (SELECT * FROM sys_procedures); EXPLAIN shows the plans of queries.',
       });
     }
     const sql = rewriteAtParameters(body);
@@ -237,8 +246,8 @@ export class Engine {
       if (identity.length > 0 && /sys_identity/i.test(sql)) await this.loadIdentity(conn, identity);
       let analysis: Analysis = { refs: [], links: [], limit: undefined, count: undefined, columnsMentioned: new Set() };
       // What to analyse: the statement, or the query a COPY … TO writes out.
-      const copy = classify(sql) === 'other' ? copySource(sql) : undefined;
-      const query = copy ? { sql: copy.sql, offset: offset + copy.offset } : classify(sql) === 'select' ? { sql, offset } : undefined;
+      const copy = !explaining && classify(sql) === 'other' ? copySource(sql) : undefined;
+      const query = copy ? { sql: copy.sql, offset: offset + copy.offset } : explaining || classify(sql) === 'select' ? { sql, offset } : undefined;
       if (query) {
         const tree = await parse(conn, query.sql, query.offset);
         try {

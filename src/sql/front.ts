@@ -4,7 +4,7 @@
  * comments only, so `'me@example.com'` is left alone.
  */
 
-import { mapCode, segments } from './lexer.js';
+import { leadingCode, mapCode, segments } from './lexer.js';
 
 export type StatementKind = 'select' | 'explain' | 'explain-analyze' | 'call' | 'dml' | 'other';
 
@@ -13,9 +13,9 @@ export function rewriteAtParameters(sql: string): string {
   return mapCode(sql, (code) => code.replace(/(^|[^\w@$])@([A-Za-z_]\w*)/g, '$1$$$2'));
 }
 
-/** The first keyword(s) of a statement, ignoring leading comments and white space. */
+/** The first keyword(s) of a statement, ignoring comments and white space (read from its start only). */
 export function classify(sql: string): StatementKind {
-  const code = mapCode(sql, (c) => c).replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ').trim().toUpperCase();
+  const code = leadingCode(sql).trim().toUpperCase();
   if (/^EXPLAIN\s+ANALY[SZ]E\b/.test(code)) return 'explain-analyze';
   if (/^EXPLAIN\b/.test(code)) return 'explain';
   if (/^(EXEC|EXECUTE|CALL)\b/.test(code)) return 'call';
@@ -24,9 +24,13 @@ export function classify(sql: string): StatementKind {
   return 'other';
 }
 
-/** The statement without its leading EXPLAIN [ANALYZE] keyword(s), and how many characters were cut. */
+/**
+ * The statement without its leading EXPLAIN [ANALYZE] keyword(s), and how many characters were cut.
+ * Comments before and between the keywords count as blanks, as they do for `classify`, so what
+ * follows EXPLAIN is always what gets checked.
+ */
 export function stripExplain(sql: string): { sql: string; offset: number } {
-  const m = /^\s*EXPLAIN(\s+ANALY[SZ]E)?\s+/i.exec(sql);
+  const m = /^\s*EXPLAIN(\s+ANALY[SZ]E)?(\s+|$)/i.exec(leadingCode(sql));
   return m ? { sql: sql.slice(m[0].length), offset: m[0].length } : { sql, offset: 0 };
 }
 

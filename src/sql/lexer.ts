@@ -17,18 +17,29 @@ export interface Segment {
 
 const DOLLAR_TAG = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/;
 
-/** End (exclusive) of the quoted run starting at `i` with `quote`. */
+/**
+ * End (exclusive) of the quoted run starting at `i` with `quote`. Jumps from quote to quote with
+ * indexOf (a megabyte literal is one native search, not a loop over its characters).
+ */
 function closeQuote(sql: string, i: number, quote: string, backslash: boolean): number {
   let j = i + 1;
-  while (j < sql.length) {
-    const ch = sql[j];
-    if (backslash && ch === '\\') j += 2;
-    else if (ch === quote) {
-      if (sql[j + 1] === quote) j += 2;
-      else return j + 1;
-    } else j++;
+  let nextBackslash = backslash ? sql.indexOf('\\', j) : -1;
+  for (;;) {
+    const q = sql.indexOf(quote, j);
+    if (q === -1) return sql.length;
+    if (nextBackslash !== -1 && nextBackslash < q) {
+      // A backslash escapes the next character (in E'…' only).
+      j = nextBackslash + 2;
+      nextBackslash = sql.indexOf('\\', j);
+      continue;
+    }
+    if (sql[q + 1] === quote) {
+      j = q + 2;
+      if (nextBackslash !== -1 && nextBackslash < j) nextBackslash = sql.indexOf('\\', j);
+      continue;
+    }
+    return q + 1;
   }
-  return sql.length;
 }
 
 function closeBlockComment(sql: string, i: number): number {
@@ -47,10 +58,15 @@ function closeBlockComment(sql: string, i: number): number {
   return sql.length;
 }
 
-export function segments(sql: string): Segment[] {
+/**
+ * The statement cut into code, literals, quoted identifiers and comments. With `codeLimit`, the
+ * cut stops once that many code characters other than blanks have been passed (the rest is left out).
+ */
+export function segments(sql: string, codeLimit = Infinity): Segment[] {
   const out: Segment[] = [];
   let codeStart = 0;
   let i = 0;
+  let codeSeen = 0;
   const push = (kind: SegmentKind, start: number, end: number) => {
     if (codeStart < start) out.push({ kind: 'code', start: codeStart, end: start });
     out.push({ kind, start, end });
@@ -58,6 +74,7 @@ export function segments(sql: string): Segment[] {
     i = end;
   };
   while (i < sql.length) {
+    if (codeSeen >= codeLimit) return codeStart < i ? [...out, { kind: 'code', start: codeStart, end: i }] : out;
     const ch = sql[i] as string;
     const next = sql[i + 1];
     const prev = i > 0 ? (sql[i - 1] as string) : '';
@@ -73,10 +90,31 @@ export function segments(sql: string): Segment[] {
       if (tag) {
         const close = sql.indexOf(tag, i + tag.length);
         push('string', i, close === -1 ? sql.length : close + tag.length);
-      } else i++;
-    } else i++;
+      } else {
+        i++;
+        codeSeen++;
+      }
+    } else {
+      if (ch !== ' ' && ch !== '\n' && ch !== '\t' && ch !== '\r') codeSeen++;
+      i++;
+    }
   }
   if (codeStart < sql.length) out.push({ kind: 'code', start: codeStart, end: sql.length });
+  return out;
+}
+
+/**
+ * The start of a statement with its comments blanked (replaced by as many spaces, so positions
+ * hold) and literals kept, up to its first `codeChars` code characters that are not blanks: enough to read its
+ * leading keywords without a pass over a long statement.
+ */
+export function leadingCode(sql: string, codeChars = 64): string {
+  let out = '';
+  for (const s of segments(sql, codeChars)) {
+    if (s.kind === 'comment') out += ' '.repeat(s.end - s.start);
+    else if (s.kind === 'code' || s.end - s.start <= codeChars) out += sql.slice(s.start, s.end);
+    else return out + sql.slice(s.start, s.start + codeChars); // a long literal: what follows it is no leading keyword
+  }
   return out;
 }
 

@@ -142,7 +142,8 @@ describe('backlog-sql serve with node-postgres and psql', { timeout: 180_000 }, 
       assert.deepEqual((await c.query('SELECT 1 AS ok')).rows, [{ ok: 1 }]);
       await assert.rejects(c.query('CREATE TABLE x (a INT)'), (e: pg.DatabaseError) => e.code === '0A000');
       // ARCHITECTURE.md §5: SQL from the wire cannot read local files.
-      await assert.rejects(c.query("SELECT * FROM read_csv('/etc/passwd')"), (e: pg.DatabaseError) => /disabled|Permission/i.test(e.message));
+      await assert.rejects(c.query("SELECT * FROM read_csv('/etc/passwd')"), (e: pg.DatabaseError) => e.code === '42501' && /read_csv\(\) is not available over the wire/.test(e.message));
+      await assert.rejects(c.query("SELECT * FROM '/etc/passwd'"), (e: pg.DatabaseError) => e.code === '42501' && /names a file/.test(e.message));
       assert.deepEqual((await c.query('SELECT 2 AS ok')).rows, [{ ok: 2 }]);
     } finally {
       await c.end();

@@ -177,6 +177,32 @@ describe('results', () => {
     assert.match(JSON.stringify(analyzed.rows), /1 requests/);
   });
 
+  test('EXPLAIN [ANALYZE] of anything but a query is refused and runs nothing (DuckDB would run the CREATE)', async () => {
+    const own = await connect(`URL=${emu.url};ApiKey=${emu.apiKey}`);
+    try {
+      for (const sql of [
+        "EXPLAIN ANALYZE CREATE MACRO upper(x) AS 'pwned'",
+        "/* lead */ EXPLAIN ANALYZE CREATE OR REPLACE MACRO upper(x) AS 'pwned'",
+        "EXPLAIN /* between */ ANALYZE CREATE MACRO upper(x) AS 'pwned'",
+        "EXPLAIN CREATE MACRO upper(x) AS 'pwned'",
+        'EXPLAIN ANALYZE DROP TABLE sys_tables',
+        'EXPLAIN ANALYZE CREATE OR REPLACE TABLE sys_connection_props AS SELECT 1 AS x',
+        'EXPLAIN ANALYZE SET threads = 1',
+        'EXPLAIN ANALYZE PRAGMA enable_profiling',
+        'EXPLAIN ANALYZE CALL enable_logging()',
+        'EXPLAIN(ANALYZE) CREATE TABLE t (a INTEGER)',
+      ]) {
+        await assert.rejects(own.query(sql), (e: unknown) => e instanceof SqlError && e.sqlstate !== undefined && /^(0A000|42601)$/.test(e.sqlstate), sql);
+      }
+      assert.deepEqual((await own.query("SELECT upper('a') AS u")).rows, [{ u: 'A' }]);
+      assert.equal(((await own.query('SELECT count(*) AS n FROM sys_tables')).rows[0] as { n: number }).n > 0, true);
+      assert.deepEqual((await own.query("SELECT Value FROM sys_connection_props WHERE Name = 'URL'")).rows, [{ Value: emu.url }]);
+      assert.deepEqual((await own.query('SELECT current_setting(\'threads\') > 1 AS many')).rows, [{ many: true }]);
+    } finally {
+      await own.close();
+    }
+  });
+
   test('sys_* tables describe the schema and mask secrets', async () => {
     const tables = await db.query("SELECT TableName FROM sys_tables WHERE TableType = 'TABLE' ORDER BY TableName");
     assert.equal(tables.rowCount, 20);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mapCode, segments } from '../../src/sql/lexer.js';
+import { leadingCode, mapCode, segments } from '../../src/sql/lexer.js';
 import { classify, rewriteAtParameters } from '../../src/sql/front.js';
 
 test('literals, identifiers, comments and dollar quotes are not code; parameters are', () => {
@@ -20,4 +20,26 @@ test('statement kinds ignore leading comments', () => {
   assert.equal(classify('/* hi */ -- there\n  explain analyze select 1'), 'explain-analyze');
   assert.equal(classify("EXEC GetOAuthAuthorizationURL @CallbackURL = 'x'"), 'call');
   assert.equal(classify('with x as (select 1) select * from x'), 'select');
+});
+
+test('the leading keywords are read from the start only, comments between them blanked', () => {
+  assert.equal(leadingCode('/* x */ EXPLAIN -- y\n ANALYZE SELECT 1'), '        EXPLAIN     \n ANALYZE SELECT 1');
+  const long = `SELECT ${'1 + '.repeat(100)}1`;
+  assert.ok(leadingCode(long).length < 200);
+  assert.equal(classify(`/* ${'c'.repeat(10_000)} */ EXPLAIN /* z */ ANALYZE CREATE TABLE t (a INT)`), 'explain-analyze');
+  assert.equal(classify(`${' '.repeat(100)}DELETE FROM Issues WHERE Id = 1`), 'dml');
+});
+
+test('literals with doubled quotes and backslash escapes end where they should', () => {
+  const cases: [string, number][] = [
+    ["'a''b' ;", 1],
+    ["E'a\\'b' ;", 1],
+    ["E'a''b\\\\' ;", 1],
+    ["E'\\\\' ; '\\' ;", 2],
+    ["'unterminated ;", 0],
+  ];
+  for (const [sql, semicolons] of cases) {
+    const code = segments(sql).filter((s) => s.kind === 'code').map((s) => sql.slice(s.start, s.end)).join('');
+    assert.equal((code.match(/;/g) ?? []).length, semicolons, sql);
+  }
 });

@@ -1,0 +1,144 @@
+/**
+ * Other clients while one client abuses the wire server (issue 11): for each abusive input, a
+ * fresh server (child process) is warmed up, measured idle, then with the abuser (another child process)
+ * running. The measuring clients, here, are four connected clients each querying in a loop
+ * (sys_tables, then a Backlog table through the emulator) and one that connects, runs SELECT 1
+ * and disconnects, in a loop. A request still unanswered when the window closes counts with the
+ * time it has waited. Target: p99 with the abuser ≤ 2× the idle p99.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import pg from 'pg';
+import type { BenchRow } from './emulator.js';
+
+const CHILD = new URL('./abuse-child.ts', import.meta.url).pathname;
+/** The fresh server's first queries compile code: measured, not counted. */
+const WARMUP_MS = 1500;
+const IDLE_MS = 3000;
+const ABUSE_MS = 6000;
+/** Let the abuser start (connect, send) before measuring. */
+const SETTLE_MS = 500;
+
+const INPUTS: [string, string][] = [
+  ['huge-query', '64 MB Query message (refused by the 1 MiB limit), repeated'],
+  ['largest-query', '1 MiB Query message, one long literal (the largest accepted), repeated'],
+  ['largest-in-list', '1 MiB Query message, an IN list of 100,000 values (too complex: refused), repeated'],
+  ['sync-flood', '200,000 pipelined Sync messages, repeated'],
+  ['idle-sockets', '1,000 idle unauthenticated sockets'],
+  ['wide-select', 'SELECT of 5,000 constants'],
+];
+
+function child(args: string[]): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+async function startServer(): Promise<{ process: ChildProcess; port: number }> {
+  const p = child(['server']);
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    p.stdout?.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = /PORT (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    p.once('exit', () => reject(new Error('the bench server exited')));
+  });
+  return { process: p, port };
+}
+
+function stop(p: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (p.exitCode !== null || p.signalCode !== null) return resolve();
+    p.once('exit', () => resolve());
+    p.kill('SIGKILL');
+  });
+}
+
+function p99(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? NaN;
+}
+
+/** Latencies of the measuring clients over `ms`: queries on open connections, and connect + SELECT 1. */
+async function measure(port: number, ms: number): Promise<{ query: number[]; connect: number[] }> {
+  const config = { host: '127.0.0.1', port, user: 'probe', database: 'backlog', connectionTimeoutMillis: 60_000 };
+  const query: number[] = [];
+  const connect: number[] = [];
+  const end = performance.now() + ms;
+  const clients = await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      const c = new pg.Client(config);
+      c.on('error', () => {});
+      await c.connect();
+      return c;
+    }),
+  );
+  const timed = async (samples: number[], run: () => Promise<unknown>) => {
+    const started = performance.now();
+    let finished = false;
+    const work = run().then(
+      () => (finished = true),
+      () => (finished = true),
+    );
+    // A request that outlives the window counts with its waiting time so far.
+    await Promise.race([work, new Promise((r) => setTimeout(r, Math.max(0, end - performance.now())))]);
+    samples.push(performance.now() - started);
+    return finished;
+  };
+  const queries = ['SELECT count(*) AS n FROM sys_tables', 'SELECT Id, Name FROM Priorities ORDER BY Id'];
+  await Promise.all([
+    ...clients.map(async (c, i) => {
+      for (let k = i; performance.now() < end; k++) {
+        if (!(await timed(query, () => c.query(queries[k % queries.length] as string)))) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }),
+    (async () => {
+      while (performance.now() < end) {
+        const ok = await timed(connect, async () => {
+          const c = new pg.Client(config);
+          c.on('error', () => {});
+          await c.connect();
+          await c.query('SELECT 1');
+          await c.end();
+        });
+        if (!ok) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })(),
+  ]);
+  for (const c of clients) void c.end().catch(() => undefined);
+  return { query, connect };
+}
+
+export async function benchAbuse(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  // BENCH_ABUSE_ONLY=sync-flood,idle-sockets runs some inputs only.
+  const only = process.env.BENCH_ABUSE_ONLY?.split(',');
+  for (const [kind, label] of INPUTS.filter(([k]) => !only || only.includes(k))) {
+    const server = await startServer();
+    let abuser: ChildProcess | undefined;
+    try {
+      await measure(server.port, WARMUP_MS);
+      const idle = await measure(server.port, IDLE_MS);
+      abuser = child(['abuser', kind, String(server.port)]);
+      await new Promise((r) => setTimeout(r, SETTLE_MS));
+      const loaded = await measure(server.port, ABUSE_MS);
+      for (const probe of ['query', 'connect'] as const) {
+        const before = p99(idle[probe]);
+        const during = p99(loaded[probe]);
+        const ratio = during / before;
+        rows.push({
+          measure: `other clients' p99 ${probe === 'query' ? 'query' : 'connect + SELECT 1'} during: ${label} (idle ${before.toFixed(1)} ms, n=${loaded[probe].length})`,
+          value: `${during.toFixed(1)} ms`,
+          target: '≤ 2× idle p99',
+          ratio: `${ratio.toFixed(2)}×`,
+          ok: ratio <= 2,
+        });
+      }
+    } finally {
+      if (abuser) await stop(abuser);
+      await stop(server.process);
+    }
+  }
+  return rows;
+}
