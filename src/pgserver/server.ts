@@ -10,7 +10,7 @@ import { createServer, isIPv4, type Server, type Socket } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import type { Connection } from '../core/connection.js';
 import { ConfigError } from '../errors.js';
-import { Catalog } from './catalog.js';
+import { CatalogService } from './catalog/index.js';
 import { readUsersFile, type UserStore } from './scram.js';
 import { randomKey, Session, type ServerLog, type SessionContext } from './session.js';
 
@@ -69,18 +69,18 @@ export async function serve(options: ServeOptions): Promise<PgServer> {
     });
   }
   const tls = options.tls ? createSecureContext({ cert: options.tls.cert, key: options.tls.key }) : undefined;
+  // The catalog engine (ARCHITECTURE.md §12): a PostgreSQL holding the schema, started first.
+  const catalog = await CatalogService.start(options.connection, log);
   const sessions = new Map<number, { session: Session; key: number }>();
   const all = new Set<Session>();
   const context: SessionContext = {
     connection: options.connection,
-    catalog: new Catalog(options.connection, log),
+    catalog,
     users,
     tls,
     authTimeoutMs: options.authTimeoutMs ?? 60_000,
     log,
-    register(session) {
-      let pid = randomKey();
-      while (sessions.has(pid)) pid = randomKey();
+    register(session, pid) {
       const key = randomKey();
       sessions.set(pid, { session, key });
       return { pid, key };
@@ -102,13 +102,24 @@ export async function serve(options: ServeOptions): Promise<PgServer> {
   const server: Server = createServer((socket: Socket) => {
     all.add(new Session(socket, context));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (e) {
+    await catalog.close();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new ConfigError(`cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'the port is already in use' : code === 'EACCES' ? 'the port is not allowed' : 'the address is not on this machine'}`, 'port', {
+        hint: 'Pass --port with a free port (0 picks one), or stop what uses it.',
+      });
+    }
+    throw e;
+  }
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   log('info', `listening on ${host}:${actualPort} (${users ? 'scram-sha-256' : 'trust'}${tls ? ', TLS' : ''})`);
@@ -123,6 +134,6 @@ export async function serve(options: ServeOptions): Promise<PgServer> {
       new Promise<void>((resolve) => {
         for (const s of all) s.close();
         server.close(() => resolve());
-      }),
+      }).then(() => catalog.close()),
   };
 }
