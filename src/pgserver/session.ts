@@ -712,6 +712,11 @@ export class Session {
         return await this.runOnCatalog(withOurVersion(sql, r.versionCalls), raw);
       } catch (e) {
         if (!(r.engine === 'either' && e instanceof PgServerError && FALL_BACK_TO_DATA.has(e.code))) throw e;
+        // Neither engine knows it: PostgreSQL's error, except for an unknown table, where the
+        // library's names the closest Backlog table.
+        return this.runOnData(sql, params).catch((dataError: unknown) => {
+          throw e.code === '42P01' ? dataError : e;
+        });
       }
     }
     return this.runOnData(sql, params);

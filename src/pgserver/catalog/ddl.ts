@@ -159,9 +159,13 @@ export function schemaStatements(connection: Connection, columns: SchemaColumns)
 /** After the schema is in template1: the databases clients connect to get it too. */
 export const DATABASE_STATEMENTS = ['DROP DATABASE postgres', 'CREATE DATABASE postgres', 'CREATE DATABASE backlog', 'REVOKE TEMPORARY ON DATABASE backlog FROM PUBLIC', 'REVOKE TEMPORARY ON DATABASE postgres FROM PUBLIC', 'REVOKE TEMPORARY ON DATABASE template1 FROM PUBLIC'];
 
-/** A role for a wire client's user name: can log in, owns nothing, writes nothing. */
+/**
+ * A role for a wire client's user name: can log in, owns nothing, and its transactions are
+ * read-only (the engine also runs each statement in a READ ONLY transaction; as a role setting
+ * the reference shows the same transaction_read_only).
+ */
 export function roleStatement(user: string): string {
-  return `CREATE ROLE ${quoteIdent(user)} LOGIN`;
+  return `CREATE ROLE ${quoteIdent(user)} LOGIN; ALTER ROLE ${quoteIdent(user)} SET default_transaction_read_only = on`;
 }
 
 /**

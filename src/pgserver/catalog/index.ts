@@ -80,12 +80,18 @@ export class CatalogSession {
     return this.client.status;
   }
 
-  /** Run a client's statement read-only; the answer keeps PostgreSQL's own messages. */
-  run(sql: string, params: RawParams | undefined): Promise<RawAnswer> {
-    return this.client.run(sql, params, {
-      before: `BEGIN READ ONLY; SET LOCAL statement_timeout = ${CATALOG_STATEMENT_TIMEOUT_MS}`,
-      after: 'ROLLBACK',
-    });
+  /**
+   * Run a client's statement read-only; the answer keeps PostgreSQL's own messages. The timeout is
+   * ours (a cancel request when it passes), not statement_timeout, which the client would see in
+   * SHOW and pg_settings.
+   */
+  async run(sql: string, params: RawParams | undefined): Promise<RawAnswer> {
+    const timer = setTimeout(() => this.cancel(), CATALOG_STATEMENT_TIMEOUT_MS);
+    try {
+      return await this.client.run(sql, params, { before: 'BEGIN READ ONLY', after: 'ROLLBACK' });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** ParameterDescription and RowDescription (or NoData) of a statement. */
