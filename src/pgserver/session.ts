@@ -703,6 +703,7 @@ export class Session {
     if (c && c.kind !== 'show') {
       // PostgreSQL checks the setting's name and value, and keeps it for the catalog queries.
       if ((c.kind === 'set' || c.kind === 'reset') && this.catalog) await this.catalog.set(sql);
+      if (c.kind === 'deallocate') this.deallocate(sql);
       return this.runChatter(c);
     }
     const r = this.ctx.catalog.route(sql);
@@ -720,6 +721,15 @@ export class Session {
       }
     }
     return this.runOnData(sql, params);
+  }
+
+  /** DEALLOCATE name | ALL: psqlODBC frees its statements so, then prepares the same names again. */
+  private deallocate(sql: string): void {
+    const m = /^\s*DEALLOCATE\s+(?:PREPARE\s+)?("(?:[^"]|"")+"|\S+?)\s*;?\s*$/i.exec(sql);
+    if (!m) return;
+    const name = m[1] as string;
+    if (/^ALL$/i.test(name)) this.statements.clear();
+    else this.statements.delete(name.startsWith('"') ? name.slice(1, -1).replaceAll('""', '"') : name.toLowerCase());
   }
 
   private async runOnData(sql: string, params: unknown[]): Promise<Outcome> {
