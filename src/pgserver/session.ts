@@ -12,6 +12,7 @@ import { BacklogSqlError, SqlError, sqlstateOf } from '../errors.js';
 import { PgServerError, substitute, withOurVersion, type CatalogService, type CatalogSession, type RawAnswer, type RawParams } from './catalog/index.js';
 import { decodeParam, encodeBinary, encodeText, OID, pgTypeOf, type PgType } from './pgtypes.js';
 import { pgColumnName } from './result-names.js';
+import { pgDataSqlstate } from './data-errors.js';
 import { VERSION_SUFFIX } from './catalog/ddl.js';
 import { ScramError, ScramExchange, type UserStore } from './scram.js';
 import { allowedOverWire, chatter, parameterCount, splitStatements, stripPublicSchema, type Chatter } from './statements.js';
@@ -91,7 +92,7 @@ interface Portal {
 function toNotice(e: unknown, offset: number, log: ServerLog): NoticeFields {
   if (e instanceof BacklogSqlError) {
     const position = e instanceof SqlError && e.position !== undefined ? e.position + offset : undefined;
-    return { severity: 'ERROR', code: sqlstateOf(e), message: e.message, hint: e.hint, detail: e.detail, position };
+    return { severity: 'ERROR', code: pgDataSqlstate(sqlstateOf(e), e.message), message: e.message, hint: e.hint, detail: e.detail, position };
   }
   if (e instanceof WireError) return { severity: 'ERROR', code: e.code, message: e.message, hint: e.hint };
   if (e instanceof PgServerError) {

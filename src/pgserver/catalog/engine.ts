@@ -193,6 +193,8 @@ export class CatalogEngine {
   /** Wait until the engine has stopped (tests, bench). */
   closed(): Promise<void> {
     if (this.child.exitCode !== null) return Promise.resolve();
+    // The child is unreferenced while it runs (it must not keep the process alive); waiting for it must.
+    this.child.ref();
     return new Promise((resolve) => this.child.once('exit', () => resolve()));
   }
 }
