@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: every benchmark, printed as one table with each figure's target and ratio.
- * Usage: npm run bench [-- emulator-throughput | driver | pgserver | writes]   (names or name prefixes limit the run)
+ * Usage: npm run bench [-- emulator-throughput | driver | pgserver | catalog | writes]   (names or name prefixes limit the run)
  * Figures on shared machines are noisy: compare ratios within one run.
  */
+import { benchCatalog } from './catalog.js';
 import { benchQuestions, benchScan } from './driver.js';
 import { benchLargeRss, benchStartup, benchThroughput, type BenchRow } from './emulator.js';
 import { benchPgServer } from './pgserver.js';
@@ -15,6 +16,7 @@ const groups: Record<string, () => Promise<BenchRow[]>> = {
   'driver-questions': () => benchQuestions(),
   'driver-scan': () => benchScan(),
   'pgserver': () => benchPgServer(),
+  'catalog': () => benchCatalog(),
   'writes': () => benchBulkUpdate(),
 };
 
