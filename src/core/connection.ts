@@ -11,6 +11,7 @@ import type { ApiClient } from '../api/types.js';
 import { connectionPropsTable, redactConfig, resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { ApiError, AuthError, BacklogSqlError, ConfigError, NetworkError } from '../errors.js';
 import { issuesWithCustomFields } from '../schema/custom-fields.js';
+import { unqualifyPublic } from '../sql/schema-names.js';
 import { Registry } from '../schema/registry.js';
 import { TABLES } from '../schema/tables/index.js';
 import issuesTable from '../schema/tables/issues.js';
@@ -99,6 +100,7 @@ export class Connection {
   /** Run one SQL statement. `params`: an array for `?`/`$1`, an object for `$name`/`@name`. */
   async query(sql: string, params?: ParamValues, options: QueryOptions = {}): Promise<QueryResult> {
     if (this.closed) throw new BacklogSqlError('INTERNAL', 'the connection is closed');
+    sql = unqualifyPublic(sql);
     if (classify(sql) === 'call') return this.call(sql, params, options);
     return this.engine.run(sql, params, options);
   }
@@ -134,7 +136,8 @@ export class Connection {
    * DuckDB over the empty schema tables, a write's from its RETURNING list (none without one), a
    * procedure's from its declaration. For wire protocols that describe before they execute.
    */
-  async describe(sql: string, params?: ParamValues): Promise<QueryColumn[]> {
+  async describe(sqlIn: string, params?: ParamValues): Promise<QueryColumn[]> {
+    const sql = unqualifyPublic(sqlIn);
     const kind = classify(sql);
     if (kind === 'call') {
       const def = findProcedure(parseCall(sql, params ?? [], { lenient: true }).name);

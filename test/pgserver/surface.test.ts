@@ -137,6 +137,22 @@ describe('backlog-sql serve behaves as PostgreSQL at the surface', { timeout: 30
     }
   });
 
+  test('one schema-naming rule: schema public of database backlog, in the library, the sys_* tables and the wire', async () => {
+    const count = async (sql: string) => Number(((await connection.query(sql)).rows[0] as { n: number }).n);
+    const bare = await count('SELECT count(*) AS n FROM Issues');
+    assert.equal(await count('SELECT count(*) AS n FROM public.Issues'), bare);
+    assert.equal(await count('SELECT count(*) AS n FROM "public"."Issues"'), bare);
+    assert.equal(await count('SELECT count(*) AS n FROM main.Issues'), bare);
+    // A qualified name keeps error positions on the user's text.
+    await assert.rejects(connection.query('SELECT Nope FROM public.Issues'), (e: { position?: number }) => e.position === 8);
+    assert.deepEqual((await connection.query("SELECT DISTINCT CatalogName, SchemaName FROM sys_tables")).rows, [{ CatalogName: 'backlog', SchemaName: 'public' }]);
+    assert.deepEqual((await connection.query("SELECT DISTINCT CatalogName, SchemaName FROM sys_procedures")).rows, [{ CatalogName: 'backlog', SchemaName: 'public' }]);
+    const wire = await c.query('SELECT count(*)::int AS n FROM public."Issues"');
+    assert.equal(wire.rows[0].n, bare);
+    const listed = await c.query("SELECT DISTINCT table_catalog, table_schema FROM information_schema.tables WHERE table_name IN ('Issues', 'sys_tables')");
+    assert.deepEqual(listed.rows, [{ table_catalog: 'backlog', table_schema: 'public' }]);
+  });
+
   test('an unknown database is refused as PostgreSQL refuses it (3D000)', async () => {
     const bad = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'analyst', database: 'nosuch' });
     await assert.rejects(bad.connect(), (e: pg.DatabaseError) => e.code === '3D000' && /database "nosuch" does not exist/.test(e.message));
