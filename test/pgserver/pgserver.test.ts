@@ -137,7 +137,8 @@ describe('backlog-sql serve with node-postgres and psql', { timeout: 180_000 }, 
       assert.deepEqual((await c.query('SELECT 1 AS ok')).rows, [{ ok: 1 }]);
       await assert.rejects(c.query('CREATE TABLE x (a INT)'), (e: pg.DatabaseError) => e.code === '0A000');
       // ARCHITECTURE.md §5: SQL from the wire cannot read local files.
-      await assert.rejects(c.query("SELECT * FROM read_csv('/etc/passwd')"), (e: pg.DatabaseError) => /disabled|Permission/i.test(e.message));
+      // Neither engine reads it: PostgreSQL has no read_csv, and DuckDB's file access is off.
+      await assert.rejects(c.query("SELECT * FROM read_csv('/etc/passwd')"), (e: pg.DatabaseError) => /disabled|Permission|does not exist/i.test(e.message));
       assert.deepEqual((await c.query('SELECT 2 AS ok')).rows, [{ ok: 2 }]);
     } finally {
       await c.end();
@@ -275,8 +276,9 @@ describe('backlog-sql serve with node-postgres and psql', { timeout: 180_000 }, 
     assert.match(r.stdout, /Created\s+\| timestamp with time zone/);
     assert.match(r.stdout, /public \| Priorities\s+\| view/);
     // \df: the stored procedures, with their parameters and result columns.
-    assert.match(r.stdout, /public \| AddStar\s+\| TABLE\("Success" boolean\)\s+\| "IssueId" bigint DEFAULT NULL::bigint, "CommentId" bigint/);
-    assert.match(r.stdout, /public \| GetOwnUser\s+\| TABLE\("Id" bigint, "UserId" character varying/);
+    // Procedures, their result columns as OUT parameters (ARCHITECTURE.md §12).
+    assert.match(r.stdout, /public \| AddStar\s+\|\s+\| OUT "Success" boolean, IN "IssueId" bigint DEFAULT NULL::bigint, IN "CommentId" bigint .*\| proc/);
+    assert.match(r.stdout, /public \| GetOwnUser\s+\|\s+\| OUT "Id" bigint, OUT "UserId" character varying/);
     assert.match(r.stdout, new RegExp(`\\(${connection.procedures().length} rows\\)`));
   });
 
