@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: every benchmark, printed as one table with each figure's target and ratio.
- * Usage: npm run bench [-- emulator-throughput | driver | pgserver | writes | responsiveness | abuse | package]   (names or name prefixes limit the run)
+ * Usage: npm run bench [-- emulator-throughput | driver | pgserver | writes | responsiveness | abuse | catalog | package]   (names or name prefixes limit the run)
  *        npm run bench -- soak [--minutes N]   (the 10-minute soak, only when named; `npm run build` first)
  * Figures on shared machines are noisy: compare ratios within one run.
  */
 import { benchAbuse } from './abuse.js';
+import { benchCatalog } from './catalog.js';
 import { benchQuestions, benchScan } from './driver.js';
 import { benchLargeRss, benchStartup, benchThroughput, type BenchRow } from './emulator.js';
 import { benchPgServer } from './pgserver.js';
@@ -20,6 +21,7 @@ const groups: Record<string, () => Promise<BenchRow[]>> = {
   'driver-questions': () => benchQuestions(),
   'driver-scan': () => benchScan(),
   'pgserver': () => benchPgServer(),
+  'catalog': () => benchCatalog(),
   'writes': () => benchBulkUpdate(),
   'package': () => benchPackage(),
   'responsiveness': () => benchResponsiveness(),

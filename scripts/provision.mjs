@@ -24,8 +24,14 @@ const SYSTEM_NEEDS = [
   { pkg: 'postgresql-client-15', file: '/usr/lib/postgresql/15/bin/psql' },
   // test/pgserver/pgserver.test.ts: javac and java run the pgjdbc probe.
   { pkg: 'openjdk-17-jdk-headless', file: '/usr/lib/jvm/java-17-openjdk-amd64/bin/javac', alt: ['javac'] },
-  // test/pgserver/pgserver.test.ts: Debian's pgjdbc (42.5).
+  // test/pgserver/pgserver.test.ts, clients.test.ts: Debian's pgjdbc (42.5).
   { pkg: 'libpostgresql-jdbc-java', file: '/usr/share/java/postgresql.jar' },
+  // test/pgserver/catalog.test.ts, clients.test.ts: real PostgreSQL 15, the reference the wire
+  // server's catalog answers are compared with.
+  { pkg: 'postgresql-15', file: '/usr/lib/postgresql/15/bin/postgres' },
+  // test/pgserver/clients.test.ts: psqlODBC through unixODBC's isql (the path of Excel, Power BI…).
+  { pkg: 'odbc-postgresql', file: '/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so' },
+  { pkg: 'unixodbc', file: '/usr/bin/isql' },
 ];
 
 function log(message) {

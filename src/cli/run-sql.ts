@@ -245,14 +245,20 @@ export async function runStatement(session: Session, sql: string, signal?: Abort
     progress.stop();
   }
   const command = result.command;
-  if ((command === 'INSERT' || command === 'UPDATE' || command === 'DELETE') && result.columns.length === 0) {
-    // psql's command tag; on stderr for the machine formats, so their stdout stays parseable.
-    const tag = `${command}${command === 'INSERT' ? ' 0' : ''} ${result.rowCount}\n`;
-    await writeOut(session.format === 'table' ? session.out : session.err, tag);
+  const write = command === 'INSERT' || command === 'UPDATE' || command === 'DELETE';
+  // psql's command tags: on stderr for the machine formats, so their stdout stays parseable.
+  const tagTo = session.format === 'table' ? session.out : session.err;
+  const copied = copyCount(sql, result);
+  if (copied !== undefined) {
+    await writeOut(tagTo, `COPY ${copied}\n`);
+  } else if (write && result.columns.length === 0) {
+    await writeOut(tagTo, `${command}${command === 'INSERT' ? ' 0' : ''} ${result.rowCount}\n`);
   } else {
     const text = formatResult(result, session.format, { timeZone: connection.space.timezone });
     // psql leaves a blank line after a table, which keeps several results apart.
     await writeOut(session.out, text + (session.format === 'table' ? '\n' : ''));
+    // RETURNING rows, then the tag, as psql prints them.
+    if (write) await writeOut(tagTo, `${command}${command === 'INSERT' ? ' 0' : ''} ${result.rowCount}\n`);
   }
   for (const w of result.stats.warnings) await writeOut(session.err, `WARNING:  ${w}\n`);
   if (session.timing) {
@@ -404,4 +410,11 @@ export async function runStream(session: Session, input: Readable, signal: Abort
   }
   const result = await runItems(session, reader.end(), signal);
   return typeof result === 'number' ? result : ExitCode.Ok;
+}
+
+/** The rows a COPY … TO wrote (DuckDB answers with one Count row), undefined for other statements. */
+function copyCount(sql: string, result: { columns: { name: string }[]; rows: unknown[] }): number | undefined {
+  if (!/^\s*COPY\b/i.test(sql.replace(/^(\s*(--[^\n]*\n|\/\*[\s\S]*?\*\/))*/, ''))) return undefined;
+  if (result.columns.length !== 1 || result.columns[0]?.name !== 'Count') return undefined;
+  return Number((result.rows[0] as Record<string, unknown> | undefined)?.Count ?? 0);
 }

@@ -17,8 +17,9 @@ import { ExitCode } from './exit-codes.js';
 export const SERVE_HELP = `Usage: backlog-sql serve [options]
        backlog-sql serve hash-password --user NAME [--readonly]   (password on stdin)
 
-Serves the Backlog space over the PostgreSQL protocol: psql, JDBC, BI tools and node-postgres
-connect as to PostgreSQL (database name: any, e.g. backlog).
+Serves the Backlog space over the PostgreSQL protocol: psql, JDBC, ODBC, BI tools and
+node-postgres connect as to PostgreSQL 15 (database backlog). Catalog queries are answered by a
+real PostgreSQL holding the schema, started in a temporary folder; data comes from Backlog.
 
 Options:
   --host HOST          address to listen on (default 127.0.0.1; any other needs --users and TLS)

@@ -16,6 +16,7 @@ import { connectionPropsTable, redactConfig, resolveConfig, type ResolvedConfig 
 import type { ConnectionProperties } from '../config/options.js';
 import { ApiError, asBacklogSqlError, AuthError, ConfigError, ConnectionClosedError, NetworkError, SqlError, sqlErrorAt } from '../errors.js';
 import { issuesWithCustomFields } from '../schema/custom-fields.js';
+import { unqualifyPublic } from '../sql/schema-names.js';
 import { Registry } from '../schema/registry.js';
 import { TABLES } from '../schema/tables/index.js';
 import issuesTable from '../schema/tables/issues.js';
@@ -108,6 +109,7 @@ export class Connection {
       if (this.closed) throw new ConnectionClosedError();
       checkStatement(sql);
       checkParams(params);
+      sql = unqualifyPublic(sql);
       if (classify(sql) === 'call') return await this.call(sql, params, options);
       return await this.engine.run(sql, params, options);
     } catch (e) {
@@ -152,7 +154,7 @@ export class Connection {
       if (this.closed) throw new ConnectionClosedError();
       checkStatement(sql);
       checkParams(params);
-      return await this.describeColumns(sql, params);
+      return await this.describeColumns(unqualifyPublic(sql), params);
     } catch (e) {
       throw asBacklogSqlError(e);
     }

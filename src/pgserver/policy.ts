@@ -183,14 +183,6 @@ export class StatementPolicy {
   }
 
   /**
-   * The check for SQL the catalog runs on its own DuckDB instance: its rewrite of a client's
-   * PostgreSQL catalog query (which DuckDB may not parse before the rewrite) must be a query.
-   */
-  async checkCatalogQuery(sql: string): Promise<void> {
-    await this.checkQuery('', sql, 0);
-  }
-
-  /**
    * `prefix + text` must be one SELECT by DuckDB's parser that calls no refused function and
    * reads no file; errors point into the statement (`offset` of `text` in it).
    */
@@ -292,11 +284,6 @@ function refusal(text: string, offset: number): SqlError {
         : 'Every client shares the server\'s tables, settings and functions, so none can be created, changed or dropped over the wire.',
     },
   );
-}
-
-/** A statement DuckDB's parser (or the front parser) could not read at all, as opposed to one refused. */
-export function isParseFailure(e: unknown): boolean {
-  return e instanceof SqlError && e.code === 'SQL_SYNTAX';
 }
 
 const READ_ONLY_HINT = "This user is marked readonly in the server's users file: it may only read.";

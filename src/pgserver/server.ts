@@ -12,7 +12,7 @@ import { createServer, isIPv4, type Server, type Socket } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import type { Connection } from '../core/connection.js';
 import { ConfigError } from '../errors.js';
-import { Catalog } from './catalog.js';
+import { CatalogService } from './catalog/index.js';
 import { StatementPolicy } from './policy.js';
 import { readUsersFile, type UserStore } from './scram.js';
 import { randomKey, Session, type ServerLog, type SessionContext } from './session.js';
@@ -96,13 +96,21 @@ export async function serve(options: ServeOptions): Promise<PgServer> {
   const tls = options.tls ? createSecureContext({ cert: options.tls.cert, key: options.tls.key }) : undefined;
   const policy = new StatementPolicy();
   await policy.open();
+  // The catalog engine (ARCHITECTURE.md §12): a PostgreSQL holding the schema, started first.
+  let catalog: CatalogService;
+  try {
+    catalog = await CatalogService.start(options.connection, log);
+  } catch (e) {
+    policy.close();
+    throw e;
+  }
   const sessions = new Map<number, { session: Session; key: number }>();
   const all = new Set<Session>();
   /** Sessions still authenticating, oldest first. */
   const pending = new Set<Session>();
   const context: SessionContext = {
     connection: options.connection,
-    catalog: new Catalog(options.connection, log, (sql) => policy.checkCatalogQuery(sql)),
+    catalog,
     policy,
     users,
     tls,
@@ -110,10 +118,8 @@ export async function serve(options: ServeOptions): Promise<PgServer> {
     authTimeoutMs: limits.authTimeoutMs,
     maxMessageBytes: limits.maxMessageBytes,
     log,
-    register(session) {
+    register(session, pid) {
       pending.delete(session);
-      let pid = randomKey();
-      while (sessions.has(pid)) pid = randomKey();
       const key = randomKey();
       sessions.set(pid, { session, key });
       return { pid, key };
@@ -156,13 +162,24 @@ export async function serve(options: ServeOptions): Promise<PgServer> {
     all.add(session);
     pending.add(session);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (e) {
+    await catalog.close();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new ConfigError(`cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'the port is already in use' : code === 'EACCES' ? 'the port is not allowed' : 'the address is not on this machine'}`, 'port', {
+        hint: 'Pass --port with a free port (0 picks one), or stop what uses it.',
+      });
+    }
+    throw e;
+  }
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   log('info', `listening on ${host}:${actualPort} (${users ? 'scram-sha-256' : 'trust'}${tls ? ', TLS' : ''})`);
@@ -180,7 +197,7 @@ export async function serve(options: ServeOptions): Promise<PgServer> {
           policy.close();
           resolve();
         });
-      }),
+      }).then(() => catalog.close()),
   };
 }
 

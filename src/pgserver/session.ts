@@ -10,10 +10,13 @@ import { TLSSocket, type SecureContext } from 'node:tls';
 import { WriteSession, type Connection } from '../core/connection.js';
 import { BacklogSqlError, SqlError, sqlstateOf } from '../errors.js';
 import { arrayParameterPositions } from './arrays.js';
-import { Catalog } from './catalog.js';
+import { PgServerError, substitute, withOurVersion, type CatalogService, type CatalogSession, type RawAnswer, type RawParams } from './catalog/index.js';
 import { decodeParam, encodeBinary, encodeText, OID, pgTypeOf, type PgType } from './pgtypes.js';
+import { pgColumnName } from './result-names.js';
+import { pgDataSqlstate } from './data-errors.js';
+import { VERSION_SUFFIX } from './catalog/ddl.js';
 import { ScramError, ScramExchange, type UserStore } from './scram.js';
-import { isParseFailure, type Access, type Admitted, type StatementPolicy } from './policy.js';
+import { type Access, type Admitted, type StatementPolicy } from './policy.js';
 import { chatter, parameterCount, splitStatements, stripPublicSchema, type Chatter } from './statements.js';
 import {
   authenticationOk,
@@ -49,7 +52,7 @@ export interface ServerLog {
 /** What sessions share: the library connection, auth settings, the statement policy and the cancel registry. */
 export interface SessionContext {
   connection: Connection;
-  catalog: Catalog;
+  catalog: CatalogService;
   /** What a statement may do over the wire (./policy.ts). */
   policy: StatementPolicy;
   users: UserStore | undefined;
@@ -60,7 +63,8 @@ export interface SessionContext {
   /** Largest message accepted after authentication (bytes). */
   maxMessageBytes: number;
   log: ServerLog;
-  register(session: Session): { pid: number; key: number };
+  /** `pid`: the session's catalog backend, which BackendKeyData and pg_backend_pid() report. */
+  register(session: Session, pid: number): { pid: number; key: number };
   /** Connections open now (this one included). */
   clientCount(): number;
   unregister(session: Session): void;
@@ -74,6 +78,8 @@ interface ResultColumn {
 
 type Outcome =
   | { kind: 'rows'; columns: ResultColumn[]; rows: unknown[][]; tag: string; notices: string[] }
+  /** The catalog engine's answer, relayed as PostgreSQL wrote it. */
+  | { kind: 'raw'; answer: RawAnswer; tag: string; notices: string[] }
   | { kind: 'command'; tag: string; notices: string[]; status?: [string, string][] };
 
 interface Prepared {
@@ -86,6 +92,8 @@ interface Prepared {
 interface Portal {
   statement: Prepared;
   params: unknown[];
+  /** The parameters as the client sent them, for the catalog engine. */
+  raw: RawParams;
   formats: number[];
   outcome?: Outcome;
   sent: number;
@@ -95,9 +103,13 @@ interface Portal {
 function toNotice(e: unknown, offset: number, log: ServerLog): NoticeFields {
   if (e instanceof BacklogSqlError) {
     const position = e instanceof SqlError && e.position !== undefined ? e.position + offset : undefined;
-    return { severity: 'ERROR', code: sqlstateOf(e), message: e.message, hint: e.hint, detail: e.detail, position };
+    return { severity: 'ERROR', code: pgDataSqlstate(sqlstateOf(e), e.message), message: e.message, hint: e.hint, detail: e.detail, position };
   }
   if (e instanceof WireError) return { severity: 'ERROR', code: e.code, message: e.message, hint: e.hint };
+  if (e instanceof PgServerError) {
+    const f = e.fields;
+    return { severity: (f.S ?? 'ERROR') as NoticeFields['severity'], code: e.code, message: e.message, hint: f.H, detail: f.D, position: f.P !== undefined ? Number(f.P) + offset : undefined };
+  }
   log('error', 'internal error while running a statement', e);
   return { severity: 'ERROR', code: 'XX000', message: 'internal error' };
 }
@@ -201,6 +213,10 @@ export class Session {
   private readonly writeSession = new WriteSession();
   private current: AbortController | undefined;
   private keys: { pid: number; key: number } | undefined;
+  private database = '';
+  /** This client's connection to the catalog engine (ARCHITECTURE.md §12). */
+  private catalog: CatalogSession | undefined;
+  private catalogBusy = false;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
 
   constructor(
@@ -235,6 +251,7 @@ export class Session {
   /** Abort the running statement (CancelRequest). */
   cancel(): void {
     this.current?.abort();
+    if (this.catalogBusy) this.catalog?.cancel();
   }
 
   close(): void {
@@ -242,6 +259,7 @@ export class Session {
     this.state = 'closed';
     clearTimeout(this.authTimer);
     this.current?.abort();
+    this.catalog?.close();
     this.ctx.unregister(this);
     this.socket.destroy();
   }
@@ -362,7 +380,7 @@ export class Session {
 
   // ---- startup and authentication ----
 
-  private startup(m: Message): void {
+  private async startup(m: Message): Promise<void> {
     const r = new BodyReader(m.body);
     const code = r.int32();
     if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
@@ -399,6 +417,7 @@ export class Session {
       params.set(key, r.cstring());
     }
     this.user = params.get('user') ?? '';
+    this.database = params.get('database') || this.user;
     if (!this.user) {
       this.fatal('28000', 'no PostgreSQL user name specified in startup packet');
       return;
@@ -415,7 +434,7 @@ export class Session {
     }
     this.settings.set('session_authorization', this.user);
     if (!this.ctx.users) {
-      this.authenticated();
+      await this.authenticated();
       return;
     }
     this.scram = new ScramExchange(this.ctx.users, this.user);
@@ -428,7 +447,7 @@ export class Session {
     this.fatal('28P01', `password authentication failed for user "${this.user}"`);
   }
 
-  private sasl(m: Message): void {
+  private async sasl(m: Message): Promise<void> {
     if (m.type !== 'p') {
       this.fatal('08P01', 'expected a SASL response');
       return;
@@ -455,14 +474,14 @@ export class Session {
         return;
       }
       this.send(new MessageWriter('R').int32(12).bytes(Buffer.from(serverFinal, 'utf8')).finish());
-      this.authenticated();
+      await this.authenticated();
     } catch (e) {
       if (e instanceof ScramError) this.fatal('08P01', e.message);
       else throw e;
     }
   }
 
-  private authenticated(): void {
+  private async authenticated(): Promise<void> {
     clearTimeout(this.authTimer);
     this.reader.maxLength = this.ctx.maxMessageBytes;
     if (this.ctx.users?.readOnly?.has(this.user)) {
@@ -472,7 +491,26 @@ export class Session {
         this.defaults.set(name, 'on');
       }
     }
-    this.keys = this.ctx.register(this);
+    try {
+      const params: Record<string, string> = {};
+      for (const name of ['application_name', 'search_path', 'extra_float_digits']) {
+        const v = this.settings.get(name);
+        if (v !== undefined && v !== DEFAULT_SETTINGS[name]) params[name] = v;
+      }
+      this.catalog = await this.ctx.catalog.open(this.user, this.database, params);
+    } catch (e) {
+      const f = e instanceof PgServerError ? e.fields : { C: 'XX000', M: 'the catalog engine is not available' };
+      if (!(e instanceof PgServerError)) this.ctx.log('error', 'could not open a catalog session', e);
+      this.send(errorOrNotice('E', { severity: 'FATAL', code: f.C ?? 'XX000', message: f.M ?? 'error', hint: f.H }));
+      this.flush();
+      this.socket.end();
+      this.close();
+      return;
+    }
+    if (this.state === 'closed') return this.catalog.close();
+    // The engine's own values: server_version is PostgreSQL's real one.
+    for (const [k, v] of this.catalog.status) if (k.toLowerCase() in DEFAULT_SETTINGS) this.settings.set(k.toLowerCase(), v);
+    this.keys = this.ctx.register(this, this.catalog.pid);
     this.send(authenticationOk());
     for (const [display, name] of REPORTED) this.send(parameterStatus(display, this.settings.get(name) ?? ''));
     this.send(parameterStatus('session_authorization', this.user));
@@ -538,12 +576,16 @@ export class Session {
     if (pieces.length === 0) this.send(emptyQueryResponse());
     for (const piece of pieces) {
       try {
-        const outcome = await this.run(piece.sql, []);
+        const outcome = await this.run(piece.sql, [], undefined);
         if (outcome.kind === 'rows') {
           this.send(rowDescription(outcome.columns, []));
           this.sendRows(outcome, 0, outcome.rows.length, []);
+        } else if (outcome.kind === 'raw') {
+          // A simple query never sends NoData.
+          if (outcome.answer.description?.[0] === 0x54) this.send(outcome.answer.description);
+          for (const row of outcome.answer.rows) this.send(row);
         }
-        this.sendOutcomeEnd(outcome, outcome.kind === 'rows' ? outcome.rows.length : 0);
+        this.sendOutcomeEnd(outcome, outcome.kind === 'rows' ? outcome.rows.length : outcome.kind === 'raw' ? outcome.answer.rows.length : 0);
       } catch (e) {
         this.send(errorOrNotice('E', toNotice(e, piece.offset, this.ctx.log)));
         break;
@@ -556,7 +598,7 @@ export class Session {
   private sendOutcomeEnd(outcome: Outcome, rowsSent: number): void {
     for (const n of outcome.notices) this.send(errorOrNotice('N', { severity: 'WARNING', code: '01000', message: n }));
     if (outcome.kind === 'command') for (const [k, v] of outcome.status ?? []) this.send(parameterStatus(k, v));
-    this.send(commandComplete(outcome.kind === 'rows' && outcome.tag === 'SELECT' ? `SELECT ${rowsSent}` : outcome.tag));
+    this.send(commandComplete(outcome.kind !== 'command' && /^SELECT\b/.test(outcome.tag) ? `SELECT ${rowsSent}` : outcome.tag));
   }
 
   private sendRows(outcome: Extract<Outcome, { kind: 'rows' }>, from: number, to: number, formats: number[]): void {
@@ -623,15 +665,18 @@ export class Session {
     const paramFormats: number[] = [];
     for (let i = r.int16(); i > 0; i--) paramFormats.push(r.int16());
     const params: unknown[] = [];
+    const values: (Buffer | null)[] = [];
     const n = r.int16();
     for (let i = 0; i < n; i++) {
       const len = r.int32();
       const raw = len < 0 ? null : r.bytes(len);
+      values.push(raw);
       params.push(decodeParam(raw, statement.paramTypes[i] ?? 0, formatOf(paramFormats, i) === 1, statement.arrayParams.has(i + 1)));
     }
     const formats: number[] = [];
     for (let i = r.int16(); i > 0; i--) formats.push(r.int16());
-    this.portals.set(portalName, { statement, params, formats, sent: 0 });
+    const raw: RawParams = { types: statement.paramTypes, formats: paramFormats, values, resultFormats: formats };
+    this.portals.set(portalName, { statement, params, raw, formats, sent: 0 });
     this.send(BIND_COMPLETE);
   }
 
@@ -641,6 +686,16 @@ export class Session {
     if (kind === 'S') {
       const statement = this.statements.get(name);
       if (!statement) return this.extendedError(new WireError('26000', `prepared statement "${name}" does not exist`));
+      try {
+        const fromCatalog = await this.describeOnCatalog(statement);
+        if (fromCatalog) {
+          if (fromCatalog.parameters) this.send(fromCatalog.parameters);
+          if (fromCatalog.description) this.send(fromCatalog.description);
+          return;
+        }
+      } catch (e) {
+        return this.extendedError(e);
+      }
       const w = new MessageWriter('t').int16(statement.paramTypes.length);
       for (const t of statement.paramTypes) w.int32(t === 0 ? OID.text : t);
       this.send(w.finish());
@@ -656,11 +711,12 @@ export class Session {
     if (!portal) return this.extendedError(new WireError('34000', `portal "${name}" does not exist`));
     // A portal's columns are known once it has run: run it now, Execute sends the rows.
     try {
-      portal.outcome ??= await this.run(portal.statement.sql, portal.params);
+      portal.outcome ??= await this.run(portal.statement.sql, portal.params, portal.raw);
     } catch (e) {
       return this.extendedError(e);
     }
-    this.send(portal.outcome.kind === 'rows' ? rowDescription(portal.outcome.columns, portal.formats) : NO_DATA);
+    const outcome = portal.outcome;
+    this.send(outcome.kind === 'rows' ? rowDescription(outcome.columns, portal.formats) : outcome.kind === 'raw' ? (outcome.answer.description ?? NO_DATA) : NO_DATA);
   }
 
   private async execute(r: BodyReader): Promise<void> {
@@ -673,11 +729,21 @@ export class Session {
       return;
     }
     try {
-      portal.outcome ??= await this.run(portal.statement.sql, portal.params);
+      portal.outcome ??= await this.run(portal.statement.sql, portal.params, portal.raw);
     } catch (e) {
       return this.extendedError(e);
     }
     const outcome = portal.outcome;
+    if (outcome.kind === 'raw') {
+      const rows = outcome.answer.rows;
+      const end = maxRows > 0 ? Math.min(rows.length, portal.sent + maxRows) : rows.length;
+      for (let i = portal.sent; i < end; i++) this.send(rows[i] as Buffer);
+      const count = end - portal.sent;
+      portal.sent = end;
+      if (end < rows.length) this.send(PORTAL_SUSPENDED);
+      else this.sendOutcomeEnd(outcome, count);
+      return;
+    }
     if (outcome.kind === 'command') {
       if (portal.sent === 0) this.sendOutcomeEnd(outcome, 0);
       portal.sent = 1;
@@ -697,42 +763,104 @@ export class Session {
     if (c) return c.kind === 'show' ? [{ name: c.name, type: pgTypeOf('VARCHAR') }] : undefined;
     const { text, admitted } = await this.admit(statement.sql);
     const nulls = statement.paramTypes.map(() => null);
-    const fromCatalog = await this.ctx.catalog.answer(statement.sql, nulls);
-    if (fromCatalog) return fromCatalog.columns.map((col) => ({ name: col.name, type: pgTypeOf(col.type) }));
     // DuckDB describes the statement over the (empty) schema tables: no Backlog request. A write
     // without RETURNING has no columns (NoData).
     const columns = await this.ctx.connection.describe(text, nulls.length ? nulls : undefined);
     if (columns.length === 0 && admitted.kind !== 'query') return undefined;
-    return columns.map((col) => ({ name: col.name, type: pgTypeOf(col.type) }));
+    return columns.map((col) => ({ name: pgColumnName(col.name), type: pgTypeOf(col.type) }));
+  }
+
+  /** The statement the data engine runs: session functions replaced, `public.` dropped. */
+  private dataSql(sql: string): string {
+    const r = this.ctx.catalog.route(sql);
+    const values = { user: this.user, database: this.database, version: this.versionString(), pid: this.keys?.pid ?? 0 };
+    return stripPublicSchema(r.engine === 'data' && r.substitutions.length ? substitute(sql, r.substitutions, values) : sql);
+  }
+
+  private versionString(): string {
+    return `PostgreSQL ${this.settings.get('server_version') ?? ''}${VERSION_SUFFIX}`;
   }
 
   /**
-   * The policy's verdict (./policy.ts) on the text the catalog sees and on the text the library
-   * runs (without `public.`); throws the error a refused statement gets.
+   * Describe of a statement the catalog engine answers: its own ParameterDescription and
+   * RowDescription. Undefined for statements of the data engine.
    */
-  private async admit(sql: string): Promise<{ text: string; admitted: Admitted }> {
-    let admitted: Admitted;
+  private async describeOnCatalog(statement: Prepared): Promise<RawAnswer | undefined> {
+    const c = chatter(statement.sql);
+    if (c && c.kind !== 'show') return undefined;
+    const r = this.ctx.catalog.route(statement.sql);
+    if (r.engine === 'mixed') throw mixedError(r.catalogName, r.backlogName);
+    if (r.engine === 'data' || !this.catalog) return undefined;
     try {
-      admitted = await this.ctx.policy.admit(sql, this.access);
+      return await this.catalog.describe(withOurVersion(statement.sql, r.versionCalls), statement.paramTypes);
     } catch (e) {
-      // A catalog query in PostgreSQL's dialect DuckDB cannot parse as written: the catalog
-      // checks its rewrite of it, the SQL it runs (Catalog's guard).
-      if (isParseFailure(e) && Catalog.matches(sql)) return { text: sql, admitted: { kind: 'query' } };
+      if (r.engine === 'either' && e instanceof PgServerError && FALL_BACK_TO_DATA.has(e.code)) return undefined;
       throw e;
     }
-    const text = stripPublicSchema(sql);
-    return { text, admitted: text === sql ? admitted : await this.ctx.policy.admit(text, this.access) };
   }
 
-  /** Run one statement: chatter answered here, catalog queries from the registry, the rest by the library. */
-  private async run(sql: string, params: unknown[]): Promise<Outcome> {
-    const c = chatter(sql);
-    if (c) return this.runChatter(c);
-    const { text } = await this.admit(sql);
-    const fromCatalog = await this.ctx.catalog.answer(sql, params);
-    if (fromCatalog) {
-      return { kind: 'rows', columns: fromCatalog.columns.map((col) => ({ name: col.name, type: pgTypeOf(col.type) })), rows: fromCatalog.rows, tag: 'SELECT', notices: [] };
+  private async runOnCatalog(sql: string, raw: RawParams | undefined): Promise<Outcome> {
+    const catalog = this.catalog as CatalogSession;
+    this.catalogBusy = true;
+    try {
+      const answer = await catalog.run(sql, raw);
+      return { kind: 'raw', answer, tag: answer.tag ?? 'SELECT', notices: answer.notices.filter((n) => n.S === 'WARNING').map((n) => n.M ?? '') };
+    } finally {
+      this.catalogBusy = false;
     }
+  }
+
+  /**
+   * Run one statement: session chatter here; catalog and session queries on the catalog engine;
+   * statements naming Backlog tables or procedures on the library (ARCHITECTURE.md §12).
+   */
+  private async run(sql: string, params: unknown[], raw: RawParams | undefined): Promise<Outcome> {
+    const c = chatter(sql);
+    if (c && c.kind !== 'show') {
+      // PostgreSQL checks the setting's name and value, and keeps it for the catalog queries.
+      if ((c.kind === 'set' || c.kind === 'reset') && this.catalog) await this.catalog.set(sql);
+      if (c.kind === 'deallocate') this.deallocate(sql);
+      return this.runChatter(c);
+    }
+    const r = this.ctx.catalog.route(sql);
+    if (r.engine === 'mixed') throw mixedError(r.catalogName, r.backlogName);
+    if ((r.engine === 'catalog' || r.engine === 'either') && this.catalog) {
+      try {
+        return await this.runOnCatalog(withOurVersion(sql, r.versionCalls), raw);
+      } catch (e) {
+        if (!(r.engine === 'either' && e instanceof PgServerError && FALL_BACK_TO_DATA.has(e.code))) throw e;
+        // Neither engine knows it: PostgreSQL's error, except for an unknown table, where the
+        // library's names the closest Backlog table.
+        return this.runOnData(sql, params).catch((dataError: unknown) => {
+          // A statement the wire policy refuses gets the policy's reason, not PostgreSQL's.
+          const refused = ['42501', '0A000', '25006'].includes(sqlstateOf(dataError));
+          throw e.code === '42P01' || refused ? dataError : e;
+        });
+      }
+    }
+    return this.runOnData(sql, params);
+  }
+
+  /** DEALLOCATE name | ALL: psqlODBC frees its statements so, then prepares the same names again. */
+  private deallocate(sql: string): void {
+    const m = /^\s*DEALLOCATE\s+(?:PREPARE\s+)?("(?:[^"]|"")+"|\S+?)\s*;?\s*$/i.exec(sql);
+    if (!m) return;
+    const name = m[1] as string;
+    if (/^ALL$/i.test(name)) this.statements.clear();
+    else this.statements.delete(name.startsWith('"') ? name.slice(1, -1).replaceAll('""', '"') : name.toLowerCase());
+  }
+
+  /**
+   * The statement the data engine runs (./policy.ts's verdict on it): session functions replaced,
+   * `public.` dropped. Throws the error a refused statement gets.
+   */
+  private async admit(sql: string): Promise<{ text: string; admitted: Admitted }> {
+    const text = this.dataSql(sql);
+    return { text, admitted: await this.ctx.policy.admit(text, this.access) };
+  }
+
+  private async runOnData(sql: string, params: unknown[]): Promise<Outcome> {
+    const { text } = await this.admit(sql);
     const controller = new AbortController();
     this.current = controller;
     try {
@@ -749,13 +877,10 @@ export class Session {
       // PostgreSQL's tags: INSERT 0 n (the 0 is the historical OID), UPDATE n, DELETE n, CALL.
       const tag = command === 'INSERT' ? `INSERT 0 ${result.rowCount}` : write ? `${command} ${result.rowCount}` : command === 'CALL' ? 'CALL' : 'SELECT';
       if (write && result.columns.length === 0) return { kind: 'command', tag, notices: result.stats.warnings };
-      return {
-        kind: 'rows',
-        columns: result.columns.map((col) => ({ name: col.name, type: pgTypeOf(col.type) })),
-        rows: result.rows as unknown[][],
-        tag,
-        notices: result.stats.warnings,
-      };
+      const columns = result.columns.map((col) => ({ name: pgColumnName(col.name), type: pgTypeOf(col.type) }));
+      const rows = result.rows as unknown[][];
+      if (!write && dividedByZero(sql, columns, rows)) throw new WireError('22012', 'division by zero');
+      return { kind: 'rows', columns, rows, tag, notices: result.stats.warnings };
     } finally {
       if (this.current === controller) this.current = undefined;
     }
@@ -821,6 +946,28 @@ export class Session {
         return { kind: 'command', tag: c.tag, notices: [] };
     }
   }
+}
+
+/** PostgreSQL errors after which a statement naming no relation is tried on the data engine. */
+const FALL_BACK_TO_DATA = new Set(['42601', '42883', '42704', '42P01', '0A000', '42846', '42804']);
+
+function mixedError(catalogName: string, backlogName: string): WireError {
+  return new WireError(
+    '0A000',
+    `a statement cannot combine the catalog relation ${catalogName} with the Backlog table ${backlogName}`,
+    'Catalog relations (pg_catalog, information_schema) describe the tables; query them and the Backlog tables in separate statements.',
+  );
+}
+
+/**
+ * DuckDB's float division answers x / 0 with ±Infinity where PostgreSQL raises 22012; a Backlog
+ * value is never infinite, so an infinite float in the result of a statement that divides is one.
+ */
+function dividedByZero(sql: string, columns: ResultColumn[], rows: unknown[][]): boolean {
+  if (!sql.includes('/')) return false;
+  const floats = columns.flatMap((c, i) => (c.type.oid === OID.float8 || c.type.oid === OID.float4 ? [i] : []));
+  if (floats.length === 0) return false;
+  return rows.some((row) => floats.some((i) => row[i] === Infinity || row[i] === -Infinity));
 }
 
 function formatOf(formats: number[], i: number): number {

@@ -3,6 +3,7 @@
  * docs/cdata-driver.md §6.4): `EXEC[UTE] Name @P = v, …` and `CALL Name(P => v, …)`, values
  * being literals, NULL, TRUE/FALSE or parameters (`?`, `$1`, `$name`, `@name`).
  */
+import { CATALOG_NAME, SCHEMA_NAME } from '../schema/names.js';
 import { SqlError, sqlErrorAt } from '../errors.js';
 import type { ParamValues } from '../sql/analyze.js';
 import addRelatedIssue from './add-related-issue.js';
@@ -260,10 +261,10 @@ export function procedureMetadata(): { procedures: unknown[][]; parameters: unkn
   const jdbc = { VARCHAR: 12, BIGINT: -5, INTEGER: 4, BOOLEAN: 16, TIMESTAMPTZ: 2014 } as const;
   const precision = (t: ProcedureType): number | null => (t === 'BIGINT' ? 19 : t === 'INTEGER' ? 10 : null);
   return {
-    procedures: PROCEDURES.map((p) => ['CData', 'Backlog', p.name, p.description, 'STOREDPROCEDURE']),
+    procedures: PROCEDURES.map((p) => [CATALOG_NAME, SCHEMA_NAME, p.name, p.description, 'STOREDPROCEDURE']),
     parameters: PROCEDURES.flatMap((p) => [
-      ...p.parameters.map((x, i) => ['CData', 'Backlog', p.name, x.name, 1, x.type, jdbc[x.type], x.type === 'VARCHAR' ? 2000 : null, precision(x.type), null, !x.required, x.required, false, x.description, i + 1]),
-      ...p.results.map((x, i) => ['CData', 'Backlog', p.name, x.name, 3, x.type, jdbc[x.type], x.type === 'VARCHAR' ? 2000 : null, precision(x.type), null, true, false, false, x.description, p.parameters.length + i + 1]),
+      ...p.parameters.map((x, i) => [CATALOG_NAME, SCHEMA_NAME, p.name, x.name, 1, x.type, jdbc[x.type], x.type === 'VARCHAR' ? 2000 : null, precision(x.type), null, !x.required, x.required, false, x.description, i + 1]),
+      ...p.results.map((x, i) => [CATALOG_NAME, SCHEMA_NAME, p.name, x.name, 3, x.type, jdbc[x.type], x.type === 'VARCHAR' ? 2000 : null, precision(x.type), null, true, false, false, x.description, p.parameters.length + i + 1]),
     ]),
   };
 }

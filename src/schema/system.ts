@@ -3,6 +3,7 @@
  * generated from the registry so they always describe the real schema. They live in DuckDB only:
  * reading them makes no Backlog request.
  */
+import { CATALOG_NAME, SCHEMA_NAME } from './names.js';
 import type { SqlType, TableDef } from './types.js';
 
 export interface SystemTable {
@@ -11,8 +12,9 @@ export interface SystemTable {
   rows: unknown[][];
 }
 
-const CATALOG = 'CData';
-const SCHEMA = 'Backlog';
+/** The schema-naming rule (./names.ts): database `backlog`, schema `public`. */
+const CATALOG = CATALOG_NAME;
+const SCHEMA = SCHEMA_NAME;
 
 /** JDBC type codes (java.sql.Types) for each column type. */
 const JDBC_TYPES: Record<SqlType, number> = { BIGINT: -5, INTEGER: 4, VARCHAR: 12, BOOLEAN: 16, 'DECIMAL(18,2)': 3, DOUBLE: 8, DATE: 91, TIMESTAMPTZ: 2014 };

@@ -1,0 +1,121 @@
+/**
+ * The wire server's catalog (ARCHITECTURE.md §12): one PostgreSQL engine per `serve`, holding the
+ * connection's schema, and for each wire client its own engine connection — logged in as the
+ * client's user, to the database it asked for — so session functions, settings and
+ * `pg_backend_pid()` are the client's own and one client's slow catalog query never waits for
+ * another's. Every catalog statement runs in a read-only transaction under a statement timeout.
+ */
+import { connect as netConnect } from 'node:net';
+import type { Connection } from '../../core/connection.js';
+import { schemaColumns, schemaStatements } from './ddl.js';
+import { CatalogEngine } from './engine.js';
+import type { PgClient} from './pgclient.js';
+import { type RawAnswer, type RawParams } from './pgclient.js';
+import { route, type Route } from './route.js';
+
+export { PgServerError } from './pgclient.js';
+export type { RawAnswer, RawParams } from './pgclient.js';
+export { substitute, withOurVersion, type SessionValues } from './route.js';
+
+/** A catalog statement that runs longer is cancelled (57014). */
+export const CATALOG_STATEMENT_TIMEOUT_MS = 10_000;
+
+type Log = (level: 'info' | 'warn' | 'error', message: string, error?: unknown) => void;
+
+export class CatalogService {
+  private constructor(
+    private readonly engine: CatalogEngine,
+    private readonly connection: Connection,
+  ) {}
+
+  static async start(connection: Connection, log?: Log): Promise<CatalogService> {
+    const columns = await schemaColumns(connection);
+    const engine = await CatalogEngine.start({ schema: schemaStatements(connection, columns), log });
+    return new CatalogService(engine, connection);
+  }
+
+  /** PostgreSQL's server_version (the server advertises it). */
+  get version(): string {
+    return this.engine.version;
+  }
+
+  get startMs(): number {
+    return this.engine.startMs;
+  }
+
+  /** The engine's process (for the bench's memory figures). */
+  get enginePid(): number | undefined {
+    return this.engine.pid;
+  }
+
+  route(sql: string): Route {
+    const registry = this.connection.registry;
+    return route(sql, { isBacklogRelation: (name) => registry.table(name) !== undefined || registry.isLocal(name) });
+  }
+
+  async open(user: string, database: string, params: Record<string, string>): Promise<CatalogSession> {
+    const client = await this.engine.connect(user, database, params);
+    return new CatalogSession(client, this.engine.socketPath);
+  }
+
+  close(): Promise<void> {
+    this.engine.close();
+    return this.engine.closed();
+  }
+}
+
+export class CatalogSession {
+  constructor(
+    private readonly client: PgClient,
+    private readonly socketPath: string,
+  ) {}
+
+  /** The engine backend's process id: the client's BackendKeyData and pg_backend_pid(). */
+  get pid(): number {
+    return this.client.pid;
+  }
+
+  /** Settings the engine reported (server_version, integer_datetimes…). */
+  get status(): ReadonlyMap<string, string> {
+    return this.client.status;
+  }
+
+  /**
+   * Run a client's statement read-only; the answer keeps PostgreSQL's own messages. The timeout is
+   * ours (a cancel request when it passes), not statement_timeout, which the client would see in
+   * SHOW and pg_settings.
+   */
+  async run(sql: string, params: RawParams | undefined): Promise<RawAnswer> {
+    const timer = setTimeout(() => this.cancel(), CATALOG_STATEMENT_TIMEOUT_MS);
+    try {
+      return await this.client.run(sql, params, { before: 'BEGIN READ ONLY', after: 'ROLLBACK' });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** ParameterDescription and RowDescription (or NoData) of a statement. */
+  describe(sql: string, types: number[]): Promise<RawAnswer> {
+    return this.client.run(sql, { types, formats: [], values: [], resultFormats: [] }, { before: 'BEGIN READ ONLY', after: 'ROLLBACK', describeOnly: true });
+  }
+
+  /** A SET or RESET the client sent: PostgreSQL checks the name and value. */
+  async set(sql: string): Promise<void> {
+    await this.client.simple(sql);
+  }
+
+  /** Cancel the running catalog statement (PostgreSQL's CancelRequest on a new connection). */
+  cancel(): void {
+    const packet = Buffer.alloc(16);
+    packet.writeInt32BE(16, 0);
+    packet.writeInt32BE(80877102, 4);
+    packet.writeInt32BE(this.client.pid, 8);
+    packet.writeInt32BE(this.client.secret, 12);
+    const socket = netConnect({ path: this.socketPath }, () => socket.end(packet));
+    socket.on('error', () => undefined);
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
