@@ -47,7 +47,10 @@ function dependenciesCurrent() {
   if (!existsSync(join(root, 'node_modules'))) return false;
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
-  for (const name of Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })) {
+  // Optional dependencies count where they are made for this platform (the catalog engine's binary).
+  const forHere = (entry) => (!entry?.os || entry.os.includes(process.platform)) && (!entry?.cpu || entry.cpu.includes(process.arch));
+  const optional = Object.keys(pkg.optionalDependencies ?? {}).filter((name) => forHere(lock.packages?.[`node_modules/${name}`]));
+  for (const name of [...Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }), ...optional]) {
     const locked = lock.packages?.[`node_modules/${name}`]?.version;
     const file = join(root, 'node_modules', name, 'package.json');
     if (!existsSync(file) || JSON.parse(readFileSync(file, 'utf8')).version !== locked) return false;

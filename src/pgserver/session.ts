@@ -817,7 +817,10 @@ export class Session {
   private async run(sql: string, params: unknown[], raw: RawParams | undefined): Promise<Outcome> {
     const c = chatter(sql);
     if (c && c.kind !== 'show') {
-      // PostgreSQL checks the setting's name and value, and keeps it for the catalog queries.
+      // A setting of the shared data engine is refused first (with the reason, not as unknown);
+      // PostgreSQL then checks the name and value, and keeps it for the catalog queries.
+      if (c.kind === 'set') this.assertSettable(c.name.toLowerCase(), c.value);
+      if (c.kind === 'reset' && c.name !== 'all') this.assertSettable(c.name, this.defaults.get(c.name) ?? '');
       if ((c.kind === 'set' || c.kind === 'reset') && this.catalog) await this.catalog.set(sql);
       if (c.kind === 'deallocate') this.deallocate(sql);
       return this.runChatter(c);

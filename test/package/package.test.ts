@@ -34,6 +34,8 @@ const RUNTIME_EXPORTS = [
   'NetworkError',
   'TimeoutError',
   'CancelledError',
+  'ConnectionClosedError',
+  'InternalError',
   'SqlError',
   'UnsupportedError',
   'WriteOutcomeUnknownError',

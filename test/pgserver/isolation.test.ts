@@ -116,8 +116,12 @@ const WRAPPERS: [string, (s: string) => string][] = [
   ['between comments and semicolons', (s) => `-- lead\n;; ${s} /* tail */;`],
 ];
 
-/** SQLSTATEs a refusal may carry: feature not supported, privilege, syntax, read-only, no such procedure/table, a system table. */
-const REFUSALS = new Set(['0A000', '42501', '42601', '25006', '42883', '42P01', '42809', '42000']);
+/**
+ * SQLSTATEs a refusal may carry: feature not supported, privilege, syntax, read-only, no such
+ * procedure/table/column, a system table. (The catalog engine, a read-only PostgreSQL, may name an
+ * unknown column before it would refuse the write: 42703.)
+ */
+const REFUSALS = new Set(['0A000', '42501', '42601', '25006', '42883', '42P01', '42703', '42809', '42000']);
 
 describe('isolation: no wire client changes what another sees', { timeout: 600_000 }, () => {
   let emu: RunningEmulator;
