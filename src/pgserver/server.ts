@@ -118,8 +118,10 @@ export async function serve(options: ServeOptions): Promise<PgServer> {
     authTimeoutMs: limits.authTimeoutMs,
     maxMessageBytes: limits.maxMessageBytes,
     log,
-    register(session, pid) {
+    verified(session) {
       pending.delete(session);
+    },
+    register(session, pid) {
       const key = randomKey();
       sessions.set(pid, { session, key });
       return { pid, key };

@@ -63,6 +63,11 @@ export interface SessionContext {
   /** Largest message accepted after authentication (bytes). */
   maxMessageBytes: number;
   log: ServerLog;
+  /**
+   * The client proved who it is: it no longer counts against the cap on clients still logging in
+   * (opening its catalog session, which follows, is the server's work, not the client's).
+   */
+  verified(session: Session): void;
   /** `pid`: the session's catalog backend, which BackendKeyData and pg_backend_pid() report. */
   register(session: Session, pid: number): { pid: number; key: number };
   /** Connections open now (this one included). */
@@ -483,6 +488,7 @@ export class Session {
 
   private async authenticated(): Promise<void> {
     clearTimeout(this.authTimer);
+    this.ctx.verified(this);
     this.reader.maxLength = this.ctx.maxMessageBytes;
     if (this.ctx.users?.readOnly?.has(this.user)) {
       this.access = 'read-only';
