@@ -28,6 +28,7 @@ import type { ParamValues } from '../sql/analyze.js';
 import { classify, rewriteAtParameters } from '../sql/front.js';
 import { checkParams, checkStatement } from '../sql/input.js';
 import { WriteSession } from '../sql/write.js';
+import { installCdataFunctions } from '../sql/dialect/install-functions.js';
 import { OAuthSession, type OAuthSessionOptions } from '../auth/session.js';
 import type { AuthRefreshEvent } from '../auth/token-provider.js';
 import { findProcedure, parseCall, procedureMetadata, PROCEDURES, runProcedure, type ProcedureDef } from '../procedures/index.js';
@@ -328,6 +329,8 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
       appender.closeSync();
       registry.addLocal(sys.name);
     }
+    // CData's SQL functions, for every statement of this instance (wire clients' too).
+    await installCdataFunctions(setup);
   } finally {
     setup.closeSync();
   }
