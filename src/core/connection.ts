@@ -123,6 +123,7 @@ export class Connection {
   private async call(sql: string, params: ParamValues, options: QueryOptions): Promise<QueryResult> {
     const started = performance.now();
     const before = this.api.stats();
+    const warnings: string[] = [];
     const { def, rows } = await runProcedure(
       parseCall(sql, params),
       {
@@ -132,6 +133,7 @@ export class Connection {
         env: { timezone: this.space.timezone },
         myself: this.myself,
         noLocalFiles: this.noLocalFiles,
+        warn: (m) => warnings.push(m),
       },
       { readonly: this.config.readonly },
     );
@@ -141,7 +143,7 @@ export class Connection {
       columns,
       rows: options.rowMode === 'array' ? rows.map((r) => columns.map((c) => r[c.name] ?? null)) : rows,
       rowCount: rows.length,
-      stats: statsSince(before, this.api.stats(), { fetches: [], warnings: [], started }),
+      stats: statsSince(before, this.api.stats(), { fetches: [], warnings, started }),
     };
   }
 
