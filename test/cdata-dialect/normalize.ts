@@ -35,7 +35,8 @@ export function printCdata(v: string | number | null): string {
     return `${date} ${pad(hour)}:${us[5]}:${us[6]}`;
   }
   if (/^-?\d+(\.\d+)?$/.test(v) && !/^0\d/.test(v)) return printNumber(Number(v));
-  return v;
+  // A midnight timestamp prints as its date, as ours does.
+  return v.replace(/^(\d{4}-\d{2}-\d{2}) 00:00:00(\.0+)?$/, '$1');
 }
 
 function printNumber(n: number): string {

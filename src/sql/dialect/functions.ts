@@ -355,8 +355,8 @@ export const CDATA_FUNCTIONS: readonly CdataFunction[] = [
     };
   }),
   {
-    name: 'JSON_EXTRACT', category: 'string', kind: 'duckdb-differs', signature: 'JSON_EXTRACT(json, jsonpath)',
-    difference: 'DuckDB\'s json_extract() returns JSON (a number comes back as the text 1, not the number 1); ->> gives text.',
+    name: 'JSON_EXTRACT', category: 'string', kind: 'duckdb', signature: 'JSON_EXTRACT(json, jsonpath)',
+    difference: 'DuckDB\'s json_extract() returns a JSON value (the number 1 comes back as the JSON text 1); ->> gives text.',
     examples: [
       { sql: 'SELECT JSON_EXTRACT(\'{"test": {"data": 1}}\', \'$.test\')', result: '{"data":1}' },
       { sql: 'SELECT JSON_EXTRACT(\'{"test": {"data": 1}}\', \'$.test.data\')', result: 1 },
