@@ -152,3 +152,12 @@ describe('CData function rewrites', () => {
     assert.equal(rewriteCdataFunctionCalls(sql), sql);
   });
 });
+
+describe('README: Coming from the CData driver', () => {
+  test('lists every CData function that differs here, with its signature', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Coming from the CData driver'), readme.indexOf('## Use from Java'));
+    for (const f of CDATA_FUNCTIONS.filter((x) => x.difference)) assert.ok(section.includes(`\`${f.name}(`) || section.includes(`\`${f.signature}\``), f.name);
+  });
+});

@@ -1,5 +1,5 @@
 /**
- * CData function calls that no DuckDB macro can take as written (docs/cdata-driver.md §6.5),
+ * CData function calls that no DuckDB macro can take as written (docs/cdata-driver.md §6.7),
  * rewritten on the statement's tokens before DuckDB parses it (ARCHITECTURE.md §12):
  *  - `CONVERT(type, expr)` → `CAST(expr AS type)` (a macro cannot take a type);
  *  - `CHAR(n)`, `NCHAR(n)` → `chr(n)` (type names in DuckDB's grammar; not after AS or ::);

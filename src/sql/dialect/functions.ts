@@ -1,5 +1,5 @@
 /**
- * CData's SQL functions (docs/cdata-driver.md §6.5) as data: for each function of CData's list,
+ * CData's SQL functions (docs/cdata-driver.md §6.7) as data: for each function of CData's list,
  * how it runs here — a DuckDB macro of ours (`macro`), DuckDB's own function of the same name and
  * meaning (`duckdb`), DuckDB's own function of the same name with another meaning, which stays
  * (`duckdb-differs`), a rewrite of the call before DuckDB parses it (`rewrite`, ./function-rewrites.ts),
