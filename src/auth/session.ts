@@ -24,6 +24,7 @@ import { DEFAULT_FLOW_TIMEOUT_MS, callbackTarget, runDesktopFlow } from './deskt
 import { authorizationUrl, exchangeCode, refreshAccessToken, type OAuthApp, type TokenResponse } from './oauth-client.js';
 import { TokenProvider, tokenDigest, tokensFrom, type AuthRefreshEvent } from './token-provider.js';
 import { openTokenStore, storeKey, type StoredTokens, type TokenStore } from './token-store.js';
+import { IssuedRequests, pkceMismatchHint } from './pkce-mismatch.js';
 
 export interface OAuthSessionOptions {
   env?: Record<string, string | undefined>;
@@ -218,9 +219,13 @@ export class OAuthSession {
     return this.app as OAuthApp;
   }
 
+  /** The (callback, state) pairs GetOAuthAuthorizationURL issued URLs for (for ./pkce-mismatch.ts). */
+  private readonly issued = new IssuedRequests();
+
   authorizationUrl(input: { callbackUrl?: string; state?: string }): string {
     const app = this.requireApp('GetOAuthAuthorizationURL');
     const callbackUrl = input.callbackUrl ?? this.config.oauth.callbackUrl;
+    this.issued.add({ callbackUrl, state: input.state });
     const verifier = this.config.oauth.usePkce ? derivedPkceVerifier(app.clientSecret, app.clientId, callbackUrl, input.state) : undefined;
     return authorizationUrl({ baseUrl: app.baseUrl, clientId: app.clientId, redirectUri: callbackUrl, ...(input.state ? { state: input.state } : {}), ...(verifier ? { codeChallenge: pkceChallenge(verifier) } : {}) });
   }
@@ -250,7 +255,14 @@ export class OAuthSession {
       return this.persist(resp);
     }
     const verifier = this.config.oauth.usePkce ? derivedPkceVerifier(app.clientSecret, app.clientId, callbackUrl, input.state) : undefined;
-    const resp = await exchangeCode(app, { code: input.verifier, redirectUri: callbackUrl, ...(verifier ? { codeVerifier: verifier } : {}) });
+    let resp: TokenResponse;
+    try {
+      resp = await exchangeCode(app, { code: input.verifier, redirectUri: callbackUrl, ...(verifier ? { codeVerifier: verifier } : {}) });
+    } catch (e) {
+      // The code may be bound (PKCE) to another State or CallbackURL: say which, not "used, expired or revoked".
+      if (!(e instanceof OAuthError) || e.error !== 'invalid_grant' || !verifier) throw e;
+      throw new OAuthError(e.message, e.error, { hint: pkceMismatchHint({ callbackUrl, state: input.state }, this.issued), cause: e });
+    }
     return this.persist(resp);
   }
 

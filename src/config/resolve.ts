@@ -10,6 +10,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { inferAuthScheme } from './auth-scheme.js';
 import { ConfigError, isBacklogSqlError } from '../errors.js';
 import { parseConnectionString } from './connection-string.js';
 import type { ConnectionProperties } from './options.js';
@@ -324,8 +325,16 @@ function build(entries: Entry[], env: Record<string, string | undefined>): { con
   const { url, host } = resolveUrl(get('URL') === undefined ? undefined : asString('URL', get('URL')));
 
   const authSchemeGiven = has('AuthScheme');
-  const authScheme = enumValue('AuthScheme', get('AuthScheme'), AUTH_SCHEMES) ?? 'APIToken';
   const oauthGiven = PROPERTIES.filter((p) => p.category === 'OAuth' && given.has(p)).map((p) => p.name);
+  // No AuthScheme: OAuth properties without ApiKey mean OAuth, as the seed page's flows write them.
+  const inferred = inferAuthScheme({
+    given: enumValue('AuthScheme', get('AuthScheme'), AUTH_SCHEMES),
+    oauthProperties: oauthGiven.filter((n) => n !== 'UsePKCE' && !(n === 'InitiateOAuth' && enumValue('InitiateOAuth', get(n), INITIATE_OAUTH_MODES) === 'OFF')),
+    apiKeyProperty: has('ApiKey'),
+    envApiKey: Boolean(env[ENV_API_KEY]?.trim()),
+  });
+  const authScheme = inferred.scheme;
+  warnings.push(...inferred.warnings);
 
   let apiKey: string | undefined;
   if (authScheme === 'APIToken') {
@@ -345,7 +354,7 @@ function build(entries: Entry[], env: Record<string, string | undefined>): { con
     }
     const ignoredOAuth = oauthGiven.filter((n) => !(n === 'InitiateOAuth' && enumValue('InitiateOAuth', get(n), INITIATE_OAUTH_MODES) === 'OFF'));
     if (ignoredOAuth.length > 0) warnings.push(`ignoring ${ignoredOAuth.join(', ')}: OAuth properties have no effect with AuthScheme=APIToken`);
-  } else if (has('ApiKey')) {
+  } else if (has('ApiKey') && authSchemeGiven) {
     warnings.push('ignoring ApiKey: AuthScheme=OAuth signs in with OAuth, not with an API key');
   }
 

@@ -28,6 +28,7 @@ import type { ParamValues } from '../sql/analyze.js';
 import { classify, rewriteAtParameters } from '../sql/front.js';
 import { checkParams, checkStatement } from '../sql/input.js';
 import { WriteSession } from '../sql/write.js';
+import { installCdataFunctions } from '../sql/dialect/install-functions.js';
 import { OAuthSession, type OAuthSessionOptions } from '../auth/session.js';
 import type { AuthRefreshEvent } from '../auth/token-provider.js';
 import { findProcedure, parseCall, procedureMetadata, PROCEDURES, runProcedure, type ProcedureDef } from '../procedures/index.js';
@@ -122,6 +123,7 @@ export class Connection {
   private async call(sql: string, params: ParamValues, options: QueryOptions): Promise<QueryResult> {
     const started = performance.now();
     const before = this.api.stats();
+    const warnings: string[] = [];
     const { def, rows } = await runProcedure(
       parseCall(sql, params),
       {
@@ -131,6 +133,7 @@ export class Connection {
         env: { timezone: this.space.timezone },
         myself: this.myself,
         noLocalFiles: this.noLocalFiles,
+        warn: (m) => warnings.push(m),
       },
       { readonly: this.config.readonly },
     );
@@ -140,7 +143,7 @@ export class Connection {
       columns,
       rows: options.rowMode === 'array' ? rows.map((r) => columns.map((c) => r[c.name] ?? null)) : rows,
       rowCount: rows.length,
-      stats: statsSince(before, this.api.stats(), { fetches: [], warnings: [], started }),
+      stats: statsSince(before, this.api.stats(), { fetches: [], warnings, started }),
     };
   }
 
@@ -328,6 +331,8 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
       appender.closeSync();
       registry.addLocal(sys.name);
     }
+    // CData's SQL functions, for every statement of this instance (wire clients' too).
+    await installCdataFunctions(setup);
   } finally {
     setup.closeSync();
   }

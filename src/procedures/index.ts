@@ -1,6 +1,7 @@
 /**
  * The procedure registry and the `EXEC`/`CALL` runner (ARCHITECTURE.md §3, §5 step 0;
- * docs/cdata-driver.md §6.4): `EXEC[UTE] Name @P = v, …` and `CALL Name(P => v, …)`, values
+ * docs/cdata-driver.md §6.4): `EXEC[UTE] Name @P = v, …` (also `P = v` and values in the declared
+ * order, as CData writes them) and `CALL Name(P => v, …)`, values
  * being literals, NULL, TRUE/FALSE or parameters (`?`, `$1`, `$name`, `@name`).
  */
 import { CATALOG_NAME, SCHEMA_NAME } from '../schema/names.js';
@@ -61,8 +62,11 @@ export function findProcedure(name: string): ProcedureDef | undefined {
 
 export interface ParsedCall {
   name: string;
-  /** Arguments by name as written, values resolved; `pos` 1-based, for error positions. */
-  args: { name: string; value: unknown; pos?: number }[];
+  /**
+   * Arguments by name as written (or, for a value given without a name, its 0-based `position`
+   * among the declared parameters), values resolved; `pos` 1-based, for error positions.
+   */
+  args: { name: string; position?: number; value: unknown; pos?: number }[];
   /** 1-based position of the procedure name. */
   pos?: number;
 }
@@ -177,13 +181,20 @@ export function parseCall(sql: string, params: ParamValues, options: { lenient?:
       k++;
     }
   } else {
+    // CData's EXEC: `@Name = value`, `Name = value` (its own examples write names without @), or
+    // values alone, in the declared parameter order, before any named one.
+    let named = false;
     while (peek()) {
       const p = peek() as Token;
-      if (p.kind !== 'param' || !p.text.startsWith('@') || p.text.length < 2) return err('expected @Name = value');
-      k++;
-      if (peek()?.text !== '=') return err('expected =');
-      k++;
-      args.push({ name: p.text.slice(1), value: value(), pos: p.pos + 1 });
+      const isName = (p.kind === 'word' || (p.kind === 'param' && p.text.startsWith('@') && p.text.length > 1)) && tokens[k + 1]?.text === '=';
+      if (isName) {
+        named = true;
+        k += 2;
+        args.push({ name: p.kind === 'param' ? p.text.slice(1) : p.text, value: value(), pos: p.pos + 1 });
+      } else {
+        if (named) return err('expected Name = value (values without a name come first)');
+        args.push({ name: '', position: args.length, value: value(), pos: p.pos + 1 });
+      }
       if (peek()?.text === ',') k++;
       else if (peek()) return err('expected ,');
     }
@@ -241,7 +252,13 @@ async function runDeclared(call: ParsedCall, ctx: ProcedureContext, options: { r
   }
   const args: Record<string, unknown> = {};
   for (const a of call.args) {
-    const param = def.parameters.find((p) => p.name.toLowerCase() === a.name.toLowerCase());
+    if (a.position !== undefined && a.position >= def.parameters.length) {
+      throw new SqlError(`${def.name} takes ${def.parameters.length} parameter${def.parameters.length === 1 ? '' : 's'}, not ${a.position + 1}`, a.pos, {
+        sqlstate: '42883',
+        hint: `Its parameters, in order: ${def.parameters.map((p) => p.name).join(', ') || 'none'}.`,
+      });
+    }
+    const param = a.position !== undefined ? def.parameters[a.position] : def.parameters.find((p) => p.name.toLowerCase() === a.name.toLowerCase());
     if (!param) {
       throw new SqlError(`${def.name} has no parameter ${a.name}`, undefined, { sqlstate: '42883', hint: `Its parameters: ${def.parameters.map((p) => p.name).join(', ') || 'none'}.` });
     }

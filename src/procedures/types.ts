@@ -42,6 +42,8 @@ export interface ProcedureContext {
    * files (PostAttachment's FilePath, DownloadFile's OutputFolder), only base64 content.
    */
   noLocalFiles: boolean;
+  /** A note for the statement's stats.warnings (an argument accepted but without effect…). */
+  warn?: (message: string) => void;
 }
 
 export interface ProcedureDef {

@@ -23,7 +23,9 @@ describe('EXEC and CALL', () => {
   });
 
   it('reports syntax errors with a position, and missing parameter values', () => {
-    assert.throws(() => parseCall('EXEC P @A', undefined), (e: unknown) => e instanceof SqlError && e.code === 'SQL_SYNTAX' && /expected =/.test(e.message));
+    assert.throws(() => parseCall('EXEC P @A =', undefined), (e: unknown) => e instanceof SqlError && e.code === 'SQL_SYNTAX' && /expected a value/.test(e.message));
+    // A lone @A is a parameter given by position (CData's `EXEC P @p`): it needs a value.
+    assert.throws(() => parseCall('EXEC P @A', undefined), /no value for parameter @A/);
     assert.throws(() => parseCall("CALL P(A => 'x'", undefined), SqlError);
     assert.throws(() => parseCall('EXEC P @A = ?', []), /no value for parameter 1/);
   });

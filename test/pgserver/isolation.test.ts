@@ -24,6 +24,7 @@ const OBSERVED = [
   'SELECT count(*) AS n FROM sys_tables',
   'SELECT Id, Name FROM Priorities ORDER BY Id',
   'SELECT pg_catalog.pg_get_userbyid(10) AS owner',
+  "SELECT DATEADD('d', 1, '2018-02-01') AS d, CHARINDEX('b', 'abc') AS c, ISNULL(NULL, 'x') AS i",
 ];
 
 /** The shared instance's state as the library (not a wire client) sees it. */
@@ -43,6 +44,10 @@ const ATTACKS = [
   "CREATE TEMP MACRO upper(x) AS 'pwned'",
   "CREATE OR REPLACE MACRO json_serialize_sql(x) AS 'broken'",
   "CREATE OR REPLACE MACRO pg_get_userbyid(id) AS 'pwned'",
+  "CREATE OR REPLACE MACRO dateadd(a, b, c) AS 'pwned'",
+  "CREATE OR REPLACE MACRO \"isnull\"(a, b) AS 'pwned'",
+  'DROP MACRO charindex',
+  'DROP MACRO IF EXISTS cdata_timestamp',
   "CREATE OR REPLACE TABLE sys_connection_props AS SELECT 'URL' AS Name, 'https://evil.example' AS Value",
   "CREATE OR REPLACE VIEW sys_tables AS SELECT 'x' AS TableName",
   'CREATE TABLE sys_extra AS SELECT 1 AS a',
@@ -206,6 +211,15 @@ describe('isolation: no wire client changes what another sees', { timeout: 600_0
     for (const set of ["SET application_name = 'isolation'", "SET TimeZone = 'UTC'", 'SET search_path = public', 'SET extra_float_digits = 3', 'RESET application_name']) {
       assert.equal(((await a.query(set)) as pg.QueryResult).command, set.startsWith('RESET') ? 'RESET' : 'SET');
     }
+  });
+
+  test("CData's functions are there for wire clients, CHAR(48) and CONVERT included (rewritten as the library runs them)", async () => {
+    const r = await a.query("SELECT DATEADD('d', 5, '2018-02-01') AS d, CHAR(48) AS c, CONVERT(VARCHAR, 12) AS v, CAST(EOMONTH('2018-02-01') AS VARCHAR) AS e, RAND(1) AS r");
+    const row = r.rows[0] as Record<string, unknown>;
+    assert.equal(row.c, '0');
+    assert.equal(row.v, '12');
+    assert.equal(row.e, '2018-02-28');
+    assert.equal(Number(row.r).toPrecision(15), '0.248668584157093');
   });
 
   test('SET of an engine setting is an error, not a silent SET', async () => {

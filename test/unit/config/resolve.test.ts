@@ -254,7 +254,7 @@ describe('resolveConfig: errors name the property', () => {
     assert.equal(e.property, 'ApiKey');
     assert.match(e.message, /set ApiKey or the environment variable BACKLOG_API_KEY/);
     assert.doesNotMatch(e.message, /AuthScheme=OAuth/);
-    assert.match(configError('URL=https://x.backlog.com;OAuthClientId=abc').message, /or, to sign in with OAuth, set AuthScheme=OAuth/);
+    assert.match(configError('URL=https://x.backlog.com;InitiateOAuth=OFF').message, /ApiKey is required with AuthScheme=APIToken/);
     assert.match(configError('URL=https://x.backlog.com', { BACKLOG_API_KEY: '  ' }).message, /set ApiKey/);
   });
 
@@ -329,7 +329,7 @@ describe('resolveConfig: pasted CData strings', () => {
   });
 
   test('properties that do nothing with the chosen scheme warn', () => {
-    assert.match(resolveConfig(`${BASE};OAuthClientId=c;InitiateOAuth=OFF`, NO_ENV).warnings.join('\n'), /ignoring OAuthClientId: OAuth properties have no effect/);
+    assert.match(resolveConfig(`${BASE};AuthScheme=APIToken;OAuthClientId=c;InitiateOAuth=OFF`, NO_ENV).warnings.join('\n'), /ignoring OAuthClientId: OAuth properties have no effect/);
     assert.match(resolveConfig('URL=https://x.backlog.com;AuthScheme=OAuth;ApiKey=k1234', NO_ENV).warnings.join('\n'), /ignoring ApiKey/);
     assert.match(resolveConfig(`${BASE};ProxyPort=8080`, NO_ENV).warnings.join('\n'), /ignoring ProxyPort: ProxyServer is not set/);
   });
@@ -417,7 +417,7 @@ describe('secrets never leak', () => {
 
   test('no warning, JSON, inspect output or sys_connection_props row shows a secret', () => {
     const { config, warnings } = resolveConfig(
-      `URL=https://x.backlog.com;ApiKey=${CANARY};ProxyServer=proxy;ProxyUser=me;${secretProps.replace(`ApiKey=${CANARY};`, '')};${oauthSecrets};SSLClientCertPassword=${CANARY}c`,
+      `URL=https://x.backlog.com;AuthScheme=APIToken;ApiKey=${CANARY};ProxyServer=proxy;ProxyUser=me;${secretProps.replace(`ApiKey=${CANARY};`, '')};${oauthSecrets};SSLClientCertPassword=${CANARY}c`,
       { BACKLOG_OAUTH_CLIENT_SECRET: CANARY },
     );
     assert.ok(warnings.length >= 3);
@@ -488,5 +488,37 @@ describe('editDistance', () => {
     assert.equal(editDistance('timeout', 'timout'), 1);
     assert.equal(editDistance('', 'abc'), 3);
     assert.equal(editDistance('kitten', 'sitting'), 3);
+  });
+});
+
+describe('resolveConfig: AuthScheme inferred as CData\'s seed page writes the flows', () => {
+  test('OAuth properties without ApiKey mean AuthScheme=OAuth: the desktop flow\'s four properties, or OAuthAccessToken alone', () => {
+    const desktop = resolveConfig('URL=https://x.backlog.com;OAuthClientId=cid;OAuthClientSecret=csecret;CallbackURL=http://localhost:33333;InitiateOAuth=GETANDREFRESH', NO_ENV);
+    assert.equal(desktop.config.authScheme, 'OAuth');
+    assert.equal(desktop.config.oauth.initiateOAuth, 'GETANDREFRESH');
+    assert.deepEqual(desktop.warnings, []);
+    assert.equal(resolveConfig('URL=https://x.backlog.com;OAuthAccessToken=tok1234', NO_ENV).config.authScheme, 'OAuth');
+  });
+
+  test('BACKLOG_API_KEY in the environment yields to OAuth properties, with a warning that names it (never the key)', () => {
+    const { config, warnings } = resolveConfig('URL=https://x.backlog.com;OAuthAccessToken=tok1234', { BACKLOG_API_KEY: 'envkey-secret-1' });
+    assert.equal(config.authScheme, 'OAuth');
+    assert.equal(config.apiKey, undefined);
+    assert.match(warnings.join('\n'), /ignoring BACKLOG_API_KEY from the environment: the OAuth properties \(OAuthAccessToken\) sign in with OAuth/);
+    assert.doesNotMatch(warnings.join('\n'), /envkey-secret-1/);
+  });
+
+  test('an ApiKey property beside OAuth properties, with no AuthScheme, is an error naming both', () => {
+    const e = configError('URL=https://x.backlog.com;ApiKey=key12345;OAuthClientId=cid;OAuthClientSecret=csecret');
+    assert.match(e.message, /both ApiKey and OAuth properties \(OAuthClientId, OAuthClientSecret\) are given/);
+    assert.equal(e.property, 'AuthScheme');
+    assert.match(e.hint ?? '', /Remove ApiKey to sign in with OAuth.*AuthScheme=OAuth or AuthScheme=APIToken/);
+    assert.doesNotMatch(`${e.message} ${e.hint}`, /key12345|csecret/);
+  });
+
+  test('an explicit AuthScheme still decides; InitiateOAuth=OFF and UsePKCE alone ask for no OAuth', () => {
+    assert.equal(resolveConfig('URL=https://x.backlog.com;AuthScheme=APIToken;ApiKey=key12345;OAuthClientId=cid', NO_ENV).config.authScheme, 'APIToken');
+    assert.equal(resolveConfig('URL=https://x.backlog.com;AuthScheme=OAuth;ApiKey=key12345;OAuthClientId=cid', NO_ENV).config.authScheme, 'OAuth');
+    assert.equal(resolveConfig('URL=https://x.backlog.com;ApiKey=key12345;InitiateOAuth=OFF;UsePKCE=false', NO_ENV).config.authScheme, 'APIToken');
   });
 });
