@@ -15,19 +15,13 @@
  * VARCHAR (the item name), multiple list and check box → VARCHAR (item names joined by ", ").
  */
 import type { ApiClient } from '../api/types.js';
-import type { CustomFieldValue, Issue } from './tables/issues.js';
 import { SqlError } from '../errors.js';
+import type { CustomFieldItemJson, CustomFieldJson } from './sources/custom-fields.js';
+import type { CustomFieldValueJson, IssueJson } from './sources/issues.js';
 import type { ColumnDef, ColumnWrite, FormValue, SqlType, TableDef } from './types.js';
 
-interface CustomFieldJson {
-  id: number;
-  projectId: number;
-  typeId: number;
-  name: string;
-  description: string;
-  /** List, check box and radio fields: their items. */
-  items?: { id: number; name: string }[];
-}
+/** What naming and writing a custom field column read of its definition (list fields: their items). */
+type FieldJson = Pick<CustomFieldJson, 'id' | 'projectId' | 'typeId' | 'name' | 'description'> & { items?: readonly Pick<CustomFieldItemJson, 'id' | 'name'>[] };
 
 const TYPE_OF: Record<number, SqlType> = { 1: 'VARCHAR', 2: 'VARCHAR', 3: 'DOUBLE', 4: 'DATE', 5: 'VARCHAR', 6: 'VARCHAR', 7: 'VARCHAR', 8: 'VARCHAR' };
 const TYPE_NAME: Record<number, string> = { 1: 'text', 2: 'text area', 3: 'numeric', 4: 'date', 5: 'single list', 6: 'multiple list', 7: 'check box', 8: 'radio' };
@@ -40,7 +34,7 @@ export function columnNameFor(fieldName: string): string {
   return /^\p{N}/u.test(name) ? `CF_${name}` : name;
 }
 
-function valueOf(v: CustomFieldValue | undefined): unknown {
+function valueOf(v: CustomFieldValueJson | undefined): unknown {
   if (!v || v.value === null || v.value === undefined) return null;
   const value = v.value;
   if (Array.isArray(value)) return value.length ? value.map((i) => i.name).join(', ') : null;
@@ -50,14 +44,14 @@ function valueOf(v: CustomFieldValue | undefined): unknown {
 }
 
 export interface CustomFieldColumns {
-  columns: ColumnDef<Issue>[];
+  columns: ColumnDef<IssueJson>[];
   /** Column name → the field ids it shows (one per project that has the field). */
   mapping: Map<string, number[]>;
 }
 
-export function customFieldColumns(fields: readonly CustomFieldJson[], projectKeys: ReadonlyMap<number, string>, builtIn: readonly string[]): CustomFieldColumns {
+export function customFieldColumns(fields: readonly FieldJson[], projectKeys: ReadonlyMap<number, string>, builtIn: readonly string[]): CustomFieldColumns {
   const taken = new Set(builtIn.map((n) => n.toLowerCase()));
-  const byName = new Map<string, { typeId: number; ids: number[]; description: string; fields: CustomFieldJson[] }>();
+  const byName = new Map<string, { typeId: number; ids: number[]; description: string | null; fields: FieldJson[] }>();
   for (const f of [...fields].sort((a, b) => a.projectId - b.projectId || a.id - b.id)) {
     let name = columnNameFor(f.name);
     if (taken.has(name.toLowerCase())) name = `CF_${name}`;
@@ -77,9 +71,9 @@ export function customFieldColumns(fields: readonly CustomFieldJson[], projectKe
       type: TYPE_OF[typeId] ?? 'VARCHAR',
       description: `Custom field (${TYPE_NAME[typeId] ?? typeId}${description ? `: ${description}` : ''}); field id${ids.length > 1 ? 's' : ''} ${ids.join(', ')}.`,
       customFieldIds: ids,
-      value: (issue: Issue) => valueOf(issue.customFields.find((c) => idSet.has(c.id))),
+      value: (issue: IssueJson) => valueOf(issue.customFields.find((c) => idSet.has(c.id))),
       write: customFieldWrite(name, own),
-    } satisfies ColumnDef<Issue> & { customFieldIds: number[] };
+    } satisfies ColumnDef<IssueJson> & { customFieldIds: number[] };
   });
   return { columns, mapping };
 }
@@ -90,7 +84,7 @@ export function customFieldColumns(fields: readonly CustomFieldJson[], projectKe
  * shows names; several names of a multiple list or check box separated by commas). NULL clears the
  * field (an empty value). A name the field does not have is an error listing the ones it has.
  */
-function customFieldWrite(column: string, fields: readonly CustomFieldJson[]): ColumnWrite {
+function customFieldWrite(column: string, fields: readonly FieldJson[]): ColumnWrite {
   return {
     toForm(value, _ctx, row): Record<string, FormValue> {
       const projectId = Number(row.ProjectId);
@@ -134,10 +128,10 @@ function customFieldWrite(column: string, fields: readonly CustomFieldJson[]): C
 }
 
 /** The Issues table with a column per custom field of every project the user can see. */
-export async function issuesWithCustomFields(api: ApiClient, issues: TableDef<Issue>): Promise<TableDef<Issue>> {
+export async function issuesWithCustomFields(api: ApiClient, issues: TableDef<IssueJson>): Promise<TableDef<IssueJson>> {
   const projects = await api.get<{ id: number; projectKey: string }[]>('/projects', { all: true });
-  const fields: CustomFieldJson[] = [];
-  for (const p of projects) fields.push(...(await api.get<CustomFieldJson[]>(`/projects/${p.id}/customFields`)));
+  const fields: FieldJson[] = [];
+  for (const p of projects) fields.push(...(await api.get<FieldJson[]>(`/projects/${p.id}/customFields`)));
   const { columns } = customFieldColumns(fields, new Map(projects.map((p) => [p.id, p.projectKey])), issues.columns.map((c) => c.name));
   return { ...issues, columns: [...issues.columns, ...columns] };
 }

@@ -1,9 +1,9 @@
 /**
- * Shared pieces for table definitions: reading quals, column builders for Backlog's recurring
- * shapes (users, timestamps, date-only fields) and walking projects with a feature check.
+ * Shared pieces for table definitions: reading quals, and column builders for Backlog's recurring
+ * shapes (users, timestamps, date-only fields, tag lists). Fetching lives in ./sources/.
  */
-import { ApiError } from '../errors.js';
-import type { ColumnDef, ColumnPushdown, FetchContext, ProjectRef, Qual, RowEnv, SqlType } from './types.js';
+import type { UserJson } from './sources/json.js';
+import type { ColumnDef, ColumnPushdown, Qual, RowEnv, SqlType } from './types.js';
 
 // ---- quals ----------------------------------------------------------------------------------
 
@@ -25,19 +25,6 @@ export function qualValues(quals: readonly Qual[], column: string): (string | nu
 export function qualIds(quals: readonly Qual[], column: string): number[] | undefined {
   const values = qualValues(quals, column);
   return values?.map(Number).filter((n) => Number.isSafeInteger(n));
-}
-
-/** The tightest lower and upper bounds of range quals (`>=`, `>`, `<=`, `<`, `=`) on a column. */
-export function qualRange(quals: readonly Qual[], column: string): { min?: string | number; max?: string | number } {
-  const out: { min?: string | number; max?: string | number } = {};
-  for (const q of quals) {
-    if (q.column !== column) continue;
-    const v = q.values[0];
-    if (typeof v !== 'string' && typeof v !== 'number') continue;
-    if (q.op === '>=' || q.op === '>' || q.op === '=') if (out.min === undefined || v > out.min) out.min = v;
-    if (q.op === '<=' || q.op === '<' || q.op === '=') if (out.max === undefined || v < out.max) out.max = v;
-  }
-  return out;
 }
 
 export function hasQual(quals: readonly Qual[], column: string, op?: Qual['op']): boolean {
@@ -93,12 +80,6 @@ export function toSpaceDate(iso: string | null | undefined, timeZone: string): s
   return f.format(new Date(iso));
 }
 
-interface UserJson {
-  id: number;
-  userId?: string | null;
-  name?: string | null;
-}
-
 /** `<Prefix>Id` and `<Prefix>Name` from an embedded user (null stays null). */
 export function userColumns<R>(prefix: string, what: string, get: (row: R) => UserJson | null | undefined, extra: { id?: Partial<ColumnDef<R>> } = {}): ColumnDef<R>[] {
   return [
@@ -107,65 +88,7 @@ export function userColumns<R>(prefix: string, what: string, get: (row: R) => Us
   ];
 }
 
-// ---- projects -------------------------------------------------------------------------------
-
-export type ProjectFeature = 'wiki' | 'git' | 'document' | 'file';
-
-const FEATURE_NAME: Record<ProjectFeature, string> = { wiki: 'Wiki', git: 'Git', document: 'Documents', file: 'File sharing' };
-
-function featureOn(p: ProjectRef, feature: ProjectFeature): boolean {
-  return feature === 'wiki' ? p.useWiki : feature === 'git' ? p.useGit : feature === 'document' ? p.useDocument : p.useFileSharing;
-}
-
-/**
- * The projects a statement reads: those named by ProjectId / ProjectKey quals (`idColumn`,
- * `keyColumn`), else every project the user can see. With a feature, projects that have it off
- * are skipped with a warning instead of failing the statement (ARCHITECTURE.md §5).
- */
-export async function projectsFor(
-  ctx: FetchContext,
-  quals: readonly Qual[],
-  options: { feature?: ProjectFeature; idColumn?: string; keyColumn?: string } = {},
-): Promise<ProjectRef[]> {
-  const ids = qualIds(quals, options.idColumn ?? 'ProjectId');
-  const keys = qualValues(quals, options.keyColumn ?? 'ProjectKey')?.map(String);
-  if (ids !== undefined && keys === undefined && !ctx.columns.has(options.keyColumn ?? 'ProjectKey')) {
-    // Named projects need no project list: a project that does not exist, is not visible or has
-    // the feature off answers the per-project request with 403/404, which callers turn into a
-    // warning (skipForbidden). The key is not known here, so this path is taken only when the
-    // statement does not use it.
-    return ids.map((id) => ({ id, projectKey: String(id), name: '', archived: false, useWiki: true, useGit: true, useDocument: true, useFileSharing: true }));
-  }
-  const all = await ctx.projects();
-  let chosen = all.filter((p) => (ids === undefined || ids.includes(p.id)) && (keys === undefined || keys.includes(p.projectKey)));
-  if (options.feature) {
-    const feature = options.feature;
-    const off = chosen.filter((p) => !featureOn(p, feature));
-    for (const p of off) ctx.warn(`project ${p.projectKey} skipped: ${FEATURE_NAME[feature]} is turned off there`);
-    chosen = chosen.filter((p) => featureOn(p, feature));
-  }
-  return chosen;
-}
-
-/**
- * Run a per-project (or per-parent) request, turning "feature off / forbidden" (403, code 5) and
- * "gone" (404) into a warning and no rows, as ARCHITECTURE.md §5 asks.
- */
-export async function skipForbidden<T>(ctx: FetchContext, what: string, fetch: () => Promise<T>, fallback: T): Promise<T> {
-  try {
-    return await fetch();
-  } catch (e) {
-    if (e instanceof ApiError && (e.status === 403 || e.status === 404)) {
-      ctx.warn(`${what} skipped: ${e.status === 403 ? 'not allowed or feature turned off' : 'not found'} (${e.errors[0]?.message ?? e.status})`);
-      return fallback;
-    }
-    throw e;
-  }
-}
-
-/** Collect an async iterable of pages into one array (small lists). */
-export async function collect<T>(pages: AsyncIterable<readonly T[]>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const page of pages) out.push(...page);
-  return out;
+/** Tag names as one text value, `a, b` (NULL when there are none), so `Tags LIKE '%x%'` works. */
+export function tagsText(tags: readonly { name: string }[] | null | undefined): string | null {
+  return tags && tags.length > 0 ? tags.map((t) => t.name).join(', ') : null;
 }

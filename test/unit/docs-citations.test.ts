@@ -22,7 +22,7 @@ const SELF = relative(ROOT, fileURLToPath(import.meta.url));
 /** Where citations live: the code, its tests and tools, and the documents themselves. */
 const SCANNED = ['src', 'test', 'bench', 'scripts', 'examples', 'README.md', 'ARCHITECTURE.md', 'docs', 'eslint.config.js'];
 const TEXT_EXTENSIONS = new Set(['.ts', '.mts', '.mjs', '.cjs', '.js', '.md', '.html', '.sql', '.sh']);
-/** Generated (docs/tables by `npm run docs`) or not ours. */
+/** Generated (docs/tables by `npm run gen`) or not ours. */
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'test-artifacts', 'tables']);
 
 function listFiles(path: string): string[] {

@@ -11,12 +11,16 @@
  * Git is open to Administrators and Normal users only: for other roles the first 403 leads to one
  * warning saying so, and no rows.
  */
-import { ApiError } from '../../errors.js';
+import { ApiError, SqlError } from '../../errors.js';
 import type { Params } from '../../api/types.js';
-import { col, hasQual, projectsFor, push, qualIds, skipForbidden } from '../helpers.js';
-import type { ColumnDef, FetchContext, ProjectRef, Qual } from '../types.js';
-import { lookup, type AttachmentJson, type StarJson, type UserJson } from './personal.js';
+import { col, hasQual, push, qualIds } from '../helpers.js';
+import type { ColumnDef, FetchContext, Qual, WriteContext } from '../types.js';
+import { projectForInsert, seg } from '../writes.js';
+import { lookup, skipForbidden } from './fetch.js';
+import type { AttachmentJson, StarJson, UserJson } from './json.js';
+import { projectLabel, projectTargets, type FeatureTarget, type ProjectTarget } from './projects.js';
 
+/** A Git repository (docs/backlog-api.md §7.17). */
 export interface RepositoryJson {
   id: number;
   projectId: number;
@@ -33,6 +37,7 @@ export interface RepositoryJson {
   updated: string;
 }
 
+/** A pull request (§7.18). */
 export interface PullRequestJson {
   id: number;
   projectId: number;
@@ -58,6 +63,7 @@ export interface PullRequestJson {
   stars?: StarJson[];
 }
 
+/** A comment on a pull request, with its nested change log, notifications and stars. */
 export interface PullRequestCommentJson {
   id: number;
   content: string | null;
@@ -71,7 +77,7 @@ export interface PullRequestCommentJson {
 
 /** A repository the walk reads. */
 export interface RepositoryTarget {
-  project: ProjectRef;
+  project: FeatureTarget;
   repositoryId: number;
 }
 
@@ -121,31 +127,36 @@ export async function* gitWalk<T>(ctx: FetchContext, walk: AsyncIterable<T>): As
   }
 }
 
-export function repositoriesPath(project: ProjectRef): string {
-  return `/projects/${project.id}/git/repositories`;
+/** …/git/repositories/:r/pullRequests of a row's (or an INSERT's) project and repository. */
+export function pullRequestsUrl(projectId: unknown, repositoryId: unknown): string {
+  return `/projects/${seg(projectId)}/git/repositories/${seg(repositoryId)}/pullRequests`;
 }
 
-export function pullRequestsPath(t: RepositoryTarget): string {
-  return `${repositoriesPath(t.project)}/${t.repositoryId}/pullRequests`;
+function pullRequestsPath(t: RepositoryTarget): string {
+  return pullRequestsUrl(t.project.id, t.repositoryId);
 }
 
-/** The repositories of one project (403/404: warning, none). */
-export function repositoriesOf(ctx: FetchContext, project: ProjectRef): Promise<RepositoryJson[]> {
-  return gitRequest(ctx, `Git repositories of project ${project.projectKey}`, () => ctx.api.get<RepositoryJson[]>(repositoriesPath(project), {}, { signal: ctx.signal }), []);
+/** The repositories of one project with Git on (403/404: warning, none). */
+export function repositoriesOf(ctx: FetchContext, project: FeatureTarget): Promise<RepositoryJson[]> {
+  return gitRequest(ctx, `Git repositories of ${projectLabel(project)}`, () => ctx.api.get<RepositoryJson[]>(`/projects/${project.id}/git/repositories`, {}, { signal: ctx.signal }), []);
 }
 
-/** Projects with Git on that the quals name (all of them without ProjectId quals). */
-export function gitProjects(ctx: FetchContext, quals: readonly Qual[]): Promise<ProjectRef[]> {
-  return projectsFor(ctx, quals, { feature: 'git' });
+/** The project of a new pull request or comment (ProjectId), refused before any write when Git is off there. */
+export async function gitProjectForInsert(ctx: WriteContext, values: Readonly<Record<string, unknown>>): Promise<ProjectTarget> {
+  const project = await projectForInsert(ctx, values);
+  if ((await ctx.projects()).find((p) => p.id === project.id)?.useGit === false) {
+    throw new SqlError(`project ${String(project.projectKey)} has Git turned off`, undefined, { sqlstate: '0A000', hint: 'Pull requests live in projects that use Git.' });
+  }
+  return project;
 }
 
 /** The repositories the quals name, one project per batch (see the header for the path taken). */
-export async function* repositoryTargets(ctx: FetchContext, quals: readonly Qual[]): AsyncIterable<RepositoryTarget[]> {
+async function* repositoryTargets(ctx: FetchContext, quals: readonly Qual[]): AsyncIterable<RepositoryTarget[]> {
   const repoIds = qualIds(quals, 'RepositoryId');
   if (repoIds?.length === 0) return;
-  const projects = await gitProjects(ctx, quals);
+  const projects = await projectTargets(ctx, quals, { feature: 'git' });
   if (repoIds !== undefined && projects.length === 1 && qualIds(quals, 'ProjectId') !== undefined) {
-    const project = projects[0] as ProjectRef;
+    const project = projects[0] as FeatureTarget;
     yield repoIds.map((repositoryId) => ({ project, repositoryId }));
     return;
   }

@@ -4,26 +4,14 @@
  * alike. The tree roots ("Active", "Trash") are not documents and give no row: top-level
  * documents have ParentId NULL and Depth 0.
  */
-import { col, hasQual, projectsFor, push, skipForbidden, timestamp } from '../helpers.js';
+import { col, hasQual, push, timestamp } from '../helpers.js';
+import { skipForbidden } from '../sources/fetch.js';
 import { defineTable } from '../types.js';
-
-interface TreeNode {
-  id: string;
-  name?: string | null;
-  children?: TreeNode[] | null;
-  statusId?: number | null;
-  emoji?: string | null;
-  updated?: string | null;
-}
-
-interface Tree {
-  projectId: number;
-  activeTree: { id: string; children: TreeNode[] } | null;
-  trashTree: { id: string; children: TreeNode[] } | null;
-}
+import type { DocumentNodeJson, DocumentTreeJson } from '../sources/documents.js';
+import { projectLabel, projectTargets } from '../sources/projects.js';
 
 interface Row {
-  node: TreeNode;
+  node: DocumentNodeJson;
   projectId: number;
   parentId: string | null;
   depth: number;
@@ -31,7 +19,7 @@ interface Row {
   inTrash: boolean;
 }
 
-function flatten(nodes: readonly TreeNode[], projectId: number, parentId: string | null, depth: number, inTrash: boolean, out: Row[]): Row[] {
+function flatten(nodes: readonly DocumentNodeJson[], projectId: number, parentId: string | null, depth: number, inTrash: boolean, out: Row[]): Row[] {
   nodes.forEach((node, position) => {
     out.push({ node, projectId, parentId, depth, position, inTrash });
     flatten(node.children ?? [], projectId, node.id, depth + 1, inTrash, out);
@@ -57,8 +45,8 @@ export default defineTable<Row>({
     timestamp<Row>('Updated', 'When the document was last edited.', (r) => r.node.updated),
   ],
   async *list(ctx, quals) {
-    for (const project of await projectsFor(ctx, quals, { feature: 'document' })) {
-      const tree = await skipForbidden(ctx, `document tree of project ${project.projectKey}`, () => ctx.api.get<Tree>('/documents/tree', { projectIdOrKey: project.id }, { signal: ctx.signal }), null);
+    for (const project of await projectTargets(ctx, quals, { feature: 'document' })) {
+      const tree = await skipForbidden(ctx, `document tree of ${projectLabel(project)}`, () => ctx.api.get<DocumentTreeJson>('/documents/tree', { projectIdOrKey: project.id }, { signal: ctx.signal }), null);
       if (!tree) continue;
       const rows: Row[] = [];
       flatten(tree.activeTree?.children ?? [], project.id, null, 0, false, rows);

@@ -4,27 +4,13 @@
  * every project the user belongs to. Pages are walked oldest first by creation time, so documents
  * added meanwhile cannot shift earlier pages. Trashed documents are not listed (see DocumentTree).
  */
-import { col, hasQual, projectsFor, push, qualIds, skipForbidden, timestamp, userColumns } from '../helpers.js';
+import { col, hasQual, push, qualIds, tagsText, timestamp, userColumns } from '../helpers.js';
+import { skipForbidden } from '../sources/fetch.js';
 import { defineTable } from '../types.js';
-import { tagsText, type UserJson } from '../sources/personal.js';
+import type { DocumentJson } from '../sources/documents.js';
+import { projectTargets } from '../sources/projects.js';
 
-interface Document {
-  id: string;
-  projectId: number;
-  title: string;
-  plain: string | null;
-  statusId: number;
-  emoji: string | null;
-  attachments: unknown[] | null;
-  tags: { id: number; name: string }[] | null;
-  createdUser: UserJson | null;
-  created: string;
-  updatedUser: UserJson | null;
-  updated: string;
-  childDocumentIds?: string[] | null;
-}
-
-export default defineTable<Document>({
+export default defineTable<DocumentJson>({
   name: 'Documents',
   kind: 'view',
   extension: true,
@@ -39,21 +25,21 @@ export default defineTable<Document>({
     col('Tags', 'VARCHAR', 'Tag names, comma-separated; NULL when untagged.', (r) => tagsText(r.tags)),
     col('AttachmentCount', 'INTEGER', 'Number of attached files.', (r) => r.attachments?.length ?? 0),
     col('ChildCount', 'INTEGER', 'Number of child documents.', (r) => r.childDocumentIds?.length ?? 0),
-    ...userColumns<Document>('CreatedUser', 'author', (r) => r.createdUser),
-    timestamp<Document>('Created', 'When the document was created.', (r) => r.created),
-    ...userColumns<Document>('UpdatedUser', 'last editor', (r) => r.updatedUser),
-    timestamp<Document>('Updated', 'When the document was last edited.', (r) => r.updated),
+    ...userColumns<DocumentJson>('CreatedUser', 'author', (r) => r.createdUser),
+    timestamp<DocumentJson>('Created', 'When the document was created.', (r) => r.created),
+    ...userColumns<DocumentJson>('UpdatedUser', 'last editor', (r) => r.updatedUser),
+    timestamp<DocumentJson>('Updated', 'When the document was last edited.', (r) => r.updated),
   ],
   async *list(ctx, quals) {
     // The project list tells which projects have Documents off (skipped with a warning).
-    const projects = await projectsFor(ctx, quals, { feature: 'document' });
+    const projects = await projectTargets(ctx, quals, { feature: 'document' });
     if (projects.length === 0) return;
     // Without ProjectId quals the API's own scope (joined projects with Documents on) is used:
     // naming a project the user sees but has not joined would fail the whole request.
     const projectIds = qualIds(quals, 'ProjectId') !== undefined ? projects.map((p) => p.id) : undefined;
-    const rows: Document[] = [];
+    const rows: DocumentJson[] = [];
     await skipForbidden(ctx, 'documents', async () => {
-      const pages = ctx.api.pagesByOffset<Document>('/documents', { 'projectId[]': projectIds, sort: 'created', order: 'asc' }, {
+      const pages = ctx.api.pagesByOffset<DocumentJson>('/documents', { 'projectId[]': projectIds, sort: 'created', order: 'asc' }, {
         signal: ctx.signal,
         ...(ctx.limit !== undefined ? { limit: ctx.limit } : {}),
       });

@@ -10,12 +10,14 @@
  * Writes: DELETE only (DELETE /issues/:i/attachments/:id). Files are attached by uploading them
  * and naming the upload when creating or updating an issue or posting a comment.
  */
-import { col, push, qualIds, qualValues, skipForbidden, timestamp, userColumns } from '../helpers.js';
+import { col, push, qualIds, qualValues, timestamp, userColumns } from '../helpers.js';
+import { skipForbidden } from '../sources/fetch.js';
+import { issueRefs } from '../sources/issues.js';
+import type { AttachmentJson } from '../sources/json.js';
 import { defineTable } from '../types.js';
-import { send, seg } from '../writes.js';
-import { issueRefs, type Attachment } from './issues.js';
+import { seg, send } from '../writes.js';
 
-interface Row extends Attachment {
+interface Row extends AttachmentJson {
   issueId: number | null;
   issueKey: string | null;
 }
@@ -49,12 +51,12 @@ export default defineTable<Row>({
     let count = 0;
     for await (const page of refs) {
       for (const ref of page) {
-        let attachments: Attachment[];
+        let attachments: AttachmentJson[];
         if (ref.issue && (!needCreated || ref.issue.attachments.length === 0)) {
           attachments = ref.issue.attachments;
         } else {
           const path = `/issues/${encodeURIComponent(ref.path)}/attachments`;
-          attachments = await skipForbidden(ctx, `attachments of issue ${ref.issueKey ?? ref.path}`, () => ctx.api.get<Attachment[]>(path, {}, { signal: ctx.signal }), []);
+          attachments = await skipForbidden(ctx, `attachments of issue ${ref.issueKey ?? ref.path}`, () => ctx.api.get<AttachmentJson[]>(path, {}, { signal: ctx.signal }), []);
         }
         const rows = attachments.map((a) => ({ ...a, issueId: ref.id, issueKey: ref.issueKey }));
         if (rows.length > 0) yield rows;
@@ -71,7 +73,7 @@ export default defineTable<Row>({
   writes: {
     delete: {
       async run(ctx, row) {
-        const a = await send<Attachment>(ctx, 'DELETE', `/issues/${seg(row.IssueId ?? row.IssueKey)}/attachments/${seg(row.Id)}`);
+        const a = await send<AttachmentJson>(ctx, 'DELETE', `/issues/${seg(row.IssueId ?? row.IssueKey)}/attachments/${seg(row.Id)}`);
         return { ...a, issueId: (row.IssueId as number | null) ?? null, issueKey: (row.IssueKey as string | null) ?? null };
       },
     },

@@ -3,12 +3,13 @@
  * (issue, category). Read through the issue search, with its pushdowns.
  */
 import { col, push, qualIds } from '../helpers.js';
+import { issueChildRows, issueListCost, type IssueJson } from '../sources/issues.js';
+import type { CategoryJson } from '../sources/projects.js';
 import { defineTable } from '../types.js';
-import { issueChildRows, issueListCost, type Category, type Issue } from './issues.js';
 
 interface Row {
-  issue: Issue;
-  category: Category;
+  issue: IssueJson;
+  category: CategoryJson;
 }
 
 export default defineTable<Row>({

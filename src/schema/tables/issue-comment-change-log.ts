@@ -3,12 +3,12 @@
  * array), one row per change. Read through IssueComments (per issue).
  */
 import { col, push } from '../helpers.js';
+import { commentChildRows, commentCost, type ChangeLogJson, type CommentRow } from '../sources/issue-comments.js';
 import { defineTable } from '../types.js';
-import { commentChildRows, commentCost, type ChangeLog, type CommentRow } from './issue-comments.js';
 
 interface Row {
   comment: CommentRow;
-  change: ChangeLog;
+  change: ChangeLogJson;
 }
 
 export default defineTable<Row>({

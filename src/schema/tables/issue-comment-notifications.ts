@@ -3,12 +3,12 @@
  * array), one row per notified user. Read through IssueComments (per issue).
  */
 import { col, push, userColumns } from '../helpers.js';
+import { commentChildRows, commentCost, type CommentNotificationJson, type CommentRow } from '../sources/issue-comments.js';
 import { defineTable } from '../types.js';
-import { commentChildRows, commentCost, type CommentNotification, type CommentRow } from './issue-comments.js';
 
 interface Row {
   comment: CommentRow;
-  notification: CommentNotification;
+  notification: CommentNotificationJson;
 }
 
 export default defineTable<Row>({

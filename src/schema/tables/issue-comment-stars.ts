@@ -3,12 +3,13 @@
  * star. Read through IssueComments (per issue).
  */
 import { col, push, timestamp, userColumns } from '../helpers.js';
+import { commentChildRows, commentCost, type CommentRow } from '../sources/issue-comments.js';
+import type { StarJson } from '../sources/json.js';
 import { defineTable } from '../types.js';
-import { commentChildRows, commentCost, type CommentRow, type Star } from './issue-comments.js';
 
 interface Row {
   comment: CommentRow;
-  star: Star;
+  star: StarJson;
 }
 
 export default defineTable<Row>({

@@ -6,18 +6,19 @@
  * Read through the issue search, with its pushdowns.
  */
 import { col, push, qualIds, utcDate } from '../helpers.js';
+import type { CustomFieldItemJson } from '../sources/custom-fields.js';
+import { issueChildRows, issueListCost, type CustomFieldValueJson, type IssueJson } from '../sources/issues.js';
 import { defineTable } from '../types.js';
-import { issueChildRows, issueListCost, type CustomFieldValue, type Issue, type ListItem } from './issues.js';
 
 interface Row {
-  issue: Issue;
-  field: CustomFieldValue;
-  item: ListItem | null;
+  issue: IssueJson;
+  field: CustomFieldValueJson;
+  item: CustomFieldItemJson | null;
 }
 
-const isItem = (v: unknown): v is ListItem => typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as ListItem).id === 'number';
+const isItem = (v: unknown): v is CustomFieldItemJson => typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as CustomFieldItemJson).id === 'number';
 
-function rowsOf(issue: Issue): Row[] {
+function rowsOf(issue: IssueJson): Row[] {
   return issue.customFields.flatMap((field): Row[] => {
     const v = field.value;
     if (Array.isArray(v)) return v.length === 0 ? [{ issue, field, item: null }] : v.map((item) => ({ issue, field, item }));

@@ -8,14 +8,14 @@
  * Writes: INSERT links a file of the project's file storage to an issue (POST /issues/:i/sharedFiles
  * with one fileId[] per row), DELETE unlinks it (the file itself stays).
  */
-import { col, push, qualIds, qualValues, skipForbidden } from '../helpers.js';
-import { sharedFileColumns } from '../shared-file.js';
+import { col, push, qualIds, qualValues } from '../helpers.js';
+import { skipForbidden } from '../sources/fetch.js';
+import { issueRefs } from '../sources/issues.js';
+import { sharedFileColumns, type SharedFileJson } from '../sources/shared-files.js';
 import { defineTable } from '../types.js';
-import { send, seg, w } from '../writes.js';
-import { issueForInsert } from './issue-comments.js';
-import { issueRefs, type SharedFile } from './issues.js';
+import { issueForInsert, seg, send, w } from '../writes.js';
 
-interface Row extends SharedFile {
+interface Row extends SharedFileJson {
   issueId: number | null;
   issueKey: string | null;
 }
@@ -45,7 +45,7 @@ export default defineTable<Row>({
         const files = ref.issue
           ? ref.issue.sharedFiles
           : await skipForbidden(ctx, `shared files of issue ${ref.issueKey ?? ref.path}`, () =>
-            ctx.api.get<SharedFile[]>(`/issues/${encodeURIComponent(ref.path)}/sharedFiles`, {}, { signal: ctx.signal }), []);
+            ctx.api.get<SharedFileJson[]>(`/issues/${encodeURIComponent(ref.path)}/sharedFiles`, {}, { signal: ctx.signal }), []);
         const rows = files.map((f) => ({ ...f, issueId: ref.id, issueKey: ref.issueKey }));
         if (rows.length > 0) yield rows;
         count += rows.length;
@@ -63,14 +63,14 @@ export default defineTable<Row>({
       async run(ctx, { values, form }) {
         // The answer is the linked files only: the issue's id and key come from one read per issue.
         const issue = await issueForInsert(ctx, values, { id: true, key: true });
-        const files = await send<SharedFile[]>(ctx, 'POST', `/issues/${seg(issue.path)}/sharedFiles`, form);
+        const files = await send<SharedFileJson[]>(ctx, 'POST', `/issues/${seg(issue.path)}/sharedFiles`, form);
         const file = files.find((f) => f.id === Number(values.Id)) ?? files[0];
-        return { ...(file as SharedFile), issueId: issue.id, issueKey: issue.issueKey };
+        return { ...(file as SharedFileJson), issueId: issue.id, issueKey: issue.issueKey };
       },
     },
     delete: {
       async run(ctx, row) {
-        const file = await send<SharedFile>(ctx, 'DELETE', `/issues/${seg(row.IssueId ?? row.IssueKey)}/sharedFiles/${seg(row.Id)}`);
+        const file = await send<SharedFileJson>(ctx, 'DELETE', `/issues/${seg(row.IssueId ?? row.IssueKey)}/sharedFiles/${seg(row.Id)}`);
         return { ...file, issueId: (row.IssueId as number | null) ?? null, issueKey: (row.IssueKey as string | null) ?? null };
       },
     },

@@ -3,12 +3,13 @@
  * (issue, milestone). Read through the issue search, with its pushdowns.
  */
 import { col, dateOnly, push, qualIds } from '../helpers.js';
+import { issueChildRows, issueListCost, type IssueJson } from '../sources/issues.js';
+import type { VersionJson } from '../sources/projects.js';
 import { defineTable } from '../types.js';
-import { issueChildRows, issueListCost, type Issue, type Version } from './issues.js';
 
 interface Row {
-  issue: Issue;
-  version: Version;
+  issue: IssueJson;
+  version: VersionJson;
 }
 
 export default defineTable<Row>({

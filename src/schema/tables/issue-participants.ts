@@ -2,14 +2,16 @@
  * IssueParticipants: the users taking part in each issue — creator, assignee and commenters
  * (GET /issues/:id/participants), one request per issue.
  */
-import { col, push, qualIds, qualValues, skipForbidden, userColumns } from '../helpers.js';
+import { col, push, qualIds, qualValues, userColumns } from '../helpers.js';
+import { skipForbidden } from '../sources/fetch.js';
+import { issueRefs } from '../sources/issues.js';
+import type { UserJson } from '../sources/json.js';
 import { defineTable } from '../types.js';
-import { issueRefs, type UserRef } from './issues.js';
 
 interface Row {
   issueId: number | null;
   issueKey: string | null;
-  user: UserRef;
+  user: UserJson;
 }
 
 export default defineTable<Row>({
@@ -29,7 +31,7 @@ export default defineTable<Row>({
     for await (const page of refs) {
       for (const ref of page) {
         const path = `/issues/${encodeURIComponent(ref.path)}/participants`;
-        const users = await skipForbidden(ctx, `participants of issue ${ref.issueKey ?? ref.path}`, () => ctx.api.get<UserRef[]>(path, {}, { signal: ctx.signal }), []);
+        const users = await skipForbidden(ctx, `participants of issue ${ref.issueKey ?? ref.path}`, () => ctx.api.get<UserJson[]>(path, {}, { signal: ctx.signal }), []);
         const rows = users.map((user) => ({ issueId: ref.id, issueKey: ref.issueKey, user }));
         if (rows.length > 0) yield rows;
         count += rows.length;

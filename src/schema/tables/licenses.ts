@@ -4,21 +4,20 @@
  */
 import { col, timestamp } from '../helpers.js';
 import { defineTable, type ColumnDef } from '../types.js';
+import type { LicenceJson } from '../sources/space.js';
 
-type Licence = Record<string, unknown>;
+const flag = (name: string, field: string, what: string): ColumnDef<LicenceJson> => col(name, 'BOOLEAN', `${what} is included.`, (r) => r[field]);
+const limit = (name: string, field: string, what: string): ColumnDef<LicenceJson> => col(name, 'BIGINT', `Limit on ${what} (0 = unlimited).`, (r) => r[field]);
 
-const flag = (name: string, field: string, what: string): ColumnDef<Licence> => col(name, 'BOOLEAN', `${what} is included.`, (r) => r[field]);
-const limit = (name: string, field: string, what: string): ColumnDef<Licence> => col(name, 'BIGINT', `Limit on ${what} (0 = unlimited).`, (r) => r[field]);
-
-export default defineTable<Licence>({
+export default defineTable<LicenceJson>({
   name: 'Licenses',
   kind: 'view',
   description: "The space's licence: whether it is active, its dates, which features it includes and its limits (0 = unlimited).",
   columns: [
     col('Active', 'BOOLEAN', 'The licence is active.', (r) => r.active),
     col('LicenceTypeId', 'INTEGER', 'Plan id.', (r) => r.licenceTypeId, { key: true }),
-    timestamp<Licence>('StartedOn', 'When the licence started.', (r) => r.startedOn),
-    timestamp<Licence>('LimitDate', 'When the licence ends.', (r) => r.limitDate),
+    timestamp<LicenceJson>('StartedOn', 'When the licence started.', (r) => r.startedOn),
+    timestamp<LicenceJson>('LimitDate', 'When the licence ends.', (r) => r.limitDate),
     flag('Attribute', 'attribute', 'Custom fields (attributes)'),
     flag('Burndown', 'burndown', 'The burndown chart'),
     flag('FileSharing', 'fileSharing', 'File sharing'),
@@ -50,7 +49,7 @@ export default defineTable<Licence>({
     limit('WikiAttachmentNumLimit', 'wikiAttachmentNumLimit', 'the number of attachments per wiki page'),
   ],
   async *list(ctx) {
-    yield [await ctx.api.get<Licence>('/space/licence', {}, { signal: ctx.signal })];
+    yield [await ctx.api.get<LicenceJson>('/space/licence', {}, { signal: ctx.signal })];
   },
   cost: () => '1 request',
   examples: ['SELECT Active, LimitDate, UserLimit, StorageLimit FROM Licenses'],

@@ -3,26 +3,11 @@
  * first). Id ranges go to minId/maxId and SenderId to senderId.
  */
 import { col, push, qualIds, timestamp, userColumns } from '../helpers.js';
+import { BOUND_OPS, intBounds } from '../sources/fetch.js';
 import { defineTable } from '../types.js';
-import { BOUND_OPS, intBounds, type UserJson } from '../sources/personal.js';
+import type { NotificationJson } from '../sources/personal.js';
 
-interface Notification {
-  id: number;
-  alreadyRead: boolean;
-  reason: number;
-  resourceAlreadyRead: boolean;
-  project: { id: number; projectKey: string } | null;
-  issue: { id: number; issueKey: string; summary: string } | null;
-  comment: { id: number } | null;
-  repository: { id: number } | null;
-  pullRequest: { id: number; number: number } | null;
-  pullRequestComment: { id: number } | null;
-  document?: { id: string; title: string } | null;
-  sender: UserJson | null;
-  created: string;
-}
-
-export default defineTable<Notification>({
+export default defineTable<NotificationJson>({
   name: 'Notifications',
   kind: 'view',
   description: "The signed-in user's notifications (inbox), with what they are about and read marks.",
@@ -43,8 +28,8 @@ export default defineTable<Notification>({
     col('PullRequestCommentId', 'BIGINT', 'Id of the pull-request comment, if any.', (r) => r.pullRequestComment?.id ?? null, { references: 'PullRequestComments.Id' }),
     col('DocumentId', 'VARCHAR', 'Id of the document, for document notifications.', (r) => r.document?.id ?? null),
     col('DocumentTitle', 'VARCHAR', 'Title of the document.', (r) => r.document?.title ?? null),
-    ...userColumns<Notification>('Sender', 'user whose action caused the notification', (r) => r.sender, { id: { pushdown: push.exact('senderId', ['=']) } }),
-    timestamp<Notification>('Created', 'When the notification arrived.', (r) => r.created),
+    ...userColumns<NotificationJson>('Sender', 'user whose action caused the notification', (r) => r.sender, { id: { pushdown: push.exact('senderId', ['=']) } }),
+    timestamp<NotificationJson>('Created', 'When the notification arrived.', (r) => r.created),
   ],
   async *list(ctx, quals) {
     const bounds = intBounds(quals, 'Id');
@@ -52,7 +37,7 @@ export default defineTable<Notification>({
     if (bounds.empty || senders?.length === 0) return;
     // One sender goes to the API; several are filtered by SQL.
     const senderId = senders?.length === 1 ? senders[0] : undefined;
-    yield* ctx.api.pagesByKeyset<Notification>('/notifications', { senderId }, {
+    yield* ctx.api.pagesByKeyset<NotificationJson>('/notifications', { senderId }, {
       signal: ctx.signal,
       ...(bounds.minId !== undefined ? { minId: bounds.minId } : {}),
       ...(bounds.maxId !== undefined ? { maxId: bounds.maxId } : {}),

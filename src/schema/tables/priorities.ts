@@ -1,13 +1,9 @@
 /** Priorities: the space's fixed priority list (GET /priorities). */
 import { col, push } from '../helpers.js';
 import { defineTable } from '../types.js';
+import type { NamedJson } from '../sources/json.js';
 
-interface Priority {
-  id: number;
-  name: string;
-}
-
-export default defineTable<Priority>({
+export default defineTable<NamedJson>({
   name: 'Priorities',
   kind: 'view',
   description: 'Issue priorities of the space (2 High, 3 Normal, 4 Low).',
@@ -16,7 +12,7 @@ export default defineTable<Priority>({
     col('Name', 'VARCHAR', 'Priority name.', (r) => r.name),
   ],
   async *list(ctx) {
-    yield await ctx.api.get<Priority[]>('/priorities', {}, { signal: ctx.signal });
+    yield await ctx.api.get<NamedJson[]>('/priorities', {}, { signal: ctx.signal });
   },
   cost: () => '1 request',
   examples: ['SELECT * FROM Priorities'],

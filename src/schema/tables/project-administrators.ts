@@ -1,9 +1,11 @@
 /** ProjectAdministrators: administrators of projects (GET /projects/:p/administrators). */
-import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../project-scope.js';
+import type { UserJson } from '../sources/json.js';
+import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../sources/projects.js';
+import { memberColumns } from '../sources/users.js';
 import { defineTable } from '../types.js';
-import { memberColumns, userListWrites, type User } from './project-users.js';
+import { userListWrites } from '../writes.js';
 
-type Row = InProject<User>;
+type Row = InProject<UserJson>;
 
 export default defineTable<Row>({
   name: 'ProjectAdministrators',
@@ -14,7 +16,7 @@ export default defineTable<Row>({
     ...memberColumns<Row>((r) => r, { userIdWritable: true, userIdPushdown: 'filtered locally (one list per project)' }),
   ],
   async *list(ctx, quals) {
-    yield* perProject<User>(ctx, await projectTargets(ctx, quals), 'administrators', (p) => `/projects/${p}/administrators`);
+    yield* perProject<UserJson>(ctx, await projectTargets(ctx, quals), 'administrators', (p) => `/projects/${p}/administrators`);
   },
   cost: (quals) => perProjectCost(quals),
   // INSERT: space administrators only, and the user must already be a member (ProjectUsers).

@@ -1,17 +1,11 @@
 /** ProjectCategories: issue categories of projects (GET /projects/:p/categories). */
 import { col } from '../helpers.js';
-import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../project-scope.js';
+import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../sources/projects.js';
 import { defineTable } from '../types.js';
 import { projectItemWrites, w } from '../writes.js';
+import type { CategoryJson } from '../sources/projects.js';
 
-interface Category {
-  id: number;
-  projectId: number;
-  name: string;
-  displayOrder: number;
-}
-
-type Row = InProject<Category>;
+type Row = InProject<CategoryJson>;
 
 export default defineTable<Row>({
   name: 'ProjectCategories',
@@ -24,10 +18,10 @@ export default defineTable<Row>({
     col('DisplayOrder', 'INTEGER', 'Position in the category list.', (r) => r.displayOrder, { readOnly: true }),
   ],
   async *list(ctx, quals) {
-    yield* perProject<Category>(ctx, await projectTargets(ctx, quals, { rowsCarryProjectId: true }), 'categories', (p) => `/projects/${p}/categories`);
+    yield* perProject<CategoryJson>(ctx, await projectTargets(ctx, quals, { rowsCarryProjectId: true }), 'categories', (p) => `/projects/${p}/categories`);
   },
   cost: (quals) => perProjectCost(quals),
-  writes: projectItemWrites<Category>('categories', [['ProjectId', 'ProjectKey'], 'Name']),
+  writes: projectItemWrites<CategoryJson>('categories', [['ProjectId', 'ProjectKey'], 'Name']),
   examples: [
     "SELECT Id, Name FROM ProjectCategories WHERE ProjectKey = 'WEB' ORDER BY DisplayOrder",
     "INSERT INTO ProjectCategories (ProjectKey, Name) VALUES ('WEB', 'Backend') RETURNING Id",

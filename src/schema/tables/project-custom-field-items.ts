@@ -7,22 +7,22 @@
  * the handlers pick the item out of it (by name for a new one: item names are unique in a field).
  */
 import { col, push, qualIds } from '../helpers.js';
-import { perProject, perProjectCost, projectColumns, projectTargets, type ProjectTarget } from '../project-scope.js';
+import type { CustomFieldItemJson, CustomFieldJson } from '../sources/custom-fields.js';
+import { perProject, perProjectCost, projectColumns, projectTargets, type ProjectTarget } from '../sources/projects.js';
 import { defineTable } from '../types.js';
-import { projectForInsert, projectOfRow, send, seg, w } from '../writes.js';
-import type { CustomField, CustomFieldItem } from './project-custom-fields.js';
+import { projectForInsert, projectOfRow, seg, send, w } from '../writes.js';
 
-interface Row extends CustomFieldItem {
+interface Row extends CustomFieldItemJson {
   scope: ProjectTarget;
-  field: CustomField;
+  field: CustomFieldJson;
 }
 
 /** The item of an answered custom field, as a row. */
-function itemRow(field: CustomField, scope: ProjectTarget, pick: (item: CustomFieldItem) => boolean): Row {
+function itemRow(field: CustomFieldJson, scope: ProjectTarget, pick: (item: CustomFieldItemJson) => boolean): Row {
   const items = (field.items ?? []).filter(pick);
   // The newest matching item (ids grow); should Backlog answer without it, the item's columns are NULL.
-  const item = items.reduce<CustomFieldItem | undefined>((best, i) => (best === undefined || i.id > best.id ? i : best), undefined);
-  return { ...(item ?? ({ id: null, name: null, displayOrder: null } as unknown as CustomFieldItem)), scope, field };
+  const item = items.reduce<CustomFieldItemJson | undefined>((best, i) => (best === undefined || i.id > best.id ? i : best), undefined);
+  return { ...(item ?? ({ id: null, name: null, displayOrder: null } as unknown as CustomFieldItemJson)), scope, field };
 }
 
 const itemsPath = (scope: ProjectTarget, fieldId: unknown) => `/projects/${seg(scope.path)}/customFields/${seg(fieldId)}/items`;
@@ -47,7 +47,7 @@ export default defineTable<Row>({
   async *list(ctx, quals) {
     const fieldIds = qualIds(quals, 'CustomFieldId');
     const targets = await projectTargets(ctx, quals, { rowsCarryProjectId: true });
-    for await (const fields of perProject<CustomField>(ctx, targets, 'custom fields', (p) => `/projects/${p}/customFields`)) {
+    for await (const fields of perProject<CustomFieldJson>(ctx, targets, 'custom fields', (p) => `/projects/${p}/customFields`)) {
       yield fields
         .filter((f) => fieldIds === undefined || fieldIds.includes(f.id))
         .flatMap((f) => (f.items ?? []).map((item) => ({ ...item, scope: f.scope, field: f })));
@@ -59,21 +59,21 @@ export default defineTable<Row>({
       required: [['ProjectId', 'ProjectKey'], 'CustomFieldId', 'Name'],
       async run(ctx, { values, form }) {
         const scope = await projectForInsert(ctx, values);
-        const field = await send<CustomField>(ctx, 'POST', itemsPath(scope, values.CustomFieldId), form);
+        const field = await send<CustomFieldJson>(ctx, 'POST', itemsPath(scope, values.CustomFieldId), form);
         return itemRow(field, scope, (i) => i.name === form.name);
       },
     },
     update: {
       async run(ctx, row, { form }) {
         const scope = projectOfRow(row);
-        const field = await send<CustomField>(ctx, 'PATCH', `${itemsPath(scope, row.CustomFieldId)}/${seg(row.Id)}`, form);
+        const field = await send<CustomFieldJson>(ctx, 'PATCH', `${itemsPath(scope, row.CustomFieldId)}/${seg(row.Id)}`, form);
         return itemRow(field, scope, (i) => i.id === Number(row.Id));
       },
     },
     delete: {
       async run(ctx, row) {
         const scope = projectOfRow(row);
-        const field = await send<CustomField>(ctx, 'DELETE', `${itemsPath(scope, row.CustomFieldId)}/${seg(row.Id)}`);
+        const field = await send<CustomFieldJson>(ctx, 'DELETE', `${itemsPath(scope, row.CustomFieldId)}/${seg(row.Id)}`);
         // The answer no longer holds the item: the row is the one deleted.
         return { id: Number(row.Id), name: String(row.Name), displayOrder: Number(row.DisplayOrder), scope, field };
       },

@@ -10,50 +10,12 @@
  */
 import { SqlError } from '../../errors.js';
 import { col, push, utcDate } from '../helpers.js';
-import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../project-scope.js';
+import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../sources/projects.js';
 import { defineTable, type FormValue } from '../types.js';
 import { projectItemWrites, w } from '../writes.js';
+import { CUSTOM_FIELD_TYPES, type CustomFieldJson } from '../sources/custom-fields.js';
 
-export interface CustomFieldItem {
-  id: number;
-  name: string;
-  displayOrder: number;
-}
-
-export interface CustomField {
-  id: number;
-  projectId: number;
-  typeId: number;
-  version?: number;
-  name: string;
-  description: string | null;
-  required: boolean;
-  useIssueType?: boolean;
-  applicableIssueTypes: number[] | null;
-  displayOrder: number;
-  min?: number | string | null;
-  max?: number | string | null;
-  initialValue?: number | null;
-  unit?: string | null;
-  initialDate?: { id: number; shift?: number | null; date?: string | null } | null;
-  items?: CustomFieldItem[];
-  allowAddItem?: boolean;
-  allowInput?: boolean;
-}
-
-/** Backlog's custom field typeId (backlog-api.md §13). */
-export const CUSTOM_FIELD_TYPES: Record<number, string> = {
-  1: 'Text',
-  2: 'TextArea',
-  3: 'Numeric',
-  4: 'Date',
-  5: 'SingleList',
-  6: 'MultipleList',
-  7: 'CheckBox',
-  8: 'Radio',
-};
-
-type Row = InProject<CustomField>;
+type Row = InProject<CustomFieldJson>;
 
 const NUMERIC = 3;
 const DATE = 4;
@@ -64,7 +26,7 @@ const num = (v: unknown) => (typeof v === 'number' ? v : null);
  * (['a', 'b'] cast to VARCHAR gives `[a, b]`, quoting items that hold commas or quotes), or a
  * bare value, which is one item.
  */
-export function textList(value: unknown): string[] {
+function textList(value: unknown): string[] {
   if (Array.isArray(value)) return value.map((v) => String(v));
   const text = String(value).trim();
   if (!text.startsWith('[') || !text.endsWith(']')) return text === '' ? [] : [text];
@@ -153,14 +115,14 @@ export default defineTable<Row>({
     col('AllowInput', 'BOOLEAN', "CheckBox and Radio fields: an 'other' text may be entered.", (r) => r.allowInput, { write: w.required('allowInput') }),
   ],
   async *list(ctx, quals) {
-    yield* perProject<CustomField>(ctx, await projectTargets(ctx, quals, { rowsCarryProjectId: true }), 'custom fields', (p) => `/projects/${p}/customFields`);
+    yield* perProject<CustomFieldJson>(ctx, await projectTargets(ctx, quals, { rowsCarryProjectId: true }), 'custom fields', (p) => `/projects/${p}/customFields`);
   },
   cost: (quals) => perProjectCost(quals),
   writes: {
     // POST /projects/:p/customFields: administrators and project administrators.
     // Backlog reads initialDate / initialShift with the initialValueType they belong to: send the
     // current type along when the statement changes only the date or the shift.
-    ...projectItemWrites<CustomField>('customFields', [['ProjectId', 'ProjectKey'], 'TypeId', 'Name'], {
+    ...projectItemWrites<CustomFieldJson>('customFields', [['ProjectId', 'ProjectKey'], 'TypeId', 'Name'], {
       patchForm(form, row) {
         const body: Record<string, FormValue> = { ...form };
         if (('initialDate' in body || 'initialShift' in body) && !('initialValueType' in body) && row.InitialValueType != null) {

@@ -1,23 +1,14 @@
 /** ProjectIssueTypes: issue types of projects (GET /projects/:p/issueTypes). */
 import { col } from '../helpers.js';
-import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../project-scope.js';
+import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../sources/projects.js';
 import { defineTable } from '../types.js';
 import { projectItemWrites, w } from '../writes.js';
+import type { IssueTypeJson } from '../sources/projects.js';
 
-interface IssueType {
-  id: number;
-  projectId: number;
-  name: string;
-  color: string;
-  displayOrder: number;
-  templateSummary: string | null;
-  templateDescription: string | null;
-}
-
-type Row = InProject<IssueType>;
+type Row = InProject<IssueTypeJson>;
 
 // No DELETE: Backlog needs a substitute (see notes.delete).
-const { insert, update } = projectItemWrites<IssueType>('issueTypes', [['ProjectId', 'ProjectKey'], 'Name', 'Color']);
+const { insert, update } = projectItemWrites<IssueTypeJson>('issueTypes', [['ProjectId', 'ProjectKey'], 'Name', 'Color']);
 
 export default defineTable<Row>({
   name: 'ProjectIssueTypes',
@@ -33,7 +24,7 @@ export default defineTable<Row>({
     col('TemplateDescription', 'VARCHAR', 'Description a new issue of this type starts with.', (r) => r.templateDescription, { write: w.both('templateDescription') }),
   ],
   async *list(ctx, quals) {
-    yield* perProject<IssueType>(ctx, await projectTargets(ctx, quals, { rowsCarryProjectId: true }), 'issue types', (p) => `/projects/${p}/issueTypes`);
+    yield* perProject<IssueTypeJson>(ctx, await projectTargets(ctx, quals, { rowsCarryProjectId: true }), 'issue types', (p) => `/projects/${p}/issueTypes`);
   },
   cost: (quals) => perProjectCost(quals),
   writes: {

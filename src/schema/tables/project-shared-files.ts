@@ -7,14 +7,13 @@
  * the qual keeps). Projects with file sharing off are skipped with a warning; roles Backlog
  * does not let read shared files (only administrators and normal users may) get a warning too.
  */
-import { col, projectsFor, push, qualValues, skipForbidden } from '../helpers.js';
-import { projectColumns, type ProjectTarget } from '../project-scope.js';
-import { sharedFileColumns, type SharedFileJson } from '../shared-file.js';
+import { col, push, qualValues } from '../helpers.js';
+import { skipForbidden } from '../sources/fetch.js';
+import { projectColumns, projectLabel, projectTargets, type ProjectTarget } from '../sources/projects.js';
+import { sharedFileColumns, type SharedFileJson } from '../sources/shared-files.js';
 import { defineTable, type FetchContext } from '../types.js';
 
-type SharedFile = SharedFileJson;
-
-interface Row extends SharedFile {
+interface Row extends SharedFileJson {
   scope: ProjectTarget;
 }
 
@@ -26,11 +25,11 @@ function dirPath(dir: string): string {
   return dir.split('/').filter((s) => s !== '').map(encodeURIComponent).join('/');
 }
 
-async function listDir(ctx: FetchContext, project: string, dir: string): Promise<SharedFile[]> {
-  const out: SharedFile[] = [];
+async function listDir(ctx: FetchContext, project: string, dir: string): Promise<SharedFileJson[]> {
+  const out: SharedFileJson[] = [];
   const count = ctx.api.pageSize ?? MAX_PAGE;
   for (let offset = 0; ; offset += count) {
-    const page = await ctx.api.get<SharedFile[]>(`/projects/${encodeURIComponent(project)}/files/metadata/${dirPath(dir)}`, { order: 'asc', offset, count }, { signal: ctx.signal });
+    const page = await ctx.api.get<SharedFileJson[]>(`/projects/${encodeURIComponent(project)}/files/metadata/${dirPath(dir)}`, { order: 'asc', offset, count }, { signal: ctx.signal });
     out.push(...page);
     if (page.length < count) return out;
   }
@@ -47,19 +46,18 @@ export default defineTable<Row>({
   ],
   async *list(ctx, quals) {
     const dirs = qualValues(quals, 'Dir')?.map(String);
-    for (const p of await projectsFor(ctx, quals, { feature: 'file' })) {
-      const scope: ProjectTarget = { path: String(p.id), id: p.id, projectKey: p.projectKey };
-      const tag = (files: SharedFile[]) => files.map((f) => ({ ...f, scope }));
+    for (const scope of await projectTargets(ctx, quals, { feature: 'file' })) {
+      const tag = (files: SharedFileJson[]) => files.map((f) => ({ ...f, scope }));
       if (dirs !== undefined) {
-        for (const dir of dirs) yield tag(await skipForbidden(ctx, `shared files in ${dir} of project ${p.projectKey}`, () => listDir(ctx, String(p.id), dir), []));
+        for (const dir of dirs) yield tag(await skipForbidden(ctx, `shared files in ${dir} of ${projectLabel(scope)}`, () => listDir(ctx, scope.path, dir), []));
         continue;
       }
-      const rows = await skipForbidden(ctx, `shared files of project ${p.projectKey}`, async () => {
+      const rows = await skipForbidden(ctx, `shared files of ${projectLabel(scope)}`, async () => {
         // Breadth-first walk; a directory's path is its parent dir plus its name.
         const found: Row[] = [];
         const queue = ['/'];
         for (let dir = queue.shift(); dir !== undefined; dir = queue.shift()) {
-          const entries = await listDir(ctx, String(p.id), dir);
+          const entries = await listDir(ctx, scope.path, dir);
           found.push(...tag(entries));
           for (const e of entries) if (e.type === 'directory') queue.push(`${e.dir}${e.name}/`);
         }

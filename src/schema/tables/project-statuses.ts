@@ -3,22 +3,15 @@
  * statuses have ids 1-4 in every project, so the key is (ProjectId, Id).
  */
 import { col } from '../helpers.js';
-import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../project-scope.js';
+import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../sources/projects.js';
 import { defineTable } from '../types.js';
 import { projectItemWrites, w } from '../writes.js';
+import type { StatusJson } from '../sources/projects.js';
 
-interface Status {
-  id: number;
-  projectId: number;
-  name: string;
-  color: string;
-  displayOrder: number;
-}
-
-type Row = InProject<Status>;
+type Row = InProject<StatusJson>;
 
 // No DELETE: Backlog needs a substitute (see notes.delete).
-const { insert, update } = projectItemWrites<Status>('statuses', [['ProjectId', 'ProjectKey'], 'Name', 'Color']);
+const { insert, update } = projectItemWrites<StatusJson>('statuses', [['ProjectId', 'ProjectKey'], 'Name', 'Color']);
 
 export default defineTable<Row>({
   name: 'ProjectStatuses',
@@ -33,7 +26,7 @@ export default defineTable<Row>({
     col('DisplayOrder', 'INTEGER', 'Position in the status list (Open first, Closed last).', (r) => r.displayOrder, { readOnly: true }),
   ],
   async *list(ctx, quals) {
-    yield* perProject<Status>(ctx, await projectTargets(ctx, quals, { rowsCarryProjectId: true }), 'statuses', (p) => `/projects/${p}/statuses`);
+    yield* perProject<StatusJson>(ctx, await projectTargets(ctx, quals, { rowsCarryProjectId: true }), 'statuses', (p) => `/projects/${p}/statuses`);
   },
   cost: (quals) => perProjectCost(quals),
   writes: {

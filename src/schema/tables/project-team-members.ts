@@ -3,14 +3,14 @@
  * nested in each team), one row per project, team and member.
  */
 import { col, push } from '../helpers.js';
-import { perProject, perProjectCost, projectColumns, projectTargets, type InProject, type ProjectTarget } from '../project-scope.js';
+import type { UserJson } from '../sources/json.js';
+import { perProject, perProjectCost, projectColumns, projectTargets, type InProject, type ProjectTarget } from '../sources/projects.js';
+import { memberColumns, type TeamJson } from '../sources/users.js';
 import { defineTable } from '../types.js';
-import { memberColumns, type User } from './project-users.js';
-import type { Team } from './project-teams.js';
 
-interface Row extends User {
+interface Row extends UserJson {
   scope: ProjectTarget;
-  team: Team;
+  team: TeamJson;
 }
 
 export default defineTable<Row>({
@@ -24,8 +24,8 @@ export default defineTable<Row>({
     ...memberColumns<Row>((r) => r),
   ],
   async *list(ctx, quals) {
-    for await (const teams of perProject<Team>(ctx, await projectTargets(ctx, quals), 'teams', (p) => `/projects/${p}/teams`)) {
-      yield teams.flatMap((t: InProject<Team>) => t.members.map((m) => ({ ...m, scope: t.scope, team: t })));
+    for await (const teams of perProject<TeamJson>(ctx, await projectTargets(ctx, quals), 'teams', (p) => `/projects/${p}/teams`)) {
+      yield teams.flatMap((t: InProject<TeamJson>) => t.members.map((m) => ({ ...m, scope: t.scope, team: t })));
     }
   },
   cost: (quals) => perProjectCost(quals),

@@ -1,22 +1,11 @@
 /** ProjectTeams: teams that belong to projects (GET /projects/:p/teams), one row per project and team. */
 import { col, push, timestamp, userColumns } from '../helpers.js';
-import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../project-scope.js';
+import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../sources/projects.js';
 import { defineTable } from '../types.js';
-import { projectForInsert, projectOfRow, send, seg, w } from '../writes.js';
-import type { User } from './project-users.js';
+import { projectForInsert, projectOfRow, seg, send, w } from '../writes.js';
+import type { TeamJson } from '../sources/users.js';
 
-export interface Team {
-  id: number;
-  name: string;
-  members: User[];
-  displayOrder: number | null;
-  createdUser: User | null;
-  created: string;
-  updatedUser: User | null;
-  updated: string;
-}
-
-type Row = InProject<Team>;
+type Row = InProject<TeamJson>;
 
 export default defineTable<Row>({
   name: 'ProjectTeams',
@@ -39,7 +28,7 @@ export default defineTable<Row>({
     timestamp<Row>('Updated', 'When the team was last changed.', (r) => r.updated, { readOnly: true }),
   ],
   async *list(ctx, quals) {
-    yield* perProject<Team>(ctx, await projectTargets(ctx, quals), 'teams', (p) => `/projects/${p}/teams`);
+    yield* perProject<TeamJson>(ctx, await projectTargets(ctx, quals), 'teams', (p) => `/projects/${p}/teams`);
   },
   cost: (quals) => perProjectCost(quals),
   writes: {
@@ -48,14 +37,14 @@ export default defineTable<Row>({
       required: [['ProjectId', 'ProjectKey'], 'TeamId'],
       async run(ctx, { values, form }) {
         const scope = await projectForInsert(ctx, values);
-        return { ...(await send<Team>(ctx, 'POST', `/projects/${seg(scope.path)}/teams`, form)), scope };
+        return { ...(await send<TeamJson>(ctx, 'POST', `/projects/${seg(scope.path)}/teams`, form)), scope };
       },
     },
     // DELETE /projects/:p/teams takes the team as a form parameter, not in the path.
     delete: {
       async run(ctx, row) {
         const scope = projectOfRow(row);
-        return { ...(await send<Team>(ctx, 'DELETE', `/projects/${seg(scope.path)}/teams`, { teamId: Number(row.TeamId) })), scope };
+        return { ...(await send<TeamJson>(ctx, 'DELETE', `/projects/${seg(scope.path)}/teams`, { teamId: Number(row.TeamId) })), scope };
       },
     },
     notes: {

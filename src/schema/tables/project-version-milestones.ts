@@ -4,22 +4,12 @@
  * zone), so they are DATEs in that zone; they are written as yyyy-MM-dd, the same calendar day.
  */
 import { col, dateOnly } from '../helpers.js';
-import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../project-scope.js';
+import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../sources/projects.js';
 import { defineTable } from '../types.js';
 import { projectItemWrites, w } from '../writes.js';
+import type { VersionJson } from '../sources/projects.js';
 
-interface Version {
-  id: number;
-  projectId: number;
-  name: string;
-  description: string | null;
-  startDate: string | null;
-  releaseDueDate: string | null;
-  archived: boolean;
-  displayOrder: number;
-}
-
-type Row = InProject<Version>;
+type Row = InProject<VersionJson>;
 
 export default defineTable<Row>({
   name: 'ProjectVersionMilestones',
@@ -37,11 +27,11 @@ export default defineTable<Row>({
     col('DisplayOrder', 'INTEGER', 'Position in the version list.', (r) => r.displayOrder, { readOnly: true }),
   ],
   async *list(ctx, quals) {
-    yield* perProject<Version>(ctx, await projectTargets(ctx, quals, { rowsCarryProjectId: true }), 'versions', (p) => `/projects/${p}/versions`);
+    yield* perProject<VersionJson>(ctx, await projectTargets(ctx, quals, { rowsCarryProjectId: true }), 'versions', (p) => `/projects/${p}/versions`);
   },
   cost: (quals) => perProjectCost(quals),
   // PATCH …/versions/:id requires `name` even when it does not change: send the current one.
-  writes: projectItemWrites<Version>('versions', [['ProjectId', 'ProjectKey'], 'Name'], {
+  writes: projectItemWrites<VersionJson>('versions', [['ProjectId', 'ProjectKey'], 'Name'], {
     patchForm: (form, row) => ('name' in form ? { ...form } : { ...form, name: String(row.Name) }),
   }),
   examples: [

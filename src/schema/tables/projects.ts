@@ -11,33 +11,12 @@
 import { ApiError, SqlError } from '../../errors.js';
 import { col, push, qualIds, qualValues } from '../helpers.js';
 import { defineTable, type ColumnWrite, type Qual } from '../types.js';
-import { send, seg, w } from '../writes.js';
-
-interface Project {
-  id: number;
-  projectKey: string;
-  name: string;
-  chartEnabled: boolean;
-  useResolvedForChart: boolean;
-  subtaskingEnabled: boolean;
-  grandchildIssueEnabled?: boolean;
-  projectLeaderCanEditProjectLeader: boolean;
-  useWiki: boolean;
-  useDocument?: boolean;
-  useFileSharing: boolean;
-  useWikiTreeView: boolean;
-  useSubversion: boolean;
-  useGit: boolean;
-  useOriginalImageSizeAtWiki: boolean;
-  textFormattingRule: string;
-  archived: boolean;
-  displayOrder: number;
-  useDevAttributes: boolean;
-}
+import { seg, send, w } from '../writes.js';
+import type { ProjectJson } from '../sources/projects.js';
 
 /** A project flag: the form parameter is the JSON field's name; Backlog cannot clear a flag (NULL refused). */
-const flag = (name: string, description: string, get: (p: Project) => boolean | undefined, param: string) =>
-  col<Project>(name, 'BOOLEAN', description, get, { write: w.required(param) });
+const flag = (name: string, description: string, get: (p: ProjectJson) => boolean | undefined, param: string) =>
+  col<ProjectJson>(name, 'BOOLEAN', description, get, { write: w.required(param) });
 
 /** The one project a statement names, if it names exactly one. */
 /** `textFormattingRule`: only the two values Backlog knows (refused before anything is sent). */
@@ -59,7 +38,7 @@ function single(quals: readonly Qual[]): string | undefined {
   return undefined;
 }
 
-export default defineTable<Project>({
+export default defineTable<ProjectJson>({
   name: 'Projects',
   kind: 'table',
   description: 'Projects of the space: every project for an administrator, the joined ones for everyone else.',
@@ -99,11 +78,11 @@ export default defineTable<Project>({
     const archivedQual = qualValues(quals, 'Archived');
     const archived = archivedQual?.every((v) => typeof v === 'boolean') ? (archivedQual as boolean[]) : undefined;
     if (ids?.length === 0 || keys?.length === 0 || archived?.length === 0) return;
-    const keep = (p: Project) => (ids === undefined || ids.includes(p.id)) && (keys === undefined || keys.includes(p.projectKey)) && (archived === undefined || archived.includes(p.archived));
+    const keep = (p: ProjectJson) => (ids === undefined || ids.includes(p.id)) && (keys === undefined || keys.includes(p.projectKey)) && (archived === undefined || archived.includes(p.archived));
     const one = single(quals);
     if (one !== undefined) {
       try {
-        const project = await ctx.api.get<Project>(`/projects/${encodeURIComponent(one)}`, {}, { signal: ctx.signal });
+        const project = await ctx.api.get<ProjectJson>(`/projects/${encodeURIComponent(one)}`, {}, { signal: ctx.signal });
         yield [project].filter(keep);
       } catch (e) {
         // A project the caller cannot see is "No project." (404): no row, as in the list.
@@ -111,7 +90,7 @@ export default defineTable<Project>({
       }
       return;
     }
-    const projects = await ctx.api.get<Project[]>('/projects', { all: true, archived: archived?.length === 1 ? archived[0] : undefined }, { signal: ctx.signal });
+    const projects = await ctx.api.get<ProjectJson[]>('/projects', { all: true, archived: archived?.length === 1 ? archived[0] : undefined }, { signal: ctx.signal });
     yield projects.filter(keep);
   },
   cost: (quals) => (single(quals) !== undefined ? '1 request (the named project)' : '1 request (the project list)'),
@@ -120,15 +99,15 @@ export default defineTable<Project>({
     // given take Backlog's defaults for a new project.
     insert: {
       required: ['ProjectKey', 'Name'],
-      run: (ctx, { form }) => send<Project>(ctx, 'POST', '/projects', form),
+      run: (ctx, { form }) => send<ProjectJson>(ctx, 'POST', '/projects', form),
     },
     // PATCH /projects/:id: administrators and the project's administrators.
     update: {
-      run: (ctx, row, { form }) => send<Project>(ctx, 'PATCH', `/projects/${seg(row.Id)}`, form),
+      run: (ctx, row, { form }) => send<ProjectJson>(ctx, 'PATCH', `/projects/${seg(row.Id)}`, form),
     },
     // DELETE /projects/:id: space administrators only; it deletes every issue, wiki page, file… of the project.
     delete: {
-      run: (ctx, row) => send<Project>(ctx, 'DELETE', `/projects/${seg(row.Id)}`),
+      run: (ctx, row) => send<ProjectJson>(ctx, 'DELETE', `/projects/${seg(row.Id)}`),
     },
   },
   examples: [

@@ -6,11 +6,10 @@
  * pull request or a comment on it is created (AttachmentIds of PullRequests / PullRequestComments).
  */
 import { col, timestamp, userColumns } from '../helpers.js';
+import type { AttachmentJson } from '../sources/json.js';
+import { childOf, gitWalk, perPullRequest, pullRequestAttachments, pullRequestChildColumns, pullRequestChildCost, pullRequestsUrl, type PullRequestChild } from '../sources/pull-requests.js';
 import { defineTable } from '../types.js';
-import { send, seg } from '../writes.js';
-import { pullRequestsUrl } from './pull-requests.js';
-import type { AttachmentJson } from '../sources/personal.js';
-import { childOf, gitWalk, perPullRequest, pullRequestAttachments, pullRequestChildColumns, pullRequestChildCost, type PullRequestChild } from '../sources/pull-requests.js';
+import { seg, send } from '../writes.js';
 
 interface Row extends AttachmentJson, PullRequestChild {}
 

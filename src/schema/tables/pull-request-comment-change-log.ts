@@ -3,8 +3,8 @@
  * comment's nested `changeLog`), one row per change; read through PullRequestComments' fetch.
  */
 import { col } from '../helpers.js';
-import { defineTable } from '../types.js';
 import { pullRequestChildColumns, pullRequestChildCost, pullRequestCommentRows, type PullRequestChild } from '../sources/pull-requests.js';
+import { defineTable } from '../types.js';
 
 interface Row extends PullRequestChild {
   commentId: number;

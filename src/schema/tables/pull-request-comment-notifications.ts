@@ -3,8 +3,8 @@
  * nested `notifications`); read through PullRequestComments' fetch.
  */
 import { col, userColumns } from '../helpers.js';
-import { defineTable } from '../types.js';
 import { pullRequestChildColumns, pullRequestChildCost, pullRequestCommentRows, type PullRequestChild, type PullRequestCommentJson } from '../sources/pull-requests.js';
+import { defineTable } from '../types.js';
 
 type Notification = NonNullable<PullRequestCommentJson['notifications']>[number];
 

@@ -3,9 +3,9 @@
  * read through PullRequestComments' fetch.
  */
 import { col, timestamp, userColumns } from '../helpers.js';
-import { defineTable } from '../types.js';
-import type { StarJson } from '../sources/personal.js';
+import type { StarJson } from '../sources/json.js';
 import { pullRequestChildColumns, pullRequestChildCost, pullRequestCommentRows, type PullRequestChild } from '../sources/pull-requests.js';
+import { defineTable } from '../types.js';
 
 interface Row extends StarJson, PullRequestChild {
   commentId: number;

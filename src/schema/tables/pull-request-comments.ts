@@ -10,12 +10,10 @@
  * endpoint to delete one.
  */
 import { col, push, timestamp, userColumns } from '../helpers.js';
+import { BOUND_OPS, intBounds } from '../sources/fetch.js';
+import { gitProjectForInsert, pullRequestChildColumns, pullRequestChildCost, pullRequestCommentRows, pullRequestsUrl, type PullRequestCommentJson, type PullRequestCommentRow } from '../sources/pull-requests.js';
 import { defineTable } from '../types.js';
-import { send, seg, w } from '../writes.js';
-import { BOUND_OPS, intBounds } from '../sources/personal.js';
-import { pullRequestChildColumns, pullRequestChildCost, pullRequestCommentRows, type PullRequestCommentJson, type PullRequestCommentRow } from '../sources/pull-requests.js';
-import { attachmentIdsInput, notifiedUserIdsInput, requireAuthor } from './issue-comments.js';
-import { gitProjectForInsert, pullRequestsUrl } from './pull-requests.js';
+import { attachmentIdsInput, notifiedUserIdsInput, requireAuthor, seg, send, w } from '../writes.js';
 
 /** The comments URL of a pull request, from a row's (or an INSERT's) ProjectId, RepositoryId and PullRequestNumber. */
 function commentsUrl(projectId: unknown, row: Readonly<Record<string, unknown>>): string {

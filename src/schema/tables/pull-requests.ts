@@ -10,27 +10,10 @@
  * clears the last two; Comment adds a note to the change). Backlog has no endpoint to delete,
  * close or merge one.
  */
-import { SqlError } from '../../errors.js';
 import { col, push, qualIds, timestamp, userColumns } from '../helpers.js';
-import type { ProjectTarget } from '../project-scope.js';
-import { defineTable, type WriteContext } from '../types.js';
-import { projectForInsert, send, seg, w } from '../writes.js';
-import { gitWalk, pullRequestTargets, pullRequestsCost, type PullRequestJson } from '../sources/pull-requests.js';
-import { attachmentIdsInput, notifiedUserIdsInput } from './issue-comments.js';
-
-/** The project of a new pull request or comment (ProjectId), refused before any write when Git is off there. */
-export async function gitProjectForInsert(ctx: WriteContext, values: Readonly<Record<string, unknown>>): Promise<ProjectTarget> {
-  const project = await projectForInsert(ctx, values);
-  if ((await ctx.projects()).find((p) => p.id === project.id)?.useGit === false) {
-    throw new SqlError(`project ${String(project.projectKey)} has Git turned off`, undefined, { sqlstate: '0A000', hint: 'Pull requests live in projects that use Git.' });
-  }
-  return project;
-}
-
-/** …/git/repositories/:r/pullRequests of a row's project and repository. */
-export function pullRequestsUrl(projectId: unknown, repositoryId: unknown): string {
-  return `/projects/${seg(projectId)}/git/repositories/${seg(repositoryId)}/pullRequests`;
-}
+import { gitProjectForInsert, gitWalk, pullRequestsCost, pullRequestsUrl, pullRequestTargets, type PullRequestJson } from '../sources/pull-requests.js';
+import { defineTable } from '../types.js';
+import { attachmentIdsInput, notifiedUserIdsInput, seg, send, w } from '../writes.js';
 
 export default defineTable<PullRequestJson>({
   name: 'PullRequests',

@@ -3,13 +3,11 @@
  * one row each for read, update, search and icon.
  */
 import { col, push } from '../helpers.js';
+import type { RateLimitBudgetJson, RateLimitJson } from '../sources/space.js';
 import { defineTable } from '../types.js';
 
-interface Budget {
+interface Budget extends RateLimitBudgetJson {
   category: string;
-  limit: number;
-  remaining: number;
-  reset: number;
 }
 
 export default defineTable<Budget>({
@@ -24,7 +22,7 @@ export default defineTable<Budget>({
     col('Reset', 'TIMESTAMPTZ', 'When the window resets.', (r) => new Date(r.reset * 1000).toISOString()),
   ],
   async *list(ctx) {
-    const body = await ctx.api.get<{ rateLimit: Record<string, { limit: number; remaining: number; reset: number }> }>('/rateLimit', {}, { signal: ctx.signal });
+    const body = await ctx.api.get<RateLimitJson>('/rateLimit', {}, { signal: ctx.signal });
     yield Object.entries(body.rateLimit).map(([category, b]) => ({ category, ...b }));
   },
   cost: () => '1 request',

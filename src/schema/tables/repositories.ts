@@ -4,8 +4,9 @@
  * get a warning and no rows.
  */
 import { col, hasQual, push, qualIds, timestamp, userColumns } from '../helpers.js';
+import { projectTargets } from '../sources/projects.js';
+import { gitWalk, repositoriesOf, type RepositoryJson } from '../sources/pull-requests.js';
 import { defineTable } from '../types.js';
-import { gitProjects, gitWalk, repositoriesOf, type RepositoryJson } from '../sources/pull-requests.js';
 
 export default defineTable<RepositoryJson>({
   name: 'Repositories',
@@ -30,7 +31,7 @@ export default defineTable<RepositoryJson>({
     const ids = qualIds(quals, 'Id');
     if (ids?.length === 0) return;
     async function* walk(): AsyncIterable<RepositoryJson[]> {
-      for (const project of await gitProjects(ctx, quals)) {
+      for (const project of await projectTargets(ctx, quals, { feature: 'git' })) {
         yield (await repositoriesOf(ctx, project)).filter((r) => ids === undefined || ids.includes(r.id));
       }
     }

@@ -1,13 +1,9 @@
 /** Resolutions: the space's fixed resolution list (GET /resolutions). */
 import { col, push } from '../helpers.js';
 import { defineTable } from '../types.js';
+import type { NamedJson } from '../sources/json.js';
 
-interface Resolution {
-  id: number;
-  name: string;
-}
-
-export default defineTable<Resolution>({
+export default defineTable<NamedJson>({
   name: 'Resolutions',
   kind: 'view',
   description: "Issue resolutions of the space (0 Fixed, 1 Won't Fix, 2 Invalid, 3 Duplication, 4 Cannot Reproduce).",
@@ -16,7 +12,7 @@ export default defineTable<Resolution>({
     col('Name', 'VARCHAR', 'Resolution name.', (r) => r.name),
   ],
   async *list(ctx) {
-    yield await ctx.api.get<Resolution[]>('/resolutions', {}, { signal: ctx.signal });
+    yield await ctx.api.get<NamedJson[]>('/resolutions', {}, { signal: ctx.signal });
   },
   cost: () => '1 request',
   examples: ['SELECT * FROM Resolutions'],

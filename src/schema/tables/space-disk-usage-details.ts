@@ -3,12 +3,12 @@
  * Administrators only: anyone else gets a warning and no rows.
  */
 import { col, push } from '../helpers.js';
+import { diskUsage, type ProjectDiskUsageJson } from '../sources/space.js';
 import { defineTable } from '../types.js';
-import { diskUsage, type ProjectUsage } from './space-disk-usage.js';
 
-const bytes = (name: string, what: string, get: (r: ProjectUsage) => number | undefined) => col<ProjectUsage>(name, 'BIGINT', `Bytes used by ${what}.`, get);
+const bytes = (name: string, what: string, get: (r: ProjectDiskUsageJson) => number | undefined) => col<ProjectDiskUsageJson>(name, 'BIGINT', `Bytes used by ${what}.`, get);
 
-export default defineTable<ProjectUsage>({
+export default defineTable<ProjectDiskUsageJson>({
   name: 'SpaceDiskUsageDetails',
   kind: 'view',
   description: 'Storage used by each project, in bytes (administrators only).',

@@ -2,38 +2,13 @@
  * SpaceDiskUsage: the space's storage use in bytes, one row (GET /space/diskUsage).
  * Administrators only: anyone else gets a warning and no row.
  */
-import { col, skipForbidden } from '../helpers.js';
-import { defineTable, type FetchContext } from '../types.js';
+import { col } from '../helpers.js';
+import { diskUsage, type DiskUsageJson } from '../sources/space.js';
+import { defineTable } from '../types.js';
 
-export interface ProjectUsage {
-  projectId: number;
-  issue: number;
-  wiki: number;
-  document?: number;
-  file: number;
-  subversion: number;
-  git: number;
-  gitLFS: number;
-}
+const bytes = (name: string, what: string, get: (r: DiskUsageJson) => number) => col<DiskUsageJson>(name, 'BIGINT', `Bytes used by ${what}.`, get);
 
-export interface DiskUsage {
-  capacity: number;
-  issue: number;
-  wiki: number;
-  file: number;
-  subversion: number;
-  git: number;
-  gitLFS: number;
-  details: ProjectUsage[];
-}
-
-/** GET /space/diskUsage, or null (with a warning) for anyone but an administrator. */
-export const diskUsage = (ctx: FetchContext): Promise<DiskUsage | null> =>
-  skipForbidden(ctx, 'disk usage (administrators only)', () => ctx.api.get<DiskUsage>('/space/diskUsage', {}, { signal: ctx.signal }), null);
-
-const bytes = (name: string, what: string, get: (r: DiskUsage) => number) => col<DiskUsage>(name, 'BIGINT', `Bytes used by ${what}.`, get);
-
-export default defineTable<DiskUsage>({
+export default defineTable<DiskUsageJson>({
   name: 'SpaceDiskUsage',
   kind: 'view',
   description: 'Storage used by the space, in bytes (administrators only); per project in SpaceDiskUsageDetails.',

@@ -1,23 +1,19 @@
 /** SpaceNotifications: the space's notice shown to every member, one row (GET /space/notification). */
 import { col, timestamp } from '../helpers.js';
 import { defineTable } from '../types.js';
+import type { SpaceNoticeJson } from '../sources/space.js';
 
-interface Notice {
-  content: string;
-  updated: string | null;
-}
-
-export default defineTable<Notice>({
+export default defineTable<SpaceNoticeJson>({
   name: 'SpaceNotifications',
   kind: 'view',
   description: 'The notice of the space (the banner administrators set for every member).',
   columns: [
     // One row; its text stands as the key the registry asks every table for.
     col('Content', 'VARCHAR', 'Notice text.', (r) => r.content, { key: true }),
-    timestamp<Notice>('Updated', 'When the notice was last set.', (r) => r.updated),
+    timestamp<SpaceNoticeJson>('Updated', 'When the notice was last set.', (r) => r.updated),
   ],
   async *list(ctx) {
-    yield [await ctx.api.get<Notice>('/space/notification', {}, { signal: ctx.signal })];
+    yield [await ctx.api.get<SpaceNoticeJson>('/space/notification', {}, { signal: ctx.signal })];
   },
   cost: () => '1 request',
   examples: ['SELECT Content, Updated FROM SpaceNotifications'],

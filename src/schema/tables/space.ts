@@ -1,20 +1,9 @@
 /** Space: the space itself, one row (GET /space). */
 import { col, timestamp } from '../helpers.js';
 import { defineTable } from '../types.js';
+import type { SpaceJson } from '../sources/space.js';
 
-interface Space {
-  spaceKey: string;
-  name: string;
-  ownerId: number;
-  lang: string;
-  timezone: string;
-  reportSendTime: string;
-  textFormattingRule: string;
-  created: string;
-  updated: string;
-}
-
-export default defineTable<Space>({
+export default defineTable<SpaceJson>({
   name: 'Space',
   kind: 'view',
   description: 'The space: key, name, owner, language, time zone, formatting.',
@@ -26,11 +15,11 @@ export default defineTable<Space>({
     col('Timezone', 'VARCHAR', "IANA time zone ('Asia/Tokyo'); Backlog's date-only values are days in it.", (r) => r.timezone),
     col('ReportSendTime', 'VARCHAR', "Time of day the daily report mail is sent ('08:00:00').", (r) => r.reportSendTime),
     col('TextFormattingRule', 'VARCHAR', "Default text formatting: 'backlog' or 'markdown'.", (r) => r.textFormattingRule),
-    timestamp<Space>('Created', 'When the space was created.', (r) => r.created),
-    timestamp<Space>('Updated', 'When the space settings last changed.', (r) => r.updated),
+    timestamp<SpaceJson>('Created', 'When the space was created.', (r) => r.created),
+    timestamp<SpaceJson>('Updated', 'When the space settings last changed.', (r) => r.updated),
   ],
   async *list(ctx) {
-    yield [await ctx.api.get<Space>('/space', {}, { signal: ctx.signal })];
+    yield [await ctx.api.get<SpaceJson>('/space', {}, { signal: ctx.signal })];
   },
   cost: () => '1 request',
   examples: ['SELECT Name, Timezone FROM Space'],

@@ -1,12 +1,11 @@
 /** TeamMembers: members of the space's teams (nested in GET /teams), one row per team and member. */
 import { col, push, qualIds } from '../helpers.js';
+import type { UserJson } from '../sources/json.js';
+import { memberColumns, teamPages, type TeamJson } from '../sources/users.js';
 import { defineTable } from '../types.js';
-import { memberColumns, type User } from './project-users.js';
-import type { Team } from './project-teams.js';
-import { teamPages } from './teams.js';
 
-interface Row extends User {
-  team: Team;
+interface Row extends UserJson {
+  team: TeamJson;
 }
 
 export default defineTable<Row>({

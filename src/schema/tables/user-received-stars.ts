@@ -2,9 +2,11 @@
  * UserReceivedStars: stars a user has received (GET /users/:userId/stars, keyset paging on id).
  * UserId defaults to the signed-in user; Id ranges go to minId/maxId.
  */
-import { col, push, qualIds, skipForbidden, timestamp, userColumns } from '../helpers.js';
+import { col, push, qualIds, timestamp, userColumns } from '../helpers.js';
+import { BOUND_OPS, intBounds, skipForbidden } from '../sources/fetch.js';
+import type { StarJson } from '../sources/json.js';
+import { usersFor } from '../sources/users.js';
 import { defineTable } from '../types.js';
-import { BOUND_OPS, intBounds, usersFor, type StarJson } from '../sources/personal.js';
 
 interface Row extends StarJson {
   userId: number;

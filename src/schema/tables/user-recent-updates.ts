@@ -3,12 +3,13 @@
  * newest first), with the columns and Type / Id pushdown of ProjectRecentUpdates. UserId
  * defaults to the signed-in user.
  */
-import { col, push, qualIds, skipForbidden } from '../helpers.js';
+import { col, push, qualIds } from '../helpers.js';
+import { activityColumns, activityPages, type ActivityJson } from '../sources/activities.js';
+import { skipForbidden } from '../sources/fetch.js';
+import { usersFor } from '../sources/users.js';
 import { defineTable } from '../types.js';
-import { usersFor } from '../sources/personal.js';
-import { activityColumns, activityPages, type Activity } from './project-recent-updates.js';
 
-interface Row extends Activity {
+interface Row extends ActivityJson {
   userId: number;
 }
 

@@ -4,23 +4,9 @@
  */
 import { col, timestamp, userColumns } from '../helpers.js';
 import { defineTable } from '../types.js';
-import type { UserJson } from '../sources/personal.js';
+import type { ViewedIssueJson } from '../sources/personal.js';
 
-interface Viewed {
-  issue: {
-    id: number;
-    projectId: number;
-    issueKey: string;
-    summary: string;
-    issueType: { id: number; name: string } | null;
-    status: { id: number; name: string } | null;
-    assignee: UserJson | null;
-    updated: string;
-  };
-  updated: string;
-}
-
-export default defineTable<Viewed>({
+export default defineTable<ViewedIssueJson>({
   name: 'UserRecentlyViewedIssues',
   kind: 'view',
   description: 'Issues the signed-in user viewed recently, most recent first.',
@@ -33,12 +19,12 @@ export default defineTable<Viewed>({
     col('IssueTypeName', 'VARCHAR', 'Name of the issue type.', (r) => r.issue.issueType?.name ?? null),
     col('StatusId', 'BIGINT', 'Id of the status.', (r) => r.issue.status?.id ?? null),
     col('StatusName', 'VARCHAR', 'Name of the status.', (r) => r.issue.status?.name ?? null),
-    ...userColumns<Viewed>('Assignee', 'assignee', (r) => r.issue.assignee),
-    timestamp<Viewed>('IssueUpdated', 'When the issue was last updated.', (r) => r.issue.updated),
-    timestamp<Viewed>('Viewed', 'When the signed-in user last viewed the issue.', (r) => r.updated),
+    ...userColumns<ViewedIssueJson>('Assignee', 'assignee', (r) => r.issue.assignee),
+    timestamp<ViewedIssueJson>('IssueUpdated', 'When the issue was last updated.', (r) => r.issue.updated),
+    timestamp<ViewedIssueJson>('Viewed', 'When the signed-in user last viewed the issue.', (r) => r.updated),
   ],
   async *list(ctx) {
-    yield* ctx.api.pagesByOffset<Viewed>('/users/myself/recentlyViewedIssues', { order: 'desc' }, { signal: ctx.signal, ...(ctx.limit !== undefined ? { limit: ctx.limit } : {}) });
+    yield* ctx.api.pagesByOffset<ViewedIssueJson>('/users/myself/recentlyViewedIssues', { order: 'desc' }, { signal: ctx.signal, ...(ctx.limit !== undefined ? { limit: ctx.limit } : {}) });
   },
   cost: () => '1 request per 100 viewed issues',
   examples: ['SELECT IssueKey, Summary, Viewed FROM UserRecentlyViewedIssues ORDER BY Viewed DESC LIMIT 10'],

@@ -4,13 +4,9 @@
  */
 import { col, timestamp } from '../helpers.js';
 import { defineTable } from '../types.js';
+import type { ViewedProjectJson } from '../sources/personal.js';
 
-interface Viewed {
-  project: { id: number; projectKey: string; name: string; archived: boolean };
-  updated: string;
-}
-
-export default defineTable<Viewed>({
+export default defineTable<ViewedProjectJson>({
   name: 'UserRecentlyViewedProjects',
   kind: 'view',
   description: 'Projects the signed-in user viewed recently, most recent first.',
@@ -19,10 +15,10 @@ export default defineTable<Viewed>({
     col('ProjectKey', 'VARCHAR', 'Key of the project.', (r) => r.project.projectKey),
     col('Name', 'VARCHAR', 'Name of the project.', (r) => r.project.name),
     col('Archived', 'BOOLEAN', 'Whether the project is archived.', (r) => r.project.archived),
-    timestamp<Viewed>('Viewed', 'When the signed-in user last viewed the project.', (r) => r.updated),
+    timestamp<ViewedProjectJson>('Viewed', 'When the signed-in user last viewed the project.', (r) => r.updated),
   ],
   async *list(ctx) {
-    yield* ctx.api.pagesByOffset<Viewed>('/users/myself/recentlyViewedProjects', { order: 'desc' }, { signal: ctx.signal, ...(ctx.limit !== undefined ? { limit: ctx.limit } : {}) });
+    yield* ctx.api.pagesByOffset<ViewedProjectJson>('/users/myself/recentlyViewedProjects', { order: 'desc' }, { signal: ctx.signal, ...(ctx.limit !== undefined ? { limit: ctx.limit } : {}) });
   },
   cost: () => '1 request per 100 viewed projects',
   examples: ['SELECT ProjectKey, Name, Viewed FROM UserRecentlyViewedProjects'],

@@ -3,11 +3,12 @@
  * login name, as in Backlog's JSON; other tables refer to users by the numeric Id.
  * Guests may not list users: they get a warning and no rows.
  */
-import { col, push, qualIds, skipForbidden, timestamp } from '../helpers.js';
+import { col, push, qualIds, timestamp } from '../helpers.js';
+import { skipForbidden } from '../sources/fetch.js';
+import type { UserJson } from '../sources/json.js';
 import { defineTable } from '../types.js';
-import type { User } from './project-users.js';
 
-export default defineTable<User>({
+export default defineTable<UserJson>({
   name: 'Users',
   kind: 'view',
   description: 'Users of the space.',
@@ -22,17 +23,17 @@ export default defineTable<User>({
     col('NulabAccountName', 'VARCHAR', 'Nulab account name.', (r) => r.nulabAccount?.name),
     col('NulabAccountUniqueId', 'VARCHAR', 'Nulab account unique id.', (r) => r.nulabAccount?.uniqueId),
     col('Keyword', 'VARCHAR', 'Search keyword Backlog keeps for the user (name in several scripts).', (r) => r.keyword),
-    timestamp<User>('LastLoginTime', 'When the user last signed in.', (r) => r.lastLoginTime),
+    timestamp<UserJson>('LastLoginTime', 'When the user last signed in.', (r) => r.lastLoginTime),
   ],
   async *list(ctx, quals) {
     const ids = qualIds(quals, 'Id');
     if (ids?.length === 0) return;
     if (ids?.length === 1) {
-      const user = await skipForbidden(ctx, `user ${ids[0]}`, () => ctx.api.get<User>(`/users/${ids[0]}`, {}, { signal: ctx.signal }), null);
+      const user = await skipForbidden(ctx, `user ${ids[0]}`, () => ctx.api.get<UserJson>(`/users/${ids[0]}`, {}, { signal: ctx.signal }), null);
       if (user) yield [user];
       return;
     }
-    const users = await skipForbidden(ctx, 'users', () => ctx.api.get<User[]>('/users', {}, { signal: ctx.signal }), []);
+    const users = await skipForbidden(ctx, 'users', () => ctx.api.get<UserJson[]>('/users', {}, { signal: ctx.signal }), []);
     yield ids === undefined ? users : users.filter((u) => ids.includes(u.id));
   },
   cost: (quals) => (qualIds(quals, 'Id')?.length === 1 ? '1 request (the named user)' : '1 request'),

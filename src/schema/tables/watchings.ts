@@ -9,24 +9,14 @@
  * signed-in user), UPDATE changes the Note, DELETE stops watching. Marking a watched issue read is
  * the MarkWatchingAsRead procedure.
  */
-import { col, push, qualIds, qualValues, skipForbidden, timestamp } from '../helpers.js';
+import { col, push, qualIds, qualValues, timestamp } from '../helpers.js';
+import { skipForbidden } from '../sources/fetch.js';
+import { usersFor } from '../sources/users.js';
 import { defineTable, type Qual } from '../types.js';
-import { send, seg, w } from '../writes.js';
-import { usersFor } from '../sources/personal.js';
-import { issueForInsert } from './issue-comments.js';
+import { issueForInsert, seg, send, w } from '../writes.js';
+import type { WatchingJson } from '../sources/personal.js';
 
-interface Watching {
-  id: number;
-  resourceAlreadyRead: boolean;
-  note: string | null;
-  type: string;
-  issue: { id: number; projectId: number; issueKey: string; summary: string } | null;
-  lastContentUpdated: string | null;
-  created: string;
-  updated: string;
-}
-
-interface Row extends Watching {
+interface Row extends WatchingJson {
   userId: number;
 }
 
@@ -68,7 +58,7 @@ export default defineTable<Row>({
     for (const userId of await usersFor(ctx, quals)) {
       const rows: Row[] = [];
       await skipForbidden(ctx, `watchings of user ${userId}`, async () => {
-        const pages = ctx.api.pagesByOffset<Watching>(`/users/${userId}/watchings`, { sort: 'created', order: 'asc', resourceAlreadyRead: read, 'issueId[]': issueIds }, {
+        const pages = ctx.api.pagesByOffset<WatchingJson>(`/users/${userId}/watchings`, { sort: 'created', order: 'asc', resourceAlreadyRead: read, 'issueId[]': issueIds }, {
           signal: ctx.signal,
           ...(ctx.limit !== undefined ? { limit: ctx.limit } : {}),
         });
@@ -85,18 +75,18 @@ export default defineTable<Row>({
         // The answer carries the whole issue; only IssueId and IssueKey given together need a check first.
         const issue = await issueForInsert(ctx, values);
         const me = await ctx.myself();
-        return { ...(await send<Watching>(ctx, 'POST', '/watchings', { ...form, issueIdOrKey: issue.path })), userId: me.id };
+        return { ...(await send<WatchingJson>(ctx, 'POST', '/watchings', { ...form, issueIdOrKey: issue.path })), userId: me.id };
       },
     },
     update: {
       // Rows are always the signed-in user's own (another user's list is refused with a warning).
       async run(ctx, row, { form }) {
-        return { ...(await send<Watching>(ctx, 'PATCH', `/watchings/${seg(row.Id)}`, form)), userId: Number(row.UserId) };
+        return { ...(await send<WatchingJson>(ctx, 'PATCH', `/watchings/${seg(row.Id)}`, form)), userId: Number(row.UserId) };
       },
     },
     delete: {
       async run(ctx, row) {
-        return { ...(await send<Watching>(ctx, 'DELETE', `/watchings/${seg(row.Id)}`)), userId: Number(row.UserId) };
+        return { ...(await send<WatchingJson>(ctx, 'DELETE', `/watchings/${seg(row.Id)}`)), userId: Number(row.UserId) };
       },
     },
   },

@@ -5,23 +5,11 @@
  * warning for each project they do not administer.
  */
 import { col, push, timestamp, userColumns } from '../helpers.js';
-import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../project-scope.js';
+import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../sources/projects.js';
 import { defineTable } from '../types.js';
+import type { WebhookJson } from '../sources/projects.js';
 
-interface Webhook {
-  id: number;
-  name: string;
-  description: string | null;
-  hookUrl: string;
-  allEvent: boolean;
-  activityTypeIds: number[];
-  createdUser: { id: number; name: string } | null;
-  created: string;
-  updatedUser: { id: number; name: string } | null;
-  updated: string;
-}
-
-type Row = InProject<Webhook>;
+type Row = InProject<WebhookJson>;
 
 /** Roles that may be project administrators: administrator (1) and normal user (2). */
 const MAY_ADMINISTER = new Set([1, 2]);
@@ -50,7 +38,7 @@ export default defineTable<Row>({
       ctx.warn('Webhooks skipped: only administrators and project administrators may read webhooks');
       return;
     }
-    yield* perProject<Webhook>(ctx, await projectTargets(ctx, quals), 'webhooks', (p) => `/projects/${p}/webhooks`);
+    yield* perProject<WebhookJson>(ctx, await projectTargets(ctx, quals), 'webhooks', (p) => `/projects/${p}/webhooks`);
   },
   cost: (quals) => perProjectCost(quals, '1 request per project (+1 for the signed-in user, cached)'),
   examples: ["SELECT ProjectKey, Name, HookUrl FROM Webhooks WHERE ProjectKey = 'WEB'"],

@@ -6,11 +6,12 @@
  * Writes: DELETE only (DELETE /wikis/:id/attachments/:attachmentId). Files are attached with the
  * AttachFileToWiki procedure.
  */
-import { col, push, skipForbidden, timestamp, userColumns } from '../helpers.js';
-import { defineTable } from '../types.js';
-import { send, seg } from '../writes.js';
-import type { AttachmentJson } from '../sources/personal.js';
+import { col, push, timestamp, userColumns } from '../helpers.js';
+import { skipForbidden } from '../sources/fetch.js';
+import type { AttachmentJson } from '../sources/json.js';
 import { wikiPageIds, wikiPagesCost } from '../sources/wiki-pages.js';
+import { defineTable } from '../types.js';
+import { seg, send } from '../writes.js';
 
 interface Row extends AttachmentJson {
   wikiId: number;

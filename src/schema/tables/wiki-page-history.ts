@@ -3,21 +3,12 @@
  * have no id of their own: Backlog's minId/maxId bound the version number, so Version ranges
  * push down exactly and the walk pages on it.
  */
-import { col, push, skipForbidden, timestamp, userColumns } from '../helpers.js';
+import { col, push, timestamp, userColumns } from '../helpers.js';
+import { BOUND_OPS, intBounds, skipForbidden } from '../sources/fetch.js';
+import { wikiHistory, wikiPageIds, wikiPagesCost, type WikiHistoryJson } from '../sources/wiki-pages.js';
 import { defineTable } from '../types.js';
-import { BOUND_OPS, intBounds, pagesByKey, type UserJson } from '../sources/personal.js';
-import { wikiPageIds, wikiPagesCost } from '../sources/wiki-pages.js';
 
-interface Row {
-  pageId: number;
-  version: number;
-  name: string;
-  content: string;
-  createdUser: UserJson | null;
-  created: string;
-}
-
-export default defineTable<Row>({
+export default defineTable<WikiHistoryJson>({
   name: 'WikiPageHistory',
   kind: 'view',
   description: 'Saved versions of wiki pages: name and content as of each version.',
@@ -26,17 +17,17 @@ export default defineTable<Row>({
     col('Version', 'INTEGER', 'Version number (1 = first).', (r) => r.version, { key: true, pushdown: push.exact('minId / maxId', BOUND_OPS) }),
     col('Name', 'VARCHAR', 'Page name in this version.', (r) => r.name),
     col('Content', 'VARCHAR', 'Page text in this version.', (r) => r.content),
-    ...userColumns<Row>('CreatedUser', 'user who saved this version', (r) => r.createdUser),
-    timestamp<Row>('Created', 'When this version was saved.', (r) => r.created),
+    ...userColumns<WikiHistoryJson>('CreatedUser', 'user who saved this version', (r) => r.createdUser),
+    timestamp<WikiHistoryJson>('Created', 'When this version was saved.', (r) => r.created),
   ],
   async *list(ctx, quals) {
     const bounds = intBounds(quals, 'Version');
     if (bounds.empty) return;
     for await (const ids of wikiPageIds(ctx, quals, 'WikiId')) {
       for (const wikiId of ids) {
-        const rows: Row[] = [];
+        const rows: WikiHistoryJson[] = [];
         await skipForbidden(ctx, `history of wiki page ${wikiId}`, async () => {
-          for await (const page of pagesByKey<Row>(ctx, `/wikis/${wikiId}/history`, (h) => h.version, bounds)) rows.push(...page);
+          for await (const page of wikiHistory(ctx, wikiId, bounds)) rows.push(...page);
         }, undefined);
         yield rows;
       }

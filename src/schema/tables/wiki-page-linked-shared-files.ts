@@ -2,14 +2,13 @@
  * WikiPageLinkedSharedFiles: shared files linked to wiki pages (GET /wikis/:id/sharedFiles, no
  * paging), per page.
  */
-import { col, push, skipForbidden } from '../helpers.js';
-import { defineTable } from '../types.js';
-import { sharedFileColumns, type SharedFileJson } from '../shared-file.js';
+import { col, push } from '../helpers.js';
+import { skipForbidden } from '../sources/fetch.js';
+import { sharedFileColumns, type SharedFileJson } from '../sources/shared-files.js';
 import { wikiPageIds, wikiPagesCost } from '../sources/wiki-pages.js';
+import { defineTable } from '../types.js';
 
-type SharedFile = SharedFileJson;
-
-interface Row extends SharedFile {
+interface Row extends SharedFileJson {
   wikiId: number;
 }
 
@@ -26,7 +25,7 @@ export default defineTable<Row>({
   async *list(ctx, quals) {
     for await (const ids of wikiPageIds(ctx, quals, 'WikiId')) {
       for (const wikiId of ids) {
-        const files = await skipForbidden(ctx, `shared files of wiki page ${wikiId}`, () => ctx.api.get<SharedFile[]>(`/wikis/${wikiId}/sharedFiles`, {}, { signal: ctx.signal }), []);
+        const files = await skipForbidden(ctx, `shared files of wiki page ${wikiId}`, () => ctx.api.get<SharedFileJson[]>(`/wikis/${wikiId}/sharedFiles`, {}, { signal: ctx.signal }), []);
         yield files.map((f) => ({ ...f, wikiId }));
       }
     }

@@ -1,8 +1,9 @@
 /** WikiPageStars: stars given to wiki pages (GET /wikis/:id/stars, no paging), per page. */
-import { col, push, skipForbidden, timestamp, userColumns } from '../helpers.js';
-import { defineTable } from '../types.js';
-import type { StarJson } from '../sources/personal.js';
+import { col, push, timestamp, userColumns } from '../helpers.js';
+import { skipForbidden } from '../sources/fetch.js';
+import type { StarJson } from '../sources/json.js';
 import { wikiPageIds, wikiPagesCost } from '../sources/wiki-pages.js';
+import { defineTable } from '../types.js';
 
 interface Row extends StarJson {
   wikiId: number;

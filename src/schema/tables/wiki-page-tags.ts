@@ -1,15 +1,13 @@
 /** WikiPageTags: the wiki tags defined in each project with Wiki on (GET /wikis/tags). */
-import { col, hasQual, projectsFor, push, skipForbidden } from '../helpers.js';
+import { col, hasQual, push } from '../helpers.js';
+import { skipForbidden } from '../sources/fetch.js';
 import { defineTable } from '../types.js';
+import type { TagJson } from '../sources/json.js';
+import { projectLabel, projectTargets } from '../sources/projects.js';
 
-interface Tag {
-  id: number;
-  name: string;
-}
-
-interface Row extends Tag {
+interface Row extends TagJson {
   projectId: number;
-  projectKey: string;
+  projectKey: string | null;
 }
 
 export default defineTable<Row>({
@@ -23,8 +21,8 @@ export default defineTable<Row>({
     col('Name', 'VARCHAR', 'Tag name.', (r) => r.name),
   ],
   async *list(ctx, quals) {
-    for (const project of await projectsFor(ctx, quals, { feature: 'wiki' })) {
-      const tags = await skipForbidden(ctx, `wiki tags of project ${project.projectKey}`, () => ctx.api.get<Tag[]>('/wikis/tags', { projectIdOrKey: project.id }, { signal: ctx.signal }), []);
+    for (const project of await projectTargets(ctx, quals, { feature: 'wiki' })) {
+      const tags = await skipForbidden(ctx, `wiki tags of ${projectLabel(project)}`, () => ctx.api.get<TagJson[]>('/wikis/tags', { projectIdOrKey: project.id }, { signal: ctx.signal }), []);
       yield tags.map((t) => ({ ...t, projectId: project.id, projectKey: project.projectKey }));
     }
   },

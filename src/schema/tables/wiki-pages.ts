@@ -13,13 +13,14 @@
  * so Backlog's default applies.
  */
 import { SqlError } from '../../errors.js';
-import { col, hasQual, projectsFor, push, qualIds, qualValues, skipForbidden, timestamp, userColumns } from '../helpers.js';
+import { col, hasQual, push, qualIds, qualValues, tagsText, timestamp, userColumns } from '../helpers.js';
+import { lookup, skipForbidden } from '../sources/fetch.js';
+import { wikiPagesOf, type WikiListItemJson, type WikiPageJson } from '../sources/wiki-pages.js';
 import { defineTable, type FetchContext, type ProjectRef } from '../types.js';
-import { projectForInsert, send, seg, w } from '../writes.js';
-import { lookup, tagsText } from '../sources/personal.js';
-import { wikiPagesOf, type WikiListItem, type WikiPage } from '../sources/wiki-pages.js';
+import { projectForInsert, seg, send, w } from '../writes.js';
+import { projectTargets } from '../sources/projects.js';
 
-interface Row extends WikiListItem {
+interface Row extends WikiListItemJson {
   content?: string;
   projectKey: string | null;
 }
@@ -51,7 +52,7 @@ export default defineTable<Row>({
     if (ids !== undefined) {
       const rows: Row[] = [];
       for (const id of ids) {
-        const page = await lookup(ctx, `wiki page ${id}`, () => ctx.api.get<WikiPage>(`/wikis/${id}`, {}, { signal: ctx.signal }));
+        const page = await lookup(ctx, `wiki page ${id}`, () => ctx.api.get<WikiPageJson>(`/wikis/${id}`, {}, { signal: ctx.signal }));
         if (page) rows.push({ ...page, projectKey: keys.get(page.projectId) ?? null });
       }
       yield rows;
@@ -60,7 +61,7 @@ export default defineTable<Row>({
     const names = qualValues(quals, 'Name')?.map(String);
     const withContent = ctx.columns.has('Content');
     let yielded = 0;
-    for (const project of await projectsFor(ctx, quals, { feature: 'wiki' })) {
+    for (const project of await projectTargets(ctx, quals, { feature: 'wiki' })) {
       if (ctx.limit !== undefined && yielded >= ctx.limit) return;
       let pages = await wikiPagesOf(ctx, project);
       if (names !== undefined) pages = pages.filter((p) => names.includes(p.name));
@@ -71,7 +72,7 @@ export default defineTable<Row>({
           rows.push({ ...page, projectKey: project.projectKey });
           continue;
         }
-        const full = await skipForbidden(ctx, `wiki page ${page.id}`, () => ctx.api.get<WikiPage>(`/wikis/${page.id}`, {}, { signal: ctx.signal }), null);
+        const full = await skipForbidden(ctx, `wiki page ${page.id}`, () => ctx.api.get<WikiPageJson>(`/wikis/${page.id}`, {}, { signal: ctx.signal }), null);
         if (full) rows.push({ ...page, content: full.content, projectKey: project.projectKey });
       }
       yielded += rows.length;
@@ -91,15 +92,15 @@ export default defineTable<Row>({
         if ((await ctx.projects()).find((p) => p.id === project.id)?.useWiki === false) {
           throw new SqlError(`project ${String(project.projectKey)} has Wiki turned off`, undefined, { sqlstate: '0A000', hint: 'Turn Wiki on in the project settings, or write to a project that uses it.' });
         }
-        const page = await send<WikiPage>(ctx, 'POST', '/wikis', { ...form, projectId: project.path });
+        const page = await send<WikiPageJson>(ctx, 'POST', '/wikis', { ...form, projectId: project.path });
         return { ...page, projectKey: project.projectKey };
       },
     },
     update: {
-      run: (ctx, row, { form }) => send<WikiPage>(ctx, 'PATCH', `/wikis/${seg(row.Id)}`, form).then((page) => ({ ...page, projectKey: (row.ProjectKey as string | null) ?? null })),
+      run: (ctx, row, { form }) => send<WikiPageJson>(ctx, 'PATCH', `/wikis/${seg(row.Id)}`, form).then((page) => ({ ...page, projectKey: (row.ProjectKey as string | null) ?? null })),
     },
     delete: {
-      run: (ctx, row) => send<WikiPage>(ctx, 'DELETE', `/wikis/${seg(row.Id)}`).then((page) => ({ ...page, projectKey: (row.ProjectKey as string | null) ?? null })),
+      run: (ctx, row) => send<WikiPageJson>(ctx, 'DELETE', `/wikis/${seg(row.Id)}`).then((page) => ({ ...page, projectKey: (row.ProjectKey as string | null) ?? null })),
     },
     inputs: [
       {

@@ -2,8 +2,9 @@
  * A Backlog shared file (docs/backlog-api.md §7.12) and the columns every table showing one shares:
  * ProjectSharedFiles, IssueLinkedSharedFiles and WikiPageLinkedSharedFiles.
  */
-import { col, timestamp, userColumns } from './helpers.js';
-import type { ColumnDef } from './types.js';
+import { col, timestamp, userColumns } from '../helpers.js';
+import type { ColumnDef } from '../types.js';
+import type { UserJson } from './json.js';
 
 export interface SharedFileJson {
   id: number;
@@ -12,9 +13,9 @@ export interface SharedFileJson {
   dir: string;
   name: string;
   size: number | null;
-  createdUser: { id: number; name?: string | null } | null;
+  createdUser: UserJson | null;
   created: string | null;
-  updatedUser: { id: number; name?: string | null } | null;
+  updatedUser: UserJson | null;
   updated: string | null;
 }
 
