@@ -19,6 +19,12 @@ export interface BudgetWindow {
   resetAt: number;
 }
 
+/** Something a budget wants its users told, once per episode (a new episode: a new warning). */
+export interface BudgetWarning {
+  episode: number;
+  message: string;
+}
+
 /** A rate-limit budget the client draws on: this process's own, or one shared between processes (./shared-budget.ts). */
 export interface Budget {
   readonly marginMs: number;
@@ -29,6 +35,8 @@ export interface Budget {
   reserve(key: string, now: number): number | Promise<number>;
   /** Record the answer to a reserved request (`headers` undefined when none came). */
   settle(key: string, headers: Headers | undefined, now: number): void | Promise<void>;
+  /** Set while the budget works in a degraded way its users should hear of (the shared file unusable). */
+  warning?(): BudgetWarning | undefined;
 }
 
 /** How long before one more request may go with `inFlight` already let through; 0: now. */

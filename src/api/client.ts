@@ -42,7 +42,9 @@ export type ApiEvent =
       remaining: number | undefined;
     }
   | { type: 'api.retry'; method: string; path: string; attempt: number; reason: string; delayMs: number }
-  | { type: 'api.wait'; method: string; path: string; category: RequestCategory; delayMs: number; resetAt: number };
+  | { type: 'api.wait'; method: string; path: string; category: RequestCategory; delayMs: number; resetAt: number }
+  /** Logged at every verbosity: the client works in a degraded way (the shared rate-limit file unusable). */
+  | { type: 'api.warning'; message: string };
 
 export interface ClientOptions {
   /** Space base URL, e.g. https://example.backlog.com (no trailing slash). */
@@ -109,7 +111,7 @@ export function encodeParams(params: Params | undefined, into = new URLSearchPar
 }
 
 function emptyStats(): ApiStats {
-  return { requests: 0, byCategory: { read: 0, update: 0, search: 0, icon: 0 }, byEndpoint: {}, retries: 0, rateLimitWaits: 0, rateLimitWaitMs: 0 };
+  return { requests: 0, byCategory: { read: 0, update: 0, search: 0, icon: 0 }, byEndpoint: {}, retries: 0, rateLimitWaits: 0, rateLimitWaitMs: 0, warnings: [] };
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts (the caller then throws CancelledError). */
@@ -209,6 +211,8 @@ export class BacklogClient implements ApiClient {
   private readonly maxAttempts: number;
   private readonly maxRetryAfterMs: number;
   private readonly resetMarginMs: number;
+  /** The budget warning episode last reported. */
+  private budgetEpisode = 0;
 
   constructor(private readonly options: ClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -322,6 +326,7 @@ export class BacklogClient implements ApiClient {
       if (options.signal?.aborted) throw new CancelledError();
       const now = this.now();
       const delayMs = await this.budget.reserve(key, now);
+      this.noteBudgetWarning();
       if (delayMs === 0) return;
       // The budget's reset carries its margin and the Date header's rounding second: forgiven here as in exceedsMax.
       if (delayMs > this.maxRetryAfterMs + this.budget.marginMs + 1000 || (options.deadline !== undefined && now + delayMs > options.deadline)) {
@@ -332,6 +337,16 @@ export class BacklogClient implements ApiClient {
       this.options.logger?.({ type: 'api.wait', method, path: shown, category, delayMs, resetAt: now + delayMs });
       await this.pause(delayMs, options.signal);
     }
+  }
+
+  /** A budget that works degraded says so once per episode: in the statement's warnings and the log. */
+  private noteBudgetWarning(): void {
+    const warning = this.budget.warning?.();
+    if (!warning || warning.episode === this.budgetEpisode) return;
+    this.budgetEpisode = warning.episode;
+    const warnings = (this.counters.warnings ??= []);
+    if (warnings.length < 100) warnings.push(warning.message);
+    this.options.logger?.({ type: 'api.warning', message: warning.message });
   }
 
   private async sendOnce(method: string, path: string, query: string, form: Params | MultipartBody | undefined, caller: AbortSignal | undefined): Promise<Reply> {

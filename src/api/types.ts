@@ -60,6 +60,8 @@ export interface ApiStats {
   retries: number;
   rateLimitWaits: number;
   rateLimitWaitMs: number;
+  /** Things the client had to work around, each said once (the shared rate-limit file unusable). */
+  warnings?: string[];
 }
 
 export interface ApiClient {

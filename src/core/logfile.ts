@@ -38,7 +38,7 @@ export function openLogfile(path: string, verbosity: number): Logfile {
   };
   return {
     api(event) {
-      if (event.type === 'api.request' ? verbosity >= 2 : verbosity >= 3) write(event);
+      if (event.type === 'api.warning' || (event.type === 'api.request' ? verbosity >= 2 : verbosity >= 3)) write(event);
     },
     auth(event) {
       write({ ...event });

@@ -498,7 +498,7 @@ export function statsSince(before: ApiStats, after: ApiStats, extra: { fetches: 
     rateLimitWaits: after.rateLimitWaits - before.rateLimitWaits,
     rateLimitWaitMs: after.rateLimitWaitMs - before.rateLimitWaitMs,
     fetches: extra.fetches,
-    warnings: [...new Set(extra.warnings)],
+    warnings: [...new Set([...extra.warnings, ...(after.warnings ?? []).slice(before.warnings?.length ?? 0)])],
     elapsedMs: Math.round(performance.now() - extra.started),
   };
 }

@@ -8,18 +8,10 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../util/process-alive.js';
 
 const PREFIX = 'backlog-sql-';
 let processFolder: string | undefined;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Folders of ours whose process is gone (a crash skips the exit cleanup). */
 function sweepDeadProcesses(root: string): void {
@@ -32,7 +24,7 @@ function sweepDeadProcesses(root: string): void {
   const uid = process.getuid?.();
   for (const name of names) {
     const pid = Number(new RegExp(`^${PREFIX}(\\d+)-[A-Za-z0-9]{6}$`).exec(name)?.[1] ?? NaN);
-    if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
+    if (!Number.isInteger(pid) || pid === process.pid || processAlive(pid)) continue;
     try {
       const full = join(root, name);
       const st = statSync(full);
