@@ -10,15 +10,23 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync, utimesSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { BacklogClient, type ApiEvent } from '../../src/api/client.js';
 import { SharedRateBudget } from '../../src/api/shared-budget.js';
 
 const KEY = 'https://space.example\nkey:u1\nread';
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0, 400);
 
+/** Every temp folder a test made, removed at the end. */
+const made: string[] = [];
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 function folder(): string {
-  return join(mkdtempSync(join(tmpdir(), 'backlog-sql-leases-')), 'config');
+  const parent = mkdtempSync(join(tmpdir(), 'backlog-sql-leases-'));
+  made.push(parent);
+  return join(parent, 'config');
 }
 
 /** Backlog's limiter for one user and category, answering at the times it is given. */
@@ -317,6 +325,7 @@ describe('a file that cannot be used', () => {
 
   test('the warning reaches the statement stats and the log once per episode', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'backlog-sql-leases-'));
+    made.push(parent);
     // A file where the config folder should be: the state file cannot be made.
     const blocked = join(parent, 'config');
     writeFileSync(blocked, '');
