@@ -12,6 +12,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
+/**
+ * Where the system's files are looked for: `/`, or another root (a chroot, or the provisioning
+ * test, which points it at an empty folder to play a fresh machine).
+ */
+const systemRoot = process.env.BACKLOG_SQL_SYSTEM_ROOT ?? '/';
 
 /**
  * What the tests need from the system: the Debian package, and the file whose presence shows it is
@@ -69,7 +74,7 @@ function ensureDependencies() {
 }
 
 function ensureSystem() {
-  const missing = SYSTEM_NEEDS.filter((n) => !existsSync(n.file) && !(n.alt ?? []).some(onPath)).map((n) => n.pkg);
+  const missing = SYSTEM_NEEDS.filter((n) => !existsSync(join(systemRoot, n.file)) && !(n.alt ?? []).some(onPath)).map((n) => n.pkg);
   if (missing.length === 0) return;
   const command = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
   const isRoot = process.getuid?.() === 0;
