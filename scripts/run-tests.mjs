@@ -36,17 +36,54 @@ if (files.length === 0) {
   process.exit(2);
 }
 
+/** One test (hooks included) that runs longer than this fails by name instead of holding CI. */
+const TEST_TIMEOUT_MS = 4 * 60_000;
+/** The whole run stops here, naming the files still running: CI must end well inside 20 minutes. */
+const RUN_TIMEOUT_MS = Number(process.env.BACKLOG_SQL_TEST_RUN_TIMEOUT_MS ?? 16 * 60_000);
+
 const tapFile = join(mkdtempSync(join(tmpdir(), 'backlog-sql-tests-')), 'results.tap');
 const args = [
   '--import', 'tsx',
   '--test',
   '--test-concurrency=2',
+  `--test-timeout=${TEST_TIMEOUT_MS}`,
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
   ...files,
 ];
 const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
+const started = Date.now();
+
+/** The test files whose processes (children of the runner) are still alive, with their pids. */
+function filesStillRunning() {
+  const running = [];
+  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== child.pid) continue;
+      const file = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').find((a) => a.endsWith('.test.ts'));
+      if (file) running.push({ pid: Number(pid), file: relative(root, file) });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return running;
+}
+
+const watchdog = setTimeout(() => {
+  const running = filesStillRunning();
+  console.error(`\nrun-tests: the tests still run after ${Math.round((Date.now() - started) / 60_000)} minutes; stopped.`);
+  console.error(`  still running: ${running.length > 0 ? running.map((r) => r.file).join(', ') : '(could not tell)'}`);
+  for (const r of running) process.kill(r.pid, 'SIGKILL');
+  child.kill('SIGKILL');
+  process.exit(1);
+}, RUN_TIMEOUT_MS);
+watchdog.unref();
+
 child.on('exit', (code, signal) => {
+  clearTimeout(watchdog);
+  console.error(`run-tests: ${files.length} files in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   const tap = readFileSync(tapFile, 'utf8');
   const skipped = tap
     .split('\n')

@@ -113,7 +113,9 @@ function current(w: BudgetWindow, now: number): boolean {
 function acceptable(w: SharedWindow, now: number): number | undefined {
   if (w.unmetered) return Infinity;
   if (current(w, now)) return w.remaining;
-  return w.limit;
+  // A limit below 1 (a proxy's or a fault's answer) cannot describe a new window: learn it again
+  // with one request rather than wait for a window that would never open.
+  return w.limit !== undefined && w.limit >= 1 ? w.limit : undefined;
 }
 
 /**

@@ -262,7 +262,10 @@ async function handle(state: EmulatorState, hooks: ServerHooks, req: IncomingMes
         if (status === 429) {
           const now = state.now();
           const reset = Math.ceil(now / 1000) + state.options.rateWindow;
-          extraHeaders = { 'X-RateLimit-Limit': '0', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(reset) };
+          // Backlog's 429 carries the category's real limit with nothing remaining: a limit of 0
+          // would tell a client that the next window accepts nothing either.
+          const limit = category === 'none' ? 0 : state.limiter.limitOf(category as LimitedCategory);
+          extraHeaders = { 'X-RateLimit-Limit': String(limit), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(reset) };
           throw new ApiFailure(429, ErrorCode.TooManyRequestsError, 'Too many requests. (injected fault)');
         }
         const code = status === 401 ? ErrorCode.AuthenticationError : status === 403 ? ErrorCode.UnauthorizedOperationError

@@ -348,3 +348,20 @@ describe('a file that cannot be used', () => {
     assert.equal(events.filter((e) => e.type === 'api.warning').length, 1);
   });
 });
+
+describe('answers that describe no usable window', () => {
+  test('a 429 saying X-RateLimit-Limit: 0 is waited out, then one request learns the limit again (it does not wait forever)', async () => {
+    // Seen with an injected fault whose 429 said Limit 0: once its window was over, the budget
+    // offered "the whole limit", 0 requests, and a procedure waited for ever.
+    const budget = new SharedRateBudget(folder(), 1000, { idleMs: 0 });
+    const reset = Math.ceil((T0 + 2000) / 1000);
+    assert.equal(await budget.reserve(KEY, T0), 0);
+    await budget.settle(KEY, new Headers({ date: new Date(T0).toUTCString(), 'x-ratelimit-limit': '0', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }), T0);
+    const during = await budget.reserve(KEY, T0 + 10);
+    assert.ok(during > 0 && during <= 4000, `waits for the window's end, not for ever (${during} ms)`);
+    const after = T0 + 10 + during;
+    assert.equal(await budget.reserve(KEY, after), 0, 'after the window one request goes');
+    await budget.settle(KEY, new FakeBacklog(60, 60_000).receive(after), after);
+    assert.equal(await budget.reserve(KEY, after + 5), 0, 'and the limit it learns is used');
+  });
+});

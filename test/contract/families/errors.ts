@@ -174,6 +174,10 @@ export function errorsContract(): void {
     assertBacklogError(r.body, 13);
     assert.equal(r.headers.get('x-ratelimit-remaining'), '0');
     assert.ok(Number(r.headers.get('x-ratelimit-reset')) > Date.now() / 1000);
+    // The category's real limit, as on every other answer (a limit of 0 would say no window ever opens).
+    const normal = await api(emu(), 'GET', '/resolutions');
+    assert.equal(r.headers.get('x-ratelimit-limit'), normal.headers.get('x-ratelimit-limit'));
+    assert.ok(Number(r.headers.get('x-ratelimit-limit')) > 0);
   });
 
   test('a delay fault holds the response for the given time', async () => {

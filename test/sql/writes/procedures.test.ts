@@ -20,7 +20,8 @@ let f: WriteFixture;
 let dir: string;
 
 before(async () => {
-  f = await openWriteFixture();
+  // A short rate-limit window: a 429 is waited out until its reset, seconds rather than a minute.
+  f = await openWriteFixture({ emulator: { rateWindow: 2 } });
   dir = await mkdtemp(join(tmpdir(), 'backlog-sql-procedures-'));
 });
 after(async () => {
