@@ -22,6 +22,7 @@ import { findProcedure, parseCall } from '../procedures/index.js';
 import { numberParameters, parseDml, type DmlStatement, type Piece } from '../sql/dml.js';
 import { createDuck } from '../sql/duckdb.js';
 import { classify, rewriteAtParameters, stripExplain } from '../sql/front.js';
+import { countInCode } from '../sql/lexer.js';
 import { rewriteCdataFunctionCalls } from '../sql/dialect/function-rewrites.js';
 
 /** What an authenticated wire user may do. */
@@ -58,13 +59,16 @@ const FILE_LIKE = /[/\\:]|\.[A-Za-z0-9]+$/;
  * What the parser says about a text, computed inside DuckDB so that a huge statement's parse tree
  * never crosses into JavaScript: the error if any, the number of statements, and every function
  * and table name in the tree (JSON keys cannot occur inside JSON string values, so the regular
- * expressions see only real `function_name` / `table_name` keys).
+ * expressions see only real `function_name` / `table_name` keys). A tree over MAX_PARSE_TREE ($2)
+ * is refused for its size alone, so it is not read at all (a parse error's tree is small).
  */
 const FACTS = `WITH s AS MATERIALIZED (SELECT json_serialize_sql($1::VARCHAR) AS j)
-SELECT j->>'$.error' = 'true' AS failed, j->>'$.error_message' AS message, j->>'$.position' AS position,
-  json_array_length(j, '$.statements') AS statements,
-  list_distinct(regexp_extract_all(j, '"function_name":"((?:[^"\\\\]|\\\\.)*)"', 1)) AS functions,
-  list_distinct(regexp_extract_all(j, '"table_name":"((?:[^"\\\\]|\\\\.)*)"', 1)) AS tables,
+SELECT CASE WHEN length(j) <= $2 THEN j->>'$.error' = 'true' END AS failed,
+  CASE WHEN length(j) <= $2 THEN j->>'$.error_message' END AS message,
+  CASE WHEN length(j) <= $2 THEN j->>'$.position' END AS position,
+  CASE WHEN length(j) <= $2 THEN json_array_length(j, '$.statements') END AS statements,
+  CASE WHEN length(j) <= $2 THEN list_distinct(regexp_extract_all(j, '"function_name":"((?:[^"\\\\]|\\\\.)*)"', 1)) END AS functions,
+  CASE WHEN length(j) <= $2 THEN list_distinct(regexp_extract_all(j, '"table_name":"((?:[^"\\\\]|\\\\.)*)"', 1)) END AS tables,
   length(j) AS tree
 FROM s`;
 
@@ -74,6 +78,14 @@ FROM s`;
  * 5,000 constants make about 0.8 MB (some 160 bytes per value).
  */
 export const MAX_PARSE_TREE = 8 * 1024 * 1024;
+
+/**
+ * The most commas a wire statement may hold outside its literals: some 50,000 list items make a
+ * parse tree of about MAX_PARSE_TREE, so this refuses, before parsing, what that limit would refuse after.
+ */
+export const MAX_LIST_SEPARATORS = 50_000;
+
+const TOO_COMPLEX_HINT = 'Split it into smaller statements, or filter with a join or subquery instead of listing thousands of values.';
 
 interface Facts {
   failed: boolean;
@@ -150,6 +162,14 @@ export class StatementPolicy {
   }
 
   private async decide(sql: string, access: Access): Promise<Admitted> {
+    // Counted before any parser: a megabyte of list items is refused in a few milliseconds,
+    // where parsing it would cost every other client a share of the CPU for half a second.
+    if (countInCode(sql, ',', MAX_LIST_SEPARATORS) > MAX_LIST_SEPARATORS) {
+      throw new SqlError(`statement too complex: more than ${MAX_LIST_SEPARATORS.toLocaleString('en-US')} commas (list items, values or columns), the server's limit`, 1, {
+        sqlstate: '54001',
+        hint: TOO_COMPLEX_HINT,
+      });
+    }
     // CData's calls that DuckDB cannot parse as written (CHAR(48), CONVERT…) are checked as the library will run them.
     const { sql: body, offset } = stripExplain(rewriteCdataFunctionCalls(sql));
     const explained = offset > 0;
@@ -198,7 +218,7 @@ export class StatementPolicy {
     if (facts.tree > MAX_PARSE_TREE) {
       throw new SqlError(`statement too complex: its parse tree is ${Math.round(facts.tree / 1024 / 1024)} MB, over the server's ${MAX_PARSE_TREE / 1024 / 1024} MB`, offset + 1, {
         sqlstate: '54001',
-        hint: 'Split it into smaller statements, or filter with a join or subquery instead of listing thousands of values.',
+        hint: TOO_COMPLEX_HINT,
       });
     }
     if (facts.statements !== 1) {
@@ -239,6 +259,7 @@ export class StatementPolicy {
     const parser = await this.acquire();
     try {
       parser.facts.bindVarchar(1, sql);
+      parser.facts.bindInteger(2, MAX_PARSE_TREE);
       const reader = await parser.facts.runAndReadAll();
       const [failed, message, position, statements, functions, tables, tree] = reader.getRows()[0] ?? [];
       const list = (v: unknown) => ((v as { items?: unknown[] } | null)?.items ?? []).map(String);

@@ -132,3 +132,46 @@ export function mapCode(sql: string, fn: (code: string) => string): string {
     .map((s) => (s.kind === 'code' ? fn(sql.slice(s.start, s.end)) : sql.slice(s.start, s.end)))
     .join('');
 }
+
+/**
+ * How many times `ch` (one character) occurs in code, outside literals, identifiers and comments,
+ * counting no further than `limit`. A plain count comes first: when the whole text holds no more
+ * than `limit`, the text is not lexed at all. Made for the wire server's cheap refusal of huge
+ * statements, before a parser spends its time on them.
+ */
+export function countInCode(sql: string, ch: string, limit: number): number {
+  let plain = 0;
+  for (let i = sql.indexOf(ch); i !== -1 && plain <= limit; i = sql.indexOf(ch, i + 1)) plain++;
+  if (plain <= limit) return plain;
+  const target = ch.charCodeAt(0);
+  let n = 0;
+  let i = 0;
+  while (i < sql.length && n <= limit) {
+    const c = sql.charCodeAt(i);
+    const next = sql.charCodeAt(i + 1);
+    if (c === target) {
+      n++;
+      i++;
+    } else if (c === 39 /* ' */) i = closeQuote(sql, i, "'", false);
+    else if (c === 34 /* " */) i = closeQuote(sql, i, '"', false);
+    else if (c === 45 /* - */ && next === 45) i = nextLine(sql, i);
+    else if (c === 47 /* / */ && next === 42 /* * */) i = closeBlockComment(sql, i);
+    else if ((c === 69 || c === 101) /* E e */ && next === 39 && !WORD_BEFORE.test(sql[i - 1] ?? '')) i = closeQuote(sql, i + 1, "'", true);
+    else if (c === 36 /* $ */ && !WORD_BEFORE.test(sql[i - 1] ?? '')) {
+      const tag = DOLLAR_TAG.exec(sql.slice(i, i + 64))?.[0];
+      if (tag) {
+        const close = sql.indexOf(tag, i + tag.length);
+        i = close === -1 ? sql.length : close + tag.length;
+      } else i++;
+    } else i++;
+  }
+  return n;
+}
+
+/** A character that makes a following E'…' or $tag$ part of a word (as the lexer reads it). */
+const WORD_BEFORE = /[\w$]/;
+
+function nextLine(sql: string, i: number): number {
+  const nl = sql.indexOf('\n', i);
+  return nl === -1 ? sql.length : nl;
+}

@@ -261,12 +261,23 @@ describe('wire server hardening', { timeout: 300_000 }, () => {
     const c = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'me', database: 'backlog' });
     await c.connect();
     try {
+      // 100,000 values: refused by their count before any parser (a megabyte parsed cost others half a second).
       const values = Array.from({ length: 100_000 }, (_, i) => `'v${i}'`).join(',');
       await assert.rejects(c.query(`SELECT count(*) FROM sys_tables WHERE TableName IN (${values})`), (e: pg.DatabaseError) => {
+        assert.equal(e.code, '54001');
+        assert.match(e.message, /statement too complex: more than 50,000 commas \(list items, values or columns\), the server's limit/);
+        return true;
+      });
+      // Fewer items, each a call: the parse tree's size decides.
+      const calls = Array.from({ length: 30_000 }, (_, i) => `lower('v${i}')`).join(',');
+      await assert.rejects(c.query(`SELECT count(*) FROM sys_tables WHERE TableName IN (${calls})`), (e: pg.DatabaseError) => {
         assert.equal(e.code, '54001');
         assert.match(e.message, /statement too complex: its parse tree is \d+ MB, over the server's 8 MB/);
         return true;
       });
+      // Commas inside a literal are not list items.
+      const text = 'a,'.repeat(60_000);
+      assert.deepEqual((await c.query(`SELECT length('${text}')::INTEGER AS n`)).rows, [{ n: 120_000 }]);
       const some = Array.from({ length: 2_000 }, (_, i) => `'v${i}'`).join(',');
       assert.deepEqual((await c.query(`SELECT count(*)::INTEGER AS n FROM sys_tables WHERE TableName IN (${some}, 'Issues')`)).rows, [{ n: 1 }]);
     } finally {

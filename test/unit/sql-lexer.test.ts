@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { leadingCode, mapCode, segments } from '../../src/sql/lexer.js';
+import { countInCode, leadingCode, mapCode, segments } from '../../src/sql/lexer.js';
 import { classify, rewriteAtParameters } from '../../src/sql/front.js';
 
 test('literals, identifiers, comments and dollar quotes are not code; parameters are', () => {
@@ -42,4 +42,13 @@ test('literals with doubled quotes and backslash escapes end where they should',
     const code = segments(sql).filter((s) => s.kind === 'code').map((s) => sql.slice(s.start, s.end)).join('');
     assert.equal((code.match(/;/g) ?? []).length, semicolons, sql);
   }
+});
+
+test('countInCode counts a character in code only, and stops past its limit', () => {
+  // 6 commas in code; 11 more inside a literal, an identifier, comments (one nested), a dollar-quoted and an E'' string.
+  const sql = "SELECT 'a,b,c', \"x,y\", 1 -- ,,\n, $$,,$$, /* , /* , */ , */ E'\\',', 2, e'x'";
+  assert.equal(countInCode(sql, ',', 6), 6);
+  assert.equal(countInCode(sql, ',', 3), 4, 'stops once past the limit');
+  assert.equal(countInCode(sql, ',', 100), 17, 'under the limit in all, the text is not lexed: every comma counts');
+  assert.equal(countInCode("SELECT name'x,y', 1", ',', 0), 1, "a word before a quote: the literal still hides its comma");
 });
