@@ -33,7 +33,7 @@ Options:
   --tls-key FILE       PEM private key for --tls-cert
   --max-connections N  clients at once (default ${SERVE_DEFAULTS.maxConnections})
   --max-unauthenticated N
-                       clients still logging in at once (default ${SERVE_DEFAULTS.maxUnauthenticated})
+                       logins stalled on their client kept at once (default ${SERVE_DEFAULTS.maxUnauthenticated})
   --auth-timeout SECS  close a client that has not logged in after SECS (default ${SERVE_DEFAULTS.authTimeoutMs / 1000})
   --max-message-bytes N
                        largest message a client may send (default ${SERVE_DEFAULTS.maxMessageBytes}, 1 MiB)

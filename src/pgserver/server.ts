@@ -22,6 +22,7 @@ import { errorOrNotice } from './wire.js';
 export const SERVE_DEFAULTS = {
   maxConnections: 100,
   maxUnauthenticated: 20,
+  maxSilentConnections: 10_000,
   authTimeoutMs: 10_000,
   maxMessageBytes: 1024 * 1024,
 } as const;
@@ -40,8 +41,13 @@ export interface ServeOptions {
   authTimeoutMs?: number;
   /** Most connections at once; more are refused with 53300. Default 100. */
   maxConnections?: number;
-  /** Most connections still authenticating; a new one closes the oldest of them. Default 20. */
+  /** Most connections still authenticating (they have sent their first message); a new one closes the oldest of them. Default 20. */
   maxUnauthenticated?: number;
+  /**
+   * Most connections held that have sent nothing yet. They cost a socket and no session, and are
+   * closed at the authentication timeout; past this number the oldest is closed. Default 10,000.
+   */
+  maxSilentConnections?: number;
   /** Largest message a client may send after authenticating (bytes); a larger one closes the connection with 08P01. Default 1 MiB. */
   maxMessageBytes?: number;
   /** Server-side log: internal error details go here, never to the client (PG-7). */
@@ -89,6 +95,7 @@ export async function serve(options: ServeOptions): Promise<PgServer> {
   const limits = {
     maxConnections: positive(options.maxConnections, SERVE_DEFAULTS.maxConnections, 'maxConnections'),
     maxUnauthenticated: positive(options.maxUnauthenticated, SERVE_DEFAULTS.maxUnauthenticated, 'maxUnauthenticated'),
+    maxSilentConnections: positive(options.maxSilentConnections, SERVE_DEFAULTS.maxSilentConnections, 'maxSilentConnections'),
     authTimeoutMs: positive(options.authTimeoutMs, SERVE_DEFAULTS.authTimeoutMs, 'authTimeoutMs'),
     // PostgreSQL's own bound is 1 GB; a message is parsed whole, so ours is far lower.
     maxMessageBytes: Math.min(positive(options.maxMessageBytes, SERVE_DEFAULTS.maxMessageBytes, 'maxMessageBytes'), 1024 ** 3),
@@ -142,27 +149,69 @@ export async function serve(options: ServeOptions): Promise<PgServer> {
       if (timingSafeEqual(a, b)) entry.session.cancel();
     },
   };
-  const server: Server = createServer((socket: Socket) => {
-    socket.on('error', () => socket.destroy());
+  /**
+   * Connections that have sent nothing yet, oldest first, with the time each must have spoken by.
+   * They get no session until their first bytes: a flood of idle sockets costs sockets, not
+   * sessions, and is not closed early — closing is what makes a reconnecting flood spin the CPU
+   * (accept, close, accept…) while real clients wait. Past maxSilentConnections the oldest goes.
+   */
+  const silent = new Map<Socket, number>();
+  const timeout = (socket: Socket) => socket.end(errorOrNotice('E', { severity: 'FATAL', code: '08006', message: 'authentication timed out' }));
+  /** Logins stalled on their clients, oldest first. */
+  const stalledLogins = (): Session[] => {
+    const now = Date.now();
+    return [...pending].filter((session) => session.stalledLogin(now));
+  };
+  /** Close the oldest stalled logins until at most `keep` are left. */
+  const closeStalled = (keep: number): void => {
+    const stalled = stalledLogins();
+    for (const session of stalled.slice(0, Math.max(0, stalled.length - keep))) session.evict();
+  };
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const [socket, deadline] of silent) {
+      if (deadline > now) break;
+      silent.delete(socket);
+      timeout(socket);
+    }
+    // Logins that stall (a startup and then nothing, a SASL exchange left unanswered) cannot lock
+    // others out: past maxUnauthenticated the oldest go. One still moving, however slowly the
+    // server answers it (fifty clients at once), is never closed for the cap.
+    if (pending.size > limits.maxUnauthenticated) closeStalled(limits.maxUnauthenticated);
+  }, 250);
+  sweep.unref();
+  /** A connection's first bytes: now it is a client, within the caps on clients. */
+  const admit = (socket: Socket, deadline: number, first: Buffer) => {
+    // A stalled login gives its place to a client that speaks.
+    if (pending.size >= limits.maxUnauthenticated) closeStalled(limits.maxUnauthenticated - 1);
+    if (all.size >= limits.maxConnections) stalledLogins()[0]?.evict();
     if (all.size >= limits.maxConnections) {
       // PostgreSQL's answer when max_connections is reached.
       socket.write(errorOrNotice('E', { severity: 'FATAL', code: '53300', message: 'sorry, too many clients already' }));
       socket.destroySoon();
       return;
     }
-    // A flood of connections that never authenticate cannot lock others out: the oldest waiting
-    // one that has sent nothing goes (else the oldest), so clients mid-handshake are kept.
-    if (pending.size >= limits.maxUnauthenticated) {
-      let victim: Session | undefined;
-      for (const s of pending) if (!s.heardFrom) {
-        victim = s;
-        break;
-      }
-      (victim ?? pending.values().next().value)?.evict();
-    }
-    const session = new Session(socket, context);
+    const session = new Session(socket, context, { deadline, first });
     all.add(session);
     pending.add(session);
+  };
+  const server: Server = createServer((socket: Socket) => {
+    socket.on('error', () => socket.destroy());
+    if (silent.size >= limits.maxSilentConnections) {
+      const oldest = silent.keys().next().value as Socket;
+      silent.delete(oldest);
+      oldest.destroy();
+    }
+    const deadline = Date.now() + limits.authTimeoutMs;
+    silent.set(socket, deadline);
+    const gone = () => silent.delete(socket);
+    socket.once('close', gone);
+    socket.once('data', (first: Buffer) => {
+      socket.off('close', gone);
+      // Already timed out or pushed out: nothing more is read from it.
+      if (!silent.delete(socket)) return;
+      admit(socket, deadline, first);
+    });
   });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -182,6 +231,8 @@ export async function serve(options: ServeOptions): Promise<PgServer> {
     }
     throw e;
   }
+  // After listening, an accept that fails (EMFILE: out of file descriptors) is logged, never thrown.
+  server.on('error', (e) => log('error', 'a connection could not be accepted', e));
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   log('info', `listening on ${host}:${actualPort} (${users ? 'scram-sha-256' : 'trust'}${tls ? ', TLS' : ''})`);
@@ -194,6 +245,9 @@ export async function serve(options: ServeOptions): Promise<PgServer> {
     },
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(sweep);
+        for (const socket of silent.keys()) socket.destroy();
+        silent.clear();
         for (const s of all) s.close();
         server.close(() => {
           policy.close();

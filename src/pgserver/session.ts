@@ -16,7 +16,7 @@ import { pgColumnName } from './result-names.js';
 import { pgDataSqlstate } from './data-errors.js';
 import { VERSION_SUFFIX } from './catalog/ddl.js';
 import { ScramError, ScramExchange, type UserStore } from './scram.js';
-import { type Access, type Admitted, type StatementPolicy } from './policy.js';
+import { complexityRefusal, type Access, type Admitted, type StatementPolicy } from './policy.js';
 import { chatter, parameterCount, splitStatements, stripPublicSchema, type Chatter } from './statements.js';
 import {
   authenticationOk,
@@ -168,13 +168,16 @@ const SESSION_SETTINGS: ReadonlySet<string> = new Set(Object.keys(DEFAULT_SETTIN
 const BUFFER_HIGH = 1 << 20;
 const BUFFER_LOW = 256 << 10;
 /** Continuous work on one client's messages before the other clients get a turn (ms). */
-const TURN_MS = 2;
+const TURN_MS = 1;
+/** A login waiting this long on its client counts against the server's cap on logins (maxUnauthenticated). */
+const STALLED_LOGIN_MS = 1000;
 /**
  * A client kept busy longer than this without a pause (a flood of pipelined messages) gets at
- * most a third of the server's time while other clients are connected: after each turn it waits
- * twice as long as the turn took.
+ * most a quarter of the server's time while other clients are connected: after each turn it
+ * waits FLOOD_PAUSE times as long as the turn took.
  */
 const FLOOD_MS = 100;
+const FLOOD_PAUSE = 3;
 
 /** Settings reported with ParameterStatus at startup (the GUC_REPORT ones), with their display names. */
 const REPORTED: [string, string][] = [
@@ -196,6 +199,8 @@ export class Session {
   /** The socket is paused: too many bytes wait to be handled. */
   private paused = false;
   private running = false;
+  /** When the login last moved on (a whole message handled), for telling a stalled login from a slow one. */
+  private loginProgressAt = Date.now();
   /** The client's address, for PostgreSQL's pg_hba-style refusals. */
   private readonly remoteHost: string;
   /** Read-only users (users file) may not write. */
@@ -224,9 +229,14 @@ export class Session {
   private catalogBusy = false;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
 
+  /**
+   * `start.first`: the bytes that made the connection a client (the server holds silent sockets
+   * without a session); `start.deadline`: when it must have authenticated (Date.now() time).
+   */
   constructor(
     socket: Socket,
     private readonly ctx: SessionContext,
+    start: { deadline?: number; first?: Buffer } = {},
   ) {
     this.socket = socket;
     this.remoteHost = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
@@ -235,17 +245,22 @@ export class Session {
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
     // PG-8: a client that does not finish authenticating in time is dropped.
-    this.authTimer = setTimeout(() => this.fatal('08006', 'authentication timed out'), ctx.authTimeoutMs);
+    const left = start.deadline === undefined ? ctx.authTimeoutMs : Math.max(0, start.deadline - Date.now());
+    this.authTimer = setTimeout(() => this.fatal('08006', 'authentication timed out'), left);
     this.authTimer.unref();
+    if (start.first) this.receive(start.first);
   }
 
   get pid(): number | undefined {
     return this.keys?.pid;
   }
 
-  /** Has the client sent a whole message yet (a startup, an SSLRequest)? Silent ones are evicted first. */
-  get heardFrom(): boolean {
-    return this.state !== 'startup' || this.reader.pending > 0 || this.socket instanceof TLSSocket;
+  /**
+   * Still logging in, and waiting for its client — not for the server — for STALLED_LOGIN_MS or
+   * more: a client in a SCRAM exchange answers within milliseconds, one that stalls does not.
+   */
+  stalledLogin(now: number): boolean {
+    return this.state !== 'ready' && this.state !== 'closed' && !this.running && now - this.loginProgressAt >= STALLED_LOGIN_MS;
   }
 
   /** Make room for a newer connection: this one has not authenticated yet (the server's cap). */
@@ -310,6 +325,7 @@ export class Session {
           return;
         }
         if (!message) break;
+        if (this.state !== 'ready') this.loginProgressAt = Date.now();
         try {
           await this.handle(message);
         } catch (e) {
@@ -326,7 +342,7 @@ export class Session {
           this.flush();
           await this.writable();
           const now = performance.now();
-          if (now - busySince > FLOOD_MS && this.ctx.clientCount() > 1) await new Promise((resolve) => setTimeout(resolve, Math.ceil(2 * (now - turnStarted))));
+          if (now - busySince > FLOOD_MS && this.ctx.clientCount() > 1) await new Promise((resolve) => setTimeout(resolve, Math.ceil(FLOOD_PAUSE * (now - turnStarted))));
           else await new Promise((resolve) => setImmediate(resolve));
           turnStarted = performance.now();
         }
@@ -578,8 +594,10 @@ export class Session {
   }
 
   private async simpleQuery(text: string): Promise<void> {
-    const pieces = splitStatements(text);
-    if (pieces.length === 0) this.send(emptyQueryResponse());
+    const tooComplex = complexityRefusal(text);
+    const pieces = tooComplex ? [] : splitStatements(text);
+    if (tooComplex) this.send(errorOrNotice('E', toNotice(tooComplex, 0, this.ctx.log)));
+    else if (pieces.length === 0) this.send(emptyQueryResponse());
     for (const piece of pieces) {
       try {
         const outcome = await this.run(piece.sql, [], undefined);
@@ -646,6 +664,11 @@ export class Session {
     for (let i = 0; i < n; i++) paramTypes.push(r.int32());
     if (name !== '' && this.statements.has(name)) {
       this.extendedError(new WireError('42P05', `prepared statement "${name}" already exists`));
+      return;
+    }
+    const tooComplex = complexityRefusal(sql);
+    if (tooComplex) {
+      this.extendedError(tooComplex);
       return;
     }
     const pieces = splitStatements(sql);

@@ -187,30 +187,67 @@ describe('wire server hardening', { timeout: 300_000 }, () => {
       for (const c of clients) await c.end().catch(() => undefined);
       await server.close();
     }
-    assert.deepEqual(SERVE_DEFAULTS, { maxConnections: 100, maxUnauthenticated: 20, authTimeoutMs: 10_000, maxMessageBytes: 1024 * 1024 });
+    assert.deepEqual(SERVE_DEFAULTS, { maxConnections: 100, maxUnauthenticated: 20, maxSilentConnections: 10_000, authTimeoutMs: 10_000, maxMessageBytes: 1024 * 1024 });
   });
 
-  test('idle unauthenticated sockets cannot lock others out: past maxUnauthenticated the oldest waiting one is closed with 53300', async () => {
+  test('stalled logins cannot lock others out: past maxUnauthenticated the oldest login stalled for a second is closed with 53300', async () => {
     const server = await serve({ connection, port: 0, users: USERS, maxUnauthenticated: 2 });
-    const idle = [new RawClient(server.port), new RawClient(server.port)];
+    // Two clients that start logging in (a startup message) and never answer the SASL request.
+    const stalled = [new RawClient(server.port), new RawClient(server.port)];
     try {
-      for (const r of idle) await r.connected();
-      await new Promise((r) => setTimeout(r, 100));
+      for (const r of stalled) {
+        await r.connected();
+        r.socket.write(startupMessage('alice'));
+        await r.until(() => r.count('R') === 1);
+      }
+      // A login waiting on its client for under a second is in progress, not stalled.
+      await new Promise((r) => setTimeout(r, 1100));
       const alice = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'alice', password: 's3cret', database: 'backlog' });
       await alice.connect();
       assert.deepEqual((await alice.query('SELECT 1 AS ok')).rows, [{ ok: 1 }]);
-      await (idle[0] as RawClient).until(() => (idle[0] as RawClient).closed);
-      assert.equal((idle[0] as RawClient).error()?.C, '53300');
-      // A flood of idle sockets: the server holds at most two of them besides alice.
+      const first = stalled[0] as RawClient;
+      await first.until(() => first.closed);
+      assert.equal(first.error()?.C, '53300');
+      assert.equal(first.error()?.M, 'sorry, too many clients are waiting to authenticate');
+      // A flood of stalled logins: the server keeps at most two of them besides alice.
       const flood = Array.from({ length: 30 }, () => new RawClient(server.port));
-      for (const r of flood) await r.connected();
-      await new Promise((r) => setTimeout(r, 300));
-      assert.ok(server.clients <= 3, `the server holds ${server.clients} connections`);
+      for (const r of flood) {
+        await r.connected();
+        r.socket.write(startupMessage('alice'));
+      }
+      await new Promise((r) => setTimeout(r, 1600));
+      assert.ok(server.clients <= 3, `the server holds ${server.clients} clients`);
+      assert.equal(flood.filter((r) => r.closed).length, 28, 'all but the two newest stalled logins closed');
       assert.deepEqual((await alice.query('SELECT 2 AS ok')).rows, [{ ok: 2 }]);
       for (const r of flood) r.close();
       await alice.end();
     } finally {
-      for (const r of idle) r.close();
+      for (const r of stalled) r.close();
+      await server.close();
+    }
+  });
+
+  test('sockets that send nothing are held without a session (closing them would make a reconnecting flood spin), at most maxSilentConnections', async () => {
+    const server = await serve({ connection, port: 0, users: USERS, maxUnauthenticated: 2, maxSilentConnections: 5 });
+    const flood = Array.from({ length: 12 }, () => new RawClient(server.port));
+    try {
+      for (const r of flood) await r.connected();
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(server.clients, 0, 'no session for a socket that sent nothing');
+      // Past the cap the oldest silent ones are closed, without a word (they asked nothing).
+      assert.deepEqual(flood.map((r) => r.closed), [...Array(7).fill(true), ...Array(5).fill(false)]);
+      assert.ok(flood.every((r) => r.messages.length === 0));
+      const alice = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'alice', password: 's3cret', database: 'backlog' });
+      await alice.connect();
+      assert.deepEqual((await alice.query('SELECT 1 AS ok')).rows, [{ ok: 1 }]);
+      await alice.end();
+      // A silent socket that speaks late becomes a client like any other.
+      const late = flood[11] as RawClient;
+      late.socket.write(startupMessage('alice'));
+      await late.until(() => late.count('R') === 1);
+      assert.equal(server.clients, 1);
+    } finally {
+      for (const r of flood) r.close();
       await server.close();
     }
   });
