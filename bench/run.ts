@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: every benchmark, printed as one table with each figure's target and ratio.
- * Usage: npm run bench [-- emulator-throughput | driver | pgserver | writes | responsiveness | abuse | catalog | package]   (names or name prefixes limit the run)
+ * Usage: npm run bench [-- emulator-throughput | driver | pgserver | writes | responsiveness | abuse | catalog | package] [--readme]
+ *        (names or name prefixes limit the run; --readme writes each group's table into its README section)
  *        npm run bench -- soak [--minutes N]   (the 10-minute soak, only when named; `npm run build` first)
  * Figures on shared machines are noisy: compare ratios within one run.
  */
@@ -9,6 +10,7 @@ import { benchCatalog } from './catalog.js';
 import { benchQuestions, benchScan } from './driver.js';
 import { benchLargeRss, benchStartup, benchThroughput, type BenchRow } from './emulator.js';
 import { benchPgServer } from './pgserver.js';
+import { writeReadme } from './readme.js';
 import { benchPackage } from './package.js';
 import { benchResponsiveness } from './responsiveness.js';
 import { benchSoak } from './soak.js';
@@ -39,6 +41,9 @@ function printTable(rows: BenchRow[]): void {
 }
 
 const args = process.argv.slice(2);
+// --readme: write each group's table into its marked README section (bench/readme.ts).
+const toReadme = args.includes('--readme');
+if (toReadme) args.splice(args.indexOf('--readme'), 1);
 const minutesAt = args.indexOf('--minutes');
 const minutes = minutesAt >= 0 ? Number(args[minutesAt + 1]) : 10;
 if (!(minutes > 0)) throw new Error('--minutes takes a positive number');
@@ -46,10 +51,17 @@ const wanted = args.filter((_, i) => minutesAt < 0 || (i !== minutesAt && i !== 
 /** Run only when named: long, not for every bench run. */
 const optIn: Record<string, () => Promise<BenchRow[]>> = { soak: () => benchSoak(minutes) };
 const rows: BenchRow[] = [];
+const byGroup = new Map<string, BenchRow[]>();
 for (const [name, run] of [...Object.entries(groups), ...Object.entries(optIn).filter(([n]) => wanted.includes(n))]) {
   if (wanted.length > 0 && !wanted.some((w) => name.startsWith(w))) continue;
   console.error(`running ${name} benchmarks…`);
-  rows.push(...(await run()));
+  const groupRows = await run();
+  byGroup.set(name, groupRows);
+  rows.push(...groupRows);
 }
 printTable(rows);
+if (toReadme) {
+  const missing = writeReadme(byGroup);
+  console.error(`README.md: ${[...byGroup.keys()].filter((g) => !missing.includes(g)).join(', ') || 'no section'} written${missing.length ? `; no <!-- bench:… --> section for ${missing.join(', ')}` : ''}`);
+}
 if (rows.some((r) => !r.ok)) process.exitCode = 1;
