@@ -14,7 +14,7 @@ test('every <!-- bench:group --> section of the README names a group of bench/ru
   const sections = benchSections(readme);
   assert.ok(sections.size > 0);
   for (const [group, [start, end]] of sections) {
-    assert.match(runner, new RegExp(`'${group}': \\(\\) =>`), `README section ${group}: no such bench group`);
+    assert.match(runner, new RegExp(`['"]?${group}['"]?: \\(\\) =>`), `README section ${group}: no such bench group`);
     const body = readme.slice(start, end);
     assert.match(body, /^\| measure \| value \| target \| ratio \| met \|\n\| --- \|/, `README section ${group}: not the bench's table (run npm run bench -- ${group} --readme)`);
     assert.match(body, new RegExp(`_Written by \`npm run bench -- ${group} --readme\` on \\d{4}-\\d{2}-\\d{2} `));
