@@ -21,7 +21,7 @@ import { Registry } from '../schema/registry.js';
 import { TABLES } from '../schema/tables/index.js';
 import issuesTable from '../schema/tables/issues.js';
 import { systemTables } from '../schema/system.js';
-import type { ProjectRef } from '../schema/types.js';
+import type { FetchContext, ProjectRef } from '../schema/types.js';
 import { closeDuck, createDuck, quoteIdent, type DuckDBInstance } from '../sql/duckdb.js';
 import { Engine, statsSince, type QueryOptions, type QueryResult } from '../sql/engine.js';
 import type { ParamValues } from '../sql/analyze.js';
@@ -185,6 +185,15 @@ export class Connection {
       throw sqlErrorAt(e, query === sql ? inQuery : Math.min(sql.length + 1, (/\bRETURNING\b/i.exec(sql)?.index ?? 0) + 1));
     }
     return (described.rows as unknown[][]).map((row) => ({ name: String(row[0]), type: String(row[1]) }));
+  }
+
+  /**
+   * What a table's `list` needs to read rows outside a statement (replication: src/sync), sharing
+   * the engine's API client, time zone and project list.
+   */
+  fetchContext(signal: AbortSignal, warn: (message: string) => void, options: Parameters<Engine['fetchContext']>[2] = {}): FetchContext {
+    if (this.closed) throw new ConnectionClosedError();
+    return this.engine.fetchContext(signal, warn, options);
   }
 
   /** The stored procedures (names, parameters, result columns), for catalogs such as the pg server's. */

@@ -1,0 +1,361 @@
+/**
+ * The sync core (ARCHITECTURE.md §12, "Replication"): read tables through the library's own
+ * table definitions (the same `list` fetches and column values a SELECT loads) and write them to a
+ * destination, typed, with primary keys, incrementally by the rules of ./rules.ts.
+ *
+ * Crash safety: each table is written in one destination transaction together with its checkpoint
+ * row, so a run killed at any point leaves every table either as the previous run left it or
+ * complete, and the next run resumes from the checkpoints. Every write is idempotent (delete the
+ * keys, insert the rows), so re-reading an overlap is harmless.
+ */
+import { createHash } from 'node:crypto';
+import type { ApiClient } from '../api/types.js';
+import { CancelledError, ConfigError } from '../errors.js';
+import type { Registry } from '../schema/registry.js';
+import type { FetchContext, ProjectRef, Qual, SqlType, TableDef } from '../schema/types.js';
+import { tableRowPages, type QueryResult } from '../sql/engine.js';
+import { closestName } from '../util/closest.js';
+import { quoteIdent, type Checkpoint, type Destination, type DestinationTx, type DestTable } from './destination.js';
+import { ISSUE_CHILDREN, ruleOf, SKIPPED, type SyncRule } from './rules.js';
+
+/** What the core reads from: a library Connection. */
+export interface SyncSource {
+  readonly registry: Registry;
+  readonly api: ApiClient;
+  fetchContext(signal: AbortSignal, warn: (message: string) => void, options?: { orderBy?: readonly { column: string; desc: boolean }[]; table?: TableDef; projects?: () => Promise<readonly ProjectRef[]> }): FetchContext;
+  query(sql: string, params?: undefined, options?: { signal?: AbortSignal; rowMode?: 'array' }): Promise<QueryResult>;
+}
+
+export interface ReplicateProgress {
+  table: string;
+  phase: 'start' | 'done';
+  rule: SyncRule | 'select';
+  mode?: TableReport['mode'];
+  rows?: number;
+  requests?: number;
+}
+
+export interface ReplicateOptions {
+  /** Tables to replicate (any case); undefined: every table of the space (REPLICATE without a name). */
+  tables?: readonly string[];
+  /** REPLICATE T SELECT …: the destination table and the query whose result it holds. */
+  select?: { table: string; sql: string };
+  signal?: AbortSignal;
+  onProgress?: (event: ReplicateProgress) => void;
+  /** Seconds before the watermark that are read again each run (clock skew, same-second updates). Default 300. */
+  overlapSeconds?: number;
+}
+
+export interface TableReport {
+  table: string;
+  rule: SyncRule | 'select';
+  /** full: (re)built from scratch; incremental: only what changed was read. */
+  mode: 'full' | 'incremental';
+  /** Rows in the destination table after the run. */
+  rows: number;
+  /** Rows written (inserted or replaced) and deleted by this run. */
+  written: number;
+  deleted: number;
+  /** Backlog requests this table's refresh made. */
+  requests: number;
+  /** Projects whose issue ids were reconciled because their counts disagreed. */
+  reconciled?: number[];
+}
+
+export interface ReplicateReport {
+  destination: string;
+  tables: TableReport[];
+  requests: number;
+  warnings: string[];
+  skipped: { table: string; why: string }[];
+}
+
+const DEFAULT_OVERLAP = 300;
+
+interface IssuesState {
+  /** Issue ids whose children must be read although their `updated` may be old (found by reconciliation), with the watermark they were found at. */
+  pending: { id: number; at: string }[];
+}
+
+function digestOf(table: DestTable): string {
+  return createHash('sha256').update(JSON.stringify([table.columns, table.key])).digest('hex').slice(0, 16);
+}
+
+function destTable(def: TableDef): DestTable {
+  return { name: def.name, columns: def.columns.map((c) => ({ name: c.name, type: c.type })), key: def.kind === 'table' || def.columns.some((c) => c.key) ? def.columns.filter((c) => c.key).map((c) => c.name) : [] };
+}
+
+/** Rows with the same key once (the last read wins): a replica's primary key admits one. */
+function dedupe(table: DestTable, rows: unknown[][]): unknown[][] {
+  if (table.key.length === 0) return rows;
+  const idx = table.key.map((k) => table.columns.findIndex((c) => c.name === k));
+  const byKey = new Map<string, unknown[]>();
+  for (const r of rows) byKey.set(JSON.stringify(idx.map((i) => r[i])), r);
+  // Rows with a NULL key cannot be stored under a primary key.
+  return [...byKey.values()].filter((r) => idx.every((i) => r[i] !== null && r[i] !== undefined));
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+}
+
+/** The tables a run covers, in order: Issues before the tables that hang off it. */
+export function planTables(registry: Registry, names: readonly string[] | undefined): { tables: TableDef[]; skipped: { table: string; why: string }[] } {
+  const skipped: { table: string; why: string }[] = [];
+  let chosen: TableDef[];
+  if (names === undefined) {
+    chosen = registry.tables.filter((t) => {
+      if (ruleOf(t) !== 'skip') return true;
+      skipped.push({ table: t.name, why: SKIPPED[t.name] ?? '' });
+      return false;
+    });
+  } else {
+    chosen = names.map((n) => {
+      const t = registry.table(n);
+      if (!t) {
+        const near = closestName(n, registry.tables.map((x) => x.name));
+        throw new ConfigError(`REPLICATE: table "${n}" does not exist`, undefined, { hint: near ? `Did you mean "${near}"? SELECT * FROM sys_tables lists the tables.` : 'SELECT * FROM sys_tables lists the tables.' });
+      }
+      if (ruleOf(t) === 'skip') throw new ConfigError(`REPLICATE: ${t.name} cannot be replicated: ${SKIPPED[t.name]}`, undefined, { hint: `Query ${t.name} directly instead.` });
+      return t;
+    });
+    if (chosen.some((t) => ruleOf(t) === 'issue-child') && !chosen.some((t) => t.name === 'Issues')) {
+      const issues = registry.table('Issues');
+      if (issues) chosen.push(issues);
+    }
+  }
+  const unique = [...new Map(chosen.map((t) => [t.name, t])).values()];
+  const rank = (t: TableDef) => (ruleOf(t) === 'issues' ? 1 : ruleOf(t) === 'issue-child' ? 2 : 0);
+  return { tables: unique.sort((a, b) => rank(a) - rank(b)), skipped };
+}
+
+/** SQL type of a query result column (DuckDB's names) as a replica column type. */
+function sqlTypeOf(duckType: string): SqlType {
+  const t = duckType.toUpperCase();
+  if (t === 'TIMESTAMPTZ' || t === 'TIMESTAMP WITH TIME ZONE') return 'TIMESTAMPTZ';
+  if (t === 'BIGINT' || t === 'HUGEINT' || t === 'UBIGINT' || t === 'UINTEGER') return 'BIGINT';
+  if (t === 'INTEGER' || t === 'SMALLINT' || t === 'TINYINT' || t === 'USMALLINT' || t === 'UTINYINT') return 'INTEGER';
+  if (t === 'BOOLEAN') return 'BOOLEAN';
+  if (t === 'DATE') return 'DATE';
+  if (t === 'DOUBLE' || t === 'FLOAT' || t === 'REAL') return 'DOUBLE';
+  if (t.startsWith('DECIMAL')) return 'DECIMAL(18,2)';
+  return 'VARCHAR';
+}
+
+class Run {
+  readonly warnings: string[] = [];
+  /** The client's request counter when the current table's step began. */
+  stepStart = 0;
+  private projectList: Promise<readonly ProjectRef[]> | undefined;
+
+  constructor(
+    private readonly source: SyncSource,
+    private readonly dest: Destination,
+    private readonly checkpoints: Map<string, Checkpoint>,
+    private readonly existing: Set<string>,
+    private readonly signal: AbortSignal,
+    private readonly overlapMs: number,
+  ) {}
+
+  ctx(table: TableDef, orderBy: readonly { column: string; desc: boolean }[] = []): FetchContext {
+    // One project list per run, shared by every table.
+    return this.source.fetchContext(this.signal, (m) => this.warnings.push(m), { table, orderBy, projects: () => (this.projectList ??= this.source.fetchContext(this.signal, () => undefined).projects()) });
+  }
+
+  async read(table: TableDef, quals: readonly Qual[], until?: (page: unknown[][]) => boolean, orderBy?: readonly { column: string; desc: boolean }[]): Promise<unknown[][]> {
+    const rows: unknown[][] = [];
+    for await (const page of tableRowPages(table, this.ctx(table, orderBy), quals)) {
+      if (this.signal.aborted) throw new CancelledError();
+      rows.push(...page);
+      if (until?.(page)) break;
+    }
+    return rows;
+  }
+
+  /** The checkpoint of a table when the destination still holds it with the same columns. */
+  valid(table: DestTable): Checkpoint | undefined {
+    const cp = this.checkpoints.get(table.name.toLowerCase());
+    return cp && cp.schema === digestOf(table) && this.existing.has(table.name.toLowerCase()) ? cp : undefined;
+  }
+
+  async count(tx: DestinationTx, table: string): Promise<number> {
+    return Number((await tx.query(`SELECT count(*) FROM ${quoteIdent(table)}`))[0]?.[0] ?? 0);
+  }
+
+  checkpoint(table: DestTable, fields: { watermark: string | null; state?: string | null; rows: number; requests: number }): Checkpoint {
+    const requests = fields.requests || this.source.api.stats().requests - this.stepStart;
+    return { table: table.name, schema: digestOf(table), watermark: fields.watermark, state: fields.state ?? null, rows: fields.rows, requests, syncedAt: new Date().toISOString() };
+  }
+
+  /** Statuses, users, projects…: read whole, replace whole. */
+  async whole(def: TableDef): Promise<Omit<TableReport, 'requests'>> {
+    const table = destTable(def);
+    const fresh = !this.valid(table);
+    const rows = dedupe(table, await this.read(def, []));
+    return this.dest.transaction(async (tx) => {
+      const before = fresh ? 0 : await this.count(tx, table.name);
+      if (fresh) await tx.recreate(table);
+      else await tx.deleteAll(table.name);
+      await tx.insert(table, rows);
+      await tx.putCheckpoint(this.checkpoint(table, { watermark: null, rows: rows.length, requests: 0 }));
+      return { table: def.name, rule: 'whole', mode: 'full', rows: rows.length, written: rows.length, deleted: Math.max(0, before - rows.length) };
+    });
+  }
+
+  /** Issues: newest first down to the watermark, then counts per project for deletions. */
+  async issues(def: TableDef): Promise<Omit<TableReport, 'requests'>> {
+    const table = destTable(def);
+    const cp = this.valid(table);
+    const idIdx = def.columns.findIndex((c) => c.name === 'Id');
+    const updIdx = def.columns.findIndex((c) => c.name === 'Updated');
+    const updatedOf = (r: unknown[]) => Date.parse(String(r[updIdx]));
+    const maxUpdated = (rows: unknown[][], from: number) => rows.reduce((m, r) => Math.max(m, updatedOf(r) || 0), from);
+
+    if (!cp || !cp.watermark) {
+      const rows = dedupe(table, await this.read(def, []));
+      return this.dest.transaction(async (tx) => {
+        await tx.recreate(table);
+        await tx.insert(table, rows);
+        const watermark = iso(maxUpdated(rows, 0));
+        await tx.putCheckpoint(this.checkpoint(table, { watermark, state: JSON.stringify({ pending: [] } satisfies IssuesState), rows: rows.length, requests: 0 }));
+        return { table: def.name, rule: 'issues', mode: 'full', rows: rows.length, written: rows.length, deleted: 0 };
+      });
+    }
+
+    const since = Date.parse(cp.watermark) - this.overlapMs;
+    // Newest first; a page that reaches below `since` is the last one needed.
+    const changed = dedupe(table, await this.read(def, [], (page) => page.some((r) => updatedOf(r) < since), [{ column: 'Updated', desc: true }]));
+    const projects = await this.ctx(def).projects();
+    const counts = new Map<number, number>();
+    for (const p of projects) {
+      const n = await def.count?.(this.ctx(def), [{ column: 'ProjectId', op: '=', values: [p.id] }]);
+      if (n !== undefined) counts.set(p.id, n);
+    }
+    const state: IssuesState = cp.state ? (JSON.parse(cp.state) as IssuesState) : { pending: [] };
+    return this.dest.transaction(async (tx) => {
+      await tx.deleteWhereIn(table.name, 'Id', changed.map((r) => Number(r[idIdx])));
+      await tx.insert(table, changed);
+      let written = changed.length;
+      let deleted = 0;
+      let watermark = maxUpdated(changed, Date.parse(cp.watermark as string));
+      // Projects the user no longer sees: their issues leave the replica.
+      const held = new Map((await tx.query(`SELECT ${quoteIdent('ProjectId')}, count(*) FROM ${quoteIdent(table.name)} GROUP BY 1`)).map((r) => [Number(r[0]), Number(r[1])]));
+      const gone = [...held.keys()].filter((id) => !projects.some((p) => p.id === id));
+      if (gone.length > 0) {
+        deleted += gone.reduce((s, id) => s + (held.get(id) ?? 0), 0);
+        await tx.deleteWhereIn(table.name, 'ProjectId', gone);
+      }
+      const reconciled: number[] = [];
+      for (const [projectId, count] of counts) {
+        if ((held.get(projectId) ?? 0) === count) continue;
+        // Counts disagree: an issue was deleted (or one slipped past the scan). Read the project's ids.
+        reconciled.push(projectId);
+        const rows = dedupe(table, await this.read(def, [{ column: 'ProjectId', op: '=', values: [projectId] }]));
+        const before = new Set((await tx.query(`SELECT ${quoteIdent('Id')} FROM ${quoteIdent(table.name)} WHERE ${quoteIdent('ProjectId')} = ${Math.trunc(projectId)}`)).map((r) => Number(r[0])));
+        const now = new Set(rows.map((r) => Number(r[idIdx])));
+        const removed = [...before].filter((id) => !now.has(id));
+        await tx.deleteWhereIn(table.name, 'Id', [...removed, ...now]);
+        await tx.insert(table, rows);
+        written += rows.length;
+        deleted += removed.length;
+        watermark = maxUpdated(rows, watermark);
+        // Issues new to the replica whose `updated` is old: their children are read next time round.
+        for (const r of rows) if (!before.has(Number(r[idIdx])) && updatedOf(r) < since) state.pending.push({ id: Number(r[idIdx]), at: iso(watermark) });
+      }
+      const childMarks = [...this.checkpoints.values()].filter((c) => ISSUE_CHILDREN.includes(c.table)).map((c) => c.watermark ?? '');
+      const oldest = childMarks.length > 0 ? childMarks.sort()[0] ?? '' : '';
+      state.pending = state.pending.filter((p) => childMarks.length === 0 ? false : p.at > oldest);
+      const rows = await this.count(tx, table.name);
+      await tx.putCheckpoint(this.checkpoint(table, { watermark: iso(watermark), state: JSON.stringify(state), rows, requests: 0 }));
+      return { table: def.name, rule: 'issues', mode: 'incremental', rows, written, deleted, reconciled };
+    });
+  }
+
+  /** Comments, attachments, an issue's categories…: re-read for the issues that changed. */
+  async issueChild(def: TableDef): Promise<Omit<TableReport, 'requests'>> {
+    const table = destTable(def);
+    const cp = this.valid(table);
+    const issues = this.checkpoints.get('issues');
+    const issuesMark = issues?.watermark ?? null;
+    const issueIdx = def.columns.findIndex((c) => c.name === 'IssueId');
+    const ids = async (where: string) => (await this.dest.query(`SELECT ${quoteIdent('Id')} FROM ${quoteIdent('Issues')}${where}`)).map((r) => Number(r[0]));
+    let targets: number[];
+    if (!cp || !cp.watermark) targets = await ids('');
+    else {
+      const since = iso(Date.parse(cp.watermark) - this.overlapMs);
+      const pending = issues?.state ? (JSON.parse(issues.state) as IssuesState).pending.filter((p) => p.at > (cp.watermark as string)).map((p) => p.id) : [];
+      targets = [...new Set([...(await ids(` WHERE ${quoteIdent('Updated')} >= CAST('${since}' AS TIMESTAMPTZ)`)), ...pending])];
+    }
+    const rows = dedupe(table, targets.length === 0 ? [] : await this.read(def, [{ column: 'IssueId', op: 'IN', values: targets }]));
+    return this.dest.transaction(async (tx) => {
+      let deleted = 0;
+      if (!cp) await tx.recreate(table);
+      else {
+        const before = await this.count(tx, table.name);
+        await tx.deleteWhereIn(table.name, 'IssueId', targets);
+        await tx.deleteWhere(table.name, `${quoteIdent('IssueId')} NOT IN (SELECT ${quoteIdent('Id')} FROM ${quoteIdent('Issues')})`);
+        deleted = before - (await this.count(tx, table.name));
+      }
+      await tx.insert(table, rows.filter((r) => r[issueIdx] !== null));
+      const count = await this.count(tx, table.name);
+      await tx.putCheckpoint(this.checkpoint(table, { watermark: issuesMark, rows: count, requests: 0 }));
+      return { table: def.name, rule: 'issue-child', mode: cp ? 'incremental' : 'full', rows: count, written: rows.length, deleted: Math.max(0, deleted - 0) };
+    });
+  }
+
+  /** REPLICATE T SELECT …: the query's result, replaced whole each run. */
+  async select(name: string, sql: string): Promise<Omit<TableReport, 'requests'>> {
+    const result = await this.source.query(sql, undefined, { signal: this.signal, rowMode: 'array' });
+    const table: DestTable = { name, columns: result.columns.map((c) => ({ name: c.name, type: sqlTypeOf(c.type) })), key: [] };
+    const rows = (result.rows as unknown[][]).map((r) => r.map((v) => (v instanceof Date ? v.toISOString() : v)));
+    const fresh = !this.valid(table);
+    return this.dest.transaction(async (tx) => {
+      if (fresh) await tx.recreate(table);
+      else await tx.deleteAll(name);
+      await tx.insert(table, rows);
+      await tx.putCheckpoint(this.checkpoint(table, { watermark: null, rows: rows.length, requests: result.stats.requests }));
+      return { table: name, rule: 'select', mode: 'full', rows: rows.length, written: rows.length, deleted: 0 };
+    });
+  }
+}
+
+/** Replicate tables (or a query) from a connection into a destination. */
+export async function replicate(source: SyncSource, dest: Destination, options: ReplicateOptions = {}): Promise<ReplicateReport> {
+  const signal = options.signal ?? new AbortController().signal;
+  const checkpoints = await dest.checkpoints();
+  const existing = await dest.tables();
+  const run = new Run(source, dest, checkpoints, existing, signal, (options.overlapSeconds ?? DEFAULT_OVERLAP) * 1000);
+  const reports: TableReport[] = [];
+  const started = source.api.stats().requests;
+  let skipped: { table: string; why: string }[] = [];
+  const steps: { name: string; rule: SyncRule | 'select'; go: () => Promise<Omit<TableReport, 'requests'>> }[] = [];
+  if (options.select) {
+    const { table, sql } = options.select;
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) throw new ConfigError(`REPLICATE: "${table}" is not a plain table name`, undefined, { hint: 'Use letters, digits and underscores for the replica table.' });
+    steps.push({ name: table, rule: 'select', go: () => run.select(table, sql) });
+  } else {
+    const plan = planTables(source.registry, options.tables);
+    skipped = plan.skipped;
+    for (const t of plan.tables) {
+      const rule = ruleOf(t);
+      steps.push({ name: t.name, rule, go: () => (rule === 'issues' ? run.issues(t) : rule === 'issue-child' ? run.issueChild(t) : run.whole(t)) });
+    }
+  }
+  for (const step of steps) {
+    if (signal.aborted) throw new CancelledError();
+    options.onProgress?.({ table: step.name, phase: 'start', rule: step.rule });
+    const before = source.api.stats().requests;
+    run.stepStart = before;
+    const report = await step.go();
+    const requests = source.api.stats().requests - before;
+    const full: TableReport = { ...report, requests };
+    reports.push(full);
+    // The Issues step's new checkpoint drives its children's refresh in this same run.
+    const refreshed = await dest.checkpoints();
+    for (const [k, v] of refreshed) checkpoints.set(k, v);
+    existing.add(step.name.toLowerCase());
+    options.onProgress?.({ table: step.name, phase: 'done', rule: step.rule, mode: full.mode, rows: full.rows, requests });
+  }
+  await dest.publish?.(reports.map((r) => r.table));
+  return { destination: dest.label, tables: reports, requests: source.api.stats().requests - started, warnings: [...new Set(run.warnings)], skipped };
+}
