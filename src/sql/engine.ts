@@ -51,7 +51,7 @@ export interface QueryStats {
 
 export interface QueryResult {
   /** The statement's command, for wire protocols' tags: SELECT, INSERT, UPDATE, DELETE, CALL. */
-  command?: 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'CALL' | 'EXPLAIN';
+  command?: 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'CALL' | 'EXPLAIN' | 'REPLICATE';
   columns: QueryColumn[];
   rows: Record<string, unknown>[] | unknown[][];
   rowCount: number;

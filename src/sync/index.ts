@@ -4,9 +4,6 @@
  * (src/core/connection.ts) and `backlog-sql replicate` (src/cli/replicate-command.ts).
  */
 import type { Destination } from './destination.js';
-import { DuckDbDestination } from './duckdb-destination.js';
-import { ParquetDestination } from './parquet-destination.js';
-import { PostgresDestination } from './postgres-destination.js';
 import type { ReplicaTarget } from './target.js';
 
 export { parseTarget, type ReplicaTarget } from './target.js';
@@ -15,14 +12,17 @@ export type { Destination } from './destination.js';
 export { CHECKPOINT_TABLE } from './destination.js';
 export { ruleOf, ISSUE_CHILDREN, SKIPPED } from './rules.js';
 
-/** Open the destination a target names (PostgreSQL's password from PGPASSWORD or ~/.pgpass). */
+/**
+ * Open the destination a target names (PostgreSQL's password from PGPASSWORD or ~/.pgpass). The
+ * destination modules load only here, so importing the library does not load node-postgres.
+ */
 export async function openDestination(target: ReplicaTarget, env: NodeJS.ProcessEnv = process.env): Promise<Destination> {
   switch (target.kind) {
     case 'duckdb':
-      return DuckDbDestination.open(target.path);
+      return (await import('./duckdb-destination.js')).DuckDbDestination.open(target.path);
     case 'parquet':
-      return ParquetDestination.open(target.folder);
+      return (await import('./parquet-destination.js')).ParquetDestination.open(target.folder);
     case 'postgres':
-      return PostgresDestination.open(target, env);
+      return (await import('./postgres-destination.js')).PostgresDestination.open(target, env);
   }
 }

@@ -33,6 +33,8 @@ export interface ReplicateProgress {
   mode?: TableReport['mode'];
   rows?: number;
   requests?: number;
+  /** With phase 'done': what the table's refresh did. */
+  report?: TableReport;
 }
 
 export interface ReplicateOptions {
@@ -354,7 +356,7 @@ export async function replicate(source: SyncSource, dest: Destination, options: 
     const refreshed = await dest.checkpoints();
     for (const [k, v] of refreshed) checkpoints.set(k, v);
     existing.add(step.name.toLowerCase());
-    options.onProgress?.({ table: step.name, phase: 'done', rule: step.rule, mode: full.mode, rows: full.rows, requests });
+    options.onProgress?.({ table: step.name, phase: 'done', rule: step.rule, mode: full.mode, rows: full.rows, requests, report: full });
   }
   await dest.publish?.(reports.map((r) => r.table));
   return { destination: dest.label, tables: reports, requests: source.api.stats().requests - started, warnings: [...new Set(run.warnings)], skipped };

@@ -14,7 +14,8 @@ export type ReplicaTarget =
 const FORMS = 'postgres://user@host:5432/database, duckdb:path/to/file.duckdb or parquet:path/to/folder';
 
 export function parseTarget(text: string, property = '--to', env: NodeJS.ProcessEnv = process.env): ReplicaTarget {
-  const t = text.trim();
+  // CData's CacheConnection is a JDBC URL: jdbc:postgresql://…, jdbc:duckdb:path.
+  const t = text.trim().replace(/^jdbc:/i, '');
   const m = /^([a-z]+):(.*)$/i.exec(t);
   const scheme = m?.[1]?.toLowerCase();
   if (scheme === 'duckdb' || scheme === 'parquet') {
@@ -35,14 +36,15 @@ export function parseTarget(text: string, property = '--to', env: NodeJS.Process
       });
     }
     const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || env.PGDATABASE || 'postgres';
-    const user = decodeURIComponent(url.username) || env.PGUSER || env.USER || 'postgres';
+    const user = decodeURIComponent(url.username) || url.searchParams.get('user') || env.PGUSER || env.USER || 'postgres';
     const host = url.hostname.replace(/^\[|\]$/g, '') || env.PGHOST || 'localhost';
     const port = url.port ? Number(url.port) : Number(env.PGPORT || 5432);
     const params = Object.fromEntries(url.searchParams.entries());
     for (const k of Object.keys(params)) {
       if (k === 'password') throw new ConfigError(`${property}: the PostgreSQL URL contains a password parameter`, property, { hint: 'Set PGPASSWORD or use ~/.pgpass instead.' });
-      if (k !== 'sslmode' && k !== 'schema' && k !== 'application_name') {
-        throw new ConfigError(`${property}: unknown PostgreSQL URL parameter "${k}"`, property, { hint: 'Supported: sslmode (disable, require, verify-full), schema, application_name.' });
+      if (k === 'currentSchema') params.schema = params[k] as string;
+      else if (k !== 'sslmode' && k !== 'schema' && k !== 'application_name' && k !== 'user') {
+        throw new ConfigError(`${property}: unknown PostgreSQL URL parameter "${k}"`, property, { hint: 'Supported: user, sslmode (disable, require, verify-full), schema, application_name.' });
       }
     }
     return { kind: 'postgres', host, port, database, user, params, label: `postgres://${user}@${host.includes(':') ? `[${host}]` : host}:${port}/${database}` };
