@@ -1,5 +1,5 @@
 /**
- * The REPLICATE statement, as the reference driver documents it (docs/cdata-driver.md §3):
+ * The REPLICATE statement, as the reference driver documents it (docs/cdata-driver.md §6.5):
  *   REPLICATE                      every table of the space
  *   REPLICATE Issues               one table (a table that hangs off Issues brings Issues along)
  *   REPLICATE Name SELECT …        the query's result, as table Name
