@@ -45,6 +45,8 @@ export function pgType(t: SqlType): string {
   }
 }
 
+class BusyError extends Error {}
+
 /** Parameters per INSERT: PostgreSQL allows 65535. */
 const MAX_PARAMS = 30_000;
 
@@ -87,9 +89,15 @@ export class PostgresDestination implements Destination {
       const schema = target.params.schema ?? 'public';
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
       await client.query(`SET search_path = ${quoteIdent(schema)}`);
+      // One replicate per schema at a time: two would delete and insert the same keys at once.
+      const locked = await client.query({ text: "SELECT pg_try_advisory_lock(hashtext('backlog-sql replicate'), hashtext($1))", values: [schema], rowMode: 'array' });
+      if ((locked.rows[0] as unknown[] | undefined)?.[0] !== 't') {
+        throw new BusyError(`another backlog-sql replicate is writing to schema ${schema} of ${target.label}`);
+      }
       return new PostgresDestination(target.label, client, schema);
     } catch (e) {
       await client.end().catch(() => undefined);
+      if (e instanceof BusyError) throw new ConfigError(e.message, 'CacheConnection', { hint: 'Wait for it to finish (with --every, runs of one process never overlap), or replicate into another schema (?schema=NAME).' });
       const err = e as { code?: string; message?: string };
       if (err.code === '28P01' || err.code === '28000') {
         throw new AuthError(`PostgreSQL at ${target.label} refused the login: ${err.message}`, {

@@ -74,9 +74,28 @@ export interface ReplicateReport {
 
 const DEFAULT_OVERLAP = 300;
 
+/**
+ * The Issues checkpoint's state: runs are numbered (`seq`), and issues that entered the replica
+ * through a reconciliation (a project that became visible, an issue the scan missed) with an old
+ * `updated` wait in `pending` until every per-issue table has read them (its own `seq` says which
+ * Issues run it has caught up with).
+ */
 interface IssuesState {
-  /** Issue ids whose children must be read although their `updated` may be old (found by reconciliation), with the watermark they were found at. */
-  pending: { id: number; at: string }[];
+  seq: number;
+  pending: { id: number; seq: number }[];
+}
+
+interface ChildState {
+  seq: number;
+}
+
+function parseState<T>(text: string | null, fallback: T): T {
+  if (!text) return fallback;
+  try {
+    return { ...fallback, ...(JSON.parse(text) as T) };
+  } catch {
+    return fallback;
+  }
 }
 
 function digestOf(table: DestTable): string {
@@ -148,6 +167,8 @@ class Run {
   readonly warnings: string[] = [];
   /** The client's request counter when the current table's step began. */
   stepStart = 0;
+  /** Issues was built in full by this run: its per-issue tables are rebuilt too. */
+  issuesRebuilt = false;
   private projectList: Promise<readonly ProjectRef[]> | undefined;
 
   constructor(
@@ -214,26 +235,30 @@ class Run {
     const maxUpdated = (rows: unknown[][], from: number) => rows.reduce((m, r) => Math.max(m, updatedOf(r) || 0), from);
 
     if (!cp || !cp.watermark) {
+      // Rebuilt from scratch: the per-issue tables cannot tell which issues are new to it.
+      this.issuesRebuilt = true;
       const rows = dedupe(table, await this.read(def, []));
       return this.dest.transaction(async (tx) => {
         await tx.recreate(table);
         await tx.insert(table, rows);
         const watermark = iso(maxUpdated(rows, 0));
-        await tx.putCheckpoint(this.checkpoint(table, { watermark, state: JSON.stringify({ pending: [] } satisfies IssuesState), rows: rows.length, requests: 0 }));
+        await tx.putCheckpoint(this.checkpoint(table, { watermark, state: JSON.stringify({ seq: parseState<IssuesState>(this.checkpoints.get('issues')?.state ?? null, { seq: 0, pending: [] }).seq + 1, pending: [] } satisfies IssuesState), rows: rows.length, requests: 0 }));
         return { table: def.name, rule: 'issues', mode: 'full', rows: rows.length, written: rows.length, deleted: 0 };
       });
     }
 
     const since = Date.parse(cp.watermark) - this.overlapMs;
     // Newest first; a page that reaches below `since` is the last one needed.
-    const changed = dedupe(table, await this.read(def, [], (page) => page.some((r) => updatedOf(r) < since), [{ column: 'Updated', desc: true }]));
+    // Rows of the last page below `since` were written by an earlier run: only the rest change.
+    const changed = dedupe(table, await this.read(def, [], (page) => page.some((r) => updatedOf(r) < since), [{ column: 'Updated', desc: true }])).filter((r) => updatedOf(r) >= since);
     const projects = await this.ctx(def).projects();
     const counts = new Map<number, number>();
     for (const p of projects) {
       const n = await def.count?.(this.ctx(def), [{ column: 'ProjectId', op: '=', values: [p.id] }]);
       if (n !== undefined) counts.set(p.id, n);
     }
-    const state: IssuesState = cp.state ? (JSON.parse(cp.state) as IssuesState) : { pending: [] };
+    const previous = parseState<IssuesState>(cp.state, { seq: 0, pending: [] });
+    const state: IssuesState = { seq: previous.seq + 1, pending: [...previous.pending] };
     return this.dest.transaction(async (tx) => {
       await tx.deleteWhereIn(table.name, 'Id', changed.map((r) => Number(r[idIdx])));
       await tx.insert(table, changed);
@@ -262,11 +287,12 @@ class Run {
         deleted += removed.length;
         watermark = maxUpdated(rows, watermark);
         // Issues new to the replica whose `updated` is old: their children are read next time round.
-        for (const r of rows) if (!before.has(Number(r[idIdx])) && updatedOf(r) < since) state.pending.push({ id: Number(r[idIdx]), at: iso(watermark) });
+        for (const r of rows) if (!before.has(Number(r[idIdx])) && updatedOf(r) < since) state.pending.push({ id: Number(r[idIdx]), seq: state.seq });
       }
-      const childMarks = [...this.checkpoints.values()].filter((c) => ISSUE_CHILDREN.includes(c.table)).map((c) => c.watermark ?? '');
-      const oldest = childMarks.length > 0 ? childMarks.sort()[0] ?? '' : '';
-      state.pending = state.pending.filter((p) => childMarks.length === 0 ? false : p.at > oldest);
+      // Pending ids every per-issue table has read are done with (no such table yet: none is waiting).
+      const childSeqs = [...this.checkpoints.values()].filter((c) => ISSUE_CHILDREN.includes(c.table)).map((c) => parseState<ChildState>(c.state, { seq: 0 }).seq);
+      const oldest = Math.min(...childSeqs);
+      state.pending = childSeqs.length === 0 ? [] : state.pending.filter((p) => p.seq > oldest);
       const rows = await this.count(tx, table.name);
       await tx.putCheckpoint(this.checkpoint(table, { watermark: iso(watermark), state: JSON.stringify(state), rows, requests: 0 }));
       return { table: def.name, rule: 'issues', mode: 'incremental', rows, written, deleted, reconciled };
@@ -276,7 +302,7 @@ class Run {
   /** Comments, attachments, an issue's categories…: re-read for the issues that changed. */
   async issueChild(def: TableDef): Promise<Omit<TableReport, 'requests'>> {
     const table = destTable(def);
-    const cp = this.valid(table);
+    const cp = this.issuesRebuilt ? undefined : this.valid(table);
     const issues = this.checkpoints.get('issues');
     const issuesMark = issues?.watermark ?? null;
     const issueIdx = def.columns.findIndex((c) => c.name === 'IssueId');
@@ -285,7 +311,8 @@ class Run {
     if (!cp || !cp.watermark) targets = await ids('');
     else {
       const since = iso(Date.parse(cp.watermark) - this.overlapMs);
-      const pending = issues?.state ? (JSON.parse(issues.state) as IssuesState).pending.filter((p) => p.at > (cp.watermark as string)).map((p) => p.id) : [];
+      const mine = parseState<ChildState>(cp.state, { seq: 0 }).seq;
+      const pending = parseState<IssuesState>(issues?.state ?? null, { seq: 0, pending: [] }).pending.filter((p) => p.seq > mine).map((p) => p.id);
       targets = [...new Set([...(await ids(` WHERE ${quoteIdent('Updated')} >= CAST('${since}' AS TIMESTAMPTZ)`)), ...pending])];
     }
     const rows = dedupe(table, targets.length === 0 ? [] : await this.read(def, [{ column: 'IssueId', op: 'IN', values: targets }]));
@@ -300,7 +327,8 @@ class Run {
       }
       await tx.insert(table, rows.filter((r) => r[issueIdx] !== null));
       const count = await this.count(tx, table.name);
-      await tx.putCheckpoint(this.checkpoint(table, { watermark: issuesMark, rows: count, requests: 0 }));
+      const state: ChildState = { seq: parseState<IssuesState>(issues?.state ?? null, { seq: 0, pending: [] }).seq };
+      await tx.putCheckpoint(this.checkpoint(table, { watermark: issuesMark, state: JSON.stringify(state), rows: count, requests: 0 }));
       return { table: def.name, rule: 'issue-child', mode: cp ? 'incremental' : 'full', rows: count, written: rows.length, deleted: Math.max(0, deleted - 0) };
     });
   }

@@ -34,7 +34,8 @@ let folder: string;
 const env = () => ({ ...process.env, PGPASSWORD: pgServer.password });
 
 before(async () => {
-  emu = await startTestEmulator();
+  // The small space (1,000 issues, 5 projects): enough pages and projects for the incremental rules to matter.
+  emu = await startTestEmulator({ scale: 'small' });
   db = await connect(`URL=${emu.url};ApiKey=${emu.apiKey}`);
   pgServer = await startReplicaPg();
   folder = mkdtempSync(join(tmpdir(), 'backlog-sql-replicate-test-'));
@@ -67,10 +68,10 @@ async function digests(dest: Destination, tables: readonly string[]): Promise<Ma
   return out;
 }
 
-async function run(target: string, options: Parameters<typeof replicate>[2] = {}): Promise<ReplicateReport> {
+async function run(target: string, options: Parameters<typeof replicate>[2] = {}, source: Connection = db): Promise<ReplicateReport> {
   const dest = await openDestination(parseTarget(target), env());
   try {
-    return await replicate(db, dest, options);
+    return await replicate(source, dest, options);
   } finally {
     await dest.close();
   }
@@ -86,9 +87,9 @@ async function digestsOf(target: string, tables: readonly string[]): Promise<Map
 }
 
 /** A fresh full load of the same tables into a new DuckDB file, and its checksums. */
-async function freshLoad(tables: readonly string[]): Promise<Map<string, string>> {
+async function freshLoad(tables: readonly string[], source: Connection = db): Promise<Map<string, string>> {
   const target = `duckdb:${join(folder, `fresh-${Date.now()}-${Math.random().toString(36).slice(2)}.duckdb`)}`;
-  const report = await run(target, { tables });
+  const report = await run(target, { tables }, source);
   assert.ok(report.tables.every((t) => t.mode === 'full'));
   return digestsOf(target, tables);
 }
@@ -126,7 +127,7 @@ describe('replicate the whole space', () => {
     assert.deepEqual(first.skipped.map((s) => s.table), ['RateLimit']);
     assert.ok(first.tables.every((t) => t.mode === 'full'));
     const issues = first.tables.find((t) => t.table === 'Issues');
-    assert.equal(issues?.rows, 50);
+    assert.equal(issues?.rows, 1000);
     await run(duckUrl);
     assertSame(await digestsOf(pgUrl, tables), await digestsOf(duckUrl, tables), 'PostgreSQL vs DuckDB');
 
@@ -181,12 +182,15 @@ describe('replicate the whole space', () => {
     const report = await run(pgUrl);
     const requests = await journal(emu);
     const issuesReport = report.tables.find((t) => t.table === 'Issues');
-    assert.equal(issuesReport?.rows, 50);
+    assert.equal(issuesReport?.rows, 1000);
     assert.equal(issuesReport?.deleted, 1);
+    // Written: the two changed issues, the new one and the deleted issue's project, read again whole.
     // The deleted issue's project alone had its ids reconciled.
     assert.deepEqual(issuesReport?.reconciled, [c.projectId]);
     const reconcile = requests.filter((r) => r.path === '/api/v2/issues' && r.query['projectId[]'] !== undefined && r.query['id[]'] === undefined && r.query.sort !== 'updated');
-    assert.equal(reconcile.length, 1);
+    const { count } = (await client.getIssuesCount({ projectId: [c.projectId] })) as { count: number };
+    assert.equal(reconcile.length, Math.ceil(count / 100), 'one read of that project, page by page');
+    assert.ok(reconcile.every((r) => String(r.query['projectId[]']) === String(c.projectId)));
     // Comments were read for the changed issues only.
     const expected = new Set([...changed, ...overlapIds].filter((id) => id !== c.id));
     assert.deepEqual([...commentedIssues(requests)].sort(), [...expected].sort());
@@ -242,13 +246,52 @@ describe('crash safety', () => {
     const dest = await DuckDbDestination.open(join(folder, 'crash.duckdb'));
     try {
       const n = await dest.query('SELECT count(*) FROM "Issues"');
-      assert.equal(Number(n[0]?.[0]), 50);
+      assert.equal(Number(n[0]?.[0]), 1000);
     } finally {
       await dest.close();
     }
     const next = await run(target, { tables });
     assert.equal(next.tables.find((t) => t.table === 'Issues')?.mode, 'incremental');
     assertSame(await digestsOf(target, tables), await freshLoad(tables), 'after the crash and one more run');
+  });
+});
+
+describe('access', () => {
+  test('a project the user joins enters the replica with its comments; one the user leaves drops out', async () => {
+    // User 9 (a normal user) is a member of every project but APP (id 2).
+    const user = emu.users.find((u) => u.id === 9);
+    assert.ok(user && user.roleType === 2);
+    const member = await connect(`URL=${emu.url};ApiKey=${user.apiKey}`);
+    const admin = backlogClient(emu);
+    const tables = ['Issues', 'IssueComments'];
+    const target = `duckdb:${join(folder, 'access.duckdb')}`;
+    const projectCount = async (projectId: number) => {
+      const dest = await openDestination(parseTarget(target));
+      try {
+        const rows = await dest.query(`SELECT (SELECT count(*) FROM "Issues" WHERE "ProjectId" = ${projectId}), (SELECT count(*) FROM "IssueComments" c JOIN "Issues" i ON i."Id" = c."IssueId" WHERE i."ProjectId" = ${projectId}), (SELECT count(*) FROM "IssueComments" WHERE "IssueId" NOT IN (SELECT "Id" FROM "Issues"))`);
+        return rows[0]?.map(Number);
+      } finally {
+        await dest.close();
+      }
+    };
+    try {
+      await run(target, { tables }, member);
+      assert.deepEqual(await projectCount(2), [0, 0, 0]);
+
+      await admin.postProjectUser('APP', String(user.id));
+      const joined = await run(target, { tables }, member);
+      assert.deepEqual(joined.tables.find((t) => t.table === 'Issues')?.reconciled, [2]);
+      const [issues, comments] = (await projectCount(2)) ?? [];
+      assert.ok((issues ?? 0) > 0 && (comments ?? 0) > 0, `APP's issues (${issues}) and their comments (${comments}) arrived although their updated is old`);
+      assertSame(await digestsOf(target, tables), await freshLoad(tables, member), 'after joining APP');
+
+      await admin.deleteProjectUsers('APP', { userId: user.id });
+      await run(target, { tables }, member);
+      assert.deepEqual(await projectCount(2), [0, 0, 0]);
+      assertSame(await digestsOf(target, tables), await freshLoad(tables, member), 'after leaving APP');
+    } finally {
+      await member.close();
+    }
   });
 });
 
