@@ -104,6 +104,12 @@ export class PostgresDestination implements Destination {
           hint: found ? `Check the password from ${found.from === 'PGPASSWORD' ? 'PGPASSWORD' : '~/.pgpass'}.` : 'Set PGPASSWORD in the environment or add host:port:database:user:password to ~/.pgpass (mode 0600).',
         });
       }
+      // node-postgres fails on its side when the server asks for a password and it has none.
+      if (!found && /password/i.test(err.message ?? '')) {
+        throw new AuthError(`PostgreSQL at ${target.label} asks for a password, and none was found`, {
+          hint: 'Set PGPASSWORD in the environment or add host:port:database:user:password to ~/.pgpass (mode 0600).',
+        });
+      }
       if (err.code === '3D000') throw new ConfigError(`PostgreSQL at ${target.label}: ${err.message}`, 'CacheConnection', { hint: 'Create the database first (createdb), or name an existing one in the URL.' });
       throw new NetworkError(`cannot reach PostgreSQL at ${target.label}: ${err.message ?? String(e)}`, { hint: 'Check the host and port, and that the server accepts TCP connections.', cause: e });
     }
