@@ -83,7 +83,12 @@ const DEFAULT_OVERLAP = 300;
 interface IssuesState {
   seq: number;
   pending: { id: number; seq: number }[];
+  /** The newest "issue deleted" activity already applied (space activities, type 4). */
+  activityId?: number;
 }
+
+/** Backlog's activity type for a deleted issue (docs/backlog-api.md §13). */
+const ISSUE_DELETED = 4;
 
 interface ChildState {
   seq: number;
@@ -237,17 +242,22 @@ class Run {
     if (!cp || !cp.watermark) {
       // Rebuilt from scratch: the per-issue tables cannot tell which issues are new to it.
       this.issuesRebuilt = true;
+      // The deletion cursor is read before the issues: a deletion during the listing is applied next run.
+      const { cursor } = await this.deletions(undefined);
       const rows = dedupe(table, await this.read(def, []));
       return this.dest.transaction(async (tx) => {
         await tx.recreate(table);
         await tx.insert(table, rows);
         const watermark = iso(maxUpdated(rows, 0));
-        await tx.putCheckpoint(this.checkpoint(table, { watermark, state: JSON.stringify({ seq: parseState<IssuesState>(this.checkpoints.get('issues')?.state ?? null, { seq: 0, pending: [] }).seq + 1, pending: [] } satisfies IssuesState), rows: rows.length, requests: 0 }));
+        await tx.putCheckpoint(this.checkpoint(table, { watermark, state: JSON.stringify({ seq: parseState<IssuesState>(this.checkpoints.get('issues')?.state ?? null, { seq: 0, pending: [] }).seq + 1, pending: [], activityId: cursor } satisfies IssuesState), rows: rows.length, requests: 0 }));
         return { table: def.name, rule: 'issues', mode: 'full', rows: rows.length, written: rows.length, deleted: 0 };
       });
     }
 
     const since = Date.parse(cp.watermark) - this.overlapMs;
+    const previous = parseState<IssuesState>(cp.state, { seq: 0, pending: [] });
+    // Issues deleted since the last run, from the space's activities (one request when there are none).
+    const deletions = await this.deletions(previous.activityId);
     // Newest first; a page that reaches below `since` is the last one needed.
     // Rows of the last page below `since` were written by an earlier run: only the rest change.
     const changed = dedupe(table, await this.read(def, [], (page) => page.some((r) => updatedOf(r) < since), [{ column: 'Updated', desc: true }])).filter((r) => updatedOf(r) >= since);
@@ -257,13 +267,15 @@ class Run {
       const n = await def.count?.(this.ctx(def), [{ column: 'ProjectId', op: '=', values: [p.id] }]);
       if (n !== undefined) counts.set(p.id, n);
     }
-    const previous = parseState<IssuesState>(cp.state, { seq: 0, pending: [] });
-    const state: IssuesState = { seq: previous.seq + 1, pending: [...previous.pending] };
+    const state: IssuesState = { seq: previous.seq + 1, pending: [...previous.pending], activityId: deletions.cursor };
     return this.dest.transaction(async (tx) => {
-      await tx.deleteWhereIn(table.name, 'Id', changed.map((r) => Number(r[idIdx])));
+      const changedIds = new Set(changed.map((r) => Number(r[idIdx])));
+      // Deleted issues the replica holds (an id read back in this run's scan is not deleted).
+      const gonePerActivity = deletions.ids.filter((id) => !changedIds.has(id));
+      let deleted = gonePerActivity.length === 0 ? 0 : Number((await tx.query(`SELECT count(*) FROM ${quoteIdent(table.name)} WHERE ${quoteIdent('Id')} IN (${gonePerActivity.map((id) => String(Math.trunc(id))).join(', ')})`))[0]?.[0] ?? 0);
+      await tx.deleteWhereIn(table.name, 'Id', [...gonePerActivity, ...changedIds]);
       await tx.insert(table, changed);
       let written = changed.length;
-      let deleted = 0;
       let watermark = maxUpdated(changed, Date.parse(cp.watermark as string));
       // Projects the user no longer sees: their issues leave the replica.
       const held = new Map((await tx.query(`SELECT ${quoteIdent('ProjectId')}, count(*) FROM ${quoteIdent(table.name)} GROUP BY 1`)).map((r) => [Number(r[0]), Number(r[1])]));
@@ -297,6 +309,33 @@ class Run {
       await tx.putCheckpoint(this.checkpoint(table, { watermark: iso(watermark), state: JSON.stringify(state), rows, requests: 0 }));
       return { table: def.name, rule: 'issues', mode: 'incremental', rows, written, deleted, reconciled };
     });
+  }
+
+  /**
+   * Issues deleted after activity `after` (space activities of type "issue deleted", oldest first,
+   * every page), and the newest such activity id as the next cursor. Without `after`: only the
+   * newest id (one request). `minId` is read as inclusive or exclusive alike (Backlog does not say:
+   * docs/backlog-api.md §15.6): pages overlap by one and ids are deduplicated.
+   */
+  async deletions(after: number | undefined): Promise<{ cursor: number; ids: number[] }> {
+    type Activity = { id: number; type: number; content?: { id?: number } };
+    const get = (params: Record<string, string | number | number[]>) => this.source.api.get<Activity[]>('/space/activities', { 'activityTypeId[]': [ISSUE_DELETED], ...params }, { signal: this.signal });
+    if (after === undefined) return { cursor: (await get({ count: 1, order: 'desc' }))[0]?.id ?? 0, ids: [] };
+    const ids = new Set<number>();
+    let cursor = after;
+    for (;;) {
+      const page = await get({ minId: cursor, count: 100, order: 'asc' });
+      let advanced = false;
+      for (const a of page) {
+        if (a.id <= after) continue;
+        if (a.type === ISSUE_DELETED && typeof a.content?.id === 'number') ids.add(a.content.id);
+        if (a.id > cursor) {
+          cursor = a.id;
+          advanced = true;
+        }
+      }
+      if (page.length < 100 || !advanced) return { cursor, ids: [...ids] };
+    }
   }
 
   /** Comments, attachments, an issue's categories…: re-read for the issues that changed. */

@@ -159,6 +159,7 @@ describe('replicate the whole space', () => {
     const issueSearches = requests.filter((r) => r.path === '/api/v2/issues');
     assert.equal(issueSearches.filter((r) => r.query.sort === 'updated').length, 1, 'one newest-first page');
     assert.equal(issueSearches.filter((r) => r.query['projectId[]'] !== undefined && r.query['id[]'] === undefined && r.query.sort !== 'updated').length, 0, 'no reconciliation');
+    assert.equal(requests.filter((r) => r.path === '/api/v2/space/activities' && String(r.query['activityTypeId[]']) === '4').length, 1, 'one read of deletions');
     overlapIds = commentedIssues(requests);
     assert.ok(overlapIds.size < 10, `${overlapIds.size} issues in the overlap`);
     assert.equal(again.tables.find((t) => t.table === 'Issues')?.mode, 'incremental');
@@ -174,7 +175,9 @@ describe('replicate the whole space', () => {
     assert.ok(a && b && c);
     await client.patchIssue(a.id, { summary: 'renamed by the replication test' });
     await client.postIssueComments(b.id, { content: 'a comment from the replication test' });
-    const created = (await client.postIssue({ projectId: a.projectId, summary: 'created by the replication test', issueTypeId: a.issueType.id, priorityId: 3 })) as unknown as Issue;
+    // Created in the project of the issue deleted below: that project's count does not move, so
+    // only the "issue deleted" activity can tell the replica to drop it.
+    const created = (await client.postIssue({ projectId: c.projectId, summary: 'created by the replication test', issueTypeId: c.issueType.id, priorityId: 3 })) as unknown as Issue;
     await client.deleteIssue(c.id);
     const changed = new Set([a.id, b.id, created.id]);
 
@@ -185,12 +188,10 @@ describe('replicate the whole space', () => {
     assert.equal(issuesReport?.rows, 1000);
     assert.equal(issuesReport?.deleted, 1);
     // Written: the two changed issues, the new one and the deleted issue's project, read again whole.
-    // The deleted issue's project alone had its ids reconciled.
-    assert.deepEqual(issuesReport?.reconciled, [c.projectId]);
-    const reconcile = requests.filter((r) => r.path === '/api/v2/issues' && r.query['projectId[]'] !== undefined && r.query['id[]'] === undefined && r.query.sort !== 'updated');
-    const { count } = (await client.getIssuesCount({ projectId: [c.projectId] })) as { count: number };
-    assert.equal(reconcile.length, Math.ceil(count / 100), 'one read of that project, page by page');
-    assert.ok(reconcile.every((r) => String(r.query['projectId[]']) === String(c.projectId)));
+    // The deletion came from one read of the space's activities; no project's ids were read again.
+    assert.deepEqual(issuesReport?.reconciled, []);
+    assert.equal(requests.filter((r) => r.path === '/api/v2/space/activities' && String(r.query['activityTypeId[]']) === '4').length, 1);
+    assert.equal(requests.filter((r) => r.path === '/api/v2/issues' && r.query['projectId[]'] !== undefined && r.query['id[]'] === undefined && r.query.sort !== 'updated').length, 0);
     // Comments were read for the changed issues only.
     const expected = new Set([...changed, ...overlapIds].filter((id) => id !== c.id));
     assert.deepEqual([...commentedIssues(requests)].sort(), [...expected].sort());
@@ -215,44 +216,54 @@ describe('replicate the whole space', () => {
 
 describe('crash safety', () => {
   test('a replicate child killed with SIGKILL inside the Issues transaction: the next run completes it, equal to a fresh load', async () => {
+    // User 9 (a normal user, not a member of APP) replicates; joining APP makes the next run read
+    // APP's issues inside the Issues transaction, where the emulator holds the child until it dies.
+    const user = emu.users.find((u) => u.id === 9);
+    assert.ok(user);
+    const member = await connect(`URL=${emu.url};ApiKey=${user.apiKey}`);
+    const admin = backlogClient(emu);
     const tables = ['Issues', 'IssueComments'];
     const target = `duckdb:${join(folder, 'crash.duckdb')}`;
-    await run(target, { tables });
-    const client = backlogClient(emu);
-    await control(emu, 'POST', 'clock', { advanceSeconds: 3600 });
-    const issues = (await client.getIssues({ count: 100 })) as unknown as Issue[];
-    const [a, c] = issues;
-    assert.ok(a && c);
-    await client.postIssueComments(a.id, { content: 'before the crash' });
-    await client.deleteIssue(c.id);
-    // The scan (first /issues request) passes; the reconciliation (second), read inside the
-    // Issues transaction, is held until the child is killed.
-    await control(emu, 'POST', 'faults', { method: 'GET', pathPattern: '^/api/v2/issues$', skip: 1, times: 1, action: 'delay', ms: 10_000 });
-    await clearJournal(emu);
-    const child = spawn(process.execPath, [BIN, 'replicate', '--to', target, '--table', 'Issues', '--table', 'IssueComments', '--connection', `URL=${emu.url};ApiKey=${emu.apiKey}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-    for (let i = 0; i < 1500; i++) {
-      if ((await journal(emu)).filter((r) => r.path === '/api/v2/issues').length >= 2) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    assert.equal((await journal(emu)).filter((r) => r.path === '/api/v2/issues').length, 2, `the child reached the reconciliation: ${stderr}`);
-    child.kill('SIGKILL');
-    assert.equal(await exited, 'SIGKILL');
-    await control(emu, 'DELETE', 'faults');
-
-    // The killed run left nothing half-written: Issues is as the first run left it.
-    const dest = await DuckDbDestination.open(join(folder, 'crash.duckdb'));
     try {
-      const n = await dest.query('SELECT count(*) FROM "Issues"');
-      assert.equal(Number(n[0]?.[0]), 1000);
+      const first = await run(target, { tables }, member);
+      const held = first.tables.find((t) => t.table === 'Issues')?.rows ?? 0;
+      await control(emu, 'POST', 'clock', { advanceSeconds: 3600 });
+      const visible = (await backlogClient(emu, { apiKey: user.apiKey }).getIssues({ count: 100 })) as unknown as Issue[];
+      const [a, c] = visible;
+      assert.ok(a && c);
+      await admin.postIssueComments(a.id, { content: 'before the crash' });
+      await admin.deleteIssue(c.id);
+      await admin.postProjectUser('APP', String(user.id));
+      // The scan (first /issues request) passes; APP's listing (the second), read inside the
+      // Issues transaction, is held until the child is killed.
+      await control(emu, 'POST', 'faults', { method: 'GET', pathPattern: '^/api/v2/issues$', skip: 1, times: 1, action: 'delay', ms: 10_000 });
+      await clearJournal(emu);
+      const child = spawn(process.execPath, [BIN, 'replicate', '--to', target, '--table', 'Issues', '--table', 'IssueComments', '--connection', `URL=${emu.url};ApiKey=${user.apiKey}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+      const listings = async () => (await journal(emu)).filter((r) => r.path === '/api/v2/issues').length;
+      for (let i = 0; i < 1500 && (await listings()) < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(await listings(), 2, `the child reached APP's listing: ${stderr}`);
+      child.kill('SIGKILL');
+      assert.equal(await exited, 'SIGKILL');
+      await control(emu, 'DELETE', 'faults');
+
+      // The killed run left nothing half-written: Issues is as the first run left it.
+      const dest = await DuckDbDestination.open(join(folder, 'crash.duckdb'));
+      try {
+        const n = await dest.query(`SELECT count(*), count(*) FILTER (WHERE "Id" = ${c.id}), count(*) FILTER (WHERE "ProjectId" = 2) FROM "Issues"`);
+        assert.deepEqual(n[0]?.map(Number), [held, 1, 0]);
+      } finally {
+        await dest.close();
+      }
+      const next = await run(target, { tables }, member);
+      assert.equal(next.tables.find((t) => t.table === 'Issues')?.mode, 'incremental');
+      assertSame(await digestsOf(target, tables), await freshLoad(tables, member), 'after the crash and one more run');
     } finally {
-      await dest.close();
+      await admin.deleteProjectUsers('APP', { userId: user.id }).catch(() => undefined);
+      await member.close();
     }
-    const next = await run(target, { tables });
-    assert.equal(next.tables.find((t) => t.table === 'Issues')?.mode, 'incremental');
-    assertSame(await digestsOf(target, tables), await freshLoad(tables), 'after the crash and one more run');
   });
 });
 
