@@ -43,6 +43,8 @@ Commands:
   auth        OAuth sign-in: auth login | status | logout (see 'backlog-sql auth --help')
   serve       serve the space over the PostgreSQL protocol (see 'backlog-sql serve --help');
               'serve hash-password --user NAME' makes a users-file line
+  replicate   copy the space into PostgreSQL, DuckDB or Parquet and keep it current
+              (see 'backlog-sql replicate --help')
 
 Exit codes: 0 ok, 1 SQL error, 2 usage or configuration, 3 authentication, 4 API or network,
 5 rate limit, 6 write partly done or outcome unknown, 130 interrupted.
@@ -139,7 +141,7 @@ async function sqlCommand(args: string[]): Promise<number> {
   }
 }
 
-const COMMANDS = new Set(['demo', 'emulator', 'serve', 'auth', 'help']);
+const COMMANDS = new Set(['demo', 'emulator', 'serve', 'auth', 'replicate', 'help']);
 
 export async function main(args: string[]): Promise<number> {
   // `backlog-sql … | head`: a closed pipe ends the output, quietly.
@@ -160,6 +162,8 @@ export async function main(args: string[]): Promise<number> {
         return await (await import('./auth-command.js')).authCommand(rest);
       case 'serve':
         return await (await import('./serve-command.js')).serveCommand(rest);
+      case 'replicate':
+        return await (await import('./replicate-command.js')).replicateCommand(rest);
       default:
         process.stdout.write(HELP);
         return ExitCode.Ok;

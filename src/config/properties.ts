@@ -74,7 +74,7 @@ function cdataOnly(
 
 const POOLING = 'a connection has no login handshake to save, so there is no pool';
 const SCHEMA_FILES = 'the schema is built in; there are no .rsd schema files';
-const CACHE = 'backlog-sql has no result cache; use COPY … TO to keep a copy of the data';
+const CACHE = 'backlog-sql has no query cache yet; REPLICATE (with CacheConnection) or COPY … TO keep a copy of the data';
 const LOG_FILES = 'Logfile is written by one process and not rotated';
 const FIREWALL = 'use ProxyServer/ProxyPort for an HTTP proxy; SOCKS and tunnels are not supported';
 const CLIENT_CERT = 'Backlog does not ask for TLS client certificates';
@@ -216,9 +216,15 @@ export const PROPERTIES: readonly PropertyDef[] = Object.freeze([
 
   // Caching
   cdataOnly('AutoCache', 'bool', 'Caching', 'Cache every SELECT result.', CACHE, { default: 'false' }),
-  cdataOnly('CacheDriver', 'string', 'Caching', 'JDBC driver of the cache database.', CACHE),
-  cdataOnly('CacheConnection', 'string', 'Caching', 'Connection string of the cache database.', CACHE),
-  cdataOnly('CacheLocation', 'string', 'Caching', 'Path of the cache database.', CACHE),
+  cdataOnly('CacheDriver', 'string', 'Caching', 'JDBC driver of the cache database.', 'CacheConnection alone says where REPLICATE writes (postgres://…, duckdb:…, parquet:…)'),
+  prop({
+    name: 'CacheConnection',
+    type: 'string',
+    category: 'Caching',
+    description:
+      'Where REPLICATE writes: postgres://USER@HOST:PORT/DB (also CData\'s jdbc:postgresql://…; the password from PGPASSWORD or ~/.pgpass, never in the URL), duckdb:PATH or parquet:FOLDER.',
+  }),
+  prop({ name: 'CacheLocation', type: 'string', category: 'Caching', description: 'A DuckDB file REPLICATE writes to when CacheConnection is not set.' }),
   cdataOnly('CacheTolerance', 'int', 'Caching', 'How old cached data may be, in seconds.', CACHE, { default: '600' }),
   cdataOnly('Offline', 'bool', 'Caching', 'Answer only from the cache.', CACHE, { default: 'false' }),
   cdataOnly('CacheMetadata', 'bool', 'Caching', 'Keep table schemas in the cache.', 'the schema is built in and costs no requests', { default: 'false' }),

@@ -78,6 +78,10 @@ export interface ResolvedConfig {
   /** From `Other=Pushdown=false`: false sends no filters to the API (correctness suite). */
   pushdown: boolean;
   oauth: OAuthConfig;
+  /** CacheConnection: where REPLICATE writes (src/sync/target.ts parses it). */
+  cacheConnection?: string;
+  /** CacheLocation: a DuckDB file REPLICATE writes to when CacheConnection is not set. */
+  cacheLocation?: string;
   /** CData-only properties that were given (and ignored), by CData name, values as given. */
   ignoredProperties: Readonly<Record<string, string>>;
 }
@@ -375,6 +379,13 @@ function build(entries: Entry[], env: Record<string, string | undefined>): { con
     usePkce: boolValue('UsePKCE', get('UsePKCE')) ?? true,
   };
 
+  const cacheConnection = stringValue('CacheConnection', get('CacheConnection'));
+  // A password in the destination URL would sit in connection strings, logs and process lists.
+  if (cacheConnection && (/^(jdbc:)?postgres(ql)?:\/\/[^/?#@]*:[^/?#@]*@/i.test(cacheConnection) || /[?&]password=/i.test(cacheConnection))) {
+    throw new ConfigError('CacheConnection contains a password', 'CacheConnection', {
+      hint: 'Remove it from the URL and set PGPASSWORD in the environment, or put it in ~/.pgpass (host:port:database:user:password, mode 0600).',
+    });
+  }
   const config: ResolvedConfig = {
     url,
     host,
@@ -391,6 +402,8 @@ function build(entries: Entry[], env: Record<string, string | undefined>): { con
     includeCustomFields: boolValue('IncludeCustomFields', get('IncludeCustomFields')) ?? false,
     pushdown: resolveOther(get('Other'), warnings).pushdown,
     oauth,
+    cacheConnection,
+    cacheLocation: stringValue('CacheLocation', get('CacheLocation')),
     ignoredProperties: Object.freeze(ignoredProperties),
   };
   dropUndefined(config);
@@ -729,6 +742,10 @@ function currentValue(def: PropertyDef, c: ResolvedConfig): string | undefined {
   switch (def.name) {
     case 'URL':
       return c.url;
+    case 'CacheConnection':
+      return c.cacheConnection;
+    case 'CacheLocation':
+      return c.cacheLocation;
     case 'AuthScheme':
       return c.authScheme;
     case 'ApiKey':

@@ -21,7 +21,7 @@ import { Registry } from '../schema/registry.js';
 import { TABLES } from '../schema/tables/index.js';
 import issuesTable from '../schema/tables/issues.js';
 import { systemTables } from '../schema/system.js';
-import type { ProjectRef } from '../schema/types.js';
+import type { FetchContext, ProjectRef } from '../schema/types.js';
 import { closeDuck, createDuck, quoteIdent, type DuckDBInstance } from '../sql/duckdb.js';
 import { Engine, statsSince, type QueryOptions, type QueryResult } from '../sql/engine.js';
 import type { ParamValues } from '../sql/analyze.js';
@@ -33,6 +33,8 @@ import { OAuthSession, type OAuthSessionOptions } from '../auth/session.js';
 import type { AuthRefreshEvent } from '../auth/token-provider.js';
 import { findProcedure, parseCall, procedureMetadata, PROCEDURES, runProcedure, type ProcedureDef } from '../procedures/index.js';
 import { numberParameters, parseDml } from '../sql/dml.js';
+import { openDestination, parseTarget, replicate } from '../sync/index.js';
+import { parseReplicate, type ReplicateStatement } from '../sync/statement.js';
 
 import type { QueryColumn } from '../sql/engine.js';
 export type { QueryResult, QueryOptions, QueryColumn, QueryStats } from '../sql/engine.js';
@@ -110,6 +112,8 @@ export class Connection {
       if (this.closed) throw new ConnectionClosedError();
       checkStatement(sql);
       checkParams(params);
+      const replication = parseReplicate(sql);
+      if (replication) return await this.replicate(replication, options);
       sql = unqualifyPublic(sql);
       if (classify(sql) === 'call') return await this.call(sql, params, options);
       return await this.engine.run(sql, params, options);
@@ -117,6 +121,46 @@ export class Connection {
       // Every failure is one of our errors (issue 11), whatever went wrong inside.
       throw asBacklogSqlError(e);
     }
+  }
+
+  /**
+   * REPLICATE [T [SELECT …]] (src/sync): into the destination of CacheConnection, else the DuckDB
+   * file of CacheLocation. One result row per table: what its refresh read, wrote and deleted.
+   */
+  private async replicate(statement: ReplicateStatement, options: QueryOptions): Promise<QueryResult> {
+    const started = performance.now();
+    const before = this.api.stats();
+    if (this.noLocalFiles) throw new SqlError('REPLICATE cannot run here: it writes to a database of the server\'s operator', undefined, { sqlstate: '42501' });
+    const destination = this.config.cacheConnection ?? (this.config.cacheLocation ? `duckdb:${this.config.cacheLocation}` : undefined);
+    if (!destination) {
+      throw new ConfigError('REPLICATE needs a destination', 'CacheConnection', {
+        hint: 'Set CacheConnection=postgres://USER@HOST:5432/DB (password from PGPASSWORD or ~/.pgpass), duckdb:PATH or parquet:FOLDER; or CacheLocation=PATH for a DuckDB file.',
+      });
+    }
+    const dest = await openDestination(parseTarget(destination, this.config.cacheConnection ? 'CacheConnection' : 'CacheLocation'));
+    let report;
+    try {
+      report = await replicate(this, dest, { ...statement, ...(options.signal ? { signal: options.signal } : {}) });
+    } finally {
+      await dest.close();
+    }
+    const columns = [
+      { name: 'Table', type: 'VARCHAR' },
+      { name: 'Rule', type: 'VARCHAR' },
+      { name: 'Mode', type: 'VARCHAR' },
+      { name: 'Rows', type: 'BIGINT' },
+      { name: 'Written', type: 'BIGINT' },
+      { name: 'Deleted', type: 'BIGINT' },
+      { name: 'Requests', type: 'BIGINT' },
+    ];
+    const rows = report.tables.map((t) => ({ Table: t.table, Rule: t.rule, Mode: t.mode, Rows: t.rows, Written: t.written, Deleted: t.deleted, Requests: t.requests }));
+    return {
+      command: 'REPLICATE',
+      columns,
+      rows: options.rowMode === 'array' ? rows.map((r) => columns.map((c) => r[c.name as keyof typeof r])) : rows,
+      rowCount: rows.length,
+      stats: statsSince(before, this.api.stats(), { fetches: [], warnings: report.warnings, started }),
+    };
   }
 
   /** EXEC / CALL: run a declared procedure (src/procedures). */
@@ -185,6 +229,15 @@ export class Connection {
       throw sqlErrorAt(e, query === sql ? inQuery : Math.min(sql.length + 1, (/\bRETURNING\b/i.exec(sql)?.index ?? 0) + 1));
     }
     return (described.rows as unknown[][]).map((row) => ({ name: String(row[0]), type: String(row[1]) }));
+  }
+
+  /**
+   * What a table's `list` needs to read rows outside a statement (replication: src/sync), sharing
+   * the engine's API client, time zone and project list.
+   */
+  fetchContext(signal: AbortSignal, warn: (message: string) => void, options: Parameters<Engine['fetchContext']>[2] = {}): FetchContext {
+    if (this.closed) throw new ConnectionClosedError();
+    return this.engine.fetchContext(signal, warn, options);
   }
 
   /** The stored procedures (names, parameters, result columns), for catalogs such as the pg server's. */

@@ -24,6 +24,7 @@ import { createDuck } from '../sql/duckdb.js';
 import { classify, rewriteAtParameters, stripExplain } from '../sql/front.js';
 import { countInCode } from '../sql/lexer.js';
 import { rewriteCdataFunctionCalls } from '../sql/dialect/function-rewrites.js';
+import { replicationKeyword } from '../sync/statement.js';
 
 /** What an authenticated wire user may do. */
 export type Access = 'read-write' | 'read-only';
@@ -181,6 +182,13 @@ export class StatementPolicy {
     // CData's calls that DuckDB cannot parse as written (CHAR(48), CONVERT…) are checked as the library will run them.
     const { sql: body, offset } = stripExplain(rewriteCdataFunctionCalls(sql));
     const explained = offset > 0;
+    const replication = replicationKeyword(body);
+    if (replication) {
+      throw new SqlError(`${replication} cannot run over the wire: it writes to a database on the server's side`, offset + 1, {
+        sqlstate: '0A000',
+        hint: replication === 'REPLICATE' ? 'Run REPLICATE through the library or `backlog-sql replicate --to …` where the destination is yours.' : 'backlog-sql has no query cache yet; `backlog-sql replicate` keeps a copy of the space in a database of yours.',
+      });
+    }
     const kind = classify(body);
     if (kind === 'dml') {
       // EXPLAIN of a write is refused by the library with its own explanation; nothing runs.

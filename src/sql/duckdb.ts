@@ -38,6 +38,8 @@ export interface DuckOptions {
   /** Refuse file and network access from SQL (the pg server's setting, ARCHITECTURE.md §5). */
   noExternalAccess?: boolean;
   timezone: string;
+  /** A database file instead of memory (replication's DuckDB and Parquet destinations: src/sync). */
+  path?: string;
 }
 
 /** Where DuckDB looks for extensions: a path that never exists, so nothing is ever fetched. */
@@ -58,7 +60,7 @@ export async function createDuck(options: DuckOptions): Promise<DuckDBInstance> 
   const spill = options.noExternalAccess ? '' : instanceTempFolder();
   let duck: DuckDBInstance;
   try {
-    duck = await DuckDBInstance.create(':memory:', {
+    duck = await DuckDBInstance.create(options.path ?? ':memory:', {
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
       custom_extension_repository: NO_EXTENSIONS,

@@ -51,7 +51,7 @@ export interface QueryStats {
 
 export interface QueryResult {
   /** The statement's command, for wire protocols' tags: SELECT, INSERT, UPDATE, DELETE, CALL. */
-  command?: 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'CALL' | 'EXPLAIN';
+  command?: 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'CALL' | 'EXPLAIN' | 'REPLICATE';
   columns: QueryColumn[];
   rows: Record<string, unknown>[] | unknown[][];
   rowCount: number;
@@ -395,6 +395,30 @@ export class Engine {
     }
   }
 
+  /**
+   * What a table's `list` may use, outside a statement too (replication reads tables through it:
+   * src/sync). Every column is read unless `columns` narrows it; the project list is fetched once
+   * per context.
+   */
+  fetchContext(
+    signal: AbortSignal,
+    warn: (message: string) => void,
+    options: { limit?: number | undefined; orderBy?: readonly { column: string; desc: boolean }[]; columns?: ReadonlySet<string>; projects?: () => Promise<readonly ProjectRef[]>; table?: TableDef } = {},
+  ): FetchContext {
+    let projects: Promise<readonly ProjectRef[]> | undefined;
+    return {
+      api: this.ctx.api,
+      signal,
+      env: this.ctx.env,
+      limit: options.limit,
+      orderBy: options.orderBy ?? [],
+      columns: options.columns ?? new Set(options.table?.columns.map((c) => c.name) ?? []),
+      projects: options.projects ?? (() => (projects ??= this.ctx.projects(signal))),
+      myself: () => this.ctx.myself(),
+      warn,
+    };
+  }
+
   private async fetchAll(analysis: Analysis, signal: AbortSignal, warnings: string[], conn: DuckDBConnection) {
     const perRef = new Map<TableRef, unknown[][]>();
     const reports: FetchReport[] = [];
@@ -409,24 +433,18 @@ export class Engine {
         }
       }
       const limit = this.ctx.pushdown && analysis.limit?.ref === ref ? analysis.limit : undefined;
-      const fetchCtx: FetchContext = {
-        api: this.ctx.api,
-        signal,
-        env: this.ctx.env,
+      const fetchCtx = this.fetchContext(signal, (m) => warnings.push(m), {
         limit: limit?.limit,
         orderBy: limit?.orderBy ?? [],
         columns: columnsNeeded(ref, analysis),
         projects: () => (projects ??= this.ctx.projects(signal)),
-        myself: () => this.ctx.myself(),
-        warn: (m) => warnings.push(m),
-      };
+      });
       const rows: unknown[][] = [];
       const counted = this.ctx.pushdown && analysis.count?.ref === ref ? await countedRows(ref.table, fetchCtx, quals, analysis.count.groupColumn) : undefined;
       if (counted) rows.push(...counted);
-      // An IN list that became empty (no parent matched) needs no request at all.
-      else if (!quals.some((q) => q.op === 'IN' && q.values.length === 0)) {
-        for await (const page of ref.table.list(fetchCtx, quals)) {
-          for (const source of page) rows.push(ref.table.columns.map((c) => c.value(source, this.ctx.env) ?? null));
+      else {
+        for await (const page of tableRowPages(ref.table, fetchCtx, quals)) {
+          rows.push(...page);
           if (limit && rows.length >= limit.limit && limit.orderBy.length === 0) break;
         }
       }
@@ -445,6 +463,18 @@ export class Engine {
       byTable.set(ref.table.name, entry);
     }
     return { byTable, reports };
+  }
+}
+
+/**
+ * A table's rows for `quals`, page by page, as column values in the table's column order: what
+ * every reader of Backlog rows loads (the engine's temporary tables, replication). An IN list
+ * that is empty (no parent matched) needs no request at all.
+ */
+export async function* tableRowPages(table: TableDef, ctx: FetchContext, quals: readonly Qual[]): AsyncIterable<unknown[][]> {
+  if (quals.some((q) => q.op === 'IN' && q.values.length === 0)) return;
+  for await (const page of table.list(ctx, quals)) {
+    yield page.map((source) => table.columns.map((c) => c.value(source, ctx.env) ?? null));
   }
 }
 

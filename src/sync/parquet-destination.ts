@@ -1,0 +1,64 @@
+/**
+ * Parquet folders as a replication destination (`parquet:folder`): one folder per table holding
+ * `data.parquet`, which DuckDB, Trino, Spark and pandas read as a table (`folder/Issues/*.parquet`).
+ * Parquet files cannot be updated in place, so the rows and checkpoints live in a DuckDB file in
+ * the same folder (`_backlog_sql_state.duckdb`), updated incrementally as any DuckDB replica; after
+ * a run, the tables that changed are written out with DuckDB's COPY … (FORMAT parquet) to a new
+ * folder that then replaces the old one, so a reader never sees a half-written file.
+ */
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { quoteIdent, quoteLiteral, type Checkpoint, type Destination, type DestinationTx } from './destination.js';
+import { DuckDbDestination } from './duckdb-destination.js';
+
+export const PARQUET_STATE_FILE = '_backlog_sql_state.duckdb';
+
+export class ParquetDestination implements Destination {
+  private constructor(
+    readonly label: string,
+    private readonly folder: string,
+    private readonly state: DuckDbDestination,
+  ) {}
+
+  static async open(folder: string): Promise<ParquetDestination> {
+    const root = resolve(folder);
+    mkdirSync(root, { recursive: true });
+    const state = await DuckDbDestination.open(join(root, PARQUET_STATE_FILE));
+    return new ParquetDestination(`parquet:${root}`, root, state);
+  }
+
+  checkpoints(): Promise<Map<string, Checkpoint>> {
+    return this.state.checkpoints();
+  }
+
+  tables(): Promise<Set<string>> {
+    return this.state.tables();
+  }
+
+  transaction<T>(fn: (tx: DestinationTx) => Promise<T>): Promise<T> {
+    return this.state.transaction(fn);
+  }
+
+  query(sql: string): Promise<unknown[][]> {
+    return this.state.query(sql);
+  }
+
+  /** Write each table's folder anew and swap it in. */
+  async publish(tables: readonly string[]): Promise<void> {
+    for (const table of tables) {
+      const target = join(this.folder, table);
+      const next = join(this.folder, `.${table}.new-${process.pid}`);
+      const old = join(this.folder, `.${table}.old-${process.pid}`);
+      rmSync(next, { recursive: true, force: true });
+      mkdirSync(next);
+      await this.state.connection.run(`COPY (SELECT * FROM ${quoteIdent(table)}) TO ${quoteLiteral(join(next, 'data.parquet'))} (FORMAT parquet)`);
+      if (existsSync(target)) renameSync(target, old);
+      renameSync(next, target);
+      rmSync(old, { recursive: true, force: true });
+    }
+  }
+
+  close(): Promise<void> {
+    return this.state.close();
+  }
+}

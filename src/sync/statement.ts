@@ -1,0 +1,53 @@
+/**
+ * The REPLICATE statement, as the reference driver documents it (docs/cdata-driver.md §6.5):
+ *   REPLICATE                      every table of the space
+ *   REPLICATE Issues               one table (a table that hangs off Issues brings Issues along)
+ *   REPLICATE Name SELECT …        the query's result, as table Name
+ * Recognised on the lexer's tokens, so comments before the keyword are allowed and a
+ * `REPLICATE` inside a string literal is never one.
+ */
+import { SqlError } from '../errors.js';
+import { segments } from '../sql/lexer.js';
+
+export interface ReplicateStatement {
+  tables?: string[];
+  select?: { table: string; sql: string };
+}
+
+/** Is this statement REPLICATE or CACHE (the keywords the wire server refuses)? */
+export function replicationKeyword(sql: string): 'REPLICATE' | 'CACHE' | undefined {
+  const first = firstCode(sql);
+  const m = first ? /^\s*(REPLICATE|CACHE)\b/i.exec(sql.slice(first.start)) : null;
+  return m ? (m[1]?.toUpperCase() as 'REPLICATE' | 'CACHE') : undefined;
+}
+
+function firstCode(sql: string): { start: number } | undefined {
+  for (const s of segments(sql)) {
+    if (s.kind === 'comment') continue;
+    if (s.kind === 'code' && sql.slice(s.start, s.end).trim() === '') continue;
+    return { start: s.start };
+  }
+  return undefined;
+}
+
+/** The statement parsed, or undefined when it is not a REPLICATE. */
+export function parseReplicate(sql: string): ReplicateStatement | undefined {
+  if (replicationKeyword(sql) !== 'REPLICATE') return undefined;
+  const start = (firstCode(sql)?.start ?? 0) + (/^\s*REPLICATE/i.exec(sql.slice(firstCode(sql)?.start ?? 0))?.[0].length ?? 0);
+  const rest = sql.slice(start).replace(/;\s*$/, '');
+  if (rest.trim() === '') return {};
+  const name = /^\s*("(?:[^"]|"")+"|\[[^\]]+\]|[A-Za-z_][A-Za-z0-9_]*)/.exec(rest);
+  if (!name) {
+    throw new SqlError('REPLICATE takes a table name, optionally followed by a SELECT', start + 1, { syntax: true, sqlstate: '42601', hint: 'REPLICATE; REPLICATE Issues; REPLICATE OpenIssues SELECT * FROM Issues WHERE StatusName <> \'Closed\'' });
+  }
+  const raw = name[1] as string;
+  const table = raw.startsWith('"') ? raw.slice(1, -1).replaceAll('""', '"') : raw.startsWith('[') ? raw.slice(1, -1) : raw;
+  const after = rest.slice(name[0].length);
+  if (after.trim() === '') return { tables: [table] };
+  if (/^\s*(SELECT|WITH|FROM)\b/i.test(after)) return { select: { table, sql: after.trim() } };
+  throw new SqlError(`unexpected text after REPLICATE ${table}`, start + name[0].length + (after.length - after.trimStart().length) + 1, {
+    syntax: true,
+    sqlstate: '42601',
+    hint: 'After the table name only a SELECT may follow: REPLICATE Name SELECT …',
+  });
+}
