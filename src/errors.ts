@@ -16,7 +16,6 @@ export type ErrorCode =
   | 'SQL_SYNTAX'
   | 'SQL'
   | 'UNSUPPORTED'
-  | 'MISSING_QUAL'
   | 'WRITE_PARTIAL'
   | 'WRITE_OUTCOME_UNKNOWN'
   | 'CONNECTION_CLOSED'
