@@ -192,10 +192,26 @@ export class Connection {
     return PROCEDURES;
   }
 
-  /** Rows one by one (the statement's rows are fetched first; see ARCHITECTURE.md §5). */
+  /**
+   * Rows one by one. A SELECT of one table row by row (no aggregate, ORDER BY, DISTINCT, OFFSET,
+   * window, subquery or join) yields each page's rows as the page arrives, and stopping early
+   * (break) requests no further page; any other statement is run whole first (ARCHITECTURE.md §5).
+   */
   async *stream(sql: string, params?: ParamValues, options: QueryOptions = {}): AsyncIterable<Record<string, unknown>> {
-    const result = await this.query(sql, params, { ...options, rowMode: 'object' });
-    for (const row of result.rows as Record<string, unknown>[]) yield row;
+    try {
+      if (this.closed) throw new ConnectionClosedError();
+      checkStatement(sql);
+      checkParams(params);
+      sql = unqualifyPublic(sql);
+      if (classify(sql) === 'call') {
+        yield* (await this.call(sql, params, { ...options, rowMode: 'object' })).rows as Record<string, unknown>[];
+        return;
+      }
+      yield* this.engine.stream(sql, params, options);
+    } catch (e) {
+      // Every failure is one of our errors (issue 11), whatever went wrong inside.
+      throw asBacklogSqlError(e);
+    }
   }
 
   /** The fetch plan of a statement without running it: endpoints, pushed filters, estimated requests. */

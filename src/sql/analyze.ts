@@ -55,6 +55,13 @@ export interface Analysis {
   limit: LimitPushdown | undefined;
   count: CountPushdown | undefined;
   /**
+   * The statement reads one Backlog table row by row — no aggregate, window, DISTINCT, ORDER BY,
+   * OFFSET, subquery or CTE — so its result over all pages is the concatenation of its results
+   * over each page: `stream()` runs it page by page (ARCHITECTURE.md §5). `functions`: the names
+   * called, which the engine checks against DuckDB's aggregates (AGGREGATES lists only the usual ones).
+   */
+  streamable: { ref: TableRef; limit: number | undefined; functions: string[] } | undefined;
+  /**
    * Column names (lower-case) mentioned anywhere, as `qualifier.column` (qualifier lower-case)
    * or `.column` when unqualified; `*` for an unqualified star, `qualifier.*` for `t.*`.
    */
@@ -300,7 +307,7 @@ export interface Catalog {
   isLocal(name: string): boolean;
 }
 
-export function analyze(statement: Node, catalog: Catalog, paramValues: ParamValues, options: { today?: string } = {}): Analysis {
+export function analyze(statement: Node, catalog: Catalog, paramValues: ParamValues, options: { today?: string; maxRows?: number | undefined } = {}): Analysis {
   const params: Consts = { params: paramValues, today: options.today };
   const refs: TableRef[] = [];
   const links: JoinLink[] = [];
@@ -352,6 +359,7 @@ export function analyze(statement: Node, catalog: Catalog, paramValues: ParamVal
 
   const limits: LimitPushdown[] = [];
   const counts: CountPushdown[] = [];
+  let streamable: Analysis['streamable'];
   let topLevel = true;
 
   function selectNode(node: Node, outerCtes: Set<string>): void {
@@ -396,6 +404,26 @@ export function analyze(statement: Node, catalog: Catalog, paramValues: ParamVal
       const count = countOf(node, from.refs[0] as TableRef);
       if (count) counts.push(count);
     }
+    if (isTop && from.simple && from.refs.length === 1 && cteMap.length === 0) streamable = streamOf(node, from.refs[0] as TableRef);
+  }
+
+  /** Row by row: see `Analysis.streamable`. */
+  function streamOf(node: Node, ref: TableRef): Analysis['streamable'] {
+    if ((node.group_expressions as unknown[]).length > 0 || node.having || node.qualify || node.sample) return undefined;
+    const functions = new Set<string>();
+    for (const n of walk([node.select_list, node.where_clause])) {
+      if (n.class === 'WINDOW' || n.class === 'SUBQUERY') return undefined;
+      if (n.class === 'FUNCTION' && AGGREGATES.has(String(n.function_name).toLowerCase())) return undefined;
+      if (n.class === 'FUNCTION') functions.add(String(n.function_name).toLowerCase());
+    }
+    let limit: number | undefined;
+    for (const m of (node.modifiers as Node[]) ?? []) {
+      if (m.type !== 'LIMIT_MODIFIER' || m.offset) return undefined;
+      const l = constantValue(m.limit, params);
+      if (!l || typeof l.value !== 'number') return undefined;
+      limit = l.value;
+    }
+    return { ref, limit, functions: [...functions] };
   }
 
   function countOf(node: Node, ref: TableRef): CountPushdown | undefined {
@@ -443,6 +471,7 @@ export function analyze(statement: Node, catalog: Catalog, paramValues: ParamVal
       if (n.class === 'FUNCTION' && AGGREGATES.has(String(n.function_name).toLowerCase())) return undefined;
     }
     let limit: number | undefined;
+    let offset = 0;
     const orderBy: { column: string; desc: boolean }[] = [];
     for (const m of (node.modifiers as Node[]) ?? []) {
       if (m.type === 'DISTINCT_MODIFIER') return undefined;
@@ -450,7 +479,8 @@ export function analyze(statement: Node, catalog: Catalog, paramValues: ParamVal
         const l = constantValue(m.limit, params);
         const o = m.offset ? constantValue(m.offset, params) : { value: 0 };
         if (!l || !o || typeof l.value !== 'number' || typeof o.value !== 'number') return undefined;
-        limit = l.value + o.value;
+        limit = l.value;
+        offset = o.value;
       } else if (m.type === 'ORDER_MODIFIER') {
         for (const order of m.orders as Node[]) {
           // Tables return NULLs last, as DuckDB does by default; NULLS FIRST stays local.
@@ -461,7 +491,9 @@ export function analyze(statement: Node, catalog: Catalog, paramValues: ParamVal
         }
       } else return undefined;
     }
-    return limit === undefined ? undefined : { ref, limit, orderBy };
+    // MaxRows keeps the result's first rows, as a LIMIT would: the fetch stops there too.
+    const kept = Math.min(limit ?? Infinity, options.maxRows ?? Infinity);
+    return kept === Infinity ? undefined : { ref, limit: offset + kept, orderBy };
   }
 
   function addLink(a: { ref: TableRef; column: string }, b: { ref: TableRef; column: string }, oneWay: boolean): void {
@@ -493,5 +525,5 @@ export function analyze(statement: Node, catalog: Catalog, paramValues: ParamVal
   }
 
   selectsIn(statement, new Set());
-  return { refs, links, limit: limits[0], count: counts[0], columnsMentioned };
+  return { refs, links, limit: limits[0], count: counts[0], streamable, columnsMentioned };
 }

@@ -245,26 +245,11 @@ export class Engine {
     try {
       const identity = (options.session ?? this.ctx.session).identity;
       if (identity.length > 0 && /sys_identity/i.test(sql)) await this.loadIdentity(conn, identity);
-      let analysis: Analysis = { refs: [], links: [], limit: undefined, count: undefined, columnsMentioned: new Set() };
+      let analysis: Analysis = { refs: [], links: [], limit: undefined, count: undefined, streamable: undefined, columnsMentioned: new Set() };
       // What to analyse: the statement, or the query a COPY … TO writes out.
       const copy = !explaining && classify(sql) === 'other' ? copySource(sql) : undefined;
       const query = copy ? { sql: copy.sql, offset: offset + copy.offset } : explaining || classify(sql) === 'select' ? { sql, offset } : undefined;
-      if (query) {
-        const tree = await parse(conn, query.sql, query.offset);
-        try {
-          analysis = analyze(tree, this.ctx.registry, params, { today: toSpaceDate(new Date().toISOString(), this.ctx.env.timezone) ?? undefined });
-        } catch (e) {
-          if (e instanceof AnalysisError) {
-            const near = closestName(e.unknown.name, this.ctx.registry.names());
-            throw new SqlError(`table "${e.unknown.name}" does not exist`, e.unknown.location + 1 + query.offset, {
-              sqlstate: '42P01',
-              hint: near ? `Did you mean "${near}"? \\dt lists the tables.` : 'SELECT * FROM sys_tables lists the tables.',
-            });
-          }
-          throw e;
-        }
-      }
-      if (!this.ctx.pushdown) for (const r of analysis.refs) r.quals = [];
+      if (query) analysis = await this.analyzeQuery(conn, query.sql, query.offset, params);
       if (kind === 'explain') return this.explainResult(analysis, started);
 
       const fetches = await this.fetchAll(analysis, signal, warnings, conn);
@@ -292,6 +277,106 @@ export class Engine {
       signal.removeEventListener('abort', onAbort);
       conn.closeSync();
     }
+  }
+
+  /** A SELECT's analysis (./analyze.ts): tables, pushdowns; without pushdown, no quals. */
+  private async analyzeQuery(conn: DuckDBConnection, sql: string, offset: number, params: ParamValues): Promise<Analysis> {
+    const tree = await parse(conn, sql, offset);
+    let analysis: Analysis;
+    try {
+      analysis = analyze(tree, this.ctx.registry, params, { today: toSpaceDate(new Date().toISOString(), this.ctx.env.timezone) ?? undefined, maxRows: this.ctx.maxRows });
+    } catch (e) {
+      if (e instanceof AnalysisError) {
+        const near = closestName(e.unknown.name, this.ctx.registry.names());
+        throw new SqlError(`table "${e.unknown.name}" does not exist`, e.unknown.location + 1 + offset, {
+          sqlstate: '42P01',
+          hint: near ? `Did you mean "${near}"? \\dt lists the tables.` : 'SELECT * FROM sys_tables lists the tables.',
+        });
+      }
+      throw e;
+    }
+    if (!this.ctx.pushdown) for (const r of analysis.refs) r.quals = [];
+    return analysis;
+  }
+
+  /**
+   * Rows one by one. A statement that reads one table row by row (`Analysis.streamable`) runs over
+   * each page as it arrives, so the first row comes after the first page, and a consumer that
+   * stops (break, return) stops the fetch: no page after the one it was reading is requested.
+   * Any other statement runs whole (`run`), then its rows are yielded.
+   */
+  async *stream(sqlIn: string, params: ParamValues, options: QueryOptions = {}): AsyncGenerator<Record<string, unknown>> {
+    const whole = async function* (engine: Engine): AsyncGenerator<Record<string, unknown>> {
+      const result = await engine.run(sqlIn, params, { ...options, rowMode: 'object' });
+      yield* result.rows as Record<string, unknown>[];
+    };
+    if (classify(sqlIn) !== 'select' || extensionStatement(sqlIn) !== undefined || /sys_identity/i.test(sqlIn)) {
+      yield* whole(this);
+      return;
+    }
+    const sql = rewriteCdataFunctionCalls(rewriteAtParameters(sqlIn));
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    options.signal?.addEventListener('abort', onAbort);
+    if (options.signal?.aborted) stop.abort();
+    const signal = stop.signal;
+    const conn = await this.ctx.duck.connect();
+    let streaming = false;
+    try {
+      const analysis = await this.analyzeQuery(conn, sql, 0, params);
+      const plan = analysis.streamable;
+      if (plan && !(await aggregates(conn, plan.functions))) {
+        streaming = true;
+        const ref = plan.ref;
+        const limit = this.ctx.pushdown && analysis.limit?.ref === ref ? analysis.limit : undefined;
+        const cap = Math.min(plan.limit ?? Infinity, this.ctx.maxRows ?? Infinity);
+        let projects: Promise<readonly ProjectRef[]> | undefined;
+        if (cap <= 0 || ref.quals.some((q) => q.op === 'IN' && q.values.length === 0)) return;
+        const fetchCtx: FetchContext = {
+          api: this.ctx.api,
+          signal,
+          env: this.ctx.env,
+          limit: limit?.limit,
+          orderBy: limit?.orderBy ?? [],
+          columns: columnsNeeded(ref, analysis),
+          projects: () => (projects ??= this.ctx.projects(signal)),
+          myself: () => this.ctx.myself(),
+          warn: () => undefined,
+        };
+        const bound = duckParams(usedParams(params, sql));
+        let fetched = 0;
+        let yielded = 0;
+        for await (const page of ref.table.list(fetchCtx, ref.quals)) {
+          if (signal.aborted) throw new CancelledError();
+          fetched += page.length;
+          await loadTempTable(conn, ref.table.name, ref.table.columns, page.map((source) => ref.table.columns.map((c) => c.value(source, this.ctx.env) ?? null)));
+          const local = new LocalWork(conn, signal, this.ctx.timeoutMs);
+          let rows;
+          try {
+            let result;
+            try {
+              result = await conn.run(sql, bound?.values, bound?.types);
+            } catch (e) {
+              throw local.stopped() ?? this.duckError(e, sql, 0);
+            }
+            rows = (await readRows(result, resultColumns(result), { rowMode: 'object', maxRows: cap - yielded, checkpoint: local.checkpoint })) as Record<string, unknown>[];
+          } finally {
+            local.dispose();
+          }
+          for (const row of rows) {
+            yield row;
+            if (++yielded >= cap) return;
+          }
+          if (limit && fetched >= limit.limit && limit.orderBy.length === 0) return;
+        }
+      }
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      // A consumer that stopped early: nothing more of this statement may reach Backlog.
+      stop.abort();
+      conn.closeSync();
+    }
+    if (!streaming) yield* whole(this);
   }
 
   /** INSERT / UPDATE / DELETE: ./write.ts, with this engine evaluating its SELECTs. */
@@ -446,6 +531,13 @@ export class Engine {
     }
     return { byTable, reports };
   }
+}
+
+/** Whether any of these functions is one of DuckDB's aggregates (a stream would split its input by page). */
+async function aggregates(conn: DuckDBConnection, names: readonly string[]): Promise<boolean> {
+  if (names.length === 0) return false;
+  const reader = await conn.runAndReadAll(`SELECT count(*) FROM duckdb_functions() WHERE function_type = 'aggregate' AND lower(function_name) IN (${names.map(quoteLiteral).join(', ')})`);
+  return Number(reader.getRows()[0]?.[0] ?? 0) > 0;
 }
 
 /**
