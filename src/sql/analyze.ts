@@ -435,7 +435,11 @@ export function analyze(statement: Node, catalog: Catalog, paramValues: ParamVal
     if (groups.length > 1 || node.qualify) return undefined;
     let groupColumn: string | undefined;
     if (groups.length === 1) {
-      const col = resolveColumn(groups[0], { refs: [ref] });
+      // GROUP BY 1: the select list's first item.
+      const group = groups[0] as Node;
+      const position = group.class === 'CONSTANT' ? constantValue(group, params)?.value : undefined;
+      const target = typeof position === 'number' && Number.isInteger(position) ? (node.select_list as Node[])[position - 1] : group;
+      const col = resolveColumn(target, { refs: [ref] });
       if (!col || !ref.table.countDomains?.[col.column.name]) return undefined;
       groupColumn = col.column.name;
     }

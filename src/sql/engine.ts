@@ -6,7 +6,7 @@
 import type { ApiClient, ApiStats } from '../api/types.js';
 import { CancelledError, SqlError } from '../errors.js';
 import type { Registry } from '../schema/registry.js';
-import type { FetchContext, ProjectRef, Qual, RowEnv, SqlType, TableDef } from '../schema/types.js';
+import type { CountDomain, FetchContext, ProjectRef, Qual, RowEnv, SqlType, TableDef } from '../schema/types.js';
 import { toSpaceDate } from '../schema/helpers.js';
 import { IDENTITY_COLUMNS } from '../schema/system.js';
 import { closestName } from '../util/closest.js';
@@ -550,23 +550,27 @@ async function countedRows(table: TableDef, ctx: FetchContext, quals: readonly Q
   if (!table.count) return undefined;
   const expand = quals.find((q) => q.op === 'IN' && q.values.length > 1);
   const base = quals.filter((q) => q !== expand);
-  const domain = groupColumn ? await table.countDomains?.[groupColumn]?.(ctx, quals) : [undefined];
+  const domain: CountDomain | undefined = groupColumn ? await table.countDomains?.[groupColumn]?.(ctx, quals) : { groups: [{ quals: [], row: {} }] };
   if (!domain) return undefined;
   const rows: unknown[][] = [];
-  for (const e of expand ? expand.values : [undefined]) {
-    for (const g of domain) {
-      const q: Qual[] = [...base];
+  let sum = 0;
+  // An IN list's values once each: `IN (1, 1)` is one count, not two.
+  for (const e of expand ? [...new Set(expand.values)] : [undefined]) {
+    for (const g of domain.groups) {
+      const q: Qual[] = [...base, ...g.quals];
       if (expand && e !== undefined) q.push({ column: expand.column, op: '=', values: [e] });
-      if (groupColumn && g !== undefined) q.push({ column: groupColumn, op: '=', values: [g] });
       const n = await table.count(ctx, q);
       if (n === undefined) return undefined;
+      sum += n;
       const row = table.columns.map((c) => {
         const eq = q.find((x) => x.column === c.name && (x.op === '=' || (x.op === 'IN' && x.values.length === 1)));
-        return eq ? eq.values[0] : null;
+        return eq ? eq.values[0] : (g.row[c.name] ?? null);
       });
       for (let i = 0; i < n; i++) rows.push(row);
     }
   }
+  // Groups that do not add up to the total missed some rows: read them instead.
+  if (domain.total !== undefined && sum !== domain.total) return undefined;
   return rows;
 }
 

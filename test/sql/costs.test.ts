@@ -125,3 +125,54 @@ describe('stream()', () => {
     }
   });
 });
+
+describe('space-wide grouped counts', () => {
+  const routes = async () => {
+    const entries = await journal(emu);
+    return {
+      counts: entries.filter((e) => e.path === '/api/v2/issues/count').length,
+      searches: entries.filter((e) => e.path === '/api/v2/issues').length,
+      lists: entries.filter((e) => /^\/api\/v2\/projects\/\d+\/(statuses|issueTypes)$/.test(e.path)).length,
+      total: entries.length,
+    };
+  };
+
+  test('GROUP BY status / issue type / priority across every project: /issues/count, the same answer as reading every issue', async () => {
+    // Pagesize=10: reading the 1,000 issues takes 101 pages, counting about twenty requests.
+    const counting = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};Pagesize=10`);
+    const reading = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};Other="Pushdown=false"`);
+    try {
+      for (const column of ['StatusName', 'StatusId', 'IssueTypeName', 'IssueTypeId', 'PriorityName']) {
+        const sql = `SELECT ${column}, count(*) AS n FROM Issues GROUP BY 1 ORDER BY 1`;
+        await clearJournal(emu);
+        const counted = await counting.query(sql);
+        const r = await routes();
+        assert.equal(r.searches, 0, `${column}: no issue is read`);
+        assert.ok(r.counts >= 2, `${column}: counted (${JSON.stringify(r)})`);
+        assert.ok(r.total < 30, `${column}: ${r.total} requests, far fewer than 101 pages`);
+        const read = await reading.query(sql);
+        assert.ok(read.rowCount >= 3, column);
+        assert.deepEqual(counted.rows, read.rows, column);
+      }
+    } finally {
+      await counting.close();
+      await reading.close();
+    }
+  });
+
+  test('a narrow filter makes reading cheaper: one count for the total, then the pages', async () => {
+    const reading = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};Other="Pushdown=false"`);
+    try {
+      const sql = 'SELECT StatusName, count(*) AS n FROM Issues WHERE AssigneeId = 1 GROUP BY StatusName ORDER BY 1';
+      await clearJournal(emu);
+      const r = await db.query(sql);
+      const used = await routes();
+      assert.equal(used.counts, 1, JSON.stringify(used));
+      assert.equal(used.lists, 0);
+      assert.ok(used.searches >= 1);
+      assert.deepEqual(r.rows, (await reading.query(sql)).rows);
+    } finally {
+      await reading.close();
+    }
+  });
+});
