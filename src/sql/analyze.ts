@@ -61,6 +61,10 @@ export interface Analysis {
    * called, which the engine checks against DuckDB's aggregates (AGGREGATES lists only the usual ones).
    */
   streamable: { ref: TableRef; limit: number | undefined; functions: string[] } | undefined;
+  /** Every function the statement calls (lower-case names). */
+  functions: Set<string>;
+  /** The statement reads a table that is not a Backlog table or a CTE (sys_*, catalogs) or a table function. */
+  readsOtherTables: boolean;
   /**
    * Column names (lower-case) mentioned anywhere, as `qualifier.column` (qualifier lower-case)
    * or `.column` when unqualified; `*` for an unqualified star, `qualifier.*` for `t.*`.
@@ -114,8 +118,8 @@ function location(n: Node): number {
 /** What counts as a constant besides literals: bound parameters and today's date. */
 interface Consts {
   params: ParamValues;
-  /** CURRENT_DATE / today() in the space's time zone, 'YYYY-MM-DD'. */
-  today: string | undefined;
+  /** CURRENT_DATE / today() in the space's time zone, 'YYYY-MM-DD' (asked only when used: a time zone's first use loads its data). */
+  today: () => string | undefined;
 }
 
 /** A constant (possibly cast), a bound parameter or CURRENT_DATE → a JS value; undefined if not constant. */
@@ -126,7 +130,10 @@ function constantValue(n: unknown, consts: Consts): { value: unknown } | undefin
   const isToday =
     (n.class === 'COLUMN_REF' && (n.column_names as string[]).length === 1 && String((n.column_names as string[])[0]).toLowerCase() === 'current_date') ||
     (n.class === 'FUNCTION' && ['today', 'current_date'].includes(String(n.function_name).toLowerCase()) && (n.children as unknown[]).length === 0);
-  if (isToday) return consts.today === undefined ? undefined : { value: consts.today };
+  if (isToday) {
+    const today = consts.today();
+    return today === undefined ? undefined : { value: today };
+  }
   if (n.class === 'CONSTANT') {
     const v = n.value as { is_null: boolean; value: unknown };
     return v.is_null ? undefined : { value: v.value };
@@ -307,12 +314,17 @@ export interface Catalog {
   isLocal(name: string): boolean;
 }
 
-export function analyze(statement: Node, catalog: Catalog, paramValues: ParamValues, options: { today?: string; maxRows?: number | undefined } = {}): Analysis {
-  const params: Consts = { params: paramValues, today: options.today };
+export function analyze(statement: Node, catalog: Catalog, paramValues: ParamValues, options: { today?: string | (() => string | undefined); maxRows?: number | undefined } = {}): Analysis {
+  const given = options.today;
+  const params: Consts = { params: paramValues, today: typeof given === 'function' ? given : () => given };
   const refs: TableRef[] = [];
   const links: JoinLink[] = [];
   const columnsMentioned = new Set<string>();
+  const functions = new Set<string>();
+  let readsOtherTables = false;
   for (const n of walk(statement)) {
+    if (n.class === 'FUNCTION') functions.add(String(n.function_name).toLowerCase());
+    if (n.type === 'TABLE_FUNCTION') readsOtherTables = true;
     if (n.class === 'COLUMN_REF') {
       const names = (n.column_names as string[]).map((x) => x.toLowerCase());
       const column = names[names.length - 1] as string;
@@ -329,7 +341,10 @@ export function analyze(statement: Node, catalog: Catalog, paramValues: ParamVal
       const schema = String(from.schema_name ?? '');
       if (ctes.has(name.toLowerCase()) && !schema) return result;
       const table = schema && !['main', 'public'].includes(schema.toLowerCase()) ? undefined : catalog.table(name);
+      // `main.Issues` names the schema's (empty) table itself, not the statement's rows.
+      if (schema) readsOtherTables = true;
       if (!table) {
+        readsOtherTables = true;
         if (catalog.isLocal(name) || schema) return result;
         throw new AnalysisError({ name, location: location(from) });
       }
@@ -529,5 +544,5 @@ export function analyze(statement: Node, catalog: Catalog, paramValues: ParamVal
   }
 
   selectsIn(statement, new Set());
-  return { refs, links, limit: limits[0], count: counts[0], streamable, columnsMentioned };
+  return { refs, links, limit: limits[0], count: counts[0], streamable, functions, readsOtherTables, columnsMentioned };
 }

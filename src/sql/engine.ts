@@ -16,6 +16,8 @@ import { parameterNames } from './dml.js';
 import { classify, copySource, extensionStatement, rewriteAtParameters, stripExplain } from './front.js';
 import { rewriteCdataFunctionCalls } from './dialect/function-rewrites.js';
 import { LocalWork } from './local-work.js';
+import { macroDefinitions } from './dialect/functions.js';
+import type { SchemaSetup } from './schema-setup.js';
 import { duckMessage, isDuckError, secondStatement, syntaxError } from './duck-errors.js';
 import { readRows, resultColumns } from './result.js';
 import { runWrite, type WriteProgress, type WriteSession } from './write.js';
@@ -82,6 +84,8 @@ export interface EngineContext {
   readonly: boolean;
   /** The connection's own write session (sys_identity). */
   session: WriteSession;
+  /** The instance's schema, created in the background after connect (./schema-setup.ts). */
+  schema?: SchemaSetup;
 }
 
 /** Scratch table for filtering a parent's rows before taking its join keys. */
@@ -219,7 +223,10 @@ export class Engine {
       });
     }
     if (kind === 'call') throw new SqlError('stored procedures run through the connection (EXEC / CALL)', undefined, { sqlstate: '0A000' });
-    if (kind === 'dml') return this.write(sqlIn, params, signal, options, started);
+    if (kind === 'dml') {
+      await this.ctx.schema?.ready();
+      return this.write(sqlIn, params, signal, options, started);
+    }
     // What follows EXPLAIN [ANALYZE] must be a query: it is always parsed as one below (DuckDB's
     // EXPLAIN ANALYZE would otherwise run a CREATE, DROP or SET).
     const explaining = kind === 'explain' || kind === 'explain-analyze';
@@ -245,12 +252,13 @@ export class Engine {
     try {
       const identity = (options.session ?? this.ctx.session).identity;
       if (identity.length > 0 && /sys_identity/i.test(sql)) await this.loadIdentity(conn, identity);
-      let analysis: Analysis = { refs: [], links: [], limit: undefined, count: undefined, streamable: undefined, columnsMentioned: new Set() };
+      let analysis: Analysis = { refs: [], links: [], limit: undefined, count: undefined, streamable: undefined, functions: new Set(), readsOtherTables: false, columnsMentioned: new Set() };
       // What to analyse: the statement, or the query a COPY … TO writes out.
       const copy = !explaining && classify(sql) === 'other' ? copySource(sql) : undefined;
       const query = copy ? { sql: copy.sql, offset: offset + copy.offset } : explaining || classify(sql) === 'select' ? { sql, offset } : undefined;
       if (query) analysis = await this.analyzeQuery(conn, query.sql, query.offset, params);
       if (kind === 'explain') return this.explainResult(analysis, started);
+      await this.waitForSchema(conn, query && !copy ? analysis : undefined);
 
       const fetches = await this.fetchAll(analysis, signal, warnings, conn);
       for (const [name, { table, rows }] of fetches.byTable) await loadTempTable(conn, name, table.columns, rows);
@@ -279,12 +287,25 @@ export class Engine {
     }
   }
 
+  /**
+   * Wait for the instance's schema unless the statement surely does without it: a query (its
+   * `analysis`) that reads only Backlog tables — loaded as its own temporary tables — and calls
+   * only DuckDB's built-in functions, none of which a CData macro replaces (ROUND, SPLIT). Anything
+   * else (sys_* tables, catalogs, DESCRIBE, COPY, macros) waits. Once the schema exists: nothing.
+   */
+  private async waitForSchema(conn: DuckDBConnection, analysis: Analysis | undefined): Promise<void> {
+    const schema = this.ctx.schema;
+    if (!schema || schema.done) return;
+    if (analysis && !analysis.readsOtherTables && (await builtinsOnly(conn, analysis.functions))) return;
+    await schema.ready();
+  }
+
   /** A SELECT's analysis (./analyze.ts): tables, pushdowns; without pushdown, no quals. */
   private async analyzeQuery(conn: DuckDBConnection, sql: string, offset: number, params: ParamValues): Promise<Analysis> {
     const tree = await parse(conn, sql, offset);
     let analysis: Analysis;
     try {
-      analysis = analyze(tree, this.ctx.registry, params, { today: toSpaceDate(new Date().toISOString(), this.ctx.env.timezone) ?? undefined, maxRows: this.ctx.maxRows });
+      analysis = analyze(tree, this.ctx.registry, params, { today: () => toSpaceDate(new Date().toISOString(), this.ctx.env.timezone) ?? undefined, maxRows: this.ctx.maxRows });
     } catch (e) {
       if (e instanceof AnalysisError) {
         const near = closestName(e.unknown.name, this.ctx.registry.names());
@@ -326,6 +347,7 @@ export class Engine {
       const analysis = await this.analyzeQuery(conn, sql, 0, params);
       const plan = analysis.streamable;
       if (plan && !(await aggregates(conn, plan.functions))) {
+        await this.waitForSchema(conn, analysis);
         streaming = true;
         const ref = plan.ref;
         const limit = this.ctx.pushdown && analysis.limit?.ref === ref ? analysis.limit : undefined;
@@ -531,6 +553,18 @@ export class Engine {
     }
     return { byTable, reports };
   }
+}
+
+let macroNames: Set<string> | undefined;
+
+/** Every name is a DuckDB built-in scalar or aggregate function that no macro of ours replaces. */
+async function builtinsOnly(conn: DuckDBConnection, names: ReadonlySet<string>): Promise<boolean> {
+  if (names.size === 0) return true;
+  macroNames ??= new Set(macroDefinitions().map((m) => m.name.toLowerCase()));
+  if ([...names].some((n) => macroNames?.has(n))) return false;
+  const list = [...names].map(quoteLiteral).join(', ');
+  const reader = await conn.runAndReadAll(`SELECT count(DISTINCT function_name) FROM duckdb_functions() WHERE internal AND function_type IN ('scalar', 'aggregate') AND lower(function_name) IN (${list})`);
+  return Number(reader.getRows()[0]?.[0] ?? 0) === names.size;
 }
 
 /** Whether any of these functions is one of DuckDB's aggregates (a stream would split its input by page). */
