@@ -451,7 +451,7 @@ export class Engine {
         pushed: [...ref.quals.map(formatQual), ...(this.ctx.pushdown ? derived : [])].join(' AND ') || '(none: every row is fetched)',
         limit: limit ? String(limit.limit) + (limit.orderBy.length ? ` ORDER BY ${limit.orderBy.map((o) => `${o.column}${o.desc ? ' DESC' : ''}`).join(', ')}` : '') : null,
         estimatedRequests: this.ctx.pushdown && analysis.count?.ref === ref
-          ? `counted, not fetched: 1 count request${analysis.count.groupColumn ? ` per ${analysis.count.groupColumn} value (+1 for the values)` : ''}`
+          ? `counted, not fetched: 1 count request${analysis.count.groupColumn ? ` per ${analysis.count.groupColumn} value (+1 for the values; across projects: +1 for the total and 1 per project, and only while fewer than the pages to read)` : ''}`
           : ref.table.cost(ref.quals),
         ...(stats ? { actualRows: report?.rows ?? 0 } : {}),
       };

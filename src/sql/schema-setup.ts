@@ -9,7 +9,7 @@
 import type { SqlType, TableDef } from '../schema/types.js';
 import type { SystemTable } from '../schema/system.js';
 import { installCdataFunctions } from './dialect/install-functions.js';
-import { quoteIdent, type DuckDBInstance } from './duckdb.js';
+import { quoteIdent, quoteLiteral, type DuckDBInstance } from './duckdb.js';
 
 export interface SchemaSetup {
   /** True once the schema exists. */
@@ -20,6 +20,13 @@ export interface SchemaSetup {
 
 const createTable = (name: string, columns: readonly { name: string; type: SqlType | string }[]) => `CREATE TABLE ${quoteIdent(name)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`;
 
+function literal(type: string, v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (type === 'BIGINT') return String(BigInt(v as number));
+  if (type === 'BOOLEAN') return v ? 'TRUE' : 'FALSE';
+  return quoteLiteral(String(v));
+}
+
 /** Start creating the schema on `duck`; the caller registers the sys_* names as local tables at once. */
 export function startSchemaSetup(duck: DuckDBInstance, tables: readonly TableDef[], system: readonly SystemTable[]): SchemaSetup {
   let done = false;
@@ -28,21 +35,10 @@ export function startSchemaSetup(duck: DuckDBInstance, tables: readonly TableDef
     try {
       // One call for every CREATE: a round trip per table added tens of ms.
       await setup.run([...tables.map((t) => createTable(t.name, t.columns)), ...system.map((s) => createTable(s.name, s.columns))].join(';\n'));
-      for (const sys of system) {
-        const appender = await setup.createAppender(sys.name);
-        for (const row of sys.rows) {
-          sys.columns.forEach((c, i) => {
-            const v = row[i];
-            if (v === null || v === undefined) appender.appendNull();
-            else if (c.type === 'BIGINT') appender.appendBigInt(BigInt(v as number));
-            else if (c.type === 'BOOLEAN') appender.appendBoolean(Boolean(v));
-            else appender.appendVarchar(String(v));
-          });
-          appender.endRow();
-        }
-        appender.flushSync();
-        appender.closeSync();
-      }
+      // Rows as INSERT text, not through an appender: appending runs on the main thread (tens
+      // of ms, holding up the first query), while DuckDB parses and runs the INSERT on its own.
+      const inserts = system.filter((sys) => sys.rows.length > 0).map((sys) => `INSERT INTO ${quoteIdent(sys.name)} VALUES ${sys.rows.map((row) => `(${sys.columns.map((c, i) => literal(c.type, row[i])).join(', ')})`).join(', ')}`);
+      if (inserts.length > 0) await setup.run(inserts.join(';\n'));
       // CData's SQL functions, for every statement of this instance (wire clients' too).
       await installCdataFunctions(setup);
     } finally {
