@@ -46,3 +46,68 @@ describe('the reset measured against Date', () => {
     }
   });
 });
+
+describe('the margin of NET-4, learnt from the server', () => {
+  /**
+   * A simulated Backlog: a one-minute window opens with its first request; the reset is the
+   * window's end rounded up (or down) to the second. Requests every 150 ms, 20 ms each way;
+   * returns the local time at which the budget let the first request of each window go, and the
+   * real ends of the windows.
+   */
+  function simulate(roundUp: boolean, skew: number): { starts: number[]; ends: number[]; budget: RateBudget } {
+    const budget = new RateBudget(1000);
+    const key = 'k';
+    const limit = 30;
+    let local = T0 + 333;
+    let windowEnd = -Infinity;
+    let used = 0;
+    const starts: number[] = [];
+    const ends: number[] = [];
+    for (let i = 0; i < 3 * limit; i++) {
+      for (;;) {
+        const wait = budget.reserve(key, local);
+        if (wait === 0) break;
+        local += wait;
+      }
+      const sentAt = local;
+      const arrival = local + 20 + skew;
+      if (arrival >= windowEnd) {
+        assert.ok(used === 0 || arrival >= windowEnd, 'a request after the window ended');
+        windowEnd = arrival + 60_000;
+        used = 0;
+        starts.push(sentAt);
+        ends.push(windowEnd - skew);
+      }
+      used++;
+      assert.ok(used <= limit, `request ${i} would draw a 429 (round ${roundUp ? 'up' : 'down'}, skew ${skew})`);
+      const reset = roundUp ? Math.ceil(windowEnd / 1000) : Math.floor(windowEnd / 1000);
+      local += 40;
+      budget.settle(key, new Headers({ date: new Date(arrival).toUTCString(), 'x-ratelimit-limit': String(limit), 'x-ratelimit-remaining': String(limit - used), 'x-ratelimit-reset': String(reset) }), local, sentAt);
+      local += 110;
+    }
+    return { starts, ends, budget };
+  }
+
+  test('a server that rounds its reset up: after the first window the next starts within a second of the end, never before', () => {
+    for (const skew of [0, 7_777, -123_456]) {
+      const { starts, ends } = simulate(true, skew);
+      assert.equal(starts.length, 3);
+      for (let w = 1; w < 3; w++) {
+        const late = (starts[w] as number) + 20 - (ends[w - 1] as number);
+        assert.ok(late >= 0, `window ${w} started early (skew ${skew})`);
+        // The reset rounded up (under a second) and the clock bounds (a round trip), no 1 s margin on top.
+        if (w === 2) assert.ok(late < 1100, `window ${w}: ${late} ms after the end (skew ${skew}): no margin once learnt`);
+      }
+    }
+  });
+
+  test('a server that rounds its reset down: the margin stays, and no request is early', () => {
+    for (const skew of [0, 7_777, -123_456]) {
+      const { starts, ends } = simulate(false, skew);
+      for (let w = 1; w < starts.length; w++) {
+        const late = (starts[w] as number) + 20 - (ends[w - 1] as number);
+        assert.ok(late >= 0, `window ${w} started early (skew ${skew})`);
+      }
+    }
+  });
+});
