@@ -438,11 +438,55 @@ export async function benchQuestions(): Promise<BenchRow[]> {
         for (const alt of alts) console.error(`      (a′) ${alt.run.answer.slice(0, 300)}`);
       }
     }
+    rows.push(...(await benchCosts(emu, conn)));
     return rows;
   } finally {
     await db?.close();
     await stopProcess(emu);
   }
+}
+
+/**
+ * Issue 13's request costs on the same space, counted by the journal: a space-wide grouped count
+ * (through /issues/count against reading every issue with pushdown off, answers compared),
+ * MaxRows=10 against LIMIT 10, and a stream left after its first row.
+ */
+async function benchCosts(emu: Emulator, db: Connection): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const plain = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};Other="Pushdown=false"`);
+  const capped = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};MaxRows=10`);
+  const requests = async (fn: () => Promise<unknown>): Promise<{ n: number; value: unknown }> => {
+    await clearJournal(emu);
+    const value = await fn();
+    return { n: (await readJournal(emu)).length, value };
+  };
+  try {
+    for (const column of ['StatusName', 'IssueTypeName', 'PriorityName']) {
+      const sql = `SELECT ${column}, count(*) AS n FROM Issues GROUP BY 1 ORDER BY 1`;
+      const counted = await requests(async () => JSON.stringify((await db.query(sql)).rows));
+      const scanned = await requests(async () => JSON.stringify((await plain.query(sql)).rows));
+      const same = counted.value === scanned.value;
+      rows.push({
+        measure: `space-wide count(*) GROUP BY ${column}: requests counted / read (answers ${same ? 'equal' : 'DIFFERENT'})`,
+        value: `${counted.n} / ${scanned.n}`,
+        target: 'counted < read, equal answers',
+        ratio: `${(scanned.n / counted.n).toFixed(1)}× fewer`,
+        ok: same && counted.n < scanned.n,
+      });
+    }
+    const max = await requests(async () => JSON.stringify((await capped.query('SELECT Id, Summary FROM Issues')).rows));
+    const lim = await requests(async () => JSON.stringify((await db.query('SELECT Id, Summary FROM Issues LIMIT 10')).rows));
+    rows.push({ measure: 'MaxRows=10, SELECT Id, Summary FROM Issues: requests (MaxRows) / (LIMIT 10)', value: `${max.n} / ${lim.n}`, target: '1 / 1, same rows', ratio: '—', ok: max.n === 1 && lim.n === 1 && max.value === lim.value });
+    const streamed = await requests(async () => {
+      for await (const row of db.stream('SELECT Id, Summary FROM Issues')) return row;
+      return undefined;
+    });
+    rows.push({ measure: 'stream() of SELECT Id, Summary FROM Issues left after the first row: requests', value: String(streamed.n), target: '1 (the whole table: 101)', ratio: '—', ok: streamed.n === 1 });
+  } finally {
+    await plain.close();
+    await capped.close();
+  }
+  return rows;
 }
 
 // ---- driver-scan -------------------------------------------------------------------------------
