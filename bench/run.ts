@@ -7,7 +7,7 @@
  */
 import { benchAbuse } from './abuse.js';
 import { benchCatalog } from './catalog.js';
-import { benchQuestions, benchScan } from './driver.js';
+import { benchColdStart, benchQuestions, benchScan } from './driver.js';
 import { benchLargeRss, benchStartup, benchThroughput, type BenchRow } from './emulator.js';
 import { benchPgServer } from './pgserver.js';
 import { writeReadme } from './readme.js';
@@ -22,6 +22,7 @@ const groups: Record<string, () => Promise<BenchRow[]>> = {
   'emulator-memory': () => benchLargeRss(),
   'driver-questions': () => benchQuestions(),
   'driver-scan': () => benchScan(),
+  'driver-cold-start': () => benchColdStart(),
   'pgserver': () => benchPgServer(),
   'catalog': () => benchCatalog(),
   'writes': () => benchBulkUpdate(),

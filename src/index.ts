@@ -15,7 +15,17 @@ export type { FetchReport } from './sql/engine.js';
 export type { ConnectionProperties } from './config/options.js';
 export type { AuthScheme, InitiateOAuth } from './config/properties.js';
 export type { AuthRefreshEvent } from './auth/token-provider.js';
-export { serve, type ServeOptions, type PgServer } from './pgserver/index.js';
+export type { ServeOptions, PgServer } from './pgserver/index.js';
+import type { ServeOptions, PgServer } from './pgserver/index.js';
+
+/**
+ * Start the PostgreSQL wire server (ARCHITECTURE.md §2). Its modules load on the first call: a
+ * program that only queries does not pay for them at startup.
+ */
+export async function serve(options: ServeOptions): Promise<PgServer> {
+  const { serve: start } = await import('./pgserver/index.js');
+  return start(options);
+}
 export {
   BacklogSqlError,
   ConfigError,

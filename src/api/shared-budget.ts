@@ -120,8 +120,9 @@ function acceptable(w: SharedWindow, now: number): number | undefined {
 
 /**
  * Take `from`'s knowledge of the window into `into`: a newer window replaces an older one; within
- * one window the smaller remaining is the truth (answers arrive out of order) and the later reset
- * time the safer one.
+ * one window the smaller remaining is the truth (answers arrive out of order), and the earlier
+ * reset time the tighter one: every process measures the same reset against the same local clock
+ * and never places it before the real one (budget.ts `serverClock`).
  */
 function merge(into: SharedWindow, from: SharedWindow): void {
   if (from.limit !== undefined) {
@@ -138,7 +139,7 @@ function merge(into: SharedWindow, from: SharedWindow): void {
     into.resetAt = from.resetAt;
   } else if (from.reset === into.reset) {
     into.remaining = Math.min(into.remaining, from.remaining);
-    into.resetAt = Math.max(into.resetAt, from.resetAt);
+    into.resetAt = Math.min(into.resetAt, from.resetAt);
   }
 }
 
@@ -218,7 +219,7 @@ export class SharedRateBudget implements Budget {
     }
   }
 
-  async settle(key: string, headers: Headers | undefined, now: number): Promise<void> {
+  async settle(key: string, headers: Headers | undefined, now: number, sentAt?: number): Promise<void> {
     const s = this.state(key);
     s.sent = Math.max(0, s.sent - 1);
     s.lastUse = Date.now();
@@ -227,7 +228,7 @@ export class SharedRateBudget implements Budget {
       // Before anything is known of the key there is no budget to hold it against.
       if (s.view.limit !== undefined || s.view.remaining !== undefined) s.unknown.push(current(s.view, now) ? s.view.resetAt : now + UNKNOWN_MS);
     } else if (headers.has('x-ratelimit-remaining')) {
-      observe(s.view, headers, now, this.marginMs);
+      observe(s.view, headers, now, this.marginMs, sentAt);
       s.view.unmetered = false;
     } else if (s.view.limit === undefined) {
       // An answer without X-RateLimit-* headers from a server never seen to send them: nothing is counted.

@@ -3,10 +3,12 @@
  * ProxyServer/ProxyPort/ProxyUser/ProxyPassword and an `Agent` with our own CA for SSLServerCert
  * (on-premise Backlog with a private certificate). Node's global fetch bundles its own undici, so
  * when a dispatcher is needed the request goes through the installed undici's `fetch`, which is
- * guaranteed to understand it.
+ * guaranteed to understand it. undici is imported only then, on the first request (it takes about
+ * 0.1 s to load, which every connection without a proxy or CA would otherwise pay at startup).
  */
 import { readFileSync } from 'node:fs';
-import { Agent, ProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import type * as UndiciModule from 'undici';
+import type { Dispatcher } from 'undici';
 import { ConfigError } from '../errors.js';
 
 export interface ProxyOptions {
@@ -61,24 +63,32 @@ export function proxyUrl(proxy: ProxyOptions): string {
   return `${url.protocol}//${url.host}`;
 }
 
-export function dispatcherFor(options: TransportOptions): Dispatcher | undefined {
+type Undici = typeof UndiciModule;
+
+function dispatcherFor(undici: Undici, options: TransportOptions, proxyUri: string | undefined): Dispatcher | undefined {
   const tls = options.tls?.ca || options.tls?.insecure ? { ...(options.tls.ca ? { ca: options.tls.ca } : {}), rejectUnauthorized: !options.tls.insecure } : undefined;
-  if (options.proxy) {
+  if (options.proxy && proxyUri) {
     const { user, password } = options.proxy;
-    return new ProxyAgent({
-      uri: proxyUrl(options.proxy),
+    return new undici.ProxyAgent({
+      uri: proxyUri,
       ...(user ? { token: `Basic ${Buffer.from(`${user}:${password ?? ''}`).toString('base64')}` } : {}),
       ...(tls ? { requestTls: tls } : {}),
     });
   }
-  return tls ? new Agent({ connect: tls }) : undefined;
+  return tls ? new undici.Agent({ connect: tls }) : undefined;
 }
 
 /** A fetch that uses the proxy and TLS options, or undefined when global fetch will do. */
 export function transportFetch(options: TransportOptions): typeof fetch | undefined {
-  const dispatcher = dispatcherFor(options);
-  if (!dispatcher) return undefined;
-  const viaDispatcher = (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> =>
-    undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher }) as unknown as Promise<Response>;
+  if (!options.proxy && !options.tls?.ca && !options.tls?.insecure) return undefined;
+  // A bad ProxyServer is a configuration error at connect, not at the first request.
+  const proxyUri = options.proxy ? proxyUrl(options.proxy) : undefined;
+  let ready: Promise<{ undici: Undici; dispatcher: Dispatcher | undefined }> | undefined;
+  const viaDispatcher = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
+    ready ??= import('undici').then((undici) => ({ undici, dispatcher: dispatcherFor(undici, options, proxyUri) }));
+    const { undici, dispatcher } = await ready;
+    type UndiciInit = Parameters<Undici['fetch']>[1];
+    return undici.fetch(input as Parameters<Undici['fetch']>[0], { ...(init as UndiciInit), ...(dispatcher ? { dispatcher } : {}) }) as unknown as Promise<Response>;
+  };
   return viaDispatcher as typeof fetch;
 }

@@ -28,8 +28,8 @@ import type { ParamValues } from '../sql/analyze.js';
 import { classify, rewriteAtParameters } from '../sql/front.js';
 import { checkParams, checkStatement } from '../sql/input.js';
 import { WriteSession } from '../sql/write.js';
-import { installCdataFunctions } from '../sql/dialect/install-functions.js';
-import { OAuthSession, type OAuthSessionOptions } from '../auth/session.js';
+import { startSchemaSetup, type SchemaSetup } from '../sql/schema-setup.js';
+import type { OAuthSession, OAuthSessionOptions } from '../auth/session.js';
 import type { AuthRefreshEvent } from '../auth/token-provider.js';
 import { findProcedure, parseCall, procedureMetadata, PROCEDURES, runProcedure, type ProcedureDef } from '../procedures/index.js';
 import { numberParameters, parseDml } from '../sql/dml.js';
@@ -94,6 +94,8 @@ export class Connection {
     readonly oauth?: OAuthSession,
     /** SQL from remote clients: no local file access, in DuckDB or in procedures. */
     private readonly noLocalFiles = false,
+    /** The instance's schema, created in the background (../sql/schema-setup.ts). */
+    private readonly schema?: SchemaSetup,
   ) {}
 
   /** TOK-12: console.log / util.inspect show the configuration with every secret masked. */
@@ -245,10 +247,26 @@ export class Connection {
     return PROCEDURES;
   }
 
-  /** Rows one by one (the statement's rows are fetched first; see ARCHITECTURE.md §5). */
+  /**
+   * Rows one by one. A SELECT of one table row by row (no aggregate, ORDER BY, DISTINCT, OFFSET,
+   * window, subquery or join) yields each page's rows as the page arrives, and stopping early
+   * (break) requests no further page; any other statement is run whole first (ARCHITECTURE.md §5).
+   */
   async *stream(sql: string, params?: ParamValues, options: QueryOptions = {}): AsyncIterable<Record<string, unknown>> {
-    const result = await this.query(sql, params, { ...options, rowMode: 'object' });
-    for (const row of result.rows as Record<string, unknown>[]) yield row;
+    try {
+      if (this.closed) throw new ConnectionClosedError();
+      checkStatement(sql);
+      checkParams(params);
+      sql = unqualifyPublic(sql);
+      if (classify(sql) === 'call') {
+        yield* (await this.call(sql, params, { ...options, rowMode: 'object' })).rows as Record<string, unknown>[];
+        return;
+      }
+      yield* this.engine.stream(sql, params, options);
+    } catch (e) {
+      // Every failure is one of our errors (issue 11), whatever went wrong inside.
+      throw asBacklogSqlError(e);
+    }
   }
 
   /** The fetch plan of a statement without running it: endpoints, pushed filters, estimated requests. */
@@ -265,6 +283,8 @@ export class Connection {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // The schema may still be being created: the instance closes after it.
+    await this.schema?.ready().catch(() => undefined);
     closeDuck(this.duck);
   }
 
@@ -338,6 +358,8 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
           }
         : {}),
     };
+    // The OAuth modules load only for OAuth connections.
+    const { OAuthSession } = await import('../auth/session.js');
     oauth = await OAuthSession.open(config, sessionOptions);
   }
   const env = options.env ?? process.env;
@@ -359,36 +381,10 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
   const space = signedOut ? { spaceKey: '', name: '', timezone: 'UTC' } : await fetchSpace(api, config);
   const registry = new Registry(config.includeCustomFields && !signedOut ? await withCustomFields(api) : TABLES);
   const duck = await createDuck({ timezone: space.timezone, ...(options.noExternalAccess ? { noExternalAccess: true } : {}) });
-  const setup = await duck.connect();
-  try {
-    // Empty typed tables in the main schema let DESCRIBE, SHOW TABLES and catalog queries see the
-    // schema; a statement's temporary tables (with the fetched rows) shadow them.
-    for (const t of registry.tables) {
-      await setup.run(`CREATE TABLE ${quoteIdent(t.name)} (${t.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`);
-    }
-    const props = connectionPropsTable(config);
-    for (const sys of systemTables({ tables: registry.tables, connectionProps: props, productVersion: productVersion(), spaceUrl: config.url, procedures: procedureMetadata() })) {
-      await setup.run(`CREATE TABLE ${quoteIdent(sys.name)} (${sys.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`);
-      const appender = await setup.createAppender(sys.name);
-      for (const row of sys.rows) {
-        sys.columns.forEach((c, i) => {
-          const v = row[i];
-          if (v === null || v === undefined) appender.appendNull();
-          else if (c.type === 'BIGINT') appender.appendBigInt(BigInt(v as number));
-          else if (c.type === 'BOOLEAN') appender.appendBoolean(Boolean(v));
-          else appender.appendVarchar(String(v));
-        });
-        appender.endRow();
-      }
-      appender.flushSync();
-      appender.closeSync();
-      registry.addLocal(sys.name);
-    }
-    // CData's SQL functions, for every statement of this instance (wire clients' too).
-    await installCdataFunctions(setup);
-  } finally {
-    setup.closeSync();
-  }
+  const system = systemTables({ tables: registry.tables, connectionProps: connectionPropsTable(config), productVersion: productVersion(), spaceUrl: config.url, procedures: procedureMetadata() });
+  for (const sys of system) registry.addLocal(sys.name);
+  // Created in the background: the first query does not wait for it unless it needs it.
+  const schema = startSchemaSetup(duck, registry.tables, system);
   let myselfPromise: Promise<Myself> | undefined;
   const myself = () => (myselfPromise ??= api.get<Myself>('/users/myself'));
   const engine = new Engine({
@@ -405,6 +401,7 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
     myself,
     readonly: config.readonly,
     session: new WriteSession(),
+    schema,
   });
-  return new Connection(config, api, space, duck, engine, registry, warnings, myself, oauth, options.noExternalAccess === true);
+  return new Connection(config, api, space, duck, engine, registry, warnings, myself, oauth, options.noExternalAccess === true, schema);
 }

@@ -197,6 +197,23 @@ export interface ProjectRef {
   useFileSharing: boolean;
 }
 
+/** One group of a counted GROUP BY: the quals that count it, and the values its placeholder rows carry. */
+export interface CountGroup {
+  quals: readonly Qual[];
+  /** Column values of the group's rows (the group column and any column it determines). */
+  row: Readonly<Record<string, string | number>>;
+}
+
+/** The groups of a counted GROUP BY. */
+export interface CountDomain {
+  groups: readonly CountGroup[];
+  /**
+   * Rows matching the quals, when known: every row falls into exactly one group, so the counts
+   * must add up to it; when they do not (a group the lists missed), the rows are read instead.
+   */
+  total?: number;
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds tables of every row type
 export interface TableDef<R = any> {
   /** PascalCase, CData's name (docs/cdata-driver.md §3). */
@@ -218,10 +235,11 @@ export interface TableDef<R = any> {
    */
   count?(ctx: FetchContext, quals: readonly Qual[]): Promise<number | undefined>;
   /**
-   * For `GROUP BY col` with COUNT(*): the values `col` can take (never NULL) under these quals,
-   * or undefined when unknown; the planner then makes one count per value (ARCHITECTURE.md §5).
+   * For `GROUP BY col` with COUNT(*): the groups `col` falls into (never NULL) under these quals,
+   * or undefined when unknown or when counting would cost more requests than reading the rows;
+   * the planner then makes one count per group (ARCHITECTURE.md §5).
    */
-  countDomains?: Readonly<Record<string, (ctx: FetchContext, quals: readonly Qual[]) => Promise<readonly (number | string)[] | undefined>>>;
+  countDomains?: Readonly<Record<string, (ctx: FetchContext, quals: readonly Qual[]) => Promise<CountDomain | undefined>>>;
   /** Source rows: a superset of the rows matching `quals`, in pages. */
   list(ctx: FetchContext, quals: readonly Qual[]): AsyncIterable<readonly R[]>;
   /**

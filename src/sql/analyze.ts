@@ -55,6 +55,17 @@ export interface Analysis {
   limit: LimitPushdown | undefined;
   count: CountPushdown | undefined;
   /**
+   * The statement reads one Backlog table row by row — no aggregate, window, DISTINCT, ORDER BY,
+   * OFFSET, subquery or CTE — so its result over all pages is the concatenation of its results
+   * over each page: `stream()` runs it page by page (ARCHITECTURE.md §5). `functions`: the names
+   * called, which the engine checks against DuckDB's aggregates (AGGREGATES lists only the usual ones).
+   */
+  streamable: { ref: TableRef; limit: number | undefined; functions: string[] } | undefined;
+  /** Every function the statement calls (lower-case names). */
+  functions: Set<string>;
+  /** The statement reads a table that is not a Backlog table or a CTE (sys_*, catalogs) or a table function. */
+  readsOtherTables: boolean;
+  /**
    * Column names (lower-case) mentioned anywhere, as `qualifier.column` (qualifier lower-case)
    * or `.column` when unqualified; `*` for an unqualified star, `qualifier.*` for `t.*`.
    */
@@ -107,8 +118,8 @@ function location(n: Node): number {
 /** What counts as a constant besides literals: bound parameters and today's date. */
 interface Consts {
   params: ParamValues;
-  /** CURRENT_DATE / today() in the space's time zone, 'YYYY-MM-DD'. */
-  today: string | undefined;
+  /** CURRENT_DATE / today() in the space's time zone, 'YYYY-MM-DD' (asked only when used: a time zone's first use loads its data). */
+  today: () => string | undefined;
 }
 
 /** A constant (possibly cast), a bound parameter or CURRENT_DATE → a JS value; undefined if not constant. */
@@ -119,7 +130,10 @@ function constantValue(n: unknown, consts: Consts): { value: unknown } | undefin
   const isToday =
     (n.class === 'COLUMN_REF' && (n.column_names as string[]).length === 1 && String((n.column_names as string[])[0]).toLowerCase() === 'current_date') ||
     (n.class === 'FUNCTION' && ['today', 'current_date'].includes(String(n.function_name).toLowerCase()) && (n.children as unknown[]).length === 0);
-  if (isToday) return consts.today === undefined ? undefined : { value: consts.today };
+  if (isToday) {
+    const today = consts.today();
+    return today === undefined ? undefined : { value: today };
+  }
   if (n.class === 'CONSTANT') {
     const v = n.value as { is_null: boolean; value: unknown };
     return v.is_null ? undefined : { value: v.value };
@@ -300,12 +314,17 @@ export interface Catalog {
   isLocal(name: string): boolean;
 }
 
-export function analyze(statement: Node, catalog: Catalog, paramValues: ParamValues, options: { today?: string } = {}): Analysis {
-  const params: Consts = { params: paramValues, today: options.today };
+export function analyze(statement: Node, catalog: Catalog, paramValues: ParamValues, options: { today?: string | (() => string | undefined); maxRows?: number | undefined } = {}): Analysis {
+  const given = options.today;
+  const params: Consts = { params: paramValues, today: typeof given === 'function' ? given : () => given };
   const refs: TableRef[] = [];
   const links: JoinLink[] = [];
   const columnsMentioned = new Set<string>();
+  const functions = new Set<string>();
+  let readsOtherTables = false;
   for (const n of walk(statement)) {
+    if (n.class === 'FUNCTION') functions.add(String(n.function_name).toLowerCase());
+    if (n.type === 'TABLE_FUNCTION') readsOtherTables = true;
     if (n.class === 'COLUMN_REF') {
       const names = (n.column_names as string[]).map((x) => x.toLowerCase());
       const column = names[names.length - 1] as string;
@@ -322,7 +341,10 @@ export function analyze(statement: Node, catalog: Catalog, paramValues: ParamVal
       const schema = String(from.schema_name ?? '');
       if (ctes.has(name.toLowerCase()) && !schema) return result;
       const table = schema && !['main', 'public'].includes(schema.toLowerCase()) ? undefined : catalog.table(name);
+      // `main.Issues` names the schema's (empty) table itself, not the statement's rows.
+      if (schema) readsOtherTables = true;
       if (!table) {
+        readsOtherTables = true;
         if (catalog.isLocal(name) || schema) return result;
         throw new AnalysisError({ name, location: location(from) });
       }
@@ -352,6 +374,7 @@ export function analyze(statement: Node, catalog: Catalog, paramValues: ParamVal
 
   const limits: LimitPushdown[] = [];
   const counts: CountPushdown[] = [];
+  let streamable: Analysis['streamable'];
   let topLevel = true;
 
   function selectNode(node: Node, outerCtes: Set<string>): void {
@@ -396,6 +419,26 @@ export function analyze(statement: Node, catalog: Catalog, paramValues: ParamVal
       const count = countOf(node, from.refs[0] as TableRef);
       if (count) counts.push(count);
     }
+    if (isTop && from.simple && from.refs.length === 1 && cteMap.length === 0) streamable = streamOf(node, from.refs[0] as TableRef);
+  }
+
+  /** Row by row: see `Analysis.streamable`. */
+  function streamOf(node: Node, ref: TableRef): Analysis['streamable'] {
+    if ((node.group_expressions as unknown[]).length > 0 || node.having || node.qualify || node.sample) return undefined;
+    const functions = new Set<string>();
+    for (const n of walk([node.select_list, node.where_clause])) {
+      if (n.class === 'WINDOW' || n.class === 'SUBQUERY') return undefined;
+      if (n.class === 'FUNCTION' && AGGREGATES.has(String(n.function_name).toLowerCase())) return undefined;
+      if (n.class === 'FUNCTION') functions.add(String(n.function_name).toLowerCase());
+    }
+    let limit: number | undefined;
+    for (const m of (node.modifiers as Node[]) ?? []) {
+      if (m.type !== 'LIMIT_MODIFIER' || m.offset) return undefined;
+      const l = constantValue(m.limit, params);
+      if (!l || typeof l.value !== 'number') return undefined;
+      limit = l.value;
+    }
+    return { ref, limit, functions: [...functions] };
   }
 
   function countOf(node: Node, ref: TableRef): CountPushdown | undefined {
@@ -407,7 +450,11 @@ export function analyze(statement: Node, catalog: Catalog, paramValues: ParamVal
     if (groups.length > 1 || node.qualify) return undefined;
     let groupColumn: string | undefined;
     if (groups.length === 1) {
-      const col = resolveColumn(groups[0], { refs: [ref] });
+      // GROUP BY 1: the select list's first item.
+      const group = groups[0] as Node;
+      const position = group.class === 'CONSTANT' ? constantValue(group, params)?.value : undefined;
+      const target = typeof position === 'number' && Number.isInteger(position) ? (node.select_list as Node[])[position - 1] : group;
+      const col = resolveColumn(target, { refs: [ref] });
       if (!col || !ref.table.countDomains?.[col.column.name]) return undefined;
       groupColumn = col.column.name;
     }
@@ -443,6 +490,7 @@ export function analyze(statement: Node, catalog: Catalog, paramValues: ParamVal
       if (n.class === 'FUNCTION' && AGGREGATES.has(String(n.function_name).toLowerCase())) return undefined;
     }
     let limit: number | undefined;
+    let offset = 0;
     const orderBy: { column: string; desc: boolean }[] = [];
     for (const m of (node.modifiers as Node[]) ?? []) {
       if (m.type === 'DISTINCT_MODIFIER') return undefined;
@@ -450,7 +498,8 @@ export function analyze(statement: Node, catalog: Catalog, paramValues: ParamVal
         const l = constantValue(m.limit, params);
         const o = m.offset ? constantValue(m.offset, params) : { value: 0 };
         if (!l || !o || typeof l.value !== 'number' || typeof o.value !== 'number') return undefined;
-        limit = l.value + o.value;
+        limit = l.value;
+        offset = o.value;
       } else if (m.type === 'ORDER_MODIFIER') {
         for (const order of m.orders as Node[]) {
           // Tables return NULLs last, as DuckDB does by default; NULLS FIRST stays local.
@@ -461,7 +510,9 @@ export function analyze(statement: Node, catalog: Catalog, paramValues: ParamVal
         }
       } else return undefined;
     }
-    return limit === undefined ? undefined : { ref, limit, orderBy };
+    // MaxRows keeps the result's first rows, as a LIMIT would: the fetch stops there too.
+    const kept = Math.min(limit ?? Infinity, options.maxRows ?? Infinity);
+    return kept === Infinity ? undefined : { ref, limit: offset + kept, orderBy };
   }
 
   function addLink(a: { ref: TableRef; column: string }, b: { ref: TableRef; column: string }, oneWay: boolean): void {
@@ -493,5 +544,5 @@ export function analyze(statement: Node, catalog: Catalog, paramValues: ParamVal
   }
 
   selectsIn(statement, new Set());
-  return { refs, links, limit: limits[0], count: counts[0], columnsMentioned };
+  return { refs, links, limit: limits[0], count: counts[0], streamable, functions, readsOtherTables, columnsMentioned };
 }

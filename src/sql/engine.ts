@@ -6,7 +6,7 @@
 import type { ApiClient, ApiStats } from '../api/types.js';
 import { CancelledError, SqlError } from '../errors.js';
 import type { Registry } from '../schema/registry.js';
-import type { FetchContext, ProjectRef, Qual, RowEnv, SqlType, TableDef } from '../schema/types.js';
+import type { CountDomain, FetchContext, ProjectRef, Qual, RowEnv, SqlType, TableDef } from '../schema/types.js';
 import { toSpaceDate } from '../schema/helpers.js';
 import { IDENTITY_COLUMNS } from '../schema/system.js';
 import { closestName } from '../util/closest.js';
@@ -16,6 +16,8 @@ import { parameterNames } from './dml.js';
 import { classify, copySource, extensionStatement, rewriteAtParameters, stripExplain } from './front.js';
 import { rewriteCdataFunctionCalls } from './dialect/function-rewrites.js';
 import { LocalWork } from './local-work.js';
+import { macroDefinitions } from './dialect/functions.js';
+import type { SchemaSetup } from './schema-setup.js';
 import { duckMessage, isDuckError, secondStatement, syntaxError } from './duck-errors.js';
 import { readRows, resultColumns } from './result.js';
 import { runWrite, type WriteProgress, type WriteSession } from './write.js';
@@ -82,6 +84,8 @@ export interface EngineContext {
   readonly: boolean;
   /** The connection's own write session (sys_identity). */
   session: WriteSession;
+  /** The instance's schema, created in the background after connect (./schema-setup.ts). */
+  schema?: SchemaSetup;
 }
 
 /** Scratch table for filtering a parent's rows before taking its join keys. */
@@ -219,7 +223,10 @@ export class Engine {
       });
     }
     if (kind === 'call') throw new SqlError('stored procedures run through the connection (EXEC / CALL)', undefined, { sqlstate: '0A000' });
-    if (kind === 'dml') return this.write(sqlIn, params, signal, options, started);
+    if (kind === 'dml') {
+      await this.ctx.schema?.ready();
+      return this.write(sqlIn, params, signal, options, started);
+    }
     // What follows EXPLAIN [ANALYZE] must be a query: it is always parsed as one below (DuckDB's
     // EXPLAIN ANALYZE would otherwise run a CREATE, DROP or SET).
     const explaining = kind === 'explain' || kind === 'explain-analyze';
@@ -245,27 +252,13 @@ export class Engine {
     try {
       const identity = (options.session ?? this.ctx.session).identity;
       if (identity.length > 0 && /sys_identity/i.test(sql)) await this.loadIdentity(conn, identity);
-      let analysis: Analysis = { refs: [], links: [], limit: undefined, count: undefined, columnsMentioned: new Set() };
+      let analysis: Analysis = { refs: [], links: [], limit: undefined, count: undefined, streamable: undefined, functions: new Set(), readsOtherTables: false, columnsMentioned: new Set() };
       // What to analyse: the statement, or the query a COPY … TO writes out.
       const copy = !explaining && classify(sql) === 'other' ? copySource(sql) : undefined;
       const query = copy ? { sql: copy.sql, offset: offset + copy.offset } : explaining || classify(sql) === 'select' ? { sql, offset } : undefined;
-      if (query) {
-        const tree = await parse(conn, query.sql, query.offset);
-        try {
-          analysis = analyze(tree, this.ctx.registry, params, { today: toSpaceDate(new Date().toISOString(), this.ctx.env.timezone) ?? undefined });
-        } catch (e) {
-          if (e instanceof AnalysisError) {
-            const near = closestName(e.unknown.name, this.ctx.registry.names());
-            throw new SqlError(`table "${e.unknown.name}" does not exist`, e.unknown.location + 1 + query.offset, {
-              sqlstate: '42P01',
-              hint: near ? `Did you mean "${near}"? \\dt lists the tables.` : 'SELECT * FROM sys_tables lists the tables.',
-            });
-          }
-          throw e;
-        }
-      }
-      if (!this.ctx.pushdown) for (const r of analysis.refs) r.quals = [];
+      if (query) analysis = await this.analyzeQuery(conn, query.sql, query.offset, params);
       if (kind === 'explain') return this.explainResult(analysis, started);
+      await this.waitForSchema(conn, query && !copy ? analysis : undefined);
 
       const fetches = await this.fetchAll(analysis, signal, warnings, conn);
       for (const [name, { table, rows }] of fetches.byTable) await loadTempTable(conn, name, table.columns, rows);
@@ -292,6 +285,120 @@ export class Engine {
       signal.removeEventListener('abort', onAbort);
       conn.closeSync();
     }
+  }
+
+  /**
+   * Wait for the instance's schema unless the statement surely does without it: a query (its
+   * `analysis`) that reads only Backlog tables — loaded as its own temporary tables — and calls
+   * only DuckDB's built-in functions, none of which a CData macro replaces (ROUND, SPLIT). Anything
+   * else (sys_* tables, catalogs, DESCRIBE, COPY, macros) waits. Once the schema exists: nothing.
+   */
+  private async waitForSchema(conn: DuckDBConnection, analysis: Analysis | undefined): Promise<void> {
+    const schema = this.ctx.schema;
+    if (!schema || schema.done) return;
+    if (analysis && !analysis.readsOtherTables && (await builtinsOnly(conn, analysis.functions))) return;
+    await schema.ready();
+  }
+
+  /** A SELECT's analysis (./analyze.ts): tables, pushdowns; without pushdown, no quals. */
+  private async analyzeQuery(conn: DuckDBConnection, sql: string, offset: number, params: ParamValues): Promise<Analysis> {
+    const tree = await parse(conn, sql, offset);
+    let analysis: Analysis;
+    try {
+      analysis = analyze(tree, this.ctx.registry, params, { today: () => toSpaceDate(new Date().toISOString(), this.ctx.env.timezone) ?? undefined, maxRows: this.ctx.maxRows });
+    } catch (e) {
+      if (e instanceof AnalysisError) {
+        const near = closestName(e.unknown.name, this.ctx.registry.names());
+        throw new SqlError(`table "${e.unknown.name}" does not exist`, e.unknown.location + 1 + offset, {
+          sqlstate: '42P01',
+          hint: near ? `Did you mean "${near}"? \\dt lists the tables.` : 'SELECT * FROM sys_tables lists the tables.',
+        });
+      }
+      throw e;
+    }
+    if (!this.ctx.pushdown) for (const r of analysis.refs) r.quals = [];
+    return analysis;
+  }
+
+  /**
+   * Rows one by one. A statement that reads one table row by row (`Analysis.streamable`) runs over
+   * each page as it arrives, so the first row comes after the first page, and a consumer that
+   * stops (break, return) stops the fetch: no page after the one it was reading is requested.
+   * Any other statement runs whole (`run`), then its rows are yielded.
+   */
+  async *stream(sqlIn: string, params: ParamValues, options: QueryOptions = {}): AsyncGenerator<Record<string, unknown>> {
+    const whole = async function* (engine: Engine): AsyncGenerator<Record<string, unknown>> {
+      const result = await engine.run(sqlIn, params, { ...options, rowMode: 'object' });
+      yield* result.rows as Record<string, unknown>[];
+    };
+    if (classify(sqlIn) !== 'select' || extensionStatement(sqlIn) !== undefined || /sys_identity/i.test(sqlIn)) {
+      yield* whole(this);
+      return;
+    }
+    const sql = rewriteCdataFunctionCalls(rewriteAtParameters(sqlIn));
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    options.signal?.addEventListener('abort', onAbort);
+    if (options.signal?.aborted) stop.abort();
+    const signal = stop.signal;
+    const conn = await this.ctx.duck.connect();
+    let streaming = false;
+    try {
+      const analysis = await this.analyzeQuery(conn, sql, 0, params);
+      const plan = analysis.streamable;
+      if (plan && !(await aggregates(conn, plan.functions))) {
+        await this.waitForSchema(conn, analysis);
+        streaming = true;
+        const ref = plan.ref;
+        const limit = this.ctx.pushdown && analysis.limit?.ref === ref ? analysis.limit : undefined;
+        const cap = Math.min(plan.limit ?? Infinity, this.ctx.maxRows ?? Infinity);
+        let projects: Promise<readonly ProjectRef[]> | undefined;
+        if (cap <= 0 || ref.quals.some((q) => q.op === 'IN' && q.values.length === 0)) return;
+        const fetchCtx: FetchContext = {
+          api: this.ctx.api,
+          signal,
+          env: this.ctx.env,
+          limit: limit?.limit,
+          orderBy: limit?.orderBy ?? [],
+          columns: columnsNeeded(ref, analysis),
+          projects: () => (projects ??= this.ctx.projects(signal)),
+          myself: () => this.ctx.myself(),
+          warn: () => undefined,
+        };
+        const bound = duckParams(usedParams(params, sql));
+        let fetched = 0;
+        let yielded = 0;
+        for await (const page of ref.table.list(fetchCtx, ref.quals)) {
+          if (signal.aborted) throw new CancelledError();
+          fetched += page.length;
+          await loadTempTable(conn, ref.table.name, ref.table.columns, page.map((source) => ref.table.columns.map((c) => c.value(source, this.ctx.env) ?? null)));
+          const local = new LocalWork(conn, signal, this.ctx.timeoutMs);
+          let rows;
+          try {
+            let result;
+            try {
+              result = await conn.run(sql, bound?.values, bound?.types);
+            } catch (e) {
+              throw local.stopped() ?? this.duckError(e, sql, 0);
+            }
+            rows = (await readRows(result, resultColumns(result), { rowMode: 'object', maxRows: cap - yielded, checkpoint: local.checkpoint })) as Record<string, unknown>[];
+          } finally {
+            local.dispose();
+          }
+          for (const row of rows) {
+            yield row;
+            if (++yielded >= cap) return;
+          }
+          if (limit && fetched >= limit.limit && limit.orderBy.length === 0) return;
+        }
+      }
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      // A consumer that stopped early: nothing more of this statement may reach Backlog.
+      stop.abort();
+      conn.closeSync();
+    }
+    if (!streaming) yield* whole(this);
   }
 
   /** INSERT / UPDATE / DELETE: ./write.ts, with this engine evaluating its SELECTs. */
@@ -344,7 +451,7 @@ export class Engine {
         pushed: [...ref.quals.map(formatQual), ...(this.ctx.pushdown ? derived : [])].join(' AND ') || '(none: every row is fetched)',
         limit: limit ? String(limit.limit) + (limit.orderBy.length ? ` ORDER BY ${limit.orderBy.map((o) => `${o.column}${o.desc ? ' DESC' : ''}`).join(', ')}` : '') : null,
         estimatedRequests: this.ctx.pushdown && analysis.count?.ref === ref
-          ? `counted, not fetched: 1 count request${analysis.count.groupColumn ? ` per ${analysis.count.groupColumn} value (+1 for the values)` : ''}`
+          ? `counted, not fetched: 1 count request${analysis.count.groupColumn ? ` per ${analysis.count.groupColumn} value (+1 for the values; across projects: +1 for the total and 1 per project, and only while fewer than the pages to read)` : ''}`
           : ref.table.cost(ref.quals),
         ...(stats ? { actualRows: report?.rows ?? 0 } : {}),
       };
@@ -466,6 +573,25 @@ export class Engine {
   }
 }
 
+let macroNames: Set<string> | undefined;
+
+/** Every name is a DuckDB built-in scalar or aggregate function that no macro of ours replaces. */
+async function builtinsOnly(conn: DuckDBConnection, names: ReadonlySet<string>): Promise<boolean> {
+  if (names.size === 0) return true;
+  macroNames ??= new Set(macroDefinitions().map((m) => m.name.toLowerCase()));
+  if ([...names].some((n) => macroNames?.has(n))) return false;
+  const list = [...names].map(quoteLiteral).join(', ');
+  const reader = await conn.runAndReadAll(`SELECT count(DISTINCT function_name) FROM duckdb_functions() WHERE internal AND function_type IN ('scalar', 'aggregate') AND lower(function_name) IN (${list})`);
+  return Number(reader.getRows()[0]?.[0] ?? 0) === names.size;
+}
+
+/** Whether any of these functions is one of DuckDB's aggregates (a stream would split its input by page). */
+async function aggregates(conn: DuckDBConnection, names: readonly string[]): Promise<boolean> {
+  if (names.length === 0) return false;
+  const reader = await conn.runAndReadAll(`SELECT count(*) FROM duckdb_functions() WHERE function_type = 'aggregate' AND lower(function_name) IN (${names.map(quoteLiteral).join(', ')})`);
+  return Number(reader.getRows()[0]?.[0] ?? 0) > 0;
+}
+
 /**
  * A table's rows for `quals`, page by page, as column values in the table's column order: what
  * every reader of Backlog rows loads (the engine's temporary tables, replication). An IN list
@@ -488,23 +614,27 @@ async function countedRows(table: TableDef, ctx: FetchContext, quals: readonly Q
   if (!table.count) return undefined;
   const expand = quals.find((q) => q.op === 'IN' && q.values.length > 1);
   const base = quals.filter((q) => q !== expand);
-  const domain = groupColumn ? await table.countDomains?.[groupColumn]?.(ctx, quals) : [undefined];
+  const domain: CountDomain | undefined = groupColumn ? await table.countDomains?.[groupColumn]?.(ctx, quals) : { groups: [{ quals: [], row: {} }] };
   if (!domain) return undefined;
   const rows: unknown[][] = [];
-  for (const e of expand ? expand.values : [undefined]) {
-    for (const g of domain) {
-      const q: Qual[] = [...base];
+  let sum = 0;
+  // An IN list's values once each: `IN (1, 1)` is one count, not two.
+  for (const e of expand ? [...new Set(expand.values)] : [undefined]) {
+    for (const g of domain.groups) {
+      const q: Qual[] = [...base, ...g.quals];
       if (expand && e !== undefined) q.push({ column: expand.column, op: '=', values: [e] });
-      if (groupColumn && g !== undefined) q.push({ column: groupColumn, op: '=', values: [g] });
       const n = await table.count(ctx, q);
       if (n === undefined) return undefined;
+      sum += n;
       const row = table.columns.map((c) => {
         const eq = q.find((x) => x.column === c.name && (x.op === '=' || (x.op === 'IN' && x.values.length === 1)));
-        return eq ? eq.values[0] : null;
+        return eq ? eq.values[0] : (g.row[c.name] ?? null);
       });
       for (let i = 0; i < n; i++) rows.push(row);
     }
   }
+  // Groups that do not add up to the total missed some rows: read them instead.
+  if (domain.total !== undefined && sum !== domain.total) return undefined;
   return rows;
 }
 

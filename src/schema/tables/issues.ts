@@ -6,9 +6,10 @@
  * COUNT(*) goes to GET /issues/count; grouped by status, issue type or priority, one count per
  * value of the group (ARCHITECTURE.md §5).
  */
-import { col, dateOnly, push, qualIds, qualValues, timestamp, userColumns } from '../helpers.js';
+import { col, dateOnly, hasQual, push, qualIds, qualValues, timestamp, userColumns } from '../helpers.js';
 import { countIssues, ISSUE_ORDERABLE, listIssues, type IssueJson } from '../sources/issues.js';
-import { defineTable, type FetchContext, type Qual } from '../types.js';
+import { ApiError } from '../../errors.js';
+import { defineTable, type CountDomain, type CountGroup, type FetchContext, type Qual } from '../types.js';
 import { projectForInsert, seg, send, w } from '../writes.js';
 
 const projectKeyOf = (issueKey: string): string => issueKey.slice(0, issueKey.lastIndexOf('-'));
@@ -24,18 +25,60 @@ async function singleProject(ctx: FetchContext, quals: readonly Qual[]): Promise
   return undefined;
 }
 
+type Named = { id: number; name: string };
+type NamedColumn = 'Status' | 'IssueType' | 'Priority';
+
+/** One group per item of a list (statuses, issue types, priorities): counted by id, carrying id and name. */
+function namedGroups(column: NamedColumn, items: Iterable<Named>): CountGroup[] {
+  const names = new Map<number, string>();
+  for (const item of items) if (!names.has(item.id)) names.set(item.id, item.name);
+  return [...names].map(([id, name]) => ({ quals: [{ column: `${column}Id`, op: '=', values: [id] }], row: { [`${column}Id`]: id, [`${column}Name`]: name } }));
+}
+
+/**
+ * Groups from a per-project list (statuses, issue types): the named project's list, or — when the
+ * quals name no project — every project's, if counting is cheaper than reading every issue. The
+ * two estimates: reading costs ⌊total / page size⌋ + 1 pages (one count request gives the total);
+ * counting costs the project list, one list per project and one count per group. Each is compared
+ * with what is known at that step, so a small space (or a narrow filter) is read instead.
+ */
+async function projectGroups(ctx: FetchContext, quals: readonly Qual[], column: NamedColumn, path: string): Promise<CountDomain | undefined> {
+  const list = (project: number) => ctx.api.get<Named[]>(`/projects/${project}/${path}`, {}, { signal: ctx.signal });
+  const project = await singleProject(ctx, quals);
+  if (project !== undefined) return { groups: namedGroups(column, await list(project)) };
+  if (hasQual(quals, 'ProjectId') || hasQual(quals, 'ProjectKey')) return undefined;
+  const total = await countIssues(ctx, quals);
+  if (total === undefined) return undefined;
+  const pages = Math.floor(total / (ctx.api.pageSize ?? 100)) + 1;
+  const projects = await ctx.projects();
+  const items: Named[] = [];
+  for (const [i, p] of projects.entries()) {
+    // What counting still costs at least — the lists not read yet and one count per group known
+    // so far — against the pages; requests already made are spent either way.
+    if (projects.length - i + Math.max(1, new Set(items.map((x) => x.id)).size) >= pages) return undefined;
+    try {
+      items.push(...(await list(p.id)));
+    } catch (e) {
+      // A project whose list is not ours to read: the issues are read instead (still one answer).
+      if (e instanceof ApiError) return undefined;
+      throw e;
+    }
+  }
+  const groups = namedGroups(column, items);
+  return groups.length < pages ? { groups, total } : undefined;
+}
+
+const statusGroups = (ctx: FetchContext, quals: readonly Qual[]) => projectGroups(ctx, quals, 'Status', 'statuses');
+const issueTypeGroups = (ctx: FetchContext, quals: readonly Qual[]) => projectGroups(ctx, quals, 'IssueType', 'issueTypes');
+const priorityGroups = async (ctx: FetchContext) => ({ groups: namedGroups('Priority', await ctx.api.get<Named[]>('/priorities', {}, { signal: ctx.signal })) });
+
 const COUNT_DOMAINS = {
-  StatusId: async (ctx: FetchContext, quals: readonly Qual[]) => {
-    const project = await singleProject(ctx, quals);
-    if (project === undefined) return undefined;
-    return (await ctx.api.get<{ id: number }[]>(`/projects/${project}/statuses`, {}, { signal: ctx.signal })).map((s) => s.id);
-  },
-  IssueTypeId: async (ctx: FetchContext, quals: readonly Qual[]) => {
-    const project = await singleProject(ctx, quals);
-    if (project === undefined) return undefined;
-    return (await ctx.api.get<{ id: number }[]>(`/projects/${project}/issueTypes`, {}, { signal: ctx.signal })).map((s) => s.id);
-  },
-  PriorityId: async (ctx: FetchContext) => (await ctx.api.get<{ id: number }[]>('/priorities', {}, { signal: ctx.signal })).map((p) => p.id),
+  StatusId: statusGroups,
+  StatusName: statusGroups,
+  IssueTypeId: issueTypeGroups,
+  IssueTypeName: issueTypeGroups,
+  PriorityId: priorityGroups,
+  PriorityName: priorityGroups,
 };
 
 export default defineTable<IssueJson>({

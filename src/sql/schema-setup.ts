@@ -1,0 +1,57 @@
+/**
+ * The instance's schema — empty typed tables for every Backlog table (DESCRIBE, SHOW TABLES and
+ * catalog queries see them), the sys_* tables with their rows, CData's functions as macros — is
+ * created in the background after connect (ARCHITECTURE.md §5). It costs some 0.15 s of DuckDB
+ * work, which a program's first query does not need: that query reads its Backlog tables into
+ * temporary tables of its own. A statement that may need the schema waits for it
+ * (`Engine.waitForSchema`); `close()` waits for it before closing the instance.
+ */
+import type { SqlType, TableDef } from '../schema/types.js';
+import type { SystemTable } from '../schema/system.js';
+import { installCdataFunctions } from './dialect/install-functions.js';
+import { quoteIdent, quoteLiteral, type DuckDBInstance } from './duckdb.js';
+
+export interface SchemaSetup {
+  /** True once the schema exists. */
+  readonly done: boolean;
+  /** Resolves once the schema exists; rejects with what stopped it. */
+  ready(): Promise<void>;
+}
+
+const createTable = (name: string, columns: readonly { name: string; type: SqlType | string }[]) => `CREATE TABLE ${quoteIdent(name)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`;
+
+function literal(type: string, v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (type === 'BIGINT') return String(BigInt(v as number));
+  if (type === 'BOOLEAN') return v ? 'TRUE' : 'FALSE';
+  return quoteLiteral(String(v));
+}
+
+/** Start creating the schema on `duck`; the caller registers the sys_* names as local tables at once. */
+export function startSchemaSetup(duck: DuckDBInstance, tables: readonly TableDef[], system: readonly SystemTable[]): SchemaSetup {
+  let done = false;
+  const promise = (async () => {
+    const setup = await duck.connect();
+    try {
+      // One call for every CREATE: a round trip per table added tens of ms.
+      await setup.run([...tables.map((t) => createTable(t.name, t.columns)), ...system.map((s) => createTable(s.name, s.columns))].join(';\n'));
+      // Rows as INSERT text, not through an appender: appending runs on the main thread (tens
+      // of ms, holding up the first query), while DuckDB parses and runs the INSERT on its own.
+      const inserts = system.filter((sys) => sys.rows.length > 0).map((sys) => `INSERT INTO ${quoteIdent(sys.name)} VALUES ${sys.rows.map((row) => `(${sys.columns.map((c, i) => literal(c.type, row[i])).join(', ')})`).join(', ')}`);
+      if (inserts.length > 0) await setup.run(inserts.join(';\n'));
+      // CData's SQL functions, for every statement of this instance (wire clients' too).
+      await installCdataFunctions(setup);
+    } finally {
+      setup.closeSync();
+    }
+    done = true;
+  })();
+  // Whoever needs the schema gets the failure; nobody waiting is no unhandled rejection.
+  promise.catch(() => undefined);
+  return {
+    get done() {
+      return done;
+    },
+    ready: () => promise,
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * The pacer's reading of a window's reset (NET-4, ARCHITECTURE.md §8): `Date` has whole seconds,
+ * so one answer places the server's clock up to a second too early; the best of recent answers
+ * places it within the round trip. With a fake clock: the reset is never placed before the real
+ * one, and after a few answers it is placed within milliseconds of it.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { RateBudget } from '../../src/api/budget.js';
+
+/** A whole second of local time; the server's clock runs `skew` ms ahead. */
+const T0 = Date.UTC(2025, 0, 15, 9, 0, 0);
+
+/** Headers of an answer the server sent at its time `serverMs` (Date truncated to the second). */
+function answer(serverMs: number, remaining: number, resetSeconds: number): Headers {
+  return new Headers({ date: new Date(serverMs).toUTCString(), 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-reset': String(resetSeconds) });
+}
+
+describe('the reset measured against Date', () => {
+  test('one answer: up to a second late; more answers: within the round trip, never early', () => {
+    for (const skew of [0, 3_600_000 + 437, -90_123]) {
+      const budget = new RateBudget(0);
+      const key = `k${skew}`;
+      const reset = Math.floor((T0 + skew) / 1000) + 60;
+      // The real reset in local time: the server reaches reset*1000 when our clock reads this.
+      const realResetLocal = reset * 1000 - skew;
+      const latency = 20;
+      let remaining = 100;
+      // The first answer, sent by the server 0.9 s past a second (for skew 0).
+      let local = T0 + 920;
+      budget.reserve(key, local);
+      budget.settle(key, answer(local - latency + skew, --remaining, reset), local);
+      const first = budget.peek(key).resetAt;
+      // Late by what Date dropped (the server's milliseconds into its second) plus the trip back.
+      const dropped = (((local - latency + skew) % 1000) + 1000) % 1000;
+      assert.equal(first - realResetLocal, dropped + latency, `one answer (skew ${skew})`);
+      // Answers every 137 ms for a few seconds: some are sent just after a second's turn.
+      for (let i = 0; i < 40; i++) {
+        local += 137;
+        budget.reserve(key, local);
+        budget.settle(key, answer(local - latency + skew, --remaining, reset), local);
+        assert.ok(budget.peek(key).resetAt >= realResetLocal, `never early (skew ${skew}, answer ${i})`);
+      }
+      const best = budget.peek(key).resetAt;
+      assert.ok(best <= realResetLocal + latency + 137, `within a round trip and a step: ${best - realResetLocal} ms late (skew ${skew})`);
+    }
+  });
+});
+
+describe('the margin of NET-4, learnt from the server', () => {
+  /**
+   * A simulated Backlog: a one-minute window opens with its first request; the reset is the
+   * window's end rounded up (or down) to the second. Requests every 150 ms, 20 ms each way;
+   * returns the local time at which the budget let the first request of each window go, and the
+   * real ends of the windows.
+   */
+  function simulate(roundUp: boolean, skew: number): { starts: number[]; ends: number[]; budget: RateBudget } {
+    const budget = new RateBudget(1000);
+    const key = 'k';
+    const limit = 30;
+    let local = T0 + 333;
+    let windowEnd = -Infinity;
+    let used = 0;
+    const starts: number[] = [];
+    const ends: number[] = [];
+    for (let i = 0; i < 3 * limit; i++) {
+      for (;;) {
+        const wait = budget.reserve(key, local);
+        if (wait === 0) break;
+        local += wait;
+      }
+      const sentAt = local;
+      const arrival = local + 20 + skew;
+      if (arrival >= windowEnd) {
+        assert.ok(used === 0 || arrival >= windowEnd, 'a request after the window ended');
+        windowEnd = arrival + 60_000;
+        used = 0;
+        starts.push(sentAt);
+        ends.push(windowEnd - skew);
+      }
+      used++;
+      assert.ok(used <= limit, `request ${i} would draw a 429 (round ${roundUp ? 'up' : 'down'}, skew ${skew})`);
+      const reset = roundUp ? Math.ceil(windowEnd / 1000) : Math.floor(windowEnd / 1000);
+      local += 40;
+      budget.settle(key, new Headers({ date: new Date(arrival).toUTCString(), 'x-ratelimit-limit': String(limit), 'x-ratelimit-remaining': String(limit - used), 'x-ratelimit-reset': String(reset) }), local, sentAt);
+      local += 110;
+    }
+    return { starts, ends, budget };
+  }
+
+  test('a server that rounds its reset up: after the first window the next starts within a second of the end, never before', () => {
+    for (const skew of [0, 7_777, -123_456]) {
+      const { starts, ends } = simulate(true, skew);
+      assert.equal(starts.length, 3);
+      for (let w = 1; w < 3; w++) {
+        const late = (starts[w] as number) + 20 - (ends[w - 1] as number);
+        assert.ok(late >= 0, `window ${w} started early (skew ${skew})`);
+        // The reset rounded up (under a second) and the clock bounds (a round trip), no 1 s margin on top.
+        if (w === 2) assert.ok(late < 1100, `window ${w}: ${late} ms after the end (skew ${skew}): no margin once learnt`);
+      }
+    }
+  });
+
+  test('a server that rounds its reset down: the margin stays, and no request is early', () => {
+    for (const skew of [0, 7_777, -123_456]) {
+      const { starts, ends } = simulate(false, skew);
+      for (let w = 1; w < starts.length; w++) {
+        const late = (starts[w] as number) + 20 - (ends[w - 1] as number);
+        assert.ok(late >= 0, `window ${w} started early (skew ${skew})`);
+      }
+    }
+  });
+});
