@@ -95,6 +95,7 @@ export class DuckDbDestination implements Destination {
       },
       deleteWhere: async (table, condition) => void (await conn.run(`DELETE FROM ${quoteIdent(table)} WHERE ${condition}`)),
       insert,
+      execute: async (sql) => void (await conn.run(sql)),
       query: (sql) => this.rows(sql),
       putCheckpoint: async (c) => {
         await conn.run(`DELETE FROM ${quoteIdent(CHECKPOINT_TABLE)} WHERE table_name = $1`, [c.table]);

@@ -15,8 +15,8 @@ import type { Registry } from '../schema/registry.js';
 import type { FetchContext, ProjectRef, Qual, SqlType, TableDef } from '../schema/types.js';
 import { tableRowPages, type QueryResult } from '../sql/engine.js';
 import { closestName } from '../util/closest.js';
-import { quoteIdent, type Checkpoint, type Destination, type DestinationTx, type DestTable } from './destination.js';
-import { ISSUE_CHILDREN, ruleOf, SKIPPED, type SyncRule } from './rules.js';
+import { quoteIdent, quoteLiteral, type Checkpoint, type Destination, type DestinationTx, type DestTable } from './destination.js';
+import { ISSUE_CHILDREN, nameDependents, ruleOf, SKIPPED, type SyncRule } from './rules.js';
 
 /** What the core reads from: a library Connection. */
 export interface SyncSource {
@@ -222,12 +222,42 @@ class Run {
     const rows = dedupe(table, await this.read(def, []));
     return this.dest.transaction(async (tx) => {
       const before = fresh ? 0 : await this.count(tx, table.name);
+      // Renames reach the incrementally kept tables in this same transaction (a crash cannot split them).
+      if (!fresh) await this.propagateRenames(tx, def, rows);
       if (fresh) await tx.recreate(table);
       else await tx.deleteAll(table.name);
       await tx.insert(table, rows);
       await tx.putCheckpoint(this.checkpoint(table, { watermark: null, rows: rows.length, requests: 0 }));
       return { table: def.name, rule: 'whole', mode: 'full', rows: rows.length, written: rows.length, deleted: Math.max(0, before - rows.length) };
     });
+  }
+
+  /**
+   * A named thing renamed since the last run (its `Name` differs from the replica's, by key):
+   * write the new name into the rows of Issues and its per-issue tables that show it.
+   */
+  async propagateRenames(tx: DestinationTx, def: TableDef, rows: readonly unknown[][]): Promise<void> {
+    const dependents = nameDependents(def, this.source.registry.tables).filter((d) => this.existing.has(d.table.toLowerCase()));
+    if (dependents.length === 0) return;
+    const nameIdx = def.columns.findIndex((c) => c.name === 'Name');
+    const projIdx = def.columns.findIndex((c) => c.name === 'ProjectId');
+    for (const sourceKey of new Set(dependents.map((d) => d.sourceKey))) {
+      const keyIdx = def.columns.findIndex((c) => c.name === sourceKey);
+      const byProject = dependents.some((d) => d.sourceKey === sourceKey && d.byProject);
+      const keyOf = (id: unknown, project: unknown) => `${String(id)}|${byProject ? String(project) : ''}`;
+      const old = new Map((await tx.query(`SELECT ${quoteIdent(sourceKey)}, ${byProject ? quoteIdent('ProjectId') : 'NULL'}, ${quoteIdent('Name')} FROM ${quoteIdent(def.name)}`)).map((r) => [keyOf(Number(r[0]), r[1] === null ? null : Number(r[1])), r[2]]));
+      for (const r of rows) {
+        const id = r[keyIdx];
+        const project = projIdx >= 0 ? r[projIdx] : null;
+        const was = old.get(keyOf(id, project));
+        const now = r[nameIdx];
+        if (was === undefined || was === now || typeof id !== 'number') continue;
+        for (const d of dependents.filter((x) => x.sourceKey === sourceKey)) {
+          const where = `${quoteIdent(d.idColumn)} = ${Math.trunc(id)}${d.byProject && typeof project === 'number' ? ` AND ${quoteIdent('ProjectId')} = ${Math.trunc(project)}` : ''}`;
+          await tx.execute(`UPDATE ${quoteIdent(d.table)} SET ${quoteIdent(d.nameColumn)} = ${now === null || now === undefined ? 'NULL' : quoteLiteral(String(now))} WHERE ${where}`);
+        }
+      }
+    }
   }
 
   /** Issues: newest first down to the watermark, then counts per project for deletions. */

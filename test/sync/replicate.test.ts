@@ -180,6 +180,21 @@ describe('replicate the whole space', () => {
     const created = (await client.postIssue({ projectId: c.projectId, summary: 'created by the replication test', issueTypeId: c.issueType.id, priorityId: 3 })) as unknown as Issue;
     await client.deleteIssue(c.id);
     const changed = new Set([a.id, b.id, created.id]);
+    // Renames of a custom status, a category and a user: the rows that show those names change
+    // although their issues' `updated` does not.
+    const pgc = await pgServer.client();
+    let status, category, assignee;
+    try {
+      status = (await pgc.query('SELECT DISTINCT "StatusId"::int AS id, "ProjectId"::int AS project FROM "Issues" WHERE "StatusId" > 4 ORDER BY 1, 2 LIMIT 1')).rows[0] as { id: number; project: number };
+      category = (await pgc.query('SELECT DISTINCT "CategoryId"::int AS id, "ProjectId"::int AS project FROM "IssueCategories" ORDER BY 1, 2 LIMIT 1')).rows[0] as { id: number; project: number };
+      assignee = (await pgc.query('SELECT "AssigneeId"::int AS id FROM "Issues" WHERE "AssigneeId" IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1')).rows[0] as { id: number };
+    } finally {
+      await pgc.end();
+    }
+    assert.ok(status && category && assignee);
+    await client.patchProjectStatus(status.project, status.id, { name: 'Renamed status' });
+    await client.patchCategories(category.project, category.id, { name: 'Renamed category' });
+    await client.patchUser(assignee.id, { name: 'Renamed user' });
 
     await clearJournal(emu);
     const report = await run(pgUrl);
@@ -205,6 +220,8 @@ describe('replicate the whole space', () => {
       assert.equal(row.rows[0].Summary, 'renamed by the replication test');
       const gone = await pgClient.query(`SELECT count(*)::int AS n FROM "IssueComments" WHERE "IssueId" = $1`, [c.id]);
       assert.equal(gone.rows[0].n, 0);
+      const renamed = await pgClient.query(`SELECT (SELECT count(*)::int FROM "Issues" WHERE "StatusName" = 'Renamed status') AS s, (SELECT count(*)::int FROM "IssueCategories" WHERE "CategoryName" = 'Renamed category') AS c, (SELECT count(*)::int FROM "Issues" WHERE "AssigneeName" = 'Renamed user') AS u`);
+      assert.ok(renamed.rows[0].s > 0 && renamed.rows[0].c > 0 && renamed.rows[0].u > 0, JSON.stringify(renamed.rows[0]));
     } finally {
       await pgClient.end();
     }
