@@ -69,6 +69,22 @@ export function nameDependents(source: TableDef, tables: readonly TableDef[]): N
   return out;
 }
 
+/** How a table is kept current in a replica, in a sentence (docs/tables/, generated). */
+export function ruleDescription(table: TableDef, tables: readonly TableDef[]): string {
+  switch (ruleOf(table)) {
+    case 'issues':
+      return 'incremental: issues newest first by Updated down to the last run\'s largest Updated (re-reading a 5-minute overlap); deleted issues from the space\'s issue-deleted activities; one count per project as a check, and a project\'s issues read again only when its count still disagrees';
+    case 'issue-child':
+      return 'rows re-read for the issues whose Updated moved since the last run (and issues new to the replica), dropped with their issue; brings Issues along';
+    case 'skip':
+      return `not replicated: ${SKIPPED[table.name] ?? ''}`;
+    default: {
+      const shown = [...new Set(nameDependents(table, tables).map((d) => `${d.table}.${d.nameColumn}`))];
+      return `read whole on every run${shown.length > 0 ? `; a renamed ${table.name} row's Name is written into ${shown.join(', ')}` : ''}`;
+    }
+  }
+}
+
 export function ruleOf(table: TableDef): SyncRule {
   if (table.name === 'Issues') return 'issues';
   if (ISSUE_CHILDREN.includes(table.name)) return 'issue-child';
