@@ -24,7 +24,8 @@ Destinations:
   postgres://USER@HOST:PORT/DATABASE[?schema=S&sslmode=require]
                        the password from PGPASSWORD or ~/.pgpass (never in the URL)
   duckdb:PATH          a DuckDB database file
-  parquet:FOLDER       one folder per table (FOLDER/Issues/data.parquet), for Trino, Spark, DuckDB
+  parquet:FOLDER       one folder per table, by project where it has one
+                       (FOLDER/Issues/ProjectId=1/…), for Trino, Spark, DuckDB
 
 Options:
   --to DESTINATION     where to replicate (required)
