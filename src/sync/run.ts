@@ -203,6 +203,13 @@ class Run {
   /** The checkpoint of a table when the destination still holds it with the same columns. */
   valid(table: DestTable): Checkpoint | undefined {
     const cp = this.checkpoints.get(table.name.toLowerCase());
+    // A table replicate did not write (no checkpoint: ours are created with one, in one
+    // transaction) is someone else's: never dropped or overwritten.
+    if (!cp && this.existing.has(table.name.toLowerCase())) {
+      throw new ConfigError(`table ${table.name} already exists in ${this.dest.label} and was not written by backlog-sql replicate`, 'CacheConnection', {
+        hint: 'Replicate into a schema or database of its own (postgres://…/db?schema=backlog, another DuckDB file or folder), or drop that table first.',
+      });
+    }
     return cp && cp.schema === digestOf(table) && this.existing.has(table.name.toLowerCase()) ? cp : undefined;
   }
 

@@ -347,6 +347,23 @@ describe('destinations and statements', () => {
     }
   });
 
+  test('a table of the same name that replicate did not write is left alone, with an error naming the fix', async () => {
+    const file = join(folder, 'theirs.duckdb');
+    const theirs = await DuckDbDestination.open(file);
+    try {
+      await theirs.transaction((tx) => tx.execute('CREATE TABLE "Priorities" (mine INTEGER)'));
+    } finally {
+      await theirs.close();
+    }
+    await assert.rejects(run(`duckdb:${file}`, { tables: ['Priorities'] }), (e: Error) => e instanceof ConfigError && /already exists .* was not written by backlog-sql replicate/.test(e.message));
+    const check = await DuckDbDestination.open(file);
+    try {
+      assert.deepEqual(await check.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'Priorities'`), [['mine']]);
+    } finally {
+      await check.close();
+    }
+  });
+
   test('REPLICATE without a destination, and a password in the URL, are refused naming the fix', async () => {
     await assert.rejects(db.query('REPLICATE Issues'), (e: Error) => e instanceof ConfigError && /REPLICATE needs a destination/.test(e.message));
     assert.throws(() => parseTarget('postgres://me:secret@db.example.com/backlog'), (e: Error) => e instanceof ConfigError && /contains a password/.test(e.message) && !e.message.includes('secret'));
