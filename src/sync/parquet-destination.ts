@@ -24,7 +24,8 @@ export class ParquetDestination implements Destination {
 
   static async open(folder: string): Promise<ParquetDestination> {
     const root = resolve(folder);
-    mkdirSync(root, { recursive: true });
+    // A folder replicate creates holds Backlog data: its owner's alone (one that exists keeps its mode).
+    mkdirSync(root, { recursive: true, mode: 0o700 });
     const state = await DuckDbDestination.open(join(root, PARQUET_STATE_FILE));
     return new ParquetDestination(`parquet:${root}`, root, state);
   }

@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -337,6 +337,8 @@ describe('destinations and statements', () => {
     } finally {
       await conn.close();
     }
+    // The replica holds Backlog data: a file replicate created is private to its owner.
+    assert.equal(statSync(file).mode & 0o777, 0o600);
     const dest = await DuckDbDestination.open(file);
     try {
       const open = await dest.query('SELECT count(*), min(typeof("Created")) FROM "OpenIssues"');
@@ -381,6 +383,7 @@ describe('destinations and statements', () => {
     await backlogClient(emu).patchIssue(((await backlogClient(emu).getIssues({ count: 1 })) as unknown as Issue[])[0]?.id ?? 0, { summary: 'changed before the Parquet run' });
     await run(`parquet:${out}`, { tables });
     assert.deepEqual(readdirSync(join(out, 'Priorities')), ['data.parquet']);
+    assert.equal(statSync(out).mode & 0o777, 0o700, 'a folder replicate creates is private to its owner');
     const partitions = readdirSync(join(out, 'Issues')).sort();
     assert.ok(partitions.length >= 2 && partitions.every((p) => /^ProjectId=\d+$/.test(p)), partitions.join(', '));
     // A reader's view of the files: DuckDB with Hive partitioning, columns in the table's order.
