@@ -17,12 +17,13 @@ import { tableRowPages, type QueryResult } from '../sql/engine.js';
 import { closestName } from '../util/closest.js';
 import { quoteIdent, quoteLiteral, type Checkpoint, type Destination, type DestinationTx, type DestTable } from './destination.js';
 import { ISSUE_CHILDREN, nameDependents, ruleOf, SKIPPED, type SyncRule } from './rules.js';
+import { sharedCommentReads } from './shared-reads.js';
 
 /** What the core reads from: a library Connection. */
 export interface SyncSource {
   readonly registry: Registry;
   readonly api: ApiClient;
-  fetchContext(signal: AbortSignal, warn: (message: string) => void, options?: { orderBy?: readonly { column: string; desc: boolean }[]; table?: TableDef; projects?: () => Promise<readonly ProjectRef[]> }): FetchContext;
+  fetchContext(signal: AbortSignal, warn: (message: string) => void, options?: { orderBy?: readonly { column: string; desc: boolean }[]; table?: TableDef; projects?: () => Promise<readonly ProjectRef[]>; api?: ApiClient }): FetchContext;
   query(sql: string, params?: undefined, options?: { signal?: AbortSignal; rowMode?: 'array' }): Promise<QueryResult>;
 }
 
@@ -174,6 +175,8 @@ class Run {
   stepStart = 0;
   /** Issues was built in full by this run: its per-issue tables are rebuilt too. */
   issuesRebuilt = false;
+  /** The source's client, with an issue's comment pages read once per run (./shared-reads.ts). */
+  private readonly api: ApiClient;
   private projectList: Promise<readonly ProjectRef[]> | undefined;
 
   constructor(
@@ -183,11 +186,13 @@ class Run {
     private readonly existing: Set<string>,
     private readonly signal: AbortSignal,
     private readonly overlapMs: number,
-  ) {}
+  ) {
+    this.api = sharedCommentReads(source.api);
+  }
 
   ctx(table: TableDef, orderBy: readonly { column: string; desc: boolean }[] = []): FetchContext {
     // One project list per run, shared by every table.
-    return this.source.fetchContext(this.signal, (m) => this.warnings.push(m), { table, orderBy, projects: () => (this.projectList ??= this.source.fetchContext(this.signal, () => undefined).projects()) });
+    return this.source.fetchContext(this.signal, (m) => this.warnings.push(m), { table, orderBy, api: this.api, projects: () => (this.projectList ??= this.source.fetchContext(this.signal, () => undefined).projects()) });
   }
 
   async read(table: TableDef, quals: readonly Qual[], until?: (page: unknown[][]) => boolean, orderBy?: readonly { column: string; desc: boolean }[]): Promise<unknown[][]> {
