@@ -165,7 +165,9 @@ function sqlTypeOf(duckType: string): SqlType {
   if (t === 'BOOLEAN') return 'BOOLEAN';
   if (t === 'DATE') return 'DATE';
   if (t === 'DOUBLE' || t === 'FLOAT' || t === 'REAL') return 'DOUBLE';
-  if (t.startsWith('DECIMAL')) return 'DECIMAL(18,2)';
+  // Hours and sums of them keep their two decimals; any other scale would be rounded there.
+  if (/^DECIMAL\(\d+,\s*2\)$/.test(t)) return 'DECIMAL(18,2)';
+  if (t.startsWith('DECIMAL')) return 'DOUBLE';
   return 'VARCHAR';
 }
 

@@ -349,6 +349,19 @@ describe('destinations and statements', () => {
     }
   });
 
+  test('one replicate per PostgreSQL schema at a time: a second is refused at once, another schema is not', async () => {
+    const first = await openDestination(parseTarget(`${pgServer.url}?schema=locked`), env());
+    try {
+      await assert.rejects(openDestination(parseTarget(`${pgServer.url}?schema=locked`), env()), (e: Error) => e instanceof ConfigError && /another backlog-sql replicate is writing to schema locked/.test(e.message));
+      const other = await openDestination(parseTarget(`${pgServer.url}?schema=elsewhere`), env());
+      await other.close();
+    } finally {
+      await first.close();
+    }
+    // Closed: the next run may start.
+    await (await openDestination(parseTarget(`${pgServer.url}?schema=locked`), env())).close();
+  });
+
   test('a table of the same name that replicate did not write is left alone, with an error naming the fix', async () => {
     const file = join(folder, 'theirs.duckdb');
     const theirs = await DuckDbDestination.open(file);
