@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark, printed as one table with each figure's target and ratio.
- * Usage: npm run bench [-- emulator-throughput | driver | pgserver | writes | responsiveness | abuse | catalog | package] [--readme]
+ * Usage: npm run bench [-- emulator-throughput | driver | pgserver | writes | responsiveness | abuse | catalog | package | replicate] [--readme]
  *        (names or name prefixes limit the run; --readme writes each group's table into its README section)
  *        npm run bench -- soak [--minutes N]   (the 10-minute soak, only when named; `npm run build` first)
  * Figures on shared machines are noisy: compare ratios within one run.
@@ -15,6 +15,7 @@ import { benchPackage } from './package.js';
 import { benchResponsiveness } from './responsiveness.js';
 import { benchSoak } from './soak.js';
 import { benchBulkUpdate } from './writes.js';
+import { benchReplicate } from './replicate.js';
 
 const groups: Record<string, () => Promise<BenchRow[]>> = {
   'emulator-startup': () => benchStartup(['tiny', 'small', 'medium', 'large']),
@@ -29,6 +30,7 @@ const groups: Record<string, () => Promise<BenchRow[]>> = {
   'package': () => benchPackage(),
   'responsiveness': () => benchResponsiveness(),
   'abuse': () => benchAbuse(),
+  'replicate': () => benchReplicate(),
 };
 
 function printTable(rows: BenchRow[]): void {

@@ -6,6 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import type { ColumnWrite, TableDef } from '../src/schema/types.js';
+import { ruleDescription } from '../src/sync/rules.js';
 
 export const ROOT = new URL('../', import.meta.url);
 export const TABLES_DIR = 'src/schema/tables/';
@@ -67,7 +68,7 @@ export function tableDocs(tables: readonly TableDef[]): GeneratedFile[] {
     ...sorted.map((t) => `| [${t.name}](${t.name}.md) | ${t.kind}${t.extension ? ' (extension)' : ''} | ${cell(t.description)} |`),
     '',
   ];
-  return [...sorted.map(tableDoc), { path: `${DOCS_DIR}README.md`, text: index.join('\n') }];
+  return [...sorted.map((t) => tableDoc(t, tables)), { path: `${DOCS_DIR}README.md`, text: index.join('\n') }];
 }
 
 /** Every generated file; `tables` must come from the index `tablesIndex` writes. */
@@ -104,7 +105,7 @@ function writesSection(t: TableDef): string[] {
   return [...lines, ''];
 }
 
-function tableDoc(t: TableDef): GeneratedFile {
+function tableDoc(t: TableDef, tables: readonly TableDef[]): GeneratedFile {
   const lines = [
     `# ${t.name}${t.extension ? ' (extension)' : ''}`,
     '',
@@ -121,6 +122,8 @@ function tableDoc(t: TableDef): GeneratedFile {
     ...writesSection(t),
     ...(t.orderable?.length ? [`ORDER BY sent to Backlog (with LIMIT): ${t.orderable.join(', ')}.`, ''] : []),
     `Requests without filters: ${t.cost([])}.`,
+    '',
+    `Replication (\`REPLICATE\`, \`backlog-sql replicate\`): ${ruleDescription(t, tables)}.`,
     '',
     ...(t.examples?.length ? ['Examples:', '', '```sql', ...t.examples.map((e) => `${e};`), '```', ''] : []),
   ];

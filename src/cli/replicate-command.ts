@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { connect } from '../core/connection.js';
-import { CancelledError } from '../errors.js';
+import { ApiError, CancelledError, NetworkError, RateLimitError, TimeoutError } from '../errors.js';
 import { openDestination, parseTarget, replicate, type ReplicateProgress, type TableReport } from '../sync/index.js';
 import { connectionFrom } from './connection-file.js';
 import { exitCodeFor, renderError } from './errors.js';
@@ -24,7 +24,8 @@ Destinations:
   postgres://USER@HOST:PORT/DATABASE[?schema=S&sslmode=require]
                        the password from PGPASSWORD or ~/.pgpass (never in the URL)
   duckdb:PATH          a DuckDB database file
-  parquet:FOLDER       one folder per table (FOLDER/Issues/data.parquet), for Trino, Spark, DuckDB
+  parquet:FOLDER       one folder per table, by project where it has one
+                       (FOLDER/Issues/ProjectId=1/…), for Trino, Spark, DuckDB
 
 Options:
   --to DESTINATION     where to replicate (required)
@@ -50,6 +51,11 @@ function line(t: TableReport): string {
   if (t.reconciled && t.reconciled.length > 0) parts.push(`ids reconciled in ${t.reconciled.length} project(s)`);
   parts.push(`${t.requests} requests`);
   return `  ${t.table}: ${parts.join(', ')}\n`;
+}
+
+/** Failures the next run may not meet: Backlog's answers, the network, rate limits, timeouts. */
+function isTransient(e: unknown): boolean {
+  return e instanceof ApiError || e instanceof NetworkError || e instanceof RateLimitError || e instanceof TimeoutError;
 }
 
 export async function replicateCommand(args: string[]): Promise<number> {
@@ -87,25 +93,35 @@ export async function replicateCommand(args: string[]): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const connection = await connect(connectionString, { onWarning: (w) => process.stderr.write(`WARNING:  ${w}\n`) });
+  const runOnce = async () => {
+    const dest = await openDestination(target);
+    try {
+      const started = performance.now();
+      process.stderr.write(`backlog-sql replicate: ${connection.space.name} → ${dest.label}\n`);
+      const report = await replicate(connection, dest, {
+        ...(v.table ? { tables: v.table } : {}),
+        signal: abort.signal,
+        onProgress: (e: ReplicateProgress) => {
+          if (e.phase === 'start' && process.stderr.isTTY) process.stderr.write(`  ${e.table}…\r`);
+          if (e.phase === 'done' && e.report) process.stderr.write(line(e.report));
+        },
+      });
+      for (const w of report.warnings) process.stderr.write(`WARNING:  ${w}\n`);
+      process.stderr.write(`done: ${report.tables.length} tables, ${report.requests} requests, ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    } finally {
+      await dest.close();
+    }
+  };
   try {
     for (;;) {
-      const dest = await openDestination(target);
       try {
-        const started = performance.now();
-        process.stderr.write(`backlog-sql replicate: ${connection.space.name} → ${dest.label}\n`);
-        const onProgress = (e: ReplicateProgress) => {
-          if (e.phase === 'start' && process.stderr.isTTY) process.stderr.write(`  ${e.table}…\r`);
-        };
-        const report = await replicate(connection, dest, { ...(v.table ? { tables: v.table } : {}), signal: abort.signal, onProgress: (e) => {
-          onProgress(e);
-          if (e.phase === 'done') {
-            if (e.report) process.stderr.write(line(e.report));
-          }
-        } });
-        for (const w of report.warnings) process.stderr.write(`WARNING:  ${w}\n`);
-        process.stderr.write(`done: ${report.tables.length} tables, ${report.requests} requests, ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-      } finally {
-        await dest.close();
+        await runOnce();
+      } catch (e) {
+        // With --every, a run that Backlog or the network failed is tried again next time: the
+        // checkpoints keep what completed. Anything else (configuration, sign-in) stops.
+        if (every === undefined || abort.signal.aborted || !isTransient(e)) throw e;
+        process.stderr.write(renderError(e));
+        process.stderr.write(`replicate: this run failed; every table is as its last completed run left it. Next run in ${v.every}.\n`);
       }
       if (every === undefined || abort.signal.aborted) return ExitCode.Ok;
       await new Promise<void>((resolve) => {

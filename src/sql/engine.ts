@@ -510,11 +510,11 @@ export class Engine {
   fetchContext(
     signal: AbortSignal,
     warn: (message: string) => void,
-    options: { limit?: number | undefined; orderBy?: readonly { column: string; desc: boolean }[]; columns?: ReadonlySet<string>; projects?: () => Promise<readonly ProjectRef[]>; table?: TableDef } = {},
+    options: { limit?: number | undefined; orderBy?: readonly { column: string; desc: boolean }[]; columns?: ReadonlySet<string>; projects?: () => Promise<readonly ProjectRef[]>; table?: TableDef; api?: ApiClient } = {},
   ): FetchContext {
     let projects: Promise<readonly ProjectRef[]> | undefined;
     return {
-      api: this.ctx.api,
+      api: options.api ?? this.ctx.api,
       signal,
       env: this.ctx.env,
       limit: options.limit,

@@ -58,6 +58,8 @@ export interface DestinationTx {
   /** DELETE … WHERE <condition> (a condition built by the sync core, no user text). */
   deleteWhere(table: string, condition: string): Promise<void>;
   insert(table: DestTable, rows: readonly (readonly unknown[])[]): Promise<void>;
+  /** A statement built by the sync core from names and quoted literals (no user text). */
+  execute(sql: string): Promise<void>;
   /** A query's rows; values as JS numbers, strings, booleans or null (timestamps as ISO text). */
   query(sql: string): Promise<unknown[][]>;
   putCheckpoint(checkpoint: Checkpoint): Promise<void>;

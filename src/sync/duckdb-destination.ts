@@ -4,7 +4,7 @@
  * instead of interleaving writes. Rows go in through the appender into a temporary table and then
  * one INSERT … SELECT, inside the table's transaction.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { closeDuck, createDuck, loadTempTable, toJs, type DuckDBConnection, type DuckDBInstance } from '../sql/duckdb.js';
@@ -34,11 +34,26 @@ export class DuckDbDestination implements Destination {
     readonly label: string,
     private readonly duck: DuckDBInstance,
     private readonly conn: DuckDBConnection,
+    /** Set when this run created the file: it and its write-ahead log are kept private (0600). */
+    private readonly privateFile: string | undefined,
   ) {}
+
+  /** The replica holds Backlog data: a file replicate created is its owner's alone, as is its WAL. */
+  private keepPrivate(): void {
+    if (!this.privateFile || process.platform === 'win32') return;
+    for (const f of [this.privateFile, `${this.privateFile}.wal`]) {
+      try {
+        chmodSync(f, 0o600);
+      } catch {
+        // the WAL comes and goes with checkpoints
+      }
+    }
+  }
 
   static async open(path: string, label = `duckdb:${resolve(path)}`): Promise<DuckDbDestination> {
     const file = resolve(path);
-    mkdirSync(dirname(file), { recursive: true });
+    const created = !existsSync(file);
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     let duck: DuckDBInstance;
     try {
       duck = await createDuck({ path: file, timezone: 'UTC' });
@@ -50,7 +65,9 @@ export class DuckDbDestination implements Destination {
       });
     }
     const conn = await duck.connect();
-    return new DuckDbDestination(label, duck, conn);
+    const dest = new DuckDbDestination(label, duck, conn, created ? file : undefined);
+    dest.keepPrivate();
+    return dest;
   }
 
   private async rows(sql: string): Promise<unknown[][]> {
@@ -95,6 +112,7 @@ export class DuckDbDestination implements Destination {
       },
       deleteWhere: async (table, condition) => void (await conn.run(`DELETE FROM ${quoteIdent(table)} WHERE ${condition}`)),
       insert,
+      execute: async (sql) => void (await conn.run(sql)),
       query: (sql) => this.rows(sql),
       putCheckpoint: async (c) => {
         await conn.run(`DELETE FROM ${quoteIdent(CHECKPOINT_TABLE)} WHERE table_name = $1`, [c.table]);
@@ -105,6 +123,7 @@ export class DuckDbDestination implements Destination {
     try {
       const result = await fn(tx);
       await conn.run('COMMIT');
+      this.keepPrivate();
       return result;
     } catch (e) {
       await conn.run('ROLLBACK').catch(() => undefined);

@@ -1,6 +1,8 @@
 /**
- * Parquet folders as a replication destination (`parquet:folder`): one folder per table holding
- * `data.parquet`, which DuckDB, Trino, Spark and pandas read as a table (`folder/Issues/*.parquet`).
+ * Parquet folders as a replication destination (`parquet:folder`): one folder per table, which
+ * DuckDB, Trino, Spark and pandas read as a table. A table with a ProjectId column is partitioned
+ * by it, Hive-style (`folder/Issues/ProjectId=1/data_0.parquet`: readers take ProjectId from the
+ * folder names, and a query on one project reads one folder); others hold `data.parquet`.
  * Parquet files cannot be updated in place, so the rows and checkpoints live in a DuckDB file in
  * the same folder (`_backlog_sql_state.duckdb`), updated incrementally as any DuckDB replica; after
  * a run, the tables that changed are written out with DuckDB's COPY … (FORMAT parquet) to a new
@@ -22,7 +24,8 @@ export class ParquetDestination implements Destination {
 
   static async open(folder: string): Promise<ParquetDestination> {
     const root = resolve(folder);
-    mkdirSync(root, { recursive: true });
+    // A folder replicate creates holds Backlog data: its owner's alone (one that exists keeps its mode).
+    mkdirSync(root, { recursive: true, mode: 0o700 });
     const state = await DuckDbDestination.open(join(root, PARQUET_STATE_FILE));
     return new ParquetDestination(`parquet:${root}`, root, state);
   }
@@ -50,8 +53,15 @@ export class ParquetDestination implements Destination {
       const next = join(this.folder, `.${table}.new-${process.pid}`);
       const old = join(this.folder, `.${table}.old-${process.pid}`);
       rmSync(next, { recursive: true, force: true });
-      mkdirSync(next);
-      await this.state.connection.run(`COPY (SELECT * FROM ${quoteIdent(table)}) TO ${quoteLiteral(join(next, 'data.parquet'))} (FORMAT parquet)`);
+      const columns = (await this.state.query(`SELECT column_name FROM information_schema.columns WHERE table_name = ${quoteLiteral(table)}`)).map((r) => String(r[0]));
+      if (columns.includes('ProjectId')) {
+        await this.state.connection.run(`COPY (SELECT * FROM ${quoteIdent(table)}) TO ${quoteLiteral(next)} (FORMAT parquet, PARTITION_BY (${quoteIdent('ProjectId')}))`);
+        // An empty table writes no folder: readers still find the table's folder.
+        mkdirSync(next, { recursive: true });
+      } else {
+        mkdirSync(next);
+        await this.state.connection.run(`COPY (SELECT * FROM ${quoteIdent(table)}) TO ${quoteLiteral(join(next, 'data.parquet'))} (FORMAT parquet)`);
+      }
       if (existsSync(target)) renameSync(target, old);
       renameSync(next, target);
       rmSync(old, { recursive: true, force: true });

@@ -166,6 +166,7 @@ export class PostgresDestination implements Destination {
       },
       deleteWhere: async (table, condition) => void (await c.query(`DELETE FROM ${quoteIdent(table)} WHERE ${condition}`)),
       insert: (table, rows) => this.insert(table, rows),
+      execute: async (sql) => void (await c.query(sql)),
       query: (sql) => this.rows(sql),
       putCheckpoint: async (cp) => {
         await c.query(`DELETE FROM ${quoteIdent(CHECKPOINT_TABLE)} WHERE table_name = ${quoteLiteral(cp.table)}`);

@@ -15,14 +15,15 @@ import type { Registry } from '../schema/registry.js';
 import type { FetchContext, ProjectRef, Qual, SqlType, TableDef } from '../schema/types.js';
 import { tableRowPages, type QueryResult } from '../sql/engine.js';
 import { closestName } from '../util/closest.js';
-import { quoteIdent, type Checkpoint, type Destination, type DestinationTx, type DestTable } from './destination.js';
-import { ISSUE_CHILDREN, ruleOf, SKIPPED, type SyncRule } from './rules.js';
+import { quoteIdent, quoteLiteral, type Checkpoint, type Destination, type DestinationTx, type DestTable } from './destination.js';
+import { ISSUE_CHILDREN, nameDependents, ruleOf, SKIPPED, type SyncRule } from './rules.js';
+import { sharedCommentReads } from './shared-reads.js';
 
 /** What the core reads from: a library Connection. */
 export interface SyncSource {
   readonly registry: Registry;
   readonly api: ApiClient;
-  fetchContext(signal: AbortSignal, warn: (message: string) => void, options?: { orderBy?: readonly { column: string; desc: boolean }[]; table?: TableDef; projects?: () => Promise<readonly ProjectRef[]> }): FetchContext;
+  fetchContext(signal: AbortSignal, warn: (message: string) => void, options?: { orderBy?: readonly { column: string; desc: boolean }[]; table?: TableDef; projects?: () => Promise<readonly ProjectRef[]>; api?: ApiClient }): FetchContext;
   query(sql: string, params?: undefined, options?: { signal?: AbortSignal; rowMode?: 'array' }): Promise<QueryResult>;
 }
 
@@ -164,7 +165,9 @@ function sqlTypeOf(duckType: string): SqlType {
   if (t === 'BOOLEAN') return 'BOOLEAN';
   if (t === 'DATE') return 'DATE';
   if (t === 'DOUBLE' || t === 'FLOAT' || t === 'REAL') return 'DOUBLE';
-  if (t.startsWith('DECIMAL')) return 'DECIMAL(18,2)';
+  // Hours and sums of them keep their two decimals; any other scale would be rounded there.
+  if (/^DECIMAL\(\d+,\s*2\)$/.test(t)) return 'DECIMAL(18,2)';
+  if (t.startsWith('DECIMAL')) return 'DOUBLE';
   return 'VARCHAR';
 }
 
@@ -174,6 +177,8 @@ class Run {
   stepStart = 0;
   /** Issues was built in full by this run: its per-issue tables are rebuilt too. */
   issuesRebuilt = false;
+  /** The source's client, with an issue's comment pages read once per run (./shared-reads.ts). */
+  private readonly api: ApiClient;
   private projectList: Promise<readonly ProjectRef[]> | undefined;
 
   constructor(
@@ -183,11 +188,13 @@ class Run {
     private readonly existing: Set<string>,
     private readonly signal: AbortSignal,
     private readonly overlapMs: number,
-  ) {}
+  ) {
+    this.api = sharedCommentReads(source.api);
+  }
 
   ctx(table: TableDef, orderBy: readonly { column: string; desc: boolean }[] = []): FetchContext {
     // One project list per run, shared by every table.
-    return this.source.fetchContext(this.signal, (m) => this.warnings.push(m), { table, orderBy, projects: () => (this.projectList ??= this.source.fetchContext(this.signal, () => undefined).projects()) });
+    return this.source.fetchContext(this.signal, (m) => this.warnings.push(m), { table, orderBy, api: this.api, projects: () => (this.projectList ??= this.source.fetchContext(this.signal, () => undefined).projects()) });
   }
 
   async read(table: TableDef, quals: readonly Qual[], until?: (page: unknown[][]) => boolean, orderBy?: readonly { column: string; desc: boolean }[]): Promise<unknown[][]> {
@@ -203,6 +210,13 @@ class Run {
   /** The checkpoint of a table when the destination still holds it with the same columns. */
   valid(table: DestTable): Checkpoint | undefined {
     const cp = this.checkpoints.get(table.name.toLowerCase());
+    // A table replicate did not write (no checkpoint: ours are created with one, in one
+    // transaction) is someone else's: never dropped or overwritten.
+    if (!cp && this.existing.has(table.name.toLowerCase())) {
+      throw new ConfigError(`table ${table.name} already exists in ${this.dest.label} and was not written by backlog-sql replicate`, 'CacheConnection', {
+        hint: 'Replicate into a schema or database of its own (postgres://…/db?schema=backlog, another DuckDB file or folder), or drop that table first.',
+      });
+    }
     return cp && cp.schema === digestOf(table) && this.existing.has(table.name.toLowerCase()) ? cp : undefined;
   }
 
@@ -222,12 +236,42 @@ class Run {
     const rows = dedupe(table, await this.read(def, []));
     return this.dest.transaction(async (tx) => {
       const before = fresh ? 0 : await this.count(tx, table.name);
+      // Renames reach the incrementally kept tables in this same transaction (a crash cannot split them).
+      if (!fresh) await this.propagateRenames(tx, def, rows);
       if (fresh) await tx.recreate(table);
       else await tx.deleteAll(table.name);
       await tx.insert(table, rows);
       await tx.putCheckpoint(this.checkpoint(table, { watermark: null, rows: rows.length, requests: 0 }));
       return { table: def.name, rule: 'whole', mode: 'full', rows: rows.length, written: rows.length, deleted: Math.max(0, before - rows.length) };
     });
+  }
+
+  /**
+   * A named thing renamed since the last run (its `Name` differs from the replica's, by key):
+   * write the new name into the rows of Issues and its per-issue tables that show it.
+   */
+  async propagateRenames(tx: DestinationTx, def: TableDef, rows: readonly unknown[][]): Promise<void> {
+    const dependents = nameDependents(def, this.source.registry.tables).filter((d) => this.existing.has(d.table.toLowerCase()));
+    if (dependents.length === 0) return;
+    const nameIdx = def.columns.findIndex((c) => c.name === 'Name');
+    const projIdx = def.columns.findIndex((c) => c.name === 'ProjectId');
+    for (const sourceKey of new Set(dependents.map((d) => d.sourceKey))) {
+      const keyIdx = def.columns.findIndex((c) => c.name === sourceKey);
+      const byProject = dependents.some((d) => d.sourceKey === sourceKey && d.byProject);
+      const keyOf = (id: unknown, project: unknown) => `${String(id)}|${byProject ? String(project) : ''}`;
+      const old = new Map((await tx.query(`SELECT ${quoteIdent(sourceKey)}, ${byProject ? quoteIdent('ProjectId') : 'NULL'}, ${quoteIdent('Name')} FROM ${quoteIdent(def.name)}`)).map((r) => [keyOf(Number(r[0]), r[1] === null ? null : Number(r[1])), r[2]]));
+      for (const r of rows) {
+        const id = r[keyIdx];
+        const project = projIdx >= 0 ? r[projIdx] : null;
+        const was = old.get(keyOf(id, project));
+        const now = r[nameIdx];
+        if (was === undefined || was === now || typeof id !== 'number') continue;
+        for (const d of dependents.filter((x) => x.sourceKey === sourceKey)) {
+          const where = `${quoteIdent(d.idColumn)} = ${Math.trunc(id)}${d.byProject && typeof project === 'number' ? ` AND ${quoteIdent('ProjectId')} = ${Math.trunc(project)}` : ''}`;
+          await tx.execute(`UPDATE ${quoteIdent(d.table)} SET ${quoteIdent(d.nameColumn)} = ${now === null || now === undefined ? 'NULL' : quoteLiteral(String(now))} WHERE ${where}`);
+        }
+      }
+    }
   }
 
   /** Issues: newest first down to the watermark, then counts per project for deletions. */

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import { control, startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { startReplicaPg, type ReplicaPg } from '../helpers/replica-pg.js';
 
 const BIN = new URL('../../bin/backlog-sql.js', import.meta.url).pathname;
@@ -90,6 +90,26 @@ describe('backlog-sql replicate', () => {
     const every = await runCli(['replicate', '--to', 'duckdb:x.duckdb', '--every', 'often', '--connection', connection], cleanEnv());
     assert.equal(every.status, 2);
     assert.match(every.stderr, /--every must be an interval/);
+  });
+
+  test('--every: a run Backlog fails is reported and tried again at the next interval', async () => {
+    await control(emu, 'POST', 'faults', { method: 'GET', pathPattern: '^/api/v2/priorities$', times: 1, action: 'status', status: 404 });
+    const target = `duckdb:${join(folder, 'retry.duckdb')}`;
+    const child = spawn(process.execPath, [BIN, 'replicate', '--to', target, '--table', 'Priorities', '--every', '1s', '--connection', connection], { stdio: ['ignore', 'ignore', 'pipe'], env: cleanEnv() });
+    let stderr = '';
+    const done = new Promise<void>((resolve) =>
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        if (/^done:/m.test(stderr)) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await done;
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, stderr);
+    assert.match(stderr, /this run failed; every table is as its last completed run left it\. Next run in 1s\./);
+    assert.match(stderr, /Priorities: full, 3 rows/);
+    assert.ok(stderr.indexOf('this run failed') < stderr.indexOf('done:'));
   });
 
   test('--every runs again until SIGTERM, which ends it with exit 0 between runs', async () => {

@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -180,6 +180,21 @@ describe('replicate the whole space', () => {
     const created = (await client.postIssue({ projectId: c.projectId, summary: 'created by the replication test', issueTypeId: c.issueType.id, priorityId: 3 })) as unknown as Issue;
     await client.deleteIssue(c.id);
     const changed = new Set([a.id, b.id, created.id]);
+    // Renames of a custom status, a category and a user: the rows that show those names change
+    // although their issues' `updated` does not.
+    const pgc = await pgServer.client();
+    let status, category, assignee;
+    try {
+      status = (await pgc.query('SELECT DISTINCT "StatusId"::int AS id, "ProjectId"::int AS project FROM "Issues" WHERE "StatusId" > 4 ORDER BY 1, 2 LIMIT 1')).rows[0] as { id: number; project: number };
+      category = (await pgc.query('SELECT DISTINCT "CategoryId"::int AS id, "ProjectId"::int AS project FROM "IssueCategories" ORDER BY 1, 2 LIMIT 1')).rows[0] as { id: number; project: number };
+      assignee = (await pgc.query('SELECT "AssigneeId"::int AS id FROM "Issues" WHERE "AssigneeId" IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1')).rows[0] as { id: number };
+    } finally {
+      await pgc.end();
+    }
+    assert.ok(status && category && assignee);
+    await client.patchProjectStatus(status.project, status.id, { name: 'Renamed status' });
+    await client.patchCategories(category.project, category.id, { name: 'Renamed category' });
+    await client.patchUser(assignee.id, { name: 'Renamed user' });
 
     await clearJournal(emu);
     const report = await run(pgUrl);
@@ -205,6 +220,8 @@ describe('replicate the whole space', () => {
       assert.equal(row.rows[0].Summary, 'renamed by the replication test');
       const gone = await pgClient.query(`SELECT count(*)::int AS n FROM "IssueComments" WHERE "IssueId" = $1`, [c.id]);
       assert.equal(gone.rows[0].n, 0);
+      const renamed = await pgClient.query(`SELECT (SELECT count(*)::int FROM "Issues" WHERE "StatusName" = 'Renamed status') AS s, (SELECT count(*)::int FROM "IssueCategories" WHERE "CategoryName" = 'Renamed category') AS c, (SELECT count(*)::int FROM "Issues" WHERE "AssigneeName" = 'Renamed user') AS u`);
+      assert.ok(renamed.rows[0].s > 0 && renamed.rows[0].c > 0 && renamed.rows[0].u > 0, JSON.stringify(renamed.rows[0]));
     } finally {
       await pgClient.end();
     }
@@ -320,6 +337,8 @@ describe('destinations and statements', () => {
     } finally {
       await conn.close();
     }
+    // The replica holds Backlog data: a file replicate created is private to its owner.
+    assert.equal(statSync(file).mode & 0o777, 0o600);
     const dest = await DuckDbDestination.open(file);
     try {
       const open = await dest.query('SELECT count(*), min(typeof("Created")) FROM "OpenIssues"');
@@ -327,6 +346,36 @@ describe('destinations and statements', () => {
       assert.equal(open[0]?.[1], 'TIMESTAMP WITH TIME ZONE');
     } finally {
       await dest.close();
+    }
+  });
+
+  test('one replicate per PostgreSQL schema at a time: a second is refused at once, another schema is not', async () => {
+    const first = await openDestination(parseTarget(`${pgServer.url}?schema=locked`), env());
+    try {
+      await assert.rejects(openDestination(parseTarget(`${pgServer.url}?schema=locked`), env()), (e: Error) => e instanceof ConfigError && /another backlog-sql replicate is writing to schema locked/.test(e.message));
+      const other = await openDestination(parseTarget(`${pgServer.url}?schema=elsewhere`), env());
+      await other.close();
+    } finally {
+      await first.close();
+    }
+    // Closed: the next run may start.
+    await (await openDestination(parseTarget(`${pgServer.url}?schema=locked`), env())).close();
+  });
+
+  test('a table of the same name that replicate did not write is left alone, with an error naming the fix', async () => {
+    const file = join(folder, 'theirs.duckdb');
+    const theirs = await DuckDbDestination.open(file);
+    try {
+      await theirs.transaction((tx) => tx.execute('CREATE TABLE "Priorities" (mine INTEGER)'));
+    } finally {
+      await theirs.close();
+    }
+    await assert.rejects(run(`duckdb:${file}`, { tables: ['Priorities'] }), (e: Error) => e instanceof ConfigError && /already exists .* was not written by backlog-sql replicate/.test(e.message));
+    const check = await DuckDbDestination.open(file);
+    try {
+      assert.deepEqual(await check.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'Priorities'`), [['mine']]);
+    } finally {
+      await check.close();
     }
   });
 
@@ -340,16 +389,25 @@ describe('destinations and statements', () => {
     });
   });
 
-  test('Parquet: one folder per table, readable by DuckDB, rewritten after each run', async () => {
+  test('Parquet: one folder per table, partitioned by project where the table has one, equal to a fresh load', async () => {
     const out = join(folder, 'parquet');
-    await run(`parquet:${out}`, { tables: ['Issues', 'ProjectStatuses'] });
-    assert.ok(readdirSync(out).includes('Issues'));
-    assert.deepEqual(readdirSync(join(out, 'Issues')), ['data.parquet']);
+    const tables = ['Issues', 'Priorities'];
+    await run(`parquet:${out}`, { tables });
+    await backlogClient(emu).patchIssue(((await backlogClient(emu).getIssues({ count: 1 })) as unknown as Issue[])[0]?.id ?? 0, { summary: 'changed before the Parquet run' });
+    await run(`parquet:${out}`, { tables });
+    assert.deepEqual(readdirSync(join(out, 'Priorities')), ['data.parquet']);
+    assert.equal(statSync(out).mode & 0o777, 0o700, 'a folder replicate creates is private to its owner');
+    const partitions = readdirSync(join(out, 'Issues')).sort();
+    assert.ok(partitions.length >= 2 && partitions.every((p) => /^ProjectId=\d+$/.test(p)), partitions.join(', '));
+    // A reader's view of the files: DuckDB with Hive partitioning, columns in the table's order.
     const reader = await DuckDbDestination.open(join(folder, 'reader.duckdb'));
     try {
-      const n = await reader.query(`SELECT count(*) FROM read_parquet('${join(out, 'Issues', '*.parquet')}')`);
-      const fresh = await freshLoad(['Issues']);
-      assert.equal(`${Number(n[0]?.[0])}`, fresh.get('Issues')?.split(':')[0]);
+      for (const t of tables) {
+        const def = db.registry.table(t);
+        assert.ok(def);
+        await reader.query(`CREATE OR REPLACE TABLE "${t}" AS SELECT ${def.columns.map((c) => `"${c.name}"`).join(', ')} FROM read_parquet('${join(out, t, '**', '*.parquet')}', hive_partitioning = true)`);
+      }
+      assertSame(await digests(reader, tables), await freshLoad(tables), 'Parquet files vs a fresh load');
     } finally {
       await reader.close();
     }
