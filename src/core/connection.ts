@@ -33,6 +33,7 @@ import { OAuthSession, type OAuthSessionOptions } from '../auth/session.js';
 import type { AuthRefreshEvent } from '../auth/token-provider.js';
 import { findProcedure, parseCall, procedureMetadata, PROCEDURES, runProcedure, type ProcedureDef } from '../procedures/index.js';
 import { numberParameters, parseDml } from '../sql/dml.js';
+import { rewriteCdataDialect } from '../sql/dialect/rewrite.js';
 
 import type { QueryColumn } from '../sql/engine.js';
 export type { QueryResult, QueryOptions, QueryColumn, QueryStats } from '../sql/engine.js';
@@ -171,7 +172,7 @@ export class Connection {
     }
     let query = sql;
     if (kind === 'dml') {
-      const stmt = parseDml(numberParameters(rewriteAtParameters(sql)));
+      const stmt = parseDml(numberParameters(rewriteCdataDialect(rewriteAtParameters(sql))));
       if (!stmt.returning) return [];
       query = `SELECT ${stmt.returning.text} FROM ${quoteIdent(this.registry.table(stmt.table.name)?.name ?? stmt.table.name)}${stmt.alias ? ` AS ${quoteIdent(stmt.alias)}` : ''}`;
     }

@@ -22,7 +22,7 @@ import { findProcedure, parseCall } from '../procedures/index.js';
 import { numberParameters, parseDml, type DmlStatement, type Piece } from '../sql/dml.js';
 import { createDuck } from '../sql/duckdb.js';
 import { classify, rewriteAtParameters, stripExplain } from '../sql/front.js';
-import { rewriteCdataFunctionCalls } from '../sql/dialect/function-rewrites.js';
+import { rewriteCdataDialect } from '../sql/dialect/rewrite.js';
 
 /** What an authenticated wire user may do. */
 export type Access = 'read-write' | 'read-only';
@@ -151,7 +151,7 @@ export class StatementPolicy {
 
   private async decide(sql: string, access: Access): Promise<Admitted> {
     // CData's calls that DuckDB cannot parse as written (CHAR(48), CONVERT…) are checked as the library will run them.
-    const { sql: body, offset } = stripExplain(rewriteCdataFunctionCalls(sql));
+    const { sql: body, offset } = stripExplain(rewriteCdataDialect(sql));
     const explained = offset > 0;
     const kind = classify(body);
     if (kind === 'dml') {

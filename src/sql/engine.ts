@@ -14,7 +14,7 @@ import { analyze, AnalysisError, type Analysis, type ParamValues, type TableRef 
 import { duckParams, loadTempTable, quoteIdent, quoteLiteral, toJs, type DuckDBConnection, type DuckDBInstance } from './duckdb.js';
 import { parameterNames } from './dml.js';
 import { classify, copySource, extensionStatement, rewriteAtParameters, stripExplain } from './front.js';
-import { rewriteCdataFunctionCalls } from './dialect/function-rewrites.js';
+import { rewriteCdataDialect } from './dialect/rewrite.js';
 import { LocalWork } from './local-work.js';
 import { duckMessage, isDuckError, secondStatement, syntaxError } from './duck-errors.js';
 import { readRows, resultColumns } from './result.js';
@@ -236,7 +236,7 @@ export class Engine {
         hint: 'A procedure makes the requests its description lists (SELECT * FROM sys_procedures); EXPLAIN shows the plans of queries.',
       });
     }
-    const sql = rewriteCdataFunctionCalls(rewriteAtParameters(body));
+    const sql = rewriteCdataDialect(rewriteAtParameters(body));
     const statsBefore = this.ctx.api.stats();
     const warnings: string[] = [];
     const conn = await this.ctx.duck.connect();
@@ -299,7 +299,7 @@ export class Engine {
     const before = this.ctx.api.stats();
     let projects: Promise<readonly ProjectRef[]> | undefined;
     const result = await runWrite(
-      rewriteCdataFunctionCalls(rewriteAtParameters(sql)),
+      rewriteCdataDialect(rewriteAtParameters(sql)),
       params,
       {
         registry: this.ctx.registry,

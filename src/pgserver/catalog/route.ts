@@ -155,7 +155,8 @@ export function route(sql: string, names: Names): Route {
       substitutions.push({ start: last.start, end: last.end, fn: lower as SessionFunction });
       continue;
     }
-    if (schema === undefined || schema === 'public' || schema === 'main') {
+    // CData's schema names (Backlog, UserViews) are the library's too (src/sql/dialect/query-forms.ts).
+    if (schema === undefined || schema === 'public' || schema === 'main' || schema === 'backlog' || schema === 'userviews') {
       if (names.isBacklogRelation(last.text) && !(parts.length === 1 && cteNames.has(last.text.toLowerCase()))) {
         backlog ??= last.text;
         continue;
