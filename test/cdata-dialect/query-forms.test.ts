@@ -79,6 +79,9 @@ describe('[bracketed names]', () => {
     assert.equal(out, "SELECT \"Summary\", '[Summary]', \"[x]\" FROM \"Issues\" -- [Issues]");
     assert.equal(out.length, sql.length);
     assert.equal(rewriteCdataQueryForms(out), out);
+    // TOP's LIMIT goes where its SELECT ends: before `;` and a trailing comment, after bracketed names.
+    assert.equal(rewriteCdataQueryForms('SELECT TOP 3 [Id], [2, 3] FROM [Issues] ORDER BY [Id] DESC; -- top'), 'SELECT       "Id", [2, 3] FROM "Issues" ORDER BY "Id" DESC LIMIT 3; -- top');
+    assert.equal(rewriteCdataQueryForms('SELECT * FROM (SELECT TOP 1 [Id] FROM [Issues]) t'), 'SELECT * FROM (SELECT       "Id" FROM "Issues" LIMIT 1) t');
   });
 });
 

@@ -169,6 +169,7 @@ function top(sql: string, names: Named[], edits: Edit[]): void {
     let end = sql.length;
     for (let j = k + 1; j < names.length; j++) {
       const t = (names[j] as Named).token;
+      if ((names[j] as Named).last !== t) continue; // a [bracketed name]
       if (t.kind === 'punct' && (t.text === '(' || t.text === '[')) depth++;
       else if (t.kind === 'punct' && (t.text === ')' || t.text === ']')) {
         if (depth === 0) {
