@@ -21,6 +21,7 @@ import { Registry } from '../schema/registry.js';
 import { TABLES } from '../schema/tables/index.js';
 import issuesTable from '../schema/tables/issues.js';
 import { systemTables } from '../schema/system.js';
+import { CATALOG_NAME } from '../schema/names.js';
 import type { ProjectRef } from '../schema/types.js';
 import { closeDuck, createDuck, quoteIdent, type DuckDBInstance } from '../sql/duckdb.js';
 import { Engine, statsSince, type QueryOptions, type QueryResult } from '../sql/engine.js';
@@ -34,6 +35,7 @@ import type { AuthRefreshEvent } from '../auth/token-provider.js';
 import { findProcedure, parseCall, procedureMetadata, PROCEDURES, runProcedure, type ProcedureDef } from '../procedures/index.js';
 import { numberParameters, parseDml } from '../sql/dml.js';
 import { rewriteCdataDialect } from '../sql/dialect/rewrite.js';
+import { parseViewStatement, UserViews, type ViewStatement } from '../sql/dialect/user-views.js';
 
 import type { QueryColumn } from '../sql/engine.js';
 export type { QueryResult, QueryOptions, QueryColumn, QueryStats } from '../sql/engine.js';
@@ -93,6 +95,8 @@ export class Connection {
     readonly oauth?: OAuthSession,
     /** SQL from remote clients: no local file access, in DuckDB or in procedures. */
     private readonly noLocalFiles = false,
+    /** User-defined views (UserDefinedViews, CREATE LOCAL VIEW). */
+    readonly userViews: UserViews = UserViews.load(undefined),
   ) {}
 
   /** TOK-12: console.log / util.inspect show the configuration with every secret masked. */
@@ -112,11 +116,53 @@ export class Connection {
       checkStatement(sql);
       checkParams(params);
       sql = unqualifyPublic(sql);
+      const view = parseViewStatement(sql);
+      if (view) return await this.viewStatement(view);
       if (classify(sql) === 'call') return await this.call(sql, params, options);
       return await this.engine.run(sql, params, options);
     } catch (e) {
       // Every failure is one of our errors (issue 11), whatever went wrong inside.
       throw asBacklogSqlError(e);
+    }
+  }
+
+  /**
+   * CREATE / ALTER / DROP LOCAL VIEW: checked (the query is described over the empty schema
+   * tables: no Backlog request), saved to the UserDefinedViews file, listed in sys_tables.
+   */
+  private async viewStatement(stmt: ViewStatement): Promise<QueryResult> {
+    const started = performance.now();
+    const before = this.api.stats();
+    const warnings: string[] = [];
+    const existing = this.userViews.get(stmt.name);
+    if (stmt.verb === 'DROP') {
+      if (!existing) {
+        if (!stmt.ifExists) throw new SqlError(`user-defined view "${stmt.name}" does not exist`, undefined, { sqlstate: '42P01', hint: "SELECT TableName FROM sys_tables WHERE SchemaName = 'UserViews' lists them." });
+      } else this.userViews.delete(stmt.name);
+    } else {
+      if (stmt.verb === 'CREATE' && existing) throw new SqlError(`user-defined view "${existing.name}" already exists`, undefined, { sqlstate: '42P07', hint: `ALTER LOCAL VIEW ${existing.name} AS SELECT … replaces its query; DROP LOCAL VIEW removes it.` });
+      if (stmt.verb === 'ALTER' && !existing) throw new SqlError(`user-defined view "${stmt.name}" does not exist`, undefined, { sqlstate: '42P01', hint: `CREATE LOCAL VIEW ${stmt.name} AS SELECT … makes it.` });
+      if (this.registry.table(stmt.name) || this.registry.isLocal(stmt.name)) {
+        throw new SqlError(`"${stmt.name}" is the name of a table`, undefined, { sqlstate: '42P07', hint: 'Give the view another name.' });
+      }
+      await this.describeColumns(stmt.query, undefined);
+      this.userViews.set(existing?.name ?? stmt.name, stmt.query);
+      if (!this.userViews.file) warnings.push(`view ${stmt.name} lasts for this connection only: set UserDefinedViews=path.json to keep it`);
+    }
+    await this.listUserViews();
+    return { columns: [], rows: [], rowCount: 0, stats: statsSince(before, this.api.stats(), { fetches: [], warnings, started }) };
+  }
+
+  /** sys_tables' rows for the user-defined views (schema UserViews, as CData lists them). */
+  async listUserViews(): Promise<void> {
+    const conn = await this.duck.connect();
+    try {
+      await conn.run("DELETE FROM sys_tables WHERE SchemaName = 'UserViews'");
+      for (const v of this.userViews.list()) {
+        await conn.run('INSERT INTO sys_tables VALUES ($1, $2, $3, $4, $5, false, false)', [CATALOG_NAME, 'UserViews', v.name, 'VIEW', `User defined view: ${v.query}`]);
+      }
+    } finally {
+      conn.closeSync();
     }
   }
 
@@ -258,6 +304,8 @@ export async function connect(input: string | ConnectionProperties, options: Con
 
 async function open(input: string | ConnectionProperties, options: ConnectOptions): Promise<Connection> {
   const { config, warnings } = resolveConfig(input, options.env ?? process.env);
+  // A bad views file is a configuration error before anything is opened.
+  const userViews = UserViews.load(config.userDefinedViews);
   const logfile = config.logfile ? openLogfile(config.logfile, config.verbosity) : undefined;
   for (const w of warnings) {
     options.onWarning?.(w);
@@ -353,6 +401,9 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
     myself,
     readonly: config.readonly,
     session: new WriteSession(),
+    userViews,
   });
-  return new Connection(config, api, space, duck, engine, registry, warnings, myself, oauth, options.noExternalAccess === true);
+  const connection = new Connection(config, api, space, duck, engine, registry, warnings, myself, oauth, options.noExternalAccess === true, userViews);
+  if (userViews.list().length > 0) await connection.listUserViews();
+  return connection;
 }

@@ -22,6 +22,7 @@ import { findProcedure, parseCall } from '../procedures/index.js';
 import { numberParameters, parseDml, type DmlStatement, type Piece } from '../sql/dml.js';
 import { createDuck } from '../sql/duckdb.js';
 import { classify, rewriteAtParameters, stripExplain } from '../sql/front.js';
+import { leadingCode } from '../sql/lexer.js';
 import { rewriteCdataDialect } from '../sql/dialect/rewrite.js';
 
 /** What an authenticated wire user may do. */
@@ -153,6 +154,14 @@ export class StatementPolicy {
     // CData's calls that DuckDB cannot parse as written (CHAR(48), CONVERT…) are checked as the library will run them.
     const { sql: body, offset } = stripExplain(rewriteCdataDialect(sql));
     const explained = offset > 0;
+    const local = /^\s*(CREATE|ALTER|DROP)\s+LOCAL\s+VIEW\b/i.exec(leadingCode(body));
+    if (local) {
+      // User-defined views belong to the server's UserDefinedViews file: every client sees them.
+      throw new SqlError(`${(local[1] as string).toUpperCase()} LOCAL VIEW cannot run over the wire: user-defined views belong to the server`, offset + 1, {
+        sqlstate: '0A000',
+        hint: "Wire clients query the server's views; they are created, altered and dropped where the server runs (its UserDefinedViews file).",
+      });
+    }
     const kind = classify(body);
     if (kind === 'dml') {
       // EXPLAIN of a write is refused by the library with its own explanation; nothing runs.

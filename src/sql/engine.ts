@@ -15,6 +15,7 @@ import { duckParams, loadTempTable, quoteIdent, quoteLiteral, toJs, type DuckDBC
 import { parameterNames } from './dml.js';
 import { classify, copySource, extensionStatement, rewriteAtParameters, stripExplain } from './front.js';
 import { rewriteCdataDialect } from './dialect/rewrite.js';
+import { expandUserViews, type UserViews } from './dialect/user-views.js';
 import { LocalWork } from './local-work.js';
 import { duckMessage, isDuckError, secondStatement, syntaxError } from './duck-errors.js';
 import { readRows, resultColumns } from './result.js';
@@ -82,6 +83,8 @@ export interface EngineContext {
   readonly: boolean;
   /** The connection's own write session (sys_identity). */
   session: WriteSession;
+  /** User-defined views (UserDefinedViews, CREATE LOCAL VIEW), expanded before a statement is parsed. */
+  userViews?: UserViews;
 }
 
 /** Scratch table for filtering a parent's rows before taking its join keys. */
@@ -236,7 +239,7 @@ export class Engine {
         hint: 'A procedure makes the requests its description lists (SELECT * FROM sys_procedures); EXPLAIN shows the plans of queries.',
       });
     }
-    const sql = rewriteCdataDialect(rewriteAtParameters(body));
+    const sql = this.ctx.userViews ? expandUserViews(rewriteCdataDialect(rewriteAtParameters(body)), this.ctx.userViews) : rewriteCdataDialect(rewriteAtParameters(body));
     const statsBefore = this.ctx.api.stats();
     const warnings: string[] = [];
     const conn = await this.ctx.duck.connect();
