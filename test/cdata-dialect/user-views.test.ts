@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { connect, ConfigError, SqlError, type Connection } from '../../src/index.js';
+import pg from 'pg';
+import { serve } from '../../src/pgserver/index.js';
 import { StatementPolicy } from '../../src/pgserver/policy.js';
 import { clearJournal, journal, startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
 
@@ -126,6 +128,26 @@ describe('CREATE / ALTER / DROP LOCAL VIEW', () => {
     await assert.rejects(connect(`URL=${emu.url};ApiKey=${emu.apiKey};UserDefinedViews=${bad}`), (e: unknown) => e instanceof ConfigError && /view "V" .* has no "query"/.test(e.message));
     writeFileSync(bad, '{');
     await assert.rejects(connect(`URL=${emu.url};ApiKey=${emu.apiKey};UserDefinedViews=${bad}`), (e: unknown) => e instanceof ConfigError && /not valid JSON/.test(e.message));
+  });
+
+  test("wire clients query the server's views (bare, UserViews., in joins) and cannot change them", async () => {
+    const served = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};UserDefinedViews=${file}`, { noExternalAccess: true });
+    const server = await serve({ connection: served, port: 0 });
+    const client = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'me', database: 'backlog' });
+    try {
+      await client.connect();
+      const direct = (await client.query("SELECT IssueKey FROM Issues WHERE ProjectKey = 'WEB' AND StatusId = 1 ORDER BY Id")).rows;
+      assert.ok(direct.length > 0);
+      assert.deepEqual((await client.query('SELECT IssueKey FROM OpenWebIssues ORDER BY Id')).rows, direct);
+      assert.deepEqual((await client.query('SELECT TOP 100 IssueKey FROM UserViews.[OpenWebIssues] ORDER BY Id')).rows, direct);
+      await assert.rejects(client.query('CREATE LOCAL VIEW Mine AS SELECT 1'), (e: pg.DatabaseError) => e.code === '0A000' && /belong to the server/.test(e.message));
+      await assert.rejects(client.query('DROP LOCAL VIEW OpenWebIssues'), (e: pg.DatabaseError) => e.code === '0A000');
+      assert.ok(JSON.parse(readFileSync(file, 'utf8')).OpenWebIssues);
+    } finally {
+      await client.end();
+      await server.close();
+      await served.close();
+    }
   });
 
   test('wire clients may not create, alter or drop views', async () => {
