@@ -16,6 +16,7 @@ import { parameterNames } from './dml.js';
 import { classify, copySource, extensionStatement, rewriteAtParameters, stripExplain } from './front.js';
 import { rewriteCdataDialect } from './dialect/rewrite.js';
 import { expandUserViews, type UserViews } from './dialect/user-views.js';
+import { addTempRows, isTempName, replaceIdentityCalls, tempInsertOf, type TempInsert } from './dialect/temp-tables.js';
 import { LocalWork } from './local-work.js';
 import { duckMessage, isDuckError, secondStatement, syntaxError } from './duck-errors.js';
 import { readRows, resultColumns } from './result.js';
@@ -222,7 +223,11 @@ export class Engine {
       });
     }
     if (kind === 'call') throw new SqlError('stored procedures run through the connection (EXEC / CALL)', undefined, { sqlstate: '0A000' });
-    if (kind === 'dml') return this.write(sqlIn, params, signal, options, started);
+    if (kind === 'dml') {
+      const temp = tempInsertOf(rewriteCdataDialect(rewriteAtParameters(sqlIn)));
+      if (temp) return this.tempInsert(temp, params, options, started);
+      return this.write(sqlIn, params, signal, options, started);
+    }
     // What follows EXPLAIN [ANALYZE] must be a query: it is always parsed as one below (DuckDB's
     // EXPLAIN ANALYZE would otherwise run a CREATE, DROP or SET).
     const explaining = kind === 'explain' || kind === 'explain-analyze';
@@ -239,15 +244,19 @@ export class Engine {
         hint: 'A procedure makes the requests its description lists (SELECT * FROM sys_procedures); EXPLAIN shows the plans of queries.',
       });
     }
-    const sql = this.ctx.userViews ? expandUserViews(rewriteCdataDialect(rewriteAtParameters(body)), this.ctx.userViews) : rewriteCdataDialect(rewriteAtParameters(body));
+    const session = options.session ?? this.ctx.session;
+    const dialect = replaceIdentityCalls(rewriteCdataDialect(rewriteAtParameters(body)), session.lastInsertId);
+    const sql = this.ctx.userViews ? expandUserViews(dialect, this.ctx.userViews) : dialect;
     const statsBefore = this.ctx.api.stats();
     const warnings: string[] = [];
     const conn = await this.ctx.duck.connect();
     const onAbort = () => conn.interrupt();
     signal.addEventListener('abort', onAbort);
     try {
-      const identity = (options.session ?? this.ctx.session).identity;
+      const identity = session.identity;
       if (identity.length > 0 && /sys_identity/i.test(sql)) await this.loadIdentity(conn, identity);
+      // The session's T#TEMP tables this statement names.
+      for (const t of session.temps.values()) if (sql.toLowerCase().includes(t.name.toLowerCase())) await loadTempTable(conn, t.name, t.columns, t.rows);
       let analysis: Analysis = { refs: [], links: [], limit: undefined, count: undefined, columnsMentioned: new Set() };
       // What to analyse: the statement, or the query a COPY … TO writes out.
       const copy = !explaining && classify(sql) === 'other' ? copySource(sql) : undefined;
@@ -255,7 +264,8 @@ export class Engine {
       if (query) {
         const tree = await parse(conn, query.sql, query.offset);
         try {
-          analysis = analyze(tree, this.ctx.registry, params, { today: toSpaceDate(new Date().toISOString(), this.ctx.env.timezone) ?? undefined });
+          const catalog = { table: (n: string) => this.ctx.registry.table(n), isLocal: (n: string) => this.ctx.registry.isLocal(n) || isTempName(n) };
+          analysis = analyze(tree, catalog, params, { today: toSpaceDate(new Date().toISOString(), this.ctx.env.timezone) ?? undefined });
         } catch (e) {
           if (e instanceof AnalysisError) {
             const near = closestName(e.unknown.name, this.ctx.registry.names());
@@ -311,7 +321,7 @@ export class Engine {
         readonly: this.ctx.readonly,
         ctx: { api: this.ctx.api, env: this.ctx.env, projects: () => (projects ??= this.ctx.projects(signal)), myself: () => this.ctx.myself() },
         select: async (q, p, s) => {
-          const r = await this.run(q, p, { signal: s, rowMode: 'object' });
+          const r = await this.run(q, p, { signal: s, rowMode: 'object', session: options.session ?? this.ctx.session });
           return { columns: r.columns, rows: r.rows as Record<string, unknown>[] };
         },
       },
@@ -319,6 +329,18 @@ export class Engine {
     );
     const rows = options.rowMode === 'array' ? result.rows.map((r) => result.columns.map((c) => r[c.name])) : result.rows;
     return { command: result.command, columns: result.columns, rows, rowCount: result.rowCount, stats: statsSince(before, this.ctx.api.stats(), { fetches: [], warnings: [], started }) };
+  }
+
+  /** `INSERT INTO T#TEMP …`: the rows evaluated by DuckDB, kept in the session (./dialect/temp-tables.ts). */
+  private async tempInsert(temp: TempInsert, params: ParamValues, options: QueryOptions, started: number): Promise<QueryResult> {
+    const before = this.ctx.api.stats();
+    const r = await this.run(temp.query, params, { ...options, rowMode: 'array' });
+    if (temp.columns && temp.columns.length !== r.columns.length) {
+      throw new SqlError(`INSERT INTO ${temp.name} names ${temp.columns.length} columns but gives ${r.columns.length} values`, undefined, { sqlstate: '42601' });
+    }
+    const columns = r.columns.map((c, i) => ({ name: temp.columns?.[i] ?? c.name, type: c.type }));
+    addTempRows((options.session ?? this.ctx.session).temps, temp.name, columns, r.rows as unknown[][]);
+    return { command: 'INSERT', columns: [], rows: [], rowCount: r.rowCount, stats: statsSince(before, this.ctx.api.stats(), { fetches: [], warnings: r.stats.warnings, started }) };
   }
 
   /** sys_identity as the session last left it, shadowing the empty table of the connection. */

@@ -111,6 +111,13 @@ export function route(sql: string, names: Names): Route {
       continue;
     }
     if (t.kind !== 'word' && t.kind !== 'quoted') continue;
+    // CData's session tables (T#TEMP, bare or quoted) live in the data engine.
+    const hash = tokens[i + 1];
+    const temp = tokens[i + 2];
+    if ((t.kind === 'word' && hash?.text === '#' && hash.start === t.end && temp?.start === hash.end && /^TEMP$/i.test(temp.text)) || (t.kind === 'quoted' && /#TEMP$/i.test(t.text))) {
+      backlog ??= `${t.text}${t.kind === 'word' ? '#TEMP' : ''}`;
+      continue;
+    }
     // A dotted name: collect its parts.
     const parts: Token[] = [t];
     let j = i;
