@@ -23,6 +23,7 @@ import { numberParameters, parseDml, type DmlStatement, type Piece } from '../sq
 import { createDuck } from '../sql/duckdb.js';
 import { classify, rewriteAtParameters, stripExplain } from '../sql/front.js';
 import { leadingCode } from '../sql/lexer.js';
+import { selectIntoOf } from '../sql/dialect/select-into.js';
 import { rewriteCdataDialect } from '../sql/dialect/rewrite.js';
 
 /** What an authenticated wire user may do. */
@@ -189,7 +190,19 @@ export class StatementPolicy {
       }
       return { kind: 'call', procedure: name, writes };
     }
-    await this.checkQuery('', rewriteAtParameters(body), offset);
+    const into = kind === 'select' ? selectIntoOf(body) : undefined;
+    if (into?.target.kind === 'file') {
+      throw new SqlError('SELECT … INTO a file cannot run over the wire: files cannot be written over the wire', into.at + offset + 1, {
+        sqlstate: '42501',
+        hint: 'Wire clients read rows; write the file where the server runs (the library or the shell), or SELECT … INTO a table.',
+      });
+    }
+    await this.checkQuery('', rewriteAtParameters(into ? into.query : body), offset);
+    if (into) {
+      // INTO a Backlog table inserts rows; INTO another name makes a temporary table of the session.
+      if (!explained && access === 'read-only') throw new SqlError('cannot execute SELECT … INTO in a read-only session', offset + 1, { sqlstate: '25006', hint: READ_ONLY_HINT });
+      return { kind: 'write', verb: 'INSERT' };
+    }
     return { kind: 'query' };
   }
 

@@ -17,6 +17,7 @@ import { classify, copySource, extensionStatement, rewriteAtParameters, stripExp
 import { rewriteCdataDialect } from './dialect/rewrite.js';
 import { expandUserViews, type UserViews } from './dialect/user-views.js';
 import { addTempRows, isTempName, replaceIdentityCalls, tempInsertOf, type TempInsert } from './dialect/temp-tables.js';
+import { selectIntoOf, type SelectInto } from './dialect/select-into.js';
 import { LocalWork } from './local-work.js';
 import { duckMessage, isDuckError, secondStatement, syntaxError } from './duck-errors.js';
 import { readRows, resultColumns } from './result.js';
@@ -244,6 +245,10 @@ export class Engine {
         hint: 'A procedure makes the requests its description lists (SELECT * FROM sys_procedures); EXPLAIN shows the plans of queries.',
       });
     }
+    if (!explaining && kind === 'select') {
+      const into = selectIntoOf(rewriteCdataDialect(rewriteAtParameters(body)));
+      if (into) return this.selectInto(into, params, options);
+    }
     const session = options.session ?? this.ctx.session;
     const dialect = replaceIdentityCalls(rewriteCdataDialect(rewriteAtParameters(body)), session.lastInsertId);
     const sql = this.ctx.userViews ? expandUserViews(dialect, this.ctx.userViews) : dialect;
@@ -264,7 +269,7 @@ export class Engine {
       if (query) {
         const tree = await parse(conn, query.sql, query.offset);
         try {
-          const catalog = { table: (n: string) => this.ctx.registry.table(n), isLocal: (n: string) => this.ctx.registry.isLocal(n) || isTempName(n) };
+          const catalog = { table: (n: string) => this.ctx.registry.table(n), isLocal: (n: string) => this.ctx.registry.isLocal(n) || isTempName(n) || session.temps.has(n.toLowerCase()) };
           analysis = analyze(tree, catalog, params, { today: toSpaceDate(new Date().toISOString(), this.ctx.env.timezone) ?? undefined });
         } catch (e) {
           if (e instanceof AnalysisError) {
@@ -341,6 +346,45 @@ export class Engine {
     const columns = r.columns.map((c, i) => ({ name: temp.columns?.[i] ?? c.name, type: c.type }));
     addTempRows((options.session ?? this.ctx.session).temps, temp.name, columns, r.rows as unknown[][]);
     return { command: 'INSERT', columns: [], rows: [], rowCount: r.rowCount, stats: statsSince(before, this.ctx.api.stats(), { fetches: [], warnings: r.stats.warnings, started }) };
+  }
+
+  /**
+   * CData's `SELECT … INTO` (./dialect/select-into.ts): a CSV file (written by DuckDB's COPY, so
+   * refused where local files are), a Backlog table (an INSERT … SELECT of the result's columns,
+   * by name), or a temporary table of the session (replacing one of that name).
+   */
+  private async selectInto(into: SelectInto, params: ParamValues, options: QueryOptions): Promise<QueryResult> {
+    const target = into.target;
+    if (target.kind === 'file') {
+      const copy = `COPY (${into.query}) TO ${quoteLiteral(target.path)} (HEADER ${target.header}, DELIMITER ${quoteLiteral(target.delimiter)})`;
+      try {
+        const r = await this.run(copy, params, { ...options, rowMode: 'array' });
+        const written = Number((r.rows as unknown[][])[0]?.[0] ?? 0);
+        return { command: 'SELECT', columns: [], rows: [], rowCount: written, stats: r.stats };
+      } catch (e) {
+        if (e instanceof SqlError && /Permission|external access|disabled/i.test(e.message)) {
+          throw new SqlError(`SELECT … INTO [csv://${target.path}] cannot write a local file here`, into.at + 1, {
+            sqlstate: '42501',
+            hint: 'Over the wire server no local file can be read or written; run it through the library or the shell, or INTO a table.',
+          });
+        }
+        throw e;
+      }
+    }
+    const table = this.ctx.registry.table(target.name);
+    if (table) {
+      const described = await this.run(`DESCRIBE ${into.query}`, params, { rowMode: 'array' });
+      const columns = (described.rows as unknown[][]).map((r) => quoteIdent(String(r[0])));
+      return this.run(`INSERT INTO ${quoteIdent(table.name)} (${columns.join(', ')}) ${into.query}`, params, options);
+    }
+    if (this.ctx.registry.isLocal(target.name)) {
+      throw new SqlError(`SELECT … INTO ${target.name}: ${target.name} is read-only`, into.at + 1, { sqlstate: '42809', hint: 'INTO a Backlog table (rows are inserted), a new name (a temporary table) or [csv://file.csv].' });
+    }
+    const r = await this.run(into.query, params, { ...options, rowMode: 'array' });
+    const temps = (options.session ?? this.ctx.session).temps;
+    temps.delete(target.name.toLowerCase());
+    addTempRows(temps, target.name, r.columns, r.rows as unknown[][]);
+    return { command: 'SELECT', columns: [], rows: [], rowCount: r.rowCount, stats: r.stats };
   }
 
   /** sys_identity as the session last left it, shadowing the empty table of the connection. */
