@@ -341,7 +341,7 @@ export class Engine {
     const before = this.ctx.api.stats();
     const r = await this.run(temp.query, params, { ...options, rowMode: 'array' });
     if (temp.columns && temp.columns.length !== r.columns.length) {
-      throw new SqlError(`INSERT INTO ${temp.name} names ${temp.columns.length} columns but gives ${r.columns.length} values`, undefined, { sqlstate: '42601' });
+      throw new SqlError(`INSERT INTO ${temp.name} names ${temp.columns.length} columns but gives ${r.columns.length} values`, 1, { sqlstate: '42601', hint: 'Give one value per column named, in the same order.' });
     }
     const columns = r.columns.map((c, i) => ({ name: temp.columns?.[i] ?? c.name, type: c.type }));
     addTempRows((options.session ?? this.ctx.session).temps, temp.name, columns, r.rows as unknown[][]);

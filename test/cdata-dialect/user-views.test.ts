@@ -65,6 +65,23 @@ describe('views from the UserDefinedViews file', () => {
     assert.ok(joined.rowCount > 0);
   });
 
+  test("a query's own conditions on a view reach Backlog too (the view's columns are the table's)", async () => {
+    const plain = await requests("SELECT IssueKey FROM Issues WHERE ProjectKey = 'WEB' AND StatusId = 1 AND PriorityId = 3 ORDER BY Id");
+    const viaView = await requests('SELECT IssueKey FROM OpenWebIssues WHERE PriorityId = 3 ORDER BY Id');
+    assert.deepEqual(viaView.rows, plain.rows);
+    assert.ok(viaView.searches.length > 0 && viaView.searches.every((q) => q['priorityId[]'] === '3' && q['statusId[]'] === '1'), JSON.stringify(viaView.searches));
+    // A renamed column is not the table's: that condition stays local (and the answer is still right).
+    const renamed = await requests("SELECT k FROM (SELECT IssueKey AS k, PriorityId AS StatusId FROM Issues WHERE ProjectKey = 'WEB') v WHERE StatusId = 3 ORDER BY k");
+    assert.ok(renamed.searches.every((q) => q['statusId[]'] === undefined), JSON.stringify(renamed.searches));
+    assert.equal(renamed.rows.length, (await requests("SELECT IssueKey FROM Issues WHERE ProjectKey = 'WEB' AND PriorityId = 3")).rows.length);
+    // A join through a view restricts the child to the view's issues.
+    await clearJournal(emu);
+    await db.query('SELECT c.Id FROM OpenWebIssues v JOIN IssueComments c ON c.IssueId = v.Id');
+    const commentCalls = (await journal(emu)).filter((e) => /\/comments$/.test(e.path)).length;
+    const open = (await db.query("SELECT count(*) AS n FROM Issues WHERE ProjectKey = 'WEB' AND StatusId = 1")).rows[0] as { n: number };
+    assert.ok(commentCalls <= Number(open.n), `${commentCalls} comment requests for ${open.n} issues`);
+  });
+
   test("EXPLAIN shows the view's filter pushed to the table under it", async () => {
     await clearJournal(emu);
     const plan = JSON.stringify((await db.explain('SELECT * FROM OpenWebIssues')).rows);

@@ -53,7 +53,7 @@ export function selectIntoOf(sql: string): SelectInto | undefined {
   if (!/\bINTO\b/i.test(sql) || !/^\s*SELECT\b/i.test(sql)) return undefined;
   const tokens = tokenize(sql);
   let depth = 0;
-  let sawInto = false;
+  let missing: number | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     if (t.kind === 'punct' && (t.text === '(' || t.text === '[')) depth++;
@@ -61,8 +61,8 @@ export function selectIntoOf(sql: string): SelectInto | undefined {
     if (depth !== 0 || t.kind !== 'word') continue;
     if (/^FROM$/i.test(t.text)) return undefined;
     if (!/^INTO$/i.test(t.text)) continue;
-    sawInto = true;
     const next = tokens[i + 1];
+    missing = next ? next.start : t.end;
     if (!next) break;
     if (next.kind === 'word' && /^(FROM|WHERE)$/i.test(next.text)) break;
     if (next.text === '[') {
@@ -75,6 +75,6 @@ export function selectIntoOf(sql: string): SelectInto | undefined {
     if (tokens[i + 2]?.text === '.') throw new SqlError('SELECT … INTO takes a table name without a schema', next.start + 1, { sqlstate: '0A000' });
     return { target: { kind: 'table', name }, query: sql.slice(0, t.start) + ' '.repeat(next.end - t.start) + sql.slice(next.end), at: t.start };
   }
-  if (!sawInto) return undefined;
-  throw new SqlError('SELECT … INTO needs a target: [csv://file.csv] or a table name', undefined, { syntax: true, sqlstate: '42601' });
+  if (missing === undefined) return undefined;
+  throw new SqlError('SELECT … INTO needs a target: [csv://file.csv] or a table name', missing + 1, { syntax: true, sqlstate: '42601' });
 }
