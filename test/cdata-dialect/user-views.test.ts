@@ -86,6 +86,7 @@ describe('views from the UserDefinedViews file', () => {
     await clearJournal(emu);
     const plan = JSON.stringify((await db.explain('SELECT * FROM OpenWebIssues')).rows);
     assert.match(plan, /StatusId = 1/);
+    assert.match(JSON.stringify((await db.explain('SELECT * FROM OpenWebIssues WHERE PriorityId = 3')).rows), /PriorityId = 3/);
     assert.deepEqual(await journal(emu), []);
   });
 
