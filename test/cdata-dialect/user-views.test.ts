@@ -158,6 +158,11 @@ describe('CREATE / ALTER / DROP LOCAL VIEW', () => {
       assert.ok(direct.length > 0);
       assert.deepEqual((await client.query('SELECT IssueKey FROM OpenWebIssues ORDER BY Id')).rows, direct);
       assert.deepEqual((await client.query('SELECT TOP 100 IssueKey FROM UserViews.[OpenWebIssues] ORDER BY Id')).rows, direct);
+      // The catalog lists them as views, with their columns (psql's \dv, JDBC's getTables).
+      const listed = await client.query("SELECT table_name FROM information_schema.views WHERE table_schema = 'public' AND table_name IN ('OpenWebIssues', 'HighPriority') ORDER BY 1");
+      assert.deepEqual(listed.rows, [{ table_name: 'HighPriority' }, { table_name: 'OpenWebIssues' }]);
+      const columns = await client.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'HighPriority' ORDER BY ordinal_position");
+      assert.deepEqual(columns.rows.map((r: { column_name: string }) => r.column_name), ['Id', 'IssueKey', 'Summary']);
       await assert.rejects(client.query('CREATE LOCAL VIEW Mine AS SELECT 1'), (e: pg.DatabaseError) => e.code === '0A000' && /belong to the server/.test(e.message));
       await assert.rejects(client.query('DROP LOCAL VIEW OpenWebIssues'), (e: pg.DatabaseError) => e.code === '0A000');
       assert.ok(JSON.parse(readFileSync(file, 'utf8')).OpenWebIssues);
