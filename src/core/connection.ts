@@ -77,6 +77,9 @@ function productVersion(): string {
 
 type Myself = { id: number; userId: string; name: string; roleType: number };
 
+/** java.sql.Types codes of the types a view's column may have (1111 = OTHER), for sys_tablecolumns. */
+const JDBC_TYPE_CODES: Record<string, number> = { BIGINT: -5, INTEGER: 4, VARCHAR: 12, BOOLEAN: 16, DOUBLE: 8, DATE: 91, 'DECIMAL(18,2)': 3, 'TIMESTAMP WITH TIME ZONE': 2014, TIMESTAMP: 93 };
+
 export class Connection {
   private closed = false;
 
@@ -158,8 +161,17 @@ export class Connection {
     const conn = await this.duck.connect();
     try {
       await conn.run("DELETE FROM sys_tables WHERE SchemaName = 'UserViews'");
+      await conn.run("DELETE FROM sys_tablecolumns WHERE SchemaName = 'UserViews'");
       for (const v of this.userViews.list()) {
         await conn.run('INSERT INTO sys_tables VALUES ($1, $2, $3, $4, $5, false, false)', [CATALOG_NAME, 'UserViews', v.name, 'VIEW', `User defined view: ${v.query}`]);
+        // Its columns as DuckDB describes its query (no request); a view whose query no longer runs lists none.
+        const columns = await this.describeColumns(`SELECT * FROM ${quoteIdent(v.name)}`, undefined).catch(() => []);
+        for (const [i, c] of columns.entries()) {
+          await conn.run(
+            'INSERT INTO sys_tablecolumns (CatalogName, SchemaName, TableName, ColumnName, DataTypeName, DataType, IsNullable, Ordinal, IsAutoIncrement, IsGeneratedColumn, IsHidden, IsArray, IsReadOnly, IsKey, ColumnType) VALUES ($1, $2, $3, $4, $5, $6, true, $7, false, false, false, false, true, false, $8)',
+            [CATALOG_NAME, 'UserViews', v.name, c.name, c.type, JDBC_TYPE_CODES[c.type] ?? 1111, i + 1, 'SYSTEM'],
+          );
+        }
       }
     } finally {
       conn.closeSync();

@@ -93,6 +93,8 @@ describe('views from the UserDefinedViews file', () => {
   test('sys_tables lists the views in schema UserViews', async () => {
     const r = await db.query("SELECT TableName, TableType FROM sys_tables WHERE SchemaName = 'UserViews' ORDER BY 1", undefined, { rowMode: 'array' });
     assert.deepEqual(r.rows, [['HighPriority', 'VIEW'], ['OpenWebIssues', 'VIEW']]);
+    const columns = await db.query("SELECT ColumnName, DataTypeName, DataType, Ordinal FROM sys_tablecolumns WHERE SchemaName = 'UserViews' AND TableName = 'HighPriority' ORDER BY Ordinal", undefined, { rowMode: 'array' });
+    assert.deepEqual(columns.rows, [['Id', 'BIGINT', -5, 1], ['IssueKey', 'VARCHAR', 12, 2], ['Summary', 'VARCHAR', 12, 3]]);
   });
 });
 
