@@ -138,6 +138,9 @@ export function splitStatements(source: string, options: { final?: boolean } = {
       end = closeQuote("'", i + 1, escaped);
     } else if (c === '"') {
       end = closeQuote('"', i + 1, false);
+    } else if (c === '[' && /^\[[a-z]+:\/\/[^\]\n]*\]/i.test(source.slice(i, i + 4096))) {
+      // CData's file target, SELECT … INTO [csv://out.txt;delimiter=tab]: its `;` separates options.
+      end = source.indexOf(']', i) + 1;
     } else if (c === '$' && !IDENT_CHAR.test(prev)) {
       DOLLAR_TAG.lastIndex = i;
       const tag = DOLLAR_TAG.exec(source)?.[0];

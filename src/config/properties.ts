@@ -269,7 +269,7 @@ export const PROPERTIES: readonly PropertyDef[] = Object.freeze([
   }),
   cdataOnly('BatchSize', 'int', 'Miscellaneous', 'Batch size of batch operations.', 'Backlog has no batch endpoints; writes go one request per row', { default: '0' }),
   cdataOnly('PseudoColumns', 'string', 'Miscellaneous', 'Pseudo-columns shown as columns in metadata.', 'there are no pseudo-columns'),
-  cdataOnly('UserDefinedViews', 'string', 'Miscellaneous', 'JSON file of user defined views.', 'use a CTE, or a view in your own database'),
+  prop({ name: 'UserDefinedViews', type: 'string', category: 'Miscellaneous', description: 'JSON file of user defined views (CData\'s format: view name → { "query": "SELECT …" }); CREATE / ALTER / DROP LOCAL VIEW save to it.' }),
   cdataOnly('SupportEnhancedSQL', 'bool', 'Miscellaneous', 'Let the driver evaluate SQL the API cannot.', 'every query is evaluated in full by DuckDB', { default: 'true' }),
   cdataOnly('QueryPassthrough', 'bool', 'Miscellaneous', 'Send the query to the data source as is.', 'Backlog has no query language to pass through', { default: 'false' }),
 ]);

@@ -70,6 +70,8 @@ export interface ResolvedConfig {
   pageSize?: number;
   readonly: boolean;
   logfile?: string;
+  /** UserDefinedViews: the JSON file of user-defined views (src/sql/dialect/user-views.ts). */
+  userDefinedViews?: string;
   verbosity: number;
   proxy?: ProxyConfig;
   /** PEM text of the certificates to trust instead of the system CAs. */
@@ -396,6 +398,7 @@ function build(entries: Entry[], env: Record<string, string | undefined>): { con
     pageSize: intValue('Pagesize', get('Pagesize')),
     readonly: boolValue('Readonly', get('Readonly')) ?? false,
     logfile: stringValue('Logfile', get('Logfile')),
+    userDefinedViews: stringValue('UserDefinedViews', get('UserDefinedViews')),
     verbosity: intValue('Verbosity', get('Verbosity')) ?? 1,
     proxy: resolveProxy(get, warnings),
     sslServerCert: has('SSLServerCert') ? resolveCert(asString('SSLServerCert', get('SSLServerCert'))) : undefined,
@@ -784,6 +787,8 @@ function currentValue(def: PropertyDef, c: ResolvedConfig): string | undefined {
       return c.proxy?.password;
     case 'Logfile':
       return c.logfile;
+    case 'UserDefinedViews':
+      return c.userDefinedViews;
     case 'Verbosity':
       return text(c.verbosity);
     case 'IncludeCustomFields':

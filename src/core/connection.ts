@@ -21,6 +21,7 @@ import { Registry } from '../schema/registry.js';
 import { TABLES } from '../schema/tables/index.js';
 import issuesTable from '../schema/tables/issues.js';
 import { systemTables } from '../schema/system.js';
+import { CATALOG_NAME } from '../schema/names.js';
 import type { FetchContext, ProjectRef } from '../schema/types.js';
 import { closeDuck, createDuck, quoteIdent, type DuckDBInstance } from '../sql/duckdb.js';
 import { Engine, statsSince, type QueryOptions, type QueryResult } from '../sql/engine.js';
@@ -35,6 +36,8 @@ import { findProcedure, parseCall, procedureMetadata, PROCEDURES, runProcedure, 
 import { numberParameters, parseDml } from '../sql/dml.js';
 import { openDestination, parseTarget, replicate } from '../sync/index.js';
 import { parseReplicate, type ReplicateStatement } from '../sync/statement.js';
+import { rewriteCdataDialect } from '../sql/dialect/rewrite.js';
+import { parseViewStatement, UserViews, type ViewStatement } from '../sql/dialect/user-views.js';
 
 import type { QueryColumn } from '../sql/engine.js';
 export type { QueryResult, QueryOptions, QueryColumn, QueryStats } from '../sql/engine.js';
@@ -76,6 +79,9 @@ function productVersion(): string {
 
 type Myself = { id: number; userId: string; name: string; roleType: number };
 
+/** java.sql.Types codes of the types a view's column may have (1111 = OTHER), for sys_tablecolumns. */
+const JDBC_TYPE_CODES: Record<string, number> = { BIGINT: -5, INTEGER: 4, VARCHAR: 12, BOOLEAN: 16, DOUBLE: 8, DATE: 91, 'DECIMAL(18,2)': 3, 'TIMESTAMP WITH TIME ZONE': 2014, TIMESTAMP: 93 };
+
 export class Connection {
   private closed = false;
 
@@ -96,6 +102,8 @@ export class Connection {
     private readonly noLocalFiles = false,
     /** The instance's schema, created in the background (../sql/schema-setup.ts). */
     private readonly schema?: SchemaSetup,
+    /** User-defined views (UserDefinedViews, CREATE LOCAL VIEW). */
+    readonly userViews: UserViews = UserViews.load(undefined),
   ) {}
 
   /** TOK-12: console.log / util.inspect show the configuration with every secret masked. */
@@ -117,6 +125,8 @@ export class Connection {
       const replication = parseReplicate(sql);
       if (replication) return await this.replicate(replication, options);
       sql = unqualifyPublic(sql);
+      const view = parseViewStatement(sql);
+      if (view) return await this.viewStatement(view);
       if (classify(sql) === 'call') return await this.call(sql, params, options);
       return await this.engine.run(sql, params, options);
     } catch (e) {
@@ -163,6 +173,57 @@ export class Connection {
       rowCount: rows.length,
       stats: statsSince(before, this.api.stats(), { fetches: [], warnings: report.warnings, started }),
     };
+  }
+
+  /**
+   * CREATE / ALTER / DROP LOCAL VIEW: checked (the query is described over the empty schema
+   * tables: no Backlog request), saved to the UserDefinedViews file, listed in sys_tables.
+   */
+  private async viewStatement(stmt: ViewStatement): Promise<QueryResult> {
+    const started = performance.now();
+    const before = this.api.stats();
+    const warnings: string[] = [];
+    const existing = this.userViews.get(stmt.name);
+    if (stmt.verb === 'DROP') {
+      if (!existing) {
+        if (!stmt.ifExists) throw new SqlError(`user-defined view "${stmt.name}" does not exist`, undefined, { sqlstate: '42P01', hint: "SELECT TableName FROM sys_tables WHERE SchemaName = 'UserViews' lists them." });
+      } else this.userViews.delete(stmt.name);
+    } else {
+      if (stmt.verb === 'CREATE' && existing) throw new SqlError(`user-defined view "${existing.name}" already exists`, undefined, { sqlstate: '42P07', hint: `ALTER LOCAL VIEW ${existing.name} AS SELECT … replaces its query; DROP LOCAL VIEW removes it.` });
+      if (stmt.verb === 'ALTER' && !existing) throw new SqlError(`user-defined view "${stmt.name}" does not exist`, undefined, { sqlstate: '42P01', hint: `CREATE LOCAL VIEW ${stmt.name} AS SELECT … makes it.` });
+      if (this.registry.table(stmt.name) || this.registry.isLocal(stmt.name)) {
+        throw new SqlError(`"${stmt.name}" is the name of a table`, undefined, { sqlstate: '42P07', hint: 'Give the view another name.' });
+      }
+      await this.describeColumns(stmt.query, undefined);
+      this.userViews.set(existing?.name ?? stmt.name, stmt.query);
+      if (!this.userViews.file) warnings.push(`view ${stmt.name} lasts for this connection only: set UserDefinedViews=path.json to keep it`);
+    }
+    await this.listUserViews();
+    return { columns: [], rows: [], rowCount: 0, stats: statsSince(before, this.api.stats(), { fetches: [], warnings, started }) };
+  }
+
+  /** sys_tables' rows for the user-defined views (schema UserViews, as CData lists them). */
+  async listUserViews(): Promise<void> {
+    // sys_tables is made by the background schema setup.
+    await this.schema?.ready();
+    const conn = await this.duck.connect();
+    try {
+      await conn.run("DELETE FROM sys_tables WHERE SchemaName = 'UserViews'");
+      await conn.run("DELETE FROM sys_tablecolumns WHERE SchemaName = 'UserViews'");
+      for (const v of this.userViews.list()) {
+        await conn.run('INSERT INTO sys_tables VALUES ($1, $2, $3, $4, $5, false, false)', [CATALOG_NAME, 'UserViews', v.name, 'VIEW', `User defined view: ${v.query}`]);
+        // Its columns as DuckDB describes its query (no request); a view whose query no longer runs lists none.
+        const columns = await this.describeColumns(`SELECT * FROM ${quoteIdent(v.name)}`, undefined).catch(() => []);
+        for (const [i, c] of columns.entries()) {
+          await conn.run(
+            'INSERT INTO sys_tablecolumns (CatalogName, SchemaName, TableName, ColumnName, DataTypeName, DataType, IsNullable, Ordinal, IsAutoIncrement, IsGeneratedColumn, IsHidden, IsArray, IsReadOnly, IsKey, ColumnType) VALUES ($1, $2, $3, $4, $5, $6, true, $7, false, false, false, false, true, false, $8)',
+            [CATALOG_NAME, 'UserViews', v.name, c.name, c.type, JDBC_TYPE_CODES[c.type] ?? 1111, i + 1, 'SYSTEM'],
+          );
+        }
+      }
+    } finally {
+      conn.closeSync();
+    }
   }
 
   /** EXEC / CALL: run a declared procedure (src/procedures). */
@@ -217,7 +278,7 @@ export class Connection {
     }
     let query = sql;
     if (kind === 'dml') {
-      const stmt = parseDml(numberParameters(rewriteAtParameters(sql)));
+      const stmt = parseDml(numberParameters(rewriteCdataDialect(rewriteAtParameters(sql))));
       if (!stmt.returning) return [];
       query = `SELECT ${stmt.returning.text} FROM ${quoteIdent(this.registry.table(stmt.table.name)?.name ?? stmt.table.name)}${stmt.alias ? ` AS ${quoteIdent(stmt.alias)}` : ''}`;
     }
@@ -330,6 +391,8 @@ export async function connect(input: string | ConnectionProperties, options: Con
 
 async function open(input: string | ConnectionProperties, options: ConnectOptions): Promise<Connection> {
   const { config, warnings } = resolveConfig(input, options.env ?? process.env);
+  // A bad views file is a configuration error before anything is opened.
+  const userViews = UserViews.load(config.userDefinedViews);
   const logfile = config.logfile ? openLogfile(config.logfile, config.verbosity) : undefined;
   for (const w of warnings) {
     options.onWarning?.(w);
@@ -402,6 +465,9 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
     readonly: config.readonly,
     session: new WriteSession(),
     schema,
+    userViews,
   });
-  return new Connection(config, api, space, duck, engine, registry, warnings, myself, oauth, options.noExternalAccess === true, schema);
+  const connection = new Connection(config, api, space, duck, engine, registry, warnings, myself, oauth, options.noExternalAccess === true, schema, userViews);
+  if (userViews.list().length > 0) await connection.listUserViews();
+  return connection;
 }

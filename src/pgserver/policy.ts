@@ -22,8 +22,9 @@ import { findProcedure, parseCall } from '../procedures/index.js';
 import { numberParameters, parseDml, type DmlStatement, type Piece } from '../sql/dml.js';
 import { createDuck } from '../sql/duckdb.js';
 import { classify, rewriteAtParameters, stripExplain } from '../sql/front.js';
-import { countInCode } from '../sql/lexer.js';
-import { rewriteCdataFunctionCalls } from '../sql/dialect/function-rewrites.js';
+import { countInCode, leadingCode } from '../sql/lexer.js';
+import { selectIntoOf } from '../sql/dialect/select-into.js';
+import { rewriteCdataDialect } from '../sql/dialect/rewrite.js';
 import { replicationKeyword } from '../sync/statement.js';
 
 /** What an authenticated wire user may do. */
@@ -180,13 +181,21 @@ export class StatementPolicy {
     const tooComplex = complexityRefusal(sql);
     if (tooComplex) throw tooComplex;
     // CData's calls that DuckDB cannot parse as written (CHAR(48), CONVERT…) are checked as the library will run them.
-    const { sql: body, offset } = stripExplain(rewriteCdataFunctionCalls(sql));
+    const { sql: body, offset } = stripExplain(rewriteCdataDialect(sql));
     const explained = offset > 0;
     const replication = replicationKeyword(body);
     if (replication) {
       throw new SqlError(`${replication} cannot run over the wire: it writes to a database on the server's side`, offset + 1, {
         sqlstate: '0A000',
         hint: replication === 'REPLICATE' ? 'Run REPLICATE through the library or `backlog-sql replicate --to …` where the destination is yours.' : 'backlog-sql has no query cache yet; `backlog-sql replicate` keeps a copy of the space in a database of yours.',
+      });
+    }
+    const local = /^\s*(CREATE|ALTER|DROP)\s+LOCAL\s+VIEW\b/i.exec(leadingCode(body));
+    if (local) {
+      // User-defined views belong to the server's UserDefinedViews file: every client sees them.
+      throw new SqlError(`${(local[1] as string).toUpperCase()} LOCAL VIEW cannot run over the wire: user-defined views belong to the server`, offset + 1, {
+        sqlstate: '0A000',
+        hint: "Wire clients query the server's views; they are created, altered and dropped where the server runs (its UserDefinedViews file).",
       });
     }
     const kind = classify(body);
@@ -216,7 +225,19 @@ export class StatementPolicy {
       }
       return { kind: 'call', procedure: name, writes };
     }
-    await this.checkQuery('', rewriteAtParameters(body), offset);
+    const into = kind === 'select' ? selectIntoOf(body) : undefined;
+    if (into?.target.kind === 'file') {
+      throw new SqlError('SELECT … INTO a file cannot run over the wire: files cannot be written over the wire', into.at + offset + 1, {
+        sqlstate: '42501',
+        hint: 'Wire clients read rows; write the file where the server runs (the library or the shell), or SELECT … INTO a table.',
+      });
+    }
+    await this.checkQuery('', rewriteAtParameters(into ? into.query : body), offset);
+    if (into) {
+      // INTO a Backlog table inserts rows; INTO another name makes a temporary table of the session.
+      if (!explained && access === 'read-only') throw new SqlError('cannot execute SELECT … INTO in a read-only session', offset + 1, { sqlstate: '25006', hint: READ_ONLY_HINT });
+      return { kind: 'write', verb: 'INSERT' };
+    }
     return { kind: 'query' };
   }
 

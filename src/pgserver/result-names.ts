@@ -43,6 +43,8 @@ export function pgColumnName(duckName: string): string {
     return PG_TYPE_NAMES[type] ?? (type.replace(/\(.*$/, '') || '?column?');
   }
   if (/^CASE\b/i.test(name)) return 'case';
+  // Words and blanks only: an alias with spaces (CData's [Follow Up]); DuckDB names expressions with operators or parentheses.
+  if (/^[\p{L}_][\p{L}\p{N}_ ]*$/u.test(name) && !/\b(IS|NOT|AND|OR|BETWEEN|LIKE|ILIKE|IN|COLLATE)\b/i.test(name)) return duckName;
   // name(…) covering the whole text: a function call.
   const call = /^([\p{L}_][\p{L}\p{N}_$]*)\(/u.exec(name);
   if (call && closing(name, call[0].length - 1) === name.length - 1) return (call[1] as string).toLowerCase();

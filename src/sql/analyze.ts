@@ -368,9 +368,39 @@ export function analyze(statement: Node, catalog: Catalog, paramValues: ParamVal
       return merged;
     }
     // Subqueries and table functions: their own SELECT nodes are analysed where they are found.
+    const before = refs.length;
     selectsIn(from, ctes);
-    return { ...result, simple: false };
+    const through = passThrough(from, refs.slice(before), nullable);
+    return { ...result, refs: through ? [through] : [], simple: false };
   }
+
+  /**
+   * A subquery that only picks rows and columns of one table by their own names —
+   * `(SELECT * | col, … FROM T [WHERE …]) AS v`, as a user-defined view expands — lets the outer
+   * query's conditions on v reach T: the returned stand-in for T's ref, named v, shares T's quals
+   * (so they narrow T's fetch, which is still a superset: DuckDB applies every condition) but not
+   * its join-key filters or links. Anything else (renamed or computed columns, grouping,
+   * DISTINCT, LIMIT, ORDER BY, a join inside) returns undefined: the subquery stays opaque.
+   */
+  function passThrough(from: Node, added: TableRef[], nullable: boolean): TableRef | undefined {
+    const node = isNode(from.subquery) && isNode(from.subquery.node) ? from.subquery.node : undefined;
+    if (!node || node.type !== 'SELECT_NODE' || !from.alias || ((from.column_name_alias as unknown[] | undefined)?.length ?? 0) > 0) return undefined;
+    const table = node.from_table;
+    if (!isNode(table) || table.type !== 'BASE_TABLE' || table.sample) return undefined;
+    if ((node.modifiers as unknown[]).length > 0 || (node.group_expressions as unknown[]).length > 0 || node.having || node.qualify || node.sample) return undefined;
+    if ((node.cte_map as { map: unknown[] } | undefined)?.map.length) return undefined;
+    const plain = (node.select_list as Node[]).every((item) =>
+      item.class === 'STAR'
+        ? !item.relation_name && !item.expr && !item.columns && [item.exclude_list, item.replace_list, item.rename_list, item.qualified_exclude_list].every((l) => !Array.isArray(l) || l.length === 0)
+        : item.class === 'COLUMN_REF' && (!item.alias || String(item.alias).toLowerCase() === String((item.column_names as string[]).at(-1)).toLowerCase()),
+    );
+    const inner = added.find((r) => r.location === location(table));
+    if (!plain || !inner) return undefined;
+    const standIn = { ...inner, alias: String(from.alias).toLowerCase(), nullable: nullable || inner.nullable, local: [] };
+    standIns.set(standIn, inner);
+    return standIn;
+  }
+  const standIns = new Map<TableRef, TableRef>();
 
   const limits: LimitPushdown[] = [];
   const counts: CountPushdown[] = [];
@@ -515,7 +545,11 @@ export function analyze(statement: Node, catalog: Catalog, paramValues: ParamVal
     return kept === Infinity ? undefined : { ref, limit: offset + kept, orderBy };
   }
 
-  function addLink(a: { ref: TableRef; column: string }, b: { ref: TableRef; column: string }, oneWay: boolean): void {
+  function addLink(aIn: { ref: TableRef; column: string }, bIn: { ref: TableRef; column: string }, oneWay: boolean): void {
+    // A join through a pass-through subquery links the table under it (same rows, same column names).
+    const a = { ref: standIns.get(aIn.ref) ?? aIn.ref, column: aIn.column };
+    const b = { ref: standIns.get(bIn.ref) ?? bIn.ref, column: bIn.column };
+    if (a.ref === b.ref) return;
     const canTo = (side: { ref: TableRef; column: string }) => {
       const col = columnOf(side.ref, side.column);
       return col !== undefined && pushable(col, 'IN');

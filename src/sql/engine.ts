@@ -10,11 +10,14 @@ import type { CountDomain, FetchContext, ProjectRef, Qual, RowEnv, SqlType, Tabl
 import { toSpaceDate } from '../schema/helpers.js';
 import { IDENTITY_COLUMNS } from '../schema/system.js';
 import { closestName } from '../util/closest.js';
-import { analyze, AnalysisError, type Analysis, type ParamValues, type TableRef } from './analyze.js';
+import { analyze, AnalysisError, type Analysis, type Catalog, type ParamValues, type TableRef } from './analyze.js';
 import { duckParams, loadTempTable, quoteIdent, quoteLiteral, toJs, type DuckDBConnection, type DuckDBInstance } from './duckdb.js';
 import { parameterNames } from './dml.js';
 import { classify, copySource, extensionStatement, rewriteAtParameters, stripExplain } from './front.js';
-import { rewriteCdataFunctionCalls } from './dialect/function-rewrites.js';
+import { rewriteCdataDialect } from './dialect/rewrite.js';
+import { expandUserViews, type UserViews } from './dialect/user-views.js';
+import { addTempRows, isTempName, replaceIdentityCalls, tempInsertOf, type TempInsert } from './dialect/temp-tables.js';
+import { selectIntoOf, type SelectInto } from './dialect/select-into.js';
 import { LocalWork } from './local-work.js';
 import { macroDefinitions } from './dialect/functions.js';
 import type { SchemaSetup } from './schema-setup.js';
@@ -86,6 +89,8 @@ export interface EngineContext {
   session: WriteSession;
   /** The instance's schema, created in the background after connect (./schema-setup.ts). */
   schema?: SchemaSetup;
+  /** User-defined views (UserDefinedViews, CREATE LOCAL VIEW), expanded before a statement is parsed. */
+  userViews?: UserViews;
 }
 
 /** Scratch table for filtering a parent's rows before taking its join keys. */
@@ -224,6 +229,8 @@ export class Engine {
     }
     if (kind === 'call') throw new SqlError('stored procedures run through the connection (EXEC / CALL)', undefined, { sqlstate: '0A000' });
     if (kind === 'dml') {
+      const temp = tempInsertOf(rewriteCdataDialect(rewriteAtParameters(sqlIn)));
+      if (temp) return this.tempInsert(temp, params, options, started);
       await this.ctx.schema?.ready();
       return this.write(sqlIn, params, signal, options, started);
     }
@@ -243,20 +250,28 @@ export class Engine {
         hint: 'A procedure makes the requests its description lists (SELECT * FROM sys_procedures); EXPLAIN shows the plans of queries.',
       });
     }
-    const sql = rewriteCdataFunctionCalls(rewriteAtParameters(body));
+    if (!explaining && kind === 'select') {
+      const into = selectIntoOf(rewriteCdataDialect(rewriteAtParameters(body)));
+      if (into) return this.selectInto(into, params, options);
+    }
+    const session = options.session ?? this.ctx.session;
+    const dialect = replaceIdentityCalls(rewriteCdataDialect(rewriteAtParameters(body)), session.lastInsertId);
+    const sql = this.ctx.userViews ? expandUserViews(dialect, this.ctx.userViews) : dialect;
     const statsBefore = this.ctx.api.stats();
     const warnings: string[] = [];
     const conn = await this.ctx.duck.connect();
     const onAbort = () => conn.interrupt();
     signal.addEventListener('abort', onAbort);
     try {
-      const identity = (options.session ?? this.ctx.session).identity;
+      const identity = session.identity;
       if (identity.length > 0 && /sys_identity/i.test(sql)) await this.loadIdentity(conn, identity);
+      // The session's T#TEMP tables this statement names.
+      for (const t of session.temps.values()) if (sql.toLowerCase().includes(t.name.toLowerCase())) await loadTempTable(conn, t.name, t.columns, t.rows);
       let analysis: Analysis = { refs: [], links: [], limit: undefined, count: undefined, streamable: undefined, functions: new Set(), readsOtherTables: false, columnsMentioned: new Set() };
       // What to analyse: the statement, or the query a COPY … TO writes out.
       const copy = !explaining && classify(sql) === 'other' ? copySource(sql) : undefined;
       const query = copy ? { sql: copy.sql, offset: offset + copy.offset } : explaining || classify(sql) === 'select' ? { sql, offset } : undefined;
-      if (query) analysis = await this.analyzeQuery(conn, query.sql, query.offset, params);
+      if (query) analysis = await this.analyzeQuery(conn, query.sql, query.offset, params, (n) => isTempName(n) || session.temps.has(n.toLowerCase()));
       if (kind === 'explain') return this.explainResult(analysis, started);
       await this.waitForSchema(conn, query && !copy ? analysis : undefined);
 
@@ -301,11 +316,14 @@ export class Engine {
   }
 
   /** A SELECT's analysis (./analyze.ts): tables, pushdowns; without pushdown, no quals. */
-  private async analyzeQuery(conn: DuckDBConnection, sql: string, offset: number, params: ParamValues): Promise<Analysis> {
+  /** `alsoLocal`: names that are local tables of this statement's session beside the registry's (T#TEMP). */
+  private async analyzeQuery(conn: DuckDBConnection, sql: string, offset: number, params: ParamValues, alsoLocal?: (name: string) => boolean): Promise<Analysis> {
     const tree = await parse(conn, sql, offset);
+    const registry = this.ctx.registry;
+    const catalog: Catalog = alsoLocal ? { table: (n) => registry.table(n), isLocal: (n) => registry.isLocal(n) || alsoLocal(n) } : registry;
     let analysis: Analysis;
     try {
-      analysis = analyze(tree, this.ctx.registry, params, { today: () => toSpaceDate(new Date().toISOString(), this.ctx.env.timezone) ?? undefined, maxRows: this.ctx.maxRows });
+      analysis = analyze(tree, catalog, params, { today: () => toSpaceDate(new Date().toISOString(), this.ctx.env.timezone) ?? undefined, maxRows: this.ctx.maxRows });
     } catch (e) {
       if (e instanceof AnalysisError) {
         const near = closestName(e.unknown.name, this.ctx.registry.names());
@@ -335,7 +353,20 @@ export class Engine {
       yield* whole(this);
       return;
     }
-    const sql = rewriteCdataFunctionCalls(rewriteAtParameters(sqlIn));
+    // CData's dialect as `run` reads it. A statement over user-defined views, a session's T#TEMP
+    // table, SCOPE_IDENTITY() or SELECT … INTO runs whole: those paths live in `run`.
+    const session = options.session ?? this.ctx.session;
+    const sql = rewriteCdataDialect(rewriteAtParameters(sqlIn));
+    const viaRun =
+      selectIntoOf(sql) !== undefined ||
+      replaceIdentityCalls(sql, session.lastInsertId) !== sql ||
+      (this.ctx.userViews !== undefined && expandUserViews(sql, this.ctx.userViews) !== sql) ||
+      [...session.temps.values()].some((t) => sql.toLowerCase().includes(t.name.toLowerCase())) ||
+      /#TEMP\b/i.test(sql);
+    if (viaRun) {
+      yield* whole(this);
+      return;
+    }
     const stop = new AbortController();
     const onAbort = () => stop.abort();
     options.signal?.addEventListener('abort', onAbort);
@@ -406,7 +437,7 @@ export class Engine {
     const before = this.ctx.api.stats();
     let projects: Promise<readonly ProjectRef[]> | undefined;
     const result = await runWrite(
-      rewriteCdataFunctionCalls(rewriteAtParameters(sql)),
+      rewriteCdataDialect(rewriteAtParameters(sql)),
       params,
       {
         registry: this.ctx.registry,
@@ -415,7 +446,7 @@ export class Engine {
         readonly: this.ctx.readonly,
         ctx: { api: this.ctx.api, env: this.ctx.env, projects: () => (projects ??= this.ctx.projects(signal)), myself: () => this.ctx.myself() },
         select: async (q, p, s) => {
-          const r = await this.run(q, p, { signal: s, rowMode: 'object' });
+          const r = await this.run(q, p, { signal: s, rowMode: 'object', session: options.session ?? this.ctx.session });
           return { columns: r.columns, rows: r.rows as Record<string, unknown>[] };
         },
       },
@@ -423,6 +454,57 @@ export class Engine {
     );
     const rows = options.rowMode === 'array' ? result.rows.map((r) => result.columns.map((c) => r[c.name])) : result.rows;
     return { command: result.command, columns: result.columns, rows, rowCount: result.rowCount, stats: statsSince(before, this.ctx.api.stats(), { fetches: [], warnings: [], started }) };
+  }
+
+  /** `INSERT INTO T#TEMP …`: the rows evaluated by DuckDB, kept in the session (./dialect/temp-tables.ts). */
+  private async tempInsert(temp: TempInsert, params: ParamValues, options: QueryOptions, started: number): Promise<QueryResult> {
+    const before = this.ctx.api.stats();
+    const r = await this.run(temp.query, params, { ...options, rowMode: 'array' });
+    if (temp.columns && temp.columns.length !== r.columns.length) {
+      throw new SqlError(`INSERT INTO ${temp.name} names ${temp.columns.length} columns but gives ${r.columns.length} values`, 1, { sqlstate: '42601', hint: 'Give one value per column named, in the same order.' });
+    }
+    const columns = r.columns.map((c, i) => ({ name: temp.columns?.[i] ?? c.name, type: c.type }));
+    addTempRows((options.session ?? this.ctx.session).temps, temp.name, columns, r.rows as unknown[][]);
+    return { command: 'INSERT', columns: [], rows: [], rowCount: r.rowCount, stats: statsSince(before, this.ctx.api.stats(), { fetches: [], warnings: r.stats.warnings, started }) };
+  }
+
+  /**
+   * CData's `SELECT … INTO` (./dialect/select-into.ts): a CSV file (written by DuckDB's COPY, so
+   * refused where local files are), a Backlog table (an INSERT … SELECT of the result's columns,
+   * by name), or a temporary table of the session (replacing one of that name).
+   */
+  private async selectInto(into: SelectInto, params: ParamValues, options: QueryOptions): Promise<QueryResult> {
+    const target = into.target;
+    if (target.kind === 'file') {
+      const copy = `COPY (${into.query}) TO ${quoteLiteral(target.path)} (HEADER ${target.header}, DELIMITER ${quoteLiteral(target.delimiter)})`;
+      try {
+        const r = await this.run(copy, params, { ...options, rowMode: 'array' });
+        const written = Number((r.rows as unknown[][])[0]?.[0] ?? 0);
+        return { command: 'SELECT', columns: [], rows: [], rowCount: written, stats: r.stats };
+      } catch (e) {
+        if (e instanceof SqlError && /Permission|external access|disabled/i.test(e.message)) {
+          throw new SqlError(`SELECT … INTO [csv://${target.path}] cannot write a local file here`, into.at + 1, {
+            sqlstate: '42501',
+            hint: 'Over the wire server no local file can be read or written; run it through the library or the shell, or INTO a table.',
+          });
+        }
+        throw e;
+      }
+    }
+    const table = this.ctx.registry.table(target.name);
+    if (table) {
+      const described = await this.run(`DESCRIBE ${into.query}`, params, { rowMode: 'array' });
+      const columns = (described.rows as unknown[][]).map((r) => quoteIdent(String(r[0])));
+      return this.run(`INSERT INTO ${quoteIdent(table.name)} (${columns.join(', ')}) ${into.query}`, params, options);
+    }
+    if (this.ctx.registry.isLocal(target.name)) {
+      throw new SqlError(`SELECT … INTO ${target.name}: ${target.name} is read-only`, into.at + 1, { sqlstate: '42809', hint: 'INTO a Backlog table (rows are inserted), a new name (a temporary table) or [csv://file.csv].' });
+    }
+    const r = await this.run(into.query, params, { ...options, rowMode: 'array' });
+    const temps = (options.session ?? this.ctx.session).temps;
+    temps.delete(target.name.toLowerCase());
+    addTempRows(temps, target.name, r.columns, r.rows as unknown[][]);
+    return { command: 'SELECT', columns: [], rows: [], rowCount: r.rowCount, stats: r.stats };
   }
 
   /** sys_identity as the session last left it, shadowing the empty table of the connection. */

@@ -175,3 +175,33 @@ function nextLine(sql: string, i: number): number {
   const nl = sql.indexOf('\n', i);
   return nl === -1 ? sql.length : nl;
 }
+
+export interface Token {
+  kind: 'word' | 'string' | 'ident' | 'number' | 'punct';
+  text: string;
+  /** 0-based, end exclusive. */
+  start: number;
+  end: number;
+}
+
+/**
+ * The statement's tokens (comments and blanks left out), for rewrites that need to see words and
+ * punctuation in order (the CData dialect, ./dialect/): words, numbers, string literals, quoted
+ * identifiers and single punctuation characters (`::`, `<=`, `>=`, `<>`, `!=` as one).
+ */
+export function tokenize(sql: string): Token[] {
+  const out: Token[] = [];
+  for (const seg of segments(sql)) {
+    if (seg.kind === 'string') out.push({ kind: 'string', text: sql.slice(seg.start, seg.end), start: seg.start, end: seg.end });
+    else if (seg.kind === 'identifier') out.push({ kind: 'ident', text: sql.slice(seg.start, seg.end), start: seg.start, end: seg.end });
+    else if (seg.kind === 'code') {
+      const re = /([A-Za-z_][\w$]*)|(\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+)|(::|<=|>=|<>|!=|\S)/g;
+      const code = sql.slice(seg.start, seg.end);
+      for (const m of code.matchAll(re)) {
+        const start = seg.start + m.index;
+        out.push({ kind: m[1] ? 'word' : m[2] ? 'number' : 'punct', text: m[0], start, end: start + m[0].length });
+      }
+    }
+  }
+  return out;
+}

@@ -9,6 +9,7 @@
  * failure an error that lists what was written, what failed and why, and what was not attempted.
  * A write whose request may have reached Backlog is never re-sent (NET-2, in the client).
  */
+import type { TempTable } from './dialect/temp-tables.js';
 import {
   BacklogSqlError,
   CancelledError,
@@ -40,10 +41,16 @@ export class WriteSession {
   private batch = 0;
   /** sys_identity rows of the last write statement. */
   identity: unknown[][] = [];
+  /** CData's `T#TEMP` tables of this session (./dialect/temp-tables.ts), by lower-cased name. */
+  readonly temps = new Map<string, TempTable>();
+  /** The id the last INSERT generated (SCOPE_IDENTITY(), LAST_INSERT_ID()). */
+  lastInsertId: unknown = null;
 
   record(report: WriteReport): void {
     this.batch++;
     this.identity = report.rows.map((r) => [r.id, this.batch, report.operation, r.message ?? (r.outcome === 'written' ? null : r.outcome), report.table, r.row, r.outcome]);
+    const inserted = report.operation === 'INSERT' ? report.rows.filter((r) => r.outcome === 'written' && r.id !== null) : [];
+    if (inserted.length > 0) this.lastInsertId = (inserted[inserted.length - 1] as { id: unknown }).id;
   }
 }
 

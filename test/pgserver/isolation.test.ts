@@ -222,6 +222,28 @@ describe('isolation: no wire client changes what another sees', { timeout: 600_0
     assert.equal(Number(row.r).toPrecision(15), '0.248668584157093');
   });
 
+  test("CData's names and TOP work for wire clients as in the library: [brackets], TOP n, Backlog.T, CData.Backlog.T", async () => {
+    const duck = (await a.query('SELECT Id, Name FROM Priorities ORDER BY Id LIMIT 2')).rows;
+    for (const sql of [
+      'SELECT TOP 2 [Id], [Name] FROM [Priorities] ORDER BY [Id]',
+      'SELECT TOP 2 Id, Name FROM Backlog.Priorities ORDER BY Id',
+      'SELECT TOP (2) Id, Name FROM CData.Backlog.Priorities ORDER BY Id',
+      'SELECT Id, Name FROM "Backlog"."Priorities" ORDER BY Id LIMIT 2',
+    ]) {
+      assert.deepEqual((await a.query(sql)).rows, duck, sql);
+    }
+    await assert.rejects(a.query('SELECT TOP 2 * FROM Priorities LIMIT 1'), (e: pg.DatabaseError) => { assert.deepEqual([e.code, e.message, e.position], ['42601', 'TOP and LIMIT cannot be used together', '32']); return true; });
+  });
+
+  test("a wire client's #TEMP tables are its own: another client never sees them", async () => {
+    await clearJournal(emu);
+    const ins = await a.query("INSERT INTO Staged#TEMP (Name, N) VALUES ('one', 1), ('two', 2)");
+    assert.equal(ins.rowCount, 2);
+    assert.deepEqual((await a.query('SELECT Name FROM Staged#TEMP ORDER BY N')).rows, [{ Name: 'one' }, { Name: 'two' }]);
+    await assert.rejects(b.query('SELECT * FROM Staged#TEMP'), (e: pg.DatabaseError) => /Staged#TEMP/.test(e.message));
+    assert.deepEqual(await journal(emu), []);
+  });
+
   test('SET of an engine setting is an error, not a silent SET', async () => {
     for (const set of ['SET enable_external_access = true', 'SET enable_external_access TO on', 'SET lock_configuration = false', 'SET threads = 1', 'SET memory_limit = \'1GB\'', 'RESET temp_directory']) {
       await assert.rejects(a.query(set), (e: pg.DatabaseError) => {

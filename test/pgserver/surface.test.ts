@@ -62,6 +62,8 @@ describe('backlog-sql serve behaves as PostgreSQL at the surface', { timeout: 30
     assert.deepEqual(r.fields.map((f) => f.name), ['count', 'sum', 'max', '?column?', 'Id', 'Id']);
     assert.deepEqual((await c.query('SELECT 1 + 1, 7 / 2')).fields.map((f) => [f.name, f.dataTypeID]), [['?column?', 23], ['?column?', 23]]);
     assert.deepEqual((await c.query('SELECT 7 / 2 AS q')).rows, [{ q: 3 }]);
+    // An alias with spaces keeps its name (CData's [Follow Up], or "Follow Up"); NOT x stays an expression.
+    assert.deepEqual((await c.query('SELECT 1 AS [Follow Up], 2 AS "Two Words", NOT true')).fields.map((f) => f.name), ['Follow Up', 'Two Words', '?column?']);
     // An integer parameter is typed as PostgreSQL types it.
     const p = await c.query('SELECT $1::int + 1 AS x', [41]);
     assert.deepEqual([p.fields[0]?.dataTypeID, p.rows[0].x], [23, 42]);

@@ -88,6 +88,11 @@ export async function schemaColumns(connection: Connection): Promise<SchemaColum
     list.push({ name: column as string, type: type as string });
     tables.set(table as string, list);
   }
+  // User-defined views (UserDefinedViews): their columns as DuckDB describes their query (no request).
+  for (const view of connection.userViews.list()) {
+    const cols = await connection.describe(`SELECT * FROM ${quoteIdent(view.name)}`);
+    tables.set(view.name, cols.map((c) => ({ name: c.name, type: c.type })));
+  }
   return { tables };
 }
 
@@ -111,7 +116,8 @@ export function schemaStatements(connection: Connection, columns: SchemaColumns)
     const cols = columns.tables.get(name) ?? [];
     const def = registry.table(name);
     const table = quoteIdent(name);
-    if (def?.kind === 'view') {
+    const userView = connection.userViews.get(name);
+    if (def?.kind === 'view' || userView) {
       out.push(`CREATE VIEW public.${table} AS SELECT ${cols.map((c) => `NULL::${pgTypeName(c.type)} AS ${quoteIdent(c.name)}`).join(', ')} WHERE false`);
     } else {
       const keys = def?.columns.filter((c) => c.key).map((c) => c.name) ?? [];
@@ -119,7 +125,8 @@ export function schemaStatements(connection: Connection, columns: SchemaColumns)
       if (keys.length) body.push(`CONSTRAINT ${quoteIdent(`${name}_pkey`)} PRIMARY KEY (${keys.map(quoteIdent).join(', ')})`);
       out.push(`CREATE TABLE public.${table} (${body.join(', ')})`);
     }
-    const kind = def?.kind === 'view' ? 'VIEW' : 'TABLE';
+    const kind = def?.kind === 'view' || userView ? 'VIEW' : 'TABLE';
+    if (userView) out.push(`COMMENT ON VIEW public.${table} IS ${quoteLiteral(`User defined view: ${userView.query}`)}`);
     const privileges = def?.kind === 'table' && def.writes ? ['SELECT', def.writes.insert && 'INSERT', def.writes.update && 'UPDATE', def.writes.delete && 'DELETE'].filter(Boolean).join(', ') : 'SELECT';
     out.push(`GRANT ${privileges} ON public.${table} TO PUBLIC`);
     if (def?.description) out.push(`COMMENT ON ${kind} public.${table} IS ${quoteLiteral(def.description)}`);

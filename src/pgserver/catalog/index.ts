@@ -49,8 +49,9 @@ export class CatalogService {
   }
 
   route(sql: string): Route {
-    const registry = this.connection.registry;
-    return route(sql, { isBacklogRelation: (name) => registry.table(name) !== undefined || registry.isLocal(name) });
+    const { registry, userViews } = this.connection;
+    // User-defined views (UserDefinedViews) are the data engine's too.
+    return route(sql, { isBacklogRelation: (name) => registry.table(name) !== undefined || registry.isLocal(name) || userViews.get(name) !== undefined });
   }
 
   async open(user: string, database: string, params: Record<string, string>): Promise<CatalogSession> {

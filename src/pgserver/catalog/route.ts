@@ -111,6 +111,13 @@ export function route(sql: string, names: Names): Route {
       continue;
     }
     if (t.kind !== 'word' && t.kind !== 'quoted') continue;
+    // CData's session tables (T#TEMP, bare or quoted) live in the data engine.
+    const hash = tokens[i + 1];
+    const temp = tokens[i + 2];
+    if ((t.kind === 'word' && hash?.text === '#' && hash.start === t.end && temp?.start === hash.end && /^TEMP$/i.test(temp.text)) || (t.kind === 'quoted' && /#TEMP$/i.test(t.text))) {
+      backlog ??= `${t.text}${t.kind === 'word' ? '#TEMP' : ''}`;
+      continue;
+    }
     // A dotted name: collect its parts.
     const parts: Token[] = [t];
     let j = i;
@@ -155,7 +162,8 @@ export function route(sql: string, names: Names): Route {
       substitutions.push({ start: last.start, end: last.end, fn: lower as SessionFunction });
       continue;
     }
-    if (schema === undefined || schema === 'public' || schema === 'main') {
+    // CData's schema names (Backlog, UserViews) are the library's too (src/sql/dialect/query-forms.ts).
+    if (schema === undefined || schema === 'public' || schema === 'main' || schema === 'backlog' || schema === 'userviews') {
       if (names.isBacklogRelation(last.text) && !(parts.length === 1 && cteNames.has(last.text.toLowerCase()))) {
         backlog ??= last.text;
         continue;

@@ -13,32 +13,7 @@
  * Applying the rewrite twice gives the same text as once.
  */
 import { SqlError } from '../../errors.js';
-import { segments } from '../lexer.js';
-
-interface Token {
-  kind: 'word' | 'string' | 'ident' | 'number' | 'punct';
-  text: string;
-  start: number;
-  end: number;
-}
-
-/** The statement's tokens (comments and blanks left out). */
-function tokenize(sql: string): Token[] {
-  const out: Token[] = [];
-  for (const seg of segments(sql)) {
-    if (seg.kind === 'string') out.push({ kind: 'string', text: sql.slice(seg.start, seg.end), start: seg.start, end: seg.end });
-    else if (seg.kind === 'identifier') out.push({ kind: 'ident', text: sql.slice(seg.start, seg.end), start: seg.start, end: seg.end });
-    else if (seg.kind === 'code') {
-      const re = /([A-Za-z_][\w$]*)|(\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+)|(::|<=|>=|<>|!=|\S)/g;
-      const code = sql.slice(seg.start, seg.end);
-      for (const m of code.matchAll(re)) {
-        const start = seg.start + m.index;
-        out.push({ kind: m[1] ? 'word' : m[2] ? 'number' : 'punct', text: m[0], start, end: start + m[0].length });
-      }
-    }
-  }
-  return out;
-}
+import { tokenize, type Token } from '../lexer.js';
 
 /** Index of the ')' closing the '(' at `open`, and the top-level commas in between. */
 function closing(tokens: Token[], open: number): { close: number; commas: number[] } | undefined {

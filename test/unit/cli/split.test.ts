@@ -25,6 +25,10 @@ describe('splitting SQL text into statements', () => {
     assert.deepEqual(items.map((i) => i.line), [2, 3]);
   });
 
+  test("keeps the ; of CData's file target options, SELECT … INTO [csv://x.txt;delimiter=tab]", () => {
+    assert.deepEqual(sqlOf(splitStatements('SELECT * INTO [csv://x.txt;delimiter=tab;header=false] FROM T; SELECT [a;b];').items), ['SELECT * INTO [csv://x.txt;delimiter=tab;header=false] FROM T', 'SELECT [a', 'b]']);
+  });
+
   test('parameters like $1 and $name are not taken for dollar quotes', () => {
     assert.deepEqual(sqlOf(splitStatements('SELECT $1, $name; SELECT a$b$c;').items), ['SELECT $1, $name', 'SELECT a$b$c']);
   });

@@ -312,8 +312,8 @@ describe('resolveConfig: pasted CData strings', () => {
 
   test('every CData-only property of the reference is accepted with a warning naming it', () => {
     const cdataOnly = PROPERTIES.filter((p) => p.cdataOnly);
-    assert.ok(cdataOnly.length >= 38); // CacheConnection and CacheLocation mean something since REPLICATE
-    for (const name of ['RTK', 'UseConnectionPooling', 'PoolMaxSize', 'PoolMinSize', 'PoolIdleTimeout', 'PoolWaitTime', 'Location', 'Tables', 'Views', 'SupportEnhancedSQL', 'BatchSize', 'ConnectionLifeTime', 'ConnectOnOpen', 'QueryPassthrough', 'FirewallType', 'LogModules', 'MaxLogFileSize', 'MaxLogFileCount', 'CacheDriver', 'AutoCache', 'PseudoColumns', 'UserDefinedViews', 'ProxyAutoDetect']) {
+    assert.ok(cdataOnly.length >= 37); // CacheConnection and CacheLocation (REPLICATE) and UserDefinedViews (user-defined views) are real
+    for (const name of ['RTK', 'UseConnectionPooling', 'PoolMaxSize', 'PoolMinSize', 'PoolIdleTimeout', 'PoolWaitTime', 'Location', 'Tables', 'Views', 'SupportEnhancedSQL', 'BatchSize', 'ConnectionLifeTime', 'ConnectOnOpen', 'QueryPassthrough', 'FirewallType', 'LogModules', 'MaxLogFileSize', 'MaxLogFileCount', 'CacheDriver', 'AutoCache', 'PseudoColumns', 'ProxyAutoDetect']) {
       assert.ok(cdataOnly.some((p) => p.name === name), name);
     }
     const text = cdataOnly.map((p) => `${p.name}="anything; at all"`).join(';');
