@@ -22,17 +22,7 @@ export interface BudgetWindow {
    * server's clock is ahead of ours, tighter than one answer's (see `serverClock`).
    */
   clock?: { offset: number; at: number } | undefined;
-  /** The smallest `Date + 1 s − send time` of recent answers: an upper bound of the same difference. */
-  clockHigh?: { offset: number; at: number } | undefined;
-  /**
-   * Whether the server's reset was seen at or after the real end of a one-minute window (true: it
-   * rounds up, the margin is not needed) or before it (false: the margin stays for good).
-   */
-  roundsUp?: boolean | undefined;
 }
-
-/** Backlog's window (docs/backlog-api.md §5): a window's length when its rounding is judged. */
-const BACKLOG_WINDOW_MS = 60_000;
 
 /** A clock sample older than this gives way to the next one (local clocks get adjusted). */
 const CLOCK_SAMPLE_MS = 120_000;
@@ -45,37 +35,12 @@ const CLOCK_SAMPLE_MS = 120_000;
  * recent answers measures a window's reset to within a round trip instead of a second: a pacer
  * waiting on it gives a 60 s window back about half a second sooner, still never early.
  */
-export function serverClock(w: BudgetWindow, headers: Headers, now: number, sentAt?: number): number {
+export function serverClock(w: BudgetWindow, headers: Headers, now: number): number {
   const server = serverNow(headers, now);
   if (!server.fromDate) return server.at;
   const sample = server.at - now;
   if (!w.clock || sample > w.clock.offset || now - w.clock.at > CLOCK_SAMPLE_MS) w.clock = { offset: sample, at: now };
-  // The server answered before the next whole second after `Date`, and after we sent.
-  if (sentAt !== undefined) {
-    const high = server.at + 1000 - sentAt;
-    if (!w.clockHigh || high < w.clockHigh.offset || now - w.clockHigh.at > CLOCK_SAMPLE_MS) w.clockHigh = { offset: high, at: now };
-  }
   return Math.max(server.at, now + w.clock.offset);
-}
-
-/**
- * NET-4's margin exists because a server may round its reset down. Backlog's window opens with a
- * window's first request and lasts a minute, so the answer to that request (remaining = limit − 1)
- * tells which way it rounds, once the clock bounds are tight: its reset at or after the latest
- * moment the request can have arrived plus a minute proves rounding up (the reset is then never
- * before the window's end, and no margin is needed); a reset before the earliest moment plus a
- * minute proves rounding down (the margin stays for good). Any other window length or start (a
- * window another client opened) proves neither, and the margin stays.
- */
-function judgeRounding(w: BudgetWindow, reset: number, remaining: number, now: number, sentAt: number | undefined): void {
-  if (w.roundsUp === false || sentAt === undefined || !w.clock || !w.clockHigh || w.limit === undefined || remaining !== w.limit - 1) return;
-  const earliest = sentAt + w.clock.offset;
-  const latest = now + w.clockHigh.offset;
-  if (reset * 1000 < earliest + BACKLOG_WINDOW_MS) {
-    if (reset * 1000 > earliest + BACKLOG_WINDOW_MS - 1000) w.roundsUp = false;
-  } else if (reset * 1000 >= latest + BACKLOG_WINDOW_MS && reset * 1000 < latest + BACKLOG_WINDOW_MS + 1000) {
-    w.roundsUp = true;
-  }
 }
 
 /** Something a budget wants its users told, once per episode (a new episode: a new warning). */
@@ -93,7 +58,7 @@ export interface Budget {
    */
   reserve(key: string, now: number): number | Promise<number>;
   /** Record the answer to a reserved request (`headers` undefined when none came). */
-  settle(key: string, headers: Headers | undefined, now: number, sentAt?: number): void | Promise<void>;
+  settle(key: string, headers: Headers | undefined, now: number): void | Promise<void>;
   /** Set while the budget works in a degraded way its users should hear of (the shared file unusable). */
   warning?(): BudgetWarning | undefined;
 }
@@ -106,27 +71,25 @@ export function waitFor(w: BudgetWindow, inFlight: number, now: number): number 
 }
 
 /** Take in an answer's X-RateLimit-* headers. */
-export function observe(w: BudgetWindow, headers: Headers | undefined, now: number, marginMs: number, sentAt?: number): void {
+export function observe(w: BudgetWindow, headers: Headers | undefined, now: number, marginMs: number): void {
   const remaining = Number(headers?.get('x-ratelimit-remaining') ?? NaN);
   const reset = Number(headers?.get('x-ratelimit-reset') ?? NaN);
   if (!headers || !Number.isFinite(remaining) || !Number.isFinite(reset)) return;
-  const serverAt = serverClock(w, headers, now, sentAt);
+  const serverAt = serverClock(w, headers, now);
   const limit = Number(headers.get('x-ratelimit-limit') ?? NaN);
   if (Number.isFinite(limit)) w.limit = limit;
-  if (reset > w.reset) judgeRounding(w, reset, remaining, now, sentAt);
-  const margin = w.roundsUp ? 0 : marginMs;
   // Answers can arrive out of order: within one window the smallest remaining is the truth,
   // and an answer from an older window says nothing about the current one.
   if (reset < w.reset) return;
   if (reset === w.reset && w.remaining !== undefined) {
     w.remaining = Math.min(w.remaining, remaining);
     // Every estimate of the reset is at or after the real one: the earliest is the tightest.
-    w.resetAt = Math.min(w.resetAt, now + Math.max(0, reset * 1000 - serverAt) + margin);
+    w.resetAt = Math.min(w.resetAt, now + Math.max(0, reset * 1000 - serverAt) + marginMs);
     return;
   }
   w.remaining = remaining;
   w.reset = reset;
-  w.resetAt = now + Math.max(0, reset * 1000 - serverAt) + margin;
+  w.resetAt = now + Math.max(0, reset * 1000 - serverAt) + marginMs;
 }
 
 interface Window extends BudgetWindow {
@@ -151,11 +114,11 @@ export class RateBudget implements Budget {
     return wait;
   }
 
-  settle(key: string, headers: Headers | undefined, now: number, sentAt?: number): void {
+  settle(key: string, headers: Headers | undefined, now: number): void {
     const w = this.windows.get(key);
     if (!w) return;
     w.inFlight = Math.max(0, w.inFlight - 1);
-    observe(w, headers, now, this.marginMs, sentAt);
+    observe(w, headers, now, this.marginMs);
   }
 
   /** What the budget knows of `key`: remaining (undefined when unknown), the limit and the local reset time. */

@@ -278,7 +278,7 @@ export class BacklogClient implements ApiClient {
         if (e instanceof BacklogSqlError) throw e;
         failure = failureOf(e);
       }
-      if (reply) await this.budget.settle(key, reply.headers, this.now(), started);
+      if (reply) await this.budget.settle(key, reply.headers, this.now());
       const remaining = Number(reply?.headers.get('x-ratelimit-remaining') ?? NaN);
       this.options.logger?.({
         type: 'api.request', method, path: shown, category, status: reply?.status, ms: this.now() - started, attempt,

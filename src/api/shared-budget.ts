@@ -219,7 +219,7 @@ export class SharedRateBudget implements Budget {
     }
   }
 
-  async settle(key: string, headers: Headers | undefined, now: number, sentAt?: number): Promise<void> {
+  async settle(key: string, headers: Headers | undefined, now: number): Promise<void> {
     const s = this.state(key);
     s.sent = Math.max(0, s.sent - 1);
     s.lastUse = Date.now();
@@ -228,7 +228,7 @@ export class SharedRateBudget implements Budget {
       // Before anything is known of the key there is no budget to hold it against.
       if (s.view.limit !== undefined || s.view.remaining !== undefined) s.unknown.push(current(s.view, now) ? s.view.resetAt : now + UNKNOWN_MS);
     } else if (headers.has('x-ratelimit-remaining')) {
-      observe(s.view, headers, now, this.marginMs, sentAt);
+      observe(s.view, headers, now, this.marginMs);
       s.view.unmetered = false;
     } else if (s.view.limit === undefined) {
       // An answer without X-RateLimit-* headers from a server never seen to send them: nothing is counted.
