@@ -17,30 +17,6 @@ export interface BudgetWindow {
   reset: number;
   /** The local time after which the window is over (reset measured against `Date`, plus margin). */
   resetAt: number;
-  /**
-   * The largest `Date − local receipt time` of recent answers: a lower bound of how far the
-   * server's clock is ahead of ours, tighter than one answer's (see `serverClock`).
-   */
-  clock?: { offset: number; at: number } | undefined;
-}
-
-/** A clock sample older than this gives way to the next one (local clocks get adjusted). */
-const CLOCK_SAMPLE_MS = 120_000;
-
-/**
- * The server's time now, as a lower bound. `Date` has whole seconds and is truncated, so one
- * answer's `Date` is up to a second behind the server's real time; but every answer's `Date` is at
- * most the server's time when we received it, so the largest `Date − receipt` seen bounds the
- * clock difference from below, and most answers sit near a second's end. Taking the best of
- * recent answers measures a window's reset to within a round trip instead of a second: a pacer
- * waiting on it gives a 60 s window back about half a second sooner, still never early.
- */
-export function serverClock(w: BudgetWindow, headers: Headers, now: number): number {
-  const server = serverNow(headers, now);
-  if (!server.fromDate) return server.at;
-  const sample = server.at - now;
-  if (!w.clock || sample > w.clock.offset || now - w.clock.at > CLOCK_SAMPLE_MS) w.clock = { offset: sample, at: now };
-  return Math.max(server.at, now + w.clock.offset);
 }
 
 /** Something a budget wants its users told, once per episode (a new episode: a new warning). */
@@ -75,7 +51,6 @@ export function observe(w: BudgetWindow, headers: Headers | undefined, now: numb
   const remaining = Number(headers?.get('x-ratelimit-remaining') ?? NaN);
   const reset = Number(headers?.get('x-ratelimit-reset') ?? NaN);
   if (!headers || !Number.isFinite(remaining) || !Number.isFinite(reset)) return;
-  const serverAt = serverClock(w, headers, now);
   const limit = Number(headers.get('x-ratelimit-limit') ?? NaN);
   if (Number.isFinite(limit)) w.limit = limit;
   // Answers can arrive out of order: within one window the smallest remaining is the truth,
@@ -83,13 +58,11 @@ export function observe(w: BudgetWindow, headers: Headers | undefined, now: numb
   if (reset < w.reset) return;
   if (reset === w.reset && w.remaining !== undefined) {
     w.remaining = Math.min(w.remaining, remaining);
-    // Every estimate of the reset is at or after the real one: the earliest is the tightest.
-    w.resetAt = Math.min(w.resetAt, now + Math.max(0, reset * 1000 - serverAt) + marginMs);
     return;
   }
   w.remaining = remaining;
   w.reset = reset;
-  w.resetAt = now + Math.max(0, reset * 1000 - serverAt) + marginMs;
+  w.resetAt = now + Math.max(0, reset * 1000 - serverNow(headers, now).at) + marginMs;
 }
 
 interface Window extends BudgetWindow {

@@ -120,9 +120,8 @@ function acceptable(w: SharedWindow, now: number): number | undefined {
 
 /**
  * Take `from`'s knowledge of the window into `into`: a newer window replaces an older one; within
- * one window the smaller remaining is the truth (answers arrive out of order), and the earlier
- * reset time the tighter one: every process measures the same reset against the same local clock
- * and never places it before the real one (budget.ts `serverClock`).
+ * one window the smaller remaining is the truth (answers arrive out of order) and the later reset
+ * time the safer one.
  */
 function merge(into: SharedWindow, from: SharedWindow): void {
   if (from.limit !== undefined) {
@@ -139,7 +138,7 @@ function merge(into: SharedWindow, from: SharedWindow): void {
     into.resetAt = from.resetAt;
   } else if (from.reset === into.reset) {
     into.remaining = Math.min(into.remaining, from.remaining);
-    into.resetAt = Math.min(into.resetAt, from.resetAt);
+    into.resetAt = Math.max(into.resetAt, from.resetAt);
   }
 }
 
