@@ -14,7 +14,7 @@ export default tseslint.config(
       'no-console': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'eqeqeq': ['error', 'smart'],
+      eqeqeq: ['error', 'smart'],
     },
   },
   {
@@ -22,12 +22,28 @@ export default tseslint.config(
     // cannot hide on both sides.
     files: ['src/emulator/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{
-          group: ['**/cli/**', '**/api/**', '**/auth/**', '**/core/**', '**/sql/**', '**/schema/**', '**/pgserver/**', '**/procedures/**', '../index.js', '../../index.js'],
-          message: 'The emulator must not import driver code (ARCHITECTURE.md §4).',
-        }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/cli/**',
+                '**/api/**',
+                '**/auth/**',
+                '**/core/**',
+                '**/sql/**',
+                '**/schema/**',
+                '**/pgserver/**',
+                '**/procedures/**',
+                '../index.js',
+                '../../index.js',
+              ],
+              message: 'The emulator must not import driver code (ARCHITECTURE.md §4).',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -84,7 +84,16 @@ function jdbcConnect(classes: string, port: number): Promise<number> {
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`ConnectBench exited with ${code}`));
       // The first 10 rounds warm the JVM up.
-      resolve(quantile(out.trim().split('\n').slice(10).map((l) => Number(l.split(' ')[0])), 0.5));
+      resolve(
+        quantile(
+          out
+            .trim()
+            .split('\n')
+            .slice(10)
+            .map((l) => Number(l.split(' ')[0])),
+          0.5,
+        ),
+      );
     });
   });
 }
@@ -115,7 +124,13 @@ export async function benchCatalog(): Promise<BenchRow[]> {
   const referenceIdle = pssMb(reference.pid as number);
   const rows: BenchRow[] = [];
   try {
-    rows.push({ measure: 'serve start with the catalog engine (initdb, start, schema)', value: `${startMs.toFixed(0)} ms`, target: '≤ 3000 ms', ratio: `${(startMs / 3000).toFixed(2)}× of budget`, ok: startMs <= 3000 });
+    rows.push({
+      measure: 'serve start with the catalog engine (initdb, start, schema)',
+      value: `${startMs.toFixed(0)} ms`,
+      target: '≤ 3000 ms',
+      ratio: `${(startMs / 3000).toFixed(2)}× of budget`,
+      ok: startMs <= 3000,
+    });
     rows.push({
       measure: `server memory idle: PSS of Node + engine over the library alone (${before.toFixed(0)} MB); PostgreSQL idle ${referenceIdle.toFixed(0)} MB`,
       value: `+${(idle - before).toFixed(0)} MB`,
@@ -126,7 +141,10 @@ export async function benchCatalog(): Promise<BenchRow[]> {
 
     const ours = await latencies(server.port, corpus);
     const theirs = await latencies(reference.port, corpus);
-    for (const [name, q] of [['median', 0.5], ['p99', 0.99]] as const) {
+    for (const [name, q] of [
+      ['median', 0.5],
+      ['p99', 0.99],
+    ] as const) {
       const a = quantile(ours, q);
       const b = quantile(theirs, q);
       rows.push({

@@ -111,7 +111,13 @@ function canonMap(entries: Iterable<[string | number, unknown]>): string {
 }
 
 const hours = (v: unknown): number => Math.round(Number(v ?? 0) * 100) / 100;
-const tagList = (tags: string | null | undefined): string[] => (tags ? tags.split(',').map((t) => t.trim()).sort() : []);
+const tagList = (tags: string | null | undefined): string[] =>
+  tags
+    ? tags
+        .split(',')
+        .map((t) => t.trim())
+        .sort()
+    : [];
 
 /** The calendar day of an instant in the space's zone (Backlog sends a date as that zone's midnight). */
 function spaceDay(at: Date | string): string {
@@ -237,7 +243,9 @@ const questions: Question[] = [
     sql:
       'SELECT i.IssueKey, i.DueDate FROM Issues i JOIN Users u ON u.Id = i.AssigneeId ' +
       `WHERE u.UserId = '${MY_LOGIN}' AND i.DueDate < CURRENT_DATE AND i.StatusId <> 4`,
-    alternatives: [{ label: 'my user id written in', sql: 'SELECT IssueKey, DueDate FROM Issues WHERE AssigneeId = 1 AND DueDate < CURRENT_DATE AND StatusId <> 4' }],
+    alternatives: [
+      { label: 'my user id written in', sql: 'SELECT IssueKey, DueDate FROM Issues WHERE AssigneeId = 1 AND DueDate < CURRENT_DATE AND StatusId <> 4' },
+    ],
     fromSql: (rows) => canon(rows.map((r) => r.IssueKey as string).sort()),
     // Minimal: who "me" is takes GET /users/myself; then one search per 100 of my issues due up
     // to yesterday (dueDateUntil is inclusive). "Not closed" is filtered in JS: sending it as
@@ -476,12 +484,24 @@ async function benchCosts(emu: Emulator, db: Connection): Promise<BenchRow[]> {
     }
     const max = await requests(async () => JSON.stringify((await capped.query('SELECT Id, Summary FROM Issues')).rows));
     const lim = await requests(async () => JSON.stringify((await db.query('SELECT Id, Summary FROM Issues LIMIT 10')).rows));
-    rows.push({ measure: 'MaxRows=10, SELECT Id, Summary FROM Issues: requests (MaxRows) / (LIMIT 10)', value: `${max.n} / ${lim.n}`, target: '1 / 1, same rows', ratio: '—', ok: max.n === 1 && lim.n === 1 && max.value === lim.value });
+    rows.push({
+      measure: 'MaxRows=10, SELECT Id, Summary FROM Issues: requests (MaxRows) / (LIMIT 10)',
+      value: `${max.n} / ${lim.n}`,
+      target: '1 / 1, same rows',
+      ratio: '—',
+      ok: max.n === 1 && lim.n === 1 && max.value === lim.value,
+    });
     const streamed = await requests(async () => {
       for await (const row of db.stream('SELECT Id, Summary FROM Issues')) return row;
       return undefined;
     });
-    rows.push({ measure: 'stream() of SELECT Id, Summary FROM Issues left after the first row: requests', value: String(streamed.n), target: '1 (the whole table: 101)', ratio: '—', ok: streamed.n === 1 });
+    rows.push({
+      measure: 'stream() of SELECT Id, Summary FROM Issues left after the first row: requests',
+      value: String(streamed.n),
+      target: '1 (the whole table: 101)',
+      ratio: '—',
+      ok: streamed.n === 1,
+    });
   } finally {
     await plain.close();
     await capped.close();
@@ -522,10 +542,28 @@ async function benchScanAt(SCAN_LIMIT: number, SCAN_WINDOW_S: number, target: nu
     const floorMs = Math.floor((entries.length - 1) / SCAN_LIMIT) * SCAN_WINDOW_S * 1000;
     const label = `scan of every issue (medium, search ${SCAN_LIMIT}/${SCAN_WINDOW_S} s)`;
     return [
-      { measure: `${label}: issues / requests`, value: `${issues} / ${entries.length}`, target: `10000 / ${pages} (every page)`, ratio: '—', ok: issues === 10_000 && entries.length === pages },
+      {
+        measure: `${label}: issues / requests`,
+        value: `${issues} / ${entries.length}`,
+        target: `10000 / ${pages} (every page)`,
+        ratio: '—',
+        ok: issues === 10_000 && entries.length === pages,
+      },
       { measure: `${label}: 429 answers in the journal`, value: String(throttled), target: '0', ratio: '—', ok: throttled === 0 },
-      { measure: `${label}: pacer waits (stats)`, value: `${rateLimitWaits} waits, ${fmtMs(rateLimitWaitMs)}`, target: '> 0', ratio: '—', ok: rateLimitWaits > 0 && rateLimitWaitMs > 0 },
-      { measure: `${label}: wall time`, value: fmtMs(ms), target: `≥ ${fmtMs(floorMs)} (window floor)`, ratio: `${(ms / floorMs).toFixed(2)}× floor`, ok: true },
+      {
+        measure: `${label}: pacer waits (stats)`,
+        value: `${rateLimitWaits} waits, ${fmtMs(rateLimitWaitMs)}`,
+        target: '> 0',
+        ratio: '—',
+        ok: rateLimitWaits > 0 && rateLimitWaitMs > 0,
+      },
+      {
+        measure: `${label}: wall time`,
+        value: fmtMs(ms),
+        target: `≥ ${fmtMs(floorMs)} (window floor)`,
+        ratio: `${(ms / floorMs).toFixed(2)}× floor`,
+        ok: true,
+      },
       // The pacer's rate against the floor's: how much of each window it gives away.
       {
         measure: `${label}: pacer rate, % of the rate-limit floor's`,

@@ -101,13 +101,15 @@ export async function benchThroughput(seconds = 5, clients = 8): Promise<BenchRo
       }),
     );
     const rps = done / ((performance.now() - t0) / 1000);
-    return [{
-      measure: `GET /issues?count=100, medium, ${clients} clients, limits off`,
-      value: `${rps.toFixed(0)} req/s`,
-      target: '≥ 500 req/s',
-      ratio: `${(rps / 500).toFixed(2)}× target`,
-      ok: rps >= 500,
-    }];
+    return [
+      {
+        measure: `GET /issues?count=100, medium, ${clients} clients, limits off`,
+        value: `${rps.toFixed(0)} req/s`,
+        target: '≥ 500 req/s',
+        ratio: `${(rps / 500).toFixed(2)}× target`,
+        ok: rps >= 500,
+      },
+    ];
   } finally {
     await stopProcess(s);
   }
@@ -125,7 +127,13 @@ export async function benchLargeRss(): Promise<BenchRow[]> {
     const rss = rssMb(s.child.pid!);
     return [
       { measure: 'issues paged through (large)', value: String(seen), target: '100,000', ratio: '—', ok: seen === 100_000 },
-      { measure: 'emulator RSS after paging every issue (large)', value: `${rss.toFixed(0)} MB`, target: '< 1024 MB', ratio: `${(rss / 1024).toFixed(2)}× of budget`, ok: rss < 1024 },
+      {
+        measure: 'emulator RSS after paging every issue (large)',
+        value: `${rss.toFixed(0)} MB`,
+        target: '< 1024 MB',
+        ratio: `${(rss / 1024).toFixed(2)}× of budget`,
+        ok: rss < 1024,
+      },
     ];
   } finally {
     await stopProcess(s);

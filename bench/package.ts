@@ -28,7 +28,11 @@ export async function benchPackage(): Promise<BenchRow[]> {
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
   const dir = mkdtempSync(join(tmpdir(), 'backlog-sql-pack-'));
   try {
-    const [info] = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' })) as { size: number; unpackedSize: number; entryCount: number }[];
+    const [info] = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' })) as {
+      size: number;
+      unpackedSize: number;
+      entryCount: number;
+    }[];
     if (!info) throw new Error('npm pack printed nothing');
     const bin = join(ROOT, 'bin', 'backlog-sql.js');
     const node = medianMs(process.execPath, ['-e', '0']);
@@ -37,9 +41,27 @@ export async function benchPackage(): Promise<BenchRow[]> {
     const kb = (n: number) => (n / 1000).toFixed(1);
     return [
       // README quotes this line ("tarball: … kB packed, … kB unpacked, … files"); a test checks it.
-      { measure: `tarball: ${kb(info.size)} kB packed, ${kb(info.unpackedSize)} kB unpacked, ${info.entryCount} files`, value: `${kb(info.size)} kB`, target: 'no test, source map or source', ratio: '', ok: true },
-      { measure: 'backlog-sql --version (median of 15)', value: `${version.toFixed(0)} ms`, target: '< 150 ms', ratio: `${(version / node).toFixed(2)}× node -e 0 (${node.toFixed(0)} ms)`, ok: version < 150 },
-      { measure: 'backlog-sql --help (median of 15)', value: `${help.toFixed(0)} ms`, target: '< 150 ms', ratio: `${(help / node).toFixed(2)}× node -e 0`, ok: help < 150 },
+      {
+        measure: `tarball: ${kb(info.size)} kB packed, ${kb(info.unpackedSize)} kB unpacked, ${info.entryCount} files`,
+        value: `${kb(info.size)} kB`,
+        target: 'no test, source map or source',
+        ratio: '',
+        ok: true,
+      },
+      {
+        measure: 'backlog-sql --version (median of 15)',
+        value: `${version.toFixed(0)} ms`,
+        target: '< 150 ms',
+        ratio: `${(version / node).toFixed(2)}× node -e 0 (${node.toFixed(0)} ms)`,
+        ok: version < 150,
+      },
+      {
+        measure: 'backlog-sql --help (median of 15)',
+        value: `${help.toFixed(0)} ms`,
+        target: '< 150 ms',
+        ratio: `${(help / node).toFixed(2)}× node -e 0`,
+        ok: help < 150,
+      },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -42,7 +42,10 @@ export async function benchPgServer(): Promise<BenchRow[]> {
     const simple = await timed(() => client.query(sql));
     const extended = await timed(() => client.query({ text: sql.replace('ProjectId = 1', 'ProjectId = $1'), values: [1] }));
     const check = await client.query(sql);
-    for (const [name, ms] of [['simple protocol', simple], ['extended protocol', extended]] as const) {
+    for (const [name, ms] of [
+      ['simple protocol', simple],
+      ['extended protocol', extended],
+    ] as const) {
       rows.push({
         measure: `wire overhead, 100-row query, ${name} (library ${lib.toFixed(1)} ms)`,
         value: `+${(ms - lib).toFixed(1)} ms`,
@@ -52,7 +55,11 @@ export async function benchPgServer(): Promise<BenchRow[]> {
       });
     }
     // 50 clients at once, each running queries that reach the emulator.
-    const queries = ['SELECT count(*) AS n FROM Issues WHERE ProjectId = 1', 'SELECT Id, Name FROM Priorities ORDER BY Id', "SELECT count(*) AS n FROM IssueComments WHERE IssueKey = 'WEB-1'"];
+    const queries = [
+      'SELECT count(*) AS n FROM Issues WHERE ProjectId = 1',
+      'SELECT Id, Name FROM Priorities ORDER BY Id',
+      "SELECT count(*) AS n FROM IssueComments WHERE IssueKey = 'WEB-1'",
+    ];
     const truth = await Promise.all(queries.map(async (q) => JSON.stringify((await db.query(q, undefined, { rowMode: 'array' })).rows)));
     const t0 = performance.now();
     let errors = 0;

@@ -34,7 +34,8 @@ export async function benchReplicate(): Promise<BenchRow[]> {
   const pgServer = await startReplicaPg();
   const folder = mkdtempSync(join(tmpdir(), 'backlog-sql-bench-replicate-'));
   const env = { ...process.env, PGPASSWORD: pgServer.password };
-  const journal = async () => ((await (await fetch(`${emu.url}/_emulator/journal`)).json()) as { requests: Entry[] }).requests.filter((e) => e.path.startsWith('/api/v2'));
+  const journal = async () =>
+    ((await (await fetch(`${emu.url}/_emulator/journal`)).json()) as { requests: Entry[] }).requests.filter((e) => e.path.startsWith('/api/v2'));
   const clear = () => fetch(`${emu.url}/_emulator/journal`, { method: 'DELETE' });
   try {
     const db = await connect(`URL=${emu.url};ApiKey=${emu.apiKey}`);
@@ -60,7 +61,11 @@ export async function benchReplicate(): Promise<BenchRow[]> {
 
     // 1% of the issues change.
     const ids = ((await db.query(`SELECT Id FROM Issues ORDER BY Id LIMIT ${CHANGES}`)).rows as { Id: number }[]).map((r) => r.Id);
-    await fetch(`${emu.url}/_emulator/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds: 3600 }) });
+    await fetch(`${emu.url}/_emulator/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ advanceSeconds: 3600 }),
+    });
     await db.query(`UPDATE Issues SET Summary = Summary || ' [changed]' WHERE Id IN (${ids.join(', ')})`);
     await clear();
     const t1 = performance.now();

@@ -24,13 +24,13 @@ const groups: Record<string, () => Promise<BenchRow[]>> = {
   'driver-questions': () => benchQuestions(),
   'driver-scan': () => benchScan(),
   'driver-cold-start': () => benchColdStart(),
-  'pgserver': () => benchPgServer(),
-  'catalog': () => benchCatalog(),
-  'writes': () => benchBulkUpdate(),
-  'package': () => benchPackage(),
-  'responsiveness': () => benchResponsiveness(),
-  'abuse': () => benchAbuse(),
-  'replicate': () => benchReplicate(),
+  pgserver: () => benchPgServer(),
+  catalog: () => benchCatalog(),
+  writes: () => benchBulkUpdate(),
+  package: () => benchPackage(),
+  responsiveness: () => benchResponsiveness(),
+  abuse: () => benchAbuse(),
+  replicate: () => benchReplicate(),
 };
 
 function printTable(rows: BenchRow[]): void {
@@ -65,6 +65,8 @@ for (const [name, run] of [...Object.entries(groups), ...Object.entries(optIn).f
 printTable(rows);
 if (toReadme) {
   const missing = writeReadme(byGroup);
-  console.error(`README.md: ${[...byGroup.keys()].filter((g) => !missing.includes(g)).join(', ') || 'no section'} written${missing.length ? `; no <!-- bench:… --> section for ${missing.join(', ')}` : ''}`);
+  console.error(
+    `README.md: ${[...byGroup.keys()].filter((g) => !missing.includes(g)).join(', ') || 'no section'} written${missing.length ? `; no <!-- bench:… --> section for ${missing.join(', ')}` : ''}`,
+  );
 }
 if (rows.some((r) => !r.ok)) process.exitCode = 1;

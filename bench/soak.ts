@@ -138,7 +138,13 @@ async function libraryLoop(db: Connection, run: string, until: number, ledger: L
       ledger.writes.set(marker, { client: 'library', outcome: r === 'hang' ? 'unknown' : r });
     } else {
       const sql = READS[n.i++ % READS.length] as string;
-      const r = await withWatchdog(ledger, db.query(sql).then(() => true, (e: unknown) => (libraryOutcome(e, ledger, `library read ${sql}`), false)));
+      const r = await withWatchdog(
+        ledger,
+        db.query(sql).then(
+          () => true,
+          (e: unknown) => (libraryOutcome(e, ledger, `library read ${sql}`), false),
+        ),
+      );
       if (r === true) ledger.reads.library.ok++;
       else ledger.reads.library.failed++;
     }
@@ -214,7 +220,13 @@ async function cliLoop(connectionFile: string, env: NodeJS.ProcessEnv, run: stri
     if (Math.random() < 0.5) {
       const marker = `${run}-cli-${n.i++}`;
       ledger.writes.set(marker, { client: 'cli', outcome: 'unknown' });
-      const r = await withWatchdog(ledger, runCli(['--connection-file', connectionFile, '-c', `INSERT INTO IssueComments (IssueKey, Content) VALUES ('${TARGETS[n.i % TARGETS.length]}', '${marker}')`], env));
+      const r = await withWatchdog(
+        ledger,
+        runCli(
+          ['--connection-file', connectionFile, '-c', `INSERT INTO IssueComments (IssueKey, Content) VALUES ('${TARGETS[n.i % TARGETS.length]}', '${marker}')`],
+          env,
+        ),
+      );
       // Exit codes (README): 0 done, 6 write partly done or outcome unknown, anything else failed.
       const outcome: Outcome = r === 'hang' ? 'unknown' : r.code === 0 ? 'written' : r.code === 6 ? 'unknown' : 'failed';
       if (r !== 'hang' && (r.code === null || r.code === 1)) ledger.unreported.push(`cli insert ${marker}: exit ${r.code}`);
@@ -332,7 +344,10 @@ export async function benchSoak(minutes: number): Promise<BenchRow[]> {
   const { BACKLOG_SQL_CONNECTION: _c, BACKLOG_API_KEY: _k, ...inherited } = process.env;
   const env = { ...inherited, BACKLOG_SQL_CONFIG_DIR: join(dir, 'config'), BACKLOG_SQL_HISTORY: '' };
   const port = await freePort();
-  const server: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--connection-file', connectionFile], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const server: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--connection-file', connectionFile], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let serverLog = '';
   server.stderr?.setEncoding('utf8').on('data', (d: string) => (serverLog += d));
   for (let t = 0; !serverLog.includes('backlog-sql serve:'); t++) {
@@ -341,16 +356,33 @@ export async function benchSoak(minutes: number): Promise<BenchRow[]> {
   }
   const db = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};Timeout=30`, { env: { BACKLOG_SQL_CONFIG_DIR: join(dir, 'config') } });
   for (const f of FAULTS) {
-    await fetch(`${emu.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method: '*', pathPattern: '^/api/v2/', times: 1_000_000_000, probability: FAULT_SHARE / FAULTS.length, ...f }) });
+    await fetch(`${emu.url}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ method: '*', pathPattern: '^/api/v2/', times: 1_000_000_000, probability: FAULT_SHARE / FAULTS.length, ...f }),
+    });
   }
-  const ledger: Ledger = { writes: new Map(), codes: {}, reads: { library: { ok: 0, failed: 0 }, wire: { ok: 0, failed: 0 }, cli: { ok: 0, failed: 0 } }, unreported: [], hangs: 0, hostile: {} };
+  const ledger: Ledger = {
+    writes: new Map(),
+    codes: {},
+    reads: { library: { ok: 0, failed: 0 }, wire: { ok: 0, failed: 0 }, cli: { ok: 0, failed: 0 } },
+    unreported: [],
+    hangs: 0,
+    hostile: {},
+  };
   const started = Date.now();
   const until = started + minutes * 60_000;
   const rss: { t: number; kb: number }[] = [];
   const sampler = setInterval(() => rss.push({ t: Date.now() - started, kb: rssKb(server.pid as number) }), 5000);
   const counter = { i: 0 };
   console.error(`soak ${run}: ${minutes} min; wire server pid ${server.pid} on port ${port}; emulator ${emu.url}`);
-  const progress = setInterval(() => console.error(`  ${Math.round((Date.now() - started) / 1000)} s: ${ledger.writes.size} writes, server RSS ${Math.round((rss.at(-1)?.kb ?? 0) / 1024)} MB`), 60_000);
+  const progress = setInterval(
+    () =>
+      console.error(
+        `  ${Math.round((Date.now() - started) / 1000)} s: ${ledger.writes.size} writes, server RSS ${Math.round((rss.at(-1)?.kb ?? 0) / 1024)} MB`,
+      ),
+    60_000,
+  );
   try {
     await Promise.all([
       libraryLoop(db, run, until, ledger, counter),
@@ -365,10 +397,15 @@ export async function benchSoak(minutes: number): Promise<BenchRow[]> {
     clearInterval(sampler);
     clearInterval(progress);
   }
-  const faultList = (await (await fetch(`${emu.url}/_emulator/faults`)).json()) as { faults?: { fired: number; matched: number }[] } | { fired: number; matched: number }[];
+  const faultList = (await (await fetch(`${emu.url}/_emulator/faults`)).json()) as
+    | { faults?: { fired: number; matched: number }[] }
+    | { fired: number; matched: number }[];
   const faults = Array.isArray(faultList) ? faultList : (faultList.faults ?? []);
   await fetch(`${emu.url}/_emulator/faults`, { method: 'DELETE' });
-  const exported = (await (await fetch(`${emu.url}/_emulator/export`)).json()) as { issues?: { comments?: { content: string }[] }; comments?: { content: string }[] };
+  const exported = (await (await fetch(`${emu.url}/_emulator/export`)).json()) as {
+    issues?: { comments?: { content: string }[] };
+    comments?: { content: string }[];
+  };
   const comments = exported.comments ?? exported.issues?.comments ?? [];
   const copies = new Map<string, number>();
   for (const c of comments) if (typeof c.content === 'string' && c.content.startsWith(run)) copies.set(c.content, (copies.get(c.content) ?? 0) + 1);
@@ -409,15 +446,51 @@ export async function benchSoak(minutes: number): Promise<BenchRow[]> {
   const row = (measure: string, value: string, target: string, ok: boolean, ratio = ''): BenchRow => ({ measure, value, target, ratio, ok });
   const reads = ledger.reads;
   return [
-    row(`soak: ${minutes} min; Backlog requests ${matched}, faults injected ${fired} (${((fired / Math.max(1, matched)) * 100).toFixed(1)}%)`, `${ledger.writes.size} writes`, '5% faults', true),
-    row(`  reads ok/failed: library ${reads.library.ok}/${reads.library.failed}, wire ${reads.wire.ok}/${reads.wire.failed}, CLI ${reads.cli.ok}/${reads.cli.failed}`, `${reads.library.ok + reads.wire.ok + reads.cli.ok} reads`, '', true),
-    row(`  writes told written ${outcomes.written}, failed ${outcomes.failed}, unknown ${outcomes.unknown} (${unknownThere.yes} of them applied)`, `${stray} stray`, '0 stray', stray === 0),
+    row(
+      `soak: ${minutes} min; Backlog requests ${matched}, faults injected ${fired} (${((fired / Math.max(1, matched)) * 100).toFixed(1)}%)`,
+      `${ledger.writes.size} writes`,
+      '5% faults',
+      true,
+    ),
+    row(
+      `  reads ok/failed: library ${reads.library.ok}/${reads.library.failed}, wire ${reads.wire.ok}/${reads.wire.failed}, CLI ${reads.cli.ok}/${reads.cli.failed}`,
+      `${reads.library.ok + reads.wire.ok + reads.cli.ok} reads`,
+      '',
+      true,
+    ),
+    row(
+      `  writes told written ${outcomes.written}, failed ${outcomes.failed}, unknown ${outcomes.unknown} (${unknownThere.yes} of them applied)`,
+      `${stray} stray`,
+      '0 stray',
+      stray === 0,
+    ),
     row('  writes lost (told written, not in the export)', String(lost), '0', lost === 0),
     row('  writes duplicated', String(duplicated), '0', duplicated === 0),
     row('  writes misreported (told failed, yet applied)', String(misreported), '0', misreported === 0),
     row('  failures without a code, and hangs', `${ledger.unreported.length} + ${ledger.hangs}`, '0 + 0', ledger.unreported.length === 0 && ledger.hangs === 0),
-    row(`  failures as reported: ${Object.entries(ledger.codes).sort().map(([k, v]) => `${k} ×${v}`).join(', ') || 'none'}`, String(Object.values(ledger.codes).reduce((a, b) => a + b, 0)), '', true),
-    row(`  hostile wire clients alongside (${Object.keys(ledger.hostile).length} kinds)`, String(Object.values(ledger.hostile).reduce((a, b) => a + b, 0)), '', true),
-    row(`  wire server RSS, median of ${from / 1000}–${(2 * from) / 1000} s ${Math.round(base / 1024)} MB → of the last ${from / 1000} s ${Math.round(end / 1024)} MB (samples ${Math.round(Math.min(...valid.map((x) => x.kb)) / 1024)}–${Math.round(Math.max(...valid.map((x) => x.kb)) / 1024)} MB)`, `${growth.toFixed(1)}%`, '< 10%', growth < 10, (growth / 10).toFixed(2)),
+    row(
+      `  failures as reported: ${
+        Object.entries(ledger.codes)
+          .sort()
+          .map(([k, v]) => `${k} ×${v}`)
+          .join(', ') || 'none'
+      }`,
+      String(Object.values(ledger.codes).reduce((a, b) => a + b, 0)),
+      '',
+      true,
+    ),
+    row(
+      `  hostile wire clients alongside (${Object.keys(ledger.hostile).length} kinds)`,
+      String(Object.values(ledger.hostile).reduce((a, b) => a + b, 0)),
+      '',
+      true,
+    ),
+    row(
+      `  wire server RSS, median of ${from / 1000}–${(2 * from) / 1000} s ${Math.round(base / 1024)} MB → of the last ${from / 1000} s ${Math.round(end / 1024)} MB (samples ${Math.round(Math.min(...valid.map((x) => x.kb)) / 1024)}–${Math.round(Math.max(...valid.map((x) => x.kb)) / 1024)} MB)`,
+      `${growth.toFixed(1)}%`,
+      '< 10%',
+      growth < 10,
+      (growth / 10).toFixed(2),
+    ),
   ];
 }

@@ -24,13 +24,16 @@ export async function benchBulkUpdate(): Promise<BenchRow[]> {
   try {
     const db = await connect(`URL=${emu.url};ApiKey=${emu.apiKey}`);
     const ids = ((await db.query(`SELECT Id FROM Issues ORDER BY Id LIMIT ${ROWS}`)).rows as { Id: number }[]).map((r) => r.Id);
-    const limit = ((await db.query('SELECT * FROM RateLimit')).rows as { Category: string; Limit: number }[]).find((r) => r.Category === 'update')?.Limit ?? 150;
+    const limit =
+      ((await db.query('SELECT * FROM RateLimit')).rows as { Category: string; Limit: number }[]).find((r) => r.Category === 'update')?.Limit ?? 150;
     await fetch(`${emu.url}/_emulator/journal`, { method: 'DELETE' });
     // Let the read windows of the set-up queries pass, so the statement starts from a fresh budget.
     const started = performance.now();
     const result = await db.query(`UPDATE Issues SET Summary = Summary || ' [bulk]' WHERE Id IN (${ids.join(', ')})`);
     const elapsedS = (performance.now() - started) / 1000;
-    const journal = ((await (await fetch(`${emu.url}/_emulator/journal`)).json()) as { requests: Entry[] }).requests.filter((e) => e.path.startsWith('/api/v2'));
+    const journal = ((await (await fetch(`${emu.url}/_emulator/journal`)).json()) as { requests: Entry[] }).requests.filter((e) =>
+      e.path.startsWith('/api/v2'),
+    );
     await db.close();
     const patches = journal.filter((e) => e.method === 'PATCH');
     const reads = journal.filter((e) => e.method === 'GET');

@@ -99,7 +99,13 @@ function writesSection(t: TableDef): string[] {
   if (required?.length) lines.push(`INSERT needs: ${required.join(', ')}.`);
   for (const [op, note] of Object.entries(w?.notes ?? {})) lines.push(`${op.toUpperCase()}: ${note}`);
   if (w?.inputs?.length) {
-    lines.push('', 'Write-only inputs (not columns: accepted by INSERT / UPDATE only):', '', '| input | type | written as | description |', '|---|---|---|---|');
+    lines.push(
+      '',
+      'Write-only inputs (not columns: accepted by INSERT / UPDATE only):',
+      '',
+      '| input | type | written as | description |',
+      '|---|---|---|---|',
+    );
     for (const i of w.inputs) lines.push(`| ${i.name} | ${i.type} | ${cell(writtenAs(i.write))} | ${cell(i.description)} |`);
   }
   return [...lines, ''];

@@ -43,12 +43,15 @@ const RUN_TIMEOUT_MS = Number(process.env.BACKLOG_SQL_TEST_RUN_TIMEOUT_MS ?? 16 
 
 const tapFile = join(mkdtempSync(join(tmpdir(), 'backlog-sql-tests-')), 'results.tap');
 const args = [
-  '--import', 'tsx',
+  '--import',
+  'tsx',
   '--test',
   '--test-concurrency=2',
   `--test-timeout=${TEST_TIMEOUT_MS}`,
-  '--test-reporter=spec', '--test-reporter-destination=stdout',
-  '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  '--test-reporter=tap',
+  `--test-reporter-destination=${tapFile}`,
   ...files,
 ];
 const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
@@ -62,7 +65,9 @@ function filesStillRunning() {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (ppid !== child.pid) continue;
-      const file = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').find((a) => a.endsWith('.test.ts'));
+      const file = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+        .split('\0')
+        .find((a) => a.endsWith('.test.ts'));
       if (file) running.push({ pid: Number(pid), file: relative(root, file) });
     } catch {
       // The process ended while we looked.

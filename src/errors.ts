@@ -152,7 +152,13 @@ export class SqlError extends BacklogSqlError {
 
 /** A copy of `e` pointing at `position` instead (a SqlError's position is set when it is made). */
 export function sqlErrorAt(e: SqlError, position: number | undefined): SqlError {
-  return new SqlError(e.message, position, { sqlstate: e.sqlstate, syntax: e.code === 'SQL_SYNTAX', ...(e.hint ? { hint: e.hint } : {}), ...(e.detail ? { detail: e.detail } : {}), cause: e.cause });
+  return new SqlError(e.message, position, {
+    sqlstate: e.sqlstate,
+    syntax: e.code === 'SQL_SYNTAX',
+    ...(e.hint ? { hint: e.hint } : {}),
+    ...(e.detail ? { detail: e.detail } : {}),
+    cause: e.cause,
+  });
 }
 
 export class UnsupportedError extends BacklogSqlError {

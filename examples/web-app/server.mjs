@@ -37,7 +37,8 @@ async function configure() {
   const redirectUri = new URL(env.REDIRECT_URI || 'http://localhost:8770/callback');
   if (env.BACKLOG_URL) {
     const clientSecret = env.OAUTH_CLIENT_SECRET || env.BACKLOG_OAUTH_CLIENT_SECRET;
-    if (!env.OAUTH_CLIENT_ID || !clientSecret) throw new Error('With BACKLOG_URL set, OAUTH_CLIENT_ID and OAUTH_CLIENT_SECRET (or BACKLOG_OAUTH_CLIENT_SECRET) are needed');
+    if (!env.OAUTH_CLIENT_ID || !clientSecret)
+      throw new Error('With BACKLOG_URL set, OAUTH_CLIENT_ID and OAUTH_CLIENT_SECRET (or BACKLOG_OAUTH_CLIENT_SECRET) are needed');
     return { backlogUrl: env.BACKLOG_URL.replace(/\/+$/, ''), clientId: env.OAUTH_CLIENT_ID, clientSecret, redirectUri, port, emulator: undefined };
   }
   // Offline: the embedded emulator, whose seeded app lists http://localhost:8770/callback.
@@ -59,9 +60,11 @@ function page(res, status, title, body, headers = {}) {
     'x-frame-options': 'DENY',
     ...headers,
   });
-  res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
-    '<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}</style></head>' +
-    `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`);
+  res.end(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
+      '<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}</style></head>' +
+      `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
+  );
 }
 
 function redirect(res, location, headers = {}) {
@@ -97,7 +100,14 @@ export async function main() {
   };
 
   // One signed-out connection for the two web-flow procedures.
-  const oauth = await connect({ URL: config.backlogUrl, AuthScheme: 'OAuth', InitiateOAuth: 'OFF', OAuthClientId: config.clientId, OAuthClientSecret: config.clientSecret, CallbackURL: config.redirectUri.href });
+  const oauth = await connect({
+    URL: config.backlogUrl,
+    AuthScheme: 'OAuth',
+    InitiateOAuth: 'OFF',
+    OAuthClientId: config.clientId,
+    OAuthClientSecret: config.clientSecret,
+    CallbackURL: config.redirectUri.href,
+  });
 
   async function startSignIn(req, res) {
     let found = sessionOf(req);
@@ -125,7 +135,12 @@ export async function main() {
     if (found && state) found.s.states.delete(state);
     if (!found || !state || expires === undefined || expires <= Date.now()) {
       log('signin.refused', { reason: !found ? 'no session' : 'state not issued to this session, already used or expired' });
-      return page(res, 400, 'Sign-in refused', '<p>This sign-in response does not belong to this browser session (or was already used, or has expired).</p><p><a href="/">Start again</a></p>');
+      return page(
+        res,
+        400,
+        'Sign-in refused',
+        '<p>This sign-in response does not belong to this browser session (or was already used, or has expired).</p><p><a href="/">Start again</a></p>',
+      );
     }
     const error = url.searchParams.get('error');
     if (error) {
@@ -142,7 +157,12 @@ export async function main() {
     // A fresh session id on sign-in (no session fixation); the old one is dropped.
     sessions.delete(found.sid);
     const sid = newSid();
-    sessions.set(sid, { created: Date.now(), states: new Map(), user: { id: user.id, name: user.name }, tokens: { accessToken: t.OAuthAccessToken, refreshToken: t.OAuthRefreshToken } });
+    sessions.set(sid, {
+      created: Date.now(),
+      states: new Map(),
+      user: { id: user.id, name: user.name },
+      tokens: { accessToken: t.OAuthAccessToken, refreshToken: t.OAuthRefreshToken },
+    });
     log('signin.done', { userId: user.id });
     redirect(res, '/issues', { 'set-cookie': cookie(sid) });
   }
@@ -153,7 +173,8 @@ export async function main() {
     const db = await connect({ URL: config.backlogUrl, AuthScheme: 'OAuth', OAuthAccessToken: found.s.tokens.accessToken });
     try {
       const { rows } = await db.query('SELECT IssueKey, Summary FROM Issues WHERE AssigneeId = ? AND StatusId <> 4 ORDER BY IssueKey', [found.s.user.id]);
-      const body = `<p id="who">Signed in as ${escapeHtml(found.s.user.name)}.</p>` +
+      const body =
+        `<p id="who">Signed in as ${escapeHtml(found.s.user.name)}.</p>` +
         `<p id="count">${rows.length} open issue(s) assigned to you.</p>` +
         '<table id="issues"><thead><tr><th>Key</th><th>Summary</th></tr></thead><tbody>' +
         rows.map((r) => `<tr><td>${escapeHtml(r.IssueKey)}</td><td>${escapeHtml(r.Summary)}</td></tr>`).join('') +
@@ -171,7 +192,12 @@ export async function main() {
     const run = async () => {
       if (req.method === 'GET' && url.pathname === '/') {
         if (sessionOf(req)?.s.tokens) return redirect(res, '/issues');
-        return page(res, 200, 'Backlog open issues', '<p>See the issues assigned to you that are still open.</p><p><a id="signin" href="/login">Sign in with Backlog</a></p>');
+        return page(
+          res,
+          200,
+          'Backlog open issues',
+          '<p>See the issues assigned to you that are still open.</p><p><a id="signin" href="/login">Sign in with Backlog</a></p>',
+        );
       }
       if (req.method === 'GET' && url.pathname === '/login') return startSignIn(req, res);
       if (req.method === 'GET' && url.pathname === config.redirectUri.pathname) return callback(req, res, url);

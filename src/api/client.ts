@@ -111,7 +111,15 @@ export function encodeParams(params: Params | undefined, into = new URLSearchPar
 }
 
 function emptyStats(): ApiStats {
-  return { requests: 0, byCategory: { read: 0, update: 0, search: 0, icon: 0 }, byEndpoint: {}, retries: 0, rateLimitWaits: 0, rateLimitWaitMs: 0, warnings: [] };
+  return {
+    requests: 0,
+    byCategory: { read: 0, update: 0, search: 0, icon: 0 },
+    byEndpoint: {},
+    retries: 0,
+    rateLimitWaits: 0,
+    rateLimitWaitMs: 0,
+    warnings: [],
+  };
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts (the caller then throws CancelledError). */
@@ -253,7 +261,13 @@ export class BacklogClient implements ApiClient {
     return gate.run(() => this.withRetries(method, path, params, form, options), options.signal);
   }
 
-  private async withRetries(method: string, path: string, params: Params | undefined, form: Params | MultipartBody | undefined, options: RequestOptions): Promise<Reply> {
+  private async withRetries(
+    method: string,
+    path: string,
+    params: Params | undefined,
+    form: Params | MultipartBody | undefined,
+    options: RequestOptions,
+  ): Promise<Reply> {
     const category = options.category ?? categoryFor(method, path);
     const key = budgetKey(this.baseUrl, this.user, category);
     const query = method === 'GET' ? encodeParams(params).toString() : '';
@@ -281,7 +295,13 @@ export class BacklogClient implements ApiClient {
       if (reply) await this.budget.settle(key, reply.headers, this.now());
       const remaining = Number(reply?.headers.get('x-ratelimit-remaining') ?? NaN);
       this.options.logger?.({
-        type: 'api.request', method, path: shown, category, status: reply?.status, ms: this.now() - started, attempt,
+        type: 'api.request',
+        method,
+        path: shown,
+        category,
+        status: reply?.status,
+        ms: this.now() - started,
+        attempt,
         remaining: Number.isFinite(remaining) ? remaining : undefined,
       });
       if (reply && reply.status < 300) return reply;
@@ -349,7 +369,13 @@ export class BacklogClient implements ApiClient {
     this.options.logger?.({ type: 'api.warning', message: warning.message });
   }
 
-  private async sendOnce(method: string, path: string, query: string, form: Params | MultipartBody | undefined, caller: AbortSignal | undefined): Promise<Reply> {
+  private async sendOnce(
+    method: string,
+    path: string,
+    query: string,
+    form: Params | MultipartBody | undefined,
+    caller: AbortSignal | undefined,
+  ): Promise<Reply> {
     const search = new URLSearchParams();
     if (this.options.apiKey) search.set('apiKey', this.options.apiKey);
     const qs = [search.toString(), query].filter(Boolean).join('&');
@@ -395,7 +421,9 @@ export class BacklogClient implements ApiClient {
   private errorFor(failure: Failure, reply: Reply | undefined, method: string, shown: string, category: RequestCategory): BacklogSqlError {
     switch (failure.kind) {
       case 'refused':
-        return new NetworkError(`cannot connect to ${this.host}: connection refused`, { hint: 'Check the URL and that the server (or the proxy) is reachable.' });
+        return new NetworkError(`cannot connect to ${this.host}: connection refused`, {
+          hint: 'Check the URL and that the server (or the proxy) is reachable.',
+        });
       case 'unresolved':
         return new NetworkError(`cannot resolve host ${this.host}`, { hint: 'Check the space name in URL (https://SPACE.backlog.com or .backlog.jp).' });
       case 'proxyAuth':
@@ -431,7 +459,13 @@ export class BacklogClient implements ApiClient {
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new ApiError(`Backlog answered ${method} ${redact(path, this.secrets())} with a body that is not JSON`, reply.status, [], method, redact(path, this.secrets()));
+      throw new ApiError(
+        `Backlog answered ${method} ${redact(path, this.secrets())} with a body that is not JSON`,
+        reply.status,
+        [],
+        method,
+        redact(path, this.secrets()),
+      );
     }
   }
 

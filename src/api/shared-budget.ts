@@ -413,7 +413,13 @@ export class SharedRateBudget implements Budget {
     try {
       const f = JSON.parse(await readFile(path, 'utf8')) as Partial<FileState>;
       if (typeof f === 'object' && f !== null && typeof f.reset === 'number' && typeof f.resetAt === 'number') {
-        return { ...f, remaining: typeof f.remaining === 'number' ? f.remaining : undefined, reset: f.reset, resetAt: f.resetAt, holders: typeof f.holders === 'object' && f.holders !== null ? f.holders : {} };
+        return {
+          ...f,
+          remaining: typeof f.remaining === 'number' ? f.remaining : undefined,
+          reset: f.reset,
+          resetAt: f.resetAt,
+          holders: typeof f.holders === 'object' && f.holders !== null ? f.holders : {},
+        };
       }
     } catch {
       // Missing or unreadable: start over (the next answers say where the window is).

@@ -66,7 +66,8 @@ export function proxyUrl(proxy: ProxyOptions): string {
 type Undici = typeof UndiciModule;
 
 function dispatcherFor(undici: Undici, options: TransportOptions, proxyUri: string | undefined): Dispatcher | undefined {
-  const tls = options.tls?.ca || options.tls?.insecure ? { ...(options.tls.ca ? { ca: options.tls.ca } : {}), rejectUnauthorized: !options.tls.insecure } : undefined;
+  const tls =
+    options.tls?.ca || options.tls?.insecure ? { ...(options.tls.ca ? { ca: options.tls.ca } : {}), rejectUnauthorized: !options.tls.insecure } : undefined;
   if (options.proxy && proxyUri) {
     const { user, password } = options.proxy;
     return new undici.ProxyAgent({
@@ -88,7 +89,10 @@ export function transportFetch(options: TransportOptions): typeof fetch | undefi
     ready ??= import('undici').then((undici) => ({ undici, dispatcher: dispatcherFor(undici, options, proxyUri) }));
     const { undici, dispatcher } = await ready;
     type UndiciInit = Parameters<Undici['fetch']>[1];
-    return undici.fetch(input as Parameters<Undici['fetch']>[0], { ...(init as UndiciInit), ...(dispatcher ? { dispatcher } : {}) }) as unknown as Promise<Response>;
+    return undici.fetch(input as Parameters<Undici['fetch']>[0], {
+      ...(init as UndiciInit),
+      ...(dispatcher ? { dispatcher } : {}),
+    }) as unknown as Promise<Response>;
   };
   return viaDispatcher as typeof fetch;
 }

@@ -50,14 +50,20 @@ export function callbackTarget(callbackUrl: string): CallbackTarget {
   try {
     u = new URL(callbackUrl);
   } catch {
-    throw new ConfigError(`CallbackURL "${callbackUrl}" is not a URL`, 'CallbackURL', { hint: 'Use the callback URL registered for the app, e.g. http://localhost:33333.' });
+    throw new ConfigError(`CallbackURL "${callbackUrl}" is not a URL`, 'CallbackURL', {
+      hint: 'Use the callback URL registered for the app, e.g. http://localhost:33333.',
+    });
   }
   const host = u.hostname.replace(/^\[|\]$/g, '');
   const hosts = host === 'localhost' ? ['127.0.0.1', '::1'] : host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host) ? [host] : [];
   if (u.protocol !== 'http:' || hosts.length === 0) {
-    throw new ConfigError(`CallbackURL "${callbackUrl}" is not a loopback http address, so the desktop flow (InitiateOAuth=GETANDREFRESH) cannot receive the redirect`, 'CallbackURL', {
-      hint: 'Register and use http://localhost:PORT (or http://127.0.0.1:PORT) for the desktop flow; for a web application use InitiateOAuth=OFF and the GetOAuthAuthorizationURL / GetOAuthAccessToken procedures.',
-    });
+    throw new ConfigError(
+      `CallbackURL "${callbackUrl}" is not a loopback http address, so the desktop flow (InitiateOAuth=GETANDREFRESH) cannot receive the redirect`,
+      'CallbackURL',
+      {
+        hint: 'Register and use http://localhost:PORT (or http://127.0.0.1:PORT) for the desktop flow; for a web application use InitiateOAuth=OFF and the GetOAuthAuthorizationURL / GetOAuthAccessToken procedures.',
+      },
+    );
   }
   const port = Number(u.port || 80);
   return { hosts, port, path: u.pathname || '/' };
@@ -127,9 +133,13 @@ async function listenAll(servers: Server[], target: CallbackTarget): Promise<voi
       if (host === '::1' && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT') && bound.length > 0) continue;
       for (const s of bound) s.close();
       if (code === 'EADDRINUSE' || code === 'EACCES') {
-        throw new OAuthError(`cannot listen for the OAuth callback on port ${target.port} of ${host}: the port is ${code === 'EADDRINUSE' ? 'already in use' : 'not allowed'}`, 'port_in_use', {
-          hint: `Stop the program using port ${target.port}, or register another callback URL (http://localhost:PORT) for the app and set CallbackURL to it. backlog-sql never picks another port: Backlog only redirects to the registered one.`,
-        });
+        throw new OAuthError(
+          `cannot listen for the OAuth callback on port ${target.port} of ${host}: the port is ${code === 'EADDRINUSE' ? 'already in use' : 'not allowed'}`,
+          'port_in_use',
+          {
+            hint: `Stop the program using port ${target.port}, or register another callback URL (http://localhost:PORT) for the app and set CallbackURL to it. backlog-sql never picks another port: Backlog only redirects to the registered one.`,
+          },
+        );
       }
       throw e;
     }
@@ -143,7 +153,13 @@ export async function runDesktopFlow(options: DesktopFlowOptions): Promise<Token
   const pkce = options.usePkce ? newPkce() : undefined;
   // The flow is bound to this space (OAUTH-11): the code goes only to this app's token endpoint.
   const app = options.app;
-  const url = authorizationUrl({ baseUrl: app.baseUrl, clientId: app.clientId, redirectUri: options.callbackUrl, state, ...(pkce ? { codeChallenge: pkce.challenge } : {}) });
+  const url = authorizationUrl({
+    baseUrl: app.baseUrl,
+    clientId: app.clientId,
+    redirectUri: options.callbackUrl,
+    state,
+    ...(pkce ? { codeChallenge: pkce.challenge } : {}),
+  });
 
   let settle!: { resolve: (t: TokenResponse) => void; reject: (e: unknown) => void };
   const outcome = new Promise<TokenResponse>((resolve, reject) => {
@@ -167,16 +183,29 @@ export async function runDesktopFlow(options: DesktopFlowOptions): Promise<Token
     }
     if (done) return page(res, 410, 'Sign-in already finished', 'You can close this window.');
     if (!sameState(state, u.searchParams.get('state'))) {
-      return page(res, 400, 'Sign-in request not recognised', 'This answer does not belong to the sign-in that backlog-sql started (wrong or missing state). Nothing was done.');
+      return page(
+        res,
+        400,
+        'Sign-in request not recognised',
+        'This answer does not belong to the sign-in that backlog-sql started (wrong or missing state). Nothing was done.',
+      );
     }
     const error = u.searchParams.get('error');
     if (error !== null) {
       page(res, 200, 'Sign-in cancelled', 'backlog-sql was not given access. You can close this window.');
       const denied = error === 'access_denied';
       return finish(() =>
-        afterSent(res, () => settle.reject(new OAuthError(denied ? 'the sign-in was denied in the browser (access_denied)' : `Backlog ended the sign-in with an error: ${error.slice(0, 100)}`, error, {
-          hint: denied ? 'Run it again and choose Allow on the consent page.' : 'Check the app registration (callback URL) and try again.',
-        }))),
+        afterSent(res, () =>
+          settle.reject(
+            new OAuthError(
+              denied ? 'the sign-in was denied in the browser (access_denied)' : `Backlog ended the sign-in with an error: ${error.slice(0, 100)}`,
+              error,
+              {
+                hint: denied ? 'Run it again and choose Allow on the consent page.' : 'Check the app registration (callback URL) and try again.',
+              },
+            ),
+          ),
+        ),
       );
     }
     const code = u.searchParams.get('code');
@@ -201,9 +230,11 @@ export async function runDesktopFlow(options: DesktopFlowOptions): Promise<Token
   const timer = setTimeout(
     () =>
       finish(() =>
-        settle.reject(new OAuthError(`no sign-in arrived on ${options.callbackUrl} within ${Math.round(timeoutMs / 1000)} s`, 'timeout', {
-          hint: 'Open the authorization URL, sign in and choose Allow before the time runs out.',
-        })),
+        settle.reject(
+          new OAuthError(`no sign-in arrived on ${options.callbackUrl} within ${Math.round(timeoutMs / 1000)} s`, 'timeout', {
+            hint: 'Open the authorization URL, sign in and choose Allow before the time runs out.',
+          }),
+        ),
       ),
     timeoutMs,
   );
@@ -212,19 +243,23 @@ export async function runDesktopFlow(options: DesktopFlowOptions): Promise<Token
   try {
     options.onAuthorizationUrl?.(url);
     const opener = options.openBrowser ?? ((u: string) => openInBrowser(u, options.env));
-    opener(url).catch((e: unknown) => options.onWarning?.(`could not open a browser (${e instanceof Error ? e.message : 'error'}): open the authorization URL yourself`));
+    opener(url).catch((e: unknown) =>
+      options.onWarning?.(`could not open a browser (${e instanceof Error ? e.message : 'error'}): open the authorization URL yourself`),
+    );
     return await outcome;
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
     await Promise.all(
-      servers.filter((s) => s.listening).map(
-        (s) =>
-          new Promise<void>((resolve) => {
-            s.close(() => resolve());
-            s.closeAllConnections();
-          }),
-      ),
+      servers
+        .filter((s) => s.listening)
+        .map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.close(() => resolve());
+              s.closeAllConnections();
+            }),
+        ),
     );
   }
 }

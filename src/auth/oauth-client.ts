@@ -111,7 +111,9 @@ async function tokenRequest(app: OAuthApp, grant: Record<string, string>, what: 
   if (!res.ok || typeof parsed.access_token !== 'string') {
     const error = typeof parsed.error === 'string' ? parsed.error : `http_${res.status}`;
     const description = typeof parsed.error_description === 'string' ? `: ${redact(parsed.error_description, secrets)}` : '';
-    throw new OAuthError(`Backlog refused to ${what}: ${error}${description}`, error, { hint: ADVICE[error] ?? `The token endpoint answered HTTP ${res.status}.` });
+    throw new OAuthError(`Backlog refused to ${what}: ${error}${description}`, error, {
+      hint: ADVICE[error] ?? `The token endpoint answered HTTP ${res.status}.`,
+    });
   }
   const expiresIn = Number(parsed.expires_in);
   return {

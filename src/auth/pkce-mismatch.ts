@@ -51,9 +51,11 @@ export function pkceMismatchHint(exchange: AuthorizationRequest, issued: IssuedR
           : `GetOAuthAuthorizationURL was given ${describeState(newest.state)} and GetOAuthAccessToken ${describeState(exchange.state)}`,
       );
     }
-    if (newest.callbackUrl !== exchange.callbackUrl) differences.push(`GetOAuthAuthorizationURL used CallbackURL ${newest.callbackUrl} and GetOAuthAccessToken ${exchange.callbackUrl}`);
+    if (newest.callbackUrl !== exchange.callbackUrl)
+      differences.push(`GetOAuthAuthorizationURL used CallbackURL ${newest.callbackUrl} and GetOAuthAccessToken ${exchange.callbackUrl}`);
     return `${differences.join('; ')}. With PKCE (UsePKCE=true, the default) the code is bound to the State and CallbackURL of GetOAuthAuthorizationURL: pass the same ones to GetOAuthAccessToken, then sign in again for a new code.`;
   }
-  if (newest) return 'The State and CallbackURL match GetOAuthAuthorizationURL\'s, so the code was already used, has expired or was revoked: sign in again for a new code.';
+  if (newest)
+    return "The State and CallbackURL match GetOAuthAuthorizationURL's, so the code was already used, has expired or was revoked: sign in again for a new code.";
   return `With PKCE (UsePKCE=true, the default) GetOAuthAccessToken must get the same State and CallbackURL as GetOAuthAuthorizationURL (this call had ${describeState(exchange.state)} and CallbackURL ${exchange.callbackUrl}). If they were the same, the code was already used, has expired or was revoked: sign in again.`;
 }

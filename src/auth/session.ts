@@ -59,7 +59,9 @@ function need(oauth: OAuthConfig, flow: string, what: 'clientId' | 'clientSecret
 
 /** The PKCE verifier for a (callback, state) pair of the procedures / headless flow. */
 export function derivedPkceVerifier(clientSecret: string, clientId: string, callbackUrl: string, state: string | undefined): string {
-  return createHmac('sha256', clientSecret).update(`backlog-sql-pkce\n${clientId}\n${callbackUrl}\n${state ?? ''}`).digest('base64url');
+  return createHmac('sha256', clientSecret)
+    .update(`backlog-sql-pkce\n${clientId}\n${callbackUrl}\n${state ?? ''}`)
+    .digest('base64url');
 }
 
 /** RFC 7636 S256: BASE64URL(SHA256(verifier)). */
@@ -80,7 +82,8 @@ export class OAuthSession {
     const oauth = config.oauth;
     const env = options.env ?? process.env;
     const mode = oauth.initiateOAuth;
-    const flowName = mode === 'GETANDREFRESH' ? 'the desktop flow (InitiateOAuth=GETANDREFRESH)' : mode === 'REFRESH' ? 'InitiateOAuth=REFRESH' : 'OAuthVerifier';
+    const flowName =
+      mode === 'GETANDREFRESH' ? 'the desktop flow (InitiateOAuth=GETANDREFRESH)' : mode === 'REFRESH' ? 'InitiateOAuth=REFRESH' : 'OAuthVerifier';
     if (oauth.verifier !== undefined) {
       if (mode === 'OFF') {
         throw new ConfigError('OAuthVerifier is exchanged only with InitiateOAuth=REFRESH (the headless flow)', 'InitiateOAuth', {
@@ -88,9 +91,13 @@ export class OAuthSession {
         });
       }
       if (oauth.settingsLocation === undefined) {
-        throw new ConfigError('OAuthVerifier needs OAuthSettingsLocation: the tokens it brings must be stored for the next connections', 'OAuthSettingsLocation', {
-          hint: 'Set OAuthSettingsLocation to a file path (or memory://NAME).',
-        });
+        throw new ConfigError(
+          'OAuthVerifier needs OAuthSettingsLocation: the tokens it brings must be stored for the next connections',
+          'OAuthSettingsLocation',
+          {
+            hint: 'Set OAuthSettingsLocation to a file path (or memory://NAME).',
+          },
+        );
       }
     }
     if (mode !== 'OFF' || oauth.verifier !== undefined) {
@@ -106,7 +113,13 @@ export class OAuthSession {
 
     this.app =
       oauth.clientId !== undefined && oauth.clientSecret !== undefined
-        ? { baseUrl: config.url, clientId: oauth.clientId, clientSecret: oauth.clientSecret, ...(options.fetch ? { fetch: options.fetch } : {}), ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}) }
+        ? {
+            baseUrl: config.url,
+            clientId: oauth.clientId,
+            clientSecret: oauth.clientSecret,
+            ...(options.fetch ? { fetch: options.fetch } : {}),
+            ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
+          }
         : undefined;
     this.key = storeKey(config.host, oauth.clientId ?? '');
     // OFF with a given token touches no file; every other case reads (and may write) the store.
@@ -173,9 +186,12 @@ export class OAuthSession {
     }
     if (tokens) return;
     if (oauth.initiateOAuth === 'REFRESH') {
-      throw new AuthError(`InitiateOAuth=REFRESH found nothing to refresh: no OAuthRefreshToken and no sign-in for this space and app in ${this.store?.location ?? 'the settings'}`, {
-        hint: 'Pass OAuthRefreshToken, copy a settings file from a machine where the desktop flow ran, or exchange a code with OAuthVerifier.',
-      });
+      throw new AuthError(
+        `InitiateOAuth=REFRESH found nothing to refresh: no OAuthRefreshToken and no sign-in for this space and app in ${this.store?.location ?? 'the settings'}`,
+        {
+          hint: 'Pass OAuthRefreshToken, copy a settings file from a machine where the desktop flow ran, or exchange a code with OAuthVerifier.',
+        },
+      );
     }
     if (oauth.initiateOAuth === 'GETANDREFRESH' && this.app) {
       const resp = await runDesktopFlow({
@@ -227,7 +243,13 @@ export class OAuthSession {
     const callbackUrl = input.callbackUrl ?? this.config.oauth.callbackUrl;
     this.issued.add({ callbackUrl, state: input.state });
     const verifier = this.config.oauth.usePkce ? derivedPkceVerifier(app.clientSecret, app.clientId, callbackUrl, input.state) : undefined;
-    return authorizationUrl({ baseUrl: app.baseUrl, clientId: app.clientId, redirectUri: callbackUrl, ...(input.state ? { state: input.state } : {}), ...(verifier ? { codeChallenge: pkceChallenge(verifier) } : {}) });
+    return authorizationUrl({
+      baseUrl: app.baseUrl,
+      clientId: app.clientId,
+      redirectUri: callbackUrl,
+      ...(input.state ? { state: input.state } : {}),
+      ...(verifier ? { codeChallenge: pkceChallenge(verifier) } : {}),
+    });
   }
 
   async accessTokenFromCode(input: { verifier: string; callbackUrl?: string; state?: string; authMode?: string }): Promise<StoredTokens> {
@@ -239,7 +261,9 @@ export class OAuthSession {
       });
     }
     if (mode !== 'WEB' && mode !== 'APP') {
-      throw new ConfigError(`AuthMode must be WEB or APP, not "${input.authMode ?? ''}"`, 'AuthMode', { hint: 'WEB exchanges the Verifier you pass; APP runs the desktop flow.' });
+      throw new ConfigError(`AuthMode must be WEB or APP, not "${input.authMode ?? ''}"`, 'AuthMode', {
+        hint: 'WEB exchanges the Verifier you pass; APP runs the desktop flow.',
+      });
     }
     const callbackUrl = input.callbackUrl ?? this.config.oauth.callbackUrl;
     if (mode === 'APP') {

@@ -37,14 +37,22 @@ function withOverrides(connection: string, overrides: Record<string, string>): R
 
 function describeTokens(config: ResolvedConfig, location: string, t: StoredTokens): string {
   const who = t.user ? `${t.user.name} (${t.user.userId})` : 'an unknown user (connect once to fill it in)';
-  const expiry = t.expiresAt === undefined ? 'unknown' : `${new Date(t.expiresAt).toISOString()}${t.expiresAt <= Date.now() ? ' (expired; renewed at the next connection)' : ''}`;
+  const expiry =
+    t.expiresAt === undefined
+      ? 'unknown'
+      : `${new Date(t.expiresAt).toISOString()}${t.expiresAt <= Date.now() ? ' (expired; renewed at the next connection)' : ''}`;
   return `Signed in as ${who}\nSpace:         ${config.url}\nClient ID:     ${config.oauth.clientId ?? ''}\nSettings file: ${location}\nAccess token expires: ${expiry}\nRefresh token: ${t.refreshToken ? 'stored' : 'none'}\n`;
 }
 
 export async function authCommand(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, options: { connection: { type: 'string' }, 'connection-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args,
+      options: { connection: { type: 'string' }, 'connection-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -53,9 +61,11 @@ export async function authCommand(args: string[], env: NodeJS.ProcessEnv = proce
     process.stdout.write(AUTH_HELP);
     return parsed.values.help ? ExitCode.Ok : ExitCode.Usage;
   }
-  if (!['login', 'status', 'logout'].includes(action) || parsed.positionals.length > 1) throw new UsageError(`unknown auth command '${parsed.positionals.join(' ')}': use login, status or logout`);
+  if (!['login', 'status', 'logout'].includes(action) || parsed.positionals.length > 1)
+    throw new UsageError(`unknown auth command '${parsed.positionals.join(' ')}': use login, status or logout`);
   const connection = connectionFrom({ connection: parsed.values.connection, connectionFile: parsed.values['connection-file'] }, env);
-  if (!connection) throw new UsageError("no connection given: pass --connection 'URL=…;AuthScheme=OAuth;OAuthClientId=…;OAuthClientSecret=…' or set BACKLOG_SQL_CONNECTION");
+  if (!connection)
+    throw new UsageError("no connection given: pass --connection 'URL=…;AuthScheme=OAuth;OAuthClientId=…;OAuthClientSecret=…' or set BACKLOG_SQL_CONNECTION");
   const warn = (w: string) => process.stderr.write(`warning: ${w}\n`);
 
   if (action === 'login') {
@@ -71,7 +81,9 @@ export async function authCommand(args: string[], env: NodeJS.ProcessEnv = proce
       const stored = oauth.store
         ? await oauth.store.update(oauth.key, async (cur) => (cur ? { result: { ...cur, user }, next: { ...cur, user } } : { result: undefined }))
         : undefined;
-      process.stdout.write(describeTokens(conn.config, oauth.store?.location ?? '(not stored)', stored ?? { ...(oauth.provider.tokens as StoredTokens), user }));
+      process.stdout.write(
+        describeTokens(conn.config, oauth.store?.location ?? '(not stored)', stored ?? { ...(oauth.provider.tokens as StoredTokens), user }),
+      );
     } finally {
       await conn.close();
     }
@@ -85,13 +97,19 @@ export async function authCommand(args: string[], env: NodeJS.ProcessEnv = proce
   if (action === 'status') {
     const t = await store.read(key);
     if (!t) {
-      process.stdout.write(`Not signed in to ${config.url} with client ID ${config.oauth.clientId} (settings file: ${store.location}).\nRun: backlog-sql auth login\n`);
+      process.stdout.write(
+        `Not signed in to ${config.url} with client ID ${config.oauth.clientId} (settings file: ${store.location}).\nRun: backlog-sql auth login\n`,
+      );
       return ExitCode.Authentication;
     }
     process.stdout.write(describeTokens(config, store.location, t));
     return ExitCode.Ok;
   }
   const removed = await store.update(key, async (cur) => ({ result: cur !== undefined, next: cur ? null : undefined }));
-  process.stdout.write(removed ? `Signed out: the tokens for ${config.url} were removed from ${store.location}.\n` : `Nothing to remove: no tokens for ${config.url} in ${store.location}.\n`);
+  process.stdout.write(
+    removed
+      ? `Signed out: the tokens for ${config.url} were removed from ${store.location}.\n`
+      : `Nothing to remove: no tokens for ${config.url} in ${store.location}.\n`,
+  );
   return ExitCode.Ok;
 }

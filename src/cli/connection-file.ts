@@ -19,17 +19,22 @@ export function readConnectionFile(path: string): string {
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read the connection file ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
+    throw new UsageError(
+      `cannot read the connection file ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`,
+    );
   }
   if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
-    throw new UsageError(`the connection file ${path} can be read by other users (mode ${mode.toString(8).padStart(4, '0')}); it holds your API key: run chmod 600 ${path}`);
+    throw new UsageError(
+      `the connection file ${path} can be read by other users (mode ${mode.toString(8).padStart(4, '0')}); it holds your API key: run chmod 600 ${path}`,
+    );
   }
   const connection = text
     .split(/\r?\n/)
     .filter((line) => !/^\s*#/.test(line))
     .join('\n')
     .trim();
-  if (connection === '') throw new UsageError(`the connection file ${path} is empty: write the connection properties in it, e.g. URL=https://SPACE.backlog.com;ApiKey=…`);
+  if (connection === '')
+    throw new UsageError(`the connection file ${path} is empty: write the connection properties in it, e.g. URL=https://SPACE.backlog.com;ApiKey=…`);
   return connection;
 }
 

@@ -46,7 +46,7 @@ function intro(emu: RunningEmulator, scale: string): string {
     'Try these (copy a statement, or type your own; end it with ";"):',
     '',
     ...DEMO_QUERIES.flatMap((q) => [`-- ${q.title}`, q.sql, '']),
-    'Type \\dt for the tables, \\d Issues for a table\'s columns, \\timing for request counts, \\? for help, \\q to quit.',
+    "Type \\dt for the tables, \\d Issues for a table's columns, \\timing for request counts, \\? for help, \\q to quit.",
     '',
   ];
   return lines.join('\n') + '\n';

@@ -102,7 +102,9 @@ export function describeFacts(facts: EmulatorFacts, scale: string): string {
     `  Controls      ${facts.url}/_emulator/journal | reset | faults | clock | oauth-apps | export`,
     '',
     'Users (API key, password):',
-    ...facts.users.map((u) => `  ${String(u.id).padStart(3)}  ${u.userId.padEnd(22)} ${ROLE_NAMES[u.roleType]?.padEnd(15)} apiKey=${u.apiKey}  password=${u.password}`),
+    ...facts.users.map(
+      (u) => `  ${String(u.id).padStart(3)}  ${u.userId.padEnd(22)} ${ROLE_NAMES[u.roleType]?.padEnd(15)} apiKey=${u.apiKey}  password=${u.password}`,
+    ),
     '',
     `Seeded OAuth app: client id ${facts.oauthApp.clientId}`,
     `  client secret ${facts.oauthApp.clientSecret}`,

@@ -143,7 +143,16 @@ const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
 function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
   let f = zoneFormatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
     zoneFormatters.set(timeZone, f);
   }
   return f;
@@ -152,7 +161,11 @@ function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
 /** `2024-05-01 10:00:00+09:00`: the wall-clock time in `timeZone` with its offset. */
 export function formatTimestamp(d: Date, timeZone = 'UTC'): string {
   if (Number.isNaN(d.getTime())) return 'invalid date';
-  const parts = Object.fromEntries(zoneFormatter(timeZone).formatToParts(d).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    zoneFormatter(timeZone)
+      .formatToParts(d)
+      .map((p) => [p.type, p.value]),
+  );
   const year = Number(parts.year);
   const month = Number(parts.month);
   const day = Number(parts.day);

@@ -94,7 +94,14 @@ export function parseMainArgs(args: string[]): MainOptions {
     if (t.name === 'command') scripts.push({ kind: 'command', sql: t.value });
     if (t.name === 'file') scripts.push({ kind: 'file', path: t.value });
   }
-  return { help: parsed.values.help === true, version: parsed.values.version === true, format, connection: parsed.values.connection, connectionFile: parsed.values['connection-file'], scripts };
+  return {
+    help: parsed.values.help === true,
+    version: parsed.values.version === true,
+    format,
+    connection: parsed.values.connection,
+    connectionFile: parsed.values['connection-file'],
+    scripts,
+  };
 }
 
 /** Open the connection given on the command line or in the environment, or report why not and give the exit code. */
@@ -103,7 +110,7 @@ async function open(options: MainOptions, env: NodeJS.ProcessEnv): Promise<Conne
   if (connectionString === undefined || connectionString.trim() === '') {
     process.stderr.write(
       "backlog-sql: no connection given: pass --connection-file FILE or --connection 'URL=https://SPACE.backlog.com;ApiKey=…', or set BACKLOG_SQL_CONNECTION\n" +
-        "To try it without a Backlog space: backlog-sql demo\n",
+        'To try it without a Backlog space: backlog-sql demo\n',
     );
     return ExitCode.Usage;
   }

@@ -40,7 +40,7 @@ Options:
 export function parseInterval(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/i.exec(text.trim());
   if (!m) throw new UsageError(`--every must be an interval such as 30s, 5m or 1h, got '${text}'`);
-  const n = Number(m[1]) * ({ s: 1, m: 60, h: 3600 }[(m[2] ?? 's').toLowerCase() as 's' | 'm' | 'h']);
+  const n = Number(m[1]) * { s: 1, m: 60, h: 3600 }[(m[2] ?? 's').toLowerCase() as 's' | 'm' | 'h'];
   if (n < 1) throw new UsageError('--every must be at least 1s');
   return Math.round(n * 1000);
 }
@@ -86,7 +86,8 @@ export async function replicateCommand(args: string[]): Promise<number> {
   // A bad destination (a password in the URL…) fails before anything connects.
   const target = parseTarget(v.to, '--to');
   const connectionString = connectionFrom({ connection: v.connection, connectionFile: v['connection-file'] }, process.env);
-  if (!connectionString?.trim()) throw new UsageError("no connection given: pass --connection 'URL=https://SPACE.backlog.com;ApiKey=…' or set BACKLOG_SQL_CONNECTION");
+  if (!connectionString?.trim())
+    throw new UsageError("no connection given: pass --connection 'URL=https://SPACE.backlog.com;ApiKey=…' or set BACKLOG_SQL_CONNECTION");
 
   const abort = new AbortController();
   const stop = () => abort.abort();
@@ -126,10 +127,14 @@ export async function replicateCommand(args: string[]): Promise<number> {
       if (every === undefined || abort.signal.aborted) return ExitCode.Ok;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, every);
-        abort.signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve();
-        }, { once: true });
+        abort.signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer);
+            resolve();
+          },
+          { once: true },
+        );
       });
       if (abort.signal.aborted) return ExitCode.Ok;
     }

@@ -16,9 +16,7 @@ import type { WriteProgress } from '../core/connection.js';
 
 // ---- splitting --------------------------------------------------------------------------------
 
-export type ScriptItem =
-  | { kind: 'sql'; text: string; line: number }
-  | { kind: 'meta'; command: string; args: string[]; text: string; line: number };
+export type ScriptItem = { kind: 'sql'; text: string; line: number } | { kind: 'meta'; command: string; args: string[]; text: string; line: number };
 
 export interface SplitResult {
   items: ScriptItem[];
@@ -266,7 +264,9 @@ export async function runStatement(session: Session, sql: string, signal?: Abort
   for (const w of result.stats.warnings) await writeOut(session.err, `WARNING:  ${w}\n`);
   if (session.timing) {
     const s = result.stats;
-    const endpoints = Object.entries(s.byEndpoint).map(([k, v]) => `${k} ×${v}`).join(', ');
+    const endpoints = Object.entries(s.byEndpoint)
+      .map(([k, v]) => `${k} ×${v}`)
+      .join(', ');
     const waits = s.rateLimitWaits > 0 ? `, ${plural(s.rateLimitWaits, 'rate-limit wait')} (${(s.rateLimitWaitMs / 1000).toFixed(1)} s)` : '';
     const retries = s.retries > 0 ? `, ${plural(s.retries, 'retry').replace('retrys', 'retries')}` : '';
     await writeOut(session.err, `Time: ${s.elapsedMs} ms, ${plural(s.requests, 'request')}${endpoints ? ` (${endpoints})` : ''}${waits}${retries}\n`);
@@ -287,7 +287,10 @@ End a statement with ";". Ctrl-C cancels a running statement; Ctrl-D quits.
 `;
 
 function globToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`, 'i');
 }
 
@@ -319,8 +322,13 @@ export async function runMeta(session: Session, item: Extract<ScriptItem, { kind
       if (item.command === 'd' && arg !== undefined) {
         const def = registry.tables.find((t) => t.name.toLowerCase() === arg.toLowerCase());
         if (!def) {
-          const near = closestName(arg, registry.tables.map((t) => t.name));
-          throw new SqlError(`did not find a table or view named "${arg}"`, undefined, { hint: near ? `Did you mean "${near}"? \\dt lists them.` : '\\dt lists the tables and views.' });
+          const near = closestName(
+            arg,
+            registry.tables.map((t) => t.name),
+          );
+          throw new SqlError(`did not find a table or view named "${arg}"`, undefined, {
+            hint: near ? `Did you mean "${near}"? \\dt lists them.` : '\\dt lists the tables and views.',
+          });
         }
         const rows = def.columns.map((c) => [c.name, c.type, c.key ? 'PK' : c.references ? `FK → ${c.references}` : '', pushdownText(c)]);
         const kind = def.kind === 'view' ? 'View' : 'Table';

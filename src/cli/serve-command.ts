@@ -54,7 +54,9 @@ async function hashPassword(args: string[]): Promise<number> {
     throw new UsageError((e as Error).message);
   }
   if (parsed.values.help) {
-    process.stdout.write('Usage: backlog-sql serve hash-password --user NAME [--readonly] < password-file\nPrints a users-file line: NAME:SCRAM-SHA-256$4096:salt$StoredKey:ServerKey [readonly]\n--readonly: the user may only read (no INSERT/UPDATE/DELETE, no procedure that writes).\n');
+    process.stdout.write(
+      'Usage: backlog-sql serve hash-password --user NAME [--readonly] < password-file\nPrints a users-file line: NAME:SCRAM-SHA-256$4096:salt$StoredKey:ServerKey [readonly]\n--readonly: the user may only read (no INSERT/UPDATE/DELETE, no procedure that writes).\n',
+    );
     return ExitCode.Ok;
   }
   const user = parsed.values.user;
@@ -105,16 +107,24 @@ export async function serveCommand(args: string[]): Promise<number> {
   const maxConnections = count('max-connections', v['max-connections']);
   const maxUnauthenticated = count('max-unauthenticated', v['max-unauthenticated']);
   const maxMessageBytes = count('max-message-bytes', v['max-message-bytes']);
-  if (v['auth-timeout'] !== undefined && !/^\d+(\.\d+)?$/.test(v['auth-timeout'])) throw new UsageError(`--auth-timeout must be a number of seconds, got '${v['auth-timeout']}'`);
+  if (v['auth-timeout'] !== undefined && !/^\d+(\.\d+)?$/.test(v['auth-timeout']))
+    throw new UsageError(`--auth-timeout must be a number of seconds, got '${v['auth-timeout']}'`);
   const authTimeoutMs = v['auth-timeout'] !== undefined ? Math.max(1, Math.round(Number(v['auth-timeout']) * 1000)) : undefined;
   if ((v['tls-cert'] === undefined) !== (v['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
   // PG-1, checked before connecting to Backlog so the refusal is immediate.
   if (v.host && !isLoopback(v.host) && (!v.users || !v['tls-cert'])) {
-    process.stderr.write(renderError(new ConfigError(`refusing to listen on ${v.host} without TLS and a users file`, 'host', { hint: 'Remote clients need --tls-cert/--tls-key and --users (made with backlog-sql serve hash-password); or bind 127.0.0.1.' })));
+    process.stderr.write(
+      renderError(
+        new ConfigError(`refusing to listen on ${v.host} without TLS and a users file`, 'host', {
+          hint: 'Remote clients need --tls-cert/--tls-key and --users (made with backlog-sql serve hash-password); or bind 127.0.0.1.',
+        }),
+      ),
+    );
     return ExitCode.Usage;
   }
   const connectionString = connectionFrom({ connection: v.connection, connectionFile: v['connection-file'] }, process.env);
-  if (!connectionString?.trim()) throw new UsageError("no connection given: pass --connection 'URL=https://SPACE.backlog.com;ApiKey=…' or set BACKLOG_SQL_CONNECTION");
+  if (!connectionString?.trim())
+    throw new UsageError("no connection given: pass --connection 'URL=https://SPACE.backlog.com;ApiKey=…' or set BACKLOG_SQL_CONNECTION");
   const tls = v['tls-cert'] && v['tls-key'] ? { cert: readFileSync(v['tls-cert']), key: readFileSync(v['tls-key']) } : undefined;
   const connection = await connect(connectionString, { noExternalAccess: true, onWarning: (w) => process.stderr.write(`WARNING:  ${w}\n`) });
   try {
@@ -130,10 +140,14 @@ export async function serveCommand(args: string[]): Promise<number> {
       ...(maxMessageBytes !== undefined ? { maxMessageBytes } : {}),
       log: (level, message, error) => {
         if (level === 'info') return;
-        process.stderr.write(`${level.toUpperCase()}:  ${message}${error ? `\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}` : ''}\n`);
+        process.stderr.write(
+          `${level.toUpperCase()}:  ${message}${error ? `\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}` : ''}\n`,
+        );
       },
     });
-    process.stderr.write(`backlog-sql serve: ${connection.space.name} on postgresql://${server.host}:${server.port}/backlog (${server.auth}${tls ? ', TLS' : ''}); Ctrl-C stops\n`);
+    process.stderr.write(
+      `backlog-sql serve: ${connection.space.name} on postgresql://${server.host}:${server.port}/backlog (${server.auth}${tls ? ', TLS' : ''}); Ctrl-C stops\n`,
+    );
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

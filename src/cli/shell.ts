@@ -18,7 +18,18 @@ import { ExitCode } from './exit-codes.js';
 import { carriesSecret } from './history.js';
 import type { Format } from './format.js';
 import { UsageError } from './usage-error.js';
-import { parseMeta, reportError, runItem, runScript, runStream, StatementReader, writeOut, type OutputStream, type ScriptItem, type Session } from './run-sql.js';
+import {
+  parseMeta,
+  reportError,
+  runItem,
+  runScript,
+  runStream,
+  StatementReader,
+  writeOut,
+  type OutputStream,
+  type ScriptItem,
+  type Session,
+} from './run-sql.js';
 import type { ProgressStream } from './progress.js';
 
 export const PROMPT = 'backlog=> ';
@@ -36,7 +47,11 @@ export function historyPath(env: NodeJS.ProcessEnv = process.env): string | unde
 export function loadHistory(path: string | undefined): string[] {
   if (!path) return [];
   try {
-    return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').slice(-HISTORY_SIZE).reverse();
+    return readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .slice(-HISTORY_SIZE)
+      .reverse();
   } catch {
     return [];
   }
@@ -84,7 +99,10 @@ export function runShell(options: ShellOptions): Promise<number> {
   const save = (history: readonly string[]) => {
     if (!options.historyFile) return;
     try {
-      saveHistory(options.historyFile, history.filter((line) => !carriesSecret(line)));
+      saveHistory(
+        options.historyFile,
+        history.filter((line) => !carriesSecret(line)),
+      );
     } catch (e) {
       if (!historyWarned) void writeOut(options.err, `WARNING:  cannot save history to ${options.historyFile}: ${(e as Error).message}\n`);
       historyWarned = true;

@@ -30,6 +30,8 @@ export function inferAuthScheme(input: AuthSchemeInput): { scheme: AuthScheme; w
   }
   return {
     scheme: 'OAuth',
-    warnings: input.envApiKey ? [`ignoring BACKLOG_API_KEY from the environment: the OAuth properties (${names}) sign in with OAuth (set AuthScheme=APIToken to use the key)`] : [],
+    warnings: input.envApiKey
+      ? [`ignoring BACKLOG_API_KEY from the environment: the OAuth properties (${names}) sign in with OAuth (set AuthScheme=APIToken to use the key)`]
+      : [],
   };
 }

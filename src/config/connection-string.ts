@@ -21,7 +21,8 @@ export interface ConnectionStringEntry {
 
 const JDBC_PREFIX = 'jdbc:backlog:';
 
-const FORM_HINT = 'Write the connection string as Name=Value pairs separated by ";", e.g. URL=https://myspace.backlog.com;ApiKey=…, and quote values that contain ";".';
+const FORM_HINT =
+  'Write the connection string as Name=Value pairs separated by ";", e.g. URL=https://myspace.backlog.com;ApiKey=…, and quote values that contain ";".';
 
 function ordinal(n: number): string {
   const tens = n % 100;

@@ -12,17 +12,7 @@ export const PROPERTY_TYPES = ['string', 'int', 'bool', 'enum'] as const;
 export type PropertyType = (typeof PROPERTY_TYPES)[number];
 
 /** CData's group order (docs/cdata-driver.md §2.1); `CatOrdinal` in sys_connection_props is the index here. */
-export const PROPERTY_CATEGORIES = [
-  'Authentication',
-  'OAuth',
-  'SSL',
-  'Firewall',
-  'Proxy',
-  'Logging',
-  'Schema',
-  'Caching',
-  'Miscellaneous',
-] as const;
+export const PROPERTY_CATEGORIES = ['Authentication', 'OAuth', 'SSL', 'Firewall', 'Proxy', 'Logging', 'Schema', 'Caching', 'Miscellaneous'] as const;
 export type PropertyCategory = (typeof PROPERTY_CATEGORIES)[number];
 
 export const AUTH_SCHEMES = ['APIToken', 'OAuth'] as const;
@@ -153,8 +143,20 @@ export const PROPERTIES: readonly PropertyDef[] = Object.freeze([
     sensitive: true,
     description: 'The authorization code copied from the redirect URL, for headless machines (with OAuthSettingsLocation).',
   }),
-  prop({ name: 'OAuthRefreshToken', type: 'string', category: 'OAuth', sensitive: true, description: 'An OAuth refresh token, used to get a new access token.' }),
-  prop({ name: 'OAuthExpiresIn', type: 'int', min: 0, category: 'OAuth', description: 'Lifetime of the access token in seconds (with OAuthTokenTimestamp, to refresh just in time).' }),
+  prop({
+    name: 'OAuthRefreshToken',
+    type: 'string',
+    category: 'OAuth',
+    sensitive: true,
+    description: 'An OAuth refresh token, used to get a new access token.',
+  }),
+  prop({
+    name: 'OAuthExpiresIn',
+    type: 'int',
+    min: 0,
+    category: 'OAuth',
+    description: 'Lifetime of the access token in seconds (with OAuthTokenTimestamp, to refresh just in time).',
+  }),
   prop({ name: 'OAuthTokenTimestamp', type: 'string', category: 'OAuth', description: 'When the access token was issued (Unix epoch in milliseconds).' }),
   prop({
     name: 'UsePKCE',
@@ -179,7 +181,10 @@ export const PROPERTIES: readonly PropertyDef[] = Object.freeze([
   cdataOnly('SSLClientCertSubject', 'string', 'SSL', 'Subject of the TLS client certificate.', CLIENT_CERT),
 
   // Firewall
-  cdataOnly('FirewallType', 'enum', 'Firewall', 'Firewall or proxy tunnelling protocol.', FIREWALL, { values: ['NONE', 'TUNNEL', 'SOCKS4', 'SOCKS5'], default: 'NONE' }),
+  cdataOnly('FirewallType', 'enum', 'Firewall', 'Firewall or proxy tunnelling protocol.', FIREWALL, {
+    values: ['NONE', 'TUNNEL', 'SOCKS4', 'SOCKS5'],
+    default: 'NONE',
+  }),
   cdataOnly('FirewallServer', 'string', 'Firewall', 'Firewall host.', FIREWALL),
   cdataOnly('FirewallPort', 'int', 'Firewall', 'Firewall port.', FIREWALL),
   cdataOnly('FirewallUser', 'string', 'Firewall', 'Firewall user.', FIREWALL),
@@ -203,7 +208,15 @@ export const PROPERTIES: readonly PropertyDef[] = Object.freeze([
 
   // Logging
   prop({ name: 'Logfile', type: 'string', category: 'Logging', description: 'Path of a log file (secrets are redacted).' }),
-  prop({ name: 'Verbosity', type: 'int', min: 1, max: 5, default: '1', category: 'Logging', description: '1 = basic, 2 = + HTTP summaries, 3 = + bodies, 4 = + transport, 5 = everything.' }),
+  prop({
+    name: 'Verbosity',
+    type: 'int',
+    min: 1,
+    max: 5,
+    default: '1',
+    category: 'Logging',
+    description: '1 = basic, 2 = + HTTP summaries, 3 = + bodies, 4 = + transport, 5 = everything.',
+  }),
   cdataOnly('LogModules', 'string', 'Logging', 'Modules to log.', 'use Verbosity to choose how much is logged'),
   cdataOnly('MaxLogFileSize', 'string', 'Logging', 'Log rotation size.', LOG_FILES, { default: '100MB' }),
   cdataOnly('MaxLogFileCount', 'int', 'Logging', 'Log rotation count.', LOG_FILES, { default: '-1' }),
@@ -216,13 +229,19 @@ export const PROPERTIES: readonly PropertyDef[] = Object.freeze([
 
   // Caching
   cdataOnly('AutoCache', 'bool', 'Caching', 'Cache every SELECT result.', CACHE, { default: 'false' }),
-  cdataOnly('CacheDriver', 'string', 'Caching', 'JDBC driver of the cache database.', 'CacheConnection alone says where REPLICATE writes (postgres://…, duckdb:…, parquet:…)'),
+  cdataOnly(
+    'CacheDriver',
+    'string',
+    'Caching',
+    'JDBC driver of the cache database.',
+    'CacheConnection alone says where REPLICATE writes (postgres://…, duckdb:…, parquet:…)',
+  ),
   prop({
     name: 'CacheConnection',
     type: 'string',
     category: 'Caching',
     description:
-      'Where REPLICATE writes: postgres://USER@HOST:PORT/DB (also CData\'s jdbc:postgresql://…; the password from PGPASSWORD or ~/.pgpass, never in the URL), duckdb:PATH or parquet:FOLDER.',
+      "Where REPLICATE writes: postgres://USER@HOST:PORT/DB (also CData's jdbc:postgresql://…; the password from PGPASSWORD or ~/.pgpass, never in the URL), duckdb:PATH or parquet:FOLDER.",
   }),
   prop({ name: 'CacheLocation', type: 'string', category: 'Caching', description: 'A DuckDB file REPLICATE writes to when CacheConnection is not set.' }),
   cdataOnly('CacheTolerance', 'int', 'Caching', 'How old cached data may be, in seconds.', CACHE, { default: '600' }),
@@ -238,15 +257,37 @@ export const PROPERTIES: readonly PropertyDef[] = Object.freeze([
     extension: true,
     description: 'Extension: add one typed column per custom field to Issues (the IssueCustomFields view has them in any case).',
   }),
-  prop({ name: 'MaxRows', type: 'int', min: -1, default: '-1', category: 'Miscellaneous', description: 'Caps the rows of queries without aggregation; -1 (or 0) = no limit.' }),
+  prop({
+    name: 'MaxRows',
+    type: 'int',
+    min: -1,
+    default: '-1',
+    category: 'Miscellaneous',
+    description: 'Caps the rows of queries without aggregation; -1 (or 0) = no limit.',
+  }),
   prop({
     name: 'Other',
     type: 'string',
     category: 'Miscellaneous',
-    description: 'Hidden options as Name=Value pairs separated by ";" (quote the whole value in a connection string). Known: Pushdown=false turns pushdown off (every table is fetched in full and filtered locally).',
+    description:
+      'Hidden options as Name=Value pairs separated by ";" (quote the whole value in a connection string). Known: Pushdown=false turns pushdown off (every table is fetched in full and filtered locally).',
   }),
-  prop({ name: 'Pagesize', type: 'int', min: 1, max: 100, default: '100', category: 'Miscellaneous', description: 'Items per list request, 1–100 (Backlog caps most list calls at 100; without Pagesize, shared-file listings ask for 1000, their cap).' }),
-  prop({ name: 'Readonly', type: 'bool', default: 'false', category: 'Miscellaneous', description: 'Refuse INSERT, UPDATE, DELETE and procedures that write.' }),
+  prop({
+    name: 'Pagesize',
+    type: 'int',
+    min: 1,
+    max: 100,
+    default: '100',
+    category: 'Miscellaneous',
+    description: 'Items per list request, 1–100 (Backlog caps most list calls at 100; without Pagesize, shared-file listings ask for 1000, their cap).',
+  }),
+  prop({
+    name: 'Readonly',
+    type: 'bool',
+    default: 'false',
+    category: 'Miscellaneous',
+    description: 'Refuse INSERT, UPDATE, DELETE and procedures that write.',
+  }),
   prop({
     name: 'Timeout',
     type: 'int',
@@ -255,7 +296,7 @@ export const PROPERTIES: readonly PropertyDef[] = Object.freeze([
     max: 2_147_483,
     default: '60',
     category: 'Miscellaneous',
-    description: 'Seconds an HTTP request, or a statement\'s local evaluation of its result, may take before it is abandoned; 0 = no timeout.',
+    description: "Seconds an HTTP request, or a statement's local evaluation of its result, may take before it is abandoned; 0 = no timeout.",
   }),
   cdataOnly('RTK', 'string', 'Miscellaneous', 'Runtime licence key.', 'backlog-sql needs no licence key', { sensitive: true }),
   cdataOnly('UseConnectionPooling', 'bool', 'Miscellaneous', 'Turn on connection pooling.', POOLING, { default: 'false' }),
@@ -264,14 +305,32 @@ export const PROPERTIES: readonly PropertyDef[] = Object.freeze([
   cdataOnly('PoolIdleTimeout', 'int', 'Miscellaneous', 'Seconds a pooled connection may idle.', POOLING, { default: '60' }),
   cdataOnly('PoolWaitTime', 'int', 'Miscellaneous', 'Seconds to wait for a pooled connection.', POOLING, { default: '60' }),
   cdataOnly('ConnectionLifeTime', 'int', 'Miscellaneous', 'Seconds a connection may live.', POOLING, { default: '0' }),
-  cdataOnly('ConnectOnOpen', 'bool', 'Miscellaneous', 'Check connectivity when the connection opens.', 'connect() always checks the credentials with one request', {
+  cdataOnly(
+    'ConnectOnOpen',
+    'bool',
+    'Miscellaneous',
+    'Check connectivity when the connection opens.',
+    'connect() always checks the credentials with one request',
+    {
+      default: 'false',
+    },
+  ),
+  cdataOnly('BatchSize', 'int', 'Miscellaneous', 'Batch size of batch operations.', 'Backlog has no batch endpoints; writes go one request per row', {
+    default: '0',
+  }),
+  cdataOnly('PseudoColumns', 'string', 'Miscellaneous', 'Pseudo-columns shown as columns in metadata.', 'there are no pseudo-columns'),
+  prop({
+    name: 'UserDefinedViews',
+    type: 'string',
+    category: 'Miscellaneous',
+    description: 'JSON file of user defined views (CData\'s format: view name → { "query": "SELECT …" }); CREATE / ALTER / DROP LOCAL VIEW save to it.',
+  }),
+  cdataOnly('SupportEnhancedSQL', 'bool', 'Miscellaneous', 'Let the driver evaluate SQL the API cannot.', 'every query is evaluated in full by DuckDB', {
+    default: 'true',
+  }),
+  cdataOnly('QueryPassthrough', 'bool', 'Miscellaneous', 'Send the query to the data source as is.', 'Backlog has no query language to pass through', {
     default: 'false',
   }),
-  cdataOnly('BatchSize', 'int', 'Miscellaneous', 'Batch size of batch operations.', 'Backlog has no batch endpoints; writes go one request per row', { default: '0' }),
-  cdataOnly('PseudoColumns', 'string', 'Miscellaneous', 'Pseudo-columns shown as columns in metadata.', 'there are no pseudo-columns'),
-  prop({ name: 'UserDefinedViews', type: 'string', category: 'Miscellaneous', description: 'JSON file of user defined views (CData\'s format: view name → { "query": "SELECT …" }); CREATE / ALTER / DROP LOCAL VIEW save to it.' }),
-  cdataOnly('SupportEnhancedSQL', 'bool', 'Miscellaneous', 'Let the driver evaluate SQL the API cannot.', 'every query is evaluated in full by DuckDB', { default: 'true' }),
-  cdataOnly('QueryPassthrough', 'bool', 'Miscellaneous', 'Send the query to the data source as is.', 'Backlog has no query language to pass through', { default: 'false' }),
 ]);
 
 /** Options inside `Other` (matched case-insensitively). Unknown ones warn, a near miss is an error. */

@@ -124,8 +124,7 @@ const MIN_SCRUB_LENGTH = 4;
 
 const CLOUD_DOMAINS = ['backlog.com', 'backlog.jp', 'backlogtool.com'] as const;
 
-const URL_HINT =
-  'Set URL to your space address, e.g. URL=https://myspace.backlog.com (or .backlog.jp, .backlogtool.com, or your on-premise https address).';
+const URL_HINT = 'Set URL to your space address, e.g. URL=https://myspace.backlog.com (or .backlog.jp, .backlogtool.com, or your on-premise https address).';
 
 /** Names people reach for that are not properties, and where the setting lives instead. */
 const NOT_PROPERTIES: Record<string, string> = {
@@ -157,10 +156,7 @@ const NOT_PROPERTIES: Record<string, string> = {
  * const { config, warnings } = resolveConfig('URL=https://myspace.backlog.com;ApiKey=…;Pagesize=50');
  * const same = resolveConfig({ url: 'https://myspace.backlog.com', pageSize: 50 }, { BACKLOG_API_KEY: '…' });
  */
-export function resolveConfig(
-  input: ConnectionInput,
-  env: Record<string, string | undefined> = process.env,
-): { config: ResolvedConfig; warnings: string[] } {
+export function resolveConfig(input: ConnectionInput, env: Record<string, string | undefined> = process.env): { config: ResolvedConfig; warnings: string[] } {
   const secrets = new Set<string>();
   for (const name of [ENV_API_KEY, ENV_CLIENT_SECRET]) addSecret(secrets, env[name]);
   try {
@@ -335,7 +331,9 @@ function build(entries: Entry[], env: Record<string, string | undefined>): { con
   // No AuthScheme: OAuth properties without ApiKey mean OAuth, as the seed page's flows write them.
   const inferred = inferAuthScheme({
     given: enumValue('AuthScheme', get('AuthScheme'), AUTH_SCHEMES),
-    oauthProperties: oauthGiven.filter((n) => n !== 'UsePKCE' && !(n === 'InitiateOAuth' && enumValue('InitiateOAuth', get(n), INITIATE_OAUTH_MODES) === 'OFF')),
+    oauthProperties: oauthGiven.filter(
+      (n) => n !== 'UsePKCE' && !(n === 'InitiateOAuth' && enumValue('InitiateOAuth', get(n), INITIATE_OAUTH_MODES) === 'OFF'),
+    ),
     apiKeyProperty: has('ApiKey'),
     envApiKey: Boolean(env[ENV_API_KEY]?.trim()),
   });
@@ -418,16 +416,26 @@ function unknownProperty(name: string): ConfigError {
   // A name that begins with a property's name, or is not one word, may hold a value whose "="
   // was lost (`ApiKeyabc123`, `Verbosity3, ApiKey`): never repeated whole.
   const lower = name.trim().toLowerCase();
-  const prefix = PROPERTIES.filter((p) => lower.startsWith(p.name.toLowerCase()) && lower.length > p.name.length).sort((a, b) => b.name.length - a.name.length)[0];
+  const prefix = PROPERTIES.filter((p) => lower.startsWith(p.name.toLowerCase()) && lower.length > p.name.length).sort(
+    (a, b) => b.name.length - a.name.length,
+  )[0];
   if (prefix) {
-    return new ConfigError(`unknown connection property "${prefix.name}…" (the rest of the name is not shown); is the "=" after ${prefix.name} missing?`, prefix.name, {
-      hint: `Write ${prefix.name}=value, and end each Name=Value with ";".`,
-    });
+    return new ConfigError(
+      `unknown connection property "${prefix.name}…" (the rest of the name is not shown); is the "=" after ${prefix.name} missing?`,
+      prefix.name,
+      {
+        hint: `Write ${prefix.name}=value, and end each Name=Value with ";".`,
+      },
+    );
   }
   if (!/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(name.trim())) {
-    return new ConfigError('an entry of the connection string has a name that is not a property name (not shown: it holds characters no property name has, maybe a value)', undefined, {
-      hint: 'Write the connection string as Name=Value pairs separated by ";", and quote values that contain ";" or "=".',
-    });
+    return new ConfigError(
+      'an entry of the connection string has a name that is not a property name (not shown: it holds characters no property name has, maybe a value)',
+      undefined,
+      {
+        hint: 'Write the connection string as Name=Value pairs separated by ";", and quote values that contain ";" or "=".',
+      },
+    );
   }
   const target = NOT_PROPERTIES[name.toLowerCase().replace(/[^a-z0-9]/g, '')] ?? closestProperty(name);
   const suggestion = target === undefined ? '' : `; did you mean "${target}"?`;
@@ -505,9 +513,17 @@ function intValue(name: string, raw: unknown): number | undefined {
   if (raw === undefined) return undefined;
   const { min, max } = def(name);
   const range =
-    min !== undefined && max !== undefined ? ` from ${min} to ${max}` : min !== undefined ? ` of at least ${min}` : max !== undefined ? ` of at most ${max}` : '';
+    min !== undefined && max !== undefined
+      ? ` from ${min} to ${max}`
+      : min !== undefined
+        ? ` of at least ${min}`
+        : max !== undefined
+          ? ` of at most ${max}`
+          : '';
   const fail = (): ConfigError =>
-    new ConfigError(`${name} must be a whole number${range}${shown(name, raw)}`, name, { hint: `${def(name).description} Default: ${def(name).default || 'none'}.` });
+    new ConfigError(`${name} must be a whole number${range}${shown(name, raw)}`, name, {
+      hint: `${def(name).description} Default: ${def(name).default || 'none'}.`,
+    });
   let n: number;
   if (typeof raw === 'number') n = raw;
   else if (typeof raw === 'string' && /^[+-]?\d+$/.test(raw.trim())) n = Number(raw.trim());
@@ -568,10 +584,14 @@ function resolveUrl(raw: string | undefined): { url: string; host: string } {
     throw new ConfigError('URL is not a valid address', 'URL', { hint: URL_HINT });
   }
   if (u.username !== '' || u.password !== '') {
-    throw new ConfigError('URL must not contain a user name or password', 'URL', { hint: `Use ${u.protocol}//${u.host} and put the API key in ApiKey or ${ENV_API_KEY}.` });
+    throw new ConfigError('URL must not contain a user name or password', 'URL', {
+      hint: `Use ${u.protocol}//${u.host} and put the API key in ApiKey or ${ENV_API_KEY}.`,
+    });
   }
   if (u.search !== '' || u.hash !== '') {
-    throw new ConfigError('URL must not contain a query string or fragment', 'URL', { hint: `Use ${u.protocol}//${u.host} and put the API key in ApiKey or ${ENV_API_KEY}.` });
+    throw new ConfigError('URL must not contain a query string or fragment', 'URL', {
+      hint: `Use ${u.protocol}//${u.host} and put the API key in ApiKey or ${ENV_API_KEY}.`,
+    });
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') {
     throw new ConfigError(`URL must use https, not ${u.protocol.slice(0, -1)}`, 'URL', { hint: URL_HINT });

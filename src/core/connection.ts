@@ -80,7 +80,17 @@ function productVersion(): string {
 type Myself = { id: number; userId: string; name: string; roleType: number };
 
 /** java.sql.Types codes of the types a view's column may have (1111 = OTHER), for sys_tablecolumns. */
-const JDBC_TYPE_CODES: Record<string, number> = { BIGINT: -5, INTEGER: 4, VARCHAR: 12, BOOLEAN: 16, DOUBLE: 8, DATE: 91, 'DECIMAL(18,2)': 3, 'TIMESTAMP WITH TIME ZONE': 2014, TIMESTAMP: 93 };
+const JDBC_TYPE_CODES: Record<string, number> = {
+  BIGINT: -5,
+  INTEGER: 4,
+  VARCHAR: 12,
+  BOOLEAN: 16,
+  DOUBLE: 8,
+  DATE: 91,
+  'DECIMAL(18,2)': 3,
+  'TIMESTAMP WITH TIME ZONE': 2014,
+  TIMESTAMP: 93,
+};
 
 export class Connection {
   private closed = false;
@@ -142,7 +152,7 @@ export class Connection {
   private async replicate(statement: ReplicateStatement, options: QueryOptions): Promise<QueryResult> {
     const started = performance.now();
     const before = this.api.stats();
-    if (this.noLocalFiles) throw new SqlError('REPLICATE cannot run here: it writes to a database of the server\'s operator', undefined, { sqlstate: '42501' });
+    if (this.noLocalFiles) throw new SqlError("REPLICATE cannot run here: it writes to a database of the server's operator", undefined, { sqlstate: '42501' });
     const destination = this.config.cacheConnection ?? (this.config.cacheLocation ? `duckdb:${this.config.cacheLocation}` : undefined);
     if (!destination) {
       throw new ConfigError('REPLICATE needs a destination', 'CacheConnection', {
@@ -165,7 +175,15 @@ export class Connection {
       { name: 'Deleted', type: 'BIGINT' },
       { name: 'Requests', type: 'BIGINT' },
     ];
-    const rows = report.tables.map((t) => ({ Table: t.table, Rule: t.rule, Mode: t.mode, Rows: t.rows, Written: t.written, Deleted: t.deleted, Requests: t.requests }));
+    const rows = report.tables.map((t) => ({
+      Table: t.table,
+      Rule: t.rule,
+      Mode: t.mode,
+      Rows: t.rows,
+      Written: t.written,
+      Deleted: t.deleted,
+      Requests: t.requests,
+    }));
     return {
       command: 'REPLICATE',
       columns,
@@ -186,11 +204,23 @@ export class Connection {
     const existing = this.userViews.get(stmt.name);
     if (stmt.verb === 'DROP') {
       if (!existing) {
-        if (!stmt.ifExists) throw new SqlError(`user-defined view "${stmt.name}" does not exist`, undefined, { sqlstate: '42P01', hint: "SELECT TableName FROM sys_tables WHERE SchemaName = 'UserViews' lists them." });
+        if (!stmt.ifExists)
+          throw new SqlError(`user-defined view "${stmt.name}" does not exist`, undefined, {
+            sqlstate: '42P01',
+            hint: "SELECT TableName FROM sys_tables WHERE SchemaName = 'UserViews' lists them.",
+          });
       } else this.userViews.delete(stmt.name);
     } else {
-      if (stmt.verb === 'CREATE' && existing) throw new SqlError(`user-defined view "${existing.name}" already exists`, undefined, { sqlstate: '42P07', hint: `ALTER LOCAL VIEW ${existing.name} AS SELECT … replaces its query; DROP LOCAL VIEW removes it.` });
-      if (stmt.verb === 'ALTER' && !existing) throw new SqlError(`user-defined view "${stmt.name}" does not exist`, undefined, { sqlstate: '42P01', hint: `CREATE LOCAL VIEW ${stmt.name} AS SELECT … makes it.` });
+      if (stmt.verb === 'CREATE' && existing)
+        throw new SqlError(`user-defined view "${existing.name}" already exists`, undefined, {
+          sqlstate: '42P07',
+          hint: `ALTER LOCAL VIEW ${existing.name} AS SELECT … replaces its query; DROP LOCAL VIEW removes it.`,
+        });
+      if (stmt.verb === 'ALTER' && !existing)
+        throw new SqlError(`user-defined view "${stmt.name}" does not exist`, undefined, {
+          sqlstate: '42P01',
+          hint: `CREATE LOCAL VIEW ${stmt.name} AS SELECT … makes it.`,
+        });
       if (this.registry.table(stmt.name) || this.registry.isLocal(stmt.name)) {
         throw new SqlError(`"${stmt.name}" is the name of a table`, undefined, { sqlstate: '42P07', hint: 'Give the view another name.' });
       }
@@ -211,7 +241,13 @@ export class Connection {
       await conn.run("DELETE FROM sys_tables WHERE SchemaName = 'UserViews'");
       await conn.run("DELETE FROM sys_tablecolumns WHERE SchemaName = 'UserViews'");
       for (const v of this.userViews.list()) {
-        await conn.run('INSERT INTO sys_tables VALUES ($1, $2, $3, $4, $5, false, false)', [CATALOG_NAME, 'UserViews', v.name, 'VIEW', `User defined view: ${v.query}`]);
+        await conn.run('INSERT INTO sys_tables VALUES ($1, $2, $3, $4, $5, false, false)', [
+          CATALOG_NAME,
+          'UserViews',
+          v.name,
+          'VIEW',
+          `User defined view: ${v.query}`,
+        ]);
         // Its columns as DuckDB describes its query (no request); a view whose query no longer runs lists none.
         const columns = await this.describeColumns(`SELECT * FROM ${quoteIdent(v.name)}`, undefined).catch(() => []);
         for (const [i, c] of columns.entries()) {
@@ -348,7 +384,6 @@ export class Connection {
     await this.schema?.ready().catch(() => undefined);
     closeDuck(this.duck);
   }
-
 }
 
 /** Check credentials and find the space; errors say which property to fix. */
@@ -364,7 +399,10 @@ async function fetchSpace(api: ApiClient, config: ResolvedConfig): Promise<Space
       });
     }
     if (e instanceof ApiError && e.status === 404) {
-      throw new ConfigError(`no Backlog space answers at ${config.url}`, 'URL', { hint: 'Check URL: https://SPACEKEY.backlog.com, .backlog.jp, or your on-premise base URL.', cause: e });
+      throw new ConfigError(`no Backlog space answers at ${config.url}`, 'URL', {
+        hint: 'Check URL: https://SPACEKEY.backlog.com, .backlog.jp, or your on-premise base URL.',
+        cause: e,
+      });
     }
     if (e instanceof NetworkError) {
       throw new NetworkError(`${e.message}`, { hint: 'Check URL, your network and ProxyServer/ProxyPort.', cause: e });
@@ -399,7 +437,16 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
     logfile?.warning(w);
   }
   const transport = {
-    ...(config.proxy ? { proxy: { server: `${config.proxy.protocol}://${config.proxy.server}`, port: config.proxy.port, ...(config.proxy.user ? { user: config.proxy.user } : {}), ...(config.proxy.password ? { password: config.proxy.password } : {}) } } : {}),
+    ...(config.proxy
+      ? {
+          proxy: {
+            server: `${config.proxy.protocol}://${config.proxy.server}`,
+            port: config.proxy.port,
+            ...(config.proxy.user ? { user: config.proxy.user } : {}),
+            ...(config.proxy.password ? { password: config.proxy.password } : {}),
+          },
+        }
+      : {}),
     // The config has already read and checked the certificate (PEM text).
     ...(config.sslServerCert ? { tls: { ca: config.sslServerCert } } : {}),
   };
@@ -430,7 +477,14 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
     baseUrl: config.url,
     // One rate-limit budget per key for every process of this user on the machine (issue 11).
     budget: sharedBudget(dirname(defaultSettingsPath(env))),
-    ...(oauth ? { user: `oauth:${createHash('sha256').update(`${config.oauth.settingsLocation ?? ''}|${config.oauth.clientId ?? ''}`).digest('hex').slice(0, 16)}` } : {}),
+    ...(oauth
+      ? {
+          user: `oauth:${createHash('sha256')
+            .update(`${config.oauth.settingsLocation ?? ''}|${config.oauth.clientId ?? ''}`)
+            .digest('hex')
+            .slice(0, 16)}`,
+        }
+      : {}),
     ...(config.apiKey ? { apiKey: config.apiKey } : {}),
     ...(oauth ? { accessToken: oauth.provider.accessToken, onUnauthorized: oauth.provider.onUnauthorized } : {}),
     ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
@@ -444,7 +498,13 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
   const space = signedOut ? { spaceKey: '', name: '', timezone: 'UTC' } : await fetchSpace(api, config);
   const registry = new Registry(config.includeCustomFields && !signedOut ? await withCustomFields(api) : TABLES);
   const duck = await createDuck({ timezone: space.timezone, ...(options.noExternalAccess ? { noExternalAccess: true } : {}) });
-  const system = systemTables({ tables: registry.tables, connectionProps: connectionPropsTable(config), productVersion: productVersion(), spaceUrl: config.url, procedures: procedureMetadata() });
+  const system = systemTables({
+    tables: registry.tables,
+    connectionProps: connectionPropsTable(config),
+    productVersion: productVersion(),
+    spaceUrl: config.url,
+    procedures: procedureMetadata(),
+  });
   for (const sys of system) registry.addLocal(sys.name);
   // Created in the background: the first query does not wait for it unless it needs it.
   const schema = startSchemaSetup(duck, registry.tables, system);

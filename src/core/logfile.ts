@@ -25,7 +25,9 @@ export function openLogfile(path: string, verbosity: number): Logfile {
     mkdirSync(dirname(path), { recursive: true });
     appendFileSync(path, '', { mode: 0o600 });
   } catch (e) {
-    throw new ConfigError(`cannot write the log file ${path}: ${(e as Error).message}`, 'Logfile', { hint: 'Point Logfile at a writable path, or leave it out.' });
+    throw new ConfigError(`cannot write the log file ${path}: ${(e as Error).message}`, 'Logfile', {
+      hint: 'Point Logfile at a writable path, or leave it out.',
+    });
   }
   // The mode above applies only to a new file: an existing one is made private too.
   ensurePrivateFile(path, 'Logfile');

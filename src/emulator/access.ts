@@ -85,8 +85,7 @@ export function requireEditor(ctx: Ctx, createdUserId: number): void {
 }
 
 export function requireFeature(project: ProjectRec, feature: 'git' | 'wiki' | 'file' | 'document'): void {
-  const on =
-    feature === 'git' ? project.useGit : feature === 'wiki' ? project.useWiki : feature === 'file' ? project.useFileSharing : project.useDocument;
+  const on = feature === 'git' ? project.useGit : feature === 'wiki' ? project.useWiki : feature === 'file' ? project.useFileSharing : project.useDocument;
   if (!on) throw featureRestricted(feature);
 }
 

@@ -19,13 +19,7 @@ function parseJson(body: Buffer): unknown {
   return JSON.parse(body.toString('utf8'));
 }
 
-export async function handleControl(
-  state: EmulatorState,
-  method: string,
-  path: string,
-  _query: URLSearchParams,
-  body: Buffer,
-): Promise<Reply> {
+export async function handleControl(state: EmulatorState, method: string, path: string, _query: URLSearchParams, body: Buffer): Promise<Reply> {
   const key = `${method} ${path.replace(/\/+$/, '')}`;
   let input: unknown;
   try {

@@ -99,9 +99,7 @@ export function featureRestricted(feature: 'git' | 'wiki' | 'file' | 'document' 
 
 /** 401 / code 11 with a WWW-Authenticate challenge (RFC 6750 §3). */
 export function unauthenticated(description: string, tokenError = false): ApiFailure {
-  const challenge = tokenError
-    ? `Bearer error="invalid_token", error_description="${description}"`
-    : 'Bearer realm="backlog"';
+  const challenge = tokenError ? `Bearer error="invalid_token", error_description="${description}"` : 'Bearer realm="backlog"';
   return new ApiFailure(401, ErrorCode.AuthenticationError, tokenError ? description : 'Authentication failure.', {
     'WWW-Authenticate': challenge,
   });

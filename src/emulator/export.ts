@@ -5,16 +5,7 @@
  */
 import { exportIssues } from './issues/export.js';
 import { exportOAuthApps } from './oauth/apps.js';
-import {
-  categoryJson,
-  customFieldJson,
-  issueTypeJson,
-  projectJson,
-  spaceJson,
-  statusJson,
-  userJson,
-  versionJson,
-} from './serialize/core.js';
+import { categoryJson, customFieldJson, issueTypeJson, projectJson, spaceJson, statusJson, userJson, versionJson } from './serialize/core.js';
 import { exportDocuments } from './serialize/document.js';
 import { exportGit } from './serialize/git.js';
 import { exportProjectDiskUsage, exportSharedFiles, exportWebhooks } from './serialize/project.js';

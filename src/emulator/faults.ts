@@ -124,6 +124,16 @@ export class Faults {
 
   private describe(f: ActiveFault): FaultSpec & { id: number } {
     const { id, method, pathPattern, skip, times, action, status, ms, probability } = f;
-    return { id, method, pathPattern, skip, times, action, ...(status !== undefined ? { status } : {}), ...(ms !== undefined ? { ms } : {}), ...(probability !== undefined ? { probability } : {}) };
+    return {
+      id,
+      method,
+      pathPattern,
+      skip,
+      times,
+      action,
+      ...(status !== undefined ? { status } : {}),
+      ...(ms !== undefined ? { ms } : {}),
+      ...(probability !== undefined ? { probability } : {}),
+    };
   }
 }

@@ -20,17 +20,7 @@ export interface JournalEntry {
 }
 
 /** Parameter names whose values never reach the journal. */
-const SECRET_NAMES = new Set([
-  'apiKey',
-  'password',
-  'client_secret',
-  'code',
-  'code_verifier',
-  'refresh_token',
-  'access_token',
-  'clientSecret',
-  'csrf_token',
-]);
+const SECRET_NAMES = new Set(['apiKey', 'password', 'client_secret', 'code', 'code_verifier', 'refresh_token', 'access_token', 'clientSecret', 'csrf_token']);
 
 export function redactedRecord(params: URLSearchParams, drop: readonly string[] = []): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};

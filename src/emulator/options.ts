@@ -74,9 +74,7 @@ export function parseRateLimit(text: string): RateLimits | null {
   for (const part of text.split(',')) {
     const [key, value] = part.split('=').map((s) => s.trim());
     if (!key || !(key in limits) || !value || !/^\d+$/.test(value) || Number(value) < 1) {
-      throw new EmulatorOptionError(
-        `--rate-limit must be 'backlog', 'off' or a list like 'read=600,update=150,search=150,icon=60'; got '${text}'`,
-      );
+      throw new EmulatorOptionError(`--rate-limit must be 'backlog', 'off' or a list like 'read=600,update=150,search=150,icon=60'; got '${text}'`);
     }
     limits[key as keyof RateLimits] = Number(value);
   }

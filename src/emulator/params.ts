@@ -134,11 +134,7 @@ function gatherArrays(input: URLSearchParams, spec: ParamsSpec): { arrays: Map<s
  * accepted as `name[]` or indexed `name[0]`. Names accepted by `dynamic` are passed through raw
  * (as string arrays, keyed by their full name) for the route to interpret.
  */
-export function parseParams(
-  input: URLSearchParams,
-  spec: ParamsSpec,
-  dynamic?: DynamicMatcher,
-): { params: Params; dynamic: Map<string, string[]> } {
+export function parseParams(input: URLSearchParams, spec: ParamsSpec, dynamic?: DynamicMatcher): { params: Params; dynamic: Map<string, string[]> } {
   const params: Params = {};
   const extra = new Map<string, string[]>();
   const problems = new Problems();

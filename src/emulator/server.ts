@@ -23,8 +23,18 @@ const COMPILED: CompiledRoute[] = ROUTES.map(compile);
 
 /** A user-less placeholder for public routes (OAuth screens, token endpoint). */
 const ANONYMOUS: UserRec = {
-  id: 0, userId: '', name: '', roleType: 6, lang: null, mailAddress: '', password: '', apiKey: '',
-  nulabAccount: null, keyword: '', lastLoginTime: null, created: 0,
+  id: 0,
+  userId: '',
+  name: '',
+  roleType: 6,
+  lang: null,
+  mailAddress: '',
+  password: '',
+  apiKey: '',
+  nulabAccount: null,
+  keyword: '',
+  lastLoginTime: null,
+  created: 0,
 };
 
 class BodyTooLarge extends Error {}
@@ -268,8 +278,16 @@ async function handle(state: EmulatorState, hooks: ServerHooks, req: IncomingMes
           extraHeaders = { 'X-RateLimit-Limit': String(limit), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(reset) };
           throw new ApiFailure(429, ErrorCode.TooManyRequestsError, 'Too many requests. (injected fault)');
         }
-        const code = status === 401 ? ErrorCode.AuthenticationError : status === 403 ? ErrorCode.UnauthorizedOperationError
-          : status === 404 ? ErrorCode.NoResourceError : status < 500 ? ErrorCode.InvalidRequestError : ErrorCode.InternalError;
+        const code =
+          status === 401
+            ? ErrorCode.AuthenticationError
+            : status === 403
+              ? ErrorCode.UnauthorizedOperationError
+              : status === 404
+                ? ErrorCode.NoResourceError
+                : status < 500
+                  ? ErrorCode.InvalidRequestError
+                  : ErrorCode.InternalError;
         throw new ApiFailure(status, code, `Injected fault: HTTP ${status}.`);
       }
     }
@@ -355,4 +373,3 @@ export function createEmulatorServer(state: EmulatorState, hooks: ServerHooks = 
   server.keepAliveTimeout = 5000;
   return server;
 }
-

@@ -82,23 +82,49 @@ export function statusKey(projectId: number, statusId: number): string {
  * defaults), shown in the reader's language until the project renames it (./names.ts).
  */
 export interface StatusRec {
-  id: number; projectId: number; name: string; localisedName: LocalisedName | null; color: string; displayOrder: number;
+  id: number;
+  projectId: number;
+  name: string;
+  localisedName: LocalisedName | null;
+  color: string;
+  displayOrder: number;
 }
 
 export interface IssueTypeRec {
-  id: number; projectId: number; name: string; localisedName: LocalisedName | null; color: string; displayOrder: number;
-  templateSummary: string | null; templateDescription: string | null;
+  id: number;
+  projectId: number;
+  name: string;
+  localisedName: LocalisedName | null;
+  color: string;
+  displayOrder: number;
+  templateSummary: string | null;
+  templateDescription: string | null;
 }
 
-export interface CategoryRec { id: number; projectId: number; name: string; displayOrder: number }
+export interface CategoryRec {
+  id: number;
+  projectId: number;
+  name: string;
+  displayOrder: number;
+}
 
 export interface VersionRec {
-  id: number; projectId: number; name: string; description: string;
-  startDate: DateOnly | null; releaseDueDate: DateOnly | null; archived: boolean; displayOrder: number;
+  id: number;
+  projectId: number;
+  name: string;
+  description: string;
+  startDate: DateOnly | null;
+  releaseDueDate: DateOnly | null;
+  archived: boolean;
+  displayOrder: number;
 }
 
 export type CustomFieldTypeId = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
-export interface ListItem { id: number; name: string; displayOrder: number }
+export interface ListItem {
+  id: number;
+  name: string;
+  displayOrder: number;
+}
 
 export interface CustomFieldRec {
   id: number;
@@ -216,7 +242,11 @@ export interface StarRec {
   created: Millis;
 }
 
-export interface WikiTagRec { id: number; projectId: number; name: string }
+export interface WikiTagRec {
+  id: number;
+  projectId: number;
+  name: string;
+}
 
 export interface WikiHistoryRec {
   id: number;
@@ -392,7 +422,12 @@ export interface ActivityRec {
 }
 
 export type RecentKind = 'issue' | 'project' | 'wiki';
-export interface RecentlyViewedRec { userId: number; kind: RecentKind; targetId: number; updated: Millis }
+export interface RecentlyViewedRec {
+  userId: number;
+  kind: RecentKind;
+  targetId: number;
+  updated: Millis;
+}
 
 /** OAuth grants (./oauth/). Tokens are opaque random strings; families group one sign-in's tokens. */
 export interface AuthCodeRec {
@@ -408,8 +443,23 @@ export interface AuthCodeRec {
   /** Family of the tokens issued for this code, so a replayed code can revoke them. */
   familyId: string | null;
 }
-export interface AccessTokenRec { token: string; userId: number; clientId: string; familyId: string; expiresAt: Millis; revoked: boolean }
-export interface RefreshTokenRec { token: string; userId: number; clientId: string; familyId: string; used: boolean; revoked: boolean; created: Millis }
+export interface AccessTokenRec {
+  token: string;
+  userId: number;
+  clientId: string;
+  familyId: string;
+  expiresAt: Millis;
+  revoked: boolean;
+}
+export interface RefreshTokenRec {
+  token: string;
+  userId: number;
+  clientId: string;
+  familyId: string;
+  used: boolean;
+  revoked: boolean;
+  created: Millis;
+}
 
 export interface OAuthAppRec {
   clientId: string;

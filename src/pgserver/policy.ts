@@ -30,10 +30,7 @@ import { replicationKeyword } from '../sync/statement.js';
 /** What an authenticated wire user may do. */
 export type Access = 'read-write' | 'read-only';
 
-export type Admitted =
-  | { kind: 'query' }
-  | { kind: 'write'; verb: DmlStatement['kind'] }
-  | { kind: 'call'; procedure: string; writes: boolean };
+export type Admitted = { kind: 'query' } | { kind: 'write'; verb: DmlStatement['kind'] } | { kind: 'call'; procedure: string; writes: boolean };
 
 /**
  * Table functions a query may call over the wire: generators and read-only views of the schema.
@@ -42,13 +39,48 @@ export type Admitted =
  * profiling and checkpoint switches (they change the instance every client shares).
  */
 const TABLE_FUNCTIONS = new Set([
-  'range', 'generate_series', 'unnest', 'repeat', 'repeat_row', 'json_each', 'json_tree', 'query_table',
-  'duckdb_columns', 'duckdb_constraints', 'duckdb_databases', 'duckdb_dependencies', 'duckdb_functions', 'duckdb_indexes',
-  'duckdb_keywords', 'duckdb_schemas', 'duckdb_sequences', 'duckdb_tables', 'duckdb_types', 'duckdb_views', 'duckdb_settings',
-  'duckdb_variables', 'duckdb_prepared_statements', 'duckdb_optimizers', 'duckdb_extensions',
-  'pragma_table_info', 'table_info', 'pragma_show', 'show', 'show_tables', 'show_tables_expanded', 'show_databases', 'summary',
-  'pragma_version', 'version', 'pragma_platform', 'platform', 'pragma_collations', 'collations', 'pg_timezone_names',
-  'icu_calendar_names', 'test_all_types',
+  'range',
+  'generate_series',
+  'unnest',
+  'repeat',
+  'repeat_row',
+  'json_each',
+  'json_tree',
+  'query_table',
+  'duckdb_columns',
+  'duckdb_constraints',
+  'duckdb_databases',
+  'duckdb_dependencies',
+  'duckdb_functions',
+  'duckdb_indexes',
+  'duckdb_keywords',
+  'duckdb_schemas',
+  'duckdb_sequences',
+  'duckdb_tables',
+  'duckdb_types',
+  'duckdb_views',
+  'duckdb_settings',
+  'duckdb_variables',
+  'duckdb_prepared_statements',
+  'duckdb_optimizers',
+  'duckdb_extensions',
+  'pragma_table_info',
+  'table_info',
+  'pragma_show',
+  'show',
+  'show_tables',
+  'show_tables_expanded',
+  'show_databases',
+  'summary',
+  'pragma_version',
+  'version',
+  'pragma_platform',
+  'platform',
+  'pragma_collations',
+  'collations',
+  'pg_timezone_names',
+  'icu_calendar_names',
+  'test_all_types',
 ]);
 
 /** Scalar functions refused over the wire: they hold a DuckDB worker thread, or write to DuckDB's shared log. */
@@ -95,10 +127,14 @@ export const MAX_LIST_SEPARATORS = 50_000;
  */
 export function complexityRefusal(sql: string): SqlError | undefined {
   if (countInCode(sql, ',', MAX_LIST_SEPARATORS) <= MAX_LIST_SEPARATORS) return undefined;
-  return new SqlError(`statement too complex: more than ${MAX_LIST_SEPARATORS.toLocaleString('en-US')} commas (list items, values or columns), the server's limit`, 1, {
-    sqlstate: '54001',
-    hint: TOO_COMPLEX_HINT,
-  });
+  return new SqlError(
+    `statement too complex: more than ${MAX_LIST_SEPARATORS.toLocaleString('en-US')} commas (list items, values or columns), the server's limit`,
+    1,
+    {
+      sqlstate: '54001',
+      hint: TOO_COMPLEX_HINT,
+    },
+  );
 }
 
 const TOO_COMPLEX_HINT = 'Split it into smaller statements, or filter with a join or subquery instead of listing thousands of values.';
@@ -139,7 +175,9 @@ export class StatementPolicy {
         this.engineSettings.add(String(name).toLowerCase());
         for (const a of (aliases as { items?: unknown[] } | null)?.items ?? []) this.engineSettings.add(String(a).toLowerCase());
       }
-      const functions = await conn.runAndReadAll("SELECT DISTINCT lower(function_name) FROM duckdb_functions() WHERE function_type IN ('table', 'table_macro')");
+      const functions = await conn.runAndReadAll(
+        "SELECT DISTINCT lower(function_name) FROM duckdb_functions() WHERE function_type IN ('table', 'table_macro')",
+      );
       for (const [name] of functions.getRows()) if (!TABLE_FUNCTIONS.has(String(name))) this.refusedFunctions.add(String(name));
     } finally {
       conn.closeSync();
@@ -187,7 +225,10 @@ export class StatementPolicy {
     if (replication) {
       throw new SqlError(`${replication} cannot run over the wire: it writes to a database on the server's side`, offset + 1, {
         sqlstate: '0A000',
-        hint: replication === 'REPLICATE' ? 'Run REPLICATE through the library or `backlog-sql replicate --to …` where the destination is yours.' : 'backlog-sql has no query cache yet; `backlog-sql replicate` keeps a copy of the space in a database of yours.',
+        hint:
+          replication === 'REPLICATE'
+            ? 'Run REPLICATE through the library or `backlog-sql replicate --to …` where the destination is yours.'
+            : 'backlog-sql has no query cache yet; `backlog-sql replicate` keeps a copy of the space in a database of yours.',
       });
     }
     const local = /^\s*(CREATE|ALTER|DROP)\s+LOCAL\s+VIEW\b/i.exec(leadingCode(body));
@@ -235,7 +276,8 @@ export class StatementPolicy {
     await this.checkQuery('', rewriteAtParameters(into ? into.query : body), offset);
     if (into) {
       // INTO a Backlog table inserts rows; INTO another name makes a temporary table of the session.
-      if (!explained && access === 'read-only') throw new SqlError('cannot execute SELECT … INTO in a read-only session', offset + 1, { sqlstate: '25006', hint: READ_ONLY_HINT });
+      if (!explained && access === 'read-only')
+        throw new SqlError('cannot execute SELECT … INTO in a read-only session', offset + 1, { sqlstate: '25006', hint: READ_ONLY_HINT });
       return { kind: 'write', verb: 'INSERT' };
     }
     return { kind: 'query' };
@@ -253,13 +295,20 @@ export class StatementPolicy {
       throw new SqlError((facts.message ?? 'syntax error').replace(/^[A-Za-z ]+ Error: /, ''), position, { syntax: true });
     }
     if (facts.tree > MAX_PARSE_TREE) {
-      throw new SqlError(`statement too complex: its parse tree is ${Math.round(facts.tree / 1024 / 1024)} MB, over the server's ${MAX_PARSE_TREE / 1024 / 1024} MB`, offset + 1, {
-        sqlstate: '54001',
-        hint: TOO_COMPLEX_HINT,
-      });
+      throw new SqlError(
+        `statement too complex: its parse tree is ${Math.round(facts.tree / 1024 / 1024)} MB, over the server's ${MAX_PARSE_TREE / 1024 / 1024} MB`,
+        offset + 1,
+        {
+          sqlstate: '54001',
+          hint: TOO_COMPLEX_HINT,
+        },
+      );
     }
     if (facts.statements !== 1) {
-      throw new SqlError(`one statement expected here, found ${facts.statements}`, offset + 1, { sqlstate: '42601', hint: 'Separate statements with semicolons outside literals and comments.' });
+      throw new SqlError(`one statement expected here, found ${facts.statements}`, offset + 1, {
+        sqlstate: '42601',
+        hint: 'Separate statements with semicolons outside literals and comments.',
+      });
     }
     for (const name of facts.functions.map(unescapeJson)) {
       if (!this.refusedFunctions.has(name.toLowerCase())) continue;
@@ -335,13 +384,15 @@ function refusal(text: string, offset: number): SqlError {
   const verb = /^\s*([A-Za-z]+)/.exec(text.replace(/^(\s|--[^\n]*\n?|\/\*[\s\S]*?\*\/)+/, ''))?.[1]?.toUpperCase() ?? 'this statement';
   const withWrite = verb === 'WITH';
   return new SqlError(
-    withWrite ? 'WITH … INSERT/UPDATE/DELETE is not supported' : `${verb} cannot run over the wire: only queries, INSERT/UPDATE/DELETE on Backlog tables and procedure calls can`,
+    withWrite
+      ? 'WITH … INSERT/UPDATE/DELETE is not supported'
+      : `${verb} cannot run over the wire: only queries, INSERT/UPDATE/DELETE on Backlog tables and procedure calls can`,
     offset + 1,
     {
       sqlstate: '0A000',
       hint: withWrite
         ? 'Move the WITH query into the WHERE (… WHERE Id IN (SELECT …)) or the INSERT … SELECT.'
-        : 'Every client shares the server\'s tables, settings and functions, so none can be created, changed or dropped over the wire.',
+        : "Every client shares the server's tables, settings and functions, so none can be created, changed or dropped over the wire.",
     },
   );
 }

@@ -37,7 +37,12 @@ export function formatVerifier(v: Verifier): string {
 export function parseVerifier(text: string): Verifier | undefined {
   const m = /^SCRAM-SHA-256\$(\d+):([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+):([A-Za-z0-9+/=]+)$/.exec(text.trim());
   if (!m) return undefined;
-  const v = { iterations: Number(m[1]), salt: Buffer.from(m[2] as string, 'base64'), storedKey: Buffer.from(m[3] as string, 'base64'), serverKey: Buffer.from(m[4] as string, 'base64') };
+  const v = {
+    iterations: Number(m[1]),
+    salt: Buffer.from(m[2] as string, 'base64'),
+    storedKey: Buffer.from(m[3] as string, 'base64'),
+    serverKey: Buffer.from(m[4] as string, 'base64'),
+  };
   return v.iterations >= 1 && v.storedKey.length === 32 && v.serverKey.length === 32 ? v : undefined;
 }
 
@@ -69,12 +74,16 @@ export function parseUsers(text: string, source = 'users file'): UserStore {
     const [verifierText = '', ...flags] = colon > 0 ? trimmed.slice(colon + 1).split(/\s+/) : [];
     const verifier = parseVerifier(verifierText);
     if (!name || !verifier) {
-      throw new ConfigError(`${source} line ${i + 1} is not 'name:SCRAM-SHA-256$…'`, 'users', { hint: "Make each line with 'backlog-sql serve hash-password --user NAME'; plain passwords are not accepted." });
+      throw new ConfigError(`${source} line ${i + 1} is not 'name:SCRAM-SHA-256$…'`, 'users', {
+        hint: "Make each line with 'backlog-sql serve hash-password --user NAME'; plain passwords are not accepted.",
+      });
     }
     for (const flag of flags) {
       if (!(USER_FLAGS as readonly string[]).includes(flag.toLowerCase())) {
         // The unknown word is not quoted: it could be a password typed in the wrong place.
-        throw new ConfigError(`${source} line ${i + 1}: unknown flag after the verifier`, 'users', { hint: `The flags a user may have: ${USER_FLAGS.join(', ')}.` });
+        throw new ConfigError(`${source} line ${i + 1}: unknown flag after the verifier`, 'users', {
+          hint: `The flags a user may have: ${USER_FLAGS.join(', ')}.`,
+        });
       }
       readOnly.add(name);
     }
@@ -98,7 +107,10 @@ function verifierFor(store: UserStore, user: string): { verifier: Verifier; real
   const real = store.users.get(user);
   if (real) return { verifier: real, real: true };
   const salt = hmac(store.secret, `salt\0${user}`).subarray(0, 16);
-  return { verifier: { iterations: SCRAM_ITERATIONS, salt, storedKey: hmac(store.secret, `stored\0${user}`), serverKey: hmac(store.secret, `server\0${user}`) }, real: false };
+  return {
+    verifier: { iterations: SCRAM_ITERATIONS, salt, storedKey: hmac(store.secret, `stored\0${user}`), serverKey: hmac(store.secret, `server\0${user}`) },
+    real: false,
+  };
 }
 
 export class ScramError extends Error {}

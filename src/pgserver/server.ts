@@ -225,9 +225,13 @@ export async function serve(options: ServeOptions): Promise<PgServer> {
     await catalog.close();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      throw new ConfigError(`cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'the port is already in use' : code === 'EACCES' ? 'the port is not allowed' : 'the address is not on this machine'}`, 'port', {
-        hint: 'Pass --port with a free port (0 picks one), or stop what uses it.',
-      });
+      throw new ConfigError(
+        `cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'the port is already in use' : code === 'EACCES' ? 'the port is not allowed' : 'the address is not on this machine'}`,
+        'port',
+        {
+          hint: 'Pass --port with a free port (0 picks one), or stop what uses it.',
+        },
+      );
     }
     throw e;
   }

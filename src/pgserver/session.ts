@@ -113,7 +113,14 @@ function toNotice(e: unknown, offset: number, log: ServerLog): NoticeFields {
   if (e instanceof WireError) return { severity: 'ERROR', code: e.code, message: e.message, hint: e.hint };
   if (e instanceof PgServerError) {
     const f = e.fields;
-    return { severity: (f.S ?? 'ERROR') as NoticeFields['severity'], code: e.code, message: e.message, hint: f.H, detail: f.D, position: f.P !== undefined ? Number(f.P) + offset : undefined };
+    return {
+      severity: (f.S ?? 'ERROR') as NoticeFields['severity'],
+      code: e.code,
+      message: e.message,
+      hint: f.H,
+      detail: f.D,
+      position: f.P !== undefined ? Number(f.P) + offset : undefined,
+    };
   }
   log('error', 'internal error while running a statement', e);
   return { severity: 'ERROR', code: 'XX000', message: 'internal error' };
@@ -342,7 +349,8 @@ export class Session {
           this.flush();
           await this.writable();
           const now = performance.now();
-          if (now - busySince > FLOOD_MS && this.ctx.clientCount() > 1) await new Promise((resolve) => setTimeout(resolve, Math.ceil(FLOOD_PAUSE * (now - turnStarted))));
+          if (now - busySince > FLOOD_MS && this.ctx.clientCount() > 1)
+            await new Promise((resolve) => setTimeout(resolve, Math.ceil(FLOOD_PAUSE * (now - turnStarted))));
           else await new Promise((resolve) => setImmediate(resolve));
           turnStarted = performance.now();
         }
@@ -445,7 +453,10 @@ export class Session {
     }
     if (this.ctx.tlsRequired && !(this.socket instanceof TLSSocket)) {
       // PG-6, hostssl: with TLS configured on a non-loopback bind, no login in the clear.
-      this.fatal('28000', `no pg_hba.conf entry for host "${this.remoteHost}", user "${this.user}", database "${params.get('database') ?? this.user}", no encryption`);
+      this.fatal(
+        '28000',
+        `no pg_hba.conf entry for host "${this.remoteHost}", user "${this.user}", database "${params.get('database') ?? this.user}", no encryption`,
+      );
       return;
     }
     for (const [k, v] of params) {
@@ -745,7 +756,9 @@ export class Session {
       return this.extendedError(e);
     }
     const outcome = portal.outcome;
-    this.send(outcome.kind === 'rows' ? rowDescription(outcome.columns, portal.formats) : outcome.kind === 'raw' ? (outcome.answer.description ?? NO_DATA) : NO_DATA);
+    this.send(
+      outcome.kind === 'rows' ? rowDescription(outcome.columns, portal.formats) : outcome.kind === 'raw' ? (outcome.answer.description ?? NO_DATA) : NO_DATA,
+    );
   }
 
   private async execute(r: BodyReader): Promise<void> {
@@ -898,7 +911,11 @@ export class Session {
     try {
       let result;
       try {
-        result = await this.ctx.connection.query(text, params.length ? params : undefined, { signal: controller.signal, rowMode: 'array', session: this.writeSession });
+        result = await this.ctx.connection.query(text, params.length ? params : undefined, {
+          signal: controller.signal,
+          rowMode: 'array',
+          session: this.writeSession,
+        });
       } catch (e) {
         if (e instanceof BacklogSqlError && (e.code === 'WRITE_PARTIAL' || e.code === 'WRITE_OUTCOME_UNKNOWN')) this.writesSinceBegin++;
         throw e;
@@ -925,9 +942,17 @@ export class Session {
    */
   private assertSettable(name: string, value: string): void {
     if (this.ctx.policy.isEngineSetting(name, SESSION_SETTINGS)) {
-      throw new WireError('42501', `permission denied to set parameter "${name}"`, "The server's engine settings are fixed by its operator for every client; a session changes only its own PostgreSQL settings (application_name, DateStyle, TimeZone, search_path…).");
+      throw new WireError(
+        '42501',
+        `permission denied to set parameter "${name}"`,
+        "The server's engine settings are fixed by its operator for every client; a session changes only its own PostgreSQL settings (application_name, DateStyle, TimeZone, search_path…).",
+      );
     }
-    if (this.access === 'read-only' && (name === 'transaction_read_only' || name === 'default_transaction_read_only') && !/^(on|true|yes|1)$/i.test(value.trim())) {
+    if (
+      this.access === 'read-only' &&
+      (name === 'transaction_read_only' || name === 'default_transaction_read_only') &&
+      !/^(on|true|yes|1)$/i.test(value.trim())
+    ) {
       throw new WireError('25006', `cannot set ${name} to ${value}: this user may only read`, "The user is marked readonly in the server's users file.");
     }
   }
@@ -961,7 +986,8 @@ export class Session {
         this.inTransaction = false;
         return { kind: 'command', tag: c.tag, notices: [] };
       case 'rollback': {
-        const notices = this.writesSinceBegin > 0 ? [`Backlog has no transactions: ${this.writesSinceBegin} write(s) since BEGIN were applied and are not undone`] : [];
+        const notices =
+          this.writesSinceBegin > 0 ? [`Backlog has no transactions: ${this.writesSinceBegin} write(s) since BEGIN were applied and are not undone`] : [];
         this.inTransaction = false;
         this.writesSinceBegin = 0;
         return { kind: 'command', tag: c.tag, notices };

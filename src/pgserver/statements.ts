@@ -87,7 +87,9 @@ function unquote(v: string): string {
 export function chatter(sqlIn: string): Chatter | undefined {
   // Read from the start only, so a long query costs nothing here.
   if (!CHATTER_WORDS.test(leadingCode(sqlIn))) return undefined;
-  const sql = stripComments(sqlIn).trim().replace(/;+\s*$/, '');
+  const sql = stripComments(sqlIn)
+    .trim()
+    .replace(/;+\s*$/, '');
   const upper = sql.toUpperCase();
   let m = /^SET\s+(?:SESSION\s+|LOCAL\s+)?(?:CHARACTERISTICS\s+AS\s+)?TRANSACTION\b/i.exec(sql);
   if (m) return { kind: 'noop', tag: 'SET' };
@@ -101,7 +103,9 @@ export function chatter(sqlIn: string): Chatter | undefined {
   if (m) return { kind: 'reset', name: (m[1] as string).toLowerCase() };
   m = /^SHOW\s+("?[A-Za-z_][\w.]*"?|TIME\s+ZONE|TRANSACTION\s+ISOLATION\s+LEVEL)$/i.exec(sql);
   if (m) {
-    const raw = unquote(m[1] as string).toLowerCase().replace(/\s+/g, ' ');
+    const raw = unquote(m[1] as string)
+      .toLowerCase()
+      .replace(/\s+/g, ' ');
     const name = raw === 'time zone' ? 'timezone' : raw === 'transaction isolation level' ? 'transaction_isolation' : raw;
     // SHOW TABLES / SHOW ALL TABLES are DuckDB's own: left to the engine.
     if (name !== 'tables' && name !== 'databases') return { kind: 'show', name };

@@ -17,7 +17,11 @@ const procedure: ProcedureDef = {
   parameters: TARGETS.map((t) => ({ name: t.name, type: 'BIGINT' as const, required: false, description: `Id of the ${t.what} to star.` })),
   results: [SUCCESS],
   async handler(args, ctx) {
-    const which = exactlyOne('AddStar', args, TARGETS.map((t) => t.name));
+    const which = exactlyOne(
+      'AddStar',
+      args,
+      TARGETS.map((t) => t.name),
+    );
     const target = TARGETS.find((t) => t.name === which) as (typeof TARGETS)[number];
     await ctx.api.send('POST', '/stars', { [target.param]: requiredId('AddStar', args, which) }, { signal: ctx.signal });
     return success();

@@ -48,7 +48,11 @@ export function idList(procedure: string, args: Record<string, unknown>, name: s
   if (ids.length === 0) throw argError(procedure, `${name} needs at least one id`, `Give one id or a comma-separated list, e.g. '12, 13'.`);
   return ids.map((p) => {
     if (!/^\d+$/.test(p) || !Number.isSafeInteger(Number(p)) || Number(p) <= 0) {
-      throw argError(procedure, `${name} must be ids separated by commas; ${JSON.stringify(p)} is not an id`, `Give one id or a comma-separated list, e.g. '12, 13'.`);
+      throw argError(
+        procedure,
+        `${name} must be ids separated by commas; ${JSON.stringify(p)} is not an id`,
+        `Give one id or a comma-separated list, e.g. '12, 13'.`,
+      );
     }
     return Number(p);
   });
@@ -70,10 +74,7 @@ export function exactlyOne(procedure: string, args: Record<string, unknown>, nam
   const present = names.filter((n) => given(args[n]));
   if (present.length === 1) return present[0] as string;
   const choices = names.join(', ');
-  throw argError(
-    procedure,
-    present.length === 0 ? `give one of ${choices}` : `give only one of ${choices} (got ${present.join(' and ')})`,
-  );
+  throw argError(procedure, present.length === 0 ? `give one of ${choices}` : `give only one of ${choices} (got ${present.join(' and ')})`);
 }
 
 /** A path segment from a key or id value. */
@@ -150,7 +151,7 @@ export function plainFileName(procedure: string, param: string, name: string): s
 export function decodeBase64(procedure: string, param: string, value: string): Buffer {
   const compact = value.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/\-_]*={0,2}$/.test(compact) || compact.replace(/=+$/, '').length % 4 === 1) {
-    throw argError(procedure, `${param} is not base64 text`, 'Encode the file\'s bytes as base64 (e.g. encode(data, \'base64\') or Buffer.toString(\'base64\')).');
+    throw argError(procedure, `${param} is not base64 text`, "Encode the file's bytes as base64 (e.g. encode(data, 'base64') or Buffer.toString('base64')).");
   }
   return Buffer.from(compact.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
 }
@@ -159,12 +160,30 @@ export function decodeBase64(procedure: string, param: string, value: string): B
 export function contentTypeFor(name: string): string {
   const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? '';
   const types: Record<string, string> = {
-    png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', svg: 'image/svg+xml', bmp: 'image/bmp',
-    pdf: 'application/pdf', zip: 'application/zip', json: 'application/json', xml: 'application/xml',
-    txt: 'text/plain', log: 'text/plain', md: 'text/markdown', csv: 'text/csv', html: 'text/html', patch: 'text/x-diff', diff: 'text/x-diff',
-    doc: 'application/msword', docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-    xls: 'application/vnd.ms-excel', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    ppt: 'application/vnd.ms-powerpoint', pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+    png: 'image/png',
+    jpg: 'image/jpeg',
+    jpeg: 'image/jpeg',
+    gif: 'image/gif',
+    webp: 'image/webp',
+    svg: 'image/svg+xml',
+    bmp: 'image/bmp',
+    pdf: 'application/pdf',
+    zip: 'application/zip',
+    json: 'application/json',
+    xml: 'application/xml',
+    txt: 'text/plain',
+    log: 'text/plain',
+    md: 'text/markdown',
+    csv: 'text/csv',
+    html: 'text/html',
+    patch: 'text/x-diff',
+    diff: 'text/x-diff',
+    doc: 'application/msword',
+    docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    xls: 'application/vnd.ms-excel',
+    xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    ppt: 'application/vnd.ms-powerpoint',
+    pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
   };
   return types[ext] ?? 'application/octet-stream';
 }
@@ -202,7 +221,14 @@ export const ATTACHMENT_RESULTS: readonly ProcedureColumn[] = [
 ];
 
 export function attachmentRow(a: AttachmentJson): Record<string, unknown> {
-  return { Id: a.id, Name: a.name, Size: a.size, CreatedUserId: a.createdUser?.id ?? null, CreatedUserName: a.createdUser?.name ?? null, Created: ts(a.created) };
+  return {
+    Id: a.id,
+    Name: a.name,
+    Size: a.size,
+    CreatedUserId: a.createdUser?.id ?? null,
+    CreatedUserName: a.createdUser?.name ?? null,
+    Created: ts(a.created),
+  };
 }
 
 /** Backlog's shared-file JSON. */
@@ -236,9 +262,18 @@ export const SHARED_FILE_RESULTS: readonly ProcedureColumn[] = [
 
 export function sharedFileRow(f: SharedFileJson): Record<string, unknown> {
   return {
-    Id: f.id, ProjectId: f.projectId ?? null, Type: f.type, Dir: f.dir, Name: f.name, Size: f.size ?? null,
-    CreatedUserId: f.createdUser?.id ?? null, CreatedUserName: f.createdUser?.name ?? null, Created: ts(f.created),
-    UpdatedUserId: f.updatedUser?.id ?? null, UpdatedUserName: f.updatedUser?.name ?? null, Updated: ts(f.updated),
+    Id: f.id,
+    ProjectId: f.projectId ?? null,
+    Type: f.type,
+    Dir: f.dir,
+    Name: f.name,
+    Size: f.size ?? null,
+    CreatedUserId: f.createdUser?.id ?? null,
+    CreatedUserName: f.createdUser?.name ?? null,
+    Created: ts(f.created),
+    UpdatedUserId: f.updatedUser?.id ?? null,
+    UpdatedUserName: f.updatedUser?.name ?? null,
+    Updated: ts(f.updated),
   };
 }
 
@@ -256,7 +291,7 @@ export const STATUS_RESULTS: readonly ProcedureColumn[] = [
   { name: 'ProjectId', type: 'BIGINT', description: 'Id of the project.' },
   { name: 'Name', type: 'VARCHAR', description: 'Status name.' },
   { name: 'Color', type: 'VARCHAR', description: "Colour, e.g. '#ed8077'." },
-  { name: 'DisplayOrder', type: 'BIGINT', description: 'Position in the project\'s status list (smaller first).' },
+  { name: 'DisplayOrder', type: 'BIGINT', description: "Position in the project's status list (smaller first)." },
 ];
 
 export function statusRow(s: StatusJson): Record<string, unknown> {

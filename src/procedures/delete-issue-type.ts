@@ -17,12 +17,18 @@ interface IssueTypeJson {
  */
 const procedure: ProcedureDef = {
   name: 'DeleteIssueType',
-  description: 'Deletes an issue type of a project (extension; administrators and project administrators), moving its issues to a substitute issue type. Returns the deleted issue type.',
+  description:
+    'Deletes an issue type of a project (extension; administrators and project administrators), moving its issues to a substitute issue type. Returns the deleted issue type.',
   writes: true,
   parameters: [
     ...PROJECT_PARAMS,
     { name: 'IssueTypeId', type: 'BIGINT', required: true, description: 'Id of the issue type to delete (ProjectIssueTypes.Id).' },
-    { name: 'SubstituteIssueTypeId', type: 'BIGINT', required: true, description: 'Id of the issue type its issues move to (another type of the same project).' },
+    {
+      name: 'SubstituteIssueTypeId',
+      type: 'BIGINT',
+      required: true,
+      description: 'Id of the issue type its issues move to (another type of the same project).',
+    },
   ],
   results: [
     { name: 'Id', type: 'BIGINT', description: 'Issue type id.' },
@@ -40,7 +46,15 @@ const procedure: ProcedureDef = {
     if (id === substituteIssueTypeId) throw argError('DeleteIssueType', 'SubstituteIssueTypeId must differ from IssueTypeId');
     const t = await ctx.api.send<IssueTypeJson>('DELETE', `/projects/${project}/issueTypes/${id}`, { substituteIssueTypeId }, { signal: ctx.signal });
     return [
-      { Id: t.id, ProjectId: t.projectId, Name: t.name, Color: t.color, DisplayOrder: t.displayOrder, TemplateSummary: t.templateSummary ?? null, TemplateDescription: t.templateDescription ?? null },
+      {
+        Id: t.id,
+        ProjectId: t.projectId,
+        Name: t.name,
+        Color: t.color,
+        DisplayOrder: t.displayOrder,
+        TemplateSummary: t.templateSummary ?? null,
+        TemplateDescription: t.templateDescription ?? null,
+      },
     ];
   },
 };

@@ -22,14 +22,19 @@ const procedure: ProcedureDef = {
   description:
     'Downloads a file attached to an issue, a wiki page, a pull request or a document (the extension), saving it in OutputFolder or returning it as base64. Name the owner with IssueId or IssueKey; WikiId; DocumentId; or ProjectId or ProjectKey with RepositoryId or RepositoryName and PullRequestNumber. Shared files: use DownloadFile.',
   parameters: [
-    { name: 'AttachmentId', type: 'BIGINT', required: true, description: 'Id of the attachment (IssueAttachments.Id, WikiPageAttachments.Id, PullRequestAttachments.Id…).' },
+    {
+      name: 'AttachmentId',
+      type: 'BIGINT',
+      required: true,
+      description: 'Id of the attachment (IssueAttachments.Id, WikiPageAttachments.Id, PullRequestAttachments.Id…).',
+    },
     { name: 'IssueId', type: 'BIGINT', required: false, description: 'Id of the issue the file is attached to.' },
     { name: 'IssueKey', type: 'VARCHAR', required: false, description: "Key of the issue the file is attached to, e.g. 'WEB-12'." },
     { name: 'WikiId', type: 'BIGINT', required: false, description: 'Id of the wiki page the file is attached to.' },
     { name: 'DocumentId', type: 'VARCHAR', required: false, description: 'Id of the document the file is attached to (extension).' },
-    { name: 'ProjectId', type: 'BIGINT', required: false, description: 'Id of the pull request\'s project (or give ProjectKey).' },
+    { name: 'ProjectId', type: 'BIGINT', required: false, description: "Id of the pull request's project (or give ProjectKey)." },
     { name: 'ProjectKey', type: 'VARCHAR', required: false, description: "Key of the pull request's project, e.g. 'WEB'." },
-    { name: 'RepositoryId', type: 'BIGINT', required: false, description: 'Id of the pull request\'s Git repository (or give RepositoryName).' },
+    { name: 'RepositoryId', type: 'BIGINT', required: false, description: "Id of the pull request's Git repository (or give RepositoryName)." },
     { name: 'RepositoryName', type: 'VARCHAR', required: false, description: "Name of the pull request's Git repository." },
     { name: 'PullRequestNumber', type: 'BIGINT', required: false, description: 'Number of the pull request in its repository (not its Id).' },
     ...OUTPUT_PARAMS,
@@ -62,7 +67,10 @@ const procedure: ProcedureDef = {
         break;
       case 'pullRequest': {
         const project = projectSegment(NAME, args);
-        const repo = exactlyOne(NAME, args, ['RepositoryId', 'RepositoryName']) === 'RepositoryId' ? String(requiredId(NAME, args, 'RepositoryId')) : seg(String(args.RepositoryName).trim());
+        const repo =
+          exactlyOne(NAME, args, ['RepositoryId', 'RepositoryName']) === 'RepositoryId'
+            ? String(requiredId(NAME, args, 'RepositoryId'))
+            : seg(String(args.RepositoryName).trim());
         base = `/projects/${project}/git/repositories/${repo}/pullRequests/${requiredId(NAME, args, 'PullRequestNumber')}`;
         break;
       }

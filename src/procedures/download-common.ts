@@ -22,7 +22,13 @@ export const OUTPUT_PARAMS: readonly ProcedureParam[] = [
     required: false,
     description: 'Name to save the file under in OutputFolder; default: the name Backlog gives, made safe (no folders, no characters file systems refuse).',
   },
-  { name: 'Overwrite', type: 'BOOLEAN', required: false, default: 'FALSE', description: 'Replace a file of the same name in OutputFolder; without it an existing file is an error and is left untouched.' },
+  {
+    name: 'Overwrite',
+    type: 'BOOLEAN',
+    required: false,
+    default: 'FALSE',
+    description: 'Replace a file of the same name in OutputFolder; without it an existing file is an error and is left untouched.',
+  },
 ];
 
 export const DOWNLOAD_RESULTS: readonly ProcedureColumn[] = [
@@ -46,13 +52,23 @@ export async function planOutput(procedure: string, args: Record<string, unknown
   const nameArg = text(args.FileName);
   const overwrite = flag(procedure, args, 'Overwrite', false);
   if (folderArg === undefined) {
-    if (nameArg !== undefined || overwrite) throw argError(procedure, `${nameArg !== undefined ? 'FileName' : 'Overwrite'} needs OutputFolder`, 'Without OutputFolder the file comes back as base64 in FileData.');
+    if (nameArg !== undefined || overwrite)
+      throw argError(
+        procedure,
+        `${nameArg !== undefined ? 'FileName' : 'Overwrite'} needs OutputFolder`,
+        'Without OutputFolder the file comes back as base64 in FileData.',
+      );
     return undefined;
   }
   refuseLocalFiles(ctx, procedure, 'OutputFolder', 'Leave OutputFolder out: the file then comes back as base64 in FileData.');
   const folder = resolve(folderArg);
   const info = await stat(folder).catch(() => undefined);
-  if (!info?.isDirectory()) throw argError(procedure, `OutputFolder ${folder} is not an existing folder`, 'Create the folder first, or leave OutputFolder out to get base64 in FileData.');
+  if (!info?.isDirectory())
+    throw argError(
+      procedure,
+      `OutputFolder ${folder} is not an existing folder`,
+      'Create the folder first, or leave OutputFolder out to get base64 in FileData.',
+    );
   return { folder, fileName: nameArg === undefined ? undefined : plainFileName(procedure, 'FileName', nameArg), overwrite };
 }
 

@@ -8,10 +8,27 @@ const procedure: ProcedureDef = {
   description: 'Exchanges the authorization code from the redirect (Verifier) for tokens; with OAuthSettingsLocation set, also stores them.',
   signedOut: true,
   parameters: [
-    { name: 'AuthMode', type: 'VARCHAR', required: false, values: ['WEB', 'APP'], default: 'WEB', description: 'WEB: exchange the Verifier given here. APP: run the desktop flow (browser and local callback).' },
+    {
+      name: 'AuthMode',
+      type: 'VARCHAR',
+      required: false,
+      values: ['WEB', 'APP'],
+      default: 'WEB',
+      description: 'WEB: exchange the Verifier given here. APP: run the desktop flow (browser and local callback).',
+    },
     { name: 'Verifier', type: 'VARCHAR', required: false, description: 'The `code` parameter of the redirect to CallbackURL (required with AuthMode=WEB).' },
-    { name: 'CallbackURL', type: 'VARCHAR', required: false, description: 'The same redirect URI as in GetOAuthAuthorizationURL; default: the CallbackURL property.' },
-    { name: 'State', type: 'VARCHAR', required: false, description: 'The State given to GetOAuthAuthorizationURL (check it against the redirect\'s state before calling).' },
+    {
+      name: 'CallbackURL',
+      type: 'VARCHAR',
+      required: false,
+      description: 'The same redirect URI as in GetOAuthAuthorizationURL; default: the CallbackURL property.',
+    },
+    {
+      name: 'State',
+      type: 'VARCHAR',
+      required: false,
+      description: "The State given to GetOAuthAuthorizationURL (check it against the redirect's state before calling).",
+    },
   ],
   results: TOKEN_RESULTS,
   async handler(args, ctx) {
@@ -19,12 +36,20 @@ const procedure: ProcedureDef = {
     const authMode = str(args.AuthMode) ?? 'WEB';
     const verifier = str(args.Verifier);
     if (verifier === undefined && authMode.toUpperCase() !== 'APP') {
-      throw new ConfigError('GetOAuthAccessToken needs Verifier (the code from the redirect) with AuthMode=WEB', 'Verifier', { hint: 'Pass @Verifier = the `code` query parameter Backlog redirected to your CallbackURL with.' });
+      throw new ConfigError('GetOAuthAccessToken needs Verifier (the code from the redirect) with AuthMode=WEB', 'Verifier', {
+        hint: 'Pass @Verifier = the `code` query parameter Backlog redirected to your CallbackURL with.',
+      });
     }
     const callbackUrl = str(args.CallbackURL);
     const state = str(args.State);
     const t = await oauth.accessTokenFromCode({ verifier: verifier ?? '', authMode, ...(callbackUrl ? { callbackUrl } : {}), ...(state ? { state } : {}) });
-    return [{ OAuthAccessToken: t.accessToken, OAuthRefreshToken: t.refreshToken ?? null, ExpiresIn: t.expiresAt === undefined ? -1 : Math.round((t.expiresAt - Date.now()) / 1000) }];
+    return [
+      {
+        OAuthAccessToken: t.accessToken,
+        OAuthRefreshToken: t.refreshToken ?? null,
+        ExpiresIn: t.expiresAt === undefined ? -1 : Math.round((t.expiresAt - Date.now()) / 1000),
+      },
+    ];
   },
 };
 export default procedure;

@@ -9,9 +9,27 @@ const procedure: ProcedureDef = {
   signedOut: true,
   parameters: [
     { name: 'CallbackURL', type: 'VARCHAR', required: false, description: 'The redirect URI registered for the app; default: the CallbackURL property.' },
-    { name: 'State', type: 'VARCHAR', required: false, description: 'An unguessable value bound to the person\'s session, echoed back on the redirect (CSRF protection). Pass the same value to GetOAuthAccessToken.' },
-    { name: 'GrantType', type: 'VARCHAR', required: false, values: ['CODE', 'IMPLICIT'], default: 'CODE', description: 'CODE: the redirect carries a code for GetOAuthAccessToken. Backlog has no implicit grant, so IMPLICIT is refused.' },
-    { name: 'Scope', type: 'VARCHAR', required: false, description: 'Accepted for CData compatibility and ignored: Backlog\'s OAuth has no scopes (a token has its user\'s rights).' },
+    {
+      name: 'State',
+      type: 'VARCHAR',
+      required: false,
+      description:
+        "An unguessable value bound to the person's session, echoed back on the redirect (CSRF protection). Pass the same value to GetOAuthAccessToken.",
+    },
+    {
+      name: 'GrantType',
+      type: 'VARCHAR',
+      required: false,
+      values: ['CODE', 'IMPLICIT'],
+      default: 'CODE',
+      description: 'CODE: the redirect carries a code for GetOAuthAccessToken. Backlog has no implicit grant, so IMPLICIT is refused.',
+    },
+    {
+      name: 'Scope',
+      type: 'VARCHAR',
+      required: false,
+      description: "Accepted for CData compatibility and ignored: Backlog's OAuth has no scopes (a token has its user's rights).",
+    },
   ],
   results: [{ name: 'URL', type: 'VARCHAR', description: 'The authorization URL.' }],
   async handler(args, ctx) {
@@ -21,8 +39,9 @@ const procedure: ProcedureDef = {
         hint: 'Use GrantType=CODE (the default): the redirect to CallbackURL carries a code; pass it to GetOAuthAccessToken as Verifier.',
       });
     }
-    if (grant !== 'CODE') throw new ConfigError(`GrantType must be CODE or IMPLICIT, not "${str(args.GrantType) ?? ''}"`, 'GrantType', { hint: 'Backlog supports CODE only.' });
-    if (str(args.Scope) !== undefined) ctx.warn?.('ignoring Scope: Backlog\'s OAuth has no scopes (a token has its user\'s rights)');
+    if (grant !== 'CODE')
+      throw new ConfigError(`GrantType must be CODE or IMPLICIT, not "${str(args.GrantType) ?? ''}"`, 'GrantType', { hint: 'Backlog supports CODE only.' });
+    if (str(args.Scope) !== undefined) ctx.warn?.("ignoring Scope: Backlog's OAuth has no scopes (a token has its user's rights)");
     const oauth = requireOAuth(ctx.oauth, 'GetOAuthAuthorizationURL');
     const callbackUrl = str(args.CallbackURL);
     const state = str(args.State);

@@ -35,9 +35,17 @@ const procedure: ProcedureDef = {
     const u = await ctx.api.get<UserJson>('/users/myself', {}, { signal: ctx.signal });
     return [
       {
-        Id: u.id, UserId: u.userId, Name: u.name, RoleType: u.roleType, Lang: u.lang ?? null, MailAddress: u.mailAddress ?? null,
-        NulabAccountId: u.nulabAccount?.nulabId ?? null, NulabAccountName: u.nulabAccount?.name ?? null, NulabAccountUniqueId: u.nulabAccount?.uniqueId ?? null,
-        Keyword: u.keyword ?? null, LastLoginTime: ts(u.lastLoginTime),
+        Id: u.id,
+        UserId: u.userId,
+        Name: u.name,
+        RoleType: u.roleType,
+        Lang: u.lang ?? null,
+        MailAddress: u.mailAddress ?? null,
+        NulabAccountId: u.nulabAccount?.nulabId ?? null,
+        NulabAccountName: u.nulabAccount?.name ?? null,
+        NulabAccountUniqueId: u.nulabAccount?.uniqueId ?? null,
+        Keyword: u.keyword ?? null,
+        LastLoginTime: ts(u.lastLoginTime),
       },
     ];
   },

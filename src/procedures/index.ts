@@ -133,7 +133,7 @@ function tokenize(sql: string): Token[] {
 
 /** Parse an EXEC or CALL statement and resolve its parameter values. */
 export function parseCall(sql: string, params: ParamValues, options: { lenient?: boolean } = {}): ParsedCall {
-  const tokens = tokenize(sql).filter((t) => !(t.kind === 'punct' && t.text === ';' ));
+  const tokens = tokenize(sql).filter((t) => !(t.kind === 'punct' && t.text === ';'));
   let k = 0;
   const peek = (): Token | undefined => tokens[k];
   const err = (what: string): never => {
@@ -227,7 +227,11 @@ function paramValue(t: Token, params: ParamValues, index: number): unknown {
 }
 
 /** Run a parsed call: match arguments to the declaration, then the handler. */
-export async function runProcedure(call: ParsedCall, ctx: ProcedureContext, options: { readonly?: boolean } = {}): Promise<{ def: ProcedureDef; rows: Record<string, unknown>[] }> {
+export async function runProcedure(
+  call: ParsedCall,
+  ctx: ProcedureContext,
+  options: { readonly?: boolean } = {},
+): Promise<{ def: ProcedureDef; rows: Record<string, unknown>[] }> {
   try {
     return await runDeclared(call, ctx, options);
   } catch (e) {
@@ -242,13 +246,23 @@ export async function runProcedure(call: ParsedCall, ctx: ProcedureContext, opti
   }
 }
 
-async function runDeclared(call: ParsedCall, ctx: ProcedureContext, options: { readonly?: boolean }): Promise<{ def: ProcedureDef; rows: Record<string, unknown>[] }> {
+async function runDeclared(
+  call: ParsedCall,
+  ctx: ProcedureContext,
+  options: { readonly?: boolean },
+): Promise<{ def: ProcedureDef; rows: Record<string, unknown>[] }> {
   const def = findProcedure(call.name);
   if (!def) {
-    throw new SqlError(`no procedure named ${call.name}`, undefined, { sqlstate: '42883', hint: `Procedures: ${PROCEDURES.map((p) => p.name).join(', ')} (SELECT * FROM sys_procedures).` });
+    throw new SqlError(`no procedure named ${call.name}`, undefined, {
+      sqlstate: '42883',
+      hint: `Procedures: ${PROCEDURES.map((p) => p.name).join(', ')} (SELECT * FROM sys_procedures).`,
+    });
   }
   if (def.writes && options.readonly) {
-    throw new SqlError(`cannot run ${def.name}: the connection is read-only`, undefined, { sqlstate: '25006', hint: 'Readonly=true is set in the connection string; remove it to write.' });
+    throw new SqlError(`cannot run ${def.name}: the connection is read-only`, undefined, {
+      sqlstate: '25006',
+      hint: 'Readonly=true is set in the connection string; remove it to write.',
+    });
   }
   const args: Record<string, unknown> = {};
   for (const a of call.args) {
@@ -260,7 +274,10 @@ async function runDeclared(call: ParsedCall, ctx: ProcedureContext, options: { r
     }
     const param = a.position !== undefined ? def.parameters[a.position] : def.parameters.find((p) => p.name.toLowerCase() === a.name.toLowerCase());
     if (!param) {
-      throw new SqlError(`${def.name} has no parameter ${a.name}`, undefined, { sqlstate: '42883', hint: `Its parameters: ${def.parameters.map((p) => p.name).join(', ') || 'none'}.` });
+      throw new SqlError(`${def.name} has no parameter ${a.name}`, undefined, {
+        sqlstate: '42883',
+        hint: `Its parameters: ${def.parameters.map((p) => p.name).join(', ') || 'none'}.`,
+      });
     }
     if (param.name in args) throw new SqlError(`${param.name} is given twice`, undefined, { sqlstate: '42601' });
     args[param.name] = a.value;
@@ -280,8 +297,40 @@ export function procedureMetadata(): { procedures: unknown[][]; parameters: unkn
   return {
     procedures: PROCEDURES.map((p) => [CATALOG_NAME, SCHEMA_NAME, p.name, p.description, 'STOREDPROCEDURE']),
     parameters: PROCEDURES.flatMap((p) => [
-      ...p.parameters.map((x, i) => [CATALOG_NAME, SCHEMA_NAME, p.name, x.name, 1, x.type, jdbc[x.type], x.type === 'VARCHAR' ? 2000 : null, precision(x.type), null, !x.required, x.required, false, x.description, i + 1]),
-      ...p.results.map((x, i) => [CATALOG_NAME, SCHEMA_NAME, p.name, x.name, 3, x.type, jdbc[x.type], x.type === 'VARCHAR' ? 2000 : null, precision(x.type), null, true, false, false, x.description, p.parameters.length + i + 1]),
+      ...p.parameters.map((x, i) => [
+        CATALOG_NAME,
+        SCHEMA_NAME,
+        p.name,
+        x.name,
+        1,
+        x.type,
+        jdbc[x.type],
+        x.type === 'VARCHAR' ? 2000 : null,
+        precision(x.type),
+        null,
+        !x.required,
+        x.required,
+        false,
+        x.description,
+        i + 1,
+      ]),
+      ...p.results.map((x, i) => [
+        CATALOG_NAME,
+        SCHEMA_NAME,
+        p.name,
+        x.name,
+        3,
+        x.type,
+        jdbc[x.type],
+        x.type === 'VARCHAR' ? 2000 : null,
+        precision(x.type),
+        null,
+        true,
+        false,
+        false,
+        x.description,
+        p.parameters.length + i + 1,
+      ]),
     ]),
   };
 }

@@ -9,7 +9,12 @@ const procedure: ProcedureDef = {
   writes: true,
   parameters: [
     { name: 'WikiId', type: 'BIGINT', required: true, description: 'Id of the wiki page.' },
-    { name: 'FileIds', type: 'VARCHAR', required: true, description: "Shared file ids (ProjectSharedFiles.Id): one id or a comma-separated list, e.g. '5, 9'." },
+    {
+      name: 'FileIds',
+      type: 'VARCHAR',
+      required: true,
+      description: "Shared file ids (ProjectSharedFiles.Id): one id or a comma-separated list, e.g. '5, 9'.",
+    },
   ],
   results: [...SHARED_FILE_RESULTS, { name: 'WikiId', type: 'BIGINT', description: 'Id of the wiki page.' }],
   async handler(args, ctx) {

@@ -18,9 +18,19 @@ const procedure: ProcedureDef = {
     'Uploads a file to Backlog and returns its attachment Id, to attach within an hour with AttachFileToWiki or the AttachmentIds input of Issues, IssueComments and PullRequests. Give FilePath (a local file) or Content (base64) with FileName.',
   writes: true,
   parameters: [
-    { name: 'FilePath', type: 'VARCHAR', required: false, description: 'Path of a local file to upload (not allowed for SQL from remote clients: use Content).' },
-    { name: 'Content', type: 'VARCHAR', required: false, description: 'The file\'s bytes as base64 (instead of FilePath).' },
-    { name: 'FileName', type: 'VARCHAR', required: false, description: 'Name Backlog shows for the file: required with Content; with FilePath it defaults to the file\'s own name.' },
+    {
+      name: 'FilePath',
+      type: 'VARCHAR',
+      required: false,
+      description: 'Path of a local file to upload (not allowed for SQL from remote clients: use Content).',
+    },
+    { name: 'Content', type: 'VARCHAR', required: false, description: "The file's bytes as base64 (instead of FilePath)." },
+    {
+      name: 'FileName',
+      type: 'VARCHAR',
+      required: false,
+      description: "Name Backlog shows for the file: required with Content; with FilePath it defaults to the file's own name.",
+    },
   ],
   results: [
     { name: 'Id', type: 'BIGINT', description: 'Attachment id, for AttachFileToWiki or AttachmentIds.' },
@@ -33,7 +43,7 @@ const procedure: ProcedureDef = {
     let name = givenName === undefined ? undefined : plainFileName('PostAttachment', 'FileName', givenName);
     let data: Buffer;
     if (which === 'FilePath') {
-      refuseLocalFiles(ctx, 'PostAttachment', 'FilePath', 'Send the file\'s bytes as base64 in Content, with FileName.');
+      refuseLocalFiles(ctx, 'PostAttachment', 'FilePath', "Send the file's bytes as base64 in Content, with FileName.");
       const path = resolve(String(args.FilePath));
       const info = await stat(path).catch((e: NodeJS.ErrnoException) => {
         throw argError('PostAttachment', `cannot read FilePath ${path}: ${e.code === 'ENOENT' ? 'no such file' : (e.code ?? e.message)}`);
@@ -43,7 +53,8 @@ const procedure: ProcedureDef = {
       data = await readFile(path);
       name ??= basename(path);
     } else {
-      if (name === undefined) throw argError('PostAttachment', 'FileName is required with Content', 'Give the name Backlog should show, e.g. @FileName = \'report.pdf\'.');
+      if (name === undefined)
+        throw argError('PostAttachment', 'FileName is required with Content', "Give the name Backlog should show, e.g. @FileName = 'report.pdf'.");
       data = decodeBase64('PostAttachment', 'Content', String(args.Content));
     }
     if (data.length > MAX_BYTES) throw tooLarge(data.length);
@@ -57,6 +68,10 @@ const procedure: ProcedureDef = {
 };
 
 function tooLarge(size: number): SqlError {
-  return argError('PostAttachment', `the file is ${size} bytes; Backlog accepts at most ${MAX_BYTES} bytes per file`, 'Your space\'s plan may allow less (Licenses.AttachmentLimitPerFile).');
+  return argError(
+    'PostAttachment',
+    `the file is ${size} bytes; Backlog accepts at most ${MAX_BYTES} bytes per file`,
+    "Your space's plan may allow less (Licenses.AttachmentLimitPerFile).",
+  );
 }
 export default procedure;

@@ -6,7 +6,12 @@ export const ISSUE_PARAMS: readonly ProcedureParam[] = [
   { name: 'IssueId', type: 'BIGINT', required: false, description: 'Id of the issue whose links change (or give IssueKey).' },
   { name: 'IssueKey', type: 'VARCHAR', required: false, description: "Key of the issue whose links change, e.g. 'WEB-12' (or give IssueId)." },
   { name: 'RelatedIssueId', type: 'BIGINT', required: false, description: 'Id of the other issue (or give RelatedIssueKey).' },
-  { name: 'RelatedIssueKey', type: 'VARCHAR', required: false, description: "Key of the other issue, e.g. 'WEB-15' (or give RelatedIssueId; costs one read to find its id)." },
+  {
+    name: 'RelatedIssueKey',
+    type: 'VARCHAR',
+    required: false,
+    description: "Key of the other issue, e.g. 'WEB-15' (or give RelatedIssueId; costs one read to find its id).",
+  },
 ];
 
 export const RELATED_RESULTS: readonly ProcedureColumn[] = [

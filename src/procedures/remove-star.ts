@@ -4,7 +4,8 @@ import type { ProcedureDef } from './types.js';
 /** DELETE /stars/:starId (extension: CData has no way to take a star back). */
 const procedure: ProcedureDef = {
   name: 'RemoveStar',
-  description: 'Takes back a star you gave (extension). Star ids are in the Id column of the star tables (WikiPageStars, IssueCommentStars, PullRequestCommentStars, UserReceivedStars).',
+  description:
+    'Takes back a star you gave (extension). Star ids are in the Id column of the star tables (WikiPageStars, IssueCommentStars, PullRequestCommentStars, UserReceivedStars).',
   writes: true,
   parameters: [{ name: 'StarId', type: 'BIGINT', required: true, description: 'Id of the star to remove (only your own stars can be removed).' }],
   results: [SUCCESS],

@@ -9,13 +9,23 @@ const procedure: ProcedureDef = {
   writes: true,
   parameters: [
     ...PROJECT_PARAMS,
-    { name: 'StatusIds', type: 'VARCHAR', required: true, description: "Every status id of the project (ProjectStatuses.Id) in the new order, comma-separated, e.g. '1, 2, 5, 3, 4'." },
+    {
+      name: 'StatusIds',
+      type: 'VARCHAR',
+      required: true,
+      description: "Every status id of the project (ProjectStatuses.Id) in the new order, comma-separated, e.g. '1, 2, 5, 3, 4'.",
+    },
   ],
   results: STATUS_RESULTS,
   async handler(args, ctx) {
     const project = projectSegment('UpdateStatusDisplayOrder', args);
     const ids = idList('UpdateStatusDisplayOrder', args, 'StatusIds');
-    const statuses = await ctx.api.send<StatusJson[]>('PATCH', `/projects/${project}/statuses/updateDisplayOrder`, { 'statusId[]': ids }, { signal: ctx.signal });
+    const statuses = await ctx.api.send<StatusJson[]>(
+      'PATCH',
+      `/projects/${project}/statuses/updateDisplayOrder`,
+      { 'statusId[]': ids },
+      { signal: ctx.signal },
+    );
     return [...statuses].sort((a, b) => a.displayOrder - b.displayOrder).map(statusRow);
   },
 };

@@ -21,10 +21,21 @@ import type { CustomFieldValueJson, IssueJson } from './sources/issues.js';
 import type { ColumnDef, ColumnWrite, FormValue, SqlType, TableDef } from './types.js';
 
 /** What naming and writing a custom field column read of its definition (list fields: their items). */
-type FieldJson = Pick<CustomFieldJson, 'id' | 'projectId' | 'typeId' | 'name' | 'description'> & { items?: readonly Pick<CustomFieldItemJson, 'id' | 'name'>[] };
+type FieldJson = Pick<CustomFieldJson, 'id' | 'projectId' | 'typeId' | 'name' | 'description'> & {
+  items?: readonly Pick<CustomFieldItemJson, 'id' | 'name'>[];
+};
 
 const TYPE_OF: Record<number, SqlType> = { 1: 'VARCHAR', 2: 'VARCHAR', 3: 'DOUBLE', 4: 'DATE', 5: 'VARCHAR', 6: 'VARCHAR', 7: 'VARCHAR', 8: 'VARCHAR' };
-const TYPE_NAME: Record<number, string> = { 1: 'text', 2: 'text area', 3: 'numeric', 4: 'date', 5: 'single list', 6: 'multiple list', 7: 'check box', 8: 'radio' };
+const TYPE_NAME: Record<number, string> = {
+  1: 'text',
+  2: 'text area',
+  3: 'numeric',
+  4: 'date',
+  5: 'single list',
+  6: 'multiple list',
+  7: 'check box',
+  8: 'radio',
+};
 
 /** "Customer visible" → "CustomerVisible"; letters and digits of any script are kept. */
 export function columnNameFor(fieldName: string): string {
@@ -117,7 +128,12 @@ function customFieldWrite(column: string, fields: readonly FieldJson[]): ColumnW
           return { [param]: itemId(String(value)) };
         case 6:
         case 7: {
-          const names = Array.isArray(value) ? value.map(String) : String(value).split(',').map((n) => n.trim()).filter(Boolean);
+          const names = Array.isArray(value)
+            ? value.map(String)
+            : String(value)
+                .split(',')
+                .map((n) => n.trim())
+                .filter(Boolean);
           return { [param]: names.map(itemId) };
         }
         default:
@@ -132,6 +148,10 @@ export async function issuesWithCustomFields(api: ApiClient, issues: TableDef<Is
   const projects = await api.get<{ id: number; projectKey: string }[]>('/projects', { all: true });
   const fields: FieldJson[] = [];
   for (const p of projects) fields.push(...(await api.get<FieldJson[]>(`/projects/${p.id}/customFields`)));
-  const { columns } = customFieldColumns(fields, new Map(projects.map((p) => [p.id, p.projectKey])), issues.columns.map((c) => c.name));
+  const { columns } = customFieldColumns(
+    fields,
+    new Map(projects.map((p) => [p.id, p.projectKey])),
+    issues.columns.map((c) => c.name),
+  );
   return { ...issues, columns: [...issues.columns, ...columns] };
 }

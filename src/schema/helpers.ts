@@ -35,7 +35,13 @@ export function hasQual(quals: readonly Qual[], column: string, op?: Qual['op'])
 
 type Get<R> = (row: R) => unknown;
 
-export function col<R>(name: string, type: SqlType, description: string, value: (row: R, env: RowEnv) => unknown, extra: Partial<ColumnDef<R>> = {}): ColumnDef<R> {
+export function col<R>(
+  name: string,
+  type: SqlType,
+  description: string,
+  value: (row: R, env: RowEnv) => unknown,
+  extra: Partial<ColumnDef<R>> = {},
+): ColumnDef<R> {
   return { name, type, description, value, ...extra };
 }
 
@@ -60,10 +66,16 @@ export function dateOnly<R>(name: string, description: string, get: Get<R>, extr
 
 /** A date custom field (`yyyy-MM-ddT00:00:00Z`) → DATE: the UTC calendar day is the value. */
 export function utcDate<R>(name: string, description: string, get: Get<R>, extra: Partial<ColumnDef<R>> = {}): ColumnDef<R> {
-  return col(name, 'DATE', description, (r) => {
-    const v = get(r) as string | null | undefined;
-    return v ? v.slice(0, 10) : null;
-  }, extra);
+  return col(
+    name,
+    'DATE',
+    description,
+    (r) => {
+      const v = get(r) as string | null | undefined;
+      return v ? v.slice(0, 10) : null;
+    },
+    extra,
+  );
 }
 
 const dateFormatters = new Map<string, Intl.DateTimeFormat>();
@@ -81,7 +93,12 @@ export function toSpaceDate(iso: string | null | undefined, timeZone: string): s
 }
 
 /** `<Prefix>Id` and `<Prefix>Name` from an embedded user (null stays null). */
-export function userColumns<R>(prefix: string, what: string, get: (row: R) => UserJson | null | undefined, extra: { id?: Partial<ColumnDef<R>> } = {}): ColumnDef<R>[] {
+export function userColumns<R>(
+  prefix: string,
+  what: string,
+  get: (row: R) => UserJson | null | undefined,
+  extra: { id?: Partial<ColumnDef<R>> } = {},
+): ColumnDef<R>[] {
   return [
     col(`${prefix}Id`, 'BIGINT', `Id of the ${what}.`, (r) => get(r)?.id ?? null, { references: 'Users.Id', ...extra.id }),
     col(`${prefix}Name`, 'VARCHAR', `Name of the ${what}.`, (r) => get(r)?.name ?? null),

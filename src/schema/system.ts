@@ -50,32 +50,101 @@ export function systemTables(input: SystemInputs): SystemTable[] {
   return [
     table('sys_catalogs', 'CatalogName', [[CATALOG]]),
     table('sys_schemas', 'CatalogName,SchemaName', [[CATALOG, SCHEMA]]),
-    table('sys_tables', 'CatalogName,SchemaName,TableName,TableType,Description,IsUpdateable:BOOLEAN,IsExtension:BOOLEAN',
-      tables.map((t) => [CATALOG, SCHEMA, t.name, t.kind === 'table' ? 'TABLE' : 'VIEW', t.description, t.kind === 'table' && t.writes !== undefined, t.extension === true])),
-    table('sys_tablecolumns', 'CatalogName,SchemaName,TableName,ColumnName,DataTypeName,DataType:BIGINT,Length:BIGINT,DisplaySize:BIGINT,NumericPrecision:BIGINT,NumericScale:BIGINT,IsNullable:BOOLEAN,Description,Ordinal:BIGINT,IsAutoIncrement:BOOLEAN,IsGeneratedColumn:BOOLEAN,IsHidden:BOOLEAN,IsArray:BOOLEAN,IsReadOnly:BOOLEAN,IsKey:BOOLEAN,ColumnType,Pushdown',
-      tables.flatMap((t) => t.columns.map((c, i) => [
-        CATALOG, SCHEMA, t.name, c.name, c.type, JDBC_TYPES[c.type], c.type === 'VARCHAR' ? 2000 : null, c.type === 'VARCHAR' ? 2000 : 20,
-        c.type === 'DECIMAL(18,2)' ? 18 : c.type === 'BIGINT' ? 19 : null, c.type === 'DECIMAL(18,2)' ? 2 : null, !c.key, c.description, i + 1,
-        false, false, false, false, t.kind === 'view' || !c.write, c.key === true, c.references ? 'NAVIGATIONKEY' : 'SYSTEM',
-        c.pushdown ? `${c.pushdown.ops.join(' ')} → ${c.pushdown.api}${c.pushdown.exact ? '' : ' (superset, re-filtered locally)'}` : null,
-      ]))),
+    table(
+      'sys_tables',
+      'CatalogName,SchemaName,TableName,TableType,Description,IsUpdateable:BOOLEAN,IsExtension:BOOLEAN',
+      tables.map((t) => [
+        CATALOG,
+        SCHEMA,
+        t.name,
+        t.kind === 'table' ? 'TABLE' : 'VIEW',
+        t.description,
+        t.kind === 'table' && t.writes !== undefined,
+        t.extension === true,
+      ]),
+    ),
+    table(
+      'sys_tablecolumns',
+      'CatalogName,SchemaName,TableName,ColumnName,DataTypeName,DataType:BIGINT,Length:BIGINT,DisplaySize:BIGINT,NumericPrecision:BIGINT,NumericScale:BIGINT,IsNullable:BOOLEAN,Description,Ordinal:BIGINT,IsAutoIncrement:BOOLEAN,IsGeneratedColumn:BOOLEAN,IsHidden:BOOLEAN,IsArray:BOOLEAN,IsReadOnly:BOOLEAN,IsKey:BOOLEAN,ColumnType,Pushdown',
+      tables.flatMap((t) =>
+        t.columns.map((c, i) => [
+          CATALOG,
+          SCHEMA,
+          t.name,
+          c.name,
+          c.type,
+          JDBC_TYPES[c.type],
+          c.type === 'VARCHAR' ? 2000 : null,
+          c.type === 'VARCHAR' ? 2000 : 20,
+          c.type === 'DECIMAL(18,2)' ? 18 : c.type === 'BIGINT' ? 19 : null,
+          c.type === 'DECIMAL(18,2)' ? 2 : null,
+          !c.key,
+          c.description,
+          i + 1,
+          false,
+          false,
+          false,
+          false,
+          t.kind === 'view' || !c.write,
+          c.key === true,
+          c.references ? 'NAVIGATIONKEY' : 'SYSTEM',
+          c.pushdown ? `${c.pushdown.ops.join(' ')} → ${c.pushdown.api}${c.pushdown.exact ? '' : ' (superset, re-filtered locally)'}` : null,
+        ]),
+      ),
+    ),
     table('sys_procedures', 'CatalogName,SchemaName,ProcedureName,Description,ProcedureType', input.procedures?.procedures ?? []),
-    table('sys_procedureparameters', 'CatalogName,SchemaName,ProcedureName,ColumnName,Direction:BIGINT,DataTypeName,DataType:BIGINT,Length:BIGINT,NumericPrecision:BIGINT,NumericScale:BIGINT,IsNullable:BOOLEAN,IsRequired:BOOLEAN,IsArray:BOOLEAN,Description,Ordinal:BIGINT', input.procedures?.parameters ?? []),
-    table('sys_keycolumns', 'CatalogName,SchemaName,TableName,ColumnName,IsKey:BOOLEAN,IsForeignKey:BOOLEAN,PrimaryKeyName,ForeignKeyName,ReferencedCatalogName,ReferencedSchemaName,ReferencedTableName,ReferencedColumnName',
-      tables.flatMap((t) => t.columns.filter((c) => c.key || c.references).map((c) => {
-        const [refTable, refColumn] = c.references?.split('.') ?? [];
-        return [CATALOG, SCHEMA, t.name, c.name, c.key === true, c.references !== undefined, c.key ? keyName(t) : null,
-          c.references ? `FK_${t.name}_${c.name}` : null, c.references ? CATALOG : null, c.references ? SCHEMA : null, refTable ?? null, refColumn ?? null];
-      }))),
-    table('sys_foreignkeys', 'CatalogName,SchemaName,TableName,ColumnName,PrimaryKeyName,ForeignKeyName,ReferencedCatalogName,ReferencedSchemaName,ReferencedTableName,ReferencedColumnName,ForeignKeyType',
-      tables.flatMap((t) => t.columns.filter((c) => c.references).map((c) => {
-        const [refTable, refColumn] = (c.references as string).split('.');
-        return [CATALOG, SCHEMA, t.name, c.name, `PK_${refTable}`, `FK_${t.name}_${c.name}`, CATALOG, SCHEMA, refTable, refColumn, 'FOREIGNKEY'];
-      }))),
-    table('sys_primarykeys', 'CatalogName,SchemaName,TableName,ColumnName,KeySeq:BIGINT,KeyName',
-      tables.flatMap((t) => t.columns.filter((c) => c.key).map((c, i) => [CATALOG, SCHEMA, t.name, c.name, i + 1, keyName(t)]))),
-    table('sys_indexes', 'CatalogName,SchemaName,TableName,IndexName,ColumnName,IsUnique:BOOLEAN,IsPrimary:BOOLEAN,Type:BIGINT,SortOrder,OrdinalPosition:BIGINT',
-      tables.flatMap((t) => t.columns.filter((c) => c.key).map((c, i) => [CATALOG, SCHEMA, t.name, keyName(t), c.name, true, true, 0, 'A', i + 1]))),
+    table(
+      'sys_procedureparameters',
+      'CatalogName,SchemaName,ProcedureName,ColumnName,Direction:BIGINT,DataTypeName,DataType:BIGINT,Length:BIGINT,NumericPrecision:BIGINT,NumericScale:BIGINT,IsNullable:BOOLEAN,IsRequired:BOOLEAN,IsArray:BOOLEAN,Description,Ordinal:BIGINT',
+      input.procedures?.parameters ?? [],
+    ),
+    table(
+      'sys_keycolumns',
+      'CatalogName,SchemaName,TableName,ColumnName,IsKey:BOOLEAN,IsForeignKey:BOOLEAN,PrimaryKeyName,ForeignKeyName,ReferencedCatalogName,ReferencedSchemaName,ReferencedTableName,ReferencedColumnName',
+      tables.flatMap((t) =>
+        t.columns
+          .filter((c) => c.key || c.references)
+          .map((c) => {
+            const [refTable, refColumn] = c.references?.split('.') ?? [];
+            return [
+              CATALOG,
+              SCHEMA,
+              t.name,
+              c.name,
+              c.key === true,
+              c.references !== undefined,
+              c.key ? keyName(t) : null,
+              c.references ? `FK_${t.name}_${c.name}` : null,
+              c.references ? CATALOG : null,
+              c.references ? SCHEMA : null,
+              refTable ?? null,
+              refColumn ?? null,
+            ];
+          }),
+      ),
+    ),
+    table(
+      'sys_foreignkeys',
+      'CatalogName,SchemaName,TableName,ColumnName,PrimaryKeyName,ForeignKeyName,ReferencedCatalogName,ReferencedSchemaName,ReferencedTableName,ReferencedColumnName,ForeignKeyType',
+      tables.flatMap((t) =>
+        t.columns
+          .filter((c) => c.references)
+          .map((c) => {
+            const [refTable, refColumn] = (c.references as string).split('.');
+            return [CATALOG, SCHEMA, t.name, c.name, `PK_${refTable}`, `FK_${t.name}_${c.name}`, CATALOG, SCHEMA, refTable, refColumn, 'FOREIGNKEY'];
+          }),
+      ),
+    ),
+    table(
+      'sys_primarykeys',
+      'CatalogName,SchemaName,TableName,ColumnName,KeySeq:BIGINT,KeyName',
+      tables.flatMap((t) => t.columns.filter((c) => c.key).map((c, i) => [CATALOG, SCHEMA, t.name, c.name, i + 1, keyName(t)])),
+    ),
+    table(
+      'sys_indexes',
+      'CatalogName,SchemaName,TableName,IndexName,ColumnName,IsUnique:BOOLEAN,IsPrimary:BOOLEAN,Type:BIGINT,SortOrder,OrdinalPosition:BIGINT',
+      tables.flatMap((t) => t.columns.filter((c) => c.key).map((c, i) => [CATALOG, SCHEMA, t.name, keyName(t), c.name, true, true, 0, 'A', i + 1])),
+    ),
     table('sys_connection_props', input.connectionProps.columns, input.connectionProps.rows),
     table('sys_sqlinfo', 'NAME,VALUE', [
       ['AGGREGATE_FUNCTIONS', 'AVG,COUNT,MAX,MIN,SUM,DISTINCT'],
@@ -96,7 +165,18 @@ export function systemTables(input: SystemInputs): SystemTable[] {
     ]),
     table('sys_identity', IDENTITY_COLUMNS, []),
     table('sys_information', 'Product,Version,Datasource,NodeId,HelpURL,License,Location,Environment,DataSyncVersion,DataSyncCategory', [
-      ['backlog-sql', input.productVersion, input.spaceUrl, null, 'https://github.com/backlog-sql/backlog-sql#readme', 'MIT', null, `Node.js ${process.version}`, null, null],
+      [
+        'backlog-sql',
+        input.productVersion,
+        input.spaceUrl,
+        null,
+        'https://github.com/backlog-sql/backlog-sql#readme',
+        'MIT',
+        null,
+        `Node.js ${process.version}`,
+        null,
+        null,
+      ],
     ]),
   ];
 }

@@ -10,7 +10,12 @@ import type { UserJson } from './sources/json.js';
 import type { ColumnWrite, FormValue, TableWrites, WriteContext, WriteInput } from './types.js';
 
 /** One POST/PATCH/PUT/DELETE, cancellable with the statement; never re-sent once it may have arrived (NET-2). */
-export function send<T>(ctx: WriteContext, method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, form: Readonly<Record<string, FormValue>> = {}): Promise<T> {
+export function send<T>(
+  ctx: WriteContext,
+  method: 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+  path: string,
+  form: Readonly<Record<string, FormValue>> = {},
+): Promise<T> {
   return ctx.api.send<T>(method, path, form as Params, { signal: ctx.signal });
 }
 
@@ -49,7 +54,10 @@ export async function projectForInsert(ctx: WriteContext, values: Readonly<Recor
     });
   }
   if (id !== null && key !== null && project.projectKey !== String(key)) {
-    throw new SqlError(`ProjectId ${String(id)} and ProjectKey ${String(key)} name different projects`, undefined, { sqlstate: '23503', hint: 'Give one of them.' });
+    throw new SqlError(`ProjectId ${String(id)} and ProjectKey ${String(key)} name different projects`, undefined, {
+      sqlstate: '23503',
+      hint: 'Give one of them.',
+    });
   }
   return { path: String(project.id), id: project.id, projectKey: project.projectKey };
 }
@@ -154,7 +162,11 @@ function lookUpIssue(ctx: WriteContext, idOrKey: string): Promise<{ id: number; 
  * was not given, or when both were given (they must name the same issue), the issue is read
  * once per statement with GET /issues/:idOrKey before anything is written.
  */
-export async function issueForInsert(ctx: WriteContext, values: Readonly<Record<string, unknown>>, need: { id?: boolean; key?: boolean } = {}): Promise<IssueTarget> {
+export async function issueForInsert(
+  ctx: WriteContext,
+  values: Readonly<Record<string, unknown>>,
+  need: { id?: boolean; key?: boolean } = {},
+): Promise<IssueTarget> {
   const id = values.IssueId === undefined || values.IssueId === null ? null : Number(values.IssueId);
   const key = values.IssueKey === undefined || values.IssueKey === null ? null : String(values.IssueKey);
   if (id === null && key === null) throw new SqlError('IssueId or IssueKey is needed to create the row', undefined, { sqlstate: '23502' });
@@ -171,10 +183,14 @@ export async function issueForInsert(ctx: WriteContext, values: Readonly<Record<
 export async function requireAuthor(ctx: WriteContext, table: string, row: Readonly<Record<string, unknown>>): Promise<void> {
   const me = await ctx.myself();
   if (row.CreatedUserId !== null && row.CreatedUserId !== undefined && Number(row.CreatedUserId) !== me.id) {
-    throw new SqlError(`comment ${String(row.Id)} of ${table} was posted by ${String(row.CreatedUserName ?? `user ${String(row.CreatedUserId)}`)}: Backlog lets only its author edit it`, undefined, {
-      sqlstate: '42501',
-      hint: 'Narrow the WHERE to your own comments (CreatedUserId = your user id), or sign in as the author.',
-    });
+    throw new SqlError(
+      `comment ${String(row.Id)} of ${table} was posted by ${String(row.CreatedUserName ?? `user ${String(row.CreatedUserId)}`)}: Backlog lets only its author edit it`,
+      undefined,
+      {
+        sqlstate: '42501',
+        hint: 'Narrow the WHERE to your own comments (CreatedUserId = your user id), or sign in as the author.',
+      },
+    );
   }
 }
 
@@ -182,7 +198,7 @@ export async function requireAuthor(ctx: WriteContext, table: string, row: Reado
 export const notifiedUserIdsInput = (on?: 'insert' | 'update'): WriteInput => ({
   name: 'NotifiedUserIds',
   type: 'BIGINT[]',
-  description: 'Users to notify (project members), as a list [1, 2] or the text \'1,2\'.',
+  description: "Users to notify (project members), as a list [1, 2] or the text '1,2'.",
   write: { param: 'notifiedUserId[]', ...(on ? { on } : {}) },
 });
 

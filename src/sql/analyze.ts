@@ -87,8 +87,29 @@ const OPS: Record<string, PushOp> = {
 const FLIP: Record<string, PushOp> = { '=': '=', '>': '<', '>=': '<=', '<': '>', '<=': '>=' };
 
 const AGGREGATES = new Set([
-  'count_star', 'count', 'sum', 'avg', 'min', 'max', 'string_agg', 'list', 'array_agg', 'group_concat', 'bool_and', 'bool_or',
-  'median', 'mode', 'first', 'last', 'any_value', 'stddev', 'variance', 'approx_count_distinct', 'arg_max', 'arg_min', 'histogram',
+  'count_star',
+  'count',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'string_agg',
+  'list',
+  'array_agg',
+  'group_concat',
+  'bool_and',
+  'bool_or',
+  'median',
+  'mode',
+  'first',
+  'last',
+  'any_value',
+  'stddev',
+  'variance',
+  'approx_count_distinct',
+  'arg_max',
+  'arg_min',
+  'histogram',
 ]);
 
 function isNode(v: unknown): v is Node {
@@ -228,13 +249,20 @@ function analyzeConjunct(c: Node, scope: Scope, params: Consts): ConjunctResult 
     if (left && right && op === '=' && left.ref !== right.ref) {
       return { link: { a: { ref: left.ref, column: left.column.name }, b: { ref: right.ref, column: right.column.name } } };
     }
-    const side = left ? { col: left, value: constantValue(c.right, params), op } : right ? { col: right, value: constantValue(c.left, params), op: FLIP[op] as PushOp } : undefined;
+    const side = left
+      ? { col: left, value: constantValue(c.right, params), op }
+      : right
+        ? { col: right, value: constantValue(c.left, params), op: FLIP[op] as PushOp }
+        : undefined;
     if (!side || !side.value) return {};
     const v = qualValue(side.col.column, side.value.value);
     if (v === undefined || !pushable(side.col.column, side.op)) return {};
     return { pushed: { ref: side.col.ref, qual: { column: side.col.column.name, op: side.op, values: [v] }, exact: side.col.column.pushdown?.exact ?? false } };
   }
-  const list = c.type === 'COMPARE_IN' ? { column: (c.children as unknown[])[0], items: (c.children as unknown[]).slice(1).map((r) => constantValue(r, params)) } : anyOfList(c, params);
+  const list =
+    c.type === 'COMPARE_IN'
+      ? { column: (c.children as unknown[])[0], items: (c.children as unknown[]).slice(1).map((r) => constantValue(r, params)) }
+      : anyOfList(c, params);
   if (list) {
     const col = resolveColumn(list.column, scope);
     if (!col || !pushable(col.column, 'IN')) return {};
@@ -265,10 +293,18 @@ function anyOfList(c: Node, consts: Consts): { column: unknown; items: ({ value:
   if (c.class !== 'SUBQUERY' || c.subquery_type !== 'ANY' || c.comparison_type !== 'COMPARE_EQUAL') return undefined;
   const select = isNode(c.subquery) && isNode(c.subquery.node) ? c.subquery.node : undefined;
   if (!select || select.type !== 'SELECT_NODE' || !isNode(select.from_table) || select.from_table.type !== 'EMPTY') return undefined;
-  if (select.where_clause || select.having || select.qualify || (select.group_expressions as unknown[]).length > 0 || (select.modifiers as unknown[]).length > 0) return undefined;
+  if (
+    select.where_clause ||
+    select.having ||
+    select.qualify ||
+    (select.group_expressions as unknown[]).length > 0 ||
+    (select.modifiers as unknown[]).length > 0
+  )
+    return undefined;
   const items = select.select_list as unknown[];
   const unnest = items.length === 1 ? items[0] : undefined;
-  if (!isNode(unnest) || unnest.class !== 'FUNCTION' || String(unnest.function_name).toLowerCase() !== 'unnest' || (unnest.children as unknown[]).length !== 1) return undefined;
+  if (!isNode(unnest) || unnest.class !== 'FUNCTION' || String(unnest.function_name).toLowerCase() !== 'unnest' || (unnest.children as unknown[]).length !== 1)
+    return undefined;
   const source = (unnest.children as unknown[])[0];
   if (isNode(source) && source.class === 'FUNCTION' && source.function_name === 'list_value') {
     return { column: c.child, items: (source.children as unknown[]).map((x) => constantValue(x, consts)) };
@@ -314,7 +350,12 @@ export interface Catalog {
   isLocal(name: string): boolean;
 }
 
-export function analyze(statement: Node, catalog: Catalog, paramValues: ParamValues, options: { today?: string | (() => string | undefined); maxRows?: number | undefined } = {}): Analysis {
+export function analyze(
+  statement: Node,
+  catalog: Catalog,
+  paramValues: ParamValues,
+  options: { today?: string | (() => string | undefined); maxRows?: number | undefined } = {},
+): Analysis {
   const given = options.today;
   const params: Consts = { params: paramValues, today: typeof given === 'function' ? given : () => given };
   const refs: TableRef[] = [];
@@ -348,7 +389,15 @@ export function analyze(statement: Node, catalog: Catalog, paramValues: ParamVal
         if (catalog.isLocal(name) || schema) return result;
         throw new AnalysisError({ name, location: location(from) });
       }
-      const ref: TableRef = { index: refs.length, table, alias: String(from.alias || name).toLowerCase(), location: location(from), nullable, quals: [], local: [] };
+      const ref: TableRef = {
+        index: refs.length,
+        table,
+        alias: String(from.alias || name).toLowerCase(),
+        location: location(from),
+        nullable,
+        quals: [],
+        local: [],
+      };
       refs.push(ref);
       result.refs.push(ref);
       return result;
@@ -387,11 +436,15 @@ export function analyze(statement: Node, catalog: Catalog, paramValues: ParamVal
     if (!node || node.type !== 'SELECT_NODE' || !from.alias || ((from.column_name_alias as unknown[] | undefined)?.length ?? 0) > 0) return undefined;
     const table = node.from_table;
     if (!isNode(table) || table.type !== 'BASE_TABLE' || table.sample) return undefined;
-    if ((node.modifiers as unknown[]).length > 0 || (node.group_expressions as unknown[]).length > 0 || node.having || node.qualify || node.sample) return undefined;
+    if ((node.modifiers as unknown[]).length > 0 || (node.group_expressions as unknown[]).length > 0 || node.having || node.qualify || node.sample)
+      return undefined;
     if ((node.cte_map as { map: unknown[] } | undefined)?.map.length) return undefined;
     const plain = (node.select_list as Node[]).every((item) =>
       item.class === 'STAR'
-        ? !item.relation_name && !item.expr && !item.columns && [item.exclude_list, item.replace_list, item.rename_list, item.qualified_exclude_list].every((l) => !Array.isArray(l) || l.length === 0)
+        ? !item.relation_name &&
+          !item.expr &&
+          !item.columns &&
+          [item.exclude_list, item.replace_list, item.rename_list, item.qualified_exclude_list].every((l) => !Array.isArray(l) || l.length === 0)
         : item.class === 'COLUMN_REF' && (!item.alias || String(item.alias).toLowerCase() === String((item.column_names as string[]).at(-1)).toLowerCase()),
     );
     const inner = added.find((r) => r.location === location(table));
@@ -490,7 +543,12 @@ export function analyze(statement: Node, catalog: Catalog, paramValues: ParamVal
     }
     let counted = false;
     for (const item of node.select_list as Node[]) {
-      if (item.class === 'FUNCTION' && (item.function_name === 'count_star' || (item.function_name === 'count' && (item.children as Node[]).length === 0)) && !item.distinct && !item.filter) {
+      if (
+        item.class === 'FUNCTION' &&
+        (item.function_name === 'count_star' || (item.function_name === 'count' && (item.children as Node[]).length === 0)) &&
+        !item.distinct &&
+        !item.filter
+      ) {
         counted = true;
         continue;
       }

@@ -31,7 +31,15 @@ export interface SetItem {
 
 export type DmlStatement =
   | { kind: 'INSERT'; table: NamePiece; alias: string | undefined; columns: NamePiece[] | undefined; source: Piece; returning: Piece | undefined }
-  | { kind: 'UPDATE'; table: NamePiece; alias: string | undefined; sets: SetItem[]; from: Piece | undefined; where: Piece | undefined; returning: Piece | undefined }
+  | {
+      kind: 'UPDATE';
+      table: NamePiece;
+      alias: string | undefined;
+      sets: SetItem[];
+      from: Piece | undefined;
+      where: Piece | undefined;
+      returning: Piece | undefined;
+    }
   | { kind: 'DELETE'; table: NamePiece; alias: string | undefined; using: Piece | undefined; where: Piece | undefined; returning: Piece | undefined };
 
 interface Token {
@@ -76,7 +84,8 @@ function tokenize(sql: string): Token[] {
   };
   for (const s of segments(sql)) {
     if (s.kind === 'code') pushCode(s.start, s.end);
-    else if (s.kind === 'identifier') tokens.push({ kind: 'ident', text: sql.slice(s.start + 1, s.end - 1).replace(/""/g, '"'), start: s.start, end: s.end, depth });
+    else if (s.kind === 'identifier')
+      tokens.push({ kind: 'ident', text: sql.slice(s.start + 1, s.end - 1).replace(/""/g, '"'), start: s.start, end: s.end, depth });
     else if (s.kind === 'string') tokens.push({ kind: 'other', text: sql.slice(s.start, s.end), start: s.start, end: s.end, depth });
   }
   return tokens;
@@ -103,7 +112,11 @@ class Cursor {
 
   fail(what: string, at?: Token): never {
     const t = at ?? this.peek();
-    throw new SqlError(t ? `${what} at or near "${t.kind === 'ident' ? `"${t.text}"` : t.text}"` : `${what} at end of input`, t ? t.start + 1 : this.sql.trimEnd().length + 1, { syntax: true });
+    throw new SqlError(
+      t ? `${what} at or near "${t.kind === 'ident' ? `"${t.text}"` : t.text}"` : `${what} at end of input`,
+      t ? t.start + 1 : this.sql.trimEnd().length + 1,
+      { syntax: true },
+    );
   }
 
   expectWord(word: string): Token {
@@ -196,7 +209,8 @@ function trailingSemicolonsOnly(c: Cursor, from: number): void {
 /** Split an INSERT, UPDATE or DELETE statement into its parts. */
 export function parseDml(sql: string): DmlStatement {
   const tokens = tokenize(sql);
-  if (tokens.some((t) => t.depth < 0)) throw new SqlError('syntax error: unbalanced parentheses', (tokens.find((t) => t.depth < 0) as Token).start + 1, { syntax: true });
+  if (tokens.some((t) => t.depth < 0))
+    throw new SqlError('syntax error: unbalanced parentheses', (tokens.find((t) => t.depth < 0) as Token).start + 1, { syntax: true });
   const open = tokens.filter((t) => t.kind === 'punct' && t.text === '(').length - tokens.filter((t) => t.kind === 'punct' && t.text === ')').length;
   if (open > 0) throw new SqlError('syntax error: a parenthesis is not closed', sql.trimEnd().length + 1, { syntax: true });
   const c = new Cursor(sql, tokens);
@@ -243,7 +257,8 @@ function parseInsert(c: Cursor): DmlStatement {
   if (!first || !(isWord(first, 'VALUES', 'SELECT', 'WITH', 'FROM') || first.text === '(')) c.fail('syntax error: expected VALUES or a SELECT');
   const returningAt = c.findTop(['RETURNING']);
   const conflict = c.findTop(['ON']);
-  if (conflict < returningAt && isWord(c.tokens[conflict + 1], 'CONFLICT')) c.fail('ON CONFLICT is not supported: Backlog has no upsert; run an UPDATE for the rows that exist', c.tokens[conflict]);
+  if (conflict < returningAt && isWord(c.tokens[conflict + 1], 'CONFLICT'))
+    c.fail('ON CONFLICT is not supported: Backlog has no upsert; run an UPDATE for the rows that exist', c.tokens[conflict]);
   const source = c.piece(c.i, returningAt) as Piece;
   return { kind: 'INSERT', table, alias, columns, source, returning: returningPiece(c, returningAt) };
 }
@@ -337,7 +352,10 @@ export function numberParameters(sql: string): string {
   let out = '';
   for (const s of segments(sql)) {
     const text = sql.slice(s.start, s.end);
-    out += s.kind !== 'code' ? text : text.replace(/(^|[^\w$])(\?|\$(\d+))(?!\w)/g, (_m, pre: string, _all: string, num: string | undefined) => `${pre}$p${num ?? String(++n)}`);
+    out +=
+      s.kind !== 'code'
+        ? text
+        : text.replace(/(^|[^\w$])(\?|\$(\d+))(?!\w)/g, (_m, pre: string, _all: string, num: string | undefined) => `${pre}$p${num ?? String(++n)}`);
   }
   return out;
 }

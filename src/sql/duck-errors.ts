@@ -16,7 +16,15 @@ function escapeString(sql: string): number | undefined {
 export function secondStatement(sql: string): number | undefined {
   for (const s of segments(sql)) {
     if (s.kind !== 'code') continue;
-    for (let i = s.start; i < s.end; i++) if (sql[i] === ';' && sql.slice(i + 1).replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '').trim() !== '') return i;
+    for (let i = s.start; i < s.end; i++)
+      if (
+        sql[i] === ';' &&
+        sql
+          .slice(i + 1)
+          .replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '')
+          .trim() !== ''
+      )
+        return i;
   }
   return undefined;
 }
@@ -35,7 +43,12 @@ export function syntaxError(message: string, position: number | undefined, sql: 
       hint: "Write the character itself, or use a plain '…' string (backslashes are then ordinary characters).",
     });
   }
-  const at = position !== undefined && Number.isFinite(position) ? Math.min(position, sql.length) : /end of input|without selection list/i.test(message) || sql.trim() === '' ? sql.length : sql.length - sql.trimStart().length;
+  const at =
+    position !== undefined && Number.isFinite(position)
+      ? Math.min(position, sql.length)
+      : /end of input|without selection list/i.test(message) || sql.trim() === ''
+        ? sql.length
+        : sql.length - sql.trimStart().length;
   return new SqlError(message, at + 1 + offset, { syntax: true });
 }
 

@@ -18,7 +18,22 @@ import { instanceTempFolder, removeTempFolder } from './temp-folder.js';
 // find the named exports, which took longer than loading DuckDB itself (0.1–0.2 s of every cold
 // start); `require` loads it without that step.
 const duckApi = createRequire(import.meta.url)('@duckdb/node-api') as typeof DuckApi;
-const { BIGINT, BOOLEAN, DOUBLE, LIST, SQLNULL, VARCHAR, listValue, DuckDBDateValue, DuckDBDecimalValue, DuckDBInstance, DuckDBListValue, DuckDBStructValue, DuckDBTimestampTZValue, DuckDBTimestampValue } = duckApi;
+const {
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
+  LIST,
+  SQLNULL,
+  VARCHAR,
+  listValue,
+  DuckDBDateValue,
+  DuckDBDecimalValue,
+  DuckDBInstance,
+  DuckDBListValue,
+  DuckDBStructValue,
+  DuckDBTimestampTZValue,
+  DuckDBTimestampValue,
+} = duckApi;
 type DuckDBInstance = DuckApi.DuckDBInstance;
 
 /** Values appended between two yields to the event loop. */
@@ -108,7 +123,8 @@ export function duckParams(params: readonly unknown[] | Record<string, unknown> 
 }
 
 function isoOf(d: Date, name: string): string {
-  if (Number.isNaN(d.getTime())) throw new SqlError(`parameter ${name} is an invalid Date`, undefined, { sqlstate: '22007', hint: 'Pass a valid Date, or the time as ISO 8601 text.' });
+  if (Number.isNaN(d.getTime()))
+    throw new SqlError(`parameter ${name} is an invalid Date`, undefined, { sqlstate: '22007', hint: 'Pass a valid Date, or the time as ISO 8601 text.' });
   return d.toISOString();
 }
 
@@ -118,12 +134,28 @@ function listParam(items: readonly unknown[], name: string): [DuckDBValue, DuckD
   if (kinds.has('integer') && kinds.has('number')) kinds.delete('integer');
   const kind = [...kinds][0];
   const element: DuckDBType | undefined =
-    kinds.size === 0 ? SQLNULL : kinds.size > 1 ? undefined : kind === 'integer' || kind === 'bigint' ? BIGINT : kind === 'number' ? DOUBLE : kind === 'string' || kind === 'date' ? VARCHAR : kind === 'boolean' ? BOOLEAN : undefined;
+    kinds.size === 0
+      ? SQLNULL
+      : kinds.size > 1
+        ? undefined
+        : kind === 'integer' || kind === 'bigint'
+          ? BIGINT
+          : kind === 'number'
+            ? DOUBLE
+            : kind === 'string' || kind === 'date'
+              ? VARCHAR
+              : kind === 'boolean'
+                ? BOOLEAN
+                : undefined;
   if (!element) {
-    throw new SqlError(`array parameter ${name} must hold values of one type (numbers, strings, booleans or Dates), got ${[...kinds].join(' and ')}`, undefined, {
-      sqlstate: '22023',
-      hint: 'Pass an array such as [1, 2, 3] or [\'WEB-1\', \'WEB-2\'].',
-    });
+    throw new SqlError(
+      `array parameter ${name} must hold values of one type (numbers, strings, booleans or Dates), got ${[...kinds].join(' and ')}`,
+      undefined,
+      {
+        sqlstate: '22023',
+        hint: "Pass an array such as [1, 2, 3] or ['WEB-1', 'WEB-2'].",
+      },
+    );
   }
   const values = items.map((x) => (x === undefined || x === null ? null : x instanceof Date ? isoOf(x, name) : x)) as DuckDBValue[];
   return [listValue(element === BIGINT ? values.map((x) => (typeof x === 'number' ? BigInt(x) : x)) : values), LIST(element)];
@@ -175,7 +207,12 @@ export function appendValue(appender: DuckDBAppender, type: SqlType, value: unkn
  * A temporary table `name` of this connection holding `rows` (values in column order), shadowing
  * any table of that name in the main schema: fetched Backlog rows, sys_identity, RETURNING.
  */
-export async function loadTempTable(conn: DuckDBConnection, name: string, columns: readonly { name: string; type: SqlType }[], rows: Iterable<readonly unknown[]>): Promise<void> {
+export async function loadTempTable(
+  conn: DuckDBConnection,
+  name: string,
+  columns: readonly { name: string; type: SqlType }[],
+  rows: Iterable<readonly unknown[]>,
+): Promise<void> {
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(name)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`);
   const appender = await conn.createAppender(name, 'main', 'temp');
   let cells = 0;

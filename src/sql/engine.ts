@@ -138,7 +138,9 @@ async function parse(conn: DuckDBConnection, sql: string, offset: number): Promi
     if (/Only SELECT statements can be serialized/.test(json.error_message ?? '')) {
       throw new SqlError('only queries, INSERT, UPDATE, DELETE and EXEC / CALL run here', 1 + offset, {
         sqlstate: '0A000',
-        hint: /^\s*WITH\b/i.test(sql) ? 'WITH … INSERT/UPDATE/DELETE is not supported: move the WITH query into the WHERE (… WHERE Id IN (SELECT …)) or the INSERT … SELECT.' : 'The schema is Backlog\'s: tables cannot be created or altered.',
+        hint: /^\s*WITH\b/i.test(sql)
+          ? 'WITH … INSERT/UPDATE/DELETE is not supported: move the WITH query into the WHERE (… WHERE Id IN (SELECT …)) or the INSERT … SELECT.'
+          : "The schema is Backlog's: tables cannot be created or altered.",
       });
     }
     throw syntaxError(json.error_message ?? 'syntax error', json.position !== undefined ? Number(json.position) : undefined, sql, offset);
@@ -146,7 +148,11 @@ async function parse(conn: DuckDBConnection, sql: string, offset: number): Promi
   const statements = json.statements ?? [];
   if (statements.length !== 1) {
     const second = secondStatement(sql);
-    throw new SqlError(statements.length === 0 ? 'the statement is empty' : `only one statement at a time here, got ${statements.length}`, (second ?? sql.length) + 1 + offset, { syntax: true, sqlstate: '42601' });
+    throw new SqlError(
+      statements.length === 0 ? 'the statement is empty' : `only one statement at a time here, got ${statements.length}`,
+      (second ?? sql.length) + 1 + offset,
+      { syntax: true, sqlstate: '42601' },
+    );
   }
   return statements[0] as Node;
 }
@@ -208,7 +214,17 @@ export class Engine {
     if (!isDuckError(e)) return e;
     const clean = duckMessage(e.message);
     const message = clean.message;
-    const kind = clean.sqlstate ?? (/^Parser Error/.test(message) ? '42601' : /Catalog Error: Table/.test(message) ? '42P01' : /Binder Error: Referenced column|not found in FROM clause/.test(message) ? '42703' : /Conversion Error|Invalid Input/.test(message) ? '22P02' : '42000');
+    const kind =
+      clean.sqlstate ??
+      (/^Parser Error/.test(message)
+        ? '42601'
+        : /Catalog Error: Table/.test(message)
+          ? '42P01'
+          : /Binder Error: Referenced column|not found in FROM clause/.test(message)
+            ? '42703'
+            : /Conversion Error|Invalid Input/.test(message)
+              ? '22P02'
+              : '42000');
     const firstLine = message.split('\n')[0] ?? message;
     const hint = clean.hint ?? candidatesHint(message);
     // A syntax error always points somewhere: the statement's start when DuckDB does not say.
@@ -222,10 +238,14 @@ export class Engine {
     const kind = classify(sqlIn);
     const extension = extensionStatement(sqlIn);
     if (extension !== undefined) {
-      throw new SqlError('INSTALL and LOAD are not available: backlog-sql runs DuckDB without extensions (it has no network to fetch them from)', extension + 1, {
-        sqlstate: '0A000',
-        hint: 'The SQL of backlog-sql is DuckDB\'s with its built-in functions (JSON, dates, lists, regular expressions…); no extension can be installed, loaded or configured.',
-      });
+      throw new SqlError(
+        'INSTALL and LOAD are not available: backlog-sql runs DuckDB without extensions (it has no network to fetch them from)',
+        extension + 1,
+        {
+          sqlstate: '0A000',
+          hint: "The SQL of backlog-sql is DuckDB's with its built-in functions (JSON, dates, lists, regular expressions…); no extension can be installed, loaded or configured.",
+        },
+      );
     }
     if (kind === 'call') throw new SqlError('stored procedures run through the connection (EXEC / CALL)', undefined, { sqlstate: '0A000' });
     if (kind === 'dml') {
@@ -267,7 +287,16 @@ export class Engine {
       if (identity.length > 0 && /sys_identity/i.test(sql)) await this.loadIdentity(conn, identity);
       // The session's T#TEMP tables this statement names.
       for (const t of session.temps.values()) if (sql.toLowerCase().includes(t.name.toLowerCase())) await loadTempTable(conn, t.name, t.columns, t.rows);
-      let analysis: Analysis = { refs: [], links: [], limit: undefined, count: undefined, streamable: undefined, functions: new Set(), readsOtherTables: false, columnsMentioned: new Set() };
+      let analysis: Analysis = {
+        refs: [],
+        links: [],
+        limit: undefined,
+        count: undefined,
+        streamable: undefined,
+        functions: new Set(),
+        readsOtherTables: false,
+        columnsMentioned: new Set(),
+      };
       // What to analyse: the statement, or the query a COPY … TO writes out.
       const copy = !explaining && classify(sql) === 'other' ? copySource(sql) : undefined;
       const query = copy ? { sql: copy.sql, offset: offset + copy.offset } : explaining || classify(sql) === 'select' ? { sql, offset } : undefined;
@@ -317,13 +346,22 @@ export class Engine {
 
   /** A SELECT's analysis (./analyze.ts): tables, pushdowns; without pushdown, no quals. */
   /** `alsoLocal`: names that are local tables of this statement's session beside the registry's (T#TEMP). */
-  private async analyzeQuery(conn: DuckDBConnection, sql: string, offset: number, params: ParamValues, alsoLocal?: (name: string) => boolean): Promise<Analysis> {
+  private async analyzeQuery(
+    conn: DuckDBConnection,
+    sql: string,
+    offset: number,
+    params: ParamValues,
+    alsoLocal?: (name: string) => boolean,
+  ): Promise<Analysis> {
     const tree = await parse(conn, sql, offset);
     const registry = this.ctx.registry;
     const catalog: Catalog = alsoLocal ? { table: (n) => registry.table(n), isLocal: (n) => registry.isLocal(n) || alsoLocal(n) } : registry;
     let analysis: Analysis;
     try {
-      analysis = analyze(tree, catalog, params, { today: () => toSpaceDate(new Date().toISOString(), this.ctx.env.timezone) ?? undefined, maxRows: this.ctx.maxRows });
+      analysis = analyze(tree, catalog, params, {
+        today: () => toSpaceDate(new Date().toISOString(), this.ctx.env.timezone) ?? undefined,
+        maxRows: this.ctx.maxRows,
+      });
     } catch (e) {
       if (e instanceof AnalysisError) {
         const near = closestName(e.unknown.name, this.ctx.registry.names());
@@ -402,7 +440,12 @@ export class Engine {
         for await (const page of ref.table.list(fetchCtx, ref.quals)) {
           if (signal.aborted) throw new CancelledError();
           fetched += page.length;
-          await loadTempTable(conn, ref.table.name, ref.table.columns, page.map((source) => ref.table.columns.map((c) => c.value(source, this.ctx.env) ?? null)));
+          await loadTempTable(
+            conn,
+            ref.table.name,
+            ref.table.columns,
+            page.map((source) => ref.table.columns.map((c) => c.value(source, this.ctx.env) ?? null)),
+          );
           const local = new LocalWork(conn, signal, this.ctx.timeoutMs);
           let rows;
           try {
@@ -412,7 +455,10 @@ export class Engine {
             } catch (e) {
               throw local.stopped() ?? this.duckError(e, sql, 0);
             }
-            rows = (await readRows(result, resultColumns(result), { rowMode: 'object', maxRows: cap - yielded, checkpoint: local.checkpoint })) as Record<string, unknown>[];
+            rows = (await readRows(result, resultColumns(result), { rowMode: 'object', maxRows: cap - yielded, checkpoint: local.checkpoint })) as Record<
+              string,
+              unknown
+            >[];
           } finally {
             local.dispose();
           }
@@ -453,7 +499,13 @@ export class Engine {
       { signal, session: options.session ?? this.ctx.session, onProgress: options.onProgress },
     );
     const rows = options.rowMode === 'array' ? result.rows.map((r) => result.columns.map((c) => r[c.name])) : result.rows;
-    return { command: result.command, columns: result.columns, rows, rowCount: result.rowCount, stats: statsSince(before, this.ctx.api.stats(), { fetches: [], warnings: [], started }) };
+    return {
+      command: result.command,
+      columns: result.columns,
+      rows,
+      rowCount: result.rowCount,
+      stats: statsSince(before, this.ctx.api.stats(), { fetches: [], warnings: [], started }),
+    };
   }
 
   /** `INSERT INTO T#TEMP …`: the rows evaluated by DuckDB, kept in the session (./dialect/temp-tables.ts). */
@@ -461,11 +513,20 @@ export class Engine {
     const before = this.ctx.api.stats();
     const r = await this.run(temp.query, params, { ...options, rowMode: 'array' });
     if (temp.columns && temp.columns.length !== r.columns.length) {
-      throw new SqlError(`INSERT INTO ${temp.name} names ${temp.columns.length} columns but gives ${r.columns.length} values`, 1, { sqlstate: '42601', hint: 'Give one value per column named, in the same order.' });
+      throw new SqlError(`INSERT INTO ${temp.name} names ${temp.columns.length} columns but gives ${r.columns.length} values`, 1, {
+        sqlstate: '42601',
+        hint: 'Give one value per column named, in the same order.',
+      });
     }
     const columns = r.columns.map((c, i) => ({ name: temp.columns?.[i] ?? c.name, type: c.type }));
     addTempRows((options.session ?? this.ctx.session).temps, temp.name, columns, r.rows as unknown[][]);
-    return { command: 'INSERT', columns: [], rows: [], rowCount: r.rowCount, stats: statsSince(before, this.ctx.api.stats(), { fetches: [], warnings: r.stats.warnings, started }) };
+    return {
+      command: 'INSERT',
+      columns: [],
+      rows: [],
+      rowCount: r.rowCount,
+      stats: statsSince(before, this.ctx.api.stats(), { fetches: [], warnings: r.stats.warnings, started }),
+    };
   }
 
   /**
@@ -498,7 +559,10 @@ export class Engine {
       return this.run(`INSERT INTO ${quoteIdent(table.name)} (${columns.join(', ')}) ${into.query}`, params, options);
     }
     if (this.ctx.registry.isLocal(target.name)) {
-      throw new SqlError(`SELECT … INTO ${target.name}: ${target.name} is read-only`, into.at + 1, { sqlstate: '42809', hint: 'INTO a Backlog table (rows are inserted), a new name (a temporary table) or [csv://file.csv].' });
+      throw new SqlError(`SELECT … INTO ${target.name}: ${target.name} is read-only`, into.at + 1, {
+        sqlstate: '42809',
+        hint: 'INTO a Backlog table (rows are inserted), a new name (a temporary table) or [csv://file.csv].',
+      });
     }
     const r = await this.run(into.query, params, { ...options, rowMode: 'array' });
     const temps = (options.session ?? this.ctx.session).temps;
@@ -520,7 +584,6 @@ export class Engine {
     return statsSince(before, this.ctx.api.stats(), { fetches, warnings, started });
   }
 
-
   private explainResult(analysis: Analysis, started: number, stats?: QueryStats): QueryResult {
     const order = fetchOrder(analysis);
     const rows = order.map((ref, i) => {
@@ -531,10 +594,13 @@ export class Engine {
         step: i + 1,
         table: ref.table.name,
         pushed: [...ref.quals.map(formatQual), ...(this.ctx.pushdown ? derived : [])].join(' AND ') || '(none: every row is fetched)',
-        limit: limit ? String(limit.limit) + (limit.orderBy.length ? ` ORDER BY ${limit.orderBy.map((o) => `${o.column}${o.desc ? ' DESC' : ''}`).join(', ')}` : '') : null,
-        estimatedRequests: this.ctx.pushdown && analysis.count?.ref === ref
-          ? `counted, not fetched: 1 count request${analysis.count.groupColumn ? ` per ${analysis.count.groupColumn} value (+1 for the values; across projects: +1 for the total and 1 per project, and only while fewer than the pages to read)` : ''}`
-          : ref.table.cost(ref.quals),
+        limit: limit
+          ? String(limit.limit) + (limit.orderBy.length ? ` ORDER BY ${limit.orderBy.map((o) => `${o.column}${o.desc ? ' DESC' : ''}`).join(', ')}` : '')
+          : null,
+        estimatedRequests:
+          this.ctx.pushdown && analysis.count?.ref === ref
+            ? `counted, not fetched: 1 count request${analysis.count.groupColumn ? ` per ${analysis.count.groupColumn} value (+1 for the values; across projects: +1 for the total and 1 per project, and only while fewer than the pages to read)` : ''}`
+            : ref.table.cost(ref.quals),
         ...(stats ? { actualRows: report?.rows ?? 0 } : {}),
       };
     });
@@ -542,18 +608,35 @@ export class Engine {
       rows.push({
         step: rows.length + 1,
         table: '(total)',
-        pushed: `${stats.requests} requests: ${Object.entries(stats.byEndpoint).map(([k, v]) => `${k} ×${v}`).join(', ') || 'none'}`,
+        pushed: `${stats.requests} requests: ${
+          Object.entries(stats.byEndpoint)
+            .map(([k, v]) => `${k} ×${v}`)
+            .join(', ') || 'none'
+        }`,
         limit: null,
         estimatedRequests: `rate-limit waits ${stats.rateLimitWaits} (${stats.rateLimitWaitMs} ms), retries ${stats.retries}`,
         actualRows: stats.fetches.reduce((s, f) => s + f.rows, 0),
       });
     }
-    const columns = Object.keys(rows[0] ?? { step: 0, table: '', pushed: '', limit: '', estimatedRequests: '' }).map((name) => ({ name, type: name === 'step' || name === 'actualRows' ? 'BIGINT' : 'VARCHAR' }));
+    const columns = Object.keys(rows[0] ?? { step: 0, table: '', pushed: '', limit: '', estimatedRequests: '' }).map((name) => ({
+      name,
+      type: name === 'step' || name === 'actualRows' ? 'BIGINT' : 'VARCHAR',
+    }));
     return {
       columns,
       rows,
       rowCount: rows.length,
-      stats: stats ?? { requests: 0, byCategory: { read: 0, update: 0, search: 0, icon: 0 }, byEndpoint: {}, retries: 0, rateLimitWaits: 0, rateLimitWaitMs: 0, fetches: [], warnings: [], elapsedMs: Math.round(performance.now() - started) },
+      stats: stats ?? {
+        requests: 0,
+        byCategory: { read: 0, update: 0, search: 0, icon: 0 },
+        byEndpoint: {},
+        retries: 0,
+        rateLimitWaits: 0,
+        rateLimitWaitMs: 0,
+        fetches: [],
+        warnings: [],
+        elapsedMs: Math.round(performance.now() - started),
+      },
     };
   }
 
@@ -566,16 +649,22 @@ export class Engine {
     const index = ref.table.columns.findIndex((c) => c.name === column);
     const all = () => [...new Set(rows.map((r) => r[index]).filter((v) => v !== null && v !== undefined))] as (string | number)[];
     if (ref.local.length === 0 || rows.length === 0) return all();
-    const template = await conn.runAndReadAll(`SELECT json_serialize_sql(${quoteLiteral(`SELECT DISTINCT ${quoteIdent(ref.alias)}.${quoteIdent(column)} FROM ${quoteIdent(PREFILTER)} AS ${quoteIdent(ref.alias)} WHERE TRUE`)})`);
+    const template = await conn.runAndReadAll(
+      `SELECT json_serialize_sql(${quoteLiteral(`SELECT DISTINCT ${quoteIdent(ref.alias)}.${quoteIdent(column)} FROM ${quoteIdent(PREFILTER)} AS ${quoteIdent(ref.alias)} WHERE TRUE`)})`,
+    );
     const tree = JSON.parse(String(template.getRows()[0]?.[0])) as { statements: { node: Record<string, unknown> }[] };
     const node = (tree.statements[0] as { node: Record<string, unknown> }).node;
-    node.where_clause = ref.local.length === 1 ? ref.local[0] : { class: 'CONJUNCTION', type: 'CONJUNCTION_AND', alias: '', query_location: 0, children: ref.local };
+    node.where_clause =
+      ref.local.length === 1 ? ref.local[0] : { class: 'CONJUNCTION', type: 'CONJUNCTION_AND', alias: '', query_location: 0, children: ref.local };
     // Locations past 2^53 come back from JSON.parse rounded; they only serve error messages.
     const json = JSON.stringify(tree, (k, v: unknown) => (k === 'query_location' ? 0 : v));
     try {
       const sql = String((await conn.runAndReadAll(`SELECT json_deserialize_sql(${quoteLiteral(json)})`)).getRows()[0]?.[0]);
       await loadTempTable(conn, PREFILTER, ref.table.columns, rows);
-      const keys = (await conn.runAndReadAll(sql)).getRows().map((r) => toJs(r[0] ?? null)).filter((v) => v !== null) as (string | number)[];
+      const keys = (await conn.runAndReadAll(sql))
+        .getRows()
+        .map((r) => toJs(r[0] ?? null))
+        .filter((v) => v !== null) as (string | number)[];
       await conn.run(`DROP TABLE ${quoteIdent(PREFILTER)}`);
       return keys;
     } catch {
@@ -592,7 +681,14 @@ export class Engine {
   fetchContext(
     signal: AbortSignal,
     warn: (message: string) => void,
-    options: { limit?: number | undefined; orderBy?: readonly { column: string; desc: boolean }[]; columns?: ReadonlySet<string>; projects?: () => Promise<readonly ProjectRef[]>; table?: TableDef; api?: ApiClient } = {},
+    options: {
+      limit?: number | undefined;
+      orderBy?: readonly { column: string; desc: boolean }[];
+      columns?: ReadonlySet<string>;
+      projects?: () => Promise<readonly ProjectRef[]>;
+      table?: TableDef;
+      api?: ApiClient;
+    } = {},
   ): FetchContext {
     let projects: Promise<readonly ProjectRef[]> | undefined;
     return {
@@ -638,7 +734,15 @@ export class Engine {
         }
       }
       perRef.set(ref, rows);
-      reports.push({ table: ref.table.name, alias: ref.alias, quals, limit: limit?.limit, orderBy: limit?.orderBy ?? [], rows: rows.length, cost: ref.table.cost(quals) });
+      reports.push({
+        table: ref.table.name,
+        alias: ref.alias,
+        quals,
+        limit: limit?.limit,
+        orderBy: limit?.orderBy ?? [],
+        rows: rows.length,
+        cost: ref.table.cost(quals),
+      });
     }
     // A table read twice (self-join, subquery) holds the union of its reads, once per key.
     const byTable = new Map<string, { table: TableDef; rows: unknown[][] }>();
@@ -663,14 +767,18 @@ async function builtinsOnly(conn: DuckDBConnection, names: ReadonlySet<string>):
   macroNames ??= new Set(macroDefinitions().map((m) => m.name.toLowerCase()));
   if ([...names].some((n) => macroNames?.has(n))) return false;
   const list = [...names].map(quoteLiteral).join(', ');
-  const reader = await conn.runAndReadAll(`SELECT count(DISTINCT function_name) FROM duckdb_functions() WHERE internal AND function_type IN ('scalar', 'aggregate') AND lower(function_name) IN (${list})`);
+  const reader = await conn.runAndReadAll(
+    `SELECT count(DISTINCT function_name) FROM duckdb_functions() WHERE internal AND function_type IN ('scalar', 'aggregate') AND lower(function_name) IN (${list})`,
+  );
   return Number(reader.getRows()[0]?.[0] ?? 0) === names.size;
 }
 
 /** Whether any of these functions is one of DuckDB's aggregates (a stream would split its input by page). */
 async function aggregates(conn: DuckDBConnection, names: readonly string[]): Promise<boolean> {
   if (names.length === 0) return false;
-  const reader = await conn.runAndReadAll(`SELECT count(*) FROM duckdb_functions() WHERE function_type = 'aggregate' AND lower(function_name) IN (${names.map(quoteLiteral).join(', ')})`);
+  const reader = await conn.runAndReadAll(
+    `SELECT count(*) FROM duckdb_functions() WHERE function_type = 'aggregate' AND lower(function_name) IN (${names.map(quoteLiteral).join(', ')})`,
+  );
   return Number(reader.getRows()[0]?.[0] ?? 0) > 0;
 }
 
@@ -759,13 +867,27 @@ function usedParams(params: ParamValues | null, sql: string): readonly unknown[]
   if (params === undefined || params === null) return undefined;
   if (Array.isArray(params)) return params;
   const used = parameterNames(sql);
-  return Object.fromEntries(Object.entries(params).filter(([k]) => used.has(k.replace(/^[@$:]/, '').toLowerCase())).map(([k, v]) => [k.replace(/^[@$:]/, ''), v]));
+  return Object.fromEntries(
+    Object.entries(params)
+      .filter(([k]) => used.has(k.replace(/^[@$:]/, '').toLowerCase()))
+      .map(([k, v]) => [k.replace(/^[@$:]/, ''), v]),
+  );
 }
 
 /** Display width of a character as DuckDB's caret counts it (East Asian wide characters: 2). */
 function displayWidth(ch: string): number {
   const cp = ch.codePointAt(0) ?? 0;
-  return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0x20000 && cp <= 0x3fffd) ? 2 : 1;
+  return (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1faff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+    ? 2
+    : 1;
 }
 
 /**

@@ -64,7 +64,8 @@ export function copySource(sql: string): { sql: string; offset: number } | undef
 }
 
 /** DuckDB settings that decide where extensions come from or whether they load by themselves. */
-const EXTENSION_SETTINGS = /^(autoinstall_known_extensions|autoload_known_extensions|custom_extension_repository|autoinstall_extension_repository|extension_directory|extension_directories|allow_unsigned_extensions|allow_community_extensions|allow_extensions_metadata_mismatch)$/i;
+const EXTENSION_SETTINGS =
+  /^(autoinstall_known_extensions|autoload_known_extensions|custom_extension_repository|autoinstall_extension_repository|extension_directory|extension_directories|allow_unsigned_extensions|allow_community_extensions|allow_extensions_metadata_mismatch)$/i;
 
 /**
  * The first statement (of possibly several) that would install or load a DuckDB extension, or
@@ -77,9 +78,14 @@ export function extensionStatement(sql: string): number | undefined {
   let start = 0;
   for (const piece of code.split('\u0000')) {
     const lead = piece.length - piece.trimStart().length;
-    const words = piece.trim().replace(/\s+/g, ' ').toUpperCase().replace(/^EXPLAIN (ANALY[SZ]E )?/, '');
+    const words = piece
+      .trim()
+      .replace(/\s+/g, ' ')
+      .toUpperCase()
+      .replace(/^EXPLAIN (ANALY[SZ]E )?/, '');
     const setting = /^(?:SET|RESET|PRAGMA)(?: (?:GLOBAL|SESSION|LOCAL))? "?([A-Za-z_]+)"?/i.exec(words)?.[1];
-    if (/^(FORCE )?INSTALL\b|^LOAD\b|^UPDATE EXTENSIONS ?(\(|$)/.test(words) || (setting !== undefined && EXTENSION_SETTINGS.test(setting))) return start + lead;
+    if (/^(FORCE )?INSTALL\b|^LOAD\b|^UPDATE EXTENSIONS ?(\(|$)/.test(words) || (setting !== undefined && EXTENSION_SETTINGS.test(setting)))
+      return start + lead;
     start += piece.length + 1;
   }
   return undefined;

@@ -23,7 +23,9 @@ function problem(value: unknown, depth = 0): string | undefined {
 export function checkParams(params: unknown): asserts params is ParamValues {
   if (params === undefined || params === null) return;
   if (typeof params !== 'object') {
-    throw new SqlError(`parameters must be an array (for ? and $1) or an object (for $name and @name), not a ${typeof params}`, undefined, { sqlstate: '22023' });
+    throw new SqlError(`parameters must be an array (for ? and $1) or an object (for $name and @name), not a ${typeof params}`, undefined, {
+      sqlstate: '22023',
+    });
   }
   const entries: [string, unknown][] = Array.isArray(params) ? params.map((v, i) => [String(i + 1), v]) : Object.entries(params);
   for (const [name, value] of entries) {
@@ -38,7 +40,8 @@ export function checkParams(params: unknown): asserts params is ParamValues {
 }
 
 export function checkStatement(sql: unknown): asserts sql is string {
-  if (typeof sql !== 'string') throw new SqlError(`the statement must be a string, not ${sql === null ? 'null' : typeof sql}`, undefined, { sqlstate: '22023' });
+  if (typeof sql !== 'string')
+    throw new SqlError(`the statement must be a string, not ${sql === null ? 'null' : typeof sql}`, undefined, { sqlstate: '22023' });
   const nul = sql.indexOf('\u0000');
   if (nul >= 0) {
     throw new SqlError('the statement contains a NUL character (code 0)', nul + 1, {

@@ -44,7 +44,11 @@ export function resultColumns(result: DuckDBMaterializedResult): ResultColumn[] 
 }
 
 /** The result's rows as JS values (objects keyed by `columns`' names, or arrays), in slices. */
-export async function readRows(result: DuckDBMaterializedResult, columns: readonly ResultColumn[], options: ReadRowsOptions): Promise<Record<string, unknown>[] | unknown[][]> {
+export async function readRows(
+  result: DuckDBMaterializedResult,
+  columns: readonly ResultColumn[],
+  options: ReadRowsOptions,
+): Promise<Record<string, unknown>[] | unknown[][]> {
   const limit = options.maxRows ?? Infinity;
   const names = columns.map((c) => c.name);
   const rows: unknown[] = [];

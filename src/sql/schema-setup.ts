@@ -18,7 +18,8 @@ export interface SchemaSetup {
   ready(): Promise<void>;
 }
 
-const createTable = (name: string, columns: readonly { name: string; type: SqlType | string }[]) => `CREATE TABLE ${quoteIdent(name)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`;
+const createTable = (name: string, columns: readonly { name: string; type: SqlType | string }[]) =>
+  `CREATE TABLE ${quoteIdent(name)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`;
 
 function literal(type: string, v: unknown): string {
   if (v === null || v === undefined) return 'NULL';
@@ -37,7 +38,12 @@ export function startSchemaSetup(duck: DuckDBInstance, tables: readonly TableDef
       await setup.run([...tables.map((t) => createTable(t.name, t.columns)), ...system.map((s) => createTable(s.name, s.columns))].join(';\n'));
       // Rows as INSERT text, not through an appender: appending runs on the main thread (tens
       // of ms, holding up the first query), while DuckDB parses and runs the INSERT on its own.
-      const inserts = system.filter((sys) => sys.rows.length > 0).map((sys) => `INSERT INTO ${quoteIdent(sys.name)} VALUES ${sys.rows.map((row) => `(${sys.columns.map((c, i) => literal(c.type, row[i])).join(', ')})`).join(', ')}`);
+      const inserts = system
+        .filter((sys) => sys.rows.length > 0)
+        .map(
+          (sys) =>
+            `INSERT INTO ${quoteIdent(sys.name)} VALUES ${sys.rows.map((row) => `(${sys.columns.map((c, i) => literal(c.type, row[i])).join(', ')})`).join(', ')}`,
+        );
       if (inserts.length > 0) await setup.run(inserts.join(';\n'));
       // CData's SQL functions, for every statement of this instance (wire clients' too).
       await installCdataFunctions(setup);

@@ -10,15 +10,7 @@
  * A write whose request may have reached Backlog is never re-sent (NET-2, in the client).
  */
 import type { TempTable } from './dialect/temp-tables.js';
-import {
-  BacklogSqlError,
-  CancelledError,
-  SqlError,
-  WriteOutcomeUnknownError,
-  WritePartlyDoneError,
-  type WriteReport,
-  type WriteReportRow,
-} from '../errors.js';
+import { BacklogSqlError, CancelledError, SqlError, WriteOutcomeUnknownError, WritePartlyDoneError, type WriteReport, type WriteReportRow } from '../errors.js';
 import type { Registry } from '../schema/registry.js';
 import type { ColumnDef, ColumnWrite, FormValue, RowEnv, TableDef, WriteContext, WriteInput } from '../schema/types.js';
 import { projectForInsert } from '../schema/writes.js';
@@ -48,7 +40,15 @@ export class WriteSession {
 
   record(report: WriteReport): void {
     this.batch++;
-    this.identity = report.rows.map((r) => [r.id, this.batch, report.operation, r.message ?? (r.outcome === 'written' ? null : r.outcome), report.table, r.row, r.outcome]);
+    this.identity = report.rows.map((r) => [
+      r.id,
+      this.batch,
+      report.operation,
+      r.message ?? (r.outcome === 'written' ? null : r.outcome),
+      report.table,
+      r.row,
+      r.outcome,
+    ]);
     const inserted = report.operation === 'INSERT' ? report.rows.filter((r) => r.outcome === 'written' && r.id !== null) : [];
     if (inserted.length > 0) this.lastInsertId = (inserted[inserted.length - 1] as { id: unknown }).id;
   }
@@ -112,11 +112,18 @@ function bind(sql: string, params: ParamValues): Record<string, unknown> | undef
     const positional = /^p(\d+)$/.exec(name);
     if (positional && Array.isArray(params)) {
       const i = Number(positional[1]) - 1;
-      if (i >= params.length) throw new SqlError(`no value for parameter ${i + 1}`, undefined, { sqlstate: '08P01', hint: `The statement has more parameters than the ${params.length} given.` });
+      if (i >= params.length)
+        throw new SqlError(`no value for parameter ${i + 1}`, undefined, {
+          sqlstate: '08P01',
+          hint: `The statement has more parameters than the ${params.length} given.`,
+        });
       out[name] = (params as unknown[])[i];
       continue;
     }
-    const entry = params && !Array.isArray(params) ? Object.entries(params as Record<string, unknown>).find(([k]) => k.replace(/^[@$:]/, '').toLowerCase() === name) : undefined;
+    const entry =
+      params && !Array.isArray(params)
+        ? Object.entries(params as Record<string, unknown>).find(([k]) => k.replace(/^[@$:]/, '').toLowerCase() === name)
+        : undefined;
     if (!entry) throw new SqlError(`no value for parameter $${name}`, undefined, { sqlstate: '08P01' });
     out[name] = entry[1];
   }
@@ -142,10 +149,18 @@ function isEmptyForm(v: FormValue): boolean {
 async function encode(t: Target, value: unknown, ctx: WriteContext): Promise<FormValue> {
   if (t.write.encode) return t.write.encode(value, ctx);
   if (t.type === 'BIGINT[]') {
-    const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : [value];
+    const list = Array.isArray(value)
+      ? value
+      : typeof value === 'string'
+        ? value
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [value];
     return list.map((v) => {
       const n = Number(v);
-      if (!Number.isSafeInteger(n)) throw new SqlError(`${t.name} takes ids (a list like [1, 2] or the text '1,2'), not ${JSON.stringify(v)}`, undefined, { sqlstate: '22P02' });
+      if (!Number.isSafeInteger(n))
+        throw new SqlError(`${t.name} takes ids (a list like [1, 2] or the text '1,2'), not ${JSON.stringify(v)}`, undefined, { sqlstate: '22P02' });
       return n;
     });
   }
@@ -184,7 +199,11 @@ export async function runWrite(sqlIn: string, params: ParamValues, deps: WriteDe
   else planned = await planDelete(stmt, table, params, deps, ctx, options.signal);
 
   // ---- (4): one request per row ----
-  const report: WriteReport = { operation: stmt.kind, table: table.name, rows: planned.map((p, i) => ({ row: i + 1, id: stmt.kind === 'INSERT' ? null : rowId(table, p.row), outcome: 'not attempted', message: null })) };
+  const report: WriteReport = {
+    operation: stmt.kind,
+    table: table.name,
+    rows: planned.map((p, i) => ({ row: i + 1, id: stmt.kind === 'INSERT' ? null : rowId(table, p.row), outcome: 'not attempted', message: null })),
+  };
   const answers: (Record<string, unknown> | undefined)[] = [];
   let failure: unknown;
   const toSend = planned.filter((p) => !p.unchanged).length;
@@ -228,7 +247,13 @@ export async function runWrite(sqlIn: string, params: ParamValues, deps: WriteDe
   // ---- (5): RETURNING over the rows as Backlog answered them ----
   const affected = planned.length;
   if (!stmt.returning) return { command: stmt.kind, columns: [], rows: [], rowCount: affected };
-  const returned = await evaluateReturning(stmt, table, answers.filter((a): a is Record<string, unknown> => a !== undefined), params, deps);
+  const returned = await evaluateReturning(
+    stmt,
+    table,
+    answers.filter((a): a is Record<string, unknown> => a !== undefined),
+    params,
+    deps,
+  );
   return { command: stmt.kind, ...returned, rowCount: affected };
 }
 
@@ -243,9 +268,16 @@ function resolveTable(stmt: DmlStatement, registry: Registry): TableDef {
   if (!table) {
     if (registry.isLocal(name)) throw new SqlError(`${name} is a system table: it cannot be written`, start + 1, { sqlstate: '42809' });
     const near = closestName(name, registry.names());
-    throw new SqlError(`table "${name}" does not exist`, start + 1, { sqlstate: '42P01', hint: near ? `Did you mean "${near}"?` : 'SELECT * FROM sys_tables lists the tables.' });
+    throw new SqlError(`table "${name}" does not exist`, start + 1, {
+      sqlstate: '42P01',
+      hint: near ? `Did you mean "${near}"?` : 'SELECT * FROM sys_tables lists the tables.',
+    });
   }
-  const writable = () => registry.tables.filter((t) => t.writes).map((t) => t.name).join(', ');
+  const writable = () =>
+    registry.tables
+      .filter((t) => t.writes)
+      .map((t) => t.name)
+      .join(', ');
   if (table.kind === 'view') {
     throw new SqlError(`${table.name} is a view: it cannot be written`, start + 1, {
       sqlstate: '42809',
@@ -276,12 +308,18 @@ function targetFor(table: TableDef, targets: Target[], name: NamePiece, op: 'ins
       });
     }
     const near = closestName(name.name, targets.map((x) => x.name).concat(table.columns.map((c) => c.name)));
-    throw new SqlError(`column "${name.name}" of ${table.name} does not exist`, name.start + 1, { sqlstate: '42703', hint: near ? `Did you mean "${near}"?` : `Writable: ${usable.join(', ')}.` });
+    throw new SqlError(`column "${name.name}" of ${table.name} does not exist`, name.start + 1, {
+      sqlstate: '42703',
+      hint: near ? `Did you mean "${near}"?` : `Writable: ${usable.join(', ')}.`,
+    });
   }
   if (!allowedOn(t, op)) {
     throw new SqlError(`column "${t.name}" of ${table.name} can only be set by ${t.write.on === 'insert' ? 'INSERT' : 'UPDATE'}`, name.start + 1, {
       sqlstate: '42601',
-      hint: t.write.on === 'insert' ? `Backlog has no parameter to change it later. UPDATE can set: ${usable.join(', ')}.` : `INSERT can set: ${usable.join(', ')}.`,
+      hint:
+        t.write.on === 'insert'
+          ? `Backlog has no parameter to change it later. UPDATE can set: ${usable.join(', ')}.`
+          : `INSERT can set: ${usable.join(', ')}.`,
     });
   }
   return t;
@@ -315,10 +353,21 @@ async function evaluate(deps: WriteDeps, query: MappedSql, params: ParamValues, 
 }
 
 /** Form entries of one target's value (custom fields name their own parameters). */
-async function formEntries(t: Target, value: unknown, op: 'insert' | 'update', ctx: WriteContext, row: Record<string, unknown>, rowNumber: number, table: TableDef): Promise<Record<string, FormValue>> {
+async function formEntries(
+  t: Target,
+  value: unknown,
+  op: 'insert' | 'update',
+  ctx: WriteContext,
+  row: Record<string, unknown>,
+  rowNumber: number,
+  table: TableDef,
+): Promise<Record<string, FormValue>> {
   if (value === null || value === undefined) {
     if (t.write.notNull) {
-      throw new SqlError(`row ${rowNumber}: ${t.name} of ${table.name} cannot be NULL`, undefined, { sqlstate: '23502', hint: op === 'update' ? 'Backlog cannot clear it; give a value.' : 'Give a value.' });
+      throw new SqlError(`row ${rowNumber}: ${t.name} of ${table.name} cannot be NULL`, undefined, {
+        sqlstate: '23502',
+        hint: op === 'update' ? 'Backlog cannot clear it; give a value.' : 'Give a value.',
+      });
     }
     // NULL leaves a field out of an INSERT, and an input (NotifiedUserIds…) out of anything.
     if (op === 'insert' || (t.input && !t.write.clearable)) return {};
@@ -340,11 +389,23 @@ async function formEntries(t: Target, value: unknown, op: 'insert' | 'update', c
   }
 }
 
-async function planInsert(stmt: Extract<DmlStatement, { kind: 'INSERT' }>, table: TableDef, targets: Target[], params: ParamValues, deps: WriteDeps, ctx: WriteContext, signal: AbortSignal): Promise<PlannedRow[]> {
+async function planInsert(
+  stmt: Extract<DmlStatement, { kind: 'INSERT' }>,
+  table: TableDef,
+  targets: Target[],
+  params: ParamValues,
+  deps: WriteDeps,
+  ctx: WriteContext,
+  signal: AbortSignal,
+): Promise<PlannedRow[]> {
   if (!stmt.columns) {
     throw new SqlError(`INSERT into ${table.name} needs a column list`, stmt.table.start + 1, {
       sqlstate: '42601',
-      hint: `Name the columns: INSERT INTO ${table.name} (${targets.filter((t) => allowedOn(t, 'insert')).slice(0, 4).map((t) => t.name).join(', ')}, …) VALUES (…).`,
+      hint: `Name the columns: INSERT INTO ${table.name} (${targets
+        .filter((t) => allowedOn(t, 'insert'))
+        .slice(0, 4)
+        .map((t) => t.name)
+        .join(', ')}, …) VALUES (…).`,
     });
   }
   const chosen: Target[] = [];
@@ -355,8 +416,12 @@ async function planInsert(stmt: Extract<DmlStatement, { kind: 'INSERT' }>, table
   }
   checkRequiredNames(table, new Set(chosen.map((t) => t.name.toLowerCase())), stmt.table.start);
   const q = new MappedSql().add('SELECT ');
-  q.add(chosen.map((t, i) => (castType(t) ? `CAST(__src.c${i} AS ${castType(t)}) AS ${quoteIdent(t.name)}` : `__src.c${i} AS ${quoteIdent(t.name)}`)).join(', '));
-  q.add(' FROM (').addPiece(stmt.source).add(`) AS __src(${chosen.map((_, i) => `c${i}`).join(', ')})`);
+  q.add(
+    chosen.map((t, i) => (castType(t) ? `CAST(__src.c${i} AS ${castType(t)}) AS ${quoteIdent(t.name)}` : `__src.c${i} AS ${quoteIdent(t.name)}`)).join(', '),
+  );
+  q.add(' FROM (')
+    .addPiece(stmt.source)
+    .add(`) AS __src(${chosen.map((_, i) => `c${i}`).join(', ')})`);
   const rows = await evaluate(deps, q, params, signal);
   const planned: PlannedRow[] = [];
   for (const [i, row] of rows.entries()) {
@@ -364,13 +429,18 @@ async function planInsert(stmt: Extract<DmlStatement, { kind: 'INSERT' }>, table
     for (const r of table.writes?.insert?.required ?? []) {
       const names = typeof r === 'string' ? [r] : r;
       if (!names.some((n) => row[chosen.find((t) => t.name.toLowerCase() === n.toLowerCase())?.name ?? n] != null)) {
-        throw new SqlError(`row ${i + 1}: ${names.join(' or ')} of ${table.name} cannot be NULL`, undefined, { sqlstate: '23502', hint: 'Backlog requires it to create a row. Nothing was written.' });
+        throw new SqlError(`row ${i + 1}: ${names.join(' or ')} of ${table.name} cannot be NULL`, undefined, {
+          sqlstate: '23502',
+          hint: 'Backlog requires it to create a row. Nothing was written.',
+        });
       }
     }
     // A row's project (ProjectId / ProjectKey picking the URL) must exist before anything is
     // written: checked here against the statement's one project list. Custom field columns also
     // need its id, which an INSERT may give as a key.
-    const picksProject = chosen.some((t) => (t.name === 'ProjectId' || t.name === 'ProjectKey') && t.write.param === undefined) && (row.ProjectId != null || row.ProjectKey != null);
+    const picksProject =
+      chosen.some((t) => (t.name === 'ProjectId' || t.name === 'ProjectKey') && t.write.param === undefined) &&
+      (row.ProjectId != null || row.ProjectKey != null);
     let scoped = row;
     if (picksProject) {
       let project: Awaited<ReturnType<typeof projectForInsert>> | undefined;
@@ -386,7 +456,15 @@ async function planInsert(stmt: Extract<DmlStatement, { kind: 'INSERT' }>, table
   return planned;
 }
 
-async function planUpdate(stmt: Extract<DmlStatement, { kind: 'UPDATE' }>, table: TableDef, targets: Target[], params: ParamValues, deps: WriteDeps, ctx: WriteContext, signal: AbortSignal): Promise<PlannedRow[]> {
+async function planUpdate(
+  stmt: Extract<DmlStatement, { kind: 'UPDATE' }>,
+  table: TableDef,
+  targets: Target[],
+  params: ParamValues,
+  deps: WriteDeps,
+  ctx: WriteContext,
+  signal: AbortSignal,
+): Promise<PlannedRow[]> {
   const chosen: Target[] = [];
   for (const s of stmt.sets) {
     const t = targetFor(table, targets, s.column, 'update');
@@ -399,14 +477,21 @@ async function planUpdate(stmt: Extract<DmlStatement, { kind: 'UPDATE' }>, table
   stmt.sets.forEach((s, i) => {
     const t = chosen[i] as Target;
     q.add(', ');
-    if (castType(t)) q.add('CAST((').addPiece(s.expr).add(`) AS ${castType(t)})`);
+    if (castType(t))
+      q.add('CAST((')
+        .addPiece(s.expr)
+        .add(`) AS ${castType(t)})`);
     else q.add('(').addPiece(s.expr).add(')');
     q.add(` AS __set${i}`);
   });
   q.add(` FROM ${quoteIdent(table.name)}${stmt.alias ? ` AS ${quoteIdent(stmt.alias)}` : ''}`);
   if (stmt.from) q.add(', ').addPiece(stmt.from);
   if (stmt.where) q.add(' WHERE ').addPiece(stmt.where);
-  const rows = dedupe(table, await evaluate(deps, q, params, signal), chosen.map((_, i) => `__set${i}`));
+  const rows = dedupe(
+    table,
+    await evaluate(deps, q, params, signal),
+    chosen.map((_, i) => `__set${i}`),
+  );
   const planned: PlannedRow[] = [];
   for (const [n, raw] of rows.entries()) {
     const row: Record<string, unknown> = {};
@@ -425,7 +510,14 @@ async function planUpdate(stmt: Extract<DmlStatement, { kind: 'UPDATE' }>, table
   return planned;
 }
 
-async function planDelete(stmt: Extract<DmlStatement, { kind: 'DELETE' }>, table: TableDef, params: ParamValues, deps: WriteDeps, ctx: WriteContext, signal: AbortSignal): Promise<PlannedRow[]> {
+async function planDelete(
+  stmt: Extract<DmlStatement, { kind: 'DELETE' }>,
+  table: TableDef,
+  params: ParamValues,
+  deps: WriteDeps,
+  ctx: WriteContext,
+  signal: AbortSignal,
+): Promise<PlannedRow[]> {
   requireWhere(stmt, table);
   const alias = stmt.alias ?? table.name;
   const q = new MappedSql().add(`SELECT ${quoteIdent(alias)}.* FROM ${quoteIdent(table.name)}${stmt.alias ? ` AS ${quoteIdent(stmt.alias)}` : ''}`);
@@ -445,10 +537,14 @@ async function planDelete(stmt: Extract<DmlStatement, { kind: 'DELETE' }>, table
 /** Backlog has no undo: every row of a table is never changed by an omission (checked after the columns). */
 function requireWhere(stmt: Extract<DmlStatement, { kind: 'UPDATE' | 'DELETE' }>, table: TableDef): void {
   if (stmt.where) return;
-  throw new SqlError(`${stmt.kind} without WHERE is refused: it would ${stmt.kind === 'DELETE' ? 'delete' : 'change'} every row of ${table.name}, and Backlog has no undo`, stmt.table.start + 1, {
-    sqlstate: '42601',
-    hint: 'Add a WHERE clause; to really mean every row, write WHERE TRUE.',
-  });
+  throw new SqlError(
+    `${stmt.kind} without WHERE is refused: it would ${stmt.kind === 'DELETE' ? 'delete' : 'change'} every row of ${table.name}, and Backlog has no undo`,
+    stmt.table.start + 1,
+    {
+      sqlstate: '42601',
+      hint: 'Add a WHERE clause; to really mean every row, write WHERE TRUE.',
+    },
+  );
 }
 
 /** A table's own pre-flight check of one row; its refusal names the row and says nothing was written. */
@@ -457,7 +553,8 @@ async function rowCheck(rowNumber: number, check: () => Promise<void> | undefine
   try {
     await check();
   } catch (e) {
-    if (e instanceof SqlError) throw new SqlError(`row ${rowNumber}: ${e.message}`, undefined, { sqlstate: e.sqlstate, hint: `${e.hint ? `${e.hint} ` : ''}Nothing was written.` });
+    if (e instanceof SqlError)
+      throw new SqlError(`row ${rowNumber}: ${e.message}`, undefined, { sqlstate: e.sqlstate, hint: `${e.hint ? `${e.hint} ` : ''}Nothing was written.` });
     throw e;
   }
 }
@@ -488,18 +585,34 @@ function dedupe(table: TableDef, rows: Record<string, unknown>[], setColumns: st
   return [...seen.values()];
 }
 
-async function evaluateReturning(stmt: DmlStatement, table: TableDef, rows: Record<string, unknown>[], params: ParamValues, deps: WriteDeps): Promise<{ columns: { name: string; type: string }[]; rows: Record<string, unknown>[] }> {
+async function evaluateReturning(
+  stmt: DmlStatement,
+  table: TableDef,
+  rows: Record<string, unknown>[],
+  params: ParamValues,
+  deps: WriteDeps,
+): Promise<{ columns: { name: string; type: string }[]; rows: Record<string, unknown>[] }> {
   const conn = await deps.duck.connect();
-  const q = new MappedSql().add('SELECT ').addPiece(stmt.returning as NonNullable<DmlStatement['returning']>).add(` FROM ${quoteIdent(table.name)}${stmt.alias ? ` AS ${quoteIdent(stmt.alias)}` : ''}`);
+  const q = new MappedSql()
+    .add('SELECT ')
+    .addPiece(stmt.returning as NonNullable<DmlStatement['returning']>)
+    .add(` FROM ${quoteIdent(table.name)}${stmt.alias ? ` AS ${quoteIdent(stmt.alias)}` : ''}`);
   try {
-    await loadTempTable(conn, table.name, table.columns, rows.map((row) => table.columns.map((c) => toAppendable(row[c.name]))));
+    await loadTempTable(
+      conn,
+      table.name,
+      table.columns,
+      rows.map((row) => table.columns.map((c) => toAppendable(row[c.name]))),
+    );
     let result;
     try {
       const bound = duckParams(bind(q.sql, params));
       result = await conn.run(q.sql, bound?.values, bound?.types);
     } catch (e) {
       const message = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
-      throw new SqlError(`in RETURNING: ${message.replace(/^[A-Za-z ]+ Error: /, '')}`, (stmt.returning?.start ?? 0) + 1, { sqlstate: /not found|does not have a column/.test(message) ? '42703' : '42601' });
+      throw new SqlError(`in RETURNING: ${message.replace(/^[A-Za-z ]+ Error: /, '')}`, (stmt.returning?.start ?? 0) + 1, {
+        sqlstate: /not found|does not have a column/.test(message) ? '42703' : '42601',
+      });
     }
     const columns = resultColumns(result);
     return { columns, rows: (await readRows(result, columns, { rowMode: 'object' })) as Record<string, unknown>[] };
@@ -525,9 +638,19 @@ function stoppedError(kind: WriteReport['operation'], table: TableDef, report: W
     return shown.join(', ') + (rows.length > 20 ? `, … (${rows.length - 20} more)` : '');
   };
   const parts: string[] = [];
-  parts.push(written.length ? `Written: ${written.length} row${written.length === 1 ? '' : 's'} (${kind === 'INSERT' ? 'new ids' : 'ids'} ${ids(written)}).` : 'Written: none.');
-  if (failed) parts.push(`${failed.outcome === 'unknown' ? 'Outcome unknown' : 'Failed'}: row ${failed.row}${failed.id !== null ? ` (${failed.id})` : ''}: ${(failed.message ?? '').replace(/\.$/, '')}.`);
-  if (notAttempted.length) parts.push(`Not attempted: ${notAttempted.length} row${notAttempted.length === 1 ? '' : 's'}${kind === 'INSERT' ? ` (rows ${notAttempted[0]?.row}–${notAttempted[notAttempted.length - 1]?.row})` : ` (ids ${ids(notAttempted)})`}.`);
+  parts.push(
+    written.length
+      ? `Written: ${written.length} row${written.length === 1 ? '' : 's'} (${kind === 'INSERT' ? 'new ids' : 'ids'} ${ids(written)}).`
+      : 'Written: none.',
+  );
+  if (failed)
+    parts.push(
+      `${failed.outcome === 'unknown' ? 'Outcome unknown' : 'Failed'}: row ${failed.row}${failed.id !== null ? ` (${failed.id})` : ''}: ${(failed.message ?? '').replace(/\.$/, '')}.`,
+    );
+  if (notAttempted.length)
+    parts.push(
+      `Not attempted: ${notAttempted.length} row${notAttempted.length === 1 ? '' : 's'}${kind === 'INSERT' ? ` (rows ${notAttempted[0]?.row}–${notAttempted[notAttempted.length - 1]?.row})` : ` (ids ${ids(notAttempted)})`}.`,
+    );
   const detail = parts.join(' ');
   const total = report.rows.length;
   const verb = kind.toLowerCase();
@@ -542,7 +665,11 @@ function stoppedError(kind: WriteReport['operation'], table: TableDef, report: W
   if (written.length === 0 && failure instanceof BacklogSqlError) {
     // Nothing changed in Backlog: the original error, with the report attached as detail.
     const e = failure as BacklogSqlError & { detail?: string };
-    return Object.assign(Object.create(Object.getPrototypeOf(e) as object) as BacklogSqlError, e, { message: `${kind} on ${table.name} wrote nothing: ${e.message}`, detail, stack: e.stack });
+    return Object.assign(Object.create(Object.getPrototypeOf(e) as object) as BacklogSqlError, e, {
+      message: `${kind} on ${table.name} wrote nothing: ${e.message}`,
+      detail,
+      stack: e.stack,
+    });
   }
   const reason = failure instanceof CancelledError ? 'the statement was cancelled' : failure instanceof Error ? failure.message : String(failure);
   return new WritePartlyDoneError(`${kind} on ${table.name} stopped after ${written.length} of ${total} rows: ${reason}`, report, {

@@ -60,7 +60,9 @@ export class DuckDbDestination implements Destination {
     } catch (e) {
       const message = (e as Error).message;
       throw new ConfigError(`cannot open the DuckDB file ${file}: ${message.split('\n')[0]}`, 'CacheConnection', {
-        hint: /lock/i.test(message) ? 'Another process has it open (DuckDB allows one writer): wait for it to finish, or replicate to another file.' : 'Check the path and that the folder is writable.',
+        hint: /lock/i.test(message)
+          ? 'Another process has it open (DuckDB allows one writer): wait for it to finish, or replicate to another file.'
+          : 'Check the path and that the folder is writable.',
         cause: e,
       });
     }

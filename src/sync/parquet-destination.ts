@@ -53,9 +53,13 @@ export class ParquetDestination implements Destination {
       const next = join(this.folder, `.${table}.new-${process.pid}`);
       const old = join(this.folder, `.${table}.old-${process.pid}`);
       rmSync(next, { recursive: true, force: true });
-      const columns = (await this.state.query(`SELECT column_name FROM information_schema.columns WHERE table_name = ${quoteLiteral(table)}`)).map((r) => String(r[0]));
+      const columns = (await this.state.query(`SELECT column_name FROM information_schema.columns WHERE table_name = ${quoteLiteral(table)}`)).map((r) =>
+        String(r[0]),
+      );
       if (columns.includes('ProjectId')) {
-        await this.state.connection.run(`COPY (SELECT * FROM ${quoteIdent(table)}) TO ${quoteLiteral(next)} (FORMAT parquet, PARTITION_BY (${quoteIdent('ProjectId')}))`);
+        await this.state.connection.run(
+          `COPY (SELECT * FROM ${quoteIdent(table)}) TO ${quoteLiteral(next)} (FORMAT parquet, PARTITION_BY (${quoteIdent('ProjectId')}))`,
+        );
         // An empty table writes no folder: readers still find the table's folder.
         mkdirSync(next, { recursive: true });
       } else {

@@ -77,7 +77,10 @@ export class PostgresDestination implements Destination {
       user: target.user,
       // A function, so pg never looks for the password itself (its own .pgpass support is deprecated).
       password: async () => found?.password ?? '',
-      ssl: sslmode === 'disable' || sslmode === 'prefer' || sslmode === 'allow' ? false : { rejectUnauthorized: sslmode === 'verify-full' || sslmode === 'verify-ca' },
+      ssl:
+        sslmode === 'disable' || sslmode === 'prefer' || sslmode === 'allow'
+          ? false
+          : { rejectUnauthorized: sslmode === 'verify-full' || sslmode === 'verify-ca' },
       application_name: target.params.application_name ?? 'backlog-sql replicate',
       types: TEXT_TYPES,
       connectionTimeoutMillis: 15_000,
@@ -90,18 +93,27 @@ export class PostgresDestination implements Destination {
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
       await client.query(`SET search_path = ${quoteIdent(schema)}`);
       // One replicate per schema at a time: two would delete and insert the same keys at once.
-      const locked = await client.query({ text: "SELECT pg_try_advisory_lock(hashtext('backlog-sql replicate'), hashtext($1))", values: [schema], rowMode: 'array' });
+      const locked = await client.query({
+        text: "SELECT pg_try_advisory_lock(hashtext('backlog-sql replicate'), hashtext($1))",
+        values: [schema],
+        rowMode: 'array',
+      });
       if ((locked.rows[0] as unknown[] | undefined)?.[0] !== 't') {
         throw new BusyError(`another backlog-sql replicate is writing to schema ${schema} of ${target.label}`);
       }
       return new PostgresDestination(target.label, client, schema);
     } catch (e) {
       await client.end().catch(() => undefined);
-      if (e instanceof BusyError) throw new ConfigError(e.message, 'CacheConnection', { hint: 'Wait for it to finish (with --every, runs of one process never overlap), or replicate into another schema (?schema=NAME).' });
+      if (e instanceof BusyError)
+        throw new ConfigError(e.message, 'CacheConnection', {
+          hint: 'Wait for it to finish (with --every, runs of one process never overlap), or replicate into another schema (?schema=NAME).',
+        });
       const err = e as { code?: string; message?: string };
       if (err.code === '28P01' || err.code === '28000') {
         throw new AuthError(`PostgreSQL at ${target.label} refused the login: ${err.message}`, {
-          hint: found ? `Check the password from ${found.from === 'PGPASSWORD' ? 'PGPASSWORD' : '~/.pgpass'}.` : 'Set PGPASSWORD in the environment or add host:port:database:user:password to ~/.pgpass (mode 0600).',
+          hint: found
+            ? `Check the password from ${found.from === 'PGPASSWORD' ? 'PGPASSWORD' : '~/.pgpass'}.`
+            : 'Set PGPASSWORD in the environment or add host:port:database:user:password to ~/.pgpass (mode 0600).',
         });
       }
       // node-postgres fails on its side when the server asks for a password and it has none.
@@ -110,8 +122,14 @@ export class PostgresDestination implements Destination {
           hint: 'Set PGPASSWORD in the environment or add host:port:database:user:password to ~/.pgpass (mode 0600).',
         });
       }
-      if (err.code === '3D000') throw new ConfigError(`PostgreSQL at ${target.label}: ${err.message}`, 'CacheConnection', { hint: 'Create the database first (createdb), or name an existing one in the URL.' });
-      throw new NetworkError(`cannot reach PostgreSQL at ${target.label}: ${err.message ?? String(e)}`, { hint: 'Check the host and port, and that the server accepts TCP connections.', cause: e });
+      if (err.code === '3D000')
+        throw new ConfigError(`PostgreSQL at ${target.label}: ${err.message}`, 'CacheConnection', {
+          hint: 'Create the database first (createdb), or name an existing one in the URL.',
+        });
+      throw new NetworkError(`cannot reach PostgreSQL at ${target.label}: ${err.message ?? String(e)}`, {
+        hint: 'Check the host and port, and that the server accepts TCP connections.',
+        cause: e,
+      });
     }
   }
 
@@ -128,7 +146,9 @@ export class PostgresDestination implements Destination {
   async checkpoints(): Promise<Map<string, Checkpoint>> {
     if (!(await this.tables()).has(CHECKPOINT_TABLE)) await this.client.query(createTableSql(checkpointTable(), pgType));
     const out = new Map<string, Checkpoint>();
-    for (const row of await this.rows(CHECKPOINT_SELECT.replace('CAST(synced_at AS VARCHAR)', `to_char(synced_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`))) {
+    for (const row of await this.rows(
+      CHECKPOINT_SELECT.replace('CAST(synced_at AS VARCHAR)', `to_char(synced_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`),
+    )) {
       const c = checkpointFromRow(row);
       out.set(c.table.toLowerCase(), c);
     }
@@ -146,7 +166,10 @@ export class PostgresDestination implements Destination {
         table.columns.forEach((c, j) => values.push(paramValue(c.type, row[j])));
         return `(${table.columns.map((c, j) => `$${start + j + 1}::${pgType(c.type)}`).join(', ')})`;
       });
-      await this.client.query(`INSERT INTO ${quoteIdent(table.name)} (${table.columns.map((c) => quoteIdent(c.name)).join(', ')}) VALUES ${tuples.join(', ')}`, values);
+      await this.client.query(
+        `INSERT INTO ${quoteIdent(table.name)} (${table.columns.map((c) => quoteIdent(c.name)).join(', ')}) VALUES ${tuples.join(', ')}`,
+        values,
+      );
     }
   }
 

@@ -33,7 +33,7 @@ export const ISSUE_CHILDREN: readonly string[] = [
 
 /** Not replicated, and why. */
 export const SKIPPED: Readonly<Record<string, string>> = {
-  RateLimit: 'the remaining-request counters change with every request, the replicate run\'s own included',
+  RateLimit: "the remaining-request counters change with every request, the replicate run's own included",
 };
 
 /**
@@ -73,7 +73,7 @@ export function nameDependents(source: TableDef, tables: readonly TableDef[]): N
 export function ruleDescription(table: TableDef, tables: readonly TableDef[]): string {
   switch (ruleOf(table)) {
     case 'issues':
-      return 'incremental: issues newest first by Updated down to the last run\'s largest Updated (re-reading a 5-minute overlap); deleted issues from the space\'s issue-deleted activities; one count per project as a check, and a project\'s issues read again only when its count still disagrees';
+      return "incremental: issues newest first by Updated down to the last run's largest Updated (re-reading a 5-minute overlap); deleted issues from the space's issue-deleted activities; one count per project as a check, and a project's issues read again only when its count still disagrees";
     case 'issue-child':
       return 'rows re-read for the issues whose Updated moved since the last run (and issues new to the replica), dropped with their issue; brings Issues along';
     case 'skip':

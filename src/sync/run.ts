@@ -23,7 +23,11 @@ import { sharedCommentReads } from './shared-reads.js';
 export interface SyncSource {
   readonly registry: Registry;
   readonly api: ApiClient;
-  fetchContext(signal: AbortSignal, warn: (message: string) => void, options?: { orderBy?: readonly { column: string; desc: boolean }[]; table?: TableDef; projects?: () => Promise<readonly ProjectRef[]>; api?: ApiClient }): FetchContext;
+  fetchContext(
+    signal: AbortSignal,
+    warn: (message: string) => void,
+    options?: { orderBy?: readonly { column: string; desc: boolean }[]; table?: TableDef; projects?: () => Promise<readonly ProjectRef[]>; api?: ApiClient },
+  ): FetchContext;
   query(sql: string, params?: undefined, options?: { signal?: AbortSignal; rowMode?: 'array' }): Promise<QueryResult>;
 }
 
@@ -105,11 +109,18 @@ function parseState<T>(text: string | null, fallback: T): T {
 }
 
 function digestOf(table: DestTable): string {
-  return createHash('sha256').update(JSON.stringify([table.columns, table.key])).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([table.columns, table.key]))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 function destTable(def: TableDef): DestTable {
-  return { name: def.name, columns: def.columns.map((c) => ({ name: c.name, type: c.type })), key: def.kind === 'table' || def.columns.some((c) => c.key) ? def.columns.filter((c) => c.key).map((c) => c.name) : [] };
+  return {
+    name: def.name,
+    columns: def.columns.map((c) => ({ name: c.name, type: c.type })),
+    key: def.kind === 'table' || def.columns.some((c) => c.key) ? def.columns.filter((c) => c.key).map((c) => c.name) : [],
+  };
 }
 
 /** Rows with the same key once (the last read wins): a replica's primary key admits one. */
@@ -140,10 +151,16 @@ export function planTables(registry: Registry, names: readonly string[] | undefi
     chosen = names.map((n) => {
       const t = registry.table(n);
       if (!t) {
-        const near = closestName(n, registry.tables.map((x) => x.name));
-        throw new ConfigError(`REPLICATE: table "${n}" does not exist`, undefined, { hint: near ? `Did you mean "${near}"? SELECT * FROM sys_tables lists the tables.` : 'SELECT * FROM sys_tables lists the tables.' });
+        const near = closestName(
+          n,
+          registry.tables.map((x) => x.name),
+        );
+        throw new ConfigError(`REPLICATE: table "${n}" does not exist`, undefined, {
+          hint: near ? `Did you mean "${near}"? SELECT * FROM sys_tables lists the tables.` : 'SELECT * FROM sys_tables lists the tables.',
+        });
       }
-      if (ruleOf(t) === 'skip') throw new ConfigError(`REPLICATE: ${t.name} cannot be replicated: ${SKIPPED[t.name]}`, undefined, { hint: `Query ${t.name} directly instead.` });
+      if (ruleOf(t) === 'skip')
+        throw new ConfigError(`REPLICATE: ${t.name} cannot be replicated: ${SKIPPED[t.name]}`, undefined, { hint: `Query ${t.name} directly instead.` });
       return t;
     });
     if (chosen.some((t) => ruleOf(t) === 'issue-child') && !chosen.some((t) => t.name === 'Issues')) {
@@ -194,10 +211,20 @@ class Run {
 
   ctx(table: TableDef, orderBy: readonly { column: string; desc: boolean }[] = []): FetchContext {
     // One project list per run, shared by every table.
-    return this.source.fetchContext(this.signal, (m) => this.warnings.push(m), { table, orderBy, api: this.api, projects: () => (this.projectList ??= this.source.fetchContext(this.signal, () => undefined).projects()) });
+    return this.source.fetchContext(this.signal, (m) => this.warnings.push(m), {
+      table,
+      orderBy,
+      api: this.api,
+      projects: () => (this.projectList ??= this.source.fetchContext(this.signal, () => undefined).projects()),
+    });
   }
 
-  async read(table: TableDef, quals: readonly Qual[], until?: (page: unknown[][]) => boolean, orderBy?: readonly { column: string; desc: boolean }[]): Promise<unknown[][]> {
+  async read(
+    table: TableDef,
+    quals: readonly Qual[],
+    until?: (page: unknown[][]) => boolean,
+    orderBy?: readonly { column: string; desc: boolean }[],
+  ): Promise<unknown[][]> {
     const rows: unknown[][] = [];
     for await (const page of tableRowPages(table, this.ctx(table, orderBy), quals)) {
       if (this.signal.aborted) throw new CancelledError();
@@ -226,7 +253,15 @@ class Run {
 
   checkpoint(table: DestTable, fields: { watermark: string | null; state?: string | null; rows: number; requests: number }): Checkpoint {
     const requests = fields.requests || this.source.api.stats().requests - this.stepStart;
-    return { table: table.name, schema: digestOf(table), watermark: fields.watermark, state: fields.state ?? null, rows: fields.rows, requests, syncedAt: new Date().toISOString() };
+    return {
+      table: table.name,
+      schema: digestOf(table),
+      watermark: fields.watermark,
+      state: fields.state ?? null,
+      rows: fields.rows,
+      requests,
+      syncedAt: new Date().toISOString(),
+    };
   }
 
   /** Statuses, users, projects…: read whole, replace whole. */
@@ -259,7 +294,11 @@ class Run {
       const keyIdx = def.columns.findIndex((c) => c.name === sourceKey);
       const byProject = dependents.some((d) => d.sourceKey === sourceKey && d.byProject);
       const keyOf = (id: unknown, project: unknown) => `${String(id)}|${byProject ? String(project) : ''}`;
-      const old = new Map((await tx.query(`SELECT ${quoteIdent(sourceKey)}, ${byProject ? quoteIdent('ProjectId') : 'NULL'}, ${quoteIdent('Name')} FROM ${quoteIdent(def.name)}`)).map((r) => [keyOf(Number(r[0]), r[1] === null ? null : Number(r[1])), r[2]]));
+      const old = new Map(
+        (
+          await tx.query(`SELECT ${quoteIdent(sourceKey)}, ${byProject ? quoteIdent('ProjectId') : 'NULL'}, ${quoteIdent('Name')} FROM ${quoteIdent(def.name)}`)
+        ).map((r) => [keyOf(Number(r[0]), r[1] === null ? null : Number(r[1])), r[2]]),
+      );
       for (const r of rows) {
         const id = r[keyIdx];
         const project = projIdx >= 0 ? r[projIdx] : null;
@@ -268,7 +307,9 @@ class Run {
         if (was === undefined || was === now || typeof id !== 'number') continue;
         for (const d of dependents.filter((x) => x.sourceKey === sourceKey)) {
           const where = `${quoteIdent(d.idColumn)} = ${Math.trunc(id)}${d.byProject && typeof project === 'number' ? ` AND ${quoteIdent('ProjectId')} = ${Math.trunc(project)}` : ''}`;
-          await tx.execute(`UPDATE ${quoteIdent(d.table)} SET ${quoteIdent(d.nameColumn)} = ${now === null || now === undefined ? 'NULL' : quoteLiteral(String(now))} WHERE ${where}`);
+          await tx.execute(
+            `UPDATE ${quoteIdent(d.table)} SET ${quoteIdent(d.nameColumn)} = ${now === null || now === undefined ? 'NULL' : quoteLiteral(String(now))} WHERE ${where}`,
+          );
         }
       }
     }
@@ -293,7 +334,18 @@ class Run {
         await tx.recreate(table);
         await tx.insert(table, rows);
         const watermark = iso(maxUpdated(rows, 0));
-        await tx.putCheckpoint(this.checkpoint(table, { watermark, state: JSON.stringify({ seq: parseState<IssuesState>(this.checkpoints.get('issues')?.state ?? null, { seq: 0, pending: [] }).seq + 1, pending: [], activityId: cursor } satisfies IssuesState), rows: rows.length, requests: 0 }));
+        await tx.putCheckpoint(
+          this.checkpoint(table, {
+            watermark,
+            state: JSON.stringify({
+              seq: parseState<IssuesState>(this.checkpoints.get('issues')?.state ?? null, { seq: 0, pending: [] }).seq + 1,
+              pending: [],
+              activityId: cursor,
+            } satisfies IssuesState),
+            rows: rows.length,
+            requests: 0,
+          }),
+        );
         return { table: def.name, rule: 'issues', mode: 'full', rows: rows.length, written: rows.length, deleted: 0 };
       });
     }
@@ -304,7 +356,9 @@ class Run {
     const deletions = await this.deletions(previous.activityId);
     // Newest first; a page that reaches below `since` is the last one needed.
     // Rows of the last page below `since` were written by an earlier run: only the rest change.
-    const changed = dedupe(table, await this.read(def, [], (page) => page.some((r) => updatedOf(r) < since), [{ column: 'Updated', desc: true }])).filter((r) => updatedOf(r) >= since);
+    const changed = dedupe(table, await this.read(def, [], (page) => page.some((r) => updatedOf(r) < since), [{ column: 'Updated', desc: true }])).filter(
+      (r) => updatedOf(r) >= since,
+    );
     const projects = await this.ctx(def).projects();
     const counts = new Map<number, number>();
     for (const p of projects) {
@@ -316,13 +370,24 @@ class Run {
       const changedIds = new Set(changed.map((r) => Number(r[idIdx])));
       // Deleted issues the replica holds (an id read back in this run's scan is not deleted).
       const gonePerActivity = deletions.ids.filter((id) => !changedIds.has(id));
-      let deleted = gonePerActivity.length === 0 ? 0 : Number((await tx.query(`SELECT count(*) FROM ${quoteIdent(table.name)} WHERE ${quoteIdent('Id')} IN (${gonePerActivity.map((id) => String(Math.trunc(id))).join(', ')})`))[0]?.[0] ?? 0);
+      let deleted =
+        gonePerActivity.length === 0
+          ? 0
+          : Number(
+              (
+                await tx.query(
+                  `SELECT count(*) FROM ${quoteIdent(table.name)} WHERE ${quoteIdent('Id')} IN (${gonePerActivity.map((id) => String(Math.trunc(id))).join(', ')})`,
+                )
+              )[0]?.[0] ?? 0,
+            );
       await tx.deleteWhereIn(table.name, 'Id', [...gonePerActivity, ...changedIds]);
       await tx.insert(table, changed);
       let written = changed.length;
       let watermark = maxUpdated(changed, Date.parse(cp.watermark as string));
       // Projects the user no longer sees: their issues leave the replica.
-      const held = new Map((await tx.query(`SELECT ${quoteIdent('ProjectId')}, count(*) FROM ${quoteIdent(table.name)} GROUP BY 1`)).map((r) => [Number(r[0]), Number(r[1])]));
+      const held = new Map(
+        (await tx.query(`SELECT ${quoteIdent('ProjectId')}, count(*) FROM ${quoteIdent(table.name)} GROUP BY 1`)).map((r) => [Number(r[0]), Number(r[1])]),
+      );
       const gone = [...held.keys()].filter((id) => !projects.some((p) => p.id === id));
       if (gone.length > 0) {
         deleted += gone.reduce((s, id) => s + (held.get(id) ?? 0), 0);
@@ -334,7 +399,11 @@ class Run {
         // Counts disagree: an issue was deleted (or one slipped past the scan). Read the project's ids.
         reconciled.push(projectId);
         const rows = dedupe(table, await this.read(def, [{ column: 'ProjectId', op: '=', values: [projectId] }]));
-        const before = new Set((await tx.query(`SELECT ${quoteIdent('Id')} FROM ${quoteIdent(table.name)} WHERE ${quoteIdent('ProjectId')} = ${Math.trunc(projectId)}`)).map((r) => Number(r[0])));
+        const before = new Set(
+          (await tx.query(`SELECT ${quoteIdent('Id')} FROM ${quoteIdent(table.name)} WHERE ${quoteIdent('ProjectId')} = ${Math.trunc(projectId)}`)).map((r) =>
+            Number(r[0]),
+          ),
+        );
         const now = new Set(rows.map((r) => Number(r[idIdx])));
         const removed = [...before].filter((id) => !now.has(id));
         await tx.deleteWhereIn(table.name, 'Id', [...removed, ...now]);
@@ -346,7 +415,9 @@ class Run {
         for (const r of rows) if (!before.has(Number(r[idIdx])) && updatedOf(r) < since) state.pending.push({ id: Number(r[idIdx]), seq: state.seq });
       }
       // Pending ids every per-issue table has read are done with (no such table yet: none is waiting).
-      const childSeqs = [...this.checkpoints.values()].filter((c) => ISSUE_CHILDREN.includes(c.table)).map((c) => parseState<ChildState>(c.state, { seq: 0 }).seq);
+      const childSeqs = [...this.checkpoints.values()]
+        .filter((c) => ISSUE_CHILDREN.includes(c.table))
+        .map((c) => parseState<ChildState>(c.state, { seq: 0 }).seq);
       const oldest = Math.min(...childSeqs);
       state.pending = childSeqs.length === 0 ? [] : state.pending.filter((p) => p.seq > oldest);
       const rows = await this.count(tx, table.name);
@@ -363,7 +434,8 @@ class Run {
    */
   async deletions(after: number | undefined): Promise<{ cursor: number; ids: number[] }> {
     type Activity = { id: number; type: number; content?: { id?: number } };
-    const get = (params: Record<string, string | number | number[]>) => this.source.api.get<Activity[]>('/space/activities', { 'activityTypeId[]': [ISSUE_DELETED], ...params }, { signal: this.signal });
+    const get = (params: Record<string, string | number | number[]>) =>
+      this.source.api.get<Activity[]>('/space/activities', { 'activityTypeId[]': [ISSUE_DELETED], ...params }, { signal: this.signal });
     if (after === undefined) return { cursor: (await get({ count: 1, order: 'desc' }))[0]?.id ?? 0, ids: [] };
     const ids = new Set<number>();
     let cursor = after;
@@ -395,7 +467,9 @@ class Run {
     else {
       const since = iso(Date.parse(cp.watermark) - this.overlapMs);
       const mine = parseState<ChildState>(cp.state, { seq: 0 }).seq;
-      const pending = parseState<IssuesState>(issues?.state ?? null, { seq: 0, pending: [] }).pending.filter((p) => p.seq > mine).map((p) => p.id);
+      const pending = parseState<IssuesState>(issues?.state ?? null, { seq: 0, pending: [] })
+        .pending.filter((p) => p.seq > mine)
+        .map((p) => p.id);
       targets = [...new Set([...(await ids(` WHERE ${quoteIdent('Updated')} >= CAST('${since}' AS TIMESTAMPTZ)`)), ...pending])];
     }
     const rows = dedupe(table, targets.length === 0 ? [] : await this.read(def, [{ column: 'IssueId', op: 'IN', values: targets }]));
@@ -408,7 +482,10 @@ class Run {
         await tx.deleteWhere(table.name, `${quoteIdent('IssueId')} NOT IN (SELECT ${quoteIdent('Id')} FROM ${quoteIdent('Issues')})`);
         deleted = before - (await this.count(tx, table.name));
       }
-      await tx.insert(table, rows.filter((r) => r[issueIdx] !== null));
+      await tx.insert(
+        table,
+        rows.filter((r) => r[issueIdx] !== null),
+      );
       const count = await this.count(tx, table.name);
       const state: ChildState = { seq: parseState<IssuesState>(issues?.state ?? null, { seq: 0, pending: [] }).seq };
       await tx.putCheckpoint(this.checkpoint(table, { watermark: issuesMark, state: JSON.stringify(state), rows: count, requests: 0 }));
@@ -444,7 +521,10 @@ export async function replicate(source: SyncSource, dest: Destination, options: 
   const steps: { name: string; rule: SyncRule | 'select'; go: () => Promise<Omit<TableReport, 'requests'>> }[] = [];
   if (options.select) {
     const { table, sql } = options.select;
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) throw new ConfigError(`REPLICATE: "${table}" is not a plain table name`, undefined, { hint: 'Use letters, digits and underscores for the replica table.' });
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table))
+      throw new ConfigError(`REPLICATE: "${table}" is not a plain table name`, undefined, {
+        hint: 'Use letters, digits and underscores for the replica table.',
+      });
     steps.push({ name: table, rule: 'select', go: () => run.select(table, sql) });
   } else {
     const plan = planTables(source.registry, options.tables);

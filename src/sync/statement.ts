@@ -38,7 +38,11 @@ export function parseReplicate(sql: string): ReplicateStatement | undefined {
   if (rest.trim() === '') return {};
   const name = /^\s*("(?:[^"]|"")+"|\[[^\]]+\]|[A-Za-z_][A-Za-z0-9_]*)/.exec(rest);
   if (!name) {
-    throw new SqlError('REPLICATE takes a table name, optionally followed by a SELECT', start + 1, { syntax: true, sqlstate: '42601', hint: 'REPLICATE; REPLICATE Issues; REPLICATE OpenIssues SELECT * FROM Issues WHERE StatusName <> \'Closed\'' });
+    throw new SqlError('REPLICATE takes a table name, optionally followed by a SELECT', start + 1, {
+      syntax: true,
+      sqlstate: '42601',
+      hint: "REPLICATE; REPLICATE Issues; REPLICATE OpenIssues SELECT * FROM Issues WHERE StatusName <> 'Closed'",
+    });
   }
   const raw = name[1] as string;
   const table = raw.startsWith('"') ? raw.slice(1, -1).replaceAll('""', '"') : raw.startsWith('[') ? raw.slice(1, -1) : raw;

@@ -20,7 +20,10 @@ export function parseTarget(text: string, property = '--to', env: NodeJS.Process
   const scheme = m?.[1]?.toLowerCase();
   if (scheme === 'duckdb' || scheme === 'parquet') {
     const path = (m?.[2] ?? '').replace(/^\/\/(?=\/)/, '');
-    if (!path) throw new ConfigError(`${property}: ${scheme}: needs a path`, property, { hint: `Write ${scheme === 'duckdb' ? 'duckdb:replica.duckdb' : 'parquet:replica-folder'}.` });
+    if (!path)
+      throw new ConfigError(`${property}: ${scheme}: needs a path`, property, {
+        hint: `Write ${scheme === 'duckdb' ? 'duckdb:replica.duckdb' : 'parquet:replica-folder'}.`,
+      });
     return scheme === 'duckdb' ? { kind: 'duckdb', path, label: `duckdb:${path}` } : { kind: 'parquet', folder: path, label: `parquet:${path}` };
   }
   if (scheme === 'postgres' || scheme === 'postgresql') {
@@ -41,10 +44,13 @@ export function parseTarget(text: string, property = '--to', env: NodeJS.Process
     const port = url.port ? Number(url.port) : Number(env.PGPORT || 5432);
     const params = Object.fromEntries(url.searchParams.entries());
     for (const k of Object.keys(params)) {
-      if (k === 'password') throw new ConfigError(`${property}: the PostgreSQL URL contains a password parameter`, property, { hint: 'Set PGPASSWORD or use ~/.pgpass instead.' });
+      if (k === 'password')
+        throw new ConfigError(`${property}: the PostgreSQL URL contains a password parameter`, property, { hint: 'Set PGPASSWORD or use ~/.pgpass instead.' });
       if (k === 'currentSchema') params.schema = params[k] as string;
       else if (k !== 'sslmode' && k !== 'schema' && k !== 'application_name' && k !== 'user') {
-        throw new ConfigError(`${property}: unknown PostgreSQL URL parameter "${k}"`, property, { hint: 'Supported: user, sslmode (disable, require, verify-full), schema, application_name.' });
+        throw new ConfigError(`${property}: unknown PostgreSQL URL parameter "${k}"`, property, {
+          hint: 'Supported: user, sslmode (disable, require, verify-full), schema, application_name.',
+        });
       }
     }
     return { kind: 'postgres', host, port, database, user, params, label: `postgres://${user}@${host.includes(':') ? `[${host}]` : host}:${port}/${database}` };

@@ -18,9 +18,13 @@ function tighten(path: string, kind: 'folder' | 'file', wanted: number, property
   try {
     chmodSync(path, mode & ~0o077 & wanted);
   } catch (e) {
-    throw new ConfigError(`the ${kind} ${path} can be read by other users (mode ${octal(mode)}) and its mode cannot be changed (${(e as NodeJS.ErrnoException).code ?? 'error'})`, property, {
-      hint: `Run: chmod ${octal(wanted).slice(1)} ${path} as its owner${property ? `, or point ${property} at a ${kind} of your own` : ''}.`,
-    });
+    throw new ConfigError(
+      `the ${kind} ${path} can be read by other users (mode ${octal(mode)}) and its mode cannot be changed (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+      property,
+      {
+        hint: `Run: chmod ${octal(wanted).slice(1)} ${path} as its owner${property ? `, or point ${property} at a ${kind} of your own` : ''}.`,
+      },
+    );
   }
 }
 

@@ -57,7 +57,10 @@ describe('reads (NET-1, NET-3)', () => {
   test('retries a GET whose connection was dropped before the answer', async () => {
     await fault({ method: 'GET', pathPattern: '^/api/v2/space$', action: 'drop-before' });
     await client().get('/space');
-    assert.deepEqual((await calls('GET', /^\/api\/v2\/space$/)).map((j) => j.fault), ['drop-before', null]);
+    assert.deepEqual(
+      (await calls('GET', /^\/api\/v2\/space$/)).map((j) => j.fault),
+      ['drop-before', null],
+    );
   });
 
   test('gives up after 3 attempts with the last error', async () => {
@@ -75,7 +78,9 @@ describe('reads (NET-1, NET-3)', () => {
   }
 
   test("a 404 is an ApiError with the status, Backlog's errors, the method and the path", async () => {
-    const err = await client().get('/issues/NOPE-999').catch((e: unknown) => e);
+    const err = await client()
+      .get('/issues/NOPE-999')
+      .catch((e: unknown) => e);
     assert.ok(err instanceof ApiError);
     assert.equal(err.status, 404);
     assert.equal(err.backlogCode, 6);
@@ -104,7 +109,10 @@ describe('writes (NET-2)', () => {
     const c = client();
     const created = await c.send<{ name: string }>('POST', `/projects/${projectId}/categories`, { name: 'net2-429' });
     assert.equal(created.name, 'net2-429');
-    assert.deepEqual((await calls('POST', CATEGORIES)).map((j) => j.status), [429, 200]);
+    assert.deepEqual(
+      (await calls('POST', CATEGORIES)).map((j) => j.status),
+      [429, 200],
+    );
     const names = (await c.get<{ name: string }[]>(`/projects/${projectId}/categories`)).map((x) => x.name);
     assert.equal(names.filter((n) => n === 'net2-429').length, 1);
     // Under load a wait can end a few ms before the window turns and wait again briefly: what
@@ -116,7 +124,12 @@ describe('writes (NET-2)', () => {
   test('re-sends a write when the connection is refused before sending, then names the host', async () => {
     const port = await freePort();
     let attempts = 0;
-    const c = new BacklogClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey: 'k'.repeat(20), random: () => 0, logger: (e) => void (e.type === 'api.request' && attempts++) });
+    const c = new BacklogClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      apiKey: 'k'.repeat(20),
+      random: () => 0,
+      logger: (e) => void (e.type === 'api.request' && attempts++),
+    });
     const err = await c.send('POST', '/issues', { summary: 'x' }).catch((e: unknown) => e);
     assert.ok(err instanceof NetworkError);
     assert.match(err.message, new RegExp(`127\\.0\\.0\\.1:${port}`));
@@ -186,8 +199,7 @@ describe('concurrency (NET-7)', () => {
 });
 
 describe('paging (NET-8, NET-10)', () => {
-  const offsets = async (): Promise<string[]> =>
-    (await calls('GET', /^\/api\/v2\/issues$/)).map((j) => `${j.query.offset}+${j.query.count}`);
+  const offsets = async (): Promise<string[]> => (await calls('GET', /^\/api\/v2\/issues$/)).map((j) => `${j.query.offset}+${j.query.count}`);
 
   test('a LIMIT of at most 100 is one call with count=limit', async () => {
     const pages = [];
@@ -265,7 +277,9 @@ describe('secrets, errors and logs', () => {
   test('a wrong key is an AuthError whose message, inspection and log events never show the key', async () => {
     const canary = 'CANARYkey0123456789abcdefCANARY';
     const events: ApiEvent[] = [];
-    const err = await client({ apiKey: canary, logger: (e) => events.push(e) }).get('/space').catch((e: unknown) => e);
+    const err = await client({ apiKey: canary, logger: (e) => events.push(e) })
+      .get('/space')
+      .catch((e: unknown) => e);
     assert.ok(err instanceof AuthError);
     assert.ok(!inspect(err, { depth: 5 }).includes(canary));
     assert.ok(!JSON.stringify(events).includes(canary));
@@ -273,8 +287,12 @@ describe('secrets, errors and logs', () => {
   });
 
   test('ApiError and NetworkError messages never contain the API key', async () => {
-    const e1 = await client().get('/issues/NOPE-1').catch((e: unknown) => e);
-    const e2 = await client({ baseUrl: 'http://nowhere.invalid' }).get('/space').catch((e: unknown) => e);
+    const e1 = await client()
+      .get('/issues/NOPE-1')
+      .catch((e: unknown) => e);
+    const e2 = await client({ baseUrl: 'http://nowhere.invalid' })
+      .get('/space')
+      .catch((e: unknown) => e);
     assert.ok(e2 instanceof NetworkError);
     assert.match(e2.message, /nowhere\.invalid/);
     for (const e of [e1, e2]) assert.ok(!inspect(e, { depth: 5 }).includes(emu.apiKey));
@@ -285,7 +303,16 @@ describe('secrets, errors and logs', () => {
     const events: ApiEvent[] = [];
     await client({ logger: (e) => events.push(e) }).get('/space');
     const [first, retry, second] = events;
-    assert.deepEqual(first && { ...first, ms: 0 }, { type: 'api.request', method: 'GET', path: '/space', category: 'read', status: 503, ms: 0, attempt: 1, remaining: undefined });
+    assert.deepEqual(first && { ...first, ms: 0 }, {
+      type: 'api.request',
+      method: 'GET',
+      path: '/space',
+      category: 'read',
+      status: 503,
+      ms: 0,
+      attempt: 1,
+      remaining: undefined,
+    });
     assert.deepEqual(retry, { type: 'api.retry', method: 'GET', path: '/space', attempt: 1, reason: 'HTTP 503', delayMs: 0 });
     assert.equal(second?.type === 'api.request' && second.status, 200);
     assert.equal(second?.type === 'api.request' && typeof second.remaining, 'number');
@@ -320,9 +347,11 @@ describe('rate-limit budget against the emulator (NET-6)', () => {
     await Promise.all(Array.from({ length: 8 }, () => c.get('/issues', { count: 1 })));
     const searches = (await journal(limited)).filter((j) => j.path === '/api/v2/issues');
     assert.equal(searches.length, 8);
-    assert.deepEqual(searches.filter((j) => j.status === 429), []);
+    assert.deepEqual(
+      searches.filter((j) => j.status === 429),
+      [],
+    );
     assert.ok(c.stats().rateLimitWaits > 0);
     assert.ok(c.stats().rateLimitWaitMs > 0);
   });
 });
-

@@ -27,7 +27,8 @@ function harness(answers: Answer[], options: Partial<ClientOptions> = {}) {
     const a = answers.shift();
     if (!a) throw new Error('no more answers');
     if (a instanceof Error) throw a;
-    const body = a.body === undefined ? (a.status < 300 ? '{}' : JSON.stringify({ errors: [{ message: `status ${a.status}`, code: 1 }] })) : JSON.stringify(a.body);
+    const body =
+      a.body === undefined ? (a.status < 300 ? '{}' : JSON.stringify({ errors: [{ message: `status ${a.status}`, code: 1 }] })) : JSON.stringify(a.body);
     return new Response(body, { status: a.status, headers: { date: new Date(t + SKEW).toUTCString(), ...a.headers } });
   }) as unknown as typeof fetch;
   const client = new BacklogClient({
@@ -75,14 +76,27 @@ describe('retry policy table', () => {
   });
 
   test('never retries what a retry cannot fix: unknown host, untrusted certificate, proxy credentials', () => {
-    for (const m of ['GET', 'POST']) for (const kind of ['unresolved', 'untrusted', 'proxyAuth'] as const) assert.equal(decide(m, { kind }), 'fail', `${m} ${kind}`);
+    for (const m of ['GET', 'POST'])
+      for (const kind of ['unresolved', 'untrusted', 'proxyAuth'] as const) assert.equal(decide(m, { kind }), 'fail', `${m} ${kind}`);
   });
 
   test('backoff is full jitter from 500 ms, doubling, capped at 30 s', () => {
-    assert.deepEqual([1, 2, 3, 4].map((a) => backoffMs(a, () => 0.5)), [250, 500, 1000, 2000]);
-    assert.equal(backoffMs(12, () => 0.5), 15_000);
-    assert.equal(backoffMs(12, () => 0.999999), 29_999);
-    assert.equal(backoffMs(1, () => 0), 0);
+    assert.deepEqual(
+      [1, 2, 3, 4].map((a) => backoffMs(a, () => 0.5)),
+      [250, 500, 1000, 2000],
+    );
+    assert.equal(
+      backoffMs(12, () => 0.5),
+      15_000,
+    );
+    assert.equal(
+      backoffMs(12, () => 0.999999),
+      29_999,
+    );
+    assert.equal(
+      backoffMs(1, () => 0),
+      0,
+    );
   });
 });
 
@@ -214,7 +228,8 @@ describe('rate-limit budget (NET-6, fake clock)', () => {
 
   test('counts requests in flight against what is left, and ignores answers from an older window', () => {
     const budget = new RateBudget(0);
-    const headers = (remaining: number, reset: number) => new Headers({ date: new Date(T0).toUTCString(), 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-reset': String(reset) });
+    const headers = (remaining: number, reset: number) =>
+      new Headers({ date: new Date(T0).toUTCString(), 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-reset': String(reset) });
     const key = 'k';
     assert.equal(budget.reserve(key, T0), 0);
     budget.settle(key, headers(2, T0 / 1000 + 10), T0);

@@ -171,7 +171,8 @@ async function simulate(seed: number, limit: number, windowMs: number, processes
       if (p.onTheWay > 0) {
         p.onTheWay--;
         const fate = rnd();
-        if (fate < 0.03) p.answered.push(undefined); // dropped before the server saw it
+        if (fate < 0.03)
+          p.answered.push(undefined); // dropped before the server saw it
         else if (fate < 0.06) {
           server.receive(now); // counted, then the connection dropped
           p.answered.push(undefined);
@@ -331,7 +332,12 @@ describe('a file that cannot be used', () => {
     writeFileSync(blocked, '');
     const budget = new SharedRateBudget(blocked, 1000, { idleMs: 0 });
     const events: ApiEvent[] = [];
-    const headers = { date: new Date().toUTCString(), 'x-ratelimit-limit': '600', 'x-ratelimit-remaining': '500', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 60) };
+    const headers = {
+      date: new Date().toUTCString(),
+      'x-ratelimit-limit': '600',
+      'x-ratelimit-remaining': '500',
+      'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 60),
+    };
     const client = new BacklogClient({
       baseUrl: 'https://space.example',
       apiKey: 'k'.repeat(20),
@@ -356,7 +362,11 @@ describe('answers that describe no usable window', () => {
     const budget = new SharedRateBudget(folder(), 1000, { idleMs: 0 });
     const reset = Math.ceil((T0 + 2000) / 1000);
     assert.equal(await budget.reserve(KEY, T0), 0);
-    await budget.settle(KEY, new Headers({ date: new Date(T0).toUTCString(), 'x-ratelimit-limit': '0', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }), T0);
+    await budget.settle(
+      KEY,
+      new Headers({ date: new Date(T0).toUTCString(), 'x-ratelimit-limit': '0', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }),
+      T0,
+    );
     const during = await budget.reserve(KEY, T0 + 10);
     assert.ok(during > 0 && during <= 4000, `waits for the window's end, not for ever (${during} ms)`);
     const after = T0 + 10 + during;

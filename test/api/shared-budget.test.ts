@@ -64,7 +64,11 @@ test('a CLI and a library process on one key share its rate-limit budget: no 429
   assert.ok(answers.length >= 2 * QUERIES, `${answers.length} requests`);
   const limited = answers.filter((e) => e.status === 429);
   // On failure the message carries the journal's times and statuses: the rate-limit windows can be read from it.
-  assert.equal(limited.length, 0, `${limited.length} of ${answers.length} requests drew a 429:\n${answers.map((e) => `${e.at} ${e.status} ${e.path}`).join('\n')}`);
+  assert.equal(
+    limited.length,
+    0,
+    `${limited.length} of ${answers.length} requests drew a 429:\n${answers.map((e) => `${e.at} ${e.status} ${e.path}`).join('\n')}`,
+  );
   // The state they shared: in the config folder, private, named without the key.
   const files = readdirSync(join(dir, 'config')).filter((f) => f.startsWith('ratelimit-') && f.endsWith('.json'));
   assert.ok(files.length > 0, 'no shared state file');

@@ -136,6 +136,9 @@ describe('SSLServerCert', () => {
   });
 
   test('an SSLServerCert that is neither PEM nor a readable file is a ConfigError naming the property', () => {
-    assert.throws(() => tlsFromServerCert('/no/such/cert.pem'), (e: unknown) => e instanceof ConfigError && e.property === 'SSLServerCert');
+    assert.throws(
+      () => tlsFromServerCert('/no/such/cert.pem'),
+      (e: unknown) => e instanceof ConfigError && e.property === 'SSLServerCert',
+    );
   });
 });

@@ -16,8 +16,19 @@ const profile = mkdtempSync(join(tmpdir(), 'bsql-chromium-'));
 const extra = process.env.CHROMIUM_EXTRA_ARGS ? JSON.parse(process.env.CHROMIUM_EXTRA_ARGS) : [];
 const child = spawn(
   process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run',
-    '--disable-dev-shm-usage', `--user-data-dir=${profile}`, '--remote-debugging-port=0', ...extra, url],
+  [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+    '--disable-dev-shm-usage',
+    `--user-data-dir=${profile}`,
+    '--remote-debugging-port=0',
+    ...extra,
+    url,
+  ],
   { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
 );
 let seen = '';

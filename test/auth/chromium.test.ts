@@ -81,8 +81,21 @@ describe('desktop flow in headless Chromium (emulator with --pkce required)', ()
     const infoFile = join(dir, `${name}.json`);
     const urls: string[] = [];
     const connecting = connect(
-      { URL: emu.url, AuthScheme: 'OAuth', InitiateOAuth: 'GETANDREFRESH', OAuthClientId: app.clientId, OAuthClientSecret: app.clientSecret, CallbackURL: callbackUrl, OAuthSettingsLocation: join(dir, `${name}-settings.json`), ...extra },
-      { env: { ...process.env, BROWSER: `${process.execPath} ${BROWSER_SCRIPT}`, CHROMIUM_INFO_FILE: infoFile }, onAuthorizationUrl: (u) => urls.push(u), oauthTimeoutMs: 60_000 },
+      {
+        URL: emu.url,
+        AuthScheme: 'OAuth',
+        InitiateOAuth: 'GETANDREFRESH',
+        OAuthClientId: app.clientId,
+        OAuthClientSecret: app.clientSecret,
+        CallbackURL: callbackUrl,
+        OAuthSettingsLocation: join(dir, `${name}-settings.json`),
+        ...extra,
+      },
+      {
+        env: { ...process.env, BROWSER: `${process.execPath} ${BROWSER_SCRIPT}`, CHROMIUM_INFO_FILE: infoFile },
+        onAuthorizationUrl: (u) => urls.push(u),
+        oauthTimeoutMs: 60_000,
+      },
     );
     // Keep a rejection from being unhandled while the browser is driven.
     connecting.catch(() => undefined);
@@ -126,7 +139,9 @@ describe('desktop flow in headless Chromium (emulator with --pkce required)', ()
       const settings = readFileSync(join(dir, 'allow-settings.json'), 'utf8');
       const secrets = [app.clientSecret, ...[...settings.matchAll(/"(?:accessToken|refreshToken)"\s*:\s*"([^"]+)"/g)].map((m) => m[1] as string)];
       assert.ok(secrets.length >= 3, 'the settings file holds both tokens');
-      const visible = [await opened.page.content(), JSON.stringify(await journal(emu)), urls.join(' '), inspect(conn), JSON.stringify(conn.warnings)].join('\n');
+      const visible = [await opened.page.content(), JSON.stringify(await journal(emu)), urls.join(' '), inspect(conn), JSON.stringify(conn.warnings)].join(
+        '\n',
+      );
       for (const secret of secrets) assert.ok(!visible.includes(secret), 'a secret leaked into a page, the journal, the URL or the connection');
       await conn.close();
     } finally {
@@ -144,7 +159,10 @@ describe('desktop flow in headless Chromium (emulator with --pkce required)', ()
       await opened.page.waitForSelector('h1');
       await opened.page.screenshot({ path: join(ARTIFACTS, 'deny-cancelled.png') });
       assert.equal(await opened.page.textContent('h1'), 'Sign-in cancelled');
-      const e = await connecting.then(() => assert.fail('expected an error'), (x: unknown) => x);
+      const e = await connecting.then(
+        () => assert.fail('expected an error'),
+        (x: unknown) => x,
+      );
       assert.ok(e instanceof OAuthError);
       assert.equal(e.error, 'access_denied');
     } finally {
@@ -163,7 +181,12 @@ describe('desktop flow in headless Chromium (emulator with --pkce required)', ()
       timeoutMs: 60_000,
       onCallbackRequest: (r) => requests.push(r),
       openBrowser: (url) =>
-        openInBrowser(url, { ...process.env, BROWSER: `${process.execPath} ${BROWSER_SCRIPT}`, CHROMIUM_INFO_FILE: infoFile, CHROMIUM_EXTRA_ARGS: JSON.stringify(['--host-resolver-rules=MAP localhost [::1]']) }),
+        openInBrowser(url, {
+          ...process.env,
+          BROWSER: `${process.execPath} ${BROWSER_SCRIPT}`,
+          CHROMIUM_INFO_FILE: infoFile,
+          CHROMIUM_EXTRA_ARGS: JSON.stringify(['--host-resolver-rules=MAP localhost [::1]']),
+        }),
     });
     flow.catch(() => undefined);
     try {

@@ -62,8 +62,11 @@ describe('backlog-sql auth', () => {
     assert.match(r.stderr, /OAuth2AccessRequest\.action\?response_type=code/);
     assert.match(r.stdout, /Signed in as .+\(/);
     assert.match(r.stdout, new RegExp(`Settings file: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
-    const entry = Object.values((JSON.parse(readFileSync(file, 'utf8')) as { entries: Record<string, { accessToken: string; refreshToken: string }> }).entries)[0];
-    for (const s of [secret, entry?.accessToken ?? 'x', entry?.refreshToken ?? 'x']) assert.ok(!`${r.stdout}${r.stderr}`.includes(s), 'no secret in the output');
+    const entry = Object.values(
+      (JSON.parse(readFileSync(file, 'utf8')) as { entries: Record<string, { accessToken: string; refreshToken: string }> }).entries,
+    )[0];
+    for (const s of [secret, entry?.accessToken ?? 'x', entry?.refreshToken ?? 'x'])
+      assert.ok(!`${r.stdout}${r.stderr}`.includes(s), 'no secret in the output');
   });
 
   it('status shows the user, space, file and expiry; logout removes the tokens', async () => {

@@ -29,7 +29,14 @@ function field(html, name) {
 async function callback(target, label) {
   const res = await fetch(target);
   const body = await res.text();
-  log({ label, status: res.status, cacheControl: res.headers.get('cache-control'), referrerPolicy: res.headers.get('referrer-policy'), echoesCode: /code=/.test(body), title: /<h1>([^<]*)<\/h1>/.exec(body)?.[1] });
+  log({
+    label,
+    status: res.status,
+    cacheControl: res.headers.get('cache-control'),
+    referrerPolicy: res.headers.get('referrer-policy'),
+    echoesCode: /code=/.test(body),
+    title: /<h1>([^<]*)<\/h1>/.exec(body)?.[1],
+  });
 }
 
 try {
@@ -46,7 +53,11 @@ try {
   res = await go(`${origin}/Login.action`, { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
   res = await go(new URL(res.headers.get('location') ?? '/', origin).href);
   html = await res.text();
-  const decision = new URLSearchParams({ request_id: field(html, 'request_id'), csrf_token: field(html, 'csrf_token'), [env.FAKE_BROWSER_ACTION ?? 'allow']: '1' });
+  const decision = new URLSearchParams({
+    request_id: field(html, 'request_id'),
+    csrf_token: field(html, 'csrf_token'),
+    [env.FAKE_BROWSER_ACTION ?? 'allow']: '1',
+  });
   res = await go(`${origin}/OAuth2AccessRequest.action`, { method: 'POST', body: decision, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
   const back = res.headers.get('location');
   if (!back) throw new Error(`no redirect after consent (HTTP ${res.status})`);

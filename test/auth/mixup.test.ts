@@ -35,11 +35,22 @@ test('a code from another space is never sent to that space, and the sign-in fai
   const user = spaceA.users.find((u) => u.roleType === 2) as { userId: string; password: string };
   const err = await connect(
     {
-      URL: spaceA.url, AuthScheme: 'OAuth', InitiateOAuth: 'GETANDREFRESH', OAuthClientId: app.clientId, OAuthClientSecret: app.clientSecret,
-      CallbackURL: callbackUrl, OAuthSettingsLocation: join(mkdtempSync(join(tmpdir(), 'bsql-mixup-')), 'settings.json'),
+      URL: spaceA.url,
+      AuthScheme: 'OAuth',
+      InitiateOAuth: 'GETANDREFRESH',
+      OAuthClientId: app.clientId,
+      OAuthClientSecret: app.clientSecret,
+      CallbackURL: callbackUrl,
+      OAuthSettingsLocation: join(mkdtempSync(join(tmpdir(), 'bsql-mixup-')), 'settings.json'),
     },
     {
-      env: { ...process.env, BROWSER: `${process.execPath} ${MIXUP_BROWSER}`, MIXUP_ORIGIN: spaceB.url, FAKE_BROWSER_USER: user.userId, FAKE_BROWSER_PASSWORD: user.password },
+      env: {
+        ...process.env,
+        BROWSER: `${process.execPath} ${MIXUP_BROWSER}`,
+        MIXUP_ORIGIN: spaceB.url,
+        FAKE_BROWSER_USER: user.userId,
+        FAKE_BROWSER_PASSWORD: user.password,
+      },
       oauthTimeoutMs: 20_000,
     },
   ).catch((e: unknown) => e);

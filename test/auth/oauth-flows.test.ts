@@ -44,10 +44,17 @@ function props(extra: Record<string, unknown> = {}): Record<string, unknown> {
 }
 
 function logLines(file: string): Record<string, unknown>[] {
-  return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) : [];
+  return existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+    : [];
 }
 
-const tokenCalls = async (grant: string) => (await journal(emu)).filter((r) => r.path === '/api/v2/oauth2/token' && (r.form as Record<string, string>).grant_type === grant);
+const tokenCalls = async (grant: string) =>
+  (await journal(emu)).filter((r) => r.path === '/api/v2/oauth2/token' && (r.form as Record<string, string>).grant_type === grant);
 
 function remember(e: unknown): unknown {
   if (e instanceof Error) captured.push(`${e.message} ${(e as { hint?: string }).hint ?? ''}`);
@@ -58,7 +65,11 @@ before(async () => {
   emu = await startTestEmulator({ refreshRotation: 'reuse-detection' });
   port = await freePort();
   callbackUrl = `http://localhost:${port}/callback`;
-  app = (await control(emu, 'POST', 'oauth-apps', { name: 'tests', redirectUris: [callbackUrl], clientSecret: 'canary-client-secret-0123456789abcdef' })) as typeof app;
+  app = (await control(emu, 'POST', 'oauth-apps', {
+    name: 'tests',
+    redirectUris: [callbackUrl],
+    clientSecret: 'canary-client-secret-0123456789abcdef',
+  })) as typeof app;
   secrets.push(app.clientSecret, user().password);
   dir = mkdtempSync(join(tmpdir(), 'bsql-oauth-'));
 });
@@ -167,10 +178,9 @@ describe('desktop flow (InitiateOAuth=GETANDREFRESH)', () => {
     const blocker: Server = createServer();
     await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r));
     try {
-      const e = await connect(props({ InitiateOAuth: 'GETANDREFRESH', OAuthSettingsLocation: join(dir, 'busy.json') }), { openBrowser: async () => undefined }).then(
-        () => assert.fail('expected an error'),
-        remember,
-      );
+      const e = await connect(props({ InitiateOAuth: 'GETANDREFRESH', OAuthSettingsLocation: join(dir, 'busy.json') }), {
+        openBrowser: async () => undefined,
+      }).then(() => assert.fail('expected an error'), remember);
       assert.ok(e instanceof OAuthError);
       assert.match(e.message, new RegExp(`port ${port}`));
     } finally {
@@ -206,7 +216,11 @@ describe('web flow (procedures) and signed-out connections', () => {
     const url = (rows[0] as { URL: string }).URL;
     // The person's browser: log in, allow, and the redirect's code comes back to the web app.
     const code = await browserCode(url);
-    const tokens = await conn.query('CALL GetOAuthAccessToken(Verifier => $code, CallbackURL => $cb, State => $state)', { code, cb: callbackUrl, state: 'web-state-1' });
+    const tokens = await conn.query('CALL GetOAuthAccessToken(Verifier => $code, CallbackURL => $cb, State => $state)', {
+      code,
+      cb: callbackUrl,
+      state: 'web-state-1',
+    });
     const t = tokens.rows[0] as { OAuthAccessToken: string; OAuthRefreshToken: string; ExpiresIn: number };
     secrets.push(t.OAuthAccessToken, t.OAuthRefreshToken);
     assert.ok(t.ExpiresIn > 3000);
@@ -244,13 +258,19 @@ describe('web flow (procedures) and signed-out connections', () => {
   });
 
   it('contradictory or missing settings say which flow needs which property', async () => {
-    const noSecret = await connect({ URL: emu.url, AuthScheme: 'OAuth', InitiateOAuth: 'REFRESH', OAuthClientId: app.clientId }, { env: {} }).then(() => assert.fail('expected an error'), remember);
+    const noSecret = await connect({ URL: emu.url, AuthScheme: 'OAuth', InitiateOAuth: 'REFRESH', OAuthClientId: app.clientId }, { env: {} }).then(
+      () => assert.fail('expected an error'),
+      remember,
+    );
     assert.ok(noSecret instanceof ConfigError);
     assert.match(noSecret.message, /OAuthClientSecret is required for InitiateOAuth=REFRESH/);
     const verifierOff = await connect(props({ OAuthVerifier: 'abc' })).then(() => assert.fail('expected an error'), remember);
     assert.ok(verifierOff instanceof ConfigError);
     assert.match(verifierOff.message, /InitiateOAuth=REFRESH/);
-    const nothing = await connect(props({ InitiateOAuth: 'REFRESH', OAuthSettingsLocation: 'memory://empty' })).then(() => assert.fail('expected an error'), remember);
+    const nothing = await connect(props({ InitiateOAuth: 'REFRESH', OAuthSettingsLocation: 'memory://empty' })).then(
+      () => assert.fail('expected an error'),
+      remember,
+    );
     assert.ok(nothing instanceof AuthError);
     assert.match(nothing.message, /nothing to refresh/);
   });
@@ -265,12 +285,21 @@ async function browserCode(url: string): Promise<string> {
     if (set) cookie = set.split(';')[0] as string;
     return res;
   };
-  const field = (html: string, name: string) => (new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '').replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
+  const field = (html: string, name: string) =>
+    (new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '').replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
   let html = await (await go(url)).text();
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
-  let res = await go(`${emu.url}/Login.action`, { method: 'POST', headers: form, body: new URLSearchParams({ url: field(html, 'url'), userId: user().userId, password: user().password }).toString() });
+  let res = await go(`${emu.url}/Login.action`, {
+    method: 'POST',
+    headers: form,
+    body: new URLSearchParams({ url: field(html, 'url'), userId: user().userId, password: user().password }).toString(),
+  });
   html = await (await go(new URL(res.headers.get('location') ?? '/', emu.url).href)).text();
-  res = await go(`${emu.url}/OAuth2AccessRequest.action`, { method: 'POST', headers: form, body: new URLSearchParams({ request_id: field(html, 'request_id'), csrf_token: field(html, 'csrf_token'), allow: '1' }).toString() });
+  res = await go(`${emu.url}/OAuth2AccessRequest.action`, {
+    method: 'POST',
+    headers: form,
+    body: new URLSearchParams({ request_id: field(html, 'request_id'), csrf_token: field(html, 'csrf_token'), allow: '1' }).toString(),
+  });
   const code = new URL(res.headers.get('location') ?? '').searchParams.get('code');
   assert.ok(code);
   secrets.push(code);
@@ -293,11 +322,10 @@ describe('headless flows', () => {
       assert.equal(u.rowCount, 1);
       await conn.query('EXEC MarkAllNotificationsAsRead');
       const writes = (await journal(emu)).filter((j) => j.method !== 'GET');
-      assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [
-        'POST /api/v2/projects/1/categories',
-        `PATCH /api/v2/projects/1/categories/${id}`,
-        'POST /api/v2/notifications/markAsRead',
-      ]);
+      assert.deepEqual(
+        writes.map((w) => `${w.method} ${w.path}`),
+        ['POST /api/v2/projects/1/categories', `PATCH /api/v2/projects/1/categories/${id}`, 'POST /api/v2/notifications/markAsRead'],
+      );
       assert.ok(writes.every((w) => w.status < 300));
       for (const w of writes) assert.equal(w.user, me.Id, 'sent with the OAuth access token of the user who consented');
     } finally {

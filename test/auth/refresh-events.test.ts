@@ -16,7 +16,11 @@ import { control, startTestEmulator, type RunningEmulator, freePort } from '../h
 const FAKE_BROWSER = new URL('./fake-browser.mjs', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'bsql-refresh-events-'));
 
-interface Entry { accessToken: string; refreshToken: string; expiresAt: string }
+interface Entry {
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: string;
+}
 const entriesOf = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { entries: Record<string, Entry> }).entries;
 
 /** Sign in through the desktop flow (fake browser) into `file`, then mark the token expired. */
@@ -26,7 +30,14 @@ async function signedInExpired(refreshRotation: 'rotate' | 'none', name: string)
   const app = (await control(emu, 'POST', 'oauth-apps', { redirectUris: [callbackUrl] })) as { clientId: string; clientSecret: string };
   const user = emu.users.find((u) => u.roleType === 2) as { userId: string; password: string };
   const file = join(dir, `${name}.json`);
-  const props = { URL: emu.url, AuthScheme: 'OAuth', OAuthClientId: app.clientId, OAuthClientSecret: app.clientSecret, CallbackURL: callbackUrl, OAuthSettingsLocation: file };
+  const props = {
+    URL: emu.url,
+    AuthScheme: 'OAuth',
+    OAuthClientId: app.clientId,
+    OAuthClientSecret: app.clientSecret,
+    CallbackURL: callbackUrl,
+    OAuthSettingsLocation: file,
+  };
   const env = { ...process.env, BROWSER: `${process.execPath} ${FAKE_BROWSER}`, FAKE_BROWSER_USER: user.userId, FAKE_BROWSER_PASSWORD: user.password };
   const conn = await connect({ ...props, InitiateOAuth: 'GETANDREFRESH' }, { env, oauthTimeoutMs: 20_000 });
   await conn.close();
@@ -51,7 +62,11 @@ describe('auth.refresh events', () => {
     await conn.close();
     assert.deepEqual(events, [{ type: 'auth.refresh', reason: 'expiring', store: 'file', outcome: 'sent', rotated: true }]);
     const log = readFileSync(logfile, 'utf8');
-    const logged = log.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).filter((r) => r.type === 'auth.refresh');
+    const logged = log
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((r) => r.type === 'auth.refresh');
     assert.equal(logged.length, 1);
     assert.equal(logged[0]?.outcome, 'sent');
     const afterwards = Object.values(entriesOf(s.file))[0] as Entry;
@@ -72,7 +87,14 @@ describe('auth.refresh events', () => {
     // B loads the expired token first; A (another connection or process) then refreshes it.
     const b = new TokenProvider({ app, store, key, canRefresh: true, signedOutHint: '', onRefreshEvent: (e) => eventsB.push(e) });
     await b.load();
-    const a = new TokenProvider({ app, store: openTokenStore(s.file, process.env), key, canRefresh: true, signedOutHint: '', onRefreshEvent: (e) => eventsA.push(e) });
+    const a = new TokenProvider({
+      app,
+      store: openTokenStore(s.file, process.env),
+      key,
+      canRefresh: true,
+      signedOutHint: '',
+      onRefreshEvent: (e) => eventsA.push(e),
+    });
     const tokenA = await a.accessToken();
     assert.deepEqual(eventsA, [{ type: 'auth.refresh', reason: 'expiring', store: 'file', outcome: 'sent', rotated: false }]);
     assert.equal(await b.accessToken(), tokenA, 'B uses the token A wrote');

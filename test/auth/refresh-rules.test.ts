@@ -44,7 +44,12 @@ const browserEnv = (s: Setup, extra: Record<string, string> = {}) => ({
 });
 
 const props = (s: Setup, extra: Record<string, unknown> = {}) => ({
-  URL: s.emu.url, AuthScheme: 'OAuth', OAuthClientId: s.app.clientId, OAuthClientSecret: s.app.clientSecret, CallbackURL: s.callbackUrl, ...extra,
+  URL: s.emu.url,
+  AuthScheme: 'OAuth',
+  OAuthClientId: s.app.clientId,
+  OAuthClientSecret: s.app.clientSecret,
+  CallbackURL: s.callbackUrl,
+  ...extra,
 });
 
 /** Sign in through the desktop flow into `file`, then mark the stored token as expired. */
@@ -72,7 +77,14 @@ describe('refresh across processes and locks', () => {
     await signInExpired(s, file);
     await clearJournal(s.emu);
     const env = { ...process.env, CHILD_URL: s.emu.url, CHILD_CLIENT_ID: s.app.clientId, CHILD_CLIENT_SECRET: s.app.clientSecret, CHILD_FILE: file };
-    const outputs = await Promise.all(Array.from({ length: 8 }, () => run(process.execPath, ['--import', 'tsx', CHILD], { env, timeout: 60_000 }).then((r) => r.stdout.trim(), (e: { stdout?: string }) => e.stdout ?? 'crashed')));
+    const outputs = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        run(process.execPath, ['--import', 'tsx', CHILD], { env, timeout: 60_000 }).then(
+          (r) => r.stdout.trim(),
+          (e: { stdout?: string }) => e.stdout ?? 'crashed',
+        ),
+      ),
+    );
     assert.deepEqual(outputs, Array(8).fill('ok'));
     assert.equal(await refreshes(s.emu), 1);
     for (const o of outputs) assert.ok(!o.includes(s.app.clientSecret));
@@ -148,7 +160,10 @@ describe('PKCE against an emulator that requires it (OAUTH-7)', () => {
 
   it('the desktop flow sends an S256 challenge and a 43-character verifier, and signs in', async () => {
     await clearJournal(s.emu);
-    const conn = await connect(props(s, { InitiateOAuth: 'GETANDREFRESH', OAuthSettingsLocation: 'memory://pkce-required' }), { env: browserEnv(s), oauthTimeoutMs: 20_000 });
+    const conn = await connect(props(s, { InitiateOAuth: 'GETANDREFRESH', OAuthSettingsLocation: 'memory://pkce-required' }), {
+      env: browserEnv(s),
+      oauthTimeoutMs: 20_000,
+    });
     await conn.query('SELECT Name FROM Priorities');
     await conn.close();
     const exchange = (await journal(s.emu)).find((r) => r.path === '/api/v2/oauth2/token');
@@ -156,7 +171,10 @@ describe('PKCE against an emulator that requires it (OAUTH-7)', () => {
   });
 
   it('with UsePKCE=false the server refuses, and the error says so', async () => {
-    const e = await connect(props(s, { InitiateOAuth: 'GETANDREFRESH', UsePKCE: false, OAuthSettingsLocation: 'memory://pkce-off' }), { env: browserEnv(s), oauthTimeoutMs: 20_000 }).then(
+    const e = await connect(props(s, { InitiateOAuth: 'GETANDREFRESH', UsePKCE: false, OAuthSettingsLocation: 'memory://pkce-off' }), {
+      env: browserEnv(s),
+      oauthTimeoutMs: 20_000,
+    }).then(
       () => assert.fail('expected an error'),
       (x: unknown) => x,
     );

@@ -42,7 +42,11 @@ const env = (extra: Record<string, string> = {}) => ({
 before(async () => {
   emu = await startTestEmulator();
   callbackUrl = `http://localhost:${await freePort()}`;
-  app = (await control(emu, 'POST', 'oauth-apps', { name: 'seed flows', redirectUris: [callbackUrl], clientSecret: 'seed-client-secret-0123456789abcdef' })) as typeof app;
+  app = (await control(emu, 'POST', 'oauth-apps', {
+    name: 'seed flows',
+    redirectUris: [callbackUrl],
+    clientSecret: 'seed-client-secret-0123456789abcdef',
+  })) as typeof app;
   configDir = mkdtempSync(join(tmpdir(), 'bsql-seed-'));
 });
 
@@ -54,13 +58,19 @@ describe("the seed page's flows, with its property names only", () => {
   it('desktop: OAuthClientId, OAuthClientSecret, CallbackURL and InitiateOAuth=GETANDREFRESH sign in through the browser; the tokens persist between connections', async () => {
     const warnings: string[] = [];
     // A BACKLOG_API_KEY left in the environment does not win over the seed's OAuth properties.
-    const conn = await connect({ ...seed(), InitiateOAuth: 'GETANDREFRESH' }, { env: env({ BACKLOG_API_KEY: 'stale-env-key-123' }), onWarning: (w) => warnings.push(w), oauthTimeoutMs: 20_000 });
+    const conn = await connect(
+      { ...seed(), InitiateOAuth: 'GETANDREFRESH' },
+      { env: env({ BACKLOG_API_KEY: 'stale-env-key-123' }), onWarning: (w) => warnings.push(w), oauthTimeoutMs: 20_000 },
+    );
     assert.equal(conn.config.authScheme, 'OAuth');
     assert.ok((await conn.query('SELECT Name FROM Priorities')).rowCount > 0);
     assert.match(warnings.join('\n'), /ignoring BACKLOG_API_KEY from the environment/);
     assert.ok(existsSync(join(configDir, 'OAuthSettings.json')), 'saved where OAuthSettingsLocation defaults to');
     await conn.close();
-    const again = await connect({ ...seed(), InitiateOAuth: 'GETANDREFRESH' }, { env: env(), openBrowser: async () => assert.fail('no browser the second time') });
+    const again = await connect(
+      { ...seed(), InitiateOAuth: 'GETANDREFRESH' },
+      { env: env(), openBrowser: async () => assert.fail('no browser the second time') },
+    );
     assert.ok((await again.query('SELECT Name FROM Priorities')).rowCount > 0);
     await again.close();
     assert.equal((await journal(emu)).filter((r) => r.path === '/api/v2/oauth2/token').length, 1, 'one code exchange for both connections');
@@ -88,8 +98,14 @@ describe("the seed page's flows, with its property names only", () => {
     const fresh = env({ dir: 'fresh' });
     const signedOut = await connect(seed(), { env: fresh });
     const code = await browserCode(emu.url, person(), ((await signedOut.query('EXEC GetOAuthAuthorizationURL')).rows[0] as { URL: string }).URL);
-    const first = (await signedOut.query('EXECUTE GetOAuthAccessToken Verifier = ?', [code])).rows[0] as { OAuthAccessToken: string; OAuthRefreshToken: string };
-    const refreshed = (await signedOut.query('EXEC RefreshOAuthAccessToken OAuthRefreshToken = ?', [first.OAuthRefreshToken])).rows[0] as { OAuthAccessToken: string; OAuthRefreshToken: string };
+    const first = (await signedOut.query('EXECUTE GetOAuthAccessToken Verifier = ?', [code])).rows[0] as {
+      OAuthAccessToken: string;
+      OAuthRefreshToken: string;
+    };
+    const refreshed = (await signedOut.query('EXEC RefreshOAuthAccessToken OAuthRefreshToken = ?', [first.OAuthRefreshToken])).rows[0] as {
+      OAuthAccessToken: string;
+      OAuthRefreshToken: string;
+    };
     assert.notEqual(refreshed.OAuthAccessToken, first.OAuthAccessToken);
     await signedOut.close();
     await control(emu, 'POST', 'clock', { advanceSeconds: 7200 });
@@ -105,7 +121,10 @@ describe('the OAuth procedures as CData calls them', () => {
     const code = await conn.query("EXEC GetOAuthAuthorizationURL @GrantType = 'CODE', @Scope = 'read write'");
     assert.equal(new URL((code.rows[0] as { URL: string }).URL).searchParams.get('response_type'), 'code');
     assert.match(code.stats.warnings.join('\n'), /ignoring Scope: Backlog's OAuth has no scopes/);
-    const e = await conn.query("EXEC GetOAuthAuthorizationURL GrantType = 'IMPLICIT'").then(() => assert.fail('expected an error'), (x: unknown) => x);
+    const e = await conn.query("EXEC GetOAuthAuthorizationURL GrantType = 'IMPLICIT'").then(
+      () => assert.fail('expected an error'),
+      (x: unknown) => x,
+    );
     assert.ok(e instanceof OAuthError);
     assert.match(e.message, /Backlog has only the authorization code grant: GrantType=IMPLICIT is not available/);
     assert.match(e.hint ?? '', /GrantType=CODE/);
@@ -116,7 +135,10 @@ describe('the OAuth procedures as CData calls them', () => {
     const conn = await connect(seed(), { env: env({ dir: 'fresh' }) });
     const url = ((await conn.query("EXEC GetOAuthAuthorizationURL State = 'seed-state-1'")).rows[0] as { URL: string }).URL;
     const code = await browserCode(emu.url, person(), url);
-    const e = await conn.query('EXEC GetOAuthAccessToken Verifier = ?', [code]).then(() => assert.fail('expected an error'), (x: unknown) => x);
+    const e = await conn.query('EXEC GetOAuthAccessToken Verifier = ?', [code]).then(
+      () => assert.fail('expected an error'),
+      (x: unknown) => x,
+    );
     assert.ok(e instanceof OAuthError);
     assert.equal(e.error, 'invalid_grant');
     assert.match(e.hint ?? '', /GetOAuthAuthorizationURL was given a State and GetOAuthAccessToken no State/);
@@ -125,7 +147,10 @@ describe('the OAuth procedures as CData calls them', () => {
     // Another CallbackURL is named too.
     const url2 = ((await conn.query("EXEC GetOAuthAuthorizationURL State = 'seed-state-2'")).rows[0] as { URL: string }).URL;
     const code2 = await browserCode(emu.url, person(), url2);
-    const e2 = await conn.query(`EXEC GetOAuthAccessToken Verifier = ?, State = 'seed-state-2', CallbackURL = '${callbackUrl}/other'`, [code2]).then(() => assert.fail('expected an error'), (x: unknown) => x);
+    const e2 = await conn.query(`EXEC GetOAuthAccessToken Verifier = ?, State = 'seed-state-2', CallbackURL = '${callbackUrl}/other'`, [code2]).then(
+      () => assert.fail('expected an error'),
+      (x: unknown) => x,
+    );
     assert.ok(e2 instanceof OAuthError);
     await conn.close();
   });

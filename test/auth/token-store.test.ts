@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { defaultSettingsPath, openTokenStore, storeKey, type StoredTokens } from '../../src/auth/token-store.js';
 
-const tokens = (n: number): StoredTokens => ({ accessToken: `access-${n}`, refreshToken: `refresh-${n}`, expiresAt: Date.UTC(2030, 0, 1), obtainedAt: Date.UTC(2029, 11, 31) });
+const tokens = (n: number): StoredTokens => ({
+  accessToken: `access-${n}`,
+  refreshToken: `refresh-${n}`,
+  expiresAt: Date.UTC(2030, 0, 1),
+  obtainedAt: Date.UTC(2029, 11, 31),
+});
 
 describe('token store', () => {
   it('defaults to $BACKLOG_SQL_CONFIG_DIR, else $XDG_CONFIG_HOME/backlog-sql, else ~/.config/backlog-sql (TOK-1)', () => {

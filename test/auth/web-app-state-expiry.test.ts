@@ -16,10 +16,21 @@ before(async () => {
   emu = await startTestEmulator();
   const port = await freePort();
   const redirectUri = `http://localhost:${port}/callback`;
-  const client = (await control(emu, 'POST', 'oauth-apps', { name: 'state expiry', redirectUris: [redirectUri] })) as { clientId: string; clientSecret: string };
+  const client = (await control(emu, 'POST', 'oauth-apps', { name: 'state expiry', redirectUris: [redirectUri] })) as {
+    clientId: string;
+    clientSecret: string;
+  };
   app = spawn(process.execPath, ['examples/web-app/server.mjs'], {
     cwd: ROOT,
-    env: { ...process.env, BACKLOG_URL: emu.url, OAUTH_CLIENT_ID: client.clientId, OAUTH_CLIENT_SECRET: client.clientSecret, REDIRECT_URI: redirectUri, PORT: String(port), STATE_TTL_MS: '300' },
+    env: {
+      ...process.env,
+      BACKLOG_URL: emu.url,
+      OAUTH_CLIENT_ID: client.clientId,
+      OAUTH_CLIENT_SECRET: client.clientSecret,
+      REDIRECT_URI: redirectUri,
+      PORT: String(port),
+      STATE_TTL_MS: '300',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -49,5 +60,9 @@ test('a sign-in state older than its lifetime is refused and not exchanged', asy
   await new Promise((r) => setTimeout(r, 500));
   const late = await fetch(new URL(`/callback?code=anything&state=${encodeURIComponent(state)}`, appUrl), { headers: { cookie } });
   assert.equal(late.status, 400);
-  assert.deepEqual((await journal(emu)).filter((e) => e.path === '/api/v2/oauth2/token'), [], 'nothing was exchanged');
+  assert.deepEqual(
+    (await journal(emu)).filter((e) => e.path === '/api/v2/oauth2/token'),
+    [],
+    'nothing was exchanged',
+  );
 });

@@ -71,7 +71,14 @@ describe('example web application in headless Chromium (web flow, OAUTH-13)', ()
     user = emu.users.find((u) => u.roleType === 2) as typeof user;
     app = spawn(process.execPath, ['examples/web-app/server.mjs'], {
       cwd: ROOT,
-      env: { ...process.env, BACKLOG_URL: proxy.url, OAUTH_CLIENT_ID: client.clientId, OAUTH_CLIENT_SECRET: client.clientSecret, REDIRECT_URI: redirectUri, PORT: String(port) },
+      env: {
+        ...process.env,
+        BACKLOG_URL: proxy.url,
+        OAUTH_CLIENT_ID: client.clientId,
+        OAUTH_CLIENT_SECRET: client.clientSecret,
+        REDIRECT_URI: redirectUri,
+        PORT: String(port),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     appUrl = await new Promise<string>((resolve, reject) => {
@@ -134,7 +141,10 @@ describe('example web application in headless Chromium (web flow, OAUTH-13)', ()
       const expected = await db.query('SELECT IssueKey FROM Issues WHERE AssigneeId = ? AND StatusId <> 4 ORDER BY IssueKey', [user.id]);
       await db.close();
       assert.ok(expected.rows.length > 0, 'the seed gives this person open issues');
-      assert.deepEqual(shown, expected.rows.map((r) => (r as { IssueKey: string }).IssueKey));
+      assert.deepEqual(
+        shown,
+        expected.rows.map((r) => (r as { IssueKey: string }).IssueKey),
+      );
       assert.equal(await tokenRequests(), 1, 'one code exchange');
       assert.ok(issued.length >= 1);
     } finally {

@@ -46,8 +46,15 @@ let oauth: Connection;
 before(async () => {
   emu = await startTestEmulator({ timezone: 'UTC' });
   conn = await connect({ URL: emu.url, ApiKey: emu.apiKey }, { env: {} });
-  const app = (await control(emu, 'POST', 'oauth-apps', { name: 'corpus', redirectUris: ['http://localhost:33333'], clientSecret: 'corpus-client-secret-0123456789abcdef' })) as { clientId: string; clientSecret: string };
-  oauth = await connect({ URL: emu.url, OAuthClientId: app.clientId, OAuthClientSecret: app.clientSecret, OAuthSettingsLocation: 'memory://corpus' }, { env: {} });
+  const app = (await control(emu, 'POST', 'oauth-apps', {
+    name: 'corpus',
+    redirectUris: ['http://localhost:33333'],
+    clientSecret: 'corpus-client-secret-0123456789abcdef',
+  })) as { clientId: string; clientSecret: string };
+  oauth = await connect(
+    { URL: emu.url, OAuthClientId: app.clientId, OAuthClientSecret: app.clientSecret, OAuthSettingsLocation: 'memory://corpus' },
+    { env: {} },
+  );
 });
 
 after(async () => {
@@ -72,13 +79,21 @@ async function check(e: Entry): Promise<void> {
   if (x.differs) {
     // A documented difference: the function says why, and our answer is not CData's (else the entry is stale).
     assert.ok(x.why, `${e.sql}: a difference needs its reason`);
-    const ours = await run().then((r) => printOurs(first(r.rows as unknown[][])), (err: Error) => `error: ${err.message}`);
+    const ours = await run().then(
+      (r) => printOurs(first(r.rows as unknown[][])),
+      (err: Error) => `error: ${err.message}`,
+    );
     assert.notEqual(ours, printCdata(e.cdata), `${e.sql} now gives CData's result: drop "differs"`);
     return;
   }
   const result = await run();
   const rows = result.rows as unknown[][];
-  if (x.columns) for (const c of x.columns) assert.ok(result.columns.some((col) => col.name === c), `${e.sql}: column ${c}`);
+  if (x.columns)
+    for (const c of x.columns)
+      assert.ok(
+        result.columns.some((col) => col.name === c),
+        `${e.sql}: column ${c}`,
+      );
   if (x.match !== undefined) assert.ok(String(first(rows)).includes(x.match), `${e.sql}: ${String(first(rows))}`);
   if (x.warning !== undefined) assert.match(result.stats.warnings.join('\n'), new RegExp(x.warning));
   if (x.range) {
@@ -92,7 +107,11 @@ async function check(e: Entry): Promise<void> {
       const b = first(same) as Date;
       assert.ok(a instanceof Date && b instanceof Date && Math.abs(a.getTime() - b.getTime()) <= x.tolerance_ms, `${e.sql}: ${String(a)} vs ${String(b)}`);
     } else {
-      assert.deepEqual(rows.map((r) => r.map(printOurs)), same.map((r) => r.map(printOurs)), e.sql);
+      assert.deepEqual(
+        rows.map((r) => r.map(printOurs)),
+        same.map((r) => r.map(printOurs)),
+        e.sql,
+      );
       if (!/WHERE|EXEC/.test(e.sql)) assert.ok(rows.length > 0, `${e.sql}: no rows to compare`);
     }
   }
@@ -111,7 +130,7 @@ describe('the CData dialect corpus', () => {
   });
   for (const e of CORPUS) test(e.sql, () => check(e));
 
-  test('CData\'s documented result holds for most statements; the rest are listed as differences', () => {
+  test("CData's documented result holds for most statements; the rest are listed as differences", () => {
     const documented = CORPUS.filter((e) => e.cdata !== null);
     const differing = documented.filter((e) => e.expect?.differs || e.expect?.result !== undefined);
     assert.ok(documented.length - differing.length >= 120, `${documented.length - differing.length} statements give CData's documented result`);

@@ -42,17 +42,26 @@ async function same(cdata: string, duck: string): Promise<unknown[][]> {
 
 describe('[bracketed names]', () => {
   test('columns and tables in brackets, names with spaces as identifiers', async () => {
-    const rows = await same('SELECT [IssueKey], [Summary] FROM [Issues] WHERE [ProjectId] = 1 ORDER BY [Id]', 'SELECT IssueKey, Summary FROM Issues WHERE ProjectId = 1 ORDER BY Id');
+    const rows = await same(
+      'SELECT [IssueKey], [Summary] FROM [Issues] WHERE [ProjectId] = 1 ORDER BY [Id]',
+      'SELECT IssueKey, Summary FROM Issues WHERE ProjectId = 1 ORDER BY Id',
+    );
     assert.ok(rows.length > 0);
     // The pushdown sees the bracketed column: one search with projectId[].
     const { requests } = await run('SELECT [Id] FROM [Issues] WHERE [ProjectId] = 1');
-    assert.ok(requests.some((r) => r.includes('/api/v2/issues ') && r.includes('"projectId[]":"1"')), requests.join('\n'));
+    assert.ok(
+      requests.some((r) => r.includes('/api/v2/issues ') && r.includes('"projectId[]":"1"')),
+      requests.join('\n'),
+    );
     // A name with spaces is a name: as an alias, and as a missing column it is named in the error.
     const alias = await run('SELECT [Id] AS [Issue Id] FROM [Issues] ORDER BY [Issue Id] LIMIT 1');
     assert.equal(alias.rows.length, 1);
     const r = await db.query('SELECT [Id] AS [Issue Id] FROM [Issues] LIMIT 1');
     assert.deepEqual(Object.keys((r.rows as Record<string, unknown>[])[0] as object), ['Issue Id']);
-    await assert.rejects(db.query('SELECT [Issue Type] FROM [Issues]'), (e: unknown) => e instanceof SqlError && /Issue Type/.test(e.message) && e.position === 8);
+    await assert.rejects(
+      db.query('SELECT [Issue Type] FROM [Issues]'),
+      (e: unknown) => e instanceof SqlError && /Issue Type/.test(e.message) && e.position === 8,
+    );
   });
 
   test('aliases, joins and qualified columns in brackets', async () => {
@@ -64,7 +73,11 @@ describe('[bracketed names]', () => {
 
   test("DuckDB's lists and indexing stay lists and indexing", async () => {
     // A comma, a literal, a parameter or an operator inside: a list. After a name, ), ] or a literal: indexing.
-    const r = await db.query("SELECT [2, 3] AS a, [1] AS b, [NULL] AS c, list_value(1)[1] AS d, 'abc'[2] AS e, [Id + 1] AS f, ARRAY[Id] AS g, [x FOR x IN [5]] AS h FROM Priorities ORDER BY Id LIMIT 1", undefined, { rowMode: 'array' });
+    const r = await db.query(
+      "SELECT [2, 3] AS a, [1] AS b, [NULL] AS c, list_value(1)[1] AS d, 'abc'[2] AS e, [Id + 1] AS f, ARRAY[Id] AS g, [x FOR x IN [5]] AS h FROM Priorities ORDER BY Id LIMIT 1",
+      undefined,
+      { rowMode: 'array' },
+    );
     assert.deepEqual(r.rows[0], [[2, 3], [1], [null], 1, 'b', [3], [2], [5]]);
     const idx = await db.query('SELECT l[1] AS first FROM (SELECT [7, 8] AS l) t', undefined, { rowMode: 'array' });
     assert.deepEqual(idx.rows[0], [7]);
@@ -74,13 +87,16 @@ describe('[bracketed names]', () => {
   });
 
   test('the rewrite keeps lengths and literals, and is idempotent', () => {
-    const sql = "SELECT [Summary], '[Summary]', \"[x]\" FROM [Issues] -- [Issues]";
+    const sql = 'SELECT [Summary], \'[Summary]\', "[x]" FROM [Issues] -- [Issues]';
     const out = rewriteCdataQueryForms(sql);
-    assert.equal(out, "SELECT \"Summary\", '[Summary]', \"[x]\" FROM \"Issues\" -- [Issues]");
+    assert.equal(out, 'SELECT "Summary", \'[Summary]\', "[x]" FROM "Issues" -- [Issues]');
     assert.equal(out.length, sql.length);
     assert.equal(rewriteCdataQueryForms(out), out);
     // TOP's LIMIT goes where its SELECT ends: before `;` and a trailing comment, after bracketed names.
-    assert.equal(rewriteCdataQueryForms('SELECT TOP 3 [Id], [2, 3] FROM [Issues] ORDER BY [Id] DESC; -- top'), 'SELECT       "Id", [2, 3] FROM "Issues" ORDER BY "Id" DESC LIMIT 3; -- top');
+    assert.equal(
+      rewriteCdataQueryForms('SELECT TOP 3 [Id], [2, 3] FROM [Issues] ORDER BY [Id] DESC; -- top'),
+      'SELECT       "Id", [2, 3] FROM "Issues" ORDER BY "Id" DESC LIMIT 3; -- top',
+    );
     assert.equal(rewriteCdataQueryForms('SELECT * FROM (SELECT TOP 1 [Id] FROM [Issues]) t'), 'SELECT * FROM (SELECT       "Id" FROM "Issues" LIMIT 1) t');
   });
 });
@@ -90,7 +106,10 @@ describe('TOP n', () => {
     const rows = await same('SELECT TOP 3 IssueKey FROM Issues WHERE ProjectId = 1', 'SELECT IssueKey FROM Issues WHERE ProjectId = 1 LIMIT 3');
     assert.equal(rows.length, 3);
     const { requests } = await run('SELECT TOP 3 IssueKey FROM Issues WHERE ProjectId = 1');
-    assert.ok(requests.some((r) => r.includes('"count":"3"')), requests.join('\n'));
+    assert.ok(
+      requests.some((r) => r.includes('"count":"3"')),
+      requests.join('\n'),
+    );
   });
 
   test('TOP with ORDER BY, TOP (n), DISTINCT TOP and TOP in a subquery', async () => {
@@ -103,16 +122,25 @@ describe('TOP n', () => {
   });
 
   test('TOP with LIMIT or OFFSET is refused, pointing at the LIMIT', async () => {
-    await assert.rejects(db.query('SELECT TOP 5 * FROM Issues LIMIT 3'), (e: unknown) => e instanceof SqlError && e.message === 'TOP and LIMIT cannot be used together' && e.position === 28 && /LIMIT 5/.test(e.hint ?? ''));
-    await assert.rejects(db.query('SELECT TOP 5 * FROM Issues ORDER BY Id OFFSET 2'), (e: unknown) => e instanceof SqlError && /TOP and OFFSET/.test(e.message) && e.position === 40);
+    await assert.rejects(
+      db.query('SELECT TOP 5 * FROM Issues LIMIT 3'),
+      (e: unknown) => e instanceof SqlError && e.message === 'TOP and LIMIT cannot be used together' && e.position === 28 && /LIMIT 5/.test(e.hint ?? ''),
+    );
+    await assert.rejects(
+      db.query('SELECT TOP 5 * FROM Issues ORDER BY Id OFFSET 2'),
+      (e: unknown) => e instanceof SqlError && /TOP and OFFSET/.test(e.message) && e.position === 40,
+    );
     await assert.rejects(db.query('SELECT TOP 50 PERCENT * FROM Issues'), (e: unknown) => e instanceof SqlError && /PERCENT is not supported/.test(e.message));
-    await assert.rejects(db.query('SELECT TOP 1 Id FROM Issues UNION SELECT Id FROM Issues'), (e: unknown) => e instanceof SqlError && /TOP in a UNION/.test(e.message) && /parentheses/.test(e.hint ?? ''));
+    await assert.rejects(
+      db.query('SELECT TOP 1 Id FROM Issues UNION SELECT Id FROM Issues'),
+      (e: unknown) => e instanceof SqlError && /TOP in a UNION/.test(e.message) && /parentheses/.test(e.hint ?? ''),
+    );
     // The TOP of a subquery and the LIMIT of the outer query are two SELECTs: allowed.
     const r = await db.query('SELECT * FROM (SELECT TOP 3 Id FROM Priorities ORDER BY Id) t LIMIT 1');
     assert.equal(r.rowCount, 1);
   });
 
-  test('errors after TOP still point at the user\'s text', async () => {
+  test("errors after TOP still point at the user's text", async () => {
     await assert.rejects(db.query('SELECT TOP 5 Nope FROM Issues'), (e: unknown) => e instanceof SqlError && e.position === 14);
   });
 });
@@ -129,12 +157,15 @@ describe('schema-qualified names', () => {
   test('an alias named Backlog stays an alias; an unknown table names the closest one', async () => {
     const r = await db.query('SELECT Backlog.Id FROM Priorities Backlog ORDER BY 1', undefined, { rowMode: 'array' });
     assert.ok(r.rowCount > 0);
-    await assert.rejects(db.query('SELECT * FROM CData.Backlog.Isues'), (e: unknown) => e instanceof SqlError && e.sqlstate === '42P01' && /Issues/.test(e.hint ?? '') && e.position === 29);
+    await assert.rejects(
+      db.query('SELECT * FROM CData.Backlog.Isues'),
+      (e: unknown) => e instanceof SqlError && e.sqlstate === '42P01' && /Issues/.test(e.hint ?? '') && e.position === 29,
+    );
   });
 });
 
-describe('writes in CData\'s forms', () => {
-  test('INSERT INTO [T] and UPDATE Backlog.T … WHERE [Id] = n make the same requests as DuckDB\'s', async () => {
+describe("writes in CData's forms", () => {
+  test("INSERT INTO [T] and UPDATE Backlog.T … WHERE [Id] = n make the same requests as DuckDB's", async () => {
     await clearJournal(emu);
     const ins = await db.query("INSERT INTO [ProjectCategories] ([ProjectId], [Name]) VALUES (1, 'Bracketed') RETURNING [Id]", undefined, { rowMode: 'array' });
     const id = (ins.rows as unknown[][])[0]?.[0] as number;

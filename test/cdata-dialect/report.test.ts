@@ -55,7 +55,10 @@ describe("a report in CData's dialect", () => {
     for (const sql of QUERIES) library.push(plain((await db.query(sql)).rows));
     assert.equal(library[0]?.length, 5);
     assert.ok(library[0]?.every((r) => typeof r.Assignee === 'string' && typeof r['Follow Up'] === 'string'));
-    assert.equal(library[2]?.reduce((n, r) => n + Number(r.Issues), 0), 10);
+    assert.equal(
+      library[2]?.reduce((n, r) => n + Number(r.Issues), 0),
+      10,
+    );
     const file = join(dir, 'library.csv');
     await db.query(EXPORT.replace('report.csv', file));
     assert.equal(readFileSync(file, 'utf8').split('\n')[0], 'IssueKey,Status');
@@ -68,8 +71,14 @@ describe("a report in CData's dialect", () => {
       env: { ...process.env, BACKLOG_SQL_CONNECTION: `URL=${emu.url};ApiKey=${emu.apiKey}` },
       timeout: 120_000,
     });
-    const results = r.stdout.split(/\n(?=\[)/).map((x) => JSON.parse(x) as Record<string, unknown>[]).filter((x) => x.length > 0);
-    assert.deepEqual(results, library.filter((x) => x.length > 0));
+    const results = r.stdout
+      .split(/\n(?=\[)/)
+      .map((x) => JSON.parse(x) as Record<string, unknown>[])
+      .filter((x) => x.length > 0);
+    assert.deepEqual(
+      results,
+      library.filter((x) => x.length > 0),
+    );
     assert.equal(readFileSync(join(dir, 'report.csv'), 'utf8'), readFileSync(join(dir, 'library.csv'), 'utf8'));
   });
 
@@ -84,7 +93,10 @@ describe("a report in CData's dialect", () => {
       // pg returns counts (bigint) as text.
       assert.deepEqual(wire[0], library[0]);
       assert.deepEqual(wire[1], []);
-      assert.deepEqual(wire[2]?.map((r) => ({ ...r, Issues: Number(r.Issues) })), library[2]);
+      assert.deepEqual(
+        wire[2]?.map((r) => ({ ...r, Issues: Number(r.Issues) })),
+        library[2],
+      );
       await assert.rejects(client.query(EXPORT), (e: pg.DatabaseError) => e.code === '42501');
     } finally {
       await client.end();

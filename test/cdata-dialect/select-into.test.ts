@@ -37,9 +37,21 @@ describe('SELECT … INTO', () => {
     assert.equal(readFileSync(file, 'utf8'), `Id,Name\n${rows.map((x) => x.join(',')).join('\n')}\n`);
     const tsv = join(dir, 'priorities.txt');
     await db.query(`SELECT TOP 2 Id, Name INTO [csv://${tsv};delimiter=tab;header=false] FROM Priorities ORDER BY Id`);
-    assert.equal(readFileSync(tsv, 'utf8'), `${rows.slice(0, 2).map((x) => x.join('\t')).join('\n')}\n`);
-    await assert.rejects(db.query(`SELECT * INTO [json://${dir}/x.json] FROM Priorities`), (e: unknown) => e instanceof SqlError && /CSV files only/.test(e.message) && /COPY/.test(e.hint ?? ''));
-    await assert.rejects(db.query(`SELECT * INTO [csv://${dir}/x.csv;quote=none] FROM Priorities`), (e: unknown) => e instanceof SqlError && /unknown option quote/.test(e.message));
+    assert.equal(
+      readFileSync(tsv, 'utf8'),
+      `${rows
+        .slice(0, 2)
+        .map((x) => x.join('\t'))
+        .join('\n')}\n`,
+    );
+    await assert.rejects(
+      db.query(`SELECT * INTO [json://${dir}/x.json] FROM Priorities`),
+      (e: unknown) => e instanceof SqlError && /CSV files only/.test(e.message) && /COPY/.test(e.hint ?? ''),
+    );
+    await assert.rejects(
+      db.query(`SELECT * INTO [csv://${dir}/x.csv;quote=none] FROM Priorities`),
+      (e: unknown) => e instanceof SqlError && /unknown option quote/.test(e.message),
+    );
   });
 
   test('INTO a new name makes a temporary table of the connection, read with no request', async () => {
@@ -61,10 +73,13 @@ describe('SELECT … INTO', () => {
     assert.equal(r.rowCount, 2);
     const posts = (await journal(emu)).filter((e) => e.method === 'POST').map((e) => `${e.path} ${String(e.form?.name)}`);
     assert.equal(posts.length, 2);
-    assert.ok(posts.every((p) => p.startsWith('/api/v2/projects/1/categories Into ')), posts.join('\n'));
+    assert.ok(
+      posts.every((p) => p.startsWith('/api/v2/projects/1/categories Into ')),
+      posts.join('\n'),
+    );
   });
 
-  test('over the wire: file targets are refused, temporary tables are the client\'s own', async () => {
+  test("over the wire: file targets are refused, temporary tables are the client's own", async () => {
     const served = await connect(`URL=${emu.url};ApiKey=${emu.apiKey}`, { noExternalAccess: true });
     const server = await serve({ connection: served, port: 0 });
     const a = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'a', database: 'backlog' });
@@ -72,7 +87,10 @@ describe('SELECT … INTO', () => {
     try {
       await a.connect();
       await b.connect();
-      await assert.rejects(a.query(`SELECT * INTO [csv://${dir}/wire.csv] FROM Priorities`), (e: pg.DatabaseError) => e.code === '42501' && /files cannot be written over the wire/.test(e.message));
+      await assert.rejects(
+        a.query(`SELECT * INTO [csv://${dir}/wire.csv] FROM Priorities`),
+        (e: pg.DatabaseError) => e.code === '42501' && /files cannot be written over the wire/.test(e.message),
+      );
       await a.query('SELECT Id, Name INTO MyPriorities FROM Priorities');
       assert.equal((await a.query('SELECT count(*) AS n FROM MyPriorities')).rows[0].n, '3');
       await assert.rejects(b.query('SELECT * FROM MyPriorities'));

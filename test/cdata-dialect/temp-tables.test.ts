@@ -30,14 +30,22 @@ describe('#TEMP tables', () => {
   test('inserts into T#TEMP make no request; INSERT INTO T SELECT … FROM T#TEMP posts each row', async () => {
     await clearJournal(emu);
     const a = await db.query("INSERT INTO Issues#TEMP (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'Batch one', 1, 2)");
-    const b = await db.query("INSERT INTO Issues#TEMP (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'Batch two', 1, 3), ('WEB', 'Batch three', 1, 2)");
+    const b = await db.query(
+      "INSERT INTO Issues#TEMP (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'Batch two', 1, 3), ('WEB', 'Batch three', 1, 2)",
+    );
     assert.deepEqual([a.rowCount, b.rowCount], [1, 2]);
     assert.deepEqual(await journal(emu), []);
     const staged = await db.query('SELECT Summary, PriorityId FROM Issues#TEMP ORDER BY Summary', undefined, { rowMode: 'array' });
-    assert.deepEqual(staged.rows, [['Batch one', 2], ['Batch three', 2], ['Batch two', 3]]);
+    assert.deepEqual(staged.rows, [
+      ['Batch one', 2],
+      ['Batch three', 2],
+      ['Batch two', 3],
+    ]);
 
     await clearJournal(emu);
-    const r = await db.query('INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) SELECT ProjectKey, Summary, IssueTypeId, PriorityId FROM Issues#TEMP RETURNING Id, Summary');
+    const r = await db.query(
+      'INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) SELECT ProjectKey, Summary, IssueTypeId, PriorityId FROM Issues#TEMP RETURNING Id, Summary',
+    );
     assert.equal(r.rowCount, 3);
     assert.deepEqual(await writes(), ['POST /api/v2/issues', 'POST /api/v2/issues', 'POST /api/v2/issues']);
     const ids = (r.rows as { Id: number }[]).map((x) => x.Id);
@@ -46,7 +54,10 @@ describe('#TEMP tables', () => {
     const last = await db.query('SELECT SCOPE_IDENTITY() AS s, LAST_INSERT_ID() AS l', undefined, { rowMode: 'array' });
     assert.deepEqual(last.rows, [[ids[2], ids[2]]]);
     const identity = await db.query("SELECT Id FROM sys_identity WHERE Operation = 'INSERT' ORDER BY RowNumber", undefined, { rowMode: 'array' });
-    assert.deepEqual(identity.rows.map((x) => Number((x as unknown[])[0])), ids);
+    assert.deepEqual(
+      identity.rows.map((x) => Number((x as unknown[])[0])),
+      ids,
+    );
 
     // UPDATE … FROM T#TEMP and DELETE … IN (SELECT … FROM T#TEMP), as CData documents them.
     await db.query(`INSERT INTO Issues#TEMP (Id, Summary) VALUES (${ids[0]}, 'Batch one, renamed')`);
@@ -61,7 +72,10 @@ describe('#TEMP tables', () => {
   test('a #TEMP table belongs to its session: another session does not see it', async () => {
     await db.query("INSERT INTO Mine#TEMP (A) VALUES ('x')");
     const other = new WriteSession();
-    await assert.rejects(db.query('SELECT * FROM Mine#TEMP', undefined, { session: other }), (e: unknown) => e instanceof SqlError && /Mine#TEMP/.test(e.message));
+    await assert.rejects(
+      db.query('SELECT * FROM Mine#TEMP', undefined, { session: other }),
+      (e: unknown) => e instanceof SqlError && /Mine#TEMP/.test(e.message),
+    );
     const other2 = await connect(`URL=${emu.url};ApiKey=${emu.apiKey}`);
     try {
       await assert.rejects(other2.query('SELECT * FROM Mine#TEMP'), SqlError);
@@ -72,8 +86,11 @@ describe('#TEMP tables', () => {
   });
 
   test('mistakes are named; names are only quoted where # touches both words', async () => {
-    await assert.rejects(db.query("INSERT INTO X#TEMP (A, B) VALUES ('only one')"), (e: unknown) => e instanceof SqlError && /names 2 columns but gives 1/.test(e.message));
+    await assert.rejects(
+      db.query("INSERT INTO X#TEMP (A, B) VALUES ('only one')"),
+      (e: unknown) => e instanceof SqlError && /names 2 columns but gives 1/.test(e.message),
+    );
     await assert.rejects(db.query('INSERT INTO X#TEMP DEFAULT VALUES'), (e: unknown) => e instanceof SqlError && /takes VALUES/.test(e.message));
-    assert.equal(quoteTempNames("SELECT * FROM T#TEMP WHERE a = 'T#TEMP' -- T#TEMP"), "SELECT * FROM \"T#TEMP\" WHERE a = 'T#TEMP' -- T#TEMP");
+    assert.equal(quoteTempNames("SELECT * FROM T#TEMP WHERE a = 'T#TEMP' -- T#TEMP"), 'SELECT * FROM "T#TEMP" WHERE a = \'T#TEMP\' -- T#TEMP');
   });
 });

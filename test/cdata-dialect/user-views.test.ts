@@ -24,10 +24,13 @@ before(async () => {
   emu = await startTestEmulator();
   dir = mkdtempSync(join(tmpdir(), 'user-views-'));
   file = join(dir, 'UserDefinedViews.json');
-  writeFileSync(file, JSON.stringify({
-    OpenWebIssues: { query: "SELECT * FROM Issues WHERE ProjectKey = 'WEB' AND StatusId = 1" },
-    HighPriority: { query: 'SELECT Id, IssueKey, Summary FROM [Issues] WHERE PriorityId = 2;' },
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      OpenWebIssues: { query: "SELECT * FROM Issues WHERE ProjectKey = 'WEB' AND StatusId = 1" },
+      HighPriority: { query: 'SELECT Id, IssueKey, Summary FROM [Issues] WHERE PriorityId = 2;' },
+    }),
+  );
   db = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};UserDefinedViews=${file}`);
 });
 after(async () => {
@@ -52,15 +55,26 @@ describe('views from the UserDefinedViews file', () => {
       assert.deepEqual(viaView.rows, direct.rows, name);
       assert.deepEqual(viaView.searches, direct.searches, `${name}: the same requests`);
     }
-    assert.ok(direct.searches.every((q) => q['statusId[]'] === '1'), JSON.stringify(direct.searches));
+    assert.ok(
+      direct.searches.every((q) => q['statusId[]'] === '1'),
+      JSON.stringify(direct.searches),
+    );
   });
 
   test('further conditions are ANDed with the view; views work with aliases, joins and TOP', async () => {
-    const a = await db.query("SELECT count(*) FROM OpenWebIssues WHERE AssigneeId IS NOT NULL", undefined, { rowMode: 'array' });
-    const b = await db.query("SELECT count(*) FROM Issues WHERE ProjectKey = 'WEB' AND StatusId = 1 AND AssigneeId IS NOT NULL", undefined, { rowMode: 'array' });
+    const a = await db.query('SELECT count(*) FROM OpenWebIssues WHERE AssigneeId IS NOT NULL', undefined, { rowMode: 'array' });
+    const b = await db.query("SELECT count(*) FROM Issues WHERE ProjectKey = 'WEB' AND StatusId = 1 AND AssigneeId IS NOT NULL", undefined, {
+      rowMode: 'array',
+    });
     assert.deepEqual(a.rows, b.rows);
-    const joined = await db.query('SELECT TOP 5 h.IssueKey, c.Id FROM HighPriority h JOIN IssueComments c ON c.IssueId = h.Id ORDER BY c.Id', undefined, { rowMode: 'array' });
-    const plain = await db.query('SELECT h.IssueKey, c.Id FROM Issues h JOIN IssueComments c ON c.IssueId = h.Id WHERE h.PriorityId = 2 ORDER BY c.Id LIMIT 5', undefined, { rowMode: 'array' });
+    const joined = await db.query('SELECT TOP 5 h.IssueKey, c.Id FROM HighPriority h JOIN IssueComments c ON c.IssueId = h.Id ORDER BY c.Id', undefined, {
+      rowMode: 'array',
+    });
+    const plain = await db.query(
+      'SELECT h.IssueKey, c.Id FROM Issues h JOIN IssueComments c ON c.IssueId = h.Id WHERE h.PriorityId = 2 ORDER BY c.Id LIMIT 5',
+      undefined,
+      { rowMode: 'array' },
+    );
     assert.deepEqual(joined.rows, plain.rows);
     assert.ok(joined.rowCount > 0);
   });
@@ -69,10 +83,18 @@ describe('views from the UserDefinedViews file', () => {
     const plain = await requests("SELECT IssueKey FROM Issues WHERE ProjectKey = 'WEB' AND StatusId = 1 AND PriorityId = 3 ORDER BY Id");
     const viaView = await requests('SELECT IssueKey FROM OpenWebIssues WHERE PriorityId = 3 ORDER BY Id');
     assert.deepEqual(viaView.rows, plain.rows);
-    assert.ok(viaView.searches.length > 0 && viaView.searches.every((q) => q['priorityId[]'] === '3' && q['statusId[]'] === '1'), JSON.stringify(viaView.searches));
+    assert.ok(
+      viaView.searches.length > 0 && viaView.searches.every((q) => q['priorityId[]'] === '3' && q['statusId[]'] === '1'),
+      JSON.stringify(viaView.searches),
+    );
     // A renamed column is not the table's: that condition stays local (and the answer is still right).
-    const renamed = await requests("SELECT k FROM (SELECT IssueKey AS k, PriorityId AS StatusId FROM Issues WHERE ProjectKey = 'WEB') v WHERE StatusId = 3 ORDER BY k");
-    assert.ok(renamed.searches.every((q) => q['statusId[]'] === undefined), JSON.stringify(renamed.searches));
+    const renamed = await requests(
+      "SELECT k FROM (SELECT IssueKey AS k, PriorityId AS StatusId FROM Issues WHERE ProjectKey = 'WEB') v WHERE StatusId = 3 ORDER BY k",
+    );
+    assert.ok(
+      renamed.searches.every((q) => q['statusId[]'] === undefined),
+      JSON.stringify(renamed.searches),
+    );
     assert.equal(renamed.rows.length, (await requests("SELECT IssueKey FROM Issues WHERE ProjectKey = 'WEB' AND PriorityId = 3")).rows.length);
     // A join through a view restricts the child to the view's issues.
     await clearJournal(emu);
@@ -92,9 +114,20 @@ describe('views from the UserDefinedViews file', () => {
 
   test('sys_tables lists the views in schema UserViews', async () => {
     const r = await db.query("SELECT TableName, TableType FROM sys_tables WHERE SchemaName = 'UserViews' ORDER BY 1", undefined, { rowMode: 'array' });
-    assert.deepEqual(r.rows, [['HighPriority', 'VIEW'], ['OpenWebIssues', 'VIEW']]);
-    const columns = await db.query("SELECT ColumnName, DataTypeName, DataType, Ordinal FROM sys_tablecolumns WHERE SchemaName = 'UserViews' AND TableName = 'HighPriority' ORDER BY Ordinal", undefined, { rowMode: 'array' });
-    assert.deepEqual(columns.rows, [['Id', 'BIGINT', -5, 1], ['IssueKey', 'VARCHAR', 12, 2], ['Summary', 'VARCHAR', 12, 3]]);
+    assert.deepEqual(r.rows, [
+      ['HighPriority', 'VIEW'],
+      ['OpenWebIssues', 'VIEW'],
+    ]);
+    const columns = await db.query(
+      "SELECT ColumnName, DataTypeName, DataType, Ordinal FROM sys_tablecolumns WHERE SchemaName = 'UserViews' AND TableName = 'HighPriority' ORDER BY Ordinal",
+      undefined,
+      { rowMode: 'array' },
+    );
+    assert.deepEqual(columns.rows, [
+      ['Id', 'BIGINT', -5, 1],
+      ['IssueKey', 'VARCHAR', 12, 2],
+      ['Summary', 'VARCHAR', 12, 3],
+    ]);
   });
 });
 
@@ -109,7 +142,10 @@ describe('CREATE / ALTER / DROP LOCAL VIEW', () => {
     await db.query('ALTER LOCAL VIEW [My Closed] AS SELECT Id FROM Issues WHERE StatusId = 3');
     const other = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};UserDefinedViews=${file}`);
     try {
-      assert.deepEqual((await other.query('SELECT * FROM [My Closed] LIMIT 1')).columns.map((c) => c.name), ['Id']);
+      assert.deepEqual(
+        (await other.query('SELECT * FROM [My Closed] LIMIT 1')).columns.map((c) => c.name),
+        ['Id'],
+      );
       const listed = await other.query("SELECT TableName FROM sys_tables WHERE SchemaName = 'UserViews' ORDER BY 1", undefined, { rowMode: 'array' });
       assert.deepEqual(listed.rows, [['HighPriority'], ['My Closed'], ['OpenWebIssues']]);
     } finally {
@@ -121,13 +157,19 @@ describe('CREATE / ALTER / DROP LOCAL VIEW', () => {
   });
 
   test('mistakes are named: an existing or missing view, a table name, a bad query', async () => {
-    await assert.rejects(db.query('CREATE LOCAL VIEW OpenWebIssues AS SELECT 1'), (e: unknown) => e instanceof SqlError && /already exists/.test(e.message) && /ALTER LOCAL VIEW/.test(e.hint ?? ''));
+    await assert.rejects(
+      db.query('CREATE LOCAL VIEW OpenWebIssues AS SELECT 1'),
+      (e: unknown) => e instanceof SqlError && /already exists/.test(e.message) && /ALTER LOCAL VIEW/.test(e.hint ?? ''),
+    );
     await assert.rejects(db.query('DROP LOCAL VIEW Nope'), (e: unknown) => e instanceof SqlError && /"Nope" does not exist/.test(e.message));
     await db.query('DROP LOCAL VIEW IF EXISTS Nope');
     await assert.rejects(db.query('ALTER LOCAL VIEW Nope AS SELECT 1'), (e: unknown) => e instanceof SqlError && /CREATE LOCAL VIEW/.test(e.hint ?? ''));
     await assert.rejects(db.query('CREATE LOCAL VIEW Issues AS SELECT 1'), (e: unknown) => e instanceof SqlError && /name of a table/.test(e.message));
     await assert.rejects(db.query('CREATE LOCAL VIEW Bad AS SELECT * FROM Isues'), (e: unknown) => e instanceof SqlError && e.sqlstate === '42P01');
-    await assert.rejects(db.query('CREATE LOCAL VIEW Bad AS DELETE FROM Issues'), (e: unknown) => e instanceof SqlError && /must be followed by SELECT/.test(e.message));
+    await assert.rejects(
+      db.query('CREATE LOCAL VIEW Bad AS DELETE FROM Issues'),
+      (e: unknown) => e instanceof SqlError && /must be followed by SELECT/.test(e.message),
+    );
     assert.equal(JSON.parse(readFileSync(file, 'utf8')).Bad, undefined);
   });
 
@@ -142,12 +184,18 @@ describe('CREATE / ALTER / DROP LOCAL VIEW', () => {
     }
   });
 
-  test('a views file that is not CData\'s format is a configuration error naming it', async () => {
+  test("a views file that is not CData's format is a configuration error naming it", async () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ V: { sql: 'SELECT 1' } }));
-    await assert.rejects(connect(`URL=${emu.url};ApiKey=${emu.apiKey};UserDefinedViews=${bad}`), (e: unknown) => e instanceof ConfigError && /view "V" .* has no "query"/.test(e.message));
+    await assert.rejects(
+      connect(`URL=${emu.url};ApiKey=${emu.apiKey};UserDefinedViews=${bad}`),
+      (e: unknown) => e instanceof ConfigError && /view "V" .* has no "query"/.test(e.message),
+    );
     writeFileSync(bad, '{');
-    await assert.rejects(connect(`URL=${emu.url};ApiKey=${emu.apiKey};UserDefinedViews=${bad}`), (e: unknown) => e instanceof ConfigError && /not valid JSON/.test(e.message));
+    await assert.rejects(
+      connect(`URL=${emu.url};ApiKey=${emu.apiKey};UserDefinedViews=${bad}`),
+      (e: unknown) => e instanceof ConfigError && /not valid JSON/.test(e.message),
+    );
   });
 
   test("wire clients query the server's views (bare, UserViews., in joins) and cannot change them", async () => {
@@ -161,11 +209,19 @@ describe('CREATE / ALTER / DROP LOCAL VIEW', () => {
       assert.deepEqual((await client.query('SELECT IssueKey FROM OpenWebIssues ORDER BY Id')).rows, direct);
       assert.deepEqual((await client.query('SELECT TOP 100 IssueKey FROM UserViews.[OpenWebIssues] ORDER BY Id')).rows, direct);
       // The catalog lists them as views, with their columns (psql's \dv, JDBC's getTables).
-      const listed = await client.query("SELECT table_name FROM information_schema.views WHERE table_schema = 'public' AND table_name IN ('OpenWebIssues', 'HighPriority') ORDER BY 1");
+      const listed = await client.query(
+        "SELECT table_name FROM information_schema.views WHERE table_schema = 'public' AND table_name IN ('OpenWebIssues', 'HighPriority') ORDER BY 1",
+      );
       assert.deepEqual(listed.rows, [{ table_name: 'HighPriority' }, { table_name: 'OpenWebIssues' }]);
       const columns = await client.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'HighPriority' ORDER BY ordinal_position");
-      assert.deepEqual(columns.rows.map((r: { column_name: string }) => r.column_name), ['Id', 'IssueKey', 'Summary']);
-      await assert.rejects(client.query('CREATE LOCAL VIEW Mine AS SELECT 1'), (e: pg.DatabaseError) => e.code === '0A000' && /belong to the server/.test(e.message));
+      assert.deepEqual(
+        columns.rows.map((r: { column_name: string }) => r.column_name),
+        ['Id', 'IssueKey', 'Summary'],
+      );
+      await assert.rejects(
+        client.query('CREATE LOCAL VIEW Mine AS SELECT 1'),
+        (e: pg.DatabaseError) => e.code === '0A000' && /belong to the server/.test(e.message),
+      );
       await assert.rejects(client.query('DROP LOCAL VIEW OpenWebIssues'), (e: pg.DatabaseError) => e.code === '0A000');
       assert.ok(JSON.parse(readFileSync(file, 'utf8')).OpenWebIssues);
     } finally {
@@ -179,7 +235,11 @@ describe('CREATE / ALTER / DROP LOCAL VIEW', () => {
     const policy = new StatementPolicy();
     try {
       for (const sql of ['CREATE LOCAL VIEW V AS SELECT 1', 'ALTER LOCAL VIEW V AS SELECT 1', 'DROP LOCAL VIEW V']) {
-        await assert.rejects(policy.admit(sql, 'read-write'), (e: unknown) => e instanceof SqlError && e.sqlstate === '0A000' && /cannot run over the wire/.test(e.message), sql);
+        await assert.rejects(
+          policy.admit(sql, 'read-write'),
+          (e: unknown) => e instanceof SqlError && e.sqlstate === '0A000' && /cannot run over the wire/.test(e.message),
+          sql,
+        );
       }
       assert.deepEqual(await policy.admit('SELECT * FROM OpenWebIssues', 'read-only'), { kind: 'query' });
     } finally {

@@ -30,7 +30,7 @@ after(async () => {
 describe('space, users and personal data', spaceUsersContract);
 describe('projects and project settings', projectsContract);
 describe('issues and their children', issuesContract);
-describe('built-in names in the reader\'s language', localisedNamesContract);
+describe("built-in names in the reader's language", localisedNamesContract);
 describe('wikis', wikisContract);
 describe('documents', documentsContract);
 describe('git repositories and pull requests', gitContract);

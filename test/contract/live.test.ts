@@ -19,7 +19,17 @@ function client(): Backlog {
 
 test('[live] space, myself, priorities and resolutions have the documented shapes', { skip }, async () => {
   const backlog = client();
-  assertShape(await backlog.getSpace(), { spaceKey: 'string', name: 'string', ownerId: 'number', lang: 'string', timezone: 'string', reportSendTime: 'string', textFormattingRule: 'string', created: 'timestamp', updated: 'timestamp' });
+  assertShape(await backlog.getSpace(), {
+    spaceKey: 'string',
+    name: 'string',
+    ownerId: 'number',
+    lang: 'string',
+    timezone: 'string',
+    reportSendTime: 'string',
+    textFormattingRule: 'string',
+    created: 'timestamp',
+    updated: 'timestamp',
+  });
   assertShape(await backlog.getMyself(), USER);
   assertShape(await backlog.getPriorities(), arrayOf(ID_NAME));
   assertShape(await backlog.getResolutions(), arrayOf(ID_NAME));

@@ -27,7 +27,9 @@ after(() => emu.close());
 
 test('every exported collection is non-empty at tiny scale', async () => {
   const data = (await control(emu, 'GET', 'export')) as Record<string, unknown>;
-  const empty = Object.entries(data).filter(([, v]) => Array.isArray(v) && v.length === 0).map(([k]) => k);
+  const empty = Object.entries(data)
+    .filter(([, v]) => Array.isArray(v) && v.length === 0)
+    .map(([k]) => k);
   assert.deepEqual(empty, []);
 });
 

@@ -25,7 +25,13 @@ function normalise(v: unknown): unknown {
 
 /** A row as canonical JSON (keys sorted, so column order does not matter to `expected`). */
 function canon(row: Row): string {
-  return JSON.stringify(Object.fromEntries(Object.keys(row).sort().map((k) => [k, normalise(row[k])])));
+  return JSON.stringify(
+    Object.fromEntries(
+      Object.keys(row)
+        .sort()
+        .map((k) => [k, normalise(row[k])]),
+    ),
+  );
 }
 
 /** The SQL without the text inside parentheses (subqueries, OVER (...), function arguments). */

@@ -187,7 +187,16 @@ const partFormats = new Map<string, Intl.DateTimeFormat>();
 function offsetAt(ms: number, timeZone: string): number {
   let f = partFormats.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     partFormats.set(timeZone, f);
   }
   const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, Number(x.value)]));
@@ -221,7 +230,10 @@ function countBy<T>(items: readonly T[], key: (x: T) => unknown): Map<unknown, n
   return out;
 }
 
-const byNum = <T>(key: (x: T) => number) => (a: T, b: T) => key(a) - key(b);
+const byNum =
+  <T>(key: (x: T) => number) =>
+  (a: T, b: T) =>
+    key(a) - key(b);
 
 /** Issues of a project, oldest first (ids are handed out in creation order). */
 function projectIssues(d: ExportData, projectId: number): ExIssue[] {
@@ -243,7 +255,10 @@ export const QUERIES: CorrectnessQuery[] = [
     name: 'Issues: ProjectId = 1 ORDER BY Id LIMIT 5 is one search',
     sql: 'SELECT IssueKey FROM Issues WHERE ProjectId = 1 ORDER BY Id LIMIT 5',
     pushdownRequests: 1,
-    expected: (d) => projectIssues(d, 1).slice(0, 5).map((i) => ({ IssueKey: i.issueKey })),
+    expected: (d) =>
+      projectIssues(d, 1)
+        .slice(0, 5)
+        .map((i) => ({ IssueKey: i.issueKey })),
   },
   {
     name: 'Issues: the 10 most recently updated of a project, ties broken by Id, one search',
@@ -260,7 +275,16 @@ export const QUERIES: CorrectnessQuery[] = [
     sql: "SELECT Id, IssueKey, ProjectId, StatusId, AssigneeId, Summary FROM Issues WHERE IssueKey = 'WEB-1'",
     pushdownRequests: 1,
     expected: (d) =>
-      d.issues.filter((i) => i.issueKey === 'WEB-1').map((i) => ({ Id: i.id, IssueKey: i.issueKey, ProjectId: i.projectId, StatusId: i.status.id, AssigneeId: i.assignee?.id ?? null, Summary: i.summary })),
+      d.issues
+        .filter((i) => i.issueKey === 'WEB-1')
+        .map((i) => ({
+          Id: i.id,
+          IssueKey: i.issueKey,
+          ProjectId: i.projectId,
+          StatusId: i.status.id,
+          AssigneeId: i.assignee?.id ?? null,
+          Summary: i.summary,
+        })),
   },
   {
     name: 'Issues: three keys are three GETs',
@@ -314,7 +338,9 @@ export const QUERIES: CorrectnessQuery[] = [
     sql: 'SELECT IssueKey, IssueTypeName FROM Issues WHERE CreatedUserId = 10 AND IssueTypeId IN (1, 2, 5, 6)',
     pushdownRequests: 1,
     expected: (d) =>
-      d.issues.filter((i) => i.createdUser.id === 10 && [1, 2, 5, 6].includes(i.issueType.id)).map((i) => ({ IssueKey: i.issueKey, IssueTypeName: i.issueType.name })),
+      d.issues
+        .filter((i) => i.createdUser.id === 10 && [1, 2, 5, 6].includes(i.issueType.id))
+        .map((i) => ({ IssueKey: i.issueKey, IssueTypeName: i.issueType.name })),
   },
   {
     name: 'Issues: ParentIssueId IS NOT NULL (child issues) is parentChild=2',
@@ -402,12 +428,21 @@ export const QUERIES: CorrectnessQuery[] = [
   },
 
   // ---- LIMIT / OFFSET edges ----
-  { name: 'LIMIT 0 returns nothing and asks nothing', sql: 'SELECT IssueKey FROM Issues WHERE ProjectId = 1 LIMIT 0', expectNonEmpty: false, pushdownRequests: 0 },
+  {
+    name: 'LIMIT 0 returns nothing and asks nothing',
+    sql: 'SELECT IssueKey FROM Issues WHERE ProjectId = 1 LIMIT 0',
+    expectNonEmpty: false,
+    pushdownRequests: 0,
+  },
   {
     name: 'LIMIT 1 on the oldest issue',
     sql: 'SELECT IssueKey FROM Issues ORDER BY Created, Id LIMIT 1',
     pushdownRequests: 1,
-    expected: (d) => [...d.issues].sort((a, b) => ms(a.created) - ms(b.created) || a.id - b.id).slice(0, 1).map((i) => ({ IssueKey: i.issueKey })),
+    expected: (d) =>
+      [...d.issues]
+        .sort((a, b) => ms(a.created) - ms(b.created) || a.id - b.id)
+        .slice(0, 1)
+        .map((i) => ({ IssueKey: i.issueKey })),
   },
   {
     name: 'OFFSET past the end returns nothing',
@@ -417,18 +452,30 @@ export const QUERIES: CorrectnessQuery[] = [
   {
     name: 'LIMIT 10 OFFSET 45 returns the last five',
     sql: 'SELECT Id FROM Issues ORDER BY Id LIMIT 10 OFFSET 45',
-    expected: (d) => [...d.issues].sort(byNum((i) => i.id)).slice(45, 55).map((i) => ({ Id: i.id })),
+    expected: (d) =>
+      [...d.issues]
+        .sort(byNum((i) => i.id))
+        .slice(45, 55)
+        .map((i) => ({ Id: i.id })),
   },
   {
     name: 'LIMIT 100 on Issues',
     sql: 'SELECT Id FROM Issues ORDER BY Id LIMIT 100',
     pushdownRequests: 1,
-    expected: (d) => [...d.issues].sort(byNum((i) => i.id)).slice(0, 100).map((i) => ({ Id: i.id })),
+    expected: (d) =>
+      [...d.issues]
+        .sort(byNum((i) => i.id))
+        .slice(0, 100)
+        .map((i) => ({ Id: i.id })),
   },
   {
     name: 'LIMIT 101 on Issues',
     sql: 'SELECT Id FROM Issues ORDER BY Id LIMIT 101',
-    expected: (d) => [...d.issues].sort(byNum((i) => i.id)).slice(0, 101).map((i) => ({ Id: i.id })),
+    expected: (d) =>
+      [...d.issues]
+        .sort(byNum((i) => i.id))
+        .slice(0, 101)
+        .map((i) => ({ Id: i.id })),
   },
   {
     name: 'LIMIT 250 on Issues without ORDER BY',
@@ -440,13 +487,19 @@ export const QUERIES: CorrectnessQuery[] = [
     name: 'LIMIT with OFFSET on a pushed filter',
     sql: 'SELECT IssueKey FROM Issues WHERE ProjectId = 2 ORDER BY Id LIMIT 3 OFFSET 2',
     pushdownRequests: 1,
-    expected: (d) => projectIssues(d, 2).slice(2, 5).map((i) => ({ IssueKey: i.issueKey })),
+    expected: (d) =>
+      projectIssues(d, 2)
+        .slice(2, 5)
+        .map((i) => ({ IssueKey: i.issueKey })),
   },
   {
     name: 'LIMIT and OFFSET as parameters',
     sql: 'SELECT IssueKey FROM Issues WHERE ProjectId = ? ORDER BY Id LIMIT ? OFFSET ?',
     params: [3, 4, 1],
-    expected: (d) => projectIssues(d, 3).slice(1, 5).map((i) => ({ IssueKey: i.issueKey })),
+    expected: (d) =>
+      projectIssues(d, 3)
+        .slice(1, 5)
+        .map((i) => ({ IssueKey: i.issueKey })),
   },
   {
     name: 'ORDER BY EstimatedHours DESC LIMIT 3 pushed with ties read past',
@@ -467,7 +520,11 @@ export const QUERIES: CorrectnessQuery[] = [
     sql: 'SELECT Id, Type FROM SpaceUpdates ORDER BY Id DESC LIMIT 5',
     pushdownRequests: 1,
     pushed: true,
-    expected: (d) => [...d.activities].sort((a, b) => b.id - a.id).slice(0, 5).map((a) => ({ Id: a.id, Type: a.type })),
+    expected: (d) =>
+      [...d.activities]
+        .sort((a, b) => b.id - a.id)
+        .slice(0, 5)
+        .map((a) => ({ Id: a.id, Type: a.type })),
   },
 
   // ---- Dates (the space's calendar days, in Tokyo and in Los Angeles) ----
@@ -489,42 +546,74 @@ export const QUERIES: CorrectnessQuery[] = [
     name: 'Dates (Tokyo): DueDate >= a due date held by an issue and < another',
     sql: "SELECT IssueKey FROM Issues WHERE DueDate >= '2026-08-04' AND DueDate < '2026-10-11'",
     timezone: 'tokyo',
-    expected: (d) => d.issues.filter((i) => { const v = dayIn(i.dueDate, tz(d)); return v !== null && v >= '2026-08-04' && v < '2026-10-11'; }).map((i) => ({ IssueKey: i.issueKey })),
+    expected: (d) =>
+      d.issues
+        .filter((i) => {
+          const v = dayIn(i.dueDate, tz(d));
+          return v !== null && v >= '2026-08-04' && v < '2026-10-11';
+        })
+        .map((i) => ({ IssueKey: i.issueKey })),
   },
   {
     name: 'Dates (Los Angeles): DueDate >= a due date held by an issue and <= another',
     sql: "SELECT IssueKey FROM Issues WHERE DueDate >= '2026-08-04' AND DueDate <= '2026-10-10'",
     timezone: 'la',
-    expected: (d) => d.issues.filter((i) => { const v = dayIn(i.dueDate, tz(d)); return v !== null && v >= '2026-08-04' && v <= '2026-10-10'; }).map((i) => ({ IssueKey: i.issueKey })),
+    expected: (d) =>
+      d.issues
+        .filter((i) => {
+          const v = dayIn(i.dueDate, tz(d));
+          return v !== null && v >= '2026-08-04' && v <= '2026-10-10';
+        })
+        .map((i) => ({ IssueKey: i.issueKey })),
   },
   {
     name: 'Dates: DueDate BETWEEN two days',
     sql: "SELECT IssueKey FROM Issues WHERE DueDate BETWEEN '2025-06-23' AND '2025-07-16'",
-    expected: (d) => d.issues.filter((i) => { const v = dayIn(i.dueDate, tz(d)); return v !== null && v >= '2025-06-23' && v <= '2025-07-16'; }).map((i) => ({ IssueKey: i.issueKey })),
+    expected: (d) =>
+      d.issues
+        .filter((i) => {
+          const v = dayIn(i.dueDate, tz(d));
+          return v !== null && v >= '2025-06-23' && v <= '2025-07-16';
+        })
+        .map((i) => ({ IssueKey: i.issueKey })),
   },
   {
     name: 'Dates (Tokyo): DueDate <= a day held by an issue',
     sql: "SELECT IssueKey FROM Issues WHERE DueDate <= '2025-02-03'",
     timezone: 'tokyo',
-    expected: (d) => d.issues.filter((i) => { const v = dayIn(i.dueDate, tz(d)); return v !== null && v <= '2025-02-03'; }).map((i) => ({ IssueKey: i.issueKey })),
+    expected: (d) =>
+      d.issues
+        .filter((i) => {
+          const v = dayIn(i.dueDate, tz(d));
+          return v !== null && v <= '2025-02-03';
+        })
+        .map((i) => ({ IssueKey: i.issueKey })),
   },
   {
     name: 'Dates (Los Angeles): DueDate > a day held by an issue excludes it',
     sql: "SELECT IssueKey FROM Issues WHERE DueDate > '2026-10-10'",
     timezone: 'la',
-    expected: (d) => d.issues.filter((i) => { const v = dayIn(i.dueDate, tz(d)); return v !== null && v > '2026-10-10'; }).map((i) => ({ IssueKey: i.issueKey })),
+    expected: (d) =>
+      d.issues
+        .filter((i) => {
+          const v = dayIn(i.dueDate, tz(d));
+          return v !== null && v > '2026-10-10';
+        })
+        .map((i) => ({ IssueKey: i.issueKey })),
   },
   {
     name: 'Dates (Tokyo): StartDate >= a start date held by an issue',
     sql: "SELECT IssueKey, StartDate FROM Issues WHERE StartDate >= '2026-08-15'",
     timezone: 'tokyo',
-    expected: (d) => d.issues.filter((i) => (dayIn(i.startDate, tz(d)) ?? '') >= '2026-08-15').map((i) => ({ IssueKey: i.issueKey, StartDate: dayIn(i.startDate, tz(d)) })),
+    expected: (d) =>
+      d.issues.filter((i) => (dayIn(i.startDate, tz(d)) ?? '') >= '2026-08-15').map((i) => ({ IssueKey: i.issueKey, StartDate: dayIn(i.startDate, tz(d)) })),
   },
   {
     name: 'Dates (Los Angeles): StartDate >= a start date held by an issue',
     sql: "SELECT IssueKey, StartDate FROM Issues WHERE StartDate >= '2026-08-14'",
     timezone: 'la',
-    expected: (d) => d.issues.filter((i) => (dayIn(i.startDate, tz(d)) ?? '') >= '2026-08-14').map((i) => ({ IssueKey: i.issueKey, StartDate: dayIn(i.startDate, tz(d)) })),
+    expected: (d) =>
+      d.issues.filter((i) => (dayIn(i.startDate, tz(d)) ?? '') >= '2026-08-14').map((i) => ({ IssueKey: i.issueKey, StartDate: dayIn(i.startDate, tz(d)) })),
   },
   {
     name: 'Dates: StartDate > a day (strict)',
@@ -535,12 +624,18 @@ export const QUERIES: CorrectnessQuery[] = [
     name: 'Dates: Created across midnight UTC (explicit zone) — same rows in every space zone',
     sql: "SELECT IssueKey FROM Issues WHERE Created >= '2025-06-24T15:00:00Z' AND Created < '2025-06-25T15:00:00Z'",
     pushdownRequests: 1,
-    expected: (d) => d.issues.filter((i) => ms(i.created) >= Date.parse('2025-06-24T15:00:00Z') && ms(i.created) < Date.parse('2025-06-25T15:00:00Z')).map((i) => ({ IssueKey: i.issueKey })),
+    expected: (d) =>
+      d.issues
+        .filter((i) => ms(i.created) >= Date.parse('2025-06-24T15:00:00Z') && ms(i.created) < Date.parse('2025-06-25T15:00:00Z'))
+        .map((i) => ({ IssueKey: i.issueKey })),
   },
   {
     name: "Dates: Created >= a local midnight (the space's zone) and < another",
     sql: "SELECT IssueKey FROM Issues WHERE Created >= '2025-06-25 00:00:00' AND Created < '2025-08-06'",
-    expected: (d) => d.issues.filter((i) => ms(i.created) >= wallTime('2025-06-25', tz(d)) && ms(i.created) < wallTime('2025-08-06', tz(d))).map((i) => ({ IssueKey: i.issueKey })),
+    expected: (d) =>
+      d.issues
+        .filter((i) => ms(i.created) >= wallTime('2025-06-25', tz(d)) && ms(i.created) < wallTime('2025-08-06', tz(d)))
+        .map((i) => ({ IssueKey: i.issueKey })),
   },
   {
     name: 'Dates (Tokyo): Created on a day whose UTC date is the day before',
@@ -603,12 +698,21 @@ export const QUERIES: CorrectnessQuery[] = [
     expected: (d) =>
       d.issues
         .filter((i) => i.startDate && i.dueDate)
-        .map((i) => ({ IssueKey: i.issueKey, days: Math.round((Date.parse(dayIn(i.dueDate, tz(d)) as string) - Date.parse(dayIn(i.startDate, tz(d)) as string)) / 86_400_000) })),
+        .map((i) => ({
+          IssueKey: i.issueKey,
+          days: Math.round((Date.parse(dayIn(i.dueDate, tz(d)) as string) - Date.parse(dayIn(i.startDate, tz(d)) as string)) / 86_400_000),
+        })),
   },
   {
     name: 'Dates: EXTRACT(year) of due dates',
     sql: 'SELECT EXTRACT(year FROM DueDate) AS y, count(*) AS n FROM Issues WHERE DueDate IS NOT NULL GROUP BY 1',
-    expected: (d) => [...countBy(d.issues.filter((i) => i.dueDate), (i) => Number((dayIn(i.dueDate, tz(d)) as string).slice(0, 4)))].map(([y, n]) => ({ y, n })),
+    expected: (d) =>
+      [
+        ...countBy(
+          d.issues.filter((i) => i.dueDate),
+          (i) => Number((dayIn(i.dueDate, tz(d)) as string).slice(0, 4)),
+        ),
+      ].map(([y, n]) => ({ y, n })),
   },
   {
     name: 'Dates: Updated >= Created everywhere',
@@ -791,7 +895,13 @@ export const QUERIES: CorrectnessQuery[] = [
   {
     name: 'Count: issue count per status in one project',
     sql: 'SELECT StatusId, count(*) AS n FROM Issues WHERE ProjectId = 1 GROUP BY StatusId',
-    expected: (d) => [...countBy(d.issues.filter((i) => i.projectId === 1), (i) => i.status.id)].map(([StatusId, n]) => ({ StatusId, n })),
+    expected: (d) =>
+      [
+        ...countBy(
+          d.issues.filter((i) => i.projectId === 1),
+          (i) => i.status.id,
+        ),
+      ].map(([StatusId, n]) => ({ StatusId, n })),
   },
   {
     name: 'Count: count per priority across the space',
@@ -806,15 +916,29 @@ export const QUERIES: CorrectnessQuery[] = [
   {
     name: 'Count: count with HAVING on the count',
     sql: 'SELECT StatusId, count(*) AS n FROM Issues WHERE ProjectId = 2 GROUP BY StatusId HAVING count(*) >= 3',
-    expected: (d) => [...countBy(d.issues.filter((i) => i.projectId === 2), (i) => i.status.id)].filter(([, n]) => n >= 3).map(([StatusId, n]) => ({ StatusId, n })),
+    expected: (d) =>
+      [
+        ...countBy(
+          d.issues.filter((i) => i.projectId === 2),
+          (i) => i.status.id,
+        ),
+      ]
+        .filter(([, n]) => n >= 3)
+        .map(([StatusId, n]) => ({ StatusId, n })),
   },
   {
     name: 'Count: count with HAVING on another column',
     sql: 'SELECT StatusId, count(*) AS n FROM Issues WHERE ProjectId = 1 GROUP BY StatusId HAVING max(EstimatedHours) > 5',
     expected: (d) => {
       const out: Row[] = [];
-      for (const [StatusId, n] of countBy(d.issues.filter((i) => i.projectId === 1), (i) => i.status.id)) {
-        const hours = d.issues.filter((i) => i.projectId === 1 && i.status.id === StatusId).map((i) => i.estimatedHours).filter((h): h is number => h !== null);
+      for (const [StatusId, n] of countBy(
+        d.issues.filter((i) => i.projectId === 1),
+        (i) => i.status.id,
+      )) {
+        const hours = d.issues
+          .filter((i) => i.projectId === 1 && i.status.id === StatusId)
+          .map((i) => i.estimatedHours)
+          .filter((h): h is number => h !== null);
         if (hours.length > 0 && Math.max(...hours) > 5) out.push({ StatusId, n });
       }
       return out;
@@ -837,7 +961,17 @@ export const QUERIES: CorrectnessQuery[] = [
     sql: 'SELECT count(*) AS n, max(Created) AS latest FROM Issues WHERE ProjectId = 3',
     expected: (d) => {
       const list = d.issues.filter((i) => i.projectId === 3);
-      return [{ n: list.length, latest: ts(list.map((i) => i.created).sort().at(-1)) }];
+      return [
+        {
+          n: list.length,
+          latest: ts(
+            list
+              .map((i) => i.created)
+              .sort()
+              .at(-1),
+          ),
+        },
+      ];
     },
   },
   {
@@ -903,12 +1037,17 @@ export const QUERIES: CorrectnessQuery[] = [
   {
     name: 'Aggregates: DISTINCT pairs',
     sql: 'SELECT DISTINCT ProjectId, IssueTypeName FROM Issues',
-    expected: (d) => [...new Set(d.issues.map((i) => JSON.stringify([i.projectId, i.issueType.name])))].map((s) => { const [ProjectId, IssueTypeName] = JSON.parse(s) as [number, string]; return { ProjectId, IssueTypeName }; }),
+    expected: (d) =>
+      [...new Set(d.issues.map((i) => JSON.stringify([i.projectId, i.issueType.name])))].map((s) => {
+        const [ProjectId, IssueTypeName] = JSON.parse(s) as [number, string];
+        return { ProjectId, IssueTypeName };
+      }),
   },
   {
     name: 'Aggregates: CASE buckets',
     sql: "SELECT CASE WHEN EstimatedHours IS NULL THEN 'none' WHEN EstimatedHours < 5 THEN 'small' ELSE 'large' END AS size, count(*) AS n FROM Issues GROUP BY 1",
-    expected: (d) => [...countBy(d.issues, (i) => (i.estimatedHours === null ? 'none' : i.estimatedHours < 5 ? 'small' : 'large'))].map(([size, n]) => ({ size, n })),
+    expected: (d) =>
+      [...countBy(d.issues, (i) => (i.estimatedHours === null ? 'none' : i.estimatedHours < 5 ? 'small' : 'large'))].map(([size, n]) => ({ size, n })),
   },
 
   // ---- Joins ----
@@ -935,7 +1074,8 @@ export const QUERIES: CorrectnessQuery[] = [
     name: 'Joins: comment counts of a project, LEFT JOIN keeps issues without comments',
     sql: 'SELECT i.IssueKey, count(c.Id) AS comments FROM Issues i LEFT JOIN IssueComments c ON c.IssueId = i.Id WHERE i.ProjectId = 3 GROUP BY i.IssueKey',
     pushed: true,
-    expected: (d) => d.issues.filter((i) => i.projectId === 3).map((i) => ({ IssueKey: i.issueKey, comments: d.comments.filter((c) => c.issueId === i.id).length })),
+    expected: (d) =>
+      d.issues.filter((i) => i.projectId === 3).map((i) => ({ IssueKey: i.issueKey, comments: d.comments.filter((c) => c.issueId === i.id).length })),
   },
   {
     name: 'Joins: Issues ⋈ Projects',
@@ -964,9 +1104,7 @@ export const QUERIES: CorrectnessQuery[] = [
     name: 'Joins: Issues ⋈ Users (assignee) with Japanese names',
     sql: 'SELECT i.IssueKey, u.UserId, u.Name FROM Issues i JOIN Users u ON u.Id = i.AssigneeId WHERE i.ProjectId = 2',
     expected: (d) =>
-      d.issues
-        .filter((i) => i.projectId === 2 && i.assignee)
-        .map((i) => ({ IssueKey: i.issueKey, UserId: i.assignee?.userId, Name: i.assignee?.name })),
+      d.issues.filter((i) => i.projectId === 2 && i.assignee).map((i) => ({ IssueKey: i.issueKey, UserId: i.assignee?.userId, Name: i.assignee?.name })),
   },
   {
     name: 'Joins: PullRequests ⋈ Repositories',
@@ -987,7 +1125,8 @@ export const QUERIES: CorrectnessQuery[] = [
     sql: 'SELECT Number, Summary FROM PullRequests WHERE ProjectId = 1 AND RepositoryId = 1 AND StatusId = 1',
     pushdownRequests: 1,
     pushed: true,
-    expected: (d) => d.pullRequests.filter((p) => p.projectId === 1 && p.repositoryId === 1 && p.status.id === 1).map((p) => ({ Number: p.number, Summary: p.summary })),
+    expected: (d) =>
+      d.pullRequests.filter((p) => p.projectId === 1 && p.repositoryId === 1 && p.status.id === 1).map((p) => ({ Number: p.number, Summary: p.summary })),
   },
   {
     name: 'Joins: WikiPages ⋈ WikiPageTags through the page tags',
@@ -1020,18 +1159,23 @@ export const QUERIES: CorrectnessQuery[] = [
   {
     name: 'Joins: IssueMilestones ⋈ Issues for one milestone',
     sql: 'SELECT i.IssueKey, v.Name FROM IssueMilestones v JOIN Issues i ON i.Id = v.IssueId WHERE v.MilestoneId = 1',
-    expected: (d) => d.issues.filter((i) => i.milestone.some((m) => m.id === 1)).map((i) => ({ IssueKey: i.issueKey, Name: i.milestone.find((m) => m.id === 1)?.name })),
+    expected: (d) =>
+      d.issues.filter((i) => i.milestone.some((m) => m.id === 1)).map((i) => ({ IssueKey: i.issueKey, Name: i.milestone.find((m) => m.id === 1)?.name })),
   },
   {
     name: 'Joins: milestone issues with their comment counts',
     sql: 'SELECT i.IssueKey, count(c.Id) AS comments FROM IssueMilestones m JOIN Issues i ON i.Id = m.IssueId LEFT JOIN IssueComments c ON c.IssueId = i.Id WHERE m.MilestoneId = 1 GROUP BY i.IssueKey',
     pushed: true,
-    expected: (d) => d.issues.filter((i) => i.milestone.some((m) => m.id === 1)).map((i) => ({ IssueKey: i.issueKey, comments: d.comments.filter((c) => c.issueId === i.id).length })),
+    expected: (d) =>
+      d.issues
+        .filter((i) => i.milestone.some((m) => m.id === 1))
+        .map((i) => ({ IssueKey: i.issueKey, comments: d.comments.filter((c) => c.issueId === i.id).length })),
   },
   {
     name: 'Joins: self-join child to parent',
     sql: 'SELECT c.IssueKey AS child, p.IssueKey AS parent FROM Issues c JOIN Issues p ON p.Id = c.ParentIssueId',
-    expected: (d) => d.issues.filter((i) => i.parentIssueId !== null).map((i) => ({ child: i.issueKey, parent: issueById(d, i.parentIssueId as number)?.issueKey })),
+    expected: (d) =>
+      d.issues.filter((i) => i.parentIssueId !== null).map((i) => ({ child: i.issueKey, parent: issueById(d, i.parentIssueId as number)?.issueKey })),
   },
   {
     name: 'Joins: IssueCategories ⋈ ProjectCategories',
@@ -1100,7 +1244,11 @@ export const QUERIES: CorrectnessQuery[] = [
   {
     name: 'Subqueries: scalar subquery per row',
     sql: "SELECT i.IssueKey, (SELECT count(*) FROM IssueComments c WHERE c.IssueId = i.Id) AS n FROM Issues i WHERE i.IssueKey IN ('WEB-1', 'WEB-2')",
-    expected: (d) => ['WEB-1', 'WEB-2'].map((key) => { const issue = d.issues.find((i) => i.issueKey === key); return { IssueKey: key, n: d.comments.filter((c) => c.issueId === issue?.id).length }; }),
+    expected: (d) =>
+      ['WEB-1', 'WEB-2'].map((key) => {
+        const issue = d.issues.find((i) => i.issueKey === key);
+        return { IssueKey: key, n: d.comments.filter((c) => c.issueId === issue?.id).length };
+      }),
   },
   {
     name: 'Subqueries: scalar comparison against the average',
@@ -1127,19 +1275,32 @@ export const QUERIES: CorrectnessQuery[] = [
   {
     name: 'Subqueries: NOT IN over a subquery',
     sql: 'SELECT Id FROM Users WHERE Id NOT IN (SELECT AssigneeId FROM Issues WHERE AssigneeId IS NOT NULL)',
-    expected: (d) => { const a = new Set(d.issues.map((i) => i.assignee?.id)); return d.users.filter((u) => !a.has(u.id)).map((u) => ({ Id: u.id })); },
+    expected: (d) => {
+      const a = new Set(d.issues.map((i) => i.assignee?.id));
+      return d.users.filter((u) => !a.has(u.id)).map((u) => ({ Id: u.id }));
+    },
   },
 
   // ---- CTEs ----
   {
     name: 'CTE: open issues per project',
     sql: 'WITH open AS (SELECT * FROM Issues WHERE StatusId <> 4) SELECT ProjectId, count(*) AS n FROM open GROUP BY ProjectId',
-    expected: (d) => [...countBy(d.issues.filter((i) => i.status.id !== 4), (i) => i.projectId)].map(([ProjectId, n]) => ({ ProjectId, n })),
+    expected: (d) =>
+      [
+        ...countBy(
+          d.issues.filter((i) => i.status.id !== 4),
+          (i) => i.projectId,
+        ),
+      ].map(([ProjectId, n]) => ({ ProjectId, n })),
   },
   {
     name: 'CTE: two CTEs joined',
     sql: 'WITH c AS (SELECT IssueId, count(*) AS n FROM IssueComments GROUP BY IssueId), i AS (SELECT Id, IssueKey FROM Issues WHERE ProjectId = 1) SELECT i.IssueKey, c.n FROM i JOIN c ON c.IssueId = i.Id',
-    expected: (d) => d.issues.filter((i) => i.projectId === 1).map((i) => ({ IssueKey: i.issueKey, n: d.comments.filter((c) => c.issueId === i.id).length })).filter((r) => r.n > 0),
+    expected: (d) =>
+      d.issues
+        .filter((i) => i.projectId === 1)
+        .map((i) => ({ IssueKey: i.issueKey, n: d.comments.filter((c) => c.issueId === i.id).length }))
+        .filter((r) => r.n > 0),
   },
   {
     name: 'CTE: recursive walk of the document tree',
@@ -1204,12 +1365,16 @@ export const QUERIES: CorrectnessQuery[] = [
   {
     name: 'Set operations: UNION of assignees and creators',
     sql: 'SELECT AssigneeId AS uid FROM Issues WHERE AssigneeId IS NOT NULL UNION SELECT CreatedUserId FROM Issues',
-    expected: (d) => [...new Set([...d.issues.filter((i) => i.assignee).map((i) => i.assignee?.id), ...d.issues.map((i) => i.createdUser.id)])].map((uid) => ({ uid })),
+    expected: (d) =>
+      [...new Set([...d.issues.filter((i) => i.assignee).map((i) => i.assignee?.id), ...d.issues.map((i) => i.createdUser.id)])].map((uid) => ({ uid })),
   },
   {
     name: 'Set operations: EXCEPT',
     sql: 'SELECT Id FROM Users EXCEPT SELECT CreatedUserId FROM IssueComments',
-    expected: (d) => { const a = new Set(d.comments.map((c) => c.createdUser.id)); return d.users.filter((u) => !a.has(u.id)).map((u) => ({ Id: u.id })); },
+    expected: (d) => {
+      const a = new Set(d.comments.map((c) => c.createdUser.id));
+      return d.users.filter((u) => !a.has(u.id)).map((u) => ({ Id: u.id }));
+    },
   },
   {
     name: 'Set operations: INTERSECT of watchers and assignees',
@@ -1218,7 +1383,11 @@ export const QUERIES: CorrectnessQuery[] = [
   {
     name: 'Set operations: UNION ALL across tables',
     sql: "SELECT 'issue' AS kind, count(*) AS n FROM Issues UNION ALL SELECT 'comment', count(*) FROM IssueComments UNION ALL SELECT 'wiki', count(*) FROM WikiPages",
-    expected: (d) => [{ kind: 'issue', n: d.issues.length }, { kind: 'comment', n: d.comments.length }, { kind: 'wiki', n: d.wikis.length }],
+    expected: (d) => [
+      { kind: 'issue', n: d.issues.length },
+      { kind: 'comment', n: d.comments.length },
+      { kind: 'wiki', n: d.wikis.length },
+    ],
   },
 
   // ---- IssueComments and its views ----
@@ -1232,8 +1401,16 @@ export const QUERIES: CorrectnessQuery[] = [
       return d.comments
         .filter((c) => c.issueId === issue?.id)
         .map((c) => ({
-          Id: c.id, IssueId: c.issueId, IssueKey: 'WEB-1', ProjectId: c.projectId, Content: c.content, CreatedUserId: c.createdUser.id, CreatedUserName: c.createdUser.name,
-          Created: ts(c.created), Updated: ts(c.updated), StarCount: c.stars.length,
+          Id: c.id,
+          IssueId: c.issueId,
+          IssueKey: 'WEB-1',
+          ProjectId: c.projectId,
+          Content: c.content,
+          CreatedUserId: c.createdUser.id,
+          CreatedUserName: c.createdUser.name,
+          Created: ts(c.created),
+          Updated: ts(c.updated),
+          StarCount: c.stars.length,
         }));
     },
   },
@@ -1276,18 +1453,33 @@ export const QUERIES: CorrectnessQuery[] = [
     pushdownRequests: 1,
     pushed: true,
     expected: (d) =>
-      d.comments.filter((c) => c.issueId === 1).flatMap((c) => c.changeLog.filter((l) => l.field === 'status').map((l) => ({ CommentId: c.id, Field: l.field, OriginalValue: l.originalValue, NewValue: l.newValue }))),
+      d.comments
+        .filter((c) => c.issueId === 1)
+        .flatMap((c) =>
+          c.changeLog
+            .filter((l) => l.field === 'status')
+            .map((l) => ({ CommentId: c.id, Field: l.field, OriginalValue: l.originalValue, NewValue: l.newValue })),
+        ),
   },
   {
     name: 'IssueCommentChangeLog: changes per field',
     sql: 'SELECT Field, count(*) AS n FROM IssueCommentChangeLog GROUP BY Field',
-    expected: (d) => [...countBy(d.comments.flatMap((c) => c.changeLog), (l) => l.field)].map(([Field, n]) => ({ Field, n })),
+    expected: (d) =>
+      [
+        ...countBy(
+          d.comments.flatMap((c) => c.changeLog),
+          (l) => l.field,
+        ),
+      ].map(([Field, n]) => ({ Field, n })),
   },
   {
     name: 'IssueCommentNotifications: notified users per issue',
     sql: 'SELECT IssueId, UserId, Reason FROM IssueCommentNotifications WHERE IssueId IN (1, 2, 5, 6)',
     pushed: true,
-    expected: (d) => d.comments.filter((c) => [1, 2, 5, 6].includes(c.issueId)).flatMap((c) => c.notifications.map((n) => ({ IssueId: c.issueId, UserId: n.user.id, Reason: n.reason }))),
+    expected: (d) =>
+      d.comments
+        .filter((c) => [1, 2, 5, 6].includes(c.issueId))
+        .flatMap((c) => c.notifications.map((n) => ({ IssueId: c.issueId, UserId: n.user.id, Reason: n.reason }))),
   },
   {
     name: 'IssueCommentNotifications: unread per user',
@@ -1297,7 +1489,10 @@ export const QUERIES: CorrectnessQuery[] = [
     name: 'IssueCommentStars: stars on the first issues',
     sql: 'SELECT Id, CommentId, PresenterId FROM IssueCommentStars WHERE IssueId IN (1, 2, 3, 4)',
     pushed: true,
-    expected: (d) => d.comments.filter((c) => [1, 2, 3, 4].includes(c.issueId)).flatMap((c) => c.stars.map((s) => ({ Id: s.id, CommentId: c.id, PresenterId: s.presenter.id }))),
+    expected: (d) =>
+      d.comments
+        .filter((c) => [1, 2, 3, 4].includes(c.issueId))
+        .flatMap((c) => c.stars.map((s) => ({ Id: s.id, CommentId: c.id, PresenterId: s.presenter.id }))),
   },
   {
     name: 'IssueCommentStars: matches IssueComments.StarCount',
@@ -1310,12 +1505,19 @@ export const QUERIES: CorrectnessQuery[] = [
     name: 'IssueAttachments: one issue by key',
     sql: "SELECT Id, Name, Size FROM IssueAttachments WHERE IssueKey = 'WEB-1'",
     pushdownRequests: 1,
-    expected: (d) => { const issue = d.issues.find((i) => i.issueKey === 'WEB-1'); return d.issueAttachments.filter((a) => a.issueId === issue?.id).map((a) => ({ Id: a.id, Name: a.name, Size: a.size })); },
+    expected: (d) => {
+      const issue = d.issues.find((i) => i.issueKey === 'WEB-1');
+      return d.issueAttachments.filter((a) => a.issueId === issue?.id).map((a) => ({ Id: a.id, Name: a.name, Size: a.size }));
+    },
   },
   {
     name: 'IssueAttachments: bytes per issue',
     sql: 'SELECT IssueId, sum(Size) AS bytes FROM IssueAttachments GROUP BY IssueId',
-    expected: (d) => { const m = new Map<number, number>(); for (const a of d.issueAttachments) m.set(a.issueId, (m.get(a.issueId) ?? 0) + a.size); return [...m].map(([IssueId, bytes]) => ({ IssueId, bytes })); },
+    expected: (d) => {
+      const m = new Map<number, number>();
+      for (const a of d.issueAttachments) m.set(a.issueId, (m.get(a.issueId) ?? 0) + a.size);
+      return [...m].map(([IssueId, bytes]) => ({ IssueId, bytes }));
+    },
   },
   {
     name: 'IssueLinkedSharedFiles: all links',
@@ -1331,7 +1533,13 @@ export const QUERIES: CorrectnessQuery[] = [
     name: 'IssueCategories: counts per category in one project',
     sql: 'SELECT CategoryName, count(*) AS n FROM IssueCategories WHERE ProjectId = 1 GROUP BY CategoryName',
     pushdownRequests: 1,
-    expected: (d) => [...countBy(d.issues.filter((i) => i.projectId === 1).flatMap((i) => i.category), (c) => c.name)].map(([CategoryName, n]) => ({ CategoryName, n })),
+    expected: (d) =>
+      [
+        ...countBy(
+          d.issues.filter((i) => i.projectId === 1).flatMap((i) => i.category),
+          (c) => c.name,
+        ),
+      ].map(([CategoryName, n]) => ({ CategoryName, n })),
   },
   {
     name: 'IssueCategories: CategoryId = 1',
@@ -1357,7 +1565,9 @@ export const QUERIES: CorrectnessQuery[] = [
     sql: 'SELECT ItemName, count(*) AS n FROM IssueCustomFields WHERE CustomFieldId = 5 AND ItemName IS NOT NULL GROUP BY ItemName',
     expected: (d) => {
       const names: string[] = [];
-      for (const i of d.issues) for (const f of i.customFields) if (f.id === 5 && f.value && typeof f.value === 'object' && !Array.isArray(f.value)) names.push((f.value as ExRef).name);
+      for (const i of d.issues)
+        for (const f of i.customFields)
+          if (f.id === 5 && f.value && typeof f.value === 'object' && !Array.isArray(f.value)) names.push((f.value as ExRef).name);
       return [...countBy(names, (n) => n)].map(([ItemName, n]) => ({ ItemName, n }));
     },
   },
@@ -1366,7 +1576,8 @@ export const QUERIES: CorrectnessQuery[] = [
     sql: 'SELECT ProjectId, sum(ValueNumber) AS total FROM IssueCustomFields WHERE FieldTypeId = 3 GROUP BY ProjectId',
     expected: (d) => {
       const m = new Map<number, number>();
-      for (const i of d.issues) for (const f of i.customFields) if (f.fieldTypeId === 3 && typeof f.value === 'number') m.set(i.projectId, (m.get(i.projectId) ?? 0) + f.value);
+      for (const i of d.issues)
+        for (const f of i.customFields) if (f.fieldTypeId === 3 && typeof f.value === 'number') m.set(i.projectId, (m.get(i.projectId) ?? 0) + f.value);
       return [...m].map(([ProjectId, total]) => ({ ProjectId, total }));
     },
   },
@@ -1396,21 +1607,30 @@ export const QUERIES: CorrectnessQuery[] = [
   {
     name: 'Projects: not archived, features on',
     sql: 'SELECT ProjectKey, UseWiki, UseGit, UseDocument, UseFileSharing FROM Projects WHERE Archived = false',
-    expected: (d) => d.projects.filter((p) => !p.archived).map((p) => ({ ProjectKey: p.projectKey, UseWiki: p.useWiki, UseGit: p.useGit, UseDocument: p.useDocument, UseFileSharing: p.useFileSharing })),
+    expected: (d) =>
+      d.projects
+        .filter((p) => !p.archived)
+        .map((p) => ({ ProjectKey: p.projectKey, UseWiki: p.useWiki, UseGit: p.useGit, UseDocument: p.useDocument, UseFileSharing: p.useFileSharing })),
   },
   {
     name: 'ProjectStatuses: one project is one request',
     sql: 'SELECT Id, Name, Color, DisplayOrder FROM ProjectStatuses WHERE ProjectId = 1',
     pushdownRequests: 1,
     pushed: true,
-    expected: (d) => d.statuses.filter((s) => s.projectId === 1).map((s) => ({ Id: s.id, Name: s.name, Color: (s as { color?: string }).color, DisplayOrder: s.displayOrder })),
+    expected: (d) =>
+      d.statuses
+        .filter((s) => s.projectId === 1)
+        .map((s) => ({ Id: s.id, Name: s.name, Color: (s as { color?: string }).color, DisplayOrder: s.displayOrder })),
   },
   {
     name: 'ProjectStatuses: SELECT * also needs the key, from the project list (2 requests)',
     sql: 'SELECT * FROM ProjectStatuses WHERE ProjectId = 1',
     pushdownRequests: 2,
     pushed: true,
-    expected: (d) => d.statuses.filter((s) => s.projectId === 1).map((s) => ({ Id: s.id, ProjectId: 1, ProjectKey: 'WEB', Name: s.name, Color: (s as { color?: string }).color, DisplayOrder: s.displayOrder })),
+    expected: (d) =>
+      d.statuses
+        .filter((s) => s.projectId === 1)
+        .map((s) => ({ Id: s.id, ProjectId: 1, ProjectKey: 'WEB', Name: s.name, Color: (s as { color?: string }).color, DisplayOrder: s.displayOrder })),
   },
   {
     name: 'ProjectStatuses: custom statuses across projects',
@@ -1421,19 +1641,27 @@ export const QUERIES: CorrectnessQuery[] = [
     name: 'ProjectIssueTypes: templates of one project',
     sql: "SELECT Name, TemplateSummary FROM ProjectIssueTypes WHERE ProjectKey = 'WEB' AND TemplateSummary IS NOT NULL",
     pushed: true,
-    expected: (d) => d.issueTypes.filter((t) => t.projectId === 1 && t.templateSummary !== null).map((t) => ({ Name: t.name, TemplateSummary: t.templateSummary })),
+    expected: (d) =>
+      d.issueTypes.filter((t) => t.projectId === 1 && t.templateSummary !== null).map((t) => ({ Name: t.name, TemplateSummary: t.templateSummary })),
   },
   {
     name: 'ProjectCategories: ordered list of one project',
     sql: "SELECT Id, Name FROM ProjectCategories WHERE ProjectKey = 'OPS' ORDER BY DisplayOrder, Id",
     pushed: true,
-    expected: (d) => d.categories.filter((c) => c.projectId === 3).sort((a, b) => a.displayOrder - b.displayOrder || a.id - b.id).map((c) => ({ Id: c.id, Name: c.name })),
+    expected: (d) =>
+      d.categories
+        .filter((c) => c.projectId === 3)
+        .sort((a, b) => a.displayOrder - b.displayOrder || a.id - b.id)
+        .map((c) => ({ Id: c.id, Name: c.name })),
   },
   {
     name: 'ProjectVersionMilestones: not archived of one project',
     sql: "SELECT Name, StartDate, ReleaseDueDate FROM ProjectVersionMilestones WHERE ProjectKey = 'OPS' AND NOT Archived",
     pushed: true,
-    expected: (d) => d.versions.filter((v) => v.projectId === 3 && !v.archived).map((v) => ({ Name: v.name, StartDate: dayIn(v.startDate, tz(d)), ReleaseDueDate: dayIn(v.releaseDueDate, tz(d)) })),
+    expected: (d) =>
+      d.versions
+        .filter((v) => v.projectId === 3 && !v.archived)
+        .map((v) => ({ Name: v.name, StartDate: dayIn(v.startDate, tz(d)), ReleaseDueDate: dayIn(v.releaseDueDate, tz(d)) })),
   },
   {
     name: 'ProjectCustomFields: numeric fields',
@@ -1462,7 +1690,8 @@ export const QUERIES: CorrectnessQuery[] = [
     name: 'ProjectAdministrators: administrators of WEB',
     sql: "SELECT UserId, UserLoginId FROM ProjectAdministrators WHERE ProjectKey = 'WEB'",
     pushed: true,
-    expected: (d) => (d.projects.find((p) => p.id === 1)?.administratorIds ?? []).map((id) => ({ UserId: id, UserLoginId: d.users.find((u) => u.id === id)?.userId })),
+    expected: (d) =>
+      (d.projects.find((p) => p.id === 1)?.administratorIds ?? []).map((id) => ({ UserId: id, UserLoginId: d.users.find((u) => u.id === id)?.userId })),
   },
   {
     name: 'ProjectTeams: teams by project',
@@ -1489,11 +1718,16 @@ export const QUERIES: CorrectnessQuery[] = [
     sql: 'SELECT Id, Type FROM ProjectRecentUpdates WHERE ProjectId = 1 ORDER BY Id DESC LIMIT 5',
     pushdownRequests: 1,
     pushed: true,
-    expected: (d) => d.activities.filter((a) => a.project.id === 1).sort((a, b) => b.id - a.id).slice(0, 5).map((a) => ({ Id: a.id, Type: a.type })),
+    expected: (d) =>
+      d.activities
+        .filter((a) => a.project.id === 1)
+        .sort((a, b) => b.id - a.id)
+        .slice(0, 5)
+        .map((a) => ({ Id: a.id, Type: a.type })),
   },
   {
     name: 'ProjectRecentUpdates: issue activity types of one project',
-    sql: 'SELECT Type, count(*) AS n FROM ProjectRecentUpdates WHERE ProjectKey = \'OPS\' AND Type IN (1, 2, 3) GROUP BY Type',
+    sql: "SELECT Type, count(*) AS n FROM ProjectRecentUpdates WHERE ProjectKey = 'OPS' AND Type IN (1, 2, 3) GROUP BY Type",
     pushed: true,
   },
   {
@@ -1510,7 +1744,7 @@ export const QUERIES: CorrectnessQuery[] = [
     pushdownRequests: 1,
     expected: (d) => [{ SpaceKey: d.space.spaceKey, Name: d.space.name, Timezone: d.space.timezone }],
   },
-  { name: 'SpaceNotifications: the notice', sql: 'SELECT Content FROM SpaceNotifications WHERE Content LIKE \'%メンテナンス%\'' },
+  { name: 'SpaceNotifications: the notice', sql: "SELECT Content FROM SpaceNotifications WHERE Content LIKE '%メンテナンス%'" },
   { name: 'SpaceDiskUsage: used bytes', sql: 'SELECT Capacity, Issue + Wiki + File + Git AS used FROM SpaceDiskUsage' },
   {
     name: 'SpaceDiskUsageDetails: joined to projects',
@@ -1572,7 +1806,13 @@ export const QUERIES: CorrectnessQuery[] = [
   {
     name: 'Notifications: my notifications by reason',
     sql: 'SELECT Reason, count(*) AS n FROM Notifications GROUP BY Reason',
-    expected: (d) => [...countBy(d.notifications.filter((n) => n.userId === 1), (n) => n.reason)].map(([Reason, n]) => ({ Reason, n })),
+    expected: (d) =>
+      [
+        ...countBy(
+          d.notifications.filter((n) => n.userId === 1),
+          (n) => n.reason,
+        ),
+      ].map(([Reason, n]) => ({ Reason, n })),
   },
   {
     name: 'Notifications: by sender',
@@ -1600,7 +1840,13 @@ export const QUERIES: CorrectnessQuery[] = [
   {
     name: 'UserReceivedStars: mine per presenter',
     sql: 'SELECT PresenterName, count(*) AS n FROM UserReceivedStars GROUP BY PresenterName',
-    expected: (d) => [...countBy(d.stars.filter((s) => s.receiverId === 1), (s) => s.presenter.name)].map(([PresenterName, n]) => ({ PresenterName, n })),
+    expected: (d) =>
+      [
+        ...countBy(
+          d.stars.filter((s) => s.receiverId === 1),
+          (s) => s.presenter.name,
+        ),
+      ].map(([PresenterName, n]) => ({ PresenterName, n })),
   },
   {
     name: 'UserReceivedStars: Id range',
@@ -1610,7 +1856,12 @@ export const QUERIES: CorrectnessQuery[] = [
   {
     name: 'UserRecentUpdates: mine, newest first',
     sql: 'SELECT Id, Type FROM UserRecentUpdates ORDER BY Id DESC LIMIT 10',
-    expected: (d) => d.activities.filter((a) => a.createdUser.id === 1).sort((a, b) => b.id - a.id).slice(0, 10).map((a) => ({ Id: a.id, Type: a.type })),
+    expected: (d) =>
+      d.activities
+        .filter((a) => a.createdUser.id === 1)
+        .sort((a, b) => b.id - a.id)
+        .slice(0, 10)
+        .map((a) => ({ Id: a.id, Type: a.type })),
   },
   {
     name: 'UserRecentlyViewedIssues: mine',
@@ -1625,7 +1876,10 @@ export const QUERIES: CorrectnessQuery[] = [
   {
     name: 'UserRecentlyViewedWikiPages: mine',
     sql: 'SELECT WikiId, Name FROM UserRecentlyViewedWikiPages',
-    expected: (d) => d.recentlyViewed.filter((r) => r.userId === 1 && r.kind === 'wiki').map((r) => ({ WikiId: r.targetId, Name: d.wikis.find((w) => w.id === r.targetId)?.name })),
+    expected: (d) =>
+      d.recentlyViewed
+        .filter((r) => r.userId === 1 && r.kind === 'wiki')
+        .map((r) => ({ WikiId: r.targetId, Name: d.wikis.find((w) => w.id === r.targetId)?.name })),
   },
 
   // ---- Wiki ----
@@ -1671,7 +1925,11 @@ export const QUERIES: CorrectnessQuery[] = [
   {
     name: 'WikiPageHistory: versions per page',
     sql: 'SELECT WikiId, max(Version) AS versions FROM WikiPageHistory GROUP BY WikiId',
-    expected: (d) => { const m = new Map<number, number>(); for (const h of d.wikiHistory) m.set(h.pageId, Math.max(m.get(h.pageId) ?? 0, h.version)); return [...m].map(([WikiId, versions]) => ({ WikiId, versions })); },
+    expected: (d) => {
+      const m = new Map<number, number>();
+      for (const h of d.wikiHistory) m.set(h.pageId, Math.max(m.get(h.pageId) ?? 0, h.version));
+      return [...m].map(([WikiId, versions]) => ({ WikiId, versions }));
+    },
   },
   {
     name: 'WikiPageStars: one page',
@@ -1711,7 +1969,13 @@ export const QUERIES: CorrectnessQuery[] = [
     name: 'DocumentTree: one project, in the trash or not',
     sql: 'SELECT InTrash, count(*) AS n FROM DocumentTree WHERE ProjectId = 2 GROUP BY InTrash',
     pushed: true,
-    expected: (d) => [...countBy(d.documents.filter((x) => x.projectId === 2), (x) => x.trashed)].map(([InTrash, n]) => ({ InTrash, n })),
+    expected: (d) =>
+      [
+        ...countBy(
+          d.documents.filter((x) => x.projectId === 2),
+          (x) => x.trashed,
+        ),
+      ].map(([InTrash, n]) => ({ InTrash, n })),
   },
   {
     name: 'DocumentTree ⋈ Documents: child counts agree',
@@ -1762,7 +2026,10 @@ export const QUERIES: CorrectnessQuery[] = [
     name: 'PullRequests ⋈ PullRequestComments: comment counts of a repository',
     sql: 'SELECT p.Number, count(c.Id) AS n FROM PullRequests p LEFT JOIN PullRequestComments c ON c.ProjectId = p.ProjectId AND c.RepositoryId = p.RepositoryId AND c.PullRequestNumber = p.Number WHERE p.ProjectId = 1 AND p.RepositoryId = 3 GROUP BY p.Number',
     pushed: true,
-    expected: (d) => d.pullRequests.filter((p) => p.repositoryId === 3).map((p) => ({ Number: p.number, n: d.pullRequestComments.filter((c) => c.pullRequestId === p.id).length })),
+    expected: (d) =>
+      d.pullRequests
+        .filter((p) => p.repositoryId === 3)
+        .map((p) => ({ Number: p.number, n: d.pullRequestComments.filter((c) => c.pullRequestId === p.id).length })),
   },
   {
     name: 'PullRequestAttachments: one pull request',

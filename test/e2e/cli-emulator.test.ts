@@ -39,14 +39,16 @@ describe('backlog-sql emulator', () => {
     const { child, first, collected } = await startBin(['emulator', '--port', '0', '--scale', 'tiny', '--json']);
     try {
       const facts = JSON.parse(first) as {
-        url: string; spaceKey: string; apiKey: string;
+        url: string;
+        spaceKey: string;
+        apiKey: string;
         users: { id: number; userId: string; name: string; roleType: number; apiKey: string; password: string }[];
         oauthApp: { clientId: string; clientSecret: string; redirectUris: string[] };
       };
       assert.match(facts.url, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.equal(typeof facts.spaceKey, 'string');
       const admin = facts.users.find((u) => u.apiKey === facts.apiKey);
-      assert.equal(admin?.roleType, 1, 'the top-level apiKey is an administrator\'s');
+      assert.equal(admin?.roleType, 1, "the top-level apiKey is an administrator's");
       for (const u of facts.users) for (const k of ['id', 'userId', 'name', 'roleType', 'apiKey', 'password']) assert.ok(k in u);
       assert.ok(facts.oauthApp.redirectUris.includes('http://localhost:33333'));
       const res = await fetch(`${facts.url}/api/v2/users/myself?apiKey=${facts.apiKey}`);
@@ -74,7 +76,13 @@ describe('backlog-sql emulator', () => {
   });
 
   test('bad flags exit with code 2 and one clear line, no stack trace', () => {
-    for (const args of [['emulator', '--scale', 'huge'], ['emulator', '--port', 'x'], ['emulator', '--bogus'], ['emulator', '--timezone', 'Mars/Base'], ['nonsense']]) {
+    for (const args of [
+      ['emulator', '--scale', 'huge'],
+      ['emulator', '--port', 'x'],
+      ['emulator', '--bogus'],
+      ['emulator', '--timezone', 'Mars/Base'],
+      ['nonsense'],
+    ]) {
       const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /^backlog-sql: .+\nRun 'backlog-sql --help' for usage\.\n$/);

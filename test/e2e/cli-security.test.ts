@@ -70,14 +70,27 @@ describe('--connection-file', () => {
     const missing = await runBin(['--connection-file', join(dir, 'nope.conn'), '-c', 'SELECT 1']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /cannot read the connection file .*no such file/);
-    const both = await runBin(['--connection', `URL=${emu.url};ApiKey=${emu.apiKey}`, '--connection-file', connectionFile('both.conn', 0o600), '-c', 'SELECT 1']);
+    const both = await runBin([
+      '--connection',
+      `URL=${emu.url};ApiKey=${emu.apiKey}`,
+      '--connection-file',
+      connectionFile('both.conn', 0o600),
+      '-c',
+      'SELECT 1',
+    ]);
     assert.equal(both.code, 2);
     assert.match(both.stderr, /--connection or --connection-file, not both/);
   });
 });
 
 describe('foreign errors of old are SQL errors now', () => {
-  for (const sql of ['SELECT 1e309 AS x WHERE nosuch = 1', 'EXEC GetOwnUser .', 'CALL GetOwnUser(a.b)', 'EXEC AddStar @IssueId = .5', "SELECT 'a\u0000b' AS s"]) {
+  for (const sql of [
+    'SELECT 1e309 AS x WHERE nosuch = 1',
+    'EXEC GetOwnUser .',
+    'CALL GetOwnUser(a.b)',
+    'EXEC AddStar @IssueId = .5',
+    "SELECT 'a\u0000b' AS s",
+  ]) {
     test(`${JSON.stringify(sql)} is an SQL error with its position, not "a bug"`, async () => {
       // A NUL cannot travel in an argument: that statement comes from a file.
       const file = join(dir, 'statement.sql');

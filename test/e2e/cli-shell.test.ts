@@ -23,7 +23,10 @@ interface Run {
 }
 
 /** Run the binary; `input` is piped to stdin (closed right away when absent). */
-function runBin(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; onStart?: (child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
+function runBin(
+  args: string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; onStart?: (child: ReturnType<typeof spawn>) => void } = {},
+): Promise<Run> {
   // The caller's own connection settings never leak in: each test says what it connects to.
   const { BACKLOG_SQL_CONNECTION: _connection, BACKLOG_API_KEY: _key, ...inherited } = process.env;
   const env: NodeJS.ProcessEnv = { ...inherited, BACKLOG_SQL_HISTORY: '', ...options.env };
@@ -68,10 +71,18 @@ describe('backlog-sql SQL surfaces', () => {
     const type = await sql(['--format', 'csv', '-c', "SELECT min(Id) AS id FROM ProjectIssueTypes WHERE ProjectKey = 'WEB'"]);
     const typeId = /^id\r?\n(\d+)/.exec(type.stdout)?.[1];
     assert.ok(typeId, type.stdout + type.stderr);
-    const ins = await sql(['-c', `INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'cli one', ${typeId}, 3), ('WEB', 'cli two', ${typeId}, 3)`]);
+    const ins = await sql([
+      '-c',
+      `INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'cli one', ${typeId}, 3), ('WEB', 'cli two', ${typeId}, 3)`,
+    ]);
     assert.equal(ins.code, 0, ins.stderr);
     assert.equal(ins.stdout, 'INSERT 0 2\n');
-    const json = await sql(['--format', 'json', '-c', "UPDATE Issues SET Description = 'cli' WHERE ProjectKey = 'WEB' AND Summary IN ('cli one', 'cli two') RETURNING Summary"]);
+    const json = await sql([
+      '--format',
+      'json',
+      '-c',
+      "UPDATE Issues SET Description = 'cli' WHERE ProjectKey = 'WEB' AND Summary IN ('cli one', 'cli two') RETURNING Summary",
+    ]);
     assert.equal(json.code, 0, json.stderr);
     assert.deepEqual((JSON.parse(json.stdout) as { Summary: string }[]).map((r) => r.Summary).sort(), ['cli one', 'cli two']);
     await control(emu, 'POST', 'faults', { method: 'DELETE', pathPattern: '^/api/v2/issues/\\d+$', skip: 1, times: 1, action: 'status', status: 500 });
@@ -81,7 +92,7 @@ describe('backlog-sql SQL surfaces', () => {
     assert.match(del.stderr, /^DETAIL: {2}Written: 1 row \(ids \d+\)\. Outcome unknown: row 2/m);
     assert.match(del.stderr, /^HINT: {2}Backlog may or may not have applied row 2/m);
     assert.doesNotMatch(del.stderr, STACK_FRAME);
-    const ro = await runBin(['--connection', `${connection};Readonly=true`, '-c', "DELETE FROM Issues WHERE Id = 1"]);
+    const ro = await runBin(['--connection', `${connection};Readonly=true`, '-c', 'DELETE FROM Issues WHERE Id = 1']);
     assert.equal(ro.code, 1);
     assert.match(ro.stderr, /read-only/);
   });
@@ -102,10 +113,20 @@ describe('backlog-sql SQL surfaces', () => {
     assert.equal(csv.stdout, 'Id,ProjectKey\r\n1,WEB\r\n2,APP\r\n3,OPS\r\n');
     const json = await sql(['--format', 'json', ...query]);
     assert.equal(json.code, 0, json.stderr);
-    assert.deepEqual(JSON.parse(json.stdout), [{ Id: 1, ProjectKey: 'WEB' }, { Id: 2, ProjectKey: 'APP' }, { Id: 3, ProjectKey: 'OPS' }]);
+    assert.deepEqual(JSON.parse(json.stdout), [
+      { Id: 1, ProjectKey: 'WEB' },
+      { Id: 2, ProjectKey: 'APP' },
+      { Id: 3, ProjectKey: 'OPS' },
+    ]);
     const ndjson = await sql(['--format', 'ndjson', ...query]);
     assert.equal(ndjson.code, 0, ndjson.stderr);
-    assert.deepEqual(ndjson.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown), JSON.parse(json.stdout));
+    assert.deepEqual(
+      ndjson.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown),
+      JSON.parse(json.stdout),
+    );
   });
 
   test('json timestamps are ISO 8601', async () => {

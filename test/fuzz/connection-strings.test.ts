@@ -57,10 +57,32 @@ class Cases {
   private value(p: PropertyDef): string {
     if (p.sensitive) return this.secret();
     const r = this.rng.next();
-    if (p.name === 'URL') return this.rng.pick([emu.url, emu.url, emu.url, 'http://127.0.0.1:1', 'https://myspace.backlog.com/view/X-1', 'myspace', 'ftp://x', `${emu.url}/api/v2`, `${emu.url}?apiKey=k`, 'http://[::1', '', 'https://', 'http://user:pw@127.0.0.1']);
+    if (p.name === 'URL')
+      return this.rng.pick([
+        emu.url,
+        emu.url,
+        emu.url,
+        'http://127.0.0.1:1',
+        'https://myspace.backlog.com/view/X-1',
+        'myspace',
+        'ftp://x',
+        `${emu.url}/api/v2`,
+        `${emu.url}?apiKey=k`,
+        'http://[::1',
+        '',
+        'https://',
+        'http://user:pw@127.0.0.1',
+      ]);
     if (p.name === 'Logfile') return this.rng.pick(['fuzz.log', 'logs/fuzz.log', '.', 'fuzz.log/x', '']);
     if (p.name === 'OAuthSettingsLocation') return this.rng.pick(['memory://fuzz', 'settings.json', 'memory://', 'no/such/dir/s.json', '']);
-    if (p.name === 'SSLServerCert') return this.rng.pick(['*', 'missing.pem', 'sha256:00112233445566778899aabbccddeeff00112233', '-----BEGIN CERTIFICATE-----\nxx\n-----END CERTIFICATE-----', '']);
+    if (p.name === 'SSLServerCert')
+      return this.rng.pick([
+        '*',
+        'missing.pem',
+        'sha256:00112233445566778899aabbccddeeff00112233',
+        '-----BEGIN CERTIFICATE-----\nxx\n-----END CERTIFICATE-----',
+        '',
+      ]);
     if (p.name === 'CallbackURL') return this.rng.pick(['http://localhost:1', 'http://127.0.0.1:0/cb', 'nope', 'https://example.com/cb']);
     if (p.values && r < 0.6) return this.rng.pick(p.values);
     if (p.type === 'int' && r < 0.8) return this.rng.pick(['0', '1', '5', '-1', '100', '65536', '99999999999999999999', '1.5', 'abc', '+3', ' 7 ']);
@@ -129,13 +151,27 @@ class Cases {
     const o: Record<string, unknown> = { url: emu.url, apiKey: emu.apiKey, timeout: 2 };
     for (let k = this.rng.int(1, 4); k > 0; k--) {
       const p = this.rng.pick(PROPERTIES);
-      o[this.rng.bool() ? p.name : p.name.toLowerCase()] = this.rng.pick<unknown>([this.value(p), 1, -1, true, null, [], ['x'], { a: 1 }, Number.NaN, 2 ** 60, undefined]);
+      o[this.rng.bool() ? p.name : p.name.toLowerCase()] = this.rng.pick<unknown>([
+        this.value(p),
+        1,
+        -1,
+        true,
+        null,
+        [],
+        ['x'],
+        { a: 1 },
+        Number.NaN,
+        2 ** 60,
+        undefined,
+      ]);
     }
     return o;
   }
 }
 
-test(`${COUNT} generated and mutated connection strings fail only with our errors, never show a secret, and none hangs (seed ${SEED})`, { timeout: 600_000 }, async () => {
+test(`${COUNT} generated and mutated connection strings fail only with our errors, never show a secret, and none hangs (seed ${SEED})`, {
+  timeout: 600_000,
+}, async () => {
   const cases = new Cases(SEED);
   const problems: string[] = [];
   let connected = 0;
@@ -168,6 +204,8 @@ test(`${COUNT} generated and mutated connection strings fail only with our error
     if (leaked.length > 0) problems.push(`#${i} shows a secret (${leaked.join(', ')}): ${said}\n    input: ${shown}`);
   }
   const seconds = (performance.now() - started) / 1000;
-  console.log(`fuzz: ${COUNT} connection inputs in ${seconds.toFixed(1)} s, ${connected} connected, ${failed} failed with our errors, ${problems.length} problems (seed ${SEED})`);
+  console.log(
+    `fuzz: ${COUNT} connection inputs in ${seconds.toFixed(1)} s, ${connected} connected, ${failed} failed with our errors, ${problems.length} problems (seed ${SEED})`,
+  );
   assert.deepEqual(problems.slice(0, 30), [], `${problems.length} problems`);
 });

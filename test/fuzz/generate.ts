@@ -16,29 +16,204 @@ export interface FuzzCase {
   remote?: boolean;
 }
 
-const READ_TABLES = TABLES.filter((t) => !['IssueComments', 'IssueCommentChangeLog', 'IssueCommentNotifications', 'IssueCommentStars', 'PullRequestComments', 'PullRequestCommentChangeLog', 'PullRequestCommentNotifications', 'PullRequestCommentStars', 'ProjectRecentUpdates'].includes(t.name));
+const READ_TABLES = TABLES.filter(
+  (t) =>
+    ![
+      'IssueComments',
+      'IssueCommentChangeLog',
+      'IssueCommentNotifications',
+      'IssueCommentStars',
+      'PullRequestComments',
+      'PullRequestCommentChangeLog',
+      'PullRequestCommentNotifications',
+      'PullRequestCommentStars',
+      'ProjectRecentUpdates',
+    ].includes(t.name),
+);
 const WRITE_TABLES = TABLES.filter((t) => t.writes !== undefined);
 
 /** Constants that have broken something somewhere: overflows, odd numbers, quotes, Unicode. */
 const ODD_CONSTANTS = [
-  '0', '1', '-1', '2147483648', '9223372036854775807', '9223372036854775808', '-9223372036854775809', '99999999999999999999999',
-  '1e309', '-1e309', '1e-400', '.5', '5.', '0.0000001', '1/0', '1 // 0', '0/0', "'NaN'::DOUBLE", "'inf'::DOUBLE",
-  "''", "'x'", "'it''s'", "'\\'", "'%_'", "'あいう'", "'😀'", "'a\nb'", "E'\\x00'", "'2026-13-45'", "'2026-02-30'",
-  "DATE '2026-11-01'", "TIMESTAMP '2026-11-01 25:00:00'", "'abc'::INTEGER", "'1'::BIGINT", 'NULL', 'TRUE', 'FALSE',
-  "[1, 2, 3]", "[]", "{'a': 1}", "'{\"a\":1}'::JSON", 'CURRENT_DATE', 'now()', "repeat('x', 10000)", "chr(0)",
-  '?', '$1', '$2', '$name', '@name', '@@x', ':x', '$$dollar$$',
+  '0',
+  '1',
+  '-1',
+  '2147483648',
+  '9223372036854775807',
+  '9223372036854775808',
+  '-9223372036854775809',
+  '99999999999999999999999',
+  '1e309',
+  '-1e309',
+  '1e-400',
+  '.5',
+  '5.',
+  '0.0000001',
+  '1/0',
+  '1 // 0',
+  '0/0',
+  "'NaN'::DOUBLE",
+  "'inf'::DOUBLE",
+  "''",
+  "'x'",
+  "'it''s'",
+  "'\\'",
+  "'%_'",
+  "'あいう'",
+  "'😀'",
+  "'a\nb'",
+  "E'\\x00'",
+  "'2026-13-45'",
+  "'2026-02-30'",
+  "DATE '2026-11-01'",
+  "TIMESTAMP '2026-11-01 25:00:00'",
+  "'abc'::INTEGER",
+  "'1'::BIGINT",
+  'NULL',
+  'TRUE',
+  'FALSE',
+  '[1, 2, 3]',
+  '[]',
+  "{'a': 1}",
+  '\'{"a":1}\'::JSON',
+  'CURRENT_DATE',
+  'now()',
+  "repeat('x', 10000)",
+  'chr(0)',
+  '?',
+  '$1',
+  '$2',
+  '$name',
+  '@name',
+  '@@x',
+  ':x',
+  '$$dollar$$',
 ];
 
-const FUNCTIONS = ['upper', 'lower', 'length', 'abs', 'round', 'coalesce', 'json_extract', 'regexp_matches', 'strftime', 'date_trunc', 'list_value', 'string_agg', 'count', 'sum', 'max', 'hash', 'md5', 'substr', 'concat'];
+const FUNCTIONS = [
+  'upper',
+  'lower',
+  'length',
+  'abs',
+  'round',
+  'coalesce',
+  'json_extract',
+  'regexp_matches',
+  'strftime',
+  'date_trunc',
+  'list_value',
+  'string_agg',
+  'count',
+  'sum',
+  'max',
+  'hash',
+  'md5',
+  'substr',
+  'concat',
+];
 const OPS = ['=', '<>', '!=', '<', '<=', '>', '>=', 'LIKE', 'ILIKE', 'IS', 'IS NOT', '||', '+', '-', '*', '/', '%', '~', '@>', '&&'];
-const KEYWORDS = ['SELECT', 'FROM', 'WHERE', 'GROUP BY', 'ORDER BY', 'LIMIT', 'OFFSET', 'HAVING', 'JOIN', 'ON', 'UNION', 'EXCEPT', 'AS', 'AND', 'OR', 'NOT', 'IN', 'BETWEEN', 'CASE', 'WHEN', 'END', 'DISTINCT', 'WITH', 'EXPLAIN', 'ANALYZE', 'RETURNING', 'SET', 'VALUES', 'INTO', 'EXEC', 'CALL'];
-const SHARDS = ["'", '"', '(', ')', ',', ';', '--', '/*', '*/', '$', '$1', '?', '@x', '::', '[', ']', '.', '.5', '1e309', '-', 'NULL', '\u0000', '\u3042', '😀', '\\', "E'\\", '$$', '$tag$', 'EXPLAIN ANALYZE ', ' UNION ALL SELECT 1', '99999999999999999999', "'" + 'x'.repeat(300), '=>', '@', '*', '\t', '\n', '\r\n', '\u00a0', '\ufeff', '\ud800'];
+const KEYWORDS = [
+  'SELECT',
+  'FROM',
+  'WHERE',
+  'GROUP BY',
+  'ORDER BY',
+  'LIMIT',
+  'OFFSET',
+  'HAVING',
+  'JOIN',
+  'ON',
+  'UNION',
+  'EXCEPT',
+  'AS',
+  'AND',
+  'OR',
+  'NOT',
+  'IN',
+  'BETWEEN',
+  'CASE',
+  'WHEN',
+  'END',
+  'DISTINCT',
+  'WITH',
+  'EXPLAIN',
+  'ANALYZE',
+  'RETURNING',
+  'SET',
+  'VALUES',
+  'INTO',
+  'EXEC',
+  'CALL',
+];
+const SHARDS = [
+  "'",
+  '"',
+  '(',
+  ')',
+  ',',
+  ';',
+  '--',
+  '/*',
+  '*/',
+  '$',
+  '$1',
+  '?',
+  '@x',
+  '::',
+  '[',
+  ']',
+  '.',
+  '.5',
+  '1e309',
+  '-',
+  'NULL',
+  '\u0000',
+  '\u3042',
+  '😀',
+  '\\',
+  "E'\\",
+  '$$',
+  '$tag$',
+  'EXPLAIN ANALYZE ',
+  ' UNION ALL SELECT 1',
+  '99999999999999999999',
+  "'" + 'x'.repeat(300),
+  '=>',
+  '@',
+  '*',
+  '\t',
+  '\n',
+  '\r\n',
+  '\u00a0',
+  '\ufeff',
+  '\ud800',
+];
 
 /** Statements that are not queries or writes: run only where nothing reaches files or settings. */
 const OTHER = [
-  'CREATE TABLE t (x INTEGER)', 'DROP TABLE Issues', 'ATTACH \'x.db\' AS x', 'SET threads = 1', 'PRAGMA version', 'SHOW TABLES', 'DESCRIBE Issues',
-  "COPY (SELECT 1) TO 'out.csv'", "COPY Issues TO 'issues.csv'", 'CHECKPOINT', 'VACUUM', 'BEGIN', 'COMMIT', 'ROLLBACK', 'PREPARE p AS SELECT 1', 'EXECUTE p',
-  'CREATE MACRO m(x) AS x', 'SUMMARIZE Issues', 'EXPORT DATABASE \'dir\'', 'LOAD httpfs', 'INSTALL httpfs', 'RESET ALL', 'DETACH x', 'USE memory',
+  'CREATE TABLE t (x INTEGER)',
+  'DROP TABLE Issues',
+  "ATTACH 'x.db' AS x",
+  'SET threads = 1',
+  'PRAGMA version',
+  'SHOW TABLES',
+  'DESCRIBE Issues',
+  "COPY (SELECT 1) TO 'out.csv'",
+  "COPY Issues TO 'issues.csv'",
+  'CHECKPOINT',
+  'VACUUM',
+  'BEGIN',
+  'COMMIT',
+  'ROLLBACK',
+  'PREPARE p AS SELECT 1',
+  'EXECUTE p',
+  'CREATE MACRO m(x) AS x',
+  'SUMMARIZE Issues',
+  "EXPORT DATABASE 'dir'",
+  'LOAD httpfs',
+  'INSTALL httpfs',
+  'RESET ALL',
+  'DETACH x',
+  'USE memory',
 ];
 
 const CORPUS: string[] = [
@@ -48,23 +223,23 @@ const CORPUS: string[] = [
   "UPDATE Issues SET StatusId = 4, Comment = 'Closed' WHERE Id IN (SELECT Id FROM Issues WHERE ProjectId = 1 LIMIT 2) RETURNING Id, StatusId",
   "DELETE FROM IssueComments WHERE IssueKey = 'WEB-2' AND Id = 1",
   "INSERT INTO IssueComments (IssueKey, Content) VALUES ('WEB-1', 'hello') RETURNING Id",
-  'UPDATE Projects SET Name = Name || \'!\' WHERE Id = 1',
+  "UPDATE Projects SET Name = Name || '!' WHERE Id = 1",
   'EXEC GetOwnUser',
-  "EXEC AddStar @IssueId = 1",
-  "CALL AddStar(IssueId => 1)",
-  "EXEC MarkNotificationAsRead @NotificationId = 1",
+  'EXEC AddStar @IssueId = 1',
+  'CALL AddStar(IssueId => 1)',
+  'EXEC MarkNotificationAsRead @NotificationId = 1',
   "EXEC UpdateStatusDisplayOrder @ProjectKey = 'WEB', @StatusIds = '1, 2, 3'",
   "EXEC DownloadAttachment @IssueKey = 'WEB-1', @AttachmentId = 1",
   "EXEC GetOAuthAuthorizationURL @CallbackURL = 'http://localhost:33333', @State = 'x'",
   "EXEC AddRelatedIssue @IssueKey = 'WEB-1', @RelatedIssueKey = 'WEB-2'",
-  "EXPLAIN SELECT * FROM Issues WHERE ProjectId = 1",
-  "EXPLAIN ANALYZE SELECT IssueKey FROM Issues WHERE StatusId IN (1, 2) LIMIT 3",
-  "SELECT * FROM sys_tables",
-  "SELECT * FROM sys_identity",
+  'EXPLAIN SELECT * FROM Issues WHERE ProjectId = 1',
+  'EXPLAIN ANALYZE SELECT IssueKey FROM Issues WHERE StatusId IN (1, 2) LIMIT 3',
+  'SELECT * FROM sys_tables',
+  'SELECT * FROM sys_identity',
   "SELECT Name, Value FROM sys_connection_props WHERE Name = 'URL'",
   'WITH x AS (SELECT Id FROM Projects) SELECT count(*) FROM Issues i JOIN x ON i.ProjectId = x.Id',
   "SELECT IssueKey FROM Issues WHERE Summary LIKE '%a%' AND Created > ? ORDER BY Created DESC LIMIT 3",
-  "SELECT * FROM Issues WHERE Id = $1 OR IssueKey = @key",
+  'SELECT * FROM Issues WHERE Id = $1 OR IssueKey = @key',
 ];
 
 export class Generator {
@@ -93,7 +268,8 @@ export class Generator {
     if (depth > 2 || r < 0.35) return this.column(table);
     if (r < 0.6) return this.constant();
     if (r < 0.75) return `${this.pick(FUNCTIONS)}(${this.expr(table, depth + 1)}${this.rng.bool(0.3) ? `, ${this.expr(table, depth + 1)}` : ''})`;
-    if (r < 0.85) return `CAST(${this.expr(table, depth + 1)} AS ${this.pick(['INTEGER', 'BIGINT', 'VARCHAR', 'DATE', 'TIMESTAMPTZ', 'DOUBLE', 'BOOLEAN', 'INTEGER[]', 'JSON', 'NOSUCHTYPE'])})`;
+    if (r < 0.85)
+      return `CAST(${this.expr(table, depth + 1)} AS ${this.pick(['INTEGER', 'BIGINT', 'VARCHAR', 'DATE', 'TIMESTAMPTZ', 'DOUBLE', 'BOOLEAN', 'INTEGER[]', 'JSON', 'NOSUCHTYPE'])})`;
     if (r < 0.92) return `(${this.expr(table, depth + 1)} ${this.pick(OPS)} ${this.expr(table, depth + 1)})`;
     return `(SELECT ${this.column(table)} FROM ${table.name} LIMIT 1)`;
   }
@@ -104,7 +280,7 @@ export class Generator {
       () => `${col} = ${this.constant()}`,
       () => `${col} IN (${Array.from({ length: this.rng.int(0, 4) }, () => this.constant()).join(', ')})`,
       () => `${col} BETWEEN ${this.constant()} AND ${this.constant()}`,
-      () => `${col} LIKE ${this.pick(["'%'", "'a%'", "'%\\%'", "'['", "NULL"])}`,
+      () => `${col} LIKE ${this.pick(["'%'", "'a%'", "'%\\%'", "'['", 'NULL'])}`,
       () => `${col} IS ${this.rng.bool() ? '' : 'NOT '}NULL`,
       () => `${col} ${this.pick(OPS)} ${this.expr(table)}`,
       () => `${col} IN (SELECT ${this.column()} FROM ${this.pick(READ_TABLES).name})`,
@@ -154,7 +330,9 @@ export class Generator {
   /** EXEC or CALL of a random procedure with random arguments. */
   call(): string {
     const proc = this.rng.bool(0.95) ? this.pick(PROCEDURES) : { name: 'NoSuchProcedure', parameters: [{ name: 'X' }] };
-    const args = this.rng.sample(proc.parameters, this.rng.int(0, proc.parameters.length)).map((p) => ({ name: this.rng.bool(0.05) ? 'Bogus' : p.name, value: this.constant() }));
+    const args = this.rng
+      .sample(proc.parameters, this.rng.int(0, proc.parameters.length))
+      .map((p) => ({ name: this.rng.bool(0.05) ? 'Bogus' : p.name, value: this.constant() }));
     if (this.rng.bool()) return `EXEC ${proc.name}${args.length ? ' ' : ''}${args.map((a) => `@${a.name} = ${a.value}`).join(', ')}`;
     return `CALL ${proc.name}(${args.map((a) => `${a.name} => ${a.value}`).join(', ')})`;
   }
@@ -199,7 +377,31 @@ export class Generator {
   params(sql: string): unknown {
     const r = this.rng.next();
     const value = () =>
-      this.pick<unknown>([1, -1, 0.5, 2 ** 53, Number.NaN, Infinity, 'x', '', 'WEB-1', "it's", '\u0000', null, undefined, true, new Date(0), new Date(Number.NaN), [1, 2], [new Date(Number.NaN)], { a: 1 }, 10n ** 20n, Buffer.from('x'), () => 1, Symbol('s')]);
+      this.pick<unknown>([
+        1,
+        -1,
+        0.5,
+        2 ** 53,
+        Number.NaN,
+        Infinity,
+        'x',
+        '',
+        'WEB-1',
+        "it's",
+        '\u0000',
+        null,
+        undefined,
+        true,
+        new Date(0),
+        new Date(Number.NaN),
+        [1, 2],
+        [new Date(Number.NaN)],
+        { a: 1 },
+        10n ** 20n,
+        Buffer.from('x'),
+        () => 1,
+        Symbol('s'),
+      ]);
     if (r < 0.05) return this.pick<unknown>(['not params', 42, null]);
     if (r < 0.3) return { name: value(), key: value(), code: value(), n: value() };
     const wanted = (sql.match(/\?|\$\d/g) ?? []).length + this.rng.int(-1, 1);

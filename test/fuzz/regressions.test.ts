@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { SqlError} from '../../src/index.js';
+import type { SqlError } from '../../src/index.js';
 import { connect, type Connection } from '../../src/index.js';
 import type { BacklogSqlError } from '../../src/errors.js';
 import { startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
@@ -127,7 +127,7 @@ describe('fuzz finds', () => {
     assert.doesNotMatch(e.message, /Failed to/);
   });
 
-  test('too many values, or a value without a SQL type, are our errors without the binding\'s wrapper text', async () => {
+  test("too many values, or a value without a SQL type, are our errors without the binding's wrapper text", async () => {
     assert.match((await ours(() => db.query('SELECT 1 AS x', [1]))).message, /^Can not bind to parameter number 1/);
     assert.match((await ours(() => db.query('SELECT ? AS x', [{ a: 1 }]))).message, /no SQL type/);
     await ours(() => db.query('SELECT ? AS x', [() => 1]));

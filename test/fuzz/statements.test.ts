@@ -68,12 +68,17 @@ test(`${COUNT} generated and mutated statements fail only with our errors, and n
     } else if ('error' in outcome) {
       failures++;
       const why = foreign(outcome.error, c.sql);
-      if (why) problems.push(`#${i} ${why}\n    sql: ${JSON.stringify(c.sql)}${c.params !== undefined ? `\n    params: ${String(c.params)}` : ''}${c.remote ? ' (remote)' : ''}`);
+      if (why)
+        problems.push(
+          `#${i} ${why}\n    sql: ${JSON.stringify(c.sql)}${c.params !== undefined ? `\n    params: ${String(c.params)}` : ''}${c.remote ? ' (remote)' : ''}`,
+        );
     }
   }
   const seconds = (performance.now() - started) / 1000;
   // One line for the report: how much ran, how long it took, how much failed (as it should).
-  console.log(`fuzz: ${COUNT} statements in ${seconds.toFixed(1)} s, ${failures} failed with our errors, ${hangs} hangs, ${problems.length} problems (seed ${SEED})`);
+  console.log(
+    `fuzz: ${COUNT} statements in ${seconds.toFixed(1)} s, ${failures} failed with our errors, ${hangs} hangs, ${problems.length} problems (seed ${SEED})`,
+  );
   assert.equal(hangs, 0, problems.join('\n'));
   assert.deepEqual(problems.slice(0, 30), [], `${problems.length} inputs ended in foreign errors`);
 });

@@ -62,7 +62,13 @@ export async function api(
   emu: { url: string; apiKey: string },
   method: string,
   path: string,
-  opts: { query?: Record<string, string | string[]>; form?: Record<string, string | string[]>; apiKey?: string | null; headers?: Record<string, string>; body?: string | Buffer | FormData } = {},
+  opts: {
+    query?: Record<string, string | string[]>;
+    form?: Record<string, string | string[]>;
+    apiKey?: string | null;
+    headers?: Record<string, string>;
+    body?: string | Buffer | FormData;
+  } = {},
 ): Promise<{ status: number; headers: Headers; body: unknown; text: string }> {
   const q = new URLSearchParams();
   if (opts.apiKey !== null) q.append('apiKey', opts.apiKey ?? emu.apiKey);

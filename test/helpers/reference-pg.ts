@@ -13,7 +13,15 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from '../../src/core/connection.js';
-import { CATALOG_SUPERUSER, DATABASE_STATEMENTS, ENGINE_SETTINGS, INITDB_ARGS, roleStatement, schemaColumns, schemaStatements } from '../../src/pgserver/catalog/ddl.js';
+import {
+  CATALOG_SUPERUSER,
+  DATABASE_STATEMENTS,
+  ENGINE_SETTINGS,
+  INITDB_ARGS,
+  roleStatement,
+  schemaColumns,
+  schemaStatements,
+} from '../../src/pgserver/catalog/ddl.js';
 import { PgClient } from '../../src/pgserver/catalog/pgclient.js';
 
 export const REFERENCE_BIN = '/usr/lib/postgresql/15/bin';
@@ -54,7 +62,8 @@ function run(file: string, args: string[], user: { uid: number; gid: number } | 
 }
 
 export async function startReferencePg(connection: Connection, options: { logStatements?: string } = {}): Promise<ReferencePg> {
-  if (!existsSync(join(REFERENCE_BIN, 'postgres'))) throw new Error(`Debian's postgresql-15 is not installed (${REFERENCE_BIN}): apt-get install postgresql-15`);
+  if (!existsSync(join(REFERENCE_BIN, 'postgres')))
+    throw new Error(`Debian's postgresql-15 is not installed (${REFERENCE_BIN}): apt-get install postgresql-15`);
   const user = asUser();
   const folder = mkdtempSync(join(tmpdir(), 'backlog-sql-reference-'));
   const data = join(folder, 'data');
@@ -69,7 +78,13 @@ export async function startReferencePg(connection: Connection, options: { logSta
   writeFileSync(join(data, 'pg_hba.conf'), `local all ${CATALOG_SUPERUSER} password\nhost all all 127.0.0.1/32 trust\n`);
   if (user) chownSync(join(data, 'pg_hba.conf'), user.uid, user.gid);
   const port = await freePort();
-  const settings = { ...ENGINE_SETTINGS, listen_addresses: '127.0.0.1', port: String(port), unix_socket_directories: folder, ...(options.logStatements ? { log_statement: 'all', log_min_messages: 'warning', log_destination: 'stderr', log_line_prefix: '%u|' } : {}) };
+  const settings = {
+    ...ENGINE_SETTINGS,
+    listen_addresses: '127.0.0.1',
+    port: String(port),
+    unix_socket_directories: folder,
+    ...(options.logStatements ? { log_statement: 'all', log_min_messages: 'warning', log_destination: 'stderr', log_line_prefix: '%u|' } : {}),
+  };
   const child: ChildProcess = spawn(join(REFERENCE_BIN, 'postgres'), ['-D', data, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])], {
     stdio: ['ignore', 'ignore', options.logStatements ? 'pipe' : 'ignore'],
     ...user,

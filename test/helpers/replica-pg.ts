@@ -66,8 +66,22 @@ export async function startReplicaPg(): Promise<ReplicaPg> {
   writeFileSync(join(data, 'pg_hba.conf'), 'host all all 127.0.0.1/32 scram-sha-256\n');
   if (user) chownSync(join(data, 'pg_hba.conf'), user.uid, user.gid);
   const port = await freePort();
-  const settings = { listen_addresses: '127.0.0.1', port: String(port), unix_socket_directories: folder, fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', shared_buffers: '16MB', log_min_messages: 'fatal', timezone: 'UTC' };
-  const child: ChildProcess = spawn(bin.postgres, ['-D', data, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])], { stdio: 'ignore', ...user, env: { ...process.env, LC_ALL: 'C' } });
+  const settings = {
+    listen_addresses: '127.0.0.1',
+    port: String(port),
+    unix_socket_directories: folder,
+    fsync: 'off',
+    synchronous_commit: 'off',
+    full_page_writes: 'off',
+    shared_buffers: '16MB',
+    log_min_messages: 'fatal',
+    timezone: 'UTC',
+  };
+  const child: ChildProcess = spawn(bin.postgres, ['-D', data, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])], {
+    stdio: 'ignore',
+    ...user,
+    env: { ...process.env, LC_ALL: 'C' },
+  });
   const connect = async () => {
     const c = new pg.Client({ host: '127.0.0.1', port, user: dbUser, password, database: 'postgres' });
     await c.connect();

@@ -46,7 +46,17 @@ const RUNTIME_EXPORTS = [
 describe('the packed tarball', { timeout: 240_000 }, () => {
   test('holds the bin, the built library with its declarations, README, LICENSE and CHANGELOG — nothing else', () => {
     const paths = pkg.files.map((f) => f.path);
-    for (const needed of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin/backlog-sql.js', 'dist/index.js', 'dist/index.d.ts', 'dist/emulator/index.js', 'dist/emulator/index.d.ts']) {
+    for (const needed of [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'CHANGELOG.md',
+      'bin/backlog-sql.js',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/emulator/index.js',
+      'dist/emulator/index.d.ts',
+    ]) {
       assert.ok(paths.includes(needed), `${needed} is in the tarball`);
     }
     const stray = paths.filter((p) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|bin\/backlog-sql\.js|dist\/.+\.(js|d\.ts))$/.test(p));
@@ -63,8 +73,14 @@ describe('the packed tarball', { timeout: 240_000 }, () => {
     assert.ok(m, 'README has "tarball: N kB packed, N kB unpacked, N files" (npm run bench -- package)');
     const [packed, unpacked, files] = [Number(m[1]), Number(m[2]), Number(m[3])];
     // Within 15%: the figures come from the bench; every source change moves them a little.
-    assert.ok(Math.abs(packed * 1000 - pkg.size) / pkg.size < 0.15, `README ${packed} kB vs packed ${(pkg.size / 1000).toFixed(1)} kB: run npm run bench -- package`);
-    assert.ok(Math.abs(unpacked * 1000 - pkg.unpackedSize) / pkg.unpackedSize < 0.15, `README ${unpacked} kB vs unpacked ${(pkg.unpackedSize / 1000).toFixed(1)} kB`);
+    assert.ok(
+      Math.abs(packed * 1000 - pkg.size) / pkg.size < 0.15,
+      `README ${packed} kB vs packed ${(pkg.size / 1000).toFixed(1)} kB: run npm run bench -- package`,
+    );
+    assert.ok(
+      Math.abs(unpacked * 1000 - pkg.unpackedSize) / pkg.unpackedSize < 0.15,
+      `README ${unpacked} kB vs unpacked ${(pkg.unpackedSize / 1000).toFixed(1)} kB`,
+    );
     assert.ok(Math.abs(files - pkg.files.length) / pkg.files.length < 0.15, `README ${files} files vs ${pkg.files.length}`);
   });
 });
@@ -91,7 +107,10 @@ console.log(JSON.stringify({ exports: Object.keys(lib).sort(), version: manifest
     const out = JSON.parse(stdout) as { exports: string[]; version: string; rows: { Id: number; Name: string }[]; error: Record<string, unknown> };
     assert.deepEqual(out.exports, RUNTIME_EXPORTS);
     assert.equal(out.version, (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version);
-    assert.deepEqual(out.rows.map((r) => r.Id), [2, 3, 4]);
+    assert.deepEqual(
+      out.rows.map((r) => r.Id),
+      [2, 3, 4],
+    );
     assert.deepEqual(out.error, { isSql: true, isBase: true, code: 'SQL' });
   });
 
@@ -99,7 +118,18 @@ console.log(JSON.stringify({ exports: Object.keys(lib).sort(), version: manifest
     // The example of src/index.ts and every exported type a user can receive, used as users do.
     writeFileSync(
       join(pkg.dir, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, skipLibCheck: false, outDir: 'out', types: ['node'] }, include: ['typed.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          strict: true,
+          skipLibCheck: false,
+          outDir: 'out',
+          types: ['node'],
+        },
+        include: ['typed.ts'],
+      }),
     );
     writeFileSync(
       join(pkg.dir, 'typed.ts'),
@@ -159,7 +189,10 @@ console.log(JSON.stringify({ rows: rows.length, requests: s.requests, fetches: f
   test('the installed bin answers --version and runs SQL against the emulator it starts', async () => {
     const version = await run(pkg.bin, ['--version'], { cwd: pkg.dir, timeout: 30_000 });
     assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
-    const emulator = spawn(pkg.bin, ['emulator', '--port', '0', '--scale', 'tiny', '--rate-limit', 'off', '--json'], { cwd: pkg.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const emulator = spawn(pkg.bin, ['emulator', '--port', '0', '--scale', 'tiny', '--rate-limit', 'off', '--json'], {
+      cwd: pkg.dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const facts = await new Promise<{ url: string; apiKey: string }>((resolve, reject) => {
         let buffered = '';
@@ -169,7 +202,11 @@ console.log(JSON.stringify({ rows: rows.length, requests: s.requests, fetches: f
         });
         emulator.on('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
       });
-      const { stdout } = await run(pkg.bin, ['-c', 'SELECT count(*) AS n FROM Projects', '--format', 'json', '--connection', `URL=${facts.url};ApiKey=${facts.apiKey}`], { cwd: pkg.dir, timeout: 60_000 });
+      const { stdout } = await run(
+        pkg.bin,
+        ['-c', 'SELECT count(*) AS n FROM Projects', '--format', 'json', '--connection', `URL=${facts.url};ApiKey=${facts.apiKey}`],
+        { cwd: pkg.dir, timeout: 60_000 },
+      );
       const [row] = JSON.parse(stdout) as { n: number }[];
       assert.ok((row?.n ?? 0) > 0, stdout);
     } finally {

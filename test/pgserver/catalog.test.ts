@@ -53,7 +53,19 @@ export interface Seen {
 const raw = { getTypeParser: () => (v: string) => v } as unknown as pg.CustomTypesConfig;
 
 /** Settings that name the instance itself (its address, folder, logging), not the catalog. */
-const INSTANCE_SETTINGS = new Set(['listen_addresses', 'port', 'unix_socket_directories', 'unix_socket_permissions', 'data_directory', 'config_file', 'hba_file', 'ident_file', 'log_statement', 'log_line_prefix', 'log_destination']);
+const INSTANCE_SETTINGS = new Set([
+  'listen_addresses',
+  'port',
+  'unix_socket_directories',
+  'unix_socket_permissions',
+  'data_directory',
+  'config_file',
+  'hba_file',
+  'ident_file',
+  'log_statement',
+  'log_line_prefix',
+  'log_destination',
+]);
 
 /**
  * A value with what may differ between two builds of the same PostgreSQL normalised: version
@@ -125,7 +137,8 @@ describe('the wire catalog answers as PostgreSQL 15 does', { timeout: 600_000 },
       try {
         assert.deepEqual(a, b);
       } catch {
-        const only = (x: Seen, y: Seen) => JSON.stringify(x.rows ? { ...x, rows: x.rows.filter((r) => !y.rows?.some((o) => JSON.stringify(o) === JSON.stringify(r))) } : x).slice(0, 600);
+        const only = (x: Seen, y: Seen) =>
+          JSON.stringify(x.rows ? { ...x, rows: x.rows.filter((r) => !y.rows?.some((o) => JSON.stringify(o) === JSON.stringify(r))) } : x).slice(0, 600);
         mismatches.push(`#${i} ${e.client}: ${e.sql.slice(0, 160).replace(/\s+/g, ' ')}\n  ours: ${only(a, b)}\n  real: ${only(b, a)}`);
       }
     }

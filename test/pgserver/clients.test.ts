@@ -34,7 +34,11 @@ function jdbc427(): string {
   return VENDORED_42_7;
 }
 
-function run(file: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  file: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(file, args, { env: { ...process.env, ...options.env } });
   let stdout = '';
   let stderr = '';
@@ -42,10 +46,12 @@ function run(file: string, args: string[], options: { env?: NodeJS.ProcessEnv; i
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   child.stdin.end(options.input ?? '');
   const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-  return new Promise((resolve) => child.on('exit', (code) => {
-    clearTimeout(timer);
-    resolve({ code, stdout, stderr });
-  }));
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
 }
 
 /** What may differ between two builds of PostgreSQL 15: version strings, on-disk sizes, initdb's own ids. */
@@ -81,7 +87,28 @@ describe('clients see the catalog PostgreSQL shows them, and use the data', { ti
   });
 
   test('psql 15: \\d, \\d+, \\dt+, \\dv, \\dn, \\df+, \\l, \\du and more print what PostgreSQL prints', async () => {
-    const commands = ['\\d', '\\d+', '\\dt', '\\dt+', '\\dv', '\\dn', '\\df', '\\df+', '\\l', '\\du', '\\d+ "Issues"', '\\d+ Issues', '\\d "IssueComments"', '\\dv+ "Priorities"', '\\dp "Issues"', '\\di', '\\dn+', '\\dT', '\\dx', '\\sf "AddStar"'];
+    const commands = [
+      '\\d',
+      '\\d+',
+      '\\dt',
+      '\\dt+',
+      '\\dv',
+      '\\dn',
+      '\\df',
+      '\\df+',
+      '\\l',
+      '\\du',
+      '\\d+ "Issues"',
+      '\\d+ Issues',
+      '\\d "IssueComments"',
+      '\\dv+ "Priorities"',
+      '\\dp "Issues"',
+      '\\di',
+      '\\dn+',
+      '\\dT',
+      '\\dx',
+      '\\sf "AddStar"',
+    ];
     for (const c of commands) {
       const [ours, theirs] = [await runPsql(server.port, ['-c', c]), await runPsql(reference.port, ['-c', c])];
       assert.equal(normalise(ours.stdout), normalise(theirs.stdout), `psql ${c}`);
@@ -97,7 +124,16 @@ describe('clients see the catalog PostgreSQL shows them, and use the data', { ti
   });
 
   test('psql 15: a query, a write and a procedure run on the Backlog data', async () => {
-    const r = await runPsql(server.port, ['-A', '-t', '-c', "SELECT count(*) FROM Issues WHERE ProjectKey = 'WEB'", '-c', "UPDATE Issues SET Description = 'psql' WHERE Id = 1", '-c', 'EXEC GetOwnUser']);
+    const r = await runPsql(server.port, [
+      '-A',
+      '-t',
+      '-c',
+      "SELECT count(*) FROM Issues WHERE ProjectKey = 'WEB'",
+      '-c',
+      "UPDATE Issues SET Description = 'psql' WHERE Id = 1",
+      '-c',
+      'EXEC GetOwnUser',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
     const count = (await connection.query("SELECT count(*) AS n FROM Issues WHERE ProjectKey = 'WEB'")).rows[0] as { n: number };
@@ -106,7 +142,10 @@ describe('clients see the catalog PostgreSQL shows them, and use the data', { ti
     assert.match(lines[2] ?? '', /^\d+\|/);
   });
 
-  for (const [version, jar] of [['42.5', () => JDBC_42_5], ['42.7', jdbc427]] as const) {
+  for (const [version, jar] of [
+    ['42.5', () => JDBC_42_5],
+    ['42.7', jdbc427],
+  ] as const) {
     test(`pgjdbc ${version}: every DatabaseMetaData method gives PostgreSQL's rows; a prepared statement, an update and EXEC run`, async () => {
       const cp = `${jar()}:${classes}`;
       const probe = (port: number) => run('java', ['-cp', cp, 'CatalogProbe', `jdbc:postgresql://127.0.0.1:${port}/backlog`, 'me'], { env: { TZ: 'UTC' } });
@@ -115,8 +154,16 @@ describe('clients see the catalog PostgreSQL shows them, and use the data', { ti
       assert.equal(theirs.code, 0, theirs.stderr);
       const a = normalise(ours.stdout).split('\n');
       const b = normalise(theirs.stdout).split('\n');
-      assert.deepEqual(a.filter((l) => !b.includes(l)), [], 'lines only backlog-sql printed');
-      assert.deepEqual(b.filter((l) => !a.includes(l)), [], 'lines only PostgreSQL printed');
+      assert.deepEqual(
+        a.filter((l) => !b.includes(l)),
+        [],
+        'lines only backlog-sql printed',
+      );
+      assert.deepEqual(
+        b.filter((l) => !a.includes(l)),
+        [],
+        'lines only PostgreSQL printed',
+      );
       // The calls the issue found broken in 42.7 have rows.
       assert.match(ours.stdout, /^getPrimaryKeys\(Issues\)\|[^|]*\|public\|Issues\|Id\|1\|Issues_pkey$/m);
       assert.match(ours.stdout, /^getImportedKeys\(IssueComments\)\|[^|]*\|public\|Issues\|Id\|[^|]*\|public\|IssueComments\|IssueId\|/m);
@@ -124,7 +171,11 @@ describe('clients see the catalog PostgreSQL shows them, and use the data', { ti
       assert.match(ours.stdout, /^getProcedureColumns\(AddStar\)\|[^|]*\|public\|AddStar\|IssueId\|1\|/m);
       assert.doesNotMatch(ours.stdout, /backlog_procs|duckdb|memory\|/i);
       // Data through the same driver: PreparedStatement (binary), executeUpdate, EXEC.
-      const data = await run('java', ['-cp', cp, 'Probe', `jdbc:postgresql://127.0.0.1:${server.port}/backlog?prepareThreshold=1&binaryTransfer=true`, 'me', ''], { env: { TZ: 'UTC' } });
+      const data = await run(
+        'java',
+        ['-cp', cp, 'Probe', `jdbc:postgresql://127.0.0.1:${server.port}/backlog?prepareThreshold=1&binaryTransfer=true`, 'me', ''],
+        { env: { TZ: 'UTC' } },
+      );
       assert.equal(data.code, 0, data.stderr);
       assert.match(data.stdout, /^row=1\|/m);
       assert.match(data.stdout, /^updated=1$/m);
@@ -138,9 +189,14 @@ describe('clients see the catalog PostgreSQL shows them, and use the data', { ti
     try {
       const tables = await c.query("SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name");
       assert.equal(tables.rowCount, connection.registry.tables.length + 14);
-      const columns = await c.query("SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 'Issues' ORDER BY ordinal_position LIMIT 2");
-      assert.deepEqual(columns.rows, [{ column_name: 'Id', data_type: 'bigint', is_nullable: 'NO' }, { column_name: 'ProjectId', data_type: 'bigint', is_nullable: 'YES' }]);
-      const keys = await c.query("SELECT conname, contype FROM pg_constraint WHERE conrelid = '\"IssueComments\"'::regclass ORDER BY conname");
+      const columns = await c.query(
+        "SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 'Issues' ORDER BY ordinal_position LIMIT 2",
+      );
+      assert.deepEqual(columns.rows, [
+        { column_name: 'Id', data_type: 'bigint', is_nullable: 'NO' },
+        { column_name: 'ProjectId', data_type: 'bigint', is_nullable: 'YES' },
+      ]);
+      const keys = await c.query('SELECT conname, contype FROM pg_constraint WHERE conrelid = \'"IssueComments"\'::regclass ORDER BY conname');
       assert.deepEqual([...new Set(keys.rows.map((r: { contype: string }) => r.contype))].sort(), ['f', 'p']);
       const procs = await c.query("SELECT proname, prokind FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY proname");
       assert.equal(procs.rowCount, connection.procedures().length);
@@ -160,9 +216,11 @@ describe('clients see the catalog PostgreSQL shows them, and use the data', { ti
 
   test('psqlODBC (unixODBC isql): SQLTables and SQLColumns as PostgreSQL answers them; prepared statements, an update and EXEC', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'backlog-sql-odbc-'));
-    const dsn = (name: string, port: number) => `[${name}]\nDriver=/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so\nServername=127.0.0.1\nPort=${port}\nDatabase=backlog\nUsername=me\nSSLmode=disable\nUseServerSidePrepare=1\n`;
+    const dsn = (name: string, port: number) =>
+      `[${name}]\nDriver=/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so\nServername=127.0.0.1\nPort=${port}\nDatabase=backlog\nUsername=me\nSSLmode=disable\nUseServerSidePrepare=1\n`;
     writeFileSync(join(dir, 'odbc.ini'), dsn('ours', server.port) + dsn('theirs', reference.port));
-    const isql = (name: string, input: string) => run('isql', ['-v', '-b', '-d|', name, 'me'], { env: { ODBCINI: join(dir, 'odbc.ini'), ODBCSYSINI: '/etc' }, input });
+    const isql = (name: string, input: string) =>
+      run('isql', ['-v', '-b', '-d|', name, 'me'], { env: { ODBCINI: join(dir, 'odbc.ini'), ODBCSYSINI: '/etc' }, input });
     // isql's `help` calls SQLTables, `help TABLE` SQLColumns: what a BI tool's navigator calls.
     const browse = 'help\nhelp Issues\nhelp Priorities\n';
     const [ours, theirs] = [await isql('ours', browse), await isql('theirs', browse)];

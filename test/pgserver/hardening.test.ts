@@ -130,7 +130,14 @@ describe('wire server hardening', { timeout: 300_000 }, () => {
       assert.match(clear.stderr, /FATAL: {2}no pg_hba\.conf entry for host "127\.0\.0\.1", user "alice", database "backlog", no encryption/);
       const plain = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'alice', password: 's3cret', database: 'backlog', ssl: false });
       await assert.rejects(plain.connect(), (e: pg.DatabaseError) => e.code === '28000' && /no encryption/.test(e.message));
-      const secure = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'alice', password: 's3cret', database: 'backlog', ssl: { ca: CERT, servername: 'localhost' } });
+      const secure = new pg.Client({
+        host: '127.0.0.1',
+        port: server.port,
+        user: 'alice',
+        password: 's3cret',
+        database: 'backlog',
+        ssl: { ca: CERT, servername: 'localhost' },
+      });
       await secure.connect();
       assert.deepEqual((await secure.query('SELECT 1 AS one')).rows, [{ one: 1 }]);
       await secure.end();
@@ -162,7 +169,12 @@ describe('wire server hardening', { timeout: 300_000 }, () => {
       const error = raw.error();
       assert.equal(error?.C, '08P01');
       assert.equal(error?.M, 'client selected an invalid SASL authentication mechanism');
-      assert.ok(!Buffer.concat(raw.messages.map((m) => m.body)).toString('latin1').includes('Secret'), 'the mechanism name came back');
+      assert.ok(
+        !Buffer.concat(raw.messages.map((m) => m.body))
+          .toString('latin1')
+          .includes('Secret'),
+        'the mechanism name came back',
+      );
     } finally {
       raw.close();
       await server.close();
@@ -187,7 +199,13 @@ describe('wire server hardening', { timeout: 300_000 }, () => {
       for (const c of clients) await c.end().catch(() => undefined);
       await server.close();
     }
-    assert.deepEqual(SERVE_DEFAULTS, { maxConnections: 100, maxUnauthenticated: 20, maxSilentConnections: 10_000, authTimeoutMs: 10_000, maxMessageBytes: 1024 * 1024 });
+    assert.deepEqual(SERVE_DEFAULTS, {
+      maxConnections: 100,
+      maxUnauthenticated: 20,
+      maxSilentConnections: 10_000,
+      authTimeoutMs: 10_000,
+      maxMessageBytes: 1024 * 1024,
+    });
   });
 
   test('stalled logins cannot lock others out: past maxUnauthenticated the oldest login stalled for a second is closed with 53300', async () => {
@@ -235,7 +253,10 @@ describe('wire server hardening', { timeout: 300_000 }, () => {
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(server.clients, 0, 'no session for a socket that sent nothing');
       // Past the cap the oldest silent ones are closed, without a word (they asked nothing).
-      assert.deepEqual(flood.map((r) => r.closed), [...Array(7).fill(true), ...Array(5).fill(false)]);
+      assert.deepEqual(
+        flood.map((r) => r.closed),
+        [...Array(7).fill(true), ...Array(5).fill(false)],
+      );
       assert.ok(flood.every((r) => r.messages.length === 0));
       const alice = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'alice', password: 's3cret', database: 'backlog' });
       await alice.connect();
@@ -358,12 +379,21 @@ describe('wire server hardening', { timeout: 300_000 }, () => {
     const line = execFileSync(process.execPath, [bin, 'serve', 'hash-password', '--user', 'rita', '--readonly'], { input: 'pw\n', encoding: 'utf8' });
     assert.match(line, /^rita:SCRAM-SHA-256\$\S+ readonly\n$/);
     assert.deepEqual([...(parseUsers(line).readOnly ?? [])], ['rita']);
-    const wrong: [string, string][] = [['--max-connections', '0'], ['--max-unauthenticated', 'many'], ['--auth-timeout', 'soon'], ['--max-message-bytes', '1e6']];
+    const wrong: [string, string][] = [
+      ['--max-connections', '0'],
+      ['--max-unauthenticated', 'many'],
+      ['--auth-timeout', 'soon'],
+      ['--max-message-bytes', '1e6'],
+    ];
     for (const [flag, value] of wrong) {
       let status = 0;
       let stderr = '';
       try {
-        execFileSync(process.execPath, [bin, 'serve', flag, value], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, BACKLOG_SQL_CONNECTION: 'URL=http://127.0.0.1:9;ApiKey=x' } });
+        execFileSync(process.execPath, [bin, 'serve', flag, value], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'ignore', 'pipe'],
+          env: { ...process.env, BACKLOG_SQL_CONNECTION: 'URL=http://127.0.0.1:9;ApiKey=x' },
+        });
       } catch (e) {
         status = (e as { status: number }).status;
         stderr = (e as { stderr: string }).stderr;

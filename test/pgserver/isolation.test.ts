@@ -45,7 +45,7 @@ const ATTACKS = [
   "CREATE OR REPLACE MACRO json_serialize_sql(x) AS 'broken'",
   "CREATE OR REPLACE MACRO pg_get_userbyid(id) AS 'pwned'",
   "CREATE OR REPLACE MACRO dateadd(a, b, c) AS 'pwned'",
-  "CREATE OR REPLACE MACRO \"isnull\"(a, b) AS 'pwned'",
+  'CREATE OR REPLACE MACRO "isnull"(a, b) AS \'pwned\'',
   'DROP MACRO charindex',
   'DROP MACRO IF EXISTS cdata_timestamp',
   "CREATE OR REPLACE TABLE sys_connection_props AS SELECT 'URL' AS Name, 'https://evil.example' AS Value",
@@ -138,7 +138,8 @@ describe('isolation: no wire client changes what another sees', { timeout: 600_0
   let state: string;
 
   const observe = async () => JSON.stringify(((await b.query(OBSERVED.join('; '))) as unknown as pg.QueryResult[]).map((r) => r.rows));
-  const instance = async () => JSON.stringify(await Promise.all(INSTANCE_STATE.map(async (q) => (await connection.query(q, undefined, { rowMode: 'array' })).rows)));
+  const instance = async () =>
+    JSON.stringify(await Promise.all(INSTANCE_STATE.map(async (q) => (await connection.query(q, undefined, { rowMode: 'array' })).rows)));
 
   before(async () => {
     emu = await startTestEmulator();
@@ -173,7 +174,7 @@ describe('isolation: no wire client changes what another sees', { timeout: 600_0
     assert.equal(await observe(), baseline, `client B's answers changed after: ${sql}`);
   };
 
-  test("the reported attacks: EXPLAIN ANALYZE CREATE MACRO upper, redefining json_serialize_sql, a fake sys_connection_props, DROP TABLE sys_tables", async () => {
+  test('the reported attacks: EXPLAIN ANALYZE CREATE MACRO upper, redefining json_serialize_sql, a fake sys_connection_props, DROP TABLE sys_tables', async () => {
     for (const sql of [
       "EXPLAIN ANALYZE CREATE MACRO upper(x) AS 'pwned'",
       "EXPLAIN ANALYZE CREATE OR REPLACE MACRO json_serialize_sql(x) AS 'broken'",
@@ -204,17 +205,28 @@ describe('isolation: no wire client changes what another sees', { timeout: 600_0
   });
 
   test('what stays allowed: queries (DESCRIBE, SHOW TABLES, generate_series, CTEs), EXPLAIN [ANALYZE] of a query, session SETs', async () => {
-    assert.equal((await a.query('DESCRIBE Issues')).rows.some((r: Record<string, unknown>) => r.column_name === 'Summary'), true);
+    assert.equal(
+      (await a.query('DESCRIBE Issues')).rows.some((r: Record<string, unknown>) => r.column_name === 'Summary'),
+      true,
+    );
     assert.equal((await a.query('SHOW TABLES')).rows.length > 0, true);
     assert.deepEqual((await a.query('WITH t AS (SELECT * FROM generate_series(1, 3) g(n)) SELECT sum(n) AS s FROM t')).rows, [{ s: '6' }]);
     assert.equal((await a.query('EXPLAIN ANALYZE SELECT count(*) FROM Priorities')).rows.length > 0, true);
-    for (const set of ["SET application_name = 'isolation'", "SET TimeZone = 'UTC'", 'SET search_path = public', 'SET extra_float_digits = 3', 'RESET application_name']) {
+    for (const set of [
+      "SET application_name = 'isolation'",
+      "SET TimeZone = 'UTC'",
+      'SET search_path = public',
+      'SET extra_float_digits = 3',
+      'RESET application_name',
+    ]) {
       assert.equal(((await a.query(set)) as pg.QueryResult).command, set.startsWith('RESET') ? 'RESET' : 'SET');
     }
   });
 
   test("CData's functions are there for wire clients, CHAR(48) and CONVERT included (rewritten as the library runs them)", async () => {
-    const r = await a.query("SELECT DATEADD('d', 5, '2018-02-01') AS d, CHAR(48) AS c, CONVERT(VARCHAR, 12) AS v, CAST(EOMONTH('2018-02-01') AS VARCHAR) AS e, RAND(1) AS r");
+    const r = await a.query(
+      "SELECT DATEADD('d', 5, '2018-02-01') AS d, CHAR(48) AS c, CONVERT(VARCHAR, 12) AS v, CAST(EOMONTH('2018-02-01') AS VARCHAR) AS e, RAND(1) AS r",
+    );
     const row = r.rows[0] as Record<string, unknown>;
     assert.equal(row.c, '0');
     assert.equal(row.v, '12');
@@ -232,7 +244,10 @@ describe('isolation: no wire client changes what another sees', { timeout: 600_0
     ]) {
       assert.deepEqual((await a.query(sql)).rows, duck, sql);
     }
-    await assert.rejects(a.query('SELECT TOP 2 * FROM Priorities LIMIT 1'), (e: pg.DatabaseError) => { assert.deepEqual([e.code, e.message, e.position], ['42601', 'TOP and LIMIT cannot be used together', '32']); return true; });
+    await assert.rejects(a.query('SELECT TOP 2 * FROM Priorities LIMIT 1'), (e: pg.DatabaseError) => {
+      assert.deepEqual([e.code, e.message, e.position], ['42601', 'TOP and LIMIT cannot be used together', '32']);
+      return true;
+    });
   });
 
   test("a wire client's #TEMP tables are its own: another client never sees them", async () => {
@@ -245,7 +260,14 @@ describe('isolation: no wire client changes what another sees', { timeout: 600_0
   });
 
   test('SET of an engine setting is an error, not a silent SET', async () => {
-    for (const set of ['SET enable_external_access = true', 'SET enable_external_access TO on', 'SET lock_configuration = false', 'SET threads = 1', 'SET memory_limit = \'1GB\'', 'RESET temp_directory']) {
+    for (const set of [
+      'SET enable_external_access = true',
+      'SET enable_external_access TO on',
+      'SET lock_configuration = false',
+      'SET threads = 1',
+      "SET memory_limit = '1GB'",
+      'RESET temp_directory',
+    ]) {
       await assert.rejects(a.query(set), (e: pg.DatabaseError) => {
         assert.equal(e.code, '42501', set);
         assert.match(e.message, /permission denied to set parameter "\w+"/);
@@ -297,6 +319,9 @@ describe('isolation: no wire client changes what another sees', { timeout: 600_0
     const line = `carol:${formatVerifier(makeVerifier('x'))}`;
     assert.deepEqual([...(parseUsers(`${line} readonly\n`).readOnly ?? [])], ['carol']);
     assert.deepEqual([...(parseUsers(`${line}\n`).readOnly ?? [])], []);
-    assert.throws(() => parseUsers(`${line} hunter2-password\n`), (e: Error) => /line 1: unknown flag/.test(e.message) && !e.message.includes('hunter2'));
+    assert.throws(
+      () => parseUsers(`${line} hunter2-password\n`),
+      (e: Error) => /line 1: unknown flag/.test(e.message) && !e.message.includes('hunter2'),
+    );
   });
 });

@@ -31,10 +31,12 @@ function runBin(bin: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ 
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  return new Promise((resolve) => child.on('exit', (status) => {
-    clearTimeout(timer);
-    resolve({ status, stderr });
-  }));
+  return new Promise((resolve) =>
+    child.on('exit', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stderr });
+    }),
+  );
 }
 
 describe('backlog-sql serve with node-postgres and psql', { timeout: 180_000 }, () => {
@@ -71,7 +73,15 @@ describe('backlog-sql serve with node-postgres and psql', { timeout: 180_000 }, 
       const sql = 'SELECT Id, Summary, Created, DueDate FROM Issues ORDER BY Id LIMIT 5';
       const wire = await c.query(sql);
       const lib = await connection.query(sql);
-      assert.deepEqual(wire.fields.map((f) => [f.name, f.dataTypeID]), [['Id', 20], ['Summary', 1043], ['Created', 1184], ['DueDate', 1082]]);
+      assert.deepEqual(
+        wire.fields.map((f) => [f.name, f.dataTypeID]),
+        [
+          ['Id', 20],
+          ['Summary', 1043],
+          ['Created', 1184],
+          ['DueDate', 1082],
+        ],
+      );
       assert.equal(wire.rowCount, 5);
       const libRows = lib.rows as Record<string, unknown>[];
       wire.rows.forEach((r: Record<string, unknown>, i) => {
@@ -116,14 +126,26 @@ describe('backlog-sql serve with node-postgres and psql', { timeout: 180_000 }, 
       assert.equal(two.rows[0].IssueKey, lib[0]?.IssueKey);
       // node-postgres decodes every DataRow field as UTF-8 text (its binary mode is unfinished),
       // so binary results are checked byte for byte in pgtypes.test.ts and with pgjdbc.
-      const typed = await c.query({ text: 'SELECT EstimatedHours, Created FROM Issues WHERE EstimatedHours IS NOT NULL AND Id > $1 ORDER BY Id LIMIT 1', values: [0] });
-      assert.deepEqual(typed.fields.map((f) => f.dataTypeID), [1700, 1184]);
+      const typed = await c.query({
+        text: 'SELECT EstimatedHours, Created FROM Issues WHERE EstimatedHours IS NOT NULL AND Id > $1 ORDER BY Id LIMIT 1',
+        values: [0],
+      });
+      assert.deepEqual(
+        typed.fields.map((f) => f.dataTypeID),
+        [1700, 1184],
+      );
       assert.match(String(typed.rows[0].EstimatedHours), /^\d+\.\d\d$/);
       // A JS array goes out untyped as text {…}; used in ANY($1) it is read as a list.
       const any = await c.query({ text: 'SELECT Id FROM Issues WHERE Id = ANY($1) ORDER BY Id', values: [[1, 2, 3]] });
-      assert.deepEqual(any.rows.map((r: { Id: string }) => Number(r.Id)), [1, 2, 3]);
+      assert.deepEqual(
+        any.rows.map((r: { Id: string }) => Number(r.Id)),
+        [1, 2, 3],
+      );
       const keys = await c.query({ text: 'SELECT IssueKey FROM Issues WHERE IssueKey IN (SELECT unnest($1)) ORDER BY IssueKey', values: [['WEB-1', 'WEB-2']] });
-      assert.deepEqual(keys.rows.map((r: { IssueKey: string }) => r.IssueKey), ['WEB-1', 'WEB-2']);
+      assert.deepEqual(
+        keys.rows.map((r: { IssueKey: string }) => r.IssueKey),
+        ['WEB-1', 'WEB-2'],
+      );
     } finally {
       await c.end();
     }
@@ -143,7 +165,10 @@ describe('backlog-sql serve with node-postgres and psql', { timeout: 180_000 }, 
       await assert.rejects(c.query('CREATE TABLE x (a INT)'), (e: pg.DatabaseError) => e.code === '0A000');
       // ARCHITECTURE.md §5: SQL from the wire cannot read local files.
       // PostgreSQL has no read_csv; the data engine's policy refuses file readers over the wire.
-      await assert.rejects(c.query("SELECT * FROM read_csv('/etc/passwd')"), (e: pg.DatabaseError) => e.code === '42501' && /read_csv\(\) is not available over the wire/.test(e.message));
+      await assert.rejects(
+        c.query("SELECT * FROM read_csv('/etc/passwd')"),
+        (e: pg.DatabaseError) => e.code === '42501' && /read_csv\(\) is not available over the wire/.test(e.message),
+      );
       await assert.rejects(c.query("SELECT * FROM '/etc/passwd'"), (e: pg.DatabaseError) => e.code === '42501' && /names a file/.test(e.message));
       assert.deepEqual((await c.query('SELECT 2 AS ok')).rows, [{ ok: 2 }]);
     } finally {
@@ -154,7 +179,7 @@ describe('backlog-sql serve with node-postgres and psql', { timeout: 180_000 }, 
   test('SET, SHOW, BEGIN, COMMIT and ROLLBACK are accepted as PostgreSQL answers them', async () => {
     const c = await client();
     try {
-      assert.equal((await c.query('SET application_name = \'report\'')).command, 'SET');
+      assert.equal((await c.query("SET application_name = 'report'")).command, 'SET');
       assert.deepEqual((await c.query('SHOW application_name')).rows, [{ application_name: 'report' }]);
       // The catalog engine's real version (ARCHITECTURE.md §12), and a version() that says what we are.
       assert.match((await c.query('SHOW server_version')).rows[0].server_version, /^15\.\d+$/);
@@ -173,8 +198,13 @@ describe('backlog-sql serve with node-postgres and psql', { timeout: 180_000 }, 
   test('tables appear in schema public, and public."Issues" can be queried', async () => {
     const c = await client();
     try {
-      const tables = await c.query("SELECT table_schema, table_name FROM information_schema.tables WHERE table_name IN ('Issues', 'Priorities', 'sys_tables') ORDER BY table_name");
-      assert.deepEqual(tables.rows.map((r: Record<string, string>) => `${r.table_schema}.${r.table_name}`), ['public.Issues', 'public.Priorities', 'public.sys_tables']);
+      const tables = await c.query(
+        "SELECT table_schema, table_name FROM information_schema.tables WHERE table_name IN ('Issues', 'Priorities', 'sys_tables') ORDER BY table_name",
+      );
+      assert.deepEqual(
+        tables.rows.map((r: Record<string, string>) => `${r.table_schema}.${r.table_name}`),
+        ['public.Issues', 'public.Priorities', 'public.sys_tables'],
+      );
       assert.equal((await c.query('SELECT Id FROM public."Issues" WHERE Id = $1', [3])).rowCount, 1);
     } finally {
       await c.end();
@@ -206,7 +236,9 @@ describe('backlog-sql serve with node-postgres and psql', { timeout: 180_000 }, 
       const started = Date.now();
       const running = c.query('SELECT COUNT(*) FROM IssueComments');
       await new Promise((r) => setTimeout(r, 300));
-      const canceller = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'me', database: 'backlog' }) as unknown as { cancel(client: pg.Client, query: unknown): void };
+      const canceller = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'me', database: 'backlog' }) as unknown as {
+        cancel(client: pg.Client, query: unknown): void;
+      };
       canceller.cancel(c, (c as unknown as { activeQuery: unknown }).activeQuery);
       await assert.rejects(running, (e: pg.DatabaseError) => e.code === '57014');
       assert.ok(Date.now() - started < 3000, 'cancelled before the slow fetch finished');
@@ -289,14 +321,13 @@ describe('backlog-sql serve with node-postgres and psql', { timeout: 180_000 }, 
   });
 
   test('psql: a join, then an error followed by a good query in the same session', async () => {
-    const r = await psql(scram.port, [
-      '-A',
-      '-t',
-      '-c',
-      "SELECT i.IssueKey, p.ProjectKey FROM Issues i JOIN Projects p ON p.Id = i.ProjectId WHERE i.Id = 1",
-    ]);
+    const r = await psql(scram.port, ['-A', '-t', '-c', 'SELECT i.IssueKey, p.ProjectKey FROM Issues i JOIN Projects p ON p.Id = i.ProjectId WHERE i.Id = 1']);
     assert.equal(r.code, 0, r.stderr);
-    const lib = (await connection.query('SELECT i.IssueKey, p.ProjectKey FROM Issues i JOIN Projects p ON p.Id = i.ProjectId WHERE i.Id = 1', undefined, { rowMode: 'array' })).rows as unknown[][];
+    const lib = (
+      await connection.query('SELECT i.IssueKey, p.ProjectKey FROM Issues i JOIN Projects p ON p.Id = i.ProjectId WHERE i.Id = 1', undefined, {
+        rowMode: 'array',
+      })
+    ).rows as unknown[][];
     assert.equal(r.stdout.trim(), (lib[0] as unknown[]).join('|'));
     const both = await psql(scram.port, ['-A', '-t', '-c', 'SELECT Nope FROM Issues', '-c', "SELECT 'still here' AS s"]);
     assert.match(both.stderr, /ERROR: {2}Referenced column "Nope" not found/);
@@ -316,7 +347,12 @@ describe('backlog-sql serve with node-postgres and psql', { timeout: 180_000 }, 
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     assert.equal(code, 0, stderr);
-    const out = Object.fromEntries(stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const out = Object.fromEntries(
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
     assert.match(out.product ?? '', /^PostgreSQL 15\.\d+$/);
     assert.equal(out.tables, `${connection.registry.tables.filter((t) => t.kind === 'table').length + 14} issues=true`);
     assert.equal(out.views, String(connection.registry.tables.filter((t) => t.kind === 'view').length));
@@ -327,13 +363,24 @@ describe('backlog-sql serve with node-postgres and psql', { timeout: 180_000 }, 
     assert.equal(out.pk, 'Id');
     const addStar = connection.procedures().find((p) => p.name === 'AddStar');
     assert.equal(out.procedures, `${connection.procedures().length}|${addStar?.description}`);
-    const lib = (await connection.query(
-      'SELECT Id, EstimatedHours, Id % 2 = 0 AS even, StartDate, Created, IssueKey FROM Issues WHERE Id >= 1 AND EstimatedHours IS NOT NULL AND StartDate IS NOT NULL ORDER BY Id LIMIT 2',
-      undefined,
-      { rowMode: 'array' },
-    )).rows as unknown[][];
-    const expected = lib.map(([id, hours, even, start, created, key]) => `${id}|${(hours as number).toFixed(2)}|${even}|${start}|${(created as Date).toISOString().replace('.000Z', 'Z')}|${key}`);
-    assert.deepEqual(stdout.split('\n').filter((l) => l.startsWith('row=')).map((l) => l.slice(4)), expected);
+    const lib = (
+      await connection.query(
+        'SELECT Id, EstimatedHours, Id % 2 = 0 AS even, StartDate, Created, IssueKey FROM Issues WHERE Id >= 1 AND EstimatedHours IS NOT NULL AND StartDate IS NOT NULL ORDER BY Id LIMIT 2',
+        undefined,
+        { rowMode: 'array' },
+      )
+    ).rows as unknown[][];
+    const expected = lib.map(
+      ([id, hours, even, start, created, key]) =>
+        `${id}|${(hours as number).toFixed(2)}|${even}|${start}|${(created as Date).toISOString().replace('.000Z', 'Z')}|${key}`,
+    );
+    assert.deepEqual(
+      stdout
+        .split('\n')
+        .filter((l) => l.startsWith('row='))
+        .map((l) => l.slice(4)),
+      expected,
+    );
     assert.equal(out.error, '42703');
     assert.equal(out.after, '1');
     assert.equal(out.any, '1 2 3');
@@ -348,10 +395,20 @@ describe('backlog-sql serve with node-postgres and psql', { timeout: 180_000 }, 
     const key = readFileSync(new URL('../fixtures/localhost-key.pem', import.meta.url));
     const server = await serve({ connection, port: 0, users: USERS, tls: { cert, key } });
     try {
-      const c = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'alice', password: 's3cret pässword', database: 'backlog', ssl: { ca: cert, servername: 'localhost' } });
+      const c = new pg.Client({
+        host: '127.0.0.1',
+        port: server.port,
+        user: 'alice',
+        password: 's3cret pässword',
+        database: 'backlog',
+        ssl: { ca: cert, servername: 'localhost' },
+      });
       await c.connect();
       try {
-        assert.deepEqual((await c.query('SELECT Id FROM Issues WHERE Id = $1', [1])).rows.map((r: Record<string, unknown>) => Number(r.Id)), [1]);
+        assert.deepEqual(
+          (await c.query('SELECT Id FROM Issues WHERE Id = $1', [1])).rows.map((r: Record<string, unknown>) => Number(r.Id)),
+          [1],
+        );
       } finally {
         await c.end();
       }
@@ -393,13 +450,19 @@ describe('backlog-sql serve with node-postgres and psql', { timeout: 180_000 }, 
     try {
       const c = new pg.Client({ host: '127.0.0.1', port, user: 'bob', password: 'hunter2 hunter2', database: 'backlog' });
       await c.connect();
-      assert.deepEqual((await c.query('SELECT COUNT(*) AS n FROM Priorities')).rows.map((r: Record<string, unknown>) => Number(r.n) > 0), [true]);
+      assert.deepEqual(
+        (await c.query('SELECT COUNT(*) AS n FROM Priorities')).rows.map((r: Record<string, unknown>) => Number(r.n) > 0),
+        [true],
+      );
       await c.end();
     } finally {
       child.kill('SIGINT');
     }
     assert.equal(await exited, 0, stderr);
-    const publicBind = await runBin(bin, ['serve', '--host', '0.0.0.0', '--port', '0'], { ...env, BACKLOG_SQL_CONNECTION: `URL=${emu.url};ApiKey=${emu.apiKey}` });
+    const publicBind = await runBin(bin, ['serve', '--host', '0.0.0.0', '--port', '0'], {
+      ...env,
+      BACKLOG_SQL_CONNECTION: `URL=${emu.url};ApiKey=${emu.apiKey}`,
+    });
     assert.equal(publicBind.status, 2);
     assert.match(publicBind.stderr, /refusing to listen on 0\.0\.0\.0 without TLS and a users file/);
   });

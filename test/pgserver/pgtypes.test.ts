@@ -21,7 +21,7 @@ test('column types map to PostgreSQL OIDs, numeric with its typmod', () => {
   assert.equal(pgTypeOf('TIMESTAMP').oid, OID.timestamp);
   assert.equal(pgTypeOf('HUGEINT').oid, OID.numeric);
   assert.equal(pgTypeOf('VARCHAR[]').oid, OID.text);
-  assert.deepEqual(pgTypeOf('DECIMAL(18,2)'), { oid: OID.numeric, size: -1, modifier: (18 << 16 | 2) + 4, scale: 2 });
+  assert.deepEqual(pgTypeOf('DECIMAL(18,2)'), { oid: OID.numeric, size: -1, modifier: ((18 << 16) | 2) + 4, scale: 2 });
 });
 
 test('binary values are the bytes PostgreSQL sends', () => {
@@ -68,7 +68,10 @@ test('a simple query splits into statements outside literals and comments, with 
   ]);
   assert.deepEqual(splitStatements(' ; -- only a comment'), []);
   assert.equal(parameterCount("SELECT $1, '$5', $2"), 2);
-  assert.equal(stripPublicSchema('SELECT * FROM public."Issues" p JOIN "public".Projects ON x = \'public.y\''), 'SELECT * FROM "Issues" p JOIN Projects ON x = \'public.y\'');
+  assert.equal(
+    stripPublicSchema('SELECT * FROM public."Issues" p JOIN "public".Projects ON x = \'public.y\''),
+    'SELECT * FROM "Issues" p JOIN Projects ON x = \'public.y\'',
+  );
 });
 
 test('session chatter is recognised; queries are not', () => {

@@ -23,10 +23,12 @@ function runBin(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number 
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((resolve) => child.on('exit', (code) => {
-    clearTimeout(timer);
-    resolve({ code, stdout, stderr });
-  }));
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
 }
 
 describe('backlog-sql serve behaves as PostgreSQL at the surface', { timeout: 300_000 }, () => {
@@ -59,11 +61,23 @@ describe('backlog-sql serve behaves as PostgreSQL at the surface', { timeout: 30
 
   test('result columns are named as PostgreSQL names them, on Backlog tables too', async () => {
     const r = await c.query('SELECT count(*), sum(Id), max(Id), min(Id) + 1, CAST(Id AS VARCHAR), Id FROM Issues GROUP BY Id ORDER BY Id LIMIT 1');
-    assert.deepEqual(r.fields.map((f) => f.name), ['count', 'sum', 'max', '?column?', 'Id', 'Id']);
-    assert.deepEqual((await c.query('SELECT 1 + 1, 7 / 2')).fields.map((f) => [f.name, f.dataTypeID]), [['?column?', 23], ['?column?', 23]]);
+    assert.deepEqual(
+      r.fields.map((f) => f.name),
+      ['count', 'sum', 'max', '?column?', 'Id', 'Id'],
+    );
+    assert.deepEqual(
+      (await c.query('SELECT 1 + 1, 7 / 2')).fields.map((f) => [f.name, f.dataTypeID]),
+      [
+        ['?column?', 23],
+        ['?column?', 23],
+      ],
+    );
     assert.deepEqual((await c.query('SELECT 7 / 2 AS q')).rows, [{ q: 3 }]);
     // An alias with spaces keeps its name (CData's [Follow Up], or "Follow Up"); NOT x stays an expression.
-    assert.deepEqual((await c.query('SELECT 1 AS [Follow Up], 2 AS "Two Words", NOT true')).fields.map((f) => f.name), ['Follow Up', 'Two Words', '?column?']);
+    assert.deepEqual(
+      (await c.query('SELECT 1 AS [Follow Up], 2 AS "Two Words", NOT true')).fields.map((f) => f.name),
+      ['Follow Up', 'Two Words', '?column?'],
+    );
     // An integer parameter is typed as PostgreSQL types it.
     const p = await c.query('SELECT $1::int + 1 AS x', [41]);
     assert.deepEqual([p.fields[0]?.dataTypeID, p.rows[0].x], [23, 42]);
@@ -89,7 +103,7 @@ describe('backlog-sql serve behaves as PostgreSQL at the surface', { timeout: 30
     await fails('SET no_such_setting = 1', '42704');
   });
 
-  test('session functions: the client\'s user and database, what we are, and the pid of BackendKeyData', async () => {
+  test("session functions: the client's user and database, what we are, and the pid of BackendKeyData", async () => {
     const r = await c.query('SELECT current_user, session_user, current_database(), current_schema(), version(), pg_backend_pid()');
     const row = r.rows[0];
     assert.deepEqual([row.current_user, row.session_user, row.current_database, row.current_schema], ['analyst', 'analyst', 'backlog', 'public']);
@@ -102,20 +116,25 @@ describe('backlog-sql serve behaves as PostgreSQL at the surface', { timeout: 30
 
   test('a statement mixing catalog relations and Backlog tables is refused with 0A000 naming the relation', async () => {
     await fails('SELECT i.Id FROM Issues i JOIN pg_catalog.pg_class c ON c.relname = i.Summary', '0A000', /pg_catalog\.pg_class/);
-    await fails("SELECT * FROM Issues WHERE Summary IN (SELECT table_name FROM information_schema.tables)", '0A000', /information_schema\.tables/);
+    await fails('SELECT * FROM Issues WHERE Summary IN (SELECT table_name FROM information_schema.tables)', '0A000', /information_schema\.tables/);
   });
 
-  test('DuckDB\'s own catalog stays invisible; a query neither engine answers is an error', async () => {
+  test("DuckDB's own catalog stays invisible; a query neither engine answers is an error", async () => {
     await fails('SELECT * FROM duckdb_tables()', '42883');
-    const others = await c.query("SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN ('public', 'pg_catalog', 'information_schema')");
+    const others = await c.query(
+      "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN ('public', 'pg_catalog', 'information_schema')",
+    );
     assert.equal(others.rowCount, 0);
     const catalogs = await c.query('SELECT datname FROM pg_database ORDER BY 1');
-    assert.deepEqual(catalogs.rows.map((r: { datname: string }) => r.datname), ['backlog', 'postgres', 'template0', 'template1']);
+    assert.deepEqual(
+      catalogs.rows.map((r: { datname: string }) => r.datname),
+      ['backlog', 'postgres', 'template0', 'template1'],
+    );
     await fails('SELECT * FROM pg_catalog.no_such_table', '42P01');
     await fails('SELECT no_such_function()', '42883');
   });
 
-  test('catalog statements run read-only, and one client\'s slow catalog statement does not hold up another\'s', async () => {
+  test("catalog statements run read-only, and one client's slow catalog statement does not hold up another's", async () => {
     // Each catalog statement runs in a READ ONLY transaction that is rolled back: nothing stays.
     await c.query('SELECT lo_create(0)');
     assert.deepEqual((await c.query('SELECT count(*)::int AS n FROM pg_largeobject_metadata')).rows, [{ n: 0 }]);
@@ -147,8 +166,12 @@ describe('backlog-sql serve behaves as PostgreSQL at the surface', { timeout: 30
     assert.equal(await count('SELECT count(*) AS n FROM main.Issues'), bare);
     // A qualified name keeps error positions on the user's text.
     await assert.rejects(connection.query('SELECT Nope FROM public.Issues'), (e: { position?: number }) => e.position === 8);
-    assert.deepEqual((await connection.query("SELECT DISTINCT CatalogName, SchemaName FROM sys_tables")).rows, [{ CatalogName: 'backlog', SchemaName: 'public' }]);
-    assert.deepEqual((await connection.query("SELECT DISTINCT CatalogName, SchemaName FROM sys_procedures")).rows, [{ CatalogName: 'backlog', SchemaName: 'public' }]);
+    assert.deepEqual((await connection.query('SELECT DISTINCT CatalogName, SchemaName FROM sys_tables')).rows, [
+      { CatalogName: 'backlog', SchemaName: 'public' },
+    ]);
+    assert.deepEqual((await connection.query('SELECT DISTINCT CatalogName, SchemaName FROM sys_procedures')).rows, [
+      { CatalogName: 'backlog', SchemaName: 'public' },
+    ]);
     const wire = await c.query('SELECT count(*)::int AS n FROM public."Issues"');
     assert.equal(wire.rows[0].n, bare);
     const listed = await c.query("SELECT DISTINCT table_catalog, table_schema FROM information_schema.tables WHERE table_name IN ('Issues', 'sys_tables')");
@@ -160,7 +183,7 @@ describe('backlog-sql serve behaves as PostgreSQL at the surface', { timeout: 30
     await assert.rejects(bad.connect(), (e: pg.DatabaseError) => e.code === '3D000' && /database "nosuch" does not exist/.test(e.message));
   });
 
-  test('the CLI: serve on a busy port exits 2 with a message; COPY and RETURNING print psql\'s tags', async () => {
+  test("the CLI: serve on a busy port exits 2 with a message; COPY and RETURNING print psql's tags", async () => {
     const busy: Server = createServer();
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
     const port = (busy.address() as { port: number }).port;

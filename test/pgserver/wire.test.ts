@@ -58,11 +58,22 @@ describe('MessageReader', () => {
   test('the same messages whether the bytes come at once, one by one, or in random cuts', () => {
     assert.equal(whole.length, 1 + 1 + 50 + 1 + 1);
     assert.ok((whole[0] as string).startsWith(':\0\x03\0\0user\0me'));
-    assert.deepEqual(read(stream, () => 1), whole);
+    assert.deepEqual(
+      read(stream, () => 1),
+      whole,
+    );
     for (const seed of [1, 2, 3, 4, 5]) {
       const next = random(seed);
-      assert.deepEqual(read(stream, () => Math.floor(next() * 3000)), whole, `seed ${seed}`);
-      assert.deepEqual(read(stream, () => (next() < 0.5 ? 1 + Math.floor(next() * 8) : Math.floor(next() * 100_000))), whole, `seed ${seed}, mixed`);
+      assert.deepEqual(
+        read(stream, () => Math.floor(next() * 3000)),
+        whole,
+        `seed ${seed}`,
+      );
+      assert.deepEqual(
+        read(stream, () => (next() < 0.5 ? 1 + Math.floor(next() * 8) : Math.floor(next() * 100_000))),
+        whole,
+        `seed ${seed}, mixed`,
+      );
     }
   });
 
@@ -73,7 +84,10 @@ describe('MessageReader', () => {
     const head = Buffer.alloc(5);
     head.write('Q', 0, 'latin1');
     head.writeInt32BE(64 * 1024 * 1024, 1);
-    assert.throws(() => reader.push(head), (e: Error) => e instanceof ProtocolError && /message of 67108864 bytes exceeds the server's limit of 1024 bytes/.test(e.message));
+    assert.throws(
+      () => reader.push(head),
+      (e: Error) => e instanceof ProtocolError && /message of 67108864 bytes exceeds the server's limit of 1024 bytes/.test(e.message),
+    );
     const fresh = new MessageReader();
     assert.throws(() => fresh.push(Buffer.from([0x7f, 0xff, 0xff, 0xff])), /exceeds the server's limit of 16384 bytes/);
     assert.throws(() => new MessageReader().push(Buffer.from([0, 0, 0, 2])), /invalid message length 2/);

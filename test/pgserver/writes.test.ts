@@ -13,7 +13,6 @@ import { serve, type PgServer } from '../../src/pgserver/index.js';
 import { clearJournal, control, journal, startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { runPsql } from '../helpers/psql.js';
 
-
 describe('writes and procedure calls over the wire', { timeout: 120_000 }, () => {
   let emu: RunningEmulator;
   let connection: Connection;
@@ -44,7 +43,9 @@ describe('writes and procedure calls over the wire', { timeout: 120_000 }, () =>
 
   test('simple protocol: INSERT, UPDATE and DELETE answer with their command tags and row counts', async () => {
     const c = await client();
-    const ins = await c.query(`INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'wire 1', ${typeId}, 3), ('WEB', 'wire 2', ${typeId}, 3)`);
+    const ins = await c.query(
+      `INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'wire 1', ${typeId}, 3), ('WEB', 'wire 2', ${typeId}, 3)`,
+    );
     assert.equal(ins.command, 'INSERT');
     assert.equal(ins.rowCount, 2);
     const upd = await c.query("UPDATE Issues SET Description = 'über die Leitung' WHERE ProjectKey = 'WEB' AND Summary LIKE 'wire %'");
@@ -57,7 +58,10 @@ describe('writes and procedure calls over the wire', { timeout: 120_000 }, () =>
 
   test('extended protocol: parameters bind, and RETURNING comes back as rows with the right types', async () => {
     const c = await client();
-    const r = await c.query({ text: 'INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId, DueDate) VALUES ($1, $2, $3, $4, $5) RETURNING Id, IssueKey, DueDate', values: ['WEB', '拡張プロトコル', typeId, 2, '2026-12-24'] });
+    const r = await c.query({
+      text: 'INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId, DueDate) VALUES ($1, $2, $3, $4, $5) RETURNING Id, IssueKey, DueDate',
+      values: ['WEB', '拡張プロトコル', typeId, 2, '2026-12-24'],
+    });
     assert.equal(r.command, 'INSERT');
     assert.equal(r.rowCount, 1);
     const row = r.rows[0] as { id: string; issuekey: string; duedate: Date } & Record<string, unknown>;
@@ -81,7 +85,10 @@ describe('writes and procedure calls over the wire', { timeout: 120_000 }, () =>
     await clearJournal(emu);
     const star = await c.query({ text: 'CALL AddStar(IssueId => $1)', values: [Number(issue?.Id)] });
     assert.deepEqual(star.rows, [{ Success: true }]);
-    assert.deepEqual((await journal(emu)).filter((j) => j.method !== 'GET').map((j) => `${j.method} ${j.path} ${JSON.stringify(j.form)}`), [`POST /api/v2/stars {"issueId":"${Number(issue?.Id)}"}`]);
+    assert.deepEqual(
+      (await journal(emu)).filter((j) => j.method !== 'GET').map((j) => `${j.method} ${j.path} ${JSON.stringify(j.form)}`),
+      [`POST /api/v2/stars {"issueId":"${Number(issue?.Id)}"}`],
+    );
   });
 
   test('a ROLLBACK after a write warns that Backlog has no transactions; the write stays', async () => {
@@ -91,7 +98,10 @@ describe('writes and procedure calls over the wire', { timeout: 120_000 }, () =>
     await c.query('BEGIN');
     await c.query(`INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'kept after rollback', ${typeId}, 3)`);
     await c.query('ROLLBACK');
-    assert.ok(notices.some((n) => /Backlog has no transactions: 1 write/.test(n)), notices.join('; '));
+    assert.ok(
+      notices.some((n) => /Backlog has no transactions: 1 write/.test(n)),
+      notices.join('; '),
+    );
     const back = await connection.query("SELECT count(*) AS n FROM Issues WHERE ProjectKey = 'WEB' AND Summary = 'kept after rollback'");
     assert.deepEqual(back.rows, [{ n: 1 }]);
   });
@@ -99,7 +109,11 @@ describe('writes and procedure calls over the wire', { timeout: 120_000 }, () =>
   test('a write stopped halfway is an error with SQLSTATE 40003 and a DETAIL of the rows; each client sees its own sys_identity', async () => {
     const c = await client();
     const other = await client();
-    const ids = (await c.query(`INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'half 1', ${typeId}, 3), ('WEB', 'half 2', ${typeId}, 3), ('WEB', 'half 3', ${typeId}, 3) RETURNING Id`)).rows.map((r: { Id: number }) => Number(r.Id));
+    const ids = (
+      await c.query(
+        `INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'half 1', ${typeId}, 3), ('WEB', 'half 2', ${typeId}, 3), ('WEB', 'half 3', ${typeId}, 3) RETURNING Id`,
+      )
+    ).rows.map((r: { Id: number }) => Number(r.Id));
     await clearJournal(emu);
     await control(emu, 'POST', 'faults', { method: 'PATCH', pathPattern: '^/api/v2/issues/\\d+$', skip: 1, times: 1, action: 'drop-after' });
     const err = await c.query(`UPDATE Issues SET Summary = 'half done' WHERE Id IN (${ids.join(', ')})`).then(
@@ -113,13 +127,21 @@ describe('writes and procedure calls over the wire', { timeout: 120_000 }, () =>
     assert.equal((await journal(emu)).filter((j) => j.method === 'PATCH').length, 2, 'row 2 sent once, never again');
     // The connection stays usable, and sys_identity is this client's.
     const mine = await c.query('SELECT Outcome FROM sys_identity ORDER BY RowNumber');
-    assert.deepEqual(mine.rows.map((r: { Outcome: string }) => r.Outcome), ['written', 'unknown', 'not attempted']);
+    assert.deepEqual(
+      mine.rows.map((r: { Outcome: string }) => r.Outcome),
+      ['written', 'unknown', 'not attempted'],
+    );
     const theirs = await other.query('SELECT count(*)::INTEGER AS n FROM sys_identity');
     assert.deepEqual(theirs.rows, [{ n: 0 }]);
   });
 
   test('psql prints the command tag of a write', async () => {
-    const r = await runPsql(server.port, ['-c', `INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'from psql', ${typeId}, 3)`, '-c', "UPDATE Issues SET Description = 'psql' WHERE ProjectKey = 'WEB' AND Summary = 'from psql'"]);
+    const r = await runPsql(server.port, [
+      '-c',
+      `INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'from psql', ${typeId}, 3)`,
+      '-c',
+      "UPDATE Issues SET Description = 'psql' WHERE ProjectKey = 'WEB' AND Summary = 'from psql'",
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^INSERT 0 1$/m);
     assert.match(r.stdout, /^UPDATE 1$/m);

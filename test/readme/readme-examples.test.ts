@@ -216,7 +216,18 @@ before(async () => {
   }
   writeFileSync(
     join(src, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, skipLibCheck: false, outDir: 'out', types: ['node'] }, include: ['*.ts'] }),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        strict: true,
+        skipLibCheck: false,
+        outDir: 'out',
+        types: ['node'],
+      },
+      include: ['*.ts'],
+    }),
   );
   try {
     await execFileP(process.execPath, [TSC, '-p', join(src, 'tsconfig.json')], { cwd: src });
@@ -266,10 +277,21 @@ const LINE_HANDLERS: [RegExp, LineHandler][] = [
     /^backlog-sql serve(?! hash-password)(\s|$)/,
     // The wire server on a free port (--port 0), queried with node-postgres as the example's user.
     async (line, cwd) => {
-      const args = line.replace(/\s+#.*$/, '').replace(/--port \d+/, '').split(/\s+/).filter(Boolean).slice(1);
+      const args = line
+        .replace(/\s+#.*$/, '')
+        .replace(/--port \d+/, '')
+        .split(/\s+/)
+        .filter(Boolean)
+        .slice(1);
       const m = await startServer('backlog-sql', [...args, '--port', '0'], cwd, /on postgresql:\/\/127\.0\.0\.1:(\d+)\/backlog/);
       const users = args.includes('--users');
-      const client = new pg.Client({ host: '127.0.0.1', port: Number(m[1]), database: 'backlog', user: users ? 'report' : 'me', ...(users ? { password: 'a long password' } : {}) });
+      const client = new pg.Client({
+        host: '127.0.0.1',
+        port: Number(m[1]),
+        database: 'backlog',
+        user: users ? 'report' : 'me',
+        ...(users ? { password: 'a long password' } : {}),
+      });
       await client.connect();
       try {
         const r = await client.query('SELECT count(*) AS n FROM "Issues"');
@@ -292,7 +314,10 @@ const LINE_CLAIMS: [RegExp, (r: { stdout: string; stderr: string }, cwd: string)
   ],
   [/^backlog-sql auth login/, (r) => assert.match(r.stderr, /OAuth2AccessRequest\.action/, 'the URL is also on stderr')],
   [/^backlog-sql auth status/, (r) => assert.match(r.stdout, new RegExp(`Signed in as .*\\(${admin().userId}\\)`))],
-  [/^backlog-sql -c "SELECT Summary FROM Issues LIMIT 5" --connection "\$BACKLOG_SQL_CONNECTION;InitiateOAuth=REFRESH"/, (r) => assert.match(r.stdout, /\(5 rows\)/)],
+  [
+    /^backlog-sql -c "SELECT Summary FROM Issues LIMIT 5" --connection "\$BACKLOG_SQL_CONNECTION;InitiateOAuth=REFRESH"/,
+    (r) => assert.match(r.stdout, /\(5 rows\)/),
+  ],
   [/^backlog-sql auth logout/, (r) => assert.match(r.stdout, /^Signed out/)],
 ];
 
@@ -377,7 +402,10 @@ const BLOCK_RUNNERS: [RegExp, (block: Block) => Promise<void>][] = [
     async (block) => {
       // An app whose redirect URI is the example's callback, registered as a user registers theirs
       // (after the emulator's reset, which forgets registered apps).
-      const webApp = (await control(emu, 'POST', 'oauth-apps', { name: 'README web flow', redirectUris: ['https://app.example.com/callback'] })) as { clientId: string; clientSecret: string };
+      const webApp = (await control(emu, 'POST', 'oauth-apps', { name: 'README web flow', redirectUris: ['https://app.example.com/callback'] })) as {
+        clientId: string;
+        clientSecret: string;
+      };
       const { connect } = await library();
       const db = await connect(`URL=${emu.url};AuthScheme=OAuth;InitiateOAuth=OFF;OAuthClientId=${webApp.clientId};OAuthClientSecret=${webApp.clientSecret}`);
       try {
@@ -386,9 +414,15 @@ const BLOCK_RUNNERS: [RegExp, (block: Block) => Promise<void>][] = [
         const url = String(((await db.query(statements[0] as string)).rows[0] as { URL?: string } | undefined)?.URL ?? '');
         const back = await consent(url);
         assert.equal(back.searchParams.get('state'), 'random-per-session');
-        const tokens = (await db.query((statements[1] as string).replace("'the code parameter'", `'${back.searchParams.get('code')}'`))).rows[0] as Record<string, unknown>;
+        const tokens = (await db.query((statements[1] as string).replace("'the code parameter'", `'${back.searchParams.get('code')}'`))).rows[0] as Record<
+          string,
+          unknown
+        >;
         assert.ok(tokens.OAuthAccessToken && tokens.OAuthRefreshToken && Number(tokens.ExpiresIn) > 0);
-        const refreshed = (await db.query((statements[2] as string).replace("'the refresh token'", `'${String(tokens.OAuthRefreshToken)}'`))).rows[0] as Record<string, unknown>;
+        const refreshed = (await db.query((statements[2] as string).replace("'the refresh token'", `'${String(tokens.OAuthRefreshToken)}'`))).rows[0] as Record<
+          string,
+          unknown
+        >;
         assert.ok(refreshed.OAuthAccessToken && refreshed.OAuthAccessToken !== tokens.OAuthAccessToken);
       } finally {
         await db.close();
@@ -446,7 +480,11 @@ const BLOCK_RUNNERS: [RegExp, (block: Block) => Promise<void>][] = [
 describe('README examples', { timeout: 600_000 }, () => {
   test('every code block of the README is known to this test', () => {
     assert.ok(BLOCKS.length >= 10, `found ${BLOCKS.length} blocks`);
-    for (const b of BLOCKS) assert.ok(['sh', 'ts', 'sql'].includes(b.lang) || b.notRun, `README line ${b.line}: a \`${b.lang}\` block has no runner (sh, ts and sql run); mark it <!-- readme-examples: not run: reason -->`);
+    for (const b of BLOCKS)
+      assert.ok(
+        ['sh', 'ts', 'sql'].includes(b.lang) || b.notRun,
+        `README line ${b.line}: a \`${b.lang}\` block has no runner (sh, ts and sql run); mark it <!-- readme-examples: not run: reason -->`,
+      );
   });
 
   for (const block of BLOCKS) {

@@ -63,7 +63,10 @@ describe('Issues and its child views against the emulator (Asia/Tokyo)', () => {
   test('a scan without quals reads every issue oldest first, 100 per search', async () => {
     const { rows, calls } = await run(emu, Issues);
     assert.equal(rows.length, ex.issues.length);
-    assert.deepEqual(ids(rows), [...ex.issues.map((i: Json) => i.id)].sort((a, b) => a - b));
+    assert.deepEqual(
+      ids(rows),
+      [...ex.issues.map((i: Json) => i.id)].sort((a, b) => a - b),
+    );
     assert.equal(calls.length, 1);
     assert.deepEqual(
       { sort: calls[0]?.query.sort, order: calls[0]?.query.order, count: calls[0]?.query.count, offset: calls[0]?.query.offset },
@@ -96,7 +99,13 @@ describe('Issues and its child views against the emulator (Asia/Tokyo)', () => {
     { name: 'CreatedUserId =', quals: [q('CreatedUserId', '=', 10)], param: 'createdUserId[]', expect: ['10'], match: (i) => i.createdUser?.id === 10 },
     { name: 'ResolutionId =', quals: [q('ResolutionId', '=', 0)], param: 'resolutionId[]', expect: ['0'], match: (i) => i.resolution?.id === 0 },
     { name: 'ParentIssueId IS NULL', quals: [q('ParentIssueId', 'IS NULL')], param: 'parentChild', expect: ['1'], match: (i) => i.parentIssueId === null },
-    { name: 'ParentIssueId IS NOT NULL', quals: [q('ParentIssueId', 'IS NOT NULL')], param: 'parentChild', expect: ['2'], match: (i) => i.parentIssueId !== null },
+    {
+      name: 'ParentIssueId IS NOT NULL',
+      quals: [q('ParentIssueId', 'IS NOT NULL')],
+      param: 'parentChild',
+      expect: ['2'],
+      match: (i) => i.parentIssueId !== null,
+    },
     { name: 'DueDate IS NULL', quals: [q('DueDate', 'IS NULL')], param: 'hasDueDate', expect: ['false'], match: (i) => i.dueDate === null },
   ];
   for (const c of exactCases) {
@@ -104,7 +113,10 @@ describe('Issues and its child views against the emulator (Asia/Tokyo)', () => {
       const { rows, calls } = await run(emu, Issues, c.quals);
       assert.equal(calls.length, 1);
       assert.deepEqual(asList(searches(calls)[0]?.query[c.param]), c.expect);
-      const expected = ex.issues.filter(c.match).map((i: Json) => i.id).sort((a: number, b: number) => a - b);
+      const expected = ex.issues
+        .filter(c.match)
+        .map((i: Json) => i.id)
+        .sort((a: number, b: number) => a - b);
       assert.ok(expected.length > 0, 'the seed has matching issues');
       assert.deepEqual(ids(rows), expected);
     });
@@ -115,12 +127,18 @@ describe('Issues and its child views against the emulator (Asia/Tokyo)', () => {
     const { rows, calls } = await run(emu, Issues, [q('ParentIssueId', '=', parent)]);
     assert.equal(calls.length, 1);
     assert.deepEqual(asList(calls[0]?.query['parentIssueId[]']), [String(parent)]);
-    assert.deepEqual(ids(rows), ex.issues.filter((i: Json) => i.parentIssueId === parent).map((i: Json) => i.id));
+    assert.deepEqual(
+      ids(rows),
+      ex.issues.filter((i: Json) => i.parentIssueId === parent).map((i: Json) => i.id),
+    );
   });
 
   test('ProjectKey is resolved through the project list into projectId[]', async () => {
     const { rows, calls } = await run(emu, Issues, [q('ProjectKey', '=', 'APP')]);
-    assert.deepEqual(calls.map((c) => c.path), ['/api/v2/projects', '/api/v2/issues']);
+    assert.deepEqual(
+      calls.map((c) => c.path),
+      ['/api/v2/projects', '/api/v2/issues'],
+    );
     assert.deepEqual(asList(calls[1]?.query['projectId[]']), ['2']);
     assert.ok(rows.length > 0 && rows.every((r) => r.ProjectKey === 'APP'));
   });
@@ -161,7 +179,10 @@ describe('Issues and its child views against the emulator (Asia/Tokyo)', () => {
   });
 
   test('StartDate and DueDate ranges are widened by a day too, and still a superset', async () => {
-    const due = ex.issues.filter((i: Json) => i.dueDate !== null).map((i: Json) => toSpaceDate(i.dueDate, TZ) as string).sort();
+    const due = ex.issues
+      .filter((i: Json) => i.dueDate !== null)
+      .map((i: Json) => toSpaceDate(i.dueDate, TZ) as string)
+      .sort();
     const lo = due[2] as string;
     const hi = due[due.length - 3] as string;
     const { rows, calls } = await run(emu, Issues, [q('DueDate', '>=', lo), q('DueDate', '<=', hi), q('StartDate', '>', '2020-01-01')]);
@@ -181,14 +202,26 @@ describe('Issues and its child views against the emulator (Asia/Tokyo)', () => {
 
   test('one IssueKey is one GET of that issue, no search', async () => {
     const { rows, calls } = await run(emu, Issues, [q('IssueKey', '=', 'WEB-3')]);
-    assert.deepEqual(calls.map((c) => `${c.method} ${c.path}`), ['GET /api/v2/issues/WEB-3']);
-    assert.deepEqual(rows.map((r) => r.IssueKey), ['WEB-3']);
+    assert.deepEqual(
+      calls.map((c) => `${c.method} ${c.path}`),
+      ['GET /api/v2/issues/WEB-3'],
+    );
+    assert.deepEqual(
+      rows.map((r) => r.IssueKey),
+      ['WEB-3'],
+    );
   });
 
   test('many IssueKeys of one project cost a count and one search instead of a GET each', async () => {
-    const keys = ex.issues.filter((i: Json) => i.projectId === 1).slice(0, 8).map((i: Json) => i.issueKey as string);
+    const keys = ex.issues
+      .filter((i: Json) => i.projectId === 1)
+      .slice(0, 8)
+      .map((i: Json) => i.issueKey as string);
     const { rows, calls } = await run(emu, Issues, [q('IssueKey', 'IN', ...keys, 'not-a-key')], { limit: 8 });
-    assert.deepEqual(calls.map((c) => c.path), ['/api/v2/projects', '/api/v2/issues/count', '/api/v2/issues']);
+    assert.deepEqual(
+      calls.map((c) => c.path),
+      ['/api/v2/projects', '/api/v2/issues/count', '/api/v2/issues'],
+    );
     assert.deepEqual(asList(calls[2]?.query['projectId[]']), ['1']);
     assert.deepEqual(rows.map((r) => r.IssueKey).sort(), [...keys].sort());
   });
@@ -200,28 +233,43 @@ describe('Issues and its child views against the emulator (Asia/Tokyo)', () => {
 
   test('a few IssueKeys are read one GET each, without the project list', async () => {
     const { rows, calls } = await run(emu, Issues, [q('IssueKey', 'IN', 'WEB-1', 'WEB-2', 'APP-1')]);
-    assert.deepEqual(calls.map((c) => c.path), ['/api/v2/issues/WEB-1', '/api/v2/issues/WEB-2', '/api/v2/issues/APP-1']);
+    assert.deepEqual(
+      calls.map((c) => c.path),
+      ['/api/v2/issues/WEB-1', '/api/v2/issues/WEB-2', '/api/v2/issues/APP-1'],
+    );
     assert.equal(rows.length, 3);
   });
 
   test('ORDER BY Id DESC LIMIT 4 asks for one row more, to see past ties in created, in one request', async () => {
     const { rows, calls } = await run(emu, Issues, [], { limit: 4, orderBy: [{ column: 'Id', desc: true }] });
-    assert.deepEqual(calls.map((c) => [c.query.sort, c.query.order, c.query.count]), [['created', 'desc', '5']]);
-    const want = [...ex.issues].sort((a: Json, b: Json) => b.id - a.id).slice(0, 4).map((i: Json) => i.id);
+    assert.deepEqual(
+      calls.map((c) => [c.query.sort, c.query.order, c.query.count]),
+      [['created', 'desc', '5']],
+    );
+    const want = [...ex.issues]
+      .sort((a: Json, b: Json) => b.id - a.id)
+      .slice(0, 4)
+      .map((i: Json) => i.id);
     assert.deepEqual(ids(rows).slice(0, 4), want);
   });
 
   test('Id and IssueKey together search by id and keep only the named keys', async () => {
     const { rows, calls } = await run(emu, Issues, [q('Id', 'IN', 1, 2), q('IssueKey', '=', 'WEB-1')]);
     assert.equal(searches(calls).length, 1);
-    assert.deepEqual(rows.map((r) => r.IssueKey), ['WEB-1']);
+    assert.deepEqual(
+      rows.map((r) => r.IssueKey),
+      ['WEB-1'],
+    );
   });
 
   test('more than 100 ids are searched in chunks of 100', async () => {
     const many = Array.from({ length: 150 }, (_, k) => k + 1);
     const { rows, calls } = await run(emu, Issues, [q('Id', 'IN', ...many)]);
     assert.equal(calls.length, 2);
-    assert.deepEqual(calls.map((c) => asList(c.query['id[]']).length), [100, 50]);
+    assert.deepEqual(
+      calls.map((c) => asList(c.query['id[]']).length),
+      [100, 50],
+    );
     assert.equal(rows.length, ex.issues.length);
   });
 
@@ -238,8 +286,16 @@ describe('Issues and its child views against the emulator (Asia/Tokyo)', () => {
     const { rows, calls } = await run(emu, Issues, [q('ProjectId', '=', 1)], { limit: 3, orderBy: [{ column: 'Updated', desc: true }] });
     assert.equal(calls.length, 1);
     assert.deepEqual([calls[0]?.query.sort, calls[0]?.query.order, calls[0]?.query.count], ['updated', 'desc', '3']);
-    const want = ex.issues.filter((i: Json) => i.projectId === 1).map((i: Json) => i.updated).sort().reverse().slice(0, 3);
-    assert.deepEqual(rows.map((r) => r.Updated), want);
+    const want = ex.issues
+      .filter((i: Json) => i.projectId === 1)
+      .map((i: Json) => i.updated)
+      .sort()
+      .reverse()
+      .slice(0, 3);
+    assert.deepEqual(
+      rows.map((r) => r.Updated),
+      want,
+    );
   });
 
   test('ORDER BY a nullable column reads past empty values until LIMIT rows with a value are in', async () => {
@@ -247,31 +303,57 @@ describe('Issues and its child views against the emulator (Asia/Tokyo)', () => {
       const { rows, calls } = await run(emu, Issues, [], { limit: 4, orderBy: [{ column: 'DueDate', desc }] });
       assert.deepEqual([calls[0]?.query.sort, calls[0]?.query.order, calls[0]?.query.count], ['dueDate', desc ? 'desc' : 'asc', '4']);
       // The emulator puts empty values first in descending order: the first page has none with a value.
-      assert.deepEqual(calls.map((c) => c.query.count), desc ? ['4', '100'] : ['4']);
-      const dated = ex.issues.filter((i: Json) => i.dueDate !== null).map((i: Json) => i.dueDate as string).sort();
+      assert.deepEqual(
+        calls.map((c) => c.query.count),
+        desc ? ['4', '100'] : ['4'],
+      );
+      const dated = ex.issues
+        .filter((i: Json) => i.dueDate !== null)
+        .map((i: Json) => i.dueDate as string)
+        .sort();
       const want = (desc ? dated.reverse() : dated).slice(0, 4).map((d: string) => toSpaceDate(d, TZ));
-      const got = rows.filter((r) => r.DueDate !== null).map((r) => r.DueDate as string).sort();
+      const got = rows
+        .filter((r) => r.DueDate !== null)
+        .map((r) => r.DueDate as string)
+        .sort();
       assert.deepEqual(got.slice(desc ? -4 : 0, desc ? undefined : 4), [...want].sort(), `desc=${desc}`);
     }
   });
 
   test('ORDER BY with a second key reads past rows tied with the last one', async () => {
-    const { rows, calls } = await run(emu, Issues, [], { limit: 2, orderBy: [{ column: 'StartDate', desc: false }, { column: 'Summary', desc: false }] });
+    const { rows, calls } = await run(emu, Issues, [], {
+      limit: 2,
+      orderBy: [
+        { column: 'StartDate', desc: false },
+        { column: 'Summary', desc: false },
+      ],
+    });
     assert.ok(calls.length >= 1);
     const starts = rows.filter((r) => r.StartDate !== null).map((r) => r.StartDate as string);
-    const all = ex.issues.filter((i: Json) => i.startDate !== null).map((i: Json) => toSpaceDate(i.startDate, TZ) as string).sort();
+    const all = ex.issues
+      .filter((i: Json) => i.startDate !== null)
+      .map((i: Json) => toSpaceDate(i.startDate, TZ) as string)
+      .sort();
     const second = all[1] as string;
     // Every issue sharing the second-smallest start date is among the rows.
     assert.equal(starts.filter((s) => s === second).length, all.filter((s: string) => s === second).length);
   });
 
   test('IssueCategories, IssueVersions and IssueMilestones flatten the arrays of a named issue in one search', async () => {
-    for (const [table, field, idColumn] of [[IssueCategories, 'category', 'CategoryId'], [IssueVersions, 'versions', 'VersionId'], [IssueMilestones, 'milestone', 'MilestoneId']] as const) {
+    for (const [table, field, idColumn] of [
+      [IssueCategories, 'category', 'CategoryId'],
+      [IssueVersions, 'versions', 'VersionId'],
+      [IssueMilestones, 'milestone', 'MilestoneId'],
+    ] as const) {
       const source = ex.issues.find((i: Json) => i[field].length > 0);
       const { rows, calls } = await run(emu, table, [q('IssueId', '=', source.id)]);
       assert.equal(calls.length, 1, table.name);
       assert.deepEqual(asList(calls[0]?.query['id[]']), [String(source.id)]);
-      assert.deepEqual(rows.map((r) => r[idColumn]), source[field].map((x: Json) => x.id), table.name);
+      assert.deepEqual(
+        rows.map((r) => r[idColumn]),
+        source[field].map((x: Json) => x.id),
+        table.name,
+      );
       assert.ok(rows.every((r) => r.IssueId === source.id && r.IssueKey === source.issueKey));
     }
   });
@@ -298,13 +380,22 @@ describe('Issues and its child views against the emulator (Asia/Tokyo)', () => {
     const expectedRows = source.customFields.reduce((n: number, f: Json) => n + (Array.isArray(f.value) ? Math.max(1, f.value.length) : 1), 0);
     assert.equal(rows.length, expectedRows);
     const checkbox = source.customFields.find((f: Json) => f.fieldTypeId === 7);
-    assert.deepEqual(rows.filter((r) => r.CustomFieldId === checkbox.id).map((r) => r.ItemId), checkbox.value.map((v: Json) => v.id));
-    assert.deepEqual(rows.filter((r) => r.CustomFieldId === checkbox.id).map((r) => r.Value), checkbox.value.map((v: Json) => v.name));
+    assert.deepEqual(
+      rows.filter((r) => r.CustomFieldId === checkbox.id).map((r) => r.ItemId),
+      checkbox.value.map((v: Json) => v.id),
+    );
+    assert.deepEqual(
+      rows.filter((r) => r.CustomFieldId === checkbox.id).map((r) => r.Value),
+      checkbox.value.map((v: Json) => v.name),
+    );
     const number = source.customFields.find((f: Json) => f.fieldTypeId === 3 && f.value !== null);
     if (number) assert.equal(rows.find((r) => r.CustomFieldId === number.id)?.ValueNumber, number.value);
     const dated = ex.issues.flatMap((i: Json) => i.customFields.filter((f: Json) => f.fieldTypeId === 4 && f.value !== null).map((f: Json) => ({ i, f })))[0];
     const { rows: dateRows } = await run(emu, IssueCustomFields, [q('IssueId', '=', dated.i.id), q('CustomFieldId', '=', dated.f.id)]);
-    assert.deepEqual(dateRows.map((r) => [r.ValueDate, r.Value]), [[dated.f.value.slice(0, 10), dated.f.value.slice(0, 10)]]);
+    assert.deepEqual(
+      dateRows.map((r) => [r.ValueDate, r.Value]),
+      [[dated.f.value.slice(0, 10), dated.f.value.slice(0, 10)]],
+    );
   });
 
   test('IssueAttachments without IssueId searches attachment=true, then reads each such issue', async () => {
@@ -313,7 +404,10 @@ describe('Issues and its child views against the emulator (Asia/Tokyo)', () => {
     assert.equal(calls[0]?.query.attachment, 'true');
     const withFiles = new Set(ex.issueAttachments.map((a: Json) => a.issueId));
     assert.equal(calls.length, 1 + withFiles.size);
-    assert.deepEqual(rows.map((r) => [r.Id, r.IssueId, r.CreatedUserId, r.Created]).sort(), ex.issueAttachments.map((a: Json) => [a.id, a.issueId, a.createdUser.id, a.created]).sort());
+    assert.deepEqual(
+      rows.map((r) => [r.Id, r.IssueId, r.CreatedUserId, r.Created]).sort(),
+      ex.issueAttachments.map((a: Json) => [a.id, a.issueId, a.createdUser.id, a.created]).sort(),
+    );
   });
 
   test('IssueAttachments without the creator columns is served by the search alone', async () => {
@@ -325,7 +419,10 @@ describe('Issues and its child views against the emulator (Asia/Tokyo)', () => {
   test('IssueAttachments of one named issue is one request to its attachments', async () => {
     const a = ex.issueAttachments[0];
     const { rows, calls } = await run(emu, IssueAttachments, [q('IssueId', '=', a.issueId)], { columns: ['Id', 'IssueId', 'Name', 'CreatedUserName'] });
-    assert.deepEqual(calls.map((c) => c.path), [`/api/v2/issues/${a.issueId}/attachments`]);
+    assert.deepEqual(
+      calls.map((c) => c.path),
+      [`/api/v2/issues/${a.issueId}/attachments`],
+    );
     assert.ok(rows.some((r) => r.Id === a.id && r.IssueId === a.issueId && r.CreatedUserName === a.createdUser.name));
   });
 
@@ -340,14 +437,20 @@ describe('Issues and its child views against the emulator (Asia/Tokyo)', () => {
     const f = ex.issueSharedFiles[0];
     const key = ex.issues.find((i: Json) => i.id === f.issueId).issueKey;
     const { rows, calls } = await run(emu, IssueLinkedSharedFiles, [q('IssueKey', '=', key)], { columns: ['Id', 'IssueKey', 'Name'] });
-    assert.deepEqual(calls.map((c) => c.path), [`/api/v2/issues/${key}/sharedFiles`]);
+    assert.deepEqual(
+      calls.map((c) => c.path),
+      [`/api/v2/issues/${key}/sharedFiles`],
+    );
     assert.ok(rows.some((r) => r.Id === f.id && r.IssueKey === key));
   });
 
   test('IssueParticipants of a named issue is one request', async () => {
     const issue = ex.issues[0];
     const { rows, calls } = await run(emu, IssueParticipants, [q('IssueId', '=', issue.id)], { columns: ['IssueId', 'UserId', 'UserName'] });
-    assert.deepEqual(calls.map((c) => c.path), [`/api/v2/issues/${issue.id}/participants`]);
+    assert.deepEqual(
+      calls.map((c) => c.path),
+      [`/api/v2/issues/${issue.id}/participants`],
+    );
     const users = new Set(rows.map((r) => r.UserId));
     assert.ok(users.has(issue.createdUser.id));
     for (const c of ex.comments.filter((c: Json) => c.issueId === issue.id)) assert.ok(users.has(c.createdUser.id));
@@ -357,10 +460,16 @@ describe('Issues and its child views against the emulator (Asia/Tokyo)', () => {
     const issue = ex.issues.find((i: Json) => ex.comments.some((c: Json) => c.issueId === i.id));
     const want = ex.comments.filter((c: Json) => c.issueId === issue.id).map((c: Json) => c.id);
     const bare = await run(emu, IssueComments, [q('IssueKey', '=', issue.issueKey)], { columns: ['Id', 'IssueId', 'Content'] });
-    assert.deepEqual(bare.calls.map((c) => c.path), [`/api/v2/issues/${issue.issueKey}/comments`]);
+    assert.deepEqual(
+      bare.calls.map((c) => c.path),
+      [`/api/v2/issues/${issue.issueKey}/comments`],
+    );
     assert.deepEqual(ids(bare.rows), want);
     const byId = await run(emu, IssueComments, [q('IssueId', '=', issue.id)]);
-    assert.deepEqual(byId.calls.map((c) => c.path), ['/api/v2/issues', `/api/v2/issues/${issue.id}/comments`]);
+    assert.deepEqual(
+      byId.calls.map((c) => c.path),
+      ['/api/v2/issues', `/api/v2/issues/${issue.id}/comments`],
+    );
     assert.ok(byId.rows.every((r) => r.IssueKey === issue.issueKey));
   });
 
@@ -372,11 +481,19 @@ describe('Issues and its child views against the emulator (Asia/Tokyo)', () => {
   });
 
   test('the comment views flatten change logs, notifications and stars of an issue', async () => {
-    for (const [table, field] of [[IssueCommentChangeLog, 'changeLog'], [IssueCommentNotifications, 'notifications'], [IssueCommentStars, 'stars']] as const) {
+    for (const [table, field] of [
+      [IssueCommentChangeLog, 'changeLog'],
+      [IssueCommentNotifications, 'notifications'],
+      [IssueCommentStars, 'stars'],
+    ] as const) {
       const comment = ex.comments.find((c: Json) => (c[field] ?? []).length > 0);
       assert.ok(comment, `the seed has a comment with ${field}`);
       const { rows, calls } = await run(emu, table, [q('IssueId', '=', comment.issueId)]);
-      assert.deepEqual(calls.map((c) => c.path), [`/api/v2/issues/${comment.issueId}/comments`], table.name);
+      assert.deepEqual(
+        calls.map((c) => c.path),
+        [`/api/v2/issues/${comment.issueId}/comments`],
+        table.name,
+      );
       const want = ex.comments.filter((c: Json) => c.issueId === comment.issueId).reduce((n: number, c: Json) => n + (c[field] ?? []).length, 0);
       assert.equal(rows.length, want, table.name);
       assert.ok(rows.every((r) => r.IssueId === comment.issueId));
@@ -443,7 +560,10 @@ describe('date-only columns in a space west of UTC', () => {
   });
 
   test('a DueDate range still returns every matching issue west of UTC', async () => {
-    const due = ex.issues.filter((i: Json) => i.dueDate !== null).map((i: Json) => toSpaceDate(i.dueDate, TZ) as string).sort();
+    const due = ex.issues
+      .filter((i: Json) => i.dueDate !== null)
+      .map((i: Json) => toSpaceDate(i.dueDate, TZ) as string)
+      .sort();
     const day = due[Math.floor(due.length / 2)] as string;
     const { rows, calls } = await run(emu, Issues, [q('DueDate', '=', day)], { timezone: TZ });
     assert.deepEqual([calls[0]?.query.dueDateSince, calls[0]?.query.dueDateUntil], [shiftDay(day, -1), shiftDay(day, 1)]);

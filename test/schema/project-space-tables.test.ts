@@ -35,10 +35,31 @@ import { api, clearJournal, control, journal, startTestEmulator, type RunningEmu
 import { tableRows, testFetchContext } from '../helpers/fetch-context.js';
 
 const ALL_TABLES: TableDef[] = [
-  Projects, ProjectAdministrators, ProjectUsers, ProjectTeams, ProjectCategories, ProjectIssueTypes, ProjectStatuses,
-  ProjectVersionMilestones, ProjectCustomFields, ProjectCustomFieldItems, ProjectRecentUpdates, ProjectSharedFiles,
-  ProjectTeamMembers, Teams, TeamMembers, Users, Space, SpaceDiskUsage, SpaceDiskUsageDetails, SpaceNotifications,
-  SpaceUpdates, Licenses, Resolutions, RateLimit, Webhooks,
+  Projects,
+  ProjectAdministrators,
+  ProjectUsers,
+  ProjectTeams,
+  ProjectCategories,
+  ProjectIssueTypes,
+  ProjectStatuses,
+  ProjectVersionMilestones,
+  ProjectCustomFields,
+  ProjectCustomFieldItems,
+  ProjectRecentUpdates,
+  ProjectSharedFiles,
+  ProjectTeamMembers,
+  Teams,
+  TeamMembers,
+  Users,
+  Space,
+  SpaceDiskUsage,
+  SpaceDiskUsageDetails,
+  SpaceNotifications,
+  SpaceUpdates,
+  Licenses,
+  Resolutions,
+  RateLimit,
+  Webhooks,
 ];
 
 /** Per-project tables read with one unpaged request per project, and the endpoint they read. */
@@ -101,7 +122,10 @@ describe('every table and view at tiny scale', () => {
       assert.ok(rows.length > 0, `${table.name} has rows`);
       for (const c of table.columns) {
         if (NEVER_SET.has(`${table.name}.${c.name}`)) continue;
-        assert.ok(rows.some((r) => r[c.name] !== null), `${table.name}.${c.name} is non-null somewhere`);
+        assert.ok(
+          rows.some((r) => r[c.name] !== null),
+          `${table.name}.${c.name} is non-null somewhere`,
+        );
       }
     }
   });
@@ -127,7 +151,10 @@ describe('Projects', () => {
     const rows = await tableRows(Projects, testFetchContext(emu, { table: Projects }));
     assert.deepEqual(rows.map((r) => r.ProjectKey).sort(), ['APP', 'OPS', 'WEB']);
     const entries = await journal(emu);
-    assert.deepEqual(entries.map((e) => [e.path, e.query]), [['/api/v2/projects', { all: 'true' }]]);
+    assert.deepEqual(
+      entries.map((e) => [e.path, e.query]),
+      [['/api/v2/projects', { all: 'true' }]],
+    );
     const web = rows.find((r) => r.ProjectKey === 'WEB');
     assert.equal(web?.UseFileSharing, true);
     assert.equal(web?.DisplayOrder, 2147483646);
@@ -137,8 +164,14 @@ describe('Projects', () => {
   test('one named project is read alone, by key or by id', async () => {
     const byKey = await tableRows(Projects, testFetchContext(emu, { table: Projects }), [eq('ProjectKey', 'WEB')]);
     const byId = await tableRows(Projects, testFetchContext(emu, { table: Projects }), [eq('Id', 2)]);
-    assert.deepEqual(byKey.map((r) => r.Id), [1]);
-    assert.deepEqual(byId.map((r) => r.ProjectKey), ['APP']);
+    assert.deepEqual(
+      byKey.map((r) => r.Id),
+      [1],
+    );
+    assert.deepEqual(
+      byId.map((r) => r.ProjectKey),
+      ['APP'],
+    );
     assert.deepEqual(await calls(), ['GET /projects/WEB', 'GET /projects/2']);
   });
 
@@ -146,7 +179,10 @@ describe('Projects', () => {
     const rows = await tableRows(Projects, testFetchContext(emu, { table: Projects }), [among('Id', 1, 3), eq('Archived', false)]);
     assert.deepEqual(rows.map((r) => r.Id).sort(), [1, 3]);
     const entries = await journal(emu);
-    assert.deepEqual(entries.map((e) => [e.path, e.query]), [['/api/v2/projects', { all: 'true', archived: 'false' }]]);
+    assert.deepEqual(
+      entries.map((e) => [e.path, e.query]),
+      [['/api/v2/projects', { all: 'true', archived: 'false' }]],
+    );
   });
 
   test('a project the caller cannot see gives no row, not an error', async () => {
@@ -177,7 +213,10 @@ describe('per-project tables', () => {
   test('a ProjectKey qual on a table whose rows carry projectId needs no project list', async () => {
     const rows = await tableRows(ProjectStatuses, testFetchContext(emu, { table: ProjectStatuses }), [eq('ProjectKey', 'WEB')]);
     assert.deepEqual(await calls(), ['GET /projects/WEB/statuses']);
-    assert.deepEqual(rows.map((r) => r.Id), [1, 2, 3, 5, 6, 4]);
+    assert.deepEqual(
+      rows.map((r) => r.Id),
+      [1, 2, 3, 5, 6, 4],
+    );
     assert.ok(rows.every((r) => r.ProjectId === 1 && r.ProjectKey === 'WEB'));
   });
 
@@ -211,7 +250,10 @@ describe('per-project tables', () => {
   test('ProjectCustomFields spreads type-specific settings over nullable columns', async () => {
     const rows = await tableRows(ProjectCustomFields, testFetchContext(emu, { table: ProjectCustomFields }), [eq('ProjectKey', 'WEB')]);
     const numeric = rows.find((r) => r.TypeId === 3);
-    assert.deepEqual([numeric?.TypeName, numeric?.Min, numeric?.Max, numeric?.InitialValue, numeric?.Unit, numeric?.MinDate], ['Numeric', 0, 1_000_000, 100, '円', null]);
+    assert.deepEqual(
+      [numeric?.TypeName, numeric?.Min, numeric?.Max, numeric?.InitialValue, numeric?.Unit, numeric?.MinDate],
+      ['Numeric', 0, 1_000_000, 100, '円', null],
+    );
     const date = rows.find((r) => r.TypeId === 4);
     assert.deepEqual([date?.Min, date?.MinDate, date?.MaxDate, date?.InitialValueType, date?.InitialDate], [null, '2024-11-01', '2027-11-01', 3, '2026-11-01']);
     const textArea = rows.find((r) => r.TypeId === 2);
@@ -226,16 +268,25 @@ describe('per-project tables', () => {
     const fields = await tableRows(ProjectCustomFields, testFetchContext(emu, { table: ProjectCustomFields }), [eq('ProjectKey', 'WEB')]);
     const multi = fields.find((r) => r.TypeId === 6);
     await clearJournal(emu);
-    const rows = await tableRows(ProjectCustomFieldItems, testFetchContext(emu, { table: ProjectCustomFieldItems }), [eq('ProjectKey', 'WEB'), eq('CustomFieldId', multi?.Id as number)]);
+    const rows = await tableRows(ProjectCustomFieldItems, testFetchContext(emu, { table: ProjectCustomFieldItems }), [
+      eq('ProjectKey', 'WEB'),
+      eq('CustomFieldId', multi?.Id as number),
+    ]);
     assert.deepEqual(await calls(), ['GET /projects/WEB/customFields']);
-    assert.deepEqual(rows.map((r) => r.Name), ['Chrome', 'Firefox', 'Safari', 'Edge']);
+    assert.deepEqual(
+      rows.map((r) => r.Name),
+      ['Chrome', 'Firefox', 'Safari', 'Edge'],
+    );
     assert.ok(rows.every((r) => r.CustomFieldId === multi?.Id && r.ProjectId === 1));
   });
 
   test('ProjectTeamMembers gives one row per project, team and member', async () => {
     const teams = await tableRows(ProjectTeams, testFetchContext(emu, { table: ProjectTeams }), [eq('ProjectId', 1)]);
     const members = await tableRows(ProjectTeamMembers, testFetchContext(emu, { table: ProjectTeamMembers }), [eq('ProjectId', 1)]);
-    assert.equal(members.length, teams.reduce((n, t) => n + (t.MemberCount as number), 0));
+    assert.equal(
+      members.length,
+      teams.reduce((n, t) => n + (t.MemberCount as number), 0),
+    );
     assert.ok(members.some((m) => m.UserLoginId === 'suzuki' && m.TeamName === '開発チーム'));
   });
 });
@@ -245,7 +296,10 @@ describe('recent updates', () => {
     const quals: Qual[] = [eq('ProjectId', 1), among('Type', 1, 3), { column: 'Id', op: '>', values: [20] }, { column: 'Id', op: '<', values: [120] }];
     const rows = await tableRows(ProjectRecentUpdates, testFetchContext(emu, { table: ProjectRecentUpdates }), quals);
     const entries = await journal(emu);
-    assert.deepEqual(entries.map((e) => e.path), ['/api/v2/projects/1/activities']);
+    assert.deepEqual(
+      entries.map((e) => e.path),
+      ['/api/v2/projects/1/activities'],
+    );
     assert.deepEqual(entries[0]?.query, { 'activityTypeId[]': ['1', '3'], order: 'desc', count: '100', minId: '21', maxId: '119' });
     assert.ok(rows.length > 0);
     assert.ok(rows.every((r) => (r.Type === 1 || r.Type === 3) && (r.Id as number) > 20 && (r.Id as number) < 120 && r.ProjectKey === 'WEB'));
@@ -261,7 +315,10 @@ describe('recent updates', () => {
     assert.equal(entries.length, 1);
     assert.deepEqual([entries[0]?.query.order, entries[0]?.query.count], ['asc', '5']);
     assert.equal(rows.length, 5);
-    assert.deepEqual(rows.map((r) => r.Id), [...rows.map((r) => r.Id as number)].sort((a, b) => a - b));
+    assert.deepEqual(
+      rows.map((r) => r.Id),
+      [...rows.map((r) => r.Id as number)].sort((a, b) => a - b),
+    );
   });
 
   test('an activity type Backlog does not define is filtered in SQL, not sent, and LIMIT is not pushed with it', async () => {
@@ -274,12 +331,15 @@ describe('recent updates', () => {
 
   test('SpaceUpdates reads the space stream, or only the named projects when ProjectKey is given', async () => {
     const all = await tableRows(SpaceUpdates, testFetchContext(emu, { table: SpaceUpdates }), [eq('Type', 1)]);
-    assert.deepEqual(new Set((await calls())), new Set(['GET /space/activities']));
+    assert.deepEqual(new Set(await calls()), new Set(['GET /space/activities']));
     assert.deepEqual([...new Set(all.map((r) => r.ProjectKey))].sort(), ['APP', 'OPS', 'WEB']);
     await clearJournal(emu);
     const ops = await tableRows(SpaceUpdates, testFetchContext(emu, { table: SpaceUpdates }), [eq('ProjectKey', 'OPS'), eq('Type', 1)]);
     assert.deepEqual(await calls(), ['GET /projects/OPS/activities']);
-    assert.deepEqual(ops.map((r) => r.Id), all.filter((r) => r.ProjectKey === 'OPS').map((r) => r.Id));
+    assert.deepEqual(
+      ops.map((r) => r.Id),
+      all.filter((r) => r.ProjectKey === 'OPS').map((r) => r.Id),
+    );
   });
 });
 
@@ -308,7 +368,10 @@ describe('ProjectSharedFiles', () => {
       const ctx = testFetchContext(emu, { table: ProjectSharedFiles });
       const rows = await tableRows(ProjectSharedFiles, ctx);
       assert.ok(rows.length > 0 && rows.every((r) => r.ProjectId !== 3));
-      assert.ok(ctx.warnings.some((w) => w.includes('OPS') && w.includes('File sharing')), ctx.warnings.join('; '));
+      assert.ok(
+        ctx.warnings.some((w) => w.includes('OPS') && w.includes('File sharing')),
+        ctx.warnings.join('; '),
+      );
       assert.ok((await calls()).every((c) => !c.startsWith('GET /projects/3/')));
     } finally {
       await control(emu, 'POST', 'reset');
@@ -345,7 +408,10 @@ describe('roles', () => {
     assert.equal(reporter.warnings.length, 1);
     await clearJournal(emu);
     const rows = await tableRows(Teams, testFetchContext(emu, { table: Teams }));
-    assert.deepEqual(rows.map((r) => r.Name), ['開発チーム', 'Design Team']);
+    assert.deepEqual(
+      rows.map((r) => r.Name),
+      ['開発チーム', 'Design Team'],
+    );
     assert.deepEqual(await calls(), ['GET /teams']);
   });
 
@@ -354,7 +420,10 @@ describe('roles', () => {
     const one = await tableRows(Users, testFetchContext(emu, { table: Users }), [eq('Id', 2)]);
     assert.deepEqual(await calls(), ['GET /teams/1', 'GET /users/2']);
     assert.ok(team.length > 0 && team.every((r) => r.TeamId === 1));
-    assert.deepEqual(one.map((r) => r.UserId), ['suzuki']);
+    assert.deepEqual(
+      one.map((r) => r.UserId),
+      ['suzuki'],
+    );
   });
 
   test('SpaceDiskUsage and its details need an administrator: others get a warning and no rows', async () => {
@@ -400,7 +469,10 @@ describe('the space', () => {
 
   test('Resolutions are the five fixed ones', async () => {
     const rows = await tableRows(Resolutions, testFetchContext(emu, { table: Resolutions }));
-    assert.deepEqual(rows.map((r) => r.Id), [0, 1, 2, 3, 4]);
+    assert.deepEqual(
+      rows.map((r) => r.Id),
+      [0, 1, 2, 3, 4],
+    );
   });
 });
 
@@ -415,7 +487,9 @@ describe('a space west of UTC', () => {
 
   test('version dates keep their calendar day', async () => {
     const backlog = (await api(west, 'GET', '/projects/1/versions')).body as { id: number; startDate: string | null }[];
-    const rows = await tableRows(ProjectVersionMilestones, testFetchContext(west, { table: ProjectVersionMilestones, timezone: 'America/Los_Angeles' }), [eq('ProjectId', 1)]);
+    const rows = await tableRows(ProjectVersionMilestones, testFetchContext(west, { table: ProjectVersionMilestones, timezone: 'America/Los_Angeles' }), [
+      eq('ProjectId', 1),
+    ]);
     // Midnight in Los Angeles is 07:00Z or 08:00Z the same day.
     assert.ok(backlog.some((v) => /T0[78]:00:00Z$/.test(v.startDate ?? '')));
     for (const v of backlog) assert.equal(rows.find((r) => r.Id === v.id)?.StartDate, v.startDate?.slice(0, 10) ?? null);

@@ -97,7 +97,10 @@ describe('wiki, document, git and personal-data tables', () => {
       assert.ok(t.examples && t.examples.length >= 1 && t.examples.length <= 2, `${t.name} has 1-2 examples`);
       assert.ok(t.cost([]).length > 0, `${t.name} has a cost phrase`);
     }
-    assert.deepEqual(TABLES.filter((t) => t.extension).map((t) => t.name), ['Documents', 'DocumentTree']);
+    assert.deepEqual(
+      TABLES.filter((t) => t.extension).map((t) => t.name),
+      ['Documents', 'DocumentTree'],
+    );
   });
 
   for (const table of TABLES) {
@@ -137,14 +140,20 @@ describe('wiki, document, git and personal-data tables', () => {
       const name = String(all[1]?.Name);
       await clearJournal(emu);
       const rows = await tableRows(wikiPages, ctx, [eq('ProjectId', WEB), eq('Name', name)]);
-      assert.deepEqual(rows.map((r) => r.Name), [name]);
+      assert.deepEqual(
+        rows.map((r) => r.Name),
+        [name],
+      );
       assert.deepEqual(await calls(emu), [`GET /wikis?projectIdOrKey=${WEB}`, `GET /wikis/${String(rows[0]?.Id)}`]);
     });
 
     it('reads pages named by Id directly', async () => {
       const ctx = testFetchContext(emu, { columns: ['Id', 'Name', 'Content'] });
       const rows = await tableRows(wikiPages, ctx, [{ column: 'Id', op: 'IN', values: [1, 2, 999] }]);
-      assert.deepEqual(rows.map((r) => r.Id), [1, 2]);
+      assert.deepEqual(
+        rows.map((r) => r.Id),
+        [1, 2],
+      );
       assert.deepEqual(await calls(emu), ['GET /wikis/1', 'GET /wikis/2', 'GET /wikis/999']);
       assert.deepEqual(ctx.warnings, [], 'a missing page is no row, not a warning');
     });
@@ -181,10 +190,16 @@ describe('wiki, document, git and personal-data tables', () => {
     it('WikiPageHistory sends Version bounds as minId/maxId', async () => {
       const ctx = testFetchContext(emu, { table: wikiPageHistory });
       const all = await tableRows(wikiPageHistory, ctx, [eq('WikiId', 3)]);
-      assert.deepEqual(all.map((r) => r.Version), [1, 2, 3]);
+      assert.deepEqual(
+        all.map((r) => r.Version),
+        [1, 2, 3],
+      );
       await clearJournal(emu);
       const rows = await tableRows(wikiPageHistory, ctx, [eq('WikiId', 3), { column: 'Version', op: '>', values: [1] }]);
-      assert.deepEqual(rows.map((r) => r.Version), [2, 3]);
+      assert.deepEqual(
+        rows.map((r) => r.Version),
+        [2, 3],
+      );
       assert.deepEqual(await calls(emu), ['GET /wikis/3/history?order=asc&count=100&minId=2']);
     });
 
@@ -208,22 +223,35 @@ describe('wiki, document, git and personal-data tables', () => {
     it('with a Number reads that pull request alone', async () => {
       const ctx = testFetchContext(emu, { table: pullRequests });
       const rows = await tableRows(pullRequests, ctx, [eq('ProjectId', WEB), eq('RepositoryId', 1), eq('Number', 3)]);
-      assert.deepEqual(rows.map((r) => [r.Number, r.StatusName]), [[3, 'Merged']]);
+      assert.deepEqual(
+        rows.map((r) => [r.Number, r.StatusName]),
+        [[3, 'Merged']],
+      );
       assert.ok(rows[0]?.MergeCommit && rows[0]?.MergeAt);
       assert.deepEqual(await calls(emu), [`GET /projects/${WEB}/git/repositories/1/pullRequests/3`]);
     });
 
     it('sends StatusId, AssigneeId, IssueId and CreatedUserId as array filters', async () => {
       const ctx = testFetchContext(emu, { table: pullRequests });
-      const rows = await tableRows(pullRequests, ctx, [eq('ProjectId', WEB), eq('RepositoryId', 1), { column: 'StatusId', op: 'IN', values: [2, 3] }, eq('CreatedUserId', 1)]);
+      const rows = await tableRows(pullRequests, ctx, [
+        eq('ProjectId', WEB),
+        eq('RepositoryId', 1),
+        { column: 'StatusId', op: 'IN', values: [2, 3] },
+        eq('CreatedUserId', 1),
+      ]);
       assert.ok(rows.every((r) => (r.StatusId === 2 || r.StatusId === 3) && r.CreatedUserId === 1));
-      assert.deepEqual(await calls(emu), [`GET /projects/${WEB}/git/repositories/1/pullRequests?statusId[]=2&statusId[]=3&createdUserId[]=1&offset=0&count=100`]);
+      assert.deepEqual(await calls(emu), [
+        `GET /projects/${WEB}/git/repositories/1/pullRequests?statusId[]=2&statusId[]=3&createdUserId[]=1&offset=0&count=100`,
+      ]);
     });
 
     it('an empty IN list makes no request', async () => {
       const ctx = testFetchContext(emu, { table: pullRequests });
       assert.deepEqual(await tableRows(pullRequests, ctx, [{ column: 'AssigneeId', op: 'IN', values: [] }]), []);
-      assert.deepEqual((await calls(emu)).filter((c) => c.includes('/git/')), []);
+      assert.deepEqual(
+        (await calls(emu)).filter((c) => c.includes('/git/')),
+        [],
+      );
     });
 
     it('with a RepositoryId but no ProjectId lists repositories to find it', async () => {
@@ -243,7 +271,10 @@ describe('wiki, document, git and personal-data tables', () => {
       const ctx = testFetchContext(emu, { table: pullRequests, limit: 3 });
       const rows = await tableRows(pullRequests, ctx);
       assert.equal(rows.length, 3);
-      assert.deepEqual((await calls(emu)).filter((c) => c.includes('/pullRequests')), [`GET /projects/${APP}/git/repositories/4/pullRequests?offset=0&count=3`]);
+      assert.deepEqual(
+        (await calls(emu)).filter((c) => c.includes('/pullRequests')),
+        [`GET /projects/${APP}/git/repositories/4/pullRequests?offset=0&count=3`],
+      );
     });
 
     it('skips a project with Git off with a warning, not a failure', async () => {
@@ -285,7 +316,10 @@ describe('wiki, document, git and personal-data tables', () => {
       assert.ok(rows.length > 0);
       const log = await calls(emu);
       assert.deepEqual(log.slice(0, 1), [`GET /projects/${WEB}/git/repositories/1/pullRequests?offset=0&count=100`]);
-      assert.deepEqual(log.slice(1).sort(), [1, 2, 3, 4].map((n) => `GET /projects/${WEB}/git/repositories/1/pullRequests/${n}/comments?order=asc&count=100`).sort());
+      assert.deepEqual(
+        log.slice(1).sort(),
+        [1, 2, 3, 4].map((n) => `GET /projects/${WEB}/git/repositories/1/pullRequests/${n}/comments?order=asc&count=100`).sort(),
+      );
     });
 
     it('the nested comment views read the same comments as PullRequestComments', async () => {
@@ -295,17 +329,26 @@ describe('wiki, document, git and personal-data tables', () => {
       for (const view of [pullRequestCommentChangeLog, pullRequestCommentNotifications, pullRequestCommentStars]) {
         await clearJournal(emu);
         const rows = await tableRows(view, testFetchContext(emu, { table: view }), quals);
-        assert.ok(rows.every((r) => ids.has(r.CommentId)), view.name);
+        assert.ok(
+          rows.every((r) => ids.has(r.CommentId)),
+          view.name,
+        );
         assert.deepEqual(await calls(emu), [`GET /projects/${WEB}/git/repositories/1/pullRequests/3/comments?order=asc&count=100`], view.name);
       }
       const changes = await tableRows(pullRequestCommentChangeLog, testFetchContext(emu, { table: pullRequestCommentChangeLog }), quals);
-      assert.deepEqual(changes.map((c) => [c.Field, c.OriginalValue, c.NewValue]), [['status', 'Open', 'Merged']]);
+      assert.deepEqual(
+        changes.map((c) => [c.Field, c.OriginalValue, c.NewValue]),
+        [['status', 'Open', 'Merged']],
+      );
     });
 
     it('PullRequestAttachments with project, repository and number makes one request', async () => {
       const ctx = testFetchContext(emu, { table: pullRequestAttachments });
       const rows = await tableRows(pullRequestAttachments, ctx, [eq('ProjectId', WEB), eq('RepositoryId', 1), eq('PullRequestNumber', 1)]);
-      assert.deepEqual(rows.map((r) => r.Name), ['diff.patch']);
+      assert.deepEqual(
+        rows.map((r) => r.Name),
+        ['diff.patch'],
+      );
       assert.deepEqual(await calls(emu), [`GET /projects/${WEB}/git/repositories/1/pullRequests/1/attachments`]);
     });
 
@@ -326,8 +369,14 @@ describe('wiki, document, git and personal-data tables', () => {
       const read = Boolean(all[0]?.ResourceAlreadyRead);
       await clearJournal(emu);
       const rows = await tableRows(watchings, ctx, [eq('ResourceAlreadyRead', read), eq('IssueId', issueId)]);
-      assert.deepEqual(rows.map((r) => r.IssueId), [issueId]);
-      assert.deepEqual(await calls(emu), ['GET /users/myself', `GET /users/1/watchings?sort=created&order=asc&resourceAlreadyRead=${read}&issueId[]=${issueId}&offset=0&count=100`]);
+      assert.deepEqual(
+        rows.map((r) => r.IssueId),
+        [issueId],
+      );
+      assert.deepEqual(await calls(emu), [
+        'GET /users/myself',
+        `GET /users/1/watchings?sort=created&order=asc&resourceAlreadyRead=${read}&issueId[]=${issueId}&offset=0&count=100`,
+      ]);
     });
 
     it("Watchings of another user give a warning (Backlog shows only one's own)", async () => {
@@ -361,12 +410,15 @@ describe('wiki, document, git and personal-data tables', () => {
         assert.deepEqual(await calls(emu), ['GET /users/myself', `GET /users/1/${path}?order=desc&count=100`], table.name);
         await clearJournal(emu);
         const theirs = await tableRows(table, testFetchContext(emu, { table }), [eq('UserId', 2)]);
-        assert.ok(theirs.every((r) => r.UserId === 2), table.name);
+        assert.ok(
+          theirs.every((r) => r.UserId === 2),
+          table.name,
+        );
         assert.deepEqual(await calls(emu), [`GET /users/2/${path}?order=desc&count=100`], table.name);
       }
     });
 
-    it('recently viewed items are the signed-in user\'s, most recent first', async () => {
+    it("recently viewed items are the signed-in user's, most recent first", async () => {
       for (const [table, path] of [
         [userRecentlyViewedIssues, 'recentlyViewedIssues'],
         [userRecentlyViewedProjects, 'recentlyViewedProjects'],

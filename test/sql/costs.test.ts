@@ -22,7 +22,9 @@ after(async () => {
 });
 
 async function searches(): Promise<{ count: string | undefined; offset: string | undefined }[]> {
-  return (await journal(emu)).filter((e) => e.path === '/api/v2/issues').map((e) => ({ count: e.query.count as string | undefined, offset: e.query.offset as string | undefined }));
+  return (await journal(emu))
+    .filter((e) => e.path === '/api/v2/issues')
+    .map((e) => ({ count: e.query.count as string | undefined, offset: e.query.offset as string | undefined }));
 }
 
 describe('MaxRows', () => {
@@ -111,8 +113,12 @@ describe('stream()', () => {
     assert.equal((await searches()).length, 1);
   });
 
-  test('ORDER BY, aggregates (any of DuckDB\'s) and DISTINCT need every row: fetched whole, answers as query()', async () => {
-    for (const sql of ['SELECT Id FROM Issues ORDER BY Summary, Id', 'SELECT quantile_disc(Id, 0.5) AS q FROM Issues', 'SELECT DISTINCT StatusId FROM Issues ORDER BY 1']) {
+  test("ORDER BY, aggregates (any of DuckDB's) and DISTINCT need every row: fetched whole, answers as query()", async () => {
+    for (const sql of [
+      'SELECT Id FROM Issues ORDER BY Summary, Id',
+      'SELECT quantile_disc(Id, 0.5) AS q FROM Issues',
+      'SELECT DISTINCT StatusId FROM Issues ORDER BY 1',
+    ]) {
       await clearJournal(emu);
       let atFirstRow: number | undefined;
       const rows: unknown[] = [];

@@ -58,7 +58,7 @@ describe('CData functions: documented examples', () => {
     assert.equal(await value('SELECT RAND(1) = RAND(1)'), true);
     assert.equal(printOurs(await value('SELECT L_YESTERDAY()')), new Date(Date.now() - 86_400_000).toISOString().slice(0, 10));
     assert.equal(await value('SELECT YESTERDAY() = current_date - 1 AND TOMORROW() = current_date + 1 AND L_TODAY() = current_date'), true);
-    assert.equal(await value("SELECT LAST_WEEK() < localtimestamp - INTERVAL 6 DAY AND LAST_MONTH() < LAST_WEEK() AND LAST_YEAR() < LAST_MONTH()"), true);
+    assert.equal(await value('SELECT LAST_WEEK() < localtimestamp - INTERVAL 6 DAY AND LAST_MONTH() < LAST_WEEK() AND LAST_YEAR() < LAST_MONTH()'), true);
   });
 
   test('date literal functions compare a date with a range of days, as CData means =, < and >', async () => {
@@ -74,7 +74,11 @@ describe('CData functions: documented examples', () => {
       const d = new Date(`${String(toJs(row[0] ?? null))}T00:00:00Z`);
       const days = Math.round((d.getTime() - today.getTime()) / 86_400_000);
       const weekDay = Math.round((d.getTime() - sunday.getTime()) / 86_400_000);
-      assert.deepEqual(row.slice(1), [weekDay >= 0 && weekDay <= 6, weekDay < 0, weekDay > 6, days >= -3 && days <= -1, days >= 0 && days <= 1, days === -1], String(toJs(row[0] ?? null)));
+      assert.deepEqual(
+        row.slice(1),
+        [weekDay >= 0 && weekDay <= 6, weekDay < 0, weekDay > 6, days >= -3 && days <= -1, days >= 0 && days <= 1, days === -1],
+        String(toJs(row[0] ?? null)),
+      );
     }
   });
 
@@ -88,19 +92,21 @@ describe('CData functions: documented examples', () => {
 });
 
 describe('CData functions: no collision with DuckDB', () => {
-  test('no macro takes a DuckDB function\'s name, except ROUND and SPLIT (whose DuckDB arities call DuckDB\'s own)', async () => {
+  test("no macro takes a DuckDB function's name, except ROUND and SPLIT (whose DuckDB arities call DuckDB's own)", async () => {
     const fresh = await DuckDBInstance.create(':memory:');
     const c = await fresh.connect();
     const builtins = new Set((await c.runAndReadAll('SELECT DISTINCT lower(function_name) FROM duckdb_functions()')).getRows().map((r) => String(r[0])));
     c.closeSync();
     fresh.closeSync();
-    const clashes = macroDefinitions().map((m) => m.name).filter((n) => builtins.has(n));
+    const clashes = macroDefinitions()
+      .map((m) => m.name)
+      .filter((n) => builtins.has(n));
     assert.deepEqual(clashes.sort(), ['round', 'split']);
     assert.equal(await value('SELECT ROUND(2.5) = 3 AND ROUND(1.234, 2) = 1.23'), true);
     assert.deepEqual(await value("SELECT SPLIT('a,b', ',')"), ['a', 'b']);
   });
 
-  test('DuckDB keeps its meaning where CData\'s differs: LOG is base 10, CONTAINS is boolean, DAYOFWEEK counts Sunday as 0', async () => {
+  test("DuckDB keeps its meaning where CData's differs: LOG is base 10, CONTAINS is boolean, DAYOFWEEK counts Sunday as 0", async () => {
     assert.equal(await value('SELECT LOG(100)'), 2);
     assert.equal(await value("SELECT CONTAINS('abc', 'b')"), true);
     assert.equal(await value("SELECT DAYOFWEEK(DATE '2000-04-15')"), 6);
@@ -123,28 +129,40 @@ describe('CData function rewrites', () => {
     const out = rewriteCdataFunctionCalls(sql);
     assert.equal(out.length, sql.length);
     assert.match(out, /^SELECT CAST\(12 \+ 1 AS VARCHAR\(10\)\)\s+AS x, 1$/);
-    assert.throws(() => rewriteCdataFunctionCalls("SELECT CONVERT(VARCHAR, Created, 101) FROM Issues"), (e: SqlError) => e.position === 32 && /style/.test(e.message));
+    assert.throws(
+      () => rewriteCdataFunctionCalls('SELECT CONVERT(VARCHAR, Created, 101) FROM Issues'),
+      (e: SqlError) => e.position === 32 && /style/.test(e.message),
+    );
   });
 
   test('CHAR(n) and NCHAR(n) calls become chr(n); CHAR(n) as a type, literals and quoted names stay', () => {
-    assert.equal(rewriteCdataFunctionCalls("SELECT CHAR(48), CAST(x AS CHAR(3)), x::CHAR(2), 'CHAR(1)', \"CHAR\"(1)"), "SELECT chr (48), CAST(x AS CHAR(3)), x::CHAR(2), 'CHAR(1)', \"CHAR\"(1)");
+    assert.equal(
+      rewriteCdataFunctionCalls('SELECT CHAR(48), CAST(x AS CHAR(3)), x::CHAR(2), \'CHAR(1)\', "CHAR"(1)'),
+      'SELECT chr (48), CAST(x AS CHAR(3)), x::CHAR(2), \'CHAR(1)\', "CHAR"(1)',
+    );
     assert.equal(rewriteCdataFunctionCalls('SELECT NCHAR(65)'), 'SELECT chr  (65)');
   });
 
   test('date literal comparisons in both directions, with qualified and quoted columns', () => {
-    assert.equal(rewriteCdataFunctionCalls('SELECT 1 FROM Issues i WHERE i."Created" = L_LAST_N_DAYS(3)'), "SELECT 1 FROM Issues i WHERE cdata_date_literal_compare(i.\"Created\", '=', 'L_LAST_N_DAYS', 3)");
+    assert.equal(
+      rewriteCdataFunctionCalls('SELECT 1 FROM Issues i WHERE i."Created" = L_LAST_N_DAYS(3)'),
+      "SELECT 1 FROM Issues i WHERE cdata_date_literal_compare(i.\"Created\", '=', 'L_LAST_N_DAYS', 3)",
+    );
     assert.equal(rewriteCdataFunctionCalls('SELECT 1 WHERE THIS_WEEK() < Updated'), "SELECT 1 WHERE cdata_date_literal_compare(Updated, '>', 'THIS_WEEK', 0)");
-    assert.throws(() => rewriteCdataFunctionCalls('SELECT L_THIS_WEEK()'), (e: SqlError) => e.position === 8 && /range of days: compare a date column with it/.test(e.message));
+    assert.throws(
+      () => rewriteCdataFunctionCalls('SELECT L_THIS_WEEK()'),
+      (e: SqlError) => e.position === 8 && /range of days: compare a date column with it/.test(e.message),
+    );
     assert.throws(() => rewriteCdataFunctionCalls('SELECT 1 WHERE Created >= L_THIS_MONTH()'), /compare with =, < or >, not >=/);
     // One-day functions stand alone as dates; LAST_WEEK() (a timestamp in CData) is not a range.
     assert.equal(rewriteCdataFunctionCalls('SELECT YESTERDAY(), LAST_WEEK()'), 'SELECT YESTERDAY(), LAST_WEEK()');
   });
 
-  test('STRTODATE / ISDATE: the .NET format literal becomes strftime\'s, once', () => {
+  test("STRTODATE / ISDATE: the .NET format literal becomes strftime's, once", () => {
     const once = rewriteCdataFunctionCalls("SELECT STRTODATE('03*04*2020','dd*MM*yyyy'), ISDATE(x, 'yyyy-MM-dd HH:mm:ss'), STRTODATE(x, 'UNIX')");
     assert.equal(once, "SELECT STRTODATE('03*04*2020','%d*%m*%Y'  ), ISDATE(x, '%Y-%m-%d %H:%M:%S'  ), STRTODATE(x, 'UNIX')");
     assert.equal(rewriteCdataFunctionCalls(once), once);
-    assert.equal(dotnetToStrftime("M/d/yyyy h:mm tt"), '%m/%d/%Y %I:%M %p');
+    assert.equal(dotnetToStrftime('M/d/yyyy h:mm tt'), '%m/%d/%Y %I:%M %p');
   });
 
   test('text with none of these names is returned as it is', () => {

@@ -53,8 +53,11 @@ describe('pushdown', () => {
   test('ORDER BY Updated DESC LIMIT 10 is sorted by Backlog and re-sorted locally', async () => {
     await clearJournal(emu);
     const r = await db.query('SELECT IssueKey, Updated FROM Issues WHERE ProjectId = 1 ORDER BY Updated DESC LIMIT 10');
-    const times = r.rows.map((row) => ((row as { Updated: Date }).Updated).getTime());
-    assert.deepEqual(times, [...times].sort((a, b) => b - a));
+    const times = r.rows.map((row) => (row as { Updated: Date }).Updated.getTime());
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => b - a),
+    );
     const searches = (await journal(emu)).filter((e) => e.path === '/api/v2/issues');
     assert.equal(searches.length, 1);
     assert.equal(searches[0]?.query.sort, 'updated');
@@ -137,11 +140,17 @@ describe('parameters', () => {
 
 describe('errors', () => {
   test('a syntax error carries the 1-based position of the bad token', async () => {
-    await assert.rejects(db.query('SELECT * FROM Priorities WHER Id = 1'), (e: unknown) => e instanceof SqlError && e.sqlstate === '42601' && e.position !== undefined);
+    await assert.rejects(
+      db.query('SELECT * FROM Priorities WHER Id = 1'),
+      (e: unknown) => e instanceof SqlError && e.sqlstate === '42601' && e.position !== undefined,
+    );
   });
 
   test('an unknown table names it and suggests the closest one', async () => {
-    await assert.rejects(db.query('SELECT * FROM Isues'), (e: unknown) => e instanceof SqlError && e.sqlstate === '42P01' && e.position === 15 && /Issues/.test(e.hint ?? ''));
+    await assert.rejects(
+      db.query('SELECT * FROM Isues'),
+      (e: unknown) => e instanceof SqlError && e.sqlstate === '42P01' && e.position === 15 && /Issues/.test(e.hint ?? ''),
+    );
   });
 
   test('an unknown column is 42703 with its position', async () => {
@@ -157,12 +166,18 @@ describe('results', () => {
     assert.ok(row.Created instanceof Date);
     assert.ok(row.DueDate === null || /^\d{4}-\d{2}-\d{2}$/.test(row.DueDate as string));
     assert.ok(row.EstimatedHours === null || typeof row.EstimatedHours === 'number');
-    assert.deepEqual(r.columns.map((c) => c.type), ['BIGINT', 'TIMESTAMPTZ', 'DATE', 'DECIMAL(18,2)']);
+    assert.deepEqual(
+      r.columns.map((c) => c.type),
+      ['BIGINT', 'TIMESTAMPTZ', 'DATE', 'DECIMAL(18,2)'],
+    );
   });
 
   test('duplicate column names in a join get _1 suffixes; rowMode array gives arrays', async () => {
     const r = await db.query('SELECT a.Id, b.Id FROM Priorities a JOIN Priorities b ON a.Id = b.Id ORDER BY 1');
-    assert.deepEqual(r.columns.map((c) => c.name), ['Id', 'Id_1']);
+    assert.deepEqual(
+      r.columns.map((c) => c.name),
+      ['Id', 'Id_1'],
+    );
     const arr = await db.query('SELECT Id, Name FROM Priorities ORDER BY Id', undefined, { rowMode: 'array' });
     // The name is the emulator's, in the connecting user's language: read it from the API.
     const [first] = (await api(emu, 'GET', '/priorities')).body as { id: number; name: string }[];
@@ -198,7 +213,7 @@ describe('results', () => {
       assert.deepEqual((await own.query("SELECT upper('a') AS u")).rows, [{ u: 'A' }]);
       assert.equal(((await own.query('SELECT count(*) AS n FROM sys_tables')).rows[0] as { n: number }).n > 0, true);
       assert.deepEqual((await own.query("SELECT Value FROM sys_connection_props WHERE Name = 'URL'")).rows, [{ Value: emu.url }]);
-      assert.deepEqual((await own.query('SELECT current_setting(\'threads\') > 1 AS many')).rows, [{ many: true }]);
+      assert.deepEqual((await own.query("SELECT current_setting('threads') > 1 AS many")).rows, [{ many: true }]);
     } finally {
       await own.close();
     }
@@ -263,7 +278,7 @@ describe('COUNT(*) through /issues/count', () => {
 
   test('a range filter or another aggregate falls back to fetching rows', async () => {
     await clearJournal(emu);
-    await db.query("SELECT count(*), max(Updated) FROM Issues WHERE ProjectId = 1");
+    await db.query('SELECT count(*), max(Updated) FROM Issues WHERE ProjectId = 1');
     assert.ok(!(await apiCalls()).includes('GET /api/v2/issues/count'));
   });
 });
@@ -272,7 +287,9 @@ describe('IncludeCustomFields', () => {
   test('adds one typed column per custom field to Issues, named from the field', async () => {
     const cf = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};IncludeCustomFields=true`);
     try {
-      const cols = await cf.query("SELECT ColumnName, DataTypeName FROM sys_tablecolumns WHERE TableName = 'Issues' AND Description LIKE 'Custom field%' ORDER BY ColumnName");
+      const cols = await cf.query(
+        "SELECT ColumnName, DataTypeName FROM sys_tablecolumns WHERE TableName = 'Issues' AND Description LIKE 'Custom field%' ORDER BY ColumnName",
+      );
       const byName = Object.fromEntries((cols.rows as { ColumnName: string; DataTypeName: string }[]).map((r) => [r.ColumnName, r.DataTypeName]));
       assert.equal(byName['見積金額'], 'DOUBLE');
       assert.equal(byName['リリース日'], 'DATE');
@@ -301,7 +318,8 @@ describe('error positions', () => {
 describe('join keys from filtered parents', () => {
   test('my overdue issues via a join with Users: the user is found first, issues searched for that assignee only', async () => {
     await clearJournal(emu);
-    const sql = "SELECT i.IssueKey FROM Issues i JOIN Users u ON u.Id = i.AssigneeId WHERE u.UserId = 'yamada' AND i.DueDate < CURRENT_DATE AND i.StatusId <> 4 ORDER BY i.IssueKey";
+    const sql =
+      "SELECT i.IssueKey FROM Issues i JOIN Users u ON u.Id = i.AssigneeId WHERE u.UserId = 'yamada' AND i.DueDate < CURRENT_DATE AND i.StatusId <> 4 ORDER BY i.IssueKey";
     const on = await db.query(sql);
     const searches = (await journal(emu)).filter((e) => e.path === '/api/v2/issues');
     assert.ok(searches.length >= 1);
@@ -325,7 +343,10 @@ describe('Logfile', () => {
     try {
       await logged.query('SELECT * FROM Priorities');
       const text = readFileSync(path, 'utf8');
-      const events = text.trim().split('\n').map((l) => JSON.parse(l) as { type: string; path: string });
+      const events = text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; path: string });
       assert.ok(events.some((e) => e.type === 'api.request' && e.path.includes('/priorities')));
       assert.ok(!text.includes(emu.apiKey), 'no API key in the log');
     } finally {
@@ -346,16 +367,25 @@ describe('Pagesize', () => {
       await small.query('SELECT Id FROM Issues WHERE ProjectId = 1');
       const pages = (await journal(emu)).filter((e) => e.path === '/api/v2/issues');
       assert.equal(pages.length, Math.floor(total.n / 7) + 1, 'offset paging by 7 until a short page');
-      assert.ok(pages.every((e) => e.query.count === '7'), JSON.stringify(pages.map((e) => e.query.count)));
+      assert.ok(
+        pages.every((e) => e.query.count === '7'),
+        JSON.stringify(pages.map((e) => e.query.count)),
+      );
 
       await clearJournal(emu);
       await small.query('SELECT Id FROM Issues WHERE ProjectId = 1 LIMIT 3');
-      assert.deepEqual((await journal(emu)).filter((e) => e.path === '/api/v2/issues').map((e) => e.query.count), ['3']);
+      assert.deepEqual(
+        (await journal(emu)).filter((e) => e.path === '/api/v2/issues').map((e) => e.query.count),
+        ['3'],
+      );
 
       await clearJournal(emu);
       const ten = await small.query('SELECT Id FROM Issues WHERE ProjectId = 1 LIMIT 10');
       assert.equal(ten.rowCount, 10);
-      assert.deepEqual((await journal(emu)).filter((e) => e.path === '/api/v2/issues').map((e) => e.query.count), ['7', '3']);
+      assert.deepEqual(
+        (await journal(emu)).filter((e) => e.path === '/api/v2/issues').map((e) => e.query.count),
+        ['7', '3'],
+      );
 
       // Keyset paging (comments) and the other list endpoints take it too.
       await clearJournal(emu);

@@ -36,7 +36,14 @@ async function tempFolder(conn: Connection): Promise<string> {
 }
 
 function isRefusal(e: unknown): boolean {
-  return e instanceof SqlError && e.code === 'SQL' && e.sqlstate === '0A000' && /INSTALL and LOAD are not available/.test(e.message) && !/download|http/i.test(e.message) && e.position !== undefined;
+  return (
+    e instanceof SqlError &&
+    e.code === 'SQL' &&
+    e.sqlstate === '0A000' &&
+    /INSTALL and LOAD are not available/.test(e.message) &&
+    !/download|http/i.test(e.message) &&
+    e.position !== undefined
+  );
 }
 
 describe('the temporary folder', () => {
@@ -63,7 +70,10 @@ describe('the temporary folder', () => {
     const env = { ...process.env, CHILD_URL: emu.url, CHILD_KEY: emu.apiKey };
     const clean = (await run(process.execPath, ['--import', 'tsx', CHILD], { env })).stdout.trim();
     assert.ok(!existsSync(dirname(clean)), `${dirname(clean)} is left after a normal exit`);
-    const crashed = await run(process.execPath, ['--import', 'tsx', CHILD], { env: { ...env, CHILD_CRASH: '1' } }).then((r) => r.stdout, (e: { stdout: string }) => e.stdout);
+    const crashed = await run(process.execPath, ['--import', 'tsx', CHILD], { env: { ...env, CHILD_CRASH: '1' } }).then(
+      (r) => r.stdout,
+      (e: { stdout: string }) => e.stdout,
+    );
     const left = dirname(crashed.trim());
     assert.ok(existsSync(left), 'a killed process cannot clean up');
     await run(process.execPath, ['--import', 'tsx', CHILD], { env });

@@ -57,7 +57,14 @@ async function whileWatching<T>(work: () => Promise<T>): Promise<T> {
 /** Resolves to the order in which the promises settled. */
 async function settleOrder(named: Record<string, Promise<unknown>>): Promise<string[]> {
   const order: string[] = [];
-  await Promise.all(Object.entries(named).map(([name, p]) => p.then(() => order.push(name), () => order.push(name))));
+  await Promise.all(
+    Object.entries(named).map(([name, p]) =>
+      p.then(
+        () => order.push(name),
+        () => order.push(name),
+      ),
+    ),
+  );
   return order;
 }
 
@@ -81,7 +88,10 @@ describe('cancel and Timeout end local work', () => {
   test('Timeout stops a long DuckDB evaluation with TimeoutError naming Timeout', { timeout: 20_000 }, async () => {
     const short = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};Timeout=1`);
     try {
-      await assert.rejects(short.query(ENDLESS), (e: unknown) => e instanceof TimeoutError && /Timeout \(1 s\)/.test(e.message) && /raise Timeout/.test(e.hint ?? ''));
+      await assert.rejects(
+        short.query(ENDLESS),
+        (e: unknown) => e instanceof TimeoutError && /Timeout \(1 s\)/.test(e.message) && /raise Timeout/.test(e.hint ?? ''),
+      );
       // The connection still answers afterwards.
       assert.equal(((await short.query('SELECT 2 AS x')).rows[0] as { x: number }).x, 2);
     } finally {

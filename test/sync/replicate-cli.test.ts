@@ -55,7 +55,10 @@ describe('backlog-sql replicate', () => {
   test('into PostgreSQL with the password from a .pgpass file: one line per table, then a summary', async () => {
     const pgpass = join(folder, 'pgpass');
     writeFileSync(pgpass, `127.0.0.1:${pgServer.port}:*:${pgServer.user}:${pgServer.password}\n`, { mode: 0o600 });
-    const r = await runCli(['replicate', '--to', pgServer.url, '--table', 'ProjectStatuses', '--table', 'Issues', '--connection', connection], cleanEnv({ PGPASSFILE: pgpass }));
+    const r = await runCli(
+      ['replicate', '--to', pgServer.url, '--table', 'ProjectStatuses', '--table', 'Issues', '--connection', connection],
+      cleanEnv({ PGPASSFILE: pgpass }),
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /^ {2}ProjectStatuses: full, \d+ rows, \d+ requests$/m);
@@ -95,7 +98,10 @@ describe('backlog-sql replicate', () => {
   test('--every: a run Backlog fails is reported and tried again at the next interval', async () => {
     await control(emu, 'POST', 'faults', { method: 'GET', pathPattern: '^/api/v2/priorities$', times: 1, action: 'status', status: 404 });
     const target = `duckdb:${join(folder, 'retry.duckdb')}`;
-    const child = spawn(process.execPath, [BIN, 'replicate', '--to', target, '--table', 'Priorities', '--every', '1s', '--connection', connection], { stdio: ['ignore', 'ignore', 'pipe'], env: cleanEnv() });
+    const child = spawn(process.execPath, [BIN, 'replicate', '--to', target, '--table', 'Priorities', '--every', '1s', '--connection', connection], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: cleanEnv(),
+    });
     let stderr = '';
     const done = new Promise<void>((resolve) =>
       child.stderr.setEncoding('utf8').on('data', (d: string) => {
@@ -114,7 +120,10 @@ describe('backlog-sql replicate', () => {
 
   test('--every runs again until SIGTERM, which ends it with exit 0 between runs', async () => {
     const target = `duckdb:${join(folder, 'every.duckdb')}`;
-    const child = spawn(process.execPath, [BIN, 'replicate', '--to', target, '--table', 'Priorities', '--every', '1h', '--connection', connection], { stdio: ['ignore', 'ignore', 'pipe'], env: cleanEnv() });
+    const child = spawn(process.execPath, [BIN, 'replicate', '--to', target, '--table', 'Priorities', '--every', '1h', '--connection', connection], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: cleanEnv(),
+    });
     let stderr = '';
     const done = new Promise<void>((resolve) =>
       child.stderr.setEncoding('utf8').on('data', (d: string) => {

@@ -102,7 +102,12 @@ interface Issue {
 }
 
 function commentedIssues(requests: { path: string }[]): Set<number> {
-  return new Set(requests.map((r) => /^\/api\/v2\/issues\/(\d+)\/comments$/.exec(r.path)?.[1]).filter((x) => x !== undefined).map(Number));
+  return new Set(
+    requests
+      .map((r) => /^\/api\/v2\/issues\/(\d+)\/comments$/.exec(r.path)?.[1])
+      .filter((x) => x !== undefined)
+      .map(Number),
+  );
 }
 
 function assertSame(actual: Map<string, string>, expected: Map<string, string>, what: string): void {
@@ -124,7 +129,10 @@ describe('replicate the whole space', () => {
     const first = await run(pgUrl);
     tables = first.tables.map((t) => t.table);
     assert.equal(tables.length, db.registry.tables.length - first.skipped.length);
-    assert.deepEqual(first.skipped.map((s) => s.table), ['RateLimit']);
+    assert.deepEqual(
+      first.skipped.map((s) => s.table),
+      ['RateLimit'],
+    );
     assert.ok(first.tables.every((t) => t.mode === 'full'));
     const issues = first.tables.find((t) => t.table === 'Issues');
     assert.equal(issues?.rows, 1000);
@@ -134,7 +142,9 @@ describe('replicate the whole space', () => {
     // Typed columns and primary keys, as PostgreSQL's catalog shows them.
     const client = await pgServer.client();
     try {
-      const types = await client.query(`SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'Issues' AND column_name IN ('Id', 'Created', 'DueDate', 'EstimatedHours', 'Summary') ORDER BY 1`);
+      const types = await client.query(
+        `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'Issues' AND column_name IN ('Id', 'Created', 'DueDate', 'EstimatedHours', 'Summary') ORDER BY 1`,
+      );
       assert.deepEqual(Object.fromEntries(types.rows.map((r: { column_name: string; data_type: string }) => [r.column_name, r.data_type])), {
         Created: 'timestamp with time zone',
         DueDate: 'date',
@@ -142,8 +152,13 @@ describe('replicate the whole space', () => {
         Id: 'bigint',
         Summary: 'text',
       });
-      const pk = await client.query(`SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = '"ProjectStatuses"'::regclass AND i.indisprimary ORDER BY 1`);
-      assert.deepEqual(pk.rows.map((r: { attname: string }) => r.attname), ['Id', 'ProjectId']);
+      const pk = await client.query(
+        `SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = '"ProjectStatuses"'::regclass AND i.indisprimary ORDER BY 1`,
+      );
+      assert.deepEqual(
+        pk.rows.map((r: { attname: string }) => r.attname),
+        ['Id', 'ProjectId'],
+      );
       const cp = await client.query(`SELECT count(*)::int AS n FROM _backlog_sql_sync`);
       assert.equal(cp.rows[0].n, tables.length);
     } finally {
@@ -158,8 +173,16 @@ describe('replicate the whole space', () => {
     const requests = await journal(emu);
     const issueSearches = requests.filter((r) => r.path === '/api/v2/issues');
     assert.equal(issueSearches.filter((r) => r.query.sort === 'updated').length, 1, 'one newest-first page');
-    assert.equal(issueSearches.filter((r) => r.query['projectId[]'] !== undefined && r.query['id[]'] === undefined && r.query.sort !== 'updated').length, 0, 'no reconciliation');
-    assert.equal(requests.filter((r) => r.path === '/api/v2/space/activities' && String(r.query['activityTypeId[]']) === '4').length, 1, 'one read of deletions');
+    assert.equal(
+      issueSearches.filter((r) => r.query['projectId[]'] !== undefined && r.query['id[]'] === undefined && r.query.sort !== 'updated').length,
+      0,
+      'no reconciliation',
+    );
+    assert.equal(
+      requests.filter((r) => r.path === '/api/v2/space/activities' && String(r.query['activityTypeId[]']) === '4').length,
+      1,
+      'one read of deletions',
+    );
     overlapIds = commentedIssues(requests);
     assert.ok(overlapIds.size < 10, `${overlapIds.size} issues in the overlap`);
     assert.equal(again.tables.find((t) => t.table === 'Issues')?.mode, 'incremental');
@@ -177,7 +200,12 @@ describe('replicate the whole space', () => {
     await client.postIssueComments(b.id, { content: 'a comment from the replication test' });
     // Created in the project of the issue deleted below: that project's count does not move, so
     // only the "issue deleted" activity can tell the replica to drop it.
-    const created = (await client.postIssue({ projectId: c.projectId, summary: 'created by the replication test', issueTypeId: c.issueType.id, priorityId: 3 })) as unknown as Issue;
+    const created = (await client.postIssue({
+      projectId: c.projectId,
+      summary: 'created by the replication test',
+      issueTypeId: c.issueType.id,
+      priorityId: 3,
+    })) as unknown as Issue;
     await client.deleteIssue(c.id);
     const changed = new Set([a.id, b.id, created.id]);
     // Renames of a custom status, a category and a user: the rows that show those names change
@@ -185,9 +213,12 @@ describe('replicate the whole space', () => {
     const pgc = await pgServer.client();
     let status, category, assignee;
     try {
-      status = (await pgc.query('SELECT DISTINCT "StatusId"::int AS id, "ProjectId"::int AS project FROM "Issues" WHERE "StatusId" > 4 ORDER BY 1, 2 LIMIT 1')).rows[0] as { id: number; project: number };
-      category = (await pgc.query('SELECT DISTINCT "CategoryId"::int AS id, "ProjectId"::int AS project FROM "IssueCategories" ORDER BY 1, 2 LIMIT 1')).rows[0] as { id: number; project: number };
-      assignee = (await pgc.query('SELECT "AssigneeId"::int AS id FROM "Issues" WHERE "AssigneeId" IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1')).rows[0] as { id: number };
+      status = (await pgc.query('SELECT DISTINCT "StatusId"::int AS id, "ProjectId"::int AS project FROM "Issues" WHERE "StatusId" > 4 ORDER BY 1, 2 LIMIT 1'))
+        .rows[0] as { id: number; project: number };
+      category = (await pgc.query('SELECT DISTINCT "CategoryId"::int AS id, "ProjectId"::int AS project FROM "IssueCategories" ORDER BY 1, 2 LIMIT 1'))
+        .rows[0] as { id: number; project: number };
+      assignee = (await pgc.query('SELECT "AssigneeId"::int AS id FROM "Issues" WHERE "AssigneeId" IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1'))
+        .rows[0] as { id: number };
     } finally {
       await pgc.end();
     }
@@ -206,7 +237,11 @@ describe('replicate the whole space', () => {
     // The deletion came from one read of the space's activities; no project's ids were read again.
     assert.deepEqual(issuesReport?.reconciled, []);
     assert.equal(requests.filter((r) => r.path === '/api/v2/space/activities' && String(r.query['activityTypeId[]']) === '4').length, 1);
-    assert.equal(requests.filter((r) => r.path === '/api/v2/issues' && r.query['projectId[]'] !== undefined && r.query['id[]'] === undefined && r.query.sort !== 'updated').length, 0);
+    assert.equal(
+      requests.filter((r) => r.path === '/api/v2/issues' && r.query['projectId[]'] !== undefined && r.query['id[]'] === undefined && r.query.sort !== 'updated')
+        .length,
+      0,
+    );
     // Comments were read for the changed issues only.
     const expected = new Set([...changed, ...overlapIds].filter((id) => id !== c.id));
     assert.deepEqual([...commentedIssues(requests)].sort(), [...expected].sort());
@@ -220,7 +255,9 @@ describe('replicate the whole space', () => {
       assert.equal(row.rows[0].Summary, 'renamed by the replication test');
       const gone = await pgClient.query(`SELECT count(*)::int AS n FROM "IssueComments" WHERE "IssueId" = $1`, [c.id]);
       assert.equal(gone.rows[0].n, 0);
-      const renamed = await pgClient.query(`SELECT (SELECT count(*)::int FROM "Issues" WHERE "StatusName" = 'Renamed status') AS s, (SELECT count(*)::int FROM "IssueCategories" WHERE "CategoryName" = 'Renamed category') AS c, (SELECT count(*)::int FROM "Issues" WHERE "AssigneeName" = 'Renamed user') AS u`);
+      const renamed = await pgClient.query(
+        `SELECT (SELECT count(*)::int FROM "Issues" WHERE "StatusName" = 'Renamed status') AS s, (SELECT count(*)::int FROM "IssueCategories" WHERE "CategoryName" = 'Renamed category') AS c, (SELECT count(*)::int FROM "Issues" WHERE "AssigneeName" = 'Renamed user') AS u`,
+      );
       assert.ok(renamed.rows[0].s > 0 && renamed.rows[0].c > 0 && renamed.rows[0].u > 0, JSON.stringify(renamed.rows[0]));
     } finally {
       await pgClient.end();
@@ -255,7 +292,11 @@ describe('crash safety', () => {
       // Issues transaction, is held until the child is killed.
       await control(emu, 'POST', 'faults', { method: 'GET', pathPattern: '^/api/v2/issues$', skip: 1, times: 1, action: 'delay', ms: 10_000 });
       await clearJournal(emu);
-      const child = spawn(process.execPath, [BIN, 'replicate', '--to', target, '--table', 'Issues', '--table', 'IssueComments', '--connection', `URL=${emu.url};ApiKey=${user.apiKey}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        [BIN, 'replicate', '--to', target, '--table', 'Issues', '--table', 'IssueComments', '--connection', `URL=${emu.url};ApiKey=${user.apiKey}`],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
       let stderr = '';
       child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
       const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
@@ -296,7 +337,9 @@ describe('access', () => {
     const projectCount = async (projectId: number) => {
       const dest = await openDestination(parseTarget(target));
       try {
-        const rows = await dest.query(`SELECT (SELECT count(*) FROM "Issues" WHERE "ProjectId" = ${projectId}), (SELECT count(*) FROM "IssueComments" c JOIN "Issues" i ON i."Id" = c."IssueId" WHERE i."ProjectId" = ${projectId}), (SELECT count(*) FROM "IssueComments" WHERE "IssueId" NOT IN (SELECT "Id" FROM "Issues"))`);
+        const rows = await dest.query(
+          `SELECT (SELECT count(*) FROM "Issues" WHERE "ProjectId" = ${projectId}), (SELECT count(*) FROM "IssueComments" c JOIN "Issues" i ON i."Id" = c."IssueId" WHERE i."ProjectId" = ${projectId}), (SELECT count(*) FROM "IssueComments" WHERE "IssueId" NOT IN (SELECT "Id" FROM "Issues"))`,
+        );
         return rows[0]?.map(Number);
       } finally {
         await dest.close();
@@ -330,10 +373,16 @@ describe('destinations and statements', () => {
     try {
       const r = await conn.query('REPLICATE Statuses'.replace('Statuses', 'ProjectStatuses'));
       assert.equal(r.command, 'REPLICATE');
-      assert.deepEqual((r.rows as Record<string, unknown>[]).map((x) => [x.Table, x.Mode]), [['ProjectStatuses', 'full']]);
+      assert.deepEqual(
+        (r.rows as Record<string, unknown>[]).map((x) => [x.Table, x.Mode]),
+        [['ProjectStatuses', 'full']],
+      );
       const s = await conn.query("/* open issues */ REPLICATE OpenIssues SELECT Id, Summary, Created FROM Issues WHERE StatusName <> 'Closed'");
       assert.equal((s.rows as Record<string, unknown>[])[0]?.Table, 'OpenIssues');
-      await assert.rejects(conn.query('REPLICATE Isues'), (e: Error) => e instanceof ConfigError && /Did you mean "Issues"/.test(String((e as ConfigError & { hint?: string }).hint)));
+      await assert.rejects(
+        conn.query('REPLICATE Isues'),
+        (e: Error) => e instanceof ConfigError && /Did you mean "Issues"/.test(String((e as ConfigError & { hint?: string }).hint)),
+      );
     } finally {
       await conn.close();
     }
@@ -352,7 +401,10 @@ describe('destinations and statements', () => {
   test('one replicate per PostgreSQL schema at a time: a second is refused at once, another schema is not', async () => {
     const first = await openDestination(parseTarget(`${pgServer.url}?schema=locked`), env());
     try {
-      await assert.rejects(openDestination(parseTarget(`${pgServer.url}?schema=locked`), env()), (e: Error) => e instanceof ConfigError && /another backlog-sql replicate is writing to schema locked/.test(e.message));
+      await assert.rejects(
+        openDestination(parseTarget(`${pgServer.url}?schema=locked`), env()),
+        (e: Error) => e instanceof ConfigError && /another backlog-sql replicate is writing to schema locked/.test(e.message),
+      );
       const other = await openDestination(parseTarget(`${pgServer.url}?schema=elsewhere`), env());
       await other.close();
     } finally {
@@ -370,7 +422,10 @@ describe('destinations and statements', () => {
     } finally {
       await theirs.close();
     }
-    await assert.rejects(run(`duckdb:${file}`, { tables: ['Priorities'] }), (e: Error) => e instanceof ConfigError && /already exists .* was not written by backlog-sql replicate/.test(e.message));
+    await assert.rejects(
+      run(`duckdb:${file}`, { tables: ['Priorities'] }),
+      (e: Error) => e instanceof ConfigError && /already exists .* was not written by backlog-sql replicate/.test(e.message),
+    );
     const check = await DuckDbDestination.open(file);
     try {
       assert.deepEqual(await check.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'Priorities'`), [['mine']]);
@@ -381,11 +436,23 @@ describe('destinations and statements', () => {
 
   test('REPLICATE without a destination, and a password in the URL, are refused naming the fix', async () => {
     await assert.rejects(db.query('REPLICATE Issues'), (e: Error) => e instanceof ConfigError && /REPLICATE needs a destination/.test(e.message));
-    assert.throws(() => parseTarget('postgres://me:secret@db.example.com/backlog'), (e: Error) => e instanceof ConfigError && /contains a password/.test(e.message) && !e.message.includes('secret'));
-    await assert.rejects(connect(`URL=${emu.url};ApiKey=${emu.apiKey};CacheConnection=jdbc:postgresql://me:secret@h/db`), (e: Error) => e instanceof ConfigError && /CacheConnection contains a password/.test(e.message) && !e.message.includes('secret'));
+    assert.throws(
+      () => parseTarget('postgres://me:secret@db.example.com/backlog'),
+      (e: Error) => e instanceof ConfigError && /contains a password/.test(e.message) && !e.message.includes('secret'),
+    );
+    await assert.rejects(
+      connect(`URL=${emu.url};ApiKey=${emu.apiKey};CacheConnection=jdbc:postgresql://me:secret@h/db`),
+      (e: Error) => e instanceof ConfigError && /CacheConnection contains a password/.test(e.message) && !e.message.includes('secret'),
+    );
     // CData's JDBC form is understood.
     assert.deepEqual(parseTarget('jdbc:postgresql://db.example.com:6543/backlog?user=etl&currentSchema=bl'), {
-      kind: 'postgres', host: 'db.example.com', port: 6543, database: 'backlog', user: 'etl', params: { user: 'etl', currentSchema: 'bl', schema: 'bl' }, label: 'postgres://etl@db.example.com:6543/backlog',
+      kind: 'postgres',
+      host: 'db.example.com',
+      port: 6543,
+      database: 'backlog',
+      user: 'etl',
+      params: { user: 'etl', currentSchema: 'bl', schema: 'bl' },
+      label: 'postgres://etl@db.example.com:6543/backlog',
     });
   });
 
@@ -393,7 +460,9 @@ describe('destinations and statements', () => {
     const out = join(folder, 'parquet');
     const tables = ['Issues', 'Priorities'];
     await run(`parquet:${out}`, { tables });
-    await backlogClient(emu).patchIssue(((await backlogClient(emu).getIssues({ count: 1 })) as unknown as Issue[])[0]?.id ?? 0, { summary: 'changed before the Parquet run' });
+    await backlogClient(emu).patchIssue(((await backlogClient(emu).getIssues({ count: 1 })) as unknown as Issue[])[0]?.id ?? 0, {
+      summary: 'changed before the Parquet run',
+    });
     await run(`parquet:${out}`, { tables });
     assert.deepEqual(readdirSync(join(out, 'Priorities')), ['data.parquet']);
     assert.equal(statSync(out).mode & 0o777, 0o700, 'a folder replicate creates is private to its owner');
@@ -405,7 +474,9 @@ describe('destinations and statements', () => {
       for (const t of tables) {
         const def = db.registry.table(t);
         assert.ok(def);
-        await reader.query(`CREATE OR REPLACE TABLE "${t}" AS SELECT ${def.columns.map((c) => `"${c.name}"`).join(', ')} FROM read_parquet('${join(out, t, '**', '*.parquet')}', hive_partitioning = true)`);
+        await reader.query(
+          `CREATE OR REPLACE TABLE "${t}" AS SELECT ${def.columns.map((c) => `"${c.name}"`).join(', ')} FROM read_parquet('${join(out, t, '**', '*.parquet')}', hive_partitioning = true)`,
+        );
       }
       assertSame(await digests(reader, tables), await freshLoad(tables), 'Parquet files vs a fresh load');
     } finally {

@@ -23,10 +23,15 @@ describe('REPLICATE statement', () => {
     assert.deepEqual(parseReplicate('  replicate ;'), {});
     assert.deepEqual(parseReplicate('/* nightly */ REPLICATE Issues'), { tables: ['Issues'] });
     assert.deepEqual(parseReplicate('REPLICATE "Open Issues" SELECT * FROM Issues'), { select: { table: 'Open Issues', sql: 'SELECT * FROM Issues' } });
-    assert.deepEqual(parseReplicate('REPLICATE [Mine] WITH x AS (SELECT 1) SELECT * FROM x;'), { select: { table: 'Mine', sql: 'WITH x AS (SELECT 1) SELECT * FROM x' } });
+    assert.deepEqual(parseReplicate('REPLICATE [Mine] WITH x AS (SELECT 1) SELECT * FROM x;'), {
+      select: { table: 'Mine', sql: 'WITH x AS (SELECT 1) SELECT * FROM x' },
+    });
     assert.equal(parseReplicate("SELECT 'REPLICATE'"), undefined);
     assert.equal(parseReplicate('-- REPLICATE\nSELECT 1'), undefined);
-    assert.throws(() => parseReplicate('REPLICATE Issues DROP'), (e: Error) => e instanceof SqlError && /unexpected text after REPLICATE Issues/.test(e.message) && e.position === 18);
+    assert.throws(
+      () => parseReplicate('REPLICATE Issues DROP'),
+      (e: Error) => e instanceof SqlError && /unexpected text after REPLICATE Issues/.test(e.message) && e.position === 18,
+    );
     assert.equal(replicationKeyword('CACHE Issues'), 'CACHE');
   });
 

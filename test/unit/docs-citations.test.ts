@@ -118,7 +118,8 @@ function problemWith(c: Citation, headings: (document: string) => Set<string> | 
   const ids = headings(c.document);
   if (!ids) return `${c.file}:${c.line}: "${c.text}" cites ${c.document}, which does not exist`;
   const missing = c.sections.filter((s) => !ids.has(s));
-  if (missing.length > 0) return `${c.file}:${c.line}: "${c.text}" cites ${missing.map((s) => (/^\d/.test(s) ? `§${s}` : s)).join(', ')} of ${c.document}, which has no such section`;
+  if (missing.length > 0)
+    return `${c.file}:${c.line}: "${c.text}" cites ${missing.map((s) => (/^\d/.test(s) ? `§${s}` : s)).join(', ')} of ${c.document}, which has no such section`;
   return undefined;
 }
 
@@ -175,7 +176,10 @@ describe('citations of the project documents', () => {
       ['ARCHITECTURE.md', ['8']],
     ]);
     assert.deepEqual(sections('docs/backlog-api.md §15 item 11 and README.md'), [['docs/backlog-api.md', ['15']]]);
-    assert.deepEqual(findRules('NET-1..NET-3, TOK-9, OAUTH-5/6, PG-1..2').map((r) => r.id), ['NET-1', 'NET-2', 'NET-3', 'TOK-9', 'OAUTH-5', 'PG-1', 'PG-2']);
+    assert.deepEqual(
+      findRules('NET-1..NET-3, TOK-9, OAUTH-5/6, PG-1..2').map((r) => r.id),
+      ['NET-1', 'NET-2', 'NET-3', 'TOK-9', 'OAUTH-5', 'PG-1', 'PG-2'],
+    );
   });
 
   test('a citation of a missing section or document is reported', () => {
@@ -191,14 +195,100 @@ describe('citations of the project documents', () => {
     const expect = (document: string, ids: string[]) => {
       const have = headingsOf(document);
       assert.ok(have, `${document} exists`);
-      assert.deepEqual(ids.filter((id) => !have.has(id)), [], `${document} lacks these sections`);
+      assert.deepEqual(
+        ids.filter((id) => !have.has(id)),
+        [],
+        `${document} lacks these sections`,
+      );
     };
     expect('ARCHITECTURE.md', ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12']);
-    expect('docs/backlog-api.md', ['1', '2', '2.1', '2.2', '2.3', '3', '3.1', '3.2', '3.3', '3.4', '3.5', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '14b', '15', '16',
-      ...Array.from({ length: 28 }, (_, i) => `7.${i + 1}`), '8.1', '8.2', '8.3', '9.1', '9.2', '9.3', '9.4', '9.5', '9.6', '9.7', '10.1', '10.2', '10.3',
-      '11.1', '11.2', '11.3', '11.4', '11.5', '11.6', '11.7', ...Array.from({ length: 17 }, (_, i) => `15.${i + 1}`)]);
-    expect('docs/cdata-driver.md', ['1', '2', '2.1', '2.2', '3', '3.1', '3.2', '3.3', '3.4', '3.5', '4', '4.1', '4.2', '5', '6', '6.1', '6.2', '6.3', '6.4', '6.5', '6.6',
-      '7', '7.1', '7.2', '7.3', '7.4', '7.5', '7.6', '8', '8.1', '8.2', '8.3', '8.4', '9', '10', '11']);
+    expect('docs/backlog-api.md', [
+      '1',
+      '2',
+      '2.1',
+      '2.2',
+      '2.3',
+      '3',
+      '3.1',
+      '3.2',
+      '3.3',
+      '3.4',
+      '3.5',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+      '9',
+      '10',
+      '11',
+      '12',
+      '13',
+      '14',
+      '14b',
+      '15',
+      '16',
+      ...Array.from({ length: 28 }, (_, i) => `7.${i + 1}`),
+      '8.1',
+      '8.2',
+      '8.3',
+      '9.1',
+      '9.2',
+      '9.3',
+      '9.4',
+      '9.5',
+      '9.6',
+      '9.7',
+      '10.1',
+      '10.2',
+      '10.3',
+      '11.1',
+      '11.2',
+      '11.3',
+      '11.4',
+      '11.5',
+      '11.6',
+      '11.7',
+      ...Array.from({ length: 17 }, (_, i) => `15.${i + 1}`),
+    ]);
+    expect('docs/cdata-driver.md', [
+      '1',
+      '2',
+      '2.1',
+      '2.2',
+      '3',
+      '3.1',
+      '3.2',
+      '3.3',
+      '3.4',
+      '3.5',
+      '4',
+      '4.1',
+      '4.2',
+      '5',
+      '6',
+      '6.1',
+      '6.2',
+      '6.3',
+      '6.4',
+      '6.5',
+      '6.6',
+      '7',
+      '7.1',
+      '7.2',
+      '7.3',
+      '7.4',
+      '7.5',
+      '7.6',
+      '8',
+      '8.1',
+      '8.2',
+      '8.3',
+      '8.4',
+      '9',
+      '10',
+      '11',
+    ]);
     expect('docs/reliability.md', ['A4', 'B5']);
   });
 
@@ -206,15 +296,23 @@ describe('citations of the project documents', () => {
     const citations = TEXTS.flatMap(({ file, text }) => findCitations(file, text));
     // Not vacuous: the code cites these documents well over a hundred times.
     assert.ok(citations.filter((c) => c.sections.length > 0 && c.file.startsWith('src/')).length > 100, 'citations found in src/');
-    assert.deepEqual(citations.map((c) => problemWith(c)).filter((p) => p !== undefined), []);
+    assert.deepEqual(
+      citations.map((c) => problemWith(c)).filter((p) => p !== undefined),
+      [],
+    );
   });
 
   test('every rule id cited is defined in docs/reliability.md', () => {
     const rules = readFileSync(join(ROOT, 'docs/reliability.md'), 'utf8');
     const defined = new Set([...rules.matchAll(/^- \*\*((?:OAUTH|TOK|NET|PG)-\d+)\*\*/gm)].map((m) => m[1] as string));
-    assert.ok(defined.has('NET-10') && defined.has('OAUTH-14') && defined.has('TOK-12') && defined.has('PG-10'), 'the rules are defined as "- **ID** statement"');
+    assert.ok(
+      defined.has('NET-10') && defined.has('OAUTH-14') && defined.has('TOK-12') && defined.has('PG-10'),
+      'the rules are defined as "- **ID** statement"',
+    );
     const undefinedRules = TEXTS.flatMap(({ file, text }) =>
-      findRules(text).filter((r) => !defined.has(r.id)).map((r) => `${file}:${lineOf(text, r.index)}: ${r.id} is not defined in docs/reliability.md`),
+      findRules(text)
+        .filter((r) => !defined.has(r.id))
+        .map((r) => `${file}:${lineOf(text, r.index)}: ${r.id} is not defined in docs/reliability.md`),
     );
     assert.deepEqual(undefinedRules, []);
   });

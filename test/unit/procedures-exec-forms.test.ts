@@ -10,19 +10,56 @@ import type { SqlError } from '../../src/errors.js';
 
 describe('EXEC forms', () => {
   test('@Name = v, Name = v and parameters as values all name the same inputs', () => {
-    const forms = ["EXEC AddStar @IssueId = 1", 'EXEC AddStar IssueId = 1', 'EXECUTE AddStar IssueId = 1;', 'EXEC AddStar IssueId = @p', 'EXECUTE my_proc second = @p1, first = @p2'];
-    assert.deepEqual(parseCall(forms[0] as string, []).args.map((a) => [a.name, a.value]), [['IssueId', 1]]);
-    assert.deepEqual(parseCall(forms[1] as string, []).args.map((a) => [a.name, a.value]), [['IssueId', 1]]);
-    assert.deepEqual(parseCall(forms[2] as string, []).args.map((a) => [a.name, a.value]), [['IssueId', 1]]);
-    assert.deepEqual(parseCall(forms[3] as string, { p: 7 }).args.map((a) => [a.name, a.value]), [['IssueId', 7]]);
-    assert.deepEqual(parseCall(forms[4] as string, { p1: 2, p2: 1 }).args.map((a) => [a.name, a.value]), [['second', 2], ['first', 1]]);
+    const forms = [
+      'EXEC AddStar @IssueId = 1',
+      'EXEC AddStar IssueId = 1',
+      'EXECUTE AddStar IssueId = 1;',
+      'EXEC AddStar IssueId = @p',
+      'EXECUTE my_proc second = @p1, first = @p2',
+    ];
+    assert.deepEqual(
+      parseCall(forms[0] as string, []).args.map((a) => [a.name, a.value]),
+      [['IssueId', 1]],
+    );
+    assert.deepEqual(
+      parseCall(forms[1] as string, []).args.map((a) => [a.name, a.value]),
+      [['IssueId', 1]],
+    );
+    assert.deepEqual(
+      parseCall(forms[2] as string, []).args.map((a) => [a.name, a.value]),
+      [['IssueId', 1]],
+    );
+    assert.deepEqual(
+      parseCall(forms[3] as string, { p: 7 }).args.map((a) => [a.name, a.value]),
+      [['IssueId', 7]],
+    );
+    assert.deepEqual(
+      parseCall(forms[4] as string, { p1: 2, p2: 1 }).args.map((a) => [a.name, a.value]),
+      [
+        ['second', 2],
+        ['first', 1],
+      ],
+    );
   });
 
   test('values without names come in the declared order, before any named one', () => {
     const call = parseCall("EXEC DownloadAttachment 'WEB-1', 3, OutputFolder = '/tmp'", []);
-    assert.deepEqual(call.args.map((a) => [a.name, a.position, a.value]), [['', 0, 'WEB-1'], ['', 1, 3], ['OutputFolder', undefined, '/tmp']]);
-    assert.deepEqual(parseCall('EXEC AddStar ?', [5]).args.map((a) => [a.position, a.value]), [[0, 5]]);
-    assert.throws(() => parseCall("EXEC AddStar IssueId = 1, 'x'", []), (e: SqlError) => /values without a name come first/.test(e.message) && e.position === 27);
+    assert.deepEqual(
+      call.args.map((a) => [a.name, a.position, a.value]),
+      [
+        ['', 0, 'WEB-1'],
+        ['', 1, 3],
+        ['OutputFolder', undefined, '/tmp'],
+      ],
+    );
+    assert.deepEqual(
+      parseCall('EXEC AddStar ?', [5]).args.map((a) => [a.position, a.value]),
+      [[0, 5]],
+    );
+    assert.throws(
+      () => parseCall("EXEC AddStar IssueId = 1, 'x'", []),
+      (e: SqlError) => /values without a name come first/.test(e.message) && e.position === 27,
+    );
   });
 
   test('too many values: the error names the parameters in order', async () => {

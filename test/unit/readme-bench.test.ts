@@ -16,7 +16,11 @@ test('every <!-- bench:group --> section of the README names a group of bench/ru
   for (const [group, [start, end]] of sections) {
     assert.match(runner, new RegExp(`['"]?${group}['"]?: \\(\\) =>`), `README section ${group}: no such bench group`);
     const body = readme.slice(start, end);
-    assert.match(body, /^\| measure \| value \| target \| ratio \| met \|\n\| --- \|/, `README section ${group}: not the bench's table (run npm run bench -- ${group} --readme)`);
+    assert.match(
+      body,
+      /^\| measure \| value \| target \| ratio \| met \|\n\| --- \|/,
+      `README section ${group}: not the bench's table (run npm run bench -- ${group} --readme)`,
+    );
     assert.match(body, new RegExp(`_Written by \`npm run bench -- ${group} --readme\` on \\d{4}-\\d{2}-\\d{2} `));
   }
 });

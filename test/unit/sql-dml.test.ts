@@ -9,16 +9,20 @@ import { MappedSql, numberParameters, parameterNames, parseDml } from '../../src
 
 describe('parseDml', () => {
   test('UPDATE: alias, SET items split at top-level commas only, FROM, WHERE and RETURNING', () => {
-    const sql = "UPDATE Issues AS i SET Summary = concat(i.Summary, ', done'), DueDate = DATE '2026-01-01' FROM Projects p WHERE p.Id = i.ProjectId AND i.Id IN (SELECT Id FROM Issues WHERE Summary = 'x') RETURNING i.Id";
+    const sql =
+      "UPDATE Issues AS i SET Summary = concat(i.Summary, ', done'), DueDate = DATE '2026-01-01' FROM Projects p WHERE p.Id = i.ProjectId AND i.Id IN (SELECT Id FROM Issues WHERE Summary = 'x') RETURNING i.Id";
     const s = parseDml(sql);
     assert.equal(s.kind, 'UPDATE');
     if (s.kind !== 'UPDATE') return;
     assert.deepEqual(s.table, { name: 'Issues', start: 7 });
     assert.equal(s.alias, 'i');
-    assert.deepEqual(s.sets.map((x) => [x.column.name, x.expr.text]), [
-      ['Summary', "concat(i.Summary, ', done')"],
-      ['DueDate', "DATE '2026-01-01'"],
-    ]);
+    assert.deepEqual(
+      s.sets.map((x) => [x.column.name, x.expr.text]),
+      [
+        ['Summary', "concat(i.Summary, ', done')"],
+        ['DueDate', "DATE '2026-01-01'"],
+      ],
+    );
     assert.equal(s.from?.text, 'Projects p');
     assert.equal(s.where?.text, "p.Id = i.ProjectId AND i.Id IN (SELECT Id FROM Issues WHERE Summary = 'x')");
     assert.equal(s.returning?.text, 'i.Id');
@@ -42,7 +46,10 @@ describe('parseDml', () => {
     assert.equal(a.kind, 'INSERT');
     if (a.kind !== 'INSERT') return;
     assert.equal(a.table.name, 'ProjectCategories');
-    assert.deepEqual(a.columns?.map((c) => c.name), ['ProjectKey', 'Name']);
+    assert.deepEqual(
+      a.columns?.map((c) => c.name),
+      ['ProjectKey', 'Name'],
+    );
     assert.equal(a.source.text, "VALUES ('WEB', 'a;b'), ('WEB', 'c')");
     const b = parseDml('INSERT INTO Issues (SELECT 1) RETURNING *');
     assert.equal(b.kind === 'INSERT' && b.columns, undefined);
@@ -71,7 +78,10 @@ describe('parseDml', () => {
   ];
   for (const [sql, message, position] of bad) {
     test(`refuses ${sql}`, () => {
-      assert.throws(() => parseDml(sql), (e: unknown) => e instanceof SqlError && message.test(e.message) && (position === 0 || e.position === position));
+      assert.throws(
+        () => parseDml(sql),
+        (e: unknown) => e instanceof SqlError && message.test(e.message) && (position === 0 || e.position === position),
+      );
     });
   }
 });
@@ -88,8 +98,14 @@ describe('MappedSql and parameters', () => {
   });
 
   test('? and $n become named $pN in order, outside literals; a piece binds only the names it uses', () => {
-    assert.equal(numberParameters("UPDATE Issues SET Summary = ? || '?' WHERE Id = ? AND x = ?"), "UPDATE Issues SET Summary = $p1 || '?' WHERE Id = $p2 AND x = $p3");
-    assert.equal(numberParameters('UPDATE Issues SET Summary = $2 WHERE Id = $1 AND Name = $name'), 'UPDATE Issues SET Summary = $p2 WHERE Id = $p1 AND Name = $name');
+    assert.equal(
+      numberParameters("UPDATE Issues SET Summary = ? || '?' WHERE Id = ? AND x = ?"),
+      "UPDATE Issues SET Summary = $p1 || '?' WHERE Id = $p2 AND x = $p3",
+    );
+    assert.equal(
+      numberParameters('UPDATE Issues SET Summary = $2 WHERE Id = $1 AND Name = $name'),
+      'UPDATE Issues SET Summary = $p2 WHERE Id = $p1 AND Name = $name',
+    );
     assert.deepEqual([...parameterNames("SELECT $p1, '$p9', $name")], ['p1', 'name']);
   });
 });

@@ -5,15 +5,21 @@ import { classify, rewriteAtParameters } from '../../src/sql/front.js';
 
 test('literals, identifiers, comments and dollar quotes are not code; parameters are', () => {
   const sql = `SELECT 'a;b', E'it\\'s', "we;ird", $$x;y$$, $t$z;$t$, $1, $name -- c;\n/* a /* nested; */ b; */ ;`;
-  const code = segments(sql).filter((s) => s.kind === 'code').map((s) => sql.slice(s.start, s.end)).join('');
+  const code = segments(sql)
+    .filter((s) => s.kind === 'code')
+    .map((s) => sql.slice(s.start, s.end))
+    .join('');
   assert.equal((code.match(/;/g) ?? []).length, 1, code);
   assert.match(code, /\$1/);
   assert.match(code, /\$name/);
 });
 
 test('@name becomes $name only in code', () => {
-  assert.equal(rewriteAtParameters("SELECT @id, 'me@example.com', \"@col\" -- @x\n"), "SELECT $id, 'me@example.com', \"@col\" -- @x\n");
-  assert.equal(mapCode("a 'b' c", (s) => s.toUpperCase()), "A 'b' C");
+  assert.equal(rewriteAtParameters('SELECT @id, \'me@example.com\', "@col" -- @x\n'), 'SELECT $id, \'me@example.com\', "@col" -- @x\n');
+  assert.equal(
+    mapCode("a 'b' c", (s) => s.toUpperCase()),
+    "A 'b' C",
+  );
 });
 
 test('statement kinds ignore leading comments', () => {
@@ -39,7 +45,10 @@ test('literals with doubled quotes and backslash escapes end where they should',
     ["'unterminated ;", 0],
   ];
   for (const [sql, semicolons] of cases) {
-    const code = segments(sql).filter((s) => s.kind === 'code').map((s) => sql.slice(s.start, s.end)).join('');
+    const code = segments(sql)
+      .filter((s) => s.kind === 'code')
+      .map((s) => sql.slice(s.start, s.end))
+      .join('');
     assert.equal((code.match(/;/g) ?? []).length, semicolons, sql);
   }
 });
@@ -50,5 +59,5 @@ test('countInCode counts a character in code only, and stops past its limit', ()
   assert.equal(countInCode(sql, ',', 6), 6);
   assert.equal(countInCode(sql, ',', 3), 4, 'stops once past the limit');
   assert.equal(countInCode(sql, ',', 100), 17, 'under the limit in all, the text is not lexed: every comma counts');
-  assert.equal(countInCode("SELECT name'x,y', 1", ',', 0), 1, "a word before a quote: the literal still hides its comma");
+  assert.equal(countInCode("SELECT name'x,y', 1", ',', 0), 1, 'a word before a quote: the literal still hides its comma');
 });

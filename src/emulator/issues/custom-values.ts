@@ -96,13 +96,7 @@ export function parseCustomFieldWrites(
   return out;
 }
 
-function valueFor(
-  field: CustomFieldRec,
-  entry: RawField,
-  values: string[],
-  given: boolean,
-  current: CustomValue | undefined,
-): CustomValue | null {
+function valueFor(field: CustomFieldRec, entry: RawField, values: string[], given: boolean, current: CustomValue | undefined): CustomValue | null {
   const param = entry.param;
   const one = (): string | undefined => {
     if (values.length > 1) throw badRequest(`Invalid parameter '${param}': this field takes one value, got ${values.length}.`);
@@ -162,13 +156,7 @@ function valueFor(
  * `only` limits the check to fields the request touched (an update that does not mention a field
  * leaves it as it is).
  */
-export function checkRequiredFields(
-  store: Store,
-  projectId: number,
-  issueTypeId: number,
-  values: Map<number, CustomValue>,
-  only?: Set<number>,
-): void {
+export function checkRequiredFields(store: Store, projectId: number, issueTypeId: number, values: Map<number, CustomValue>, only?: Set<number>): void {
   const missing: string[] = [];
   for (const field of store.customFields.where('projectId', (f) => f.projectId, projectId)) {
     if (!field.required || !applies(field, issueTypeId)) continue;

@@ -41,9 +41,25 @@ import { statusKey, type CustomFieldRec, type IssueRec, type Store } from '../st
 import { isDateOnly, zonedMidnight, addDays } from '../time.js';
 
 export const SORT_KEYS = [
-  'issueType', 'category', 'version', 'milestone', 'summary', 'status', 'priority', 'attachment', 'sharedFile',
-  'created', 'createdUser', 'updated', 'updatedUser', 'assignee', 'startDate', 'dueDate', 'estimatedHours',
-  'actualHours', 'childIssue',
+  'issueType',
+  'category',
+  'version',
+  'milestone',
+  'summary',
+  'status',
+  'priority',
+  'attachment',
+  'sharedFile',
+  'created',
+  'createdUser',
+  'updated',
+  'updatedUser',
+  'assignee',
+  'startDate',
+  'dueDate',
+  'estimatedHours',
+  'actualHours',
+  'childIssue',
 ] as const;
 
 /** Parameters of `GET /issues` and `GET /issues/count` (the count accepts paging and sort too). */
@@ -398,10 +414,11 @@ export function buildIssueQuery(ctx: Ctx, mode: 'list' | 'count'): IssueQuery {
 
   const intFilter = (name: string, get: (i: IssueRec) => number | null) => {
     const set = setOf(ints(p, name));
-    if (set) predicates.push((i) => {
-      const v = get(i);
-      return v !== null && set.has(v);
-    });
+    if (set)
+      predicates.push((i) => {
+        const v = get(i);
+        return v !== null && set.has(v);
+      });
   };
   intFilter('issueTypeId', (i) => i.issueTypeId);
   intFilter('statusId', (i) => i.statusId);
@@ -420,9 +437,9 @@ export function buildIssueQuery(ctx: Ctx, mode: 'list' | 'count'): IssueQuery {
   listFilter('milestoneId', (i) => i.milestoneIds);
 
   const attachment = bool(p, 'attachment');
-  if (attachment !== undefined) predicates.push((i) => (i.attachmentIds.length > 0) === attachment);
+  if (attachment !== undefined) predicates.push((i) => i.attachmentIds.length > 0 === attachment);
   const sharedFile = bool(p, 'sharedFile');
-  if (sharedFile !== undefined) predicates.push((i) => (i.sharedFileIds.length > 0) === sharedFile);
+  if (sharedFile !== undefined) predicates.push((i) => i.sharedFileIds.length > 0 === sharedFile);
 
   const hasDueDate = bool(p, 'hasDueDate');
   if (hasDueDate !== undefined) {

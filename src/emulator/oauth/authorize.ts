@@ -11,9 +11,7 @@ import { redirect, type Ctx, type HtmlReply, type Reply } from '../route.js';
 import type { OAuthAppRec } from '../store.js';
 import { PENDING_TTL_MS, isValidChallenge, issueCode } from './grants.js';
 import { consentPage, errorPage, loginPage } from './pages.js';
-import {
-  checkLogin, csrfToken, currentSession, endSession, randomToken, runtime, startSession, validCsrf, type PendingAuthorization,
-} from './sessions.js';
+import { checkLogin, csrfToken, currentSession, endSession, randomToken, runtime, startSession, validCsrf, type PendingAuthorization } from './sessions.js';
 
 export const AUTHORIZE_PATH = '/OAuth2AccessRequest.action';
 export const DEVELOPER_PATH = '/developer/applications';
@@ -28,12 +26,16 @@ function withParams(redirectUri: string, params: [string, string | null][]): str
 }
 
 function errorRedirect(redirectUri: string, error: string, description: string, state: string | null): Reply {
-  return redirect(withParams(redirectUri, [['error', error], ['error_description', description], ['state', state]]));
+  return redirect(
+    withParams(redirectUri, [
+      ['error', error],
+      ['error_description', description],
+      ['state', state],
+    ]),
+  );
 }
 
-type Checked =
-  | { ok: false; reply: Reply }
-  | { ok: true; app: OAuthAppRec; request: Omit<PendingAuthorization, 'id' | 'sessionId' | 'expiresAt'> };
+type Checked = { ok: false; reply: Reply } | { ok: true; app: OAuthAppRec; request: Omit<PendingAuthorization, 'id' | 'sessionId' | 'expiresAt'> };
 
 /** Validate an authorization request; unknown parameters (scope, nonce, …) are ignored. */
 function checkRequest(ctx: Ctx): Checked {
@@ -61,7 +63,7 @@ function checkRequest(ctx: Ctx): Checked {
   }
   const responseType = q.get('response_type');
   if (!responseType) return back('invalid_request', 'response_type is required.');
-  if (responseType !== 'code') return back('unsupported_response_type', "Only response_type=code is supported.");
+  if (responseType !== 'code') return back('unsupported_response_type', 'Only response_type=code is supported.');
 
   // PKCE (RFC 7636) per --pkce. Backlog documents none (§15.3); `off` ignores the parameters as
   // an unknown-parameter-tolerant server would, `optional` enforces a challenge when one is sent.
@@ -129,9 +131,20 @@ export function authorizationDecision(ctx: Ctx): Reply {
   // A consent form answers once.
   rt.pending.delete(pending.id);
   if (!ctx.store.oauthApps.get(pending.clientId)) return errorPage(400, 'invalid_client', 'The application is no longer registered.');
-  if (deny) return redirect(withParams(pending.redirectUri, [['error', 'access_denied'], ['state', pending.state]]));
+  if (deny)
+    return redirect(
+      withParams(pending.redirectUri, [
+        ['error', 'access_denied'],
+        ['state', pending.state],
+      ]),
+    );
   const code = issueCode(ctx.state, session.user.id, pending);
-  return redirect(withParams(pending.redirectUri, [['code', code], ['state', pending.state]]));
+  return redirect(
+    withParams(pending.redirectUri, [
+      ['code', code],
+      ['state', pending.state],
+    ]),
+  );
 }
 
 /** Only our own screens may be returned to after login or logout (no open redirect). */

@@ -55,7 +55,8 @@ export function registerApplication(ctx: Ctx): Reply {
     });
     return registeredPage(app);
   } catch (e) {
-    if (e instanceof OAuthAppError) return again('コールバックURLが正しくありません(http(s)、フラグメントなし)。 / The callback URL must be an http(s) URL without a fragment.');
+    if (e instanceof OAuthAppError)
+      return again('コールバックURLが正しくありません(http(s)、フラグメントなし)。 / The callback URL must be an http(s) URL without a fragment.');
     throw e;
   }
 }

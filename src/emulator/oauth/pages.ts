@@ -62,14 +62,20 @@ function hidden(name: string, value: string): string {
 
 /** An error shown in the browser instead of redirecting (bad client or redirect URI, bad form). */
 export function errorPage(status: number, error: string, message: string): HtmlReply {
-  return page('エラー / Error', `<h1 id="error-title">エラー / Error</h1>
+  return page(
+    'エラー / Error',
+    `<h1 id="error-title">エラー / Error</h1>
 <p class="error" id="error" data-error="${esc(error)}">${esc(message)}</p>
-<p>アプリケーションの開発者にお問い合わせください。 / Please contact the developer of the application.</p>`, status);
+<p>アプリケーションの開発者にお問い合わせください。 / Please contact the developer of the application.</p>`,
+    status,
+  );
 }
 
 /** The sign-in form; `returnTo` is a local path the login route sends the browser back to. */
 export function loginPage(space: SpaceRec, returnTo: string, failed = false, login = ''): HtmlReply {
-  return page('ログイン / Log in', `<h1>ログイン / Log in</h1>
+  return page(
+    'ログイン / Log in',
+    `<h1>ログイン / Log in</h1>
 <p>スペース / Space: <strong id="space">${esc(space.name)}</strong> (<code>${esc(space.spaceKey)}</code>)</p>
 ${failed ? '<p class="error" id="login-error" role="alert">ログインに失敗しました。ユーザーID(メールアドレス)またはパスワードが正しくありません。 / Login failed: wrong user ID (mail address) or password.</p>' : ''}
 <form method="post" action="/Login.action" id="login-form">
@@ -79,7 +85,8 @@ ${hidden('url', returnTo)}
 <label for="password">パスワード / Password</label>
 <input type="password" id="password" name="password" autocomplete="current-password" required>
 <button type="submit" class="primary" id="login" name="login">ログイン / Log in</button>
-</form>`);
+</form>`,
+  );
 }
 
 export interface ConsentView {
@@ -96,7 +103,9 @@ export interface ConsentView {
 export function consentPage(v: ConsentView): HtmlReply {
   const site = v.app.siteUrl ? `<p>サイト / Site: <code id="app-site">${esc(v.app.siteUrl)}</code></p>` : '';
   const desc = v.app.description ? `<p id="app-description">${esc(v.app.description)}</p>` : '';
-  return page('アクセスの許可 / Authorize access', `<h1>アクセスの許可 / Authorize access</h1>
+  return page(
+    'アクセスの許可 / Authorize access',
+    `<h1>アクセスの許可 / Authorize access</h1>
 <p><strong id="app-name">${esc(v.app.name)}</strong> が、あなたのアカウントで
 スペース <strong id="space">${esc(v.space.name)}</strong> (<code id="space-key">${esc(v.space.spaceKey)}</code>) へのアクセスを求めています。</p>
 <p><strong>${esc(v.app.name)}</strong> wants to access the space <strong>${esc(v.space.name)}</strong> as you.</p>
@@ -112,7 +121,8 @@ ${hidden('csrf_token', v.csrf)}
 ${hidden('url', v.returnTo)}
 ${hidden('csrf_token', v.logoutCsrf)}
 <button type="submit" id="logout" name="logout">別のユーザーでログイン / Sign in as another user</button>
-</form>`);
+</form>`,
+  );
 }
 
 export interface DeveloperView {
@@ -145,7 +155,9 @@ ${rows}
 /** backlog.com/developer/applications: the registered apps and the registration form. */
 export function developerPage(v: DeveloperView): HtmlReply {
   const i = v.input ?? { name: '', description: '', siteUrl: '', redirectUri: '' };
-  return page('アプリケーション管理 / Developer applications', `<h1>アプリケーション管理 / Applications</h1>
+  return page(
+    'アプリケーション管理 / Developer applications',
+    `<h1>アプリケーション管理 / Applications</h1>
 <p>ログイン中のユーザー / Signed in as: <strong id="signed-in-user">${esc(v.user.name)}</strong></p>
 ${appRows(v.apps)}
 <h2 id="register">新規登録 / Register a new application</h2>
@@ -161,17 +173,22 @@ ${hidden('csrf_token', v.csrf)}
 <label for="redirectUri">コールバックURL / Callback URL</label>
 <input type="url" id="redirectUri" name="redirectUri" required placeholder="http://localhost:33333" value="${esc(i.redirectUri)}">
 <button type="submit" class="primary" id="create" name="create">作成 / Create</button>
-</form>`, v.error ? 400 : 200);
+</form>`,
+    v.error ? 400 : 200,
+  );
 }
 
 /** Shown once after registration: the only page that ever contains a client secret. */
 export function registeredPage(app: OAuthAppRec): HtmlReply {
-  return page('アプリケーションを登録しました / Application registered', `<h1>アプリケーションを登録しました / Application registered</h1>
+  return page(
+    'アプリケーションを登録しました / Application registered',
+    `<h1>アプリケーションを登録しました / Application registered</h1>
 <p>アプリケーション名 / Name: <strong id="app-name">${esc(app.name)}</strong></p>
 <p>クライアントID / Client ID: <code id="clientId">${esc(app.clientId)}</code></p>
 <p>クライアントシークレット / Client secret: <code id="clientSecret">${esc(app.clientSecret)}</code></p>
 <p>コールバックURL / Callback URL: ${app.redirectUris.map((u) => `<code class="redirect-uri">${esc(u)}</code>`).join(' ')}</p>
 <p class="notice" id="secret-notice" role="alert">クライアントシークレットはこの画面でのみ表示されます。安全な場所に保管してください。<br>
 The client secret is shown only on this page. Store it somewhere safe; it cannot be displayed again.</p>
-<p><a href="/developer/applications" id="back">アプリケーション一覧へ戻る / Back to applications</a></p>`);
+<p><a href="/developer/applications" id="back">アプリケーション一覧へ戻る / Back to applications</a></p>`,
+  );
 }

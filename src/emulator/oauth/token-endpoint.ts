@@ -119,9 +119,7 @@ export function tokenEndpoint(ctx: Ctx): JsonReply {
       fail('unsupported_grant_type', `Unsupported grant_type '${grantType}': use authorization_code or refresh_token.`);
     }
     const clientId = authenticateClient(ctx.state, form);
-    const body = grantType === 'authorization_code'
-      ? authorizationCodeGrant(ctx.state, form, clientId)
-      : refreshTokenGrant(ctx.state, form, clientId);
+    const body = grantType === 'authorization_code' ? authorizationCodeGrant(ctx.state, form, clientId) : refreshTokenGrant(ctx.state, form, clientId);
     return json(body, 200, NO_STORE);
   } catch (e) {
     if (e instanceof TokenFailure) return json({ error: e.error, error_description: e.message }, STATUS[e.error], NO_STORE);

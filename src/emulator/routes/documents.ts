@@ -161,7 +161,8 @@ export const DOCUMENTS_ROUTES: Route[] = [
       const parentId = str(ctx.params, 'parentId') || null;
       if (parentId !== null) {
         const parent = ctx.store.documents.get(parentId);
-        if (!parent || parent.projectId !== project.id || parent.trashed) throw badRequest(`Invalid parameter 'parentId': no document with id ${parentId} in this project.`);
+        if (!parent || parent.projectId !== project.id || parent.trashed)
+          throw badRequest(`Invalid parameter 'parentId': no document with id ${parentId} in this project.`);
       }
       const siblings = ctx.store.documents.where('projectId', (d) => d.projectId, project.id).filter((d) => !d.trashed && d.parentId === parentId);
       const orders = siblings.map((d) => d.displayOrder);
@@ -186,7 +187,13 @@ export const DOCUMENTS_ROUTES: Route[] = [
         updatedUserId: ctx.user.id,
         updated: now,
       });
-      recordActivity(ctx.store, { projectId: project.id, type: ActivityType.DocumentCreated, content: { id: doc.id, title: doc.title }, createdUserId: ctx.user.id, created: now });
+      recordActivity(ctx.store, {
+        projectId: project.id,
+        type: ActivityType.DocumentCreated,
+        content: { id: doc.id, title: doc.title },
+        createdUserId: ctx.user.id,
+        created: now,
+      });
       return documentWriteJson(doc, false);
     },
   },
@@ -203,7 +210,13 @@ export const DOCUMENTS_ROUTES: Route[] = [
       for (const c of [...ctx.store.documentComments.where('documentId', (c) => c.documentId, doc.id)]) ctx.store.documentComments.delete(c.id);
       for (const id of doc.attachmentIds) ctx.store.attachments.delete(id);
       ctx.store.documents.delete(doc.id);
-      recordActivity(ctx.store, { projectId: doc.projectId, type: ActivityType.DocumentDeleted, content: { id: doc.id, title: doc.title }, createdUserId: ctx.user.id, created: ctx.now() });
+      recordActivity(ctx.store, {
+        projectId: doc.projectId,
+        type: ActivityType.DocumentDeleted,
+        content: { id: doc.id, title: doc.title },
+        createdUserId: ctx.user.id,
+        created: ctx.now(),
+      });
       return documentWriteJson(doc, true);
     },
   },

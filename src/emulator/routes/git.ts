@@ -86,7 +86,8 @@ const FILTERS: ParamsSpec = {
 
 function filtered(ctx: Ctx, repo: RepositoryRec): PullRequestRec[] {
   const statusIds = ints(ctx.params, 'statusId');
-  for (const s of statusIds ?? []) if (s < 1 || s > 3) throw badRequest(`Invalid parameter 'statusId[]': ${s} is not a pull request status (1 Open, 2 Closed, 3 Merged).`);
+  for (const s of statusIds ?? [])
+    if (s < 1 || s > 3) throw badRequest(`Invalid parameter 'statusId[]': ${s} is not a pull request status (1 Open, 2 Closed, 3 Merged).`);
   const assignees = ints(ctx.params, 'assigneeId');
   const issues = ints(ctx.params, 'issueId');
   const creators = ints(ctx.params, 'createdUserId');
@@ -97,7 +98,8 @@ function filtered(ctx: Ctx, repo: RepositoryRec): PullRequestRec[] {
 }
 
 function checkMember(ctx: Ctx, project: ProjectRec, id: number, param: string): void {
-  if (!ctx.store.users.get(id) || !isMember(ctx.store, project, id)) throw badRequest(`Invalid parameter '${param}': user ${id} is not a member of the project.`);
+  if (!ctx.store.users.get(id) || !isMember(ctx.store, project, id))
+    throw badRequest(`Invalid parameter '${param}': user ${id} is not a member of the project.`);
 }
 
 function checkIssue(ctx: Ctx, project: ProjectRec, id: number): void {
@@ -105,7 +107,15 @@ function checkIssue(ctx: Ctx, project: ProjectRec, id: number): void {
   if (!issue || issue.projectId !== project.id) throw badRequest(`Invalid parameter 'issueId': no issue with id ${id} in this project.`);
 }
 
-function notify(ctx: Ctx, project: ProjectRec, repo: RepositoryRec, pr: PullRequestRec, userIds: number[] | undefined, reason: number, commentId: number | null): void {
+function notify(
+  ctx: Ctx,
+  project: ProjectRec,
+  repo: RepositoryRec,
+  pr: PullRequestRec,
+  userIds: number[] | undefined,
+  reason: number,
+  commentId: number | null,
+): void {
   for (const userId of new Set(userIds ?? [])) {
     ctx.store.notifications.insert({
       id: ctx.store.nextId('notification'),
@@ -134,7 +144,9 @@ function activityContent(ctx: Ctx, repo: RepositoryRec, pr: PullRequestRec, comm
     description: pr.description,
     comment: comment ? { id: comment.id, content: comment.content } : null,
     changes: (comment?.changeLog ?? []).map((c) => ({ field: c.field, new_value: c.newValue, old_value: c.originalValue })),
-    issue: issue ? { id: issue.id, key_id: issue.keyId, issue_key: issueKeyOf(ctx.store, issue), summary: issue.summary, description: issue.description } : null,
+    issue: issue
+      ? { id: issue.id, key_id: issue.keyId, issue_key: issueKeyOf(ctx.store, issue), summary: issue.summary, description: issue.description }
+      : null,
     repository: { id: repo.id, name: repo.name, description: repo.description },
   };
 }
@@ -234,7 +246,13 @@ export const GIT_ROUTES: Route[] = [
         updated: now,
       });
       notify(ctx, project, repo, pr, notified, 12, null);
-      recordActivity(ctx.store, { projectId: project.id, type: ActivityType.PullRequestAdded, content: activityContent(ctx, repo, pr, null), createdUserId: ctx.user.id, created: now });
+      recordActivity(ctx.store, {
+        projectId: project.id,
+        type: ActivityType.PullRequestAdded,
+        content: activityContent(ctx, repo, pr, null),
+        createdUserId: ctx.user.id,
+        created: now,
+      });
       return created(pullRequestJson(ctx.store, pr, ctx.lang), prUrl(ctx, project, repo, pr));
     },
   },
@@ -299,7 +317,13 @@ export const GIT_ROUTES: Route[] = [
         });
       }
       notify(ctx, project, repo, pr, notified, 13, comment?.id ?? null);
-      recordActivity(ctx.store, { projectId: project.id, type: ActivityType.PullRequestUpdated, content: activityContent(ctx, repo, pr, comment), createdUserId: ctx.user.id, created: now });
+      recordActivity(ctx.store, {
+        projectId: project.id,
+        type: ActivityType.PullRequestUpdated,
+        content: activityContent(ctx, repo, pr, comment),
+        createdUserId: ctx.user.id,
+        created: now,
+      });
       return pullRequestJson(ctx.store, pr, ctx.lang);
     },
   },
@@ -332,7 +356,13 @@ export const GIT_ROUTES: Route[] = [
         updated: now,
       });
       notify(ctx, project, repo, pr, notified, 11, comment.id);
-      recordActivity(ctx.store, { projectId: project.id, type: ActivityType.PullRequestCommented, content: activityContent(ctx, repo, pr, comment), createdUserId: ctx.user.id, created: now });
+      recordActivity(ctx.store, {
+        projectId: project.id,
+        type: ActivityType.PullRequestCommented,
+        content: activityContent(ctx, repo, pr, comment),
+        createdUserId: ctx.user.id,
+        created: now,
+      });
       return created(pullRequestCommentJson(ctx.store, comment), `${prUrl(ctx, project, repo, pr)}#comment-${comment.id}`);
     },
   },
@@ -361,7 +391,10 @@ export const GIT_ROUTES: Route[] = [
     pattern: `${BASE}/:repoIdOrName/pullRequests/:number/attachments`,
     handler: (ctx) => {
       const { pr } = prFor(ctx);
-      return pr.attachmentIds.map((id) => ctx.store.attachments.get(id)).filter((a) => a !== undefined).map((a) => attachmentJson(ctx.store, a));
+      return pr.attachmentIds
+        .map((id) => ctx.store.attachments.get(id))
+        .filter((a) => a !== undefined)
+        .map((a) => attachmentJson(ctx.store, a));
     },
   },
   {

@@ -137,7 +137,13 @@ function addCommentNotifications(ctx: Ctx) {
   requireMembers(store, projectOf(store, issue), ids, 'notifiedUserId[]');
   // A user already notified of this comment is not notified twice.
   const already = new Set(store.notifications.where('commentId', (n) => n.commentId, comment.id).map((n) => n.userId));
-  notifyUsers(ctx, issue, ids.filter((id) => !already.has(id)), Reason.Commented, comment.id);
+  notifyUsers(
+    ctx,
+    issue,
+    ids.filter((id) => !already.has(id)),
+    Reason.Commented,
+    comment.id,
+  );
   return commentJson(store, comment);
 }
 
@@ -170,7 +176,6 @@ function listAttachments(ctx: Ctx) {
     .filter((a) => a !== undefined)
     .map((a) => attachmentJson(store, a));
 }
-
 
 function downloadAttachment(ctx: Ctx) {
   const a = theAttachment(ctx, theIssue(ctx));

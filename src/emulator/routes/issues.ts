@@ -116,20 +116,23 @@ function checkResolution(id: number): number {
 }
 
 function checkStatus(store: Store, project: ProjectRec, id: number): number {
-  if (!store.statuses.get(statusKey(project.id, id))) throw badRequest(`Invalid parameter 'statusId': no status with id ${id} in project ${project.projectKey}.`);
+  if (!store.statuses.get(statusKey(project.id, id)))
+    throw badRequest(`Invalid parameter 'statusId': no status with id ${id} in project ${project.projectKey}.`);
   return id;
 }
 
 function checkCategories(store: Store, project: ProjectRec, ids: number[]): number[] {
   for (const id of ids) {
-    if (store.categories.get(id)?.projectId !== project.id) throw badRequest(`Invalid parameter 'categoryId[]': no category with id ${id} in project ${project.projectKey}.`);
+    if (store.categories.get(id)?.projectId !== project.id)
+      throw badRequest(`Invalid parameter 'categoryId[]': no category with id ${id} in project ${project.projectKey}.`);
   }
   return [...new Set(ids)];
 }
 
 function checkVersions(store: Store, project: ProjectRec, ids: number[], param: string): number[] {
   for (const id of ids) {
-    if (store.versions.get(id)?.projectId !== project.id) throw badRequest(`Invalid parameter '${param}': no version with id ${id} in project ${project.projectKey}.`);
+    if (store.versions.get(id)?.projectId !== project.id)
+      throw badRequest(`Invalid parameter '${param}': no version with id ${id} in project ${project.projectKey}.`);
   }
   return [...new Set(ids)];
 }
@@ -213,7 +216,16 @@ function postIssue(ctx: Ctx) {
   }
   const attachments = problems.check(() => pendingAttachments(ctx, ints(p, 'attachmentId') ?? []));
   problems.throwIfAny();
-  if (!project || summary === undefined || issueTypeId === undefined || priorityId === undefined || !categoryIds || !versionIds || !milestoneIds || !attachments) {
+  if (
+    !project ||
+    summary === undefined ||
+    issueTypeId === undefined ||
+    priorityId === undefined ||
+    !categoryIds ||
+    !versionIds ||
+    !milestoneIds ||
+    !attachments
+  ) {
     throw new Error('postIssue: a check failed without a problem noted');
   }
 
@@ -339,13 +351,31 @@ function patchIssue(ctx: Ctx) {
   log('estimatedHours', hours(issue.estimatedHours), hours(next.estimatedHours));
   log('actualHours', hours(issue.actualHours), hours(next.actualHours));
   if (!sameIds(issue.categoryIds, next.categoryIds)) {
-    changes.push(changeEntry('component', names(issue.categoryIds, (id) => store.categories.get(id)), names(next.categoryIds, (id) => store.categories.get(id))));
+    changes.push(
+      changeEntry(
+        'component',
+        names(issue.categoryIds, (id) => store.categories.get(id)),
+        names(next.categoryIds, (id) => store.categories.get(id)),
+      ),
+    );
   }
   if (!sameIds(issue.versionIds, next.versionIds)) {
-    changes.push(changeEntry('version', names(issue.versionIds, (id) => store.versions.get(id)), names(next.versionIds, (id) => store.versions.get(id))));
+    changes.push(
+      changeEntry(
+        'version',
+        names(issue.versionIds, (id) => store.versions.get(id)),
+        names(next.versionIds, (id) => store.versions.get(id)),
+      ),
+    );
   }
   if (!sameIds(issue.milestoneIds, next.milestoneIds)) {
-    changes.push(changeEntry('milestone', names(issue.milestoneIds, (id) => store.versions.get(id)), names(next.milestoneIds, (id) => store.versions.get(id))));
+    changes.push(
+      changeEntry(
+        'milestone',
+        names(issue.milestoneIds, (id) => store.versions.get(id)),
+        names(next.milestoneIds, (id) => store.versions.get(id)),
+      ),
+    );
   }
   log('parentIssue', parentKey(issue.parentIssueId), parentKey(next.parentIssueId));
   for (const id of customInput.keys()) {
@@ -387,7 +417,13 @@ function deleteIssue(ctx: Ctx) {
   }
   const body = issueJson(store, issue, ctx.lang);
   removeIssue(store, issue);
-  recordActivity(store, { projectId: issue.projectId, type: 4, content: { id: issue.id, key_id: issue.keyId }, createdUserId: ctx.user.id, created: ctx.now() });
+  recordActivity(store, {
+    projectId: issue.projectId,
+    type: 4,
+    content: { id: issue.id, key_id: issue.keyId },
+    createdUserId: ctx.user.id,
+    created: ctx.now(),
+  });
   return body;
 }
 

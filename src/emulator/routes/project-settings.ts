@@ -147,7 +147,12 @@ const statusRoutes: Route[] = [
       uniqueName(list, name);
       const displayOrder = orderBeforeClosed(ctx.store, p.id);
       const status = ctx.store.statuses.insert({
-        id: 4 + ctx.store.nextId('customStatus'), projectId: p.id, name, localisedName: null, color: str(ctx.params, 'color') as string, displayOrder,
+        id: 4 + ctx.store.nextId('customStatus'),
+        projectId: p.id,
+        name,
+        localisedName: null,
+        color: str(ctx.params, 'color') as string,
+        displayOrder,
       });
       return statusJson(status, ctx.lang);
     },
@@ -262,8 +267,14 @@ const issueTypeRoutes: Route[] = [
       const list = issueTypesOf(ctx.store, p.id);
       uniqueName(list, name);
       const t = ctx.store.issueTypes.insert({
-        id: ctx.store.nextId('issueType'), projectId: p.id, name, localisedName: null, color: str(ctx.params, 'color') as string, displayOrder: nextOrder(list),
-        templateSummary: str(ctx.params, 'templateSummary') ?? null, templateDescription: str(ctx.params, 'templateDescription') ?? null,
+        id: ctx.store.nextId('issueType'),
+        projectId: p.id,
+        name,
+        localisedName: null,
+        color: str(ctx.params, 'color') as string,
+        displayOrder: nextOrder(list),
+        templateSummary: str(ctx.params, 'templateSummary') ?? null,
+        templateDescription: str(ctx.params, 'templateDescription') ?? null,
       });
       return issueTypeJson(t, ctx.lang);
     },
@@ -432,8 +443,14 @@ const versionRoutes: Route[] = [
       const releaseDueDate = str(ctx.params, 'releaseDueDate') ?? null;
       checkVersionDates(startDate, releaseDueDate);
       const v = ctx.store.versions.insert({
-        id: ctx.store.nextId('version'), projectId: p.id, name, description: str(ctx.params, 'description') ?? '',
-        startDate, releaseDueDate, archived: false, displayOrder: nextOrder(list),
+        id: ctx.store.nextId('version'),
+        projectId: p.id,
+        name,
+        description: str(ctx.params, 'description') ?? '',
+        startDate,
+        releaseDueDate,
+        archived: false,
+        displayOrder: nextOrder(list),
       });
       milestoneActivity(ctx, v, ActivityType.MilestoneCreated, versionSnapshot(v));
       return versionJson(v, ctx.store.space.timezone);
@@ -639,8 +656,22 @@ const customFieldRoutes: Route[] = [
       uniqueName(list, name);
       const typeId = int(ctx.params, 'typeId') as CustomFieldTypeId;
       const f: CustomFieldRec = {
-        id: 0, projectId: p.id, typeId, name, description: '', required: false, applicableIssueTypes: [], displayOrder: nextOrder(list),
-        min: null, max: null, initialValue: null, unit: null, initialDate: null, items: [], allowAddItem: false, allowInput: false,
+        id: 0,
+        projectId: p.id,
+        typeId,
+        name,
+        description: '',
+        required: false,
+        applicableIssueTypes: [],
+        displayOrder: nextOrder(list),
+        min: null,
+        max: null,
+        initialValue: null,
+        unit: null,
+        initialDate: null,
+        items: [],
+        allowAddItem: false,
+        allowInput: false,
       };
       applyCustomFieldParams(ctx, p, f);
       f.id = ctx.store.nextId('customField');

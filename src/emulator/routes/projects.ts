@@ -129,8 +129,14 @@ function createProject(ctx: Ctx): ProjectRec {
   });
   DEFAULT_ISSUE_TYPES.forEach((t, i) => {
     store.issueTypes.insert({
-      id: store.nextId('issueType'), projectId: project.id, name: t.name[spaceLang], localisedName: t.name, color: t.color, displayOrder: i,
-      templateSummary: null, templateDescription: null,
+      id: store.nextId('issueType'),
+      projectId: project.id,
+      name: t.name[spaceLang],
+      localisedName: t.name,
+      color: t.color,
+      displayOrder: i,
+      templateSummary: null,
+      templateDescription: null,
     });
   });
   return project;
@@ -187,14 +193,29 @@ function deleteProjectData(store: Store, project: ProjectRec): void {
   drop(store.customFields, (r) => r.projectId === pid);
   drop(store.comments, (r) => r.projectId === pid);
   drop(store.sharedFiles, (r) => r.projectId === pid);
-  const wikiIds = new Set(store.wikis.all().filter((w) => w.projectId === pid).map((w) => w.id));
+  const wikiIds = new Set(
+    store.wikis
+      .all()
+      .filter((w) => w.projectId === pid)
+      .map((w) => w.id),
+  );
   drop(store.wikis, (r) => r.projectId === pid);
   drop(store.wikiTags, (r) => r.projectId === pid);
   drop(store.wikiHistory, (r) => wikiIds.has(r.pageId));
-  const docIds = new Set(store.documents.all().filter((d) => d.projectId === pid).map((d) => d.id));
+  const docIds = new Set(
+    store.documents
+      .all()
+      .filter((d) => d.projectId === pid)
+      .map((d) => d.id),
+  );
   drop(store.documents, (r) => r.projectId === pid);
   drop(store.documentComments, (r) => docIds.has(r.documentId));
-  const prIds = new Set(store.pullRequests.all().filter((p) => p.projectId === pid).map((p) => p.id));
+  const prIds = new Set(
+    store.pullRequests
+      .all()
+      .filter((p) => p.projectId === pid)
+      .map((p) => p.id),
+  );
   drop(store.repositories, (r) => r.projectId === pid);
   drop(store.pullRequests, (r) => r.projectId === pid);
   drop(store.pullRequestComments, (r) => prIds.has(r.pullRequestId));
@@ -202,20 +223,28 @@ function deleteProjectData(store: Store, project: ProjectRec): void {
   drop(store.notifications, (r) => r.projectId === pid);
   drop(store.activities, (r) => r.projectId === pid);
   drop(store.watchings, (r) => issueIds.has(r.issueId));
-  drop(store.attachments, (r) =>
-    (r.owner === 'issue' && issueIds.has(r.ownerId as number)) ||
-    (r.owner === 'wiki' && wikiIds.has(r.ownerId as number)) ||
-    (r.owner === 'document' && docIds.has(String(r.ownerId))) ||
-    (r.owner === 'pullRequest' && prIds.has(r.ownerId as number)));
-  drop(store.stars, (r) =>
-    (r.target === 'issue' && issueIds.has(r.targetId)) ||
-    (r.target === 'wiki' && wikiIds.has(r.targetId)) ||
-    (r.target === 'pullRequest' && prIds.has(r.targetId)) ||
-    (r.target === 'comment' && !store.comments.get(r.targetId)) ||
-    (r.target === 'pullRequestComment' && !store.pullRequestComments.get(r.targetId)));
+  drop(
+    store.attachments,
+    (r) =>
+      (r.owner === 'issue' && issueIds.has(r.ownerId as number)) ||
+      (r.owner === 'wiki' && wikiIds.has(r.ownerId as number)) ||
+      (r.owner === 'document' && docIds.has(String(r.ownerId))) ||
+      (r.owner === 'pullRequest' && prIds.has(r.ownerId as number)),
+  );
+  drop(
+    store.stars,
+    (r) =>
+      (r.target === 'issue' && issueIds.has(r.targetId)) ||
+      (r.target === 'wiki' && wikiIds.has(r.targetId)) ||
+      (r.target === 'pullRequest' && prIds.has(r.targetId)) ||
+      (r.target === 'comment' && !store.comments.get(r.targetId)) ||
+      (r.target === 'pullRequestComment' && !store.pullRequestComments.get(r.targetId)),
+  );
   for (const issue of store.issues.all()) issue.relatedIssueIds = issue.relatedIssueIds.filter((id) => !issueIds.has(id));
-  const keep = store.recentlyViewed.filter((r) =>
-    !((r.kind === 'project' && r.targetId === pid) || (r.kind === 'issue' && issueIds.has(r.targetId)) || (r.kind === 'wiki' && wikiIds.has(r.targetId))));
+  const keep = store.recentlyViewed.filter(
+    (r) =>
+      !((r.kind === 'project' && r.targetId === pid) || (r.kind === 'issue' && issueIds.has(r.targetId)) || (r.kind === 'wiki' && wikiIds.has(r.targetId))),
+  );
   store.recentlyViewed.length = 0;
   store.recentlyViewed.push(...keep);
   store.projects.delete(pid);
@@ -331,7 +360,10 @@ export const PROJECTS_ROUTES: Route[] = [
     handler: (ctx) => {
       const project = projectParam(ctx);
       const ids = bool(ctx.params, 'excludeGroupMembers') ? [...project.memberIds].sort((a, b) => a - b) : projectMemberIds(ctx.store, project);
-      return ids.map((id) => ctx.store.users.get(id)).filter((u) => u !== undefined).map(userJson);
+      return ids
+        .map((id) => ctx.store.users.get(id))
+        .filter((u) => u !== undefined)
+        .map(userJson);
     },
   },
   {
@@ -372,7 +404,11 @@ export const PROJECTS_ROUTES: Route[] = [
     pattern: `${P}/administrators`,
     handler: (ctx) => {
       const project = projectParam(ctx);
-      return [...project.adminIds].sort((a, b) => a - b).map((id) => ctx.store.users.get(id)).filter((u) => u !== undefined).map(userJson);
+      return [...project.adminIds]
+        .sort((a, b) => a - b)
+        .map((id) => ctx.store.users.get(id))
+        .filter((u) => u !== undefined)
+        .map(userJson);
     },
   },
   {
@@ -433,8 +469,11 @@ export const PROJECTS_ROUTES: Route[] = [
       if (project.teamIds.includes(team.id)) throw badRequest(`Invalid parameter 'teamId': the team already belongs to the project (${team.id}).`);
       project.teamIds = [...project.teamIds, team.id];
       recordActivity(ctx.store, {
-        projectId: project.id, type: PROJECT_GROUP_ADDED, content: { parties: [{ id: team.id, name: team.name }] },
-        createdUserId: ctx.user.id, created: ctx.now(),
+        projectId: project.id,
+        type: PROJECT_GROUP_ADDED,
+        content: { parties: [{ id: team.id, name: team.name }] },
+        createdUserId: ctx.user.id,
+        created: ctx.now(),
       });
       return projectTeamJson(ctx.store, team);
     },
@@ -450,8 +489,11 @@ export const PROJECTS_ROUTES: Route[] = [
       if (!project.teamIds.includes(team.id)) throw badRequest(`Invalid parameter 'teamId': the team does not belong to the project (${team.id}).`);
       project.teamIds = project.teamIds.filter((id) => id !== team.id);
       recordActivity(ctx.store, {
-        projectId: project.id, type: PROJECT_GROUP_DELETED, content: { parties: [{ id: team.id, name: team.name }] },
-        createdUserId: ctx.user.id, created: ctx.now(),
+        projectId: project.id,
+        type: PROJECT_GROUP_DELETED,
+        content: { parties: [{ id: team.id, name: team.name }] },
+        createdUserId: ctx.user.id,
+        created: ctx.now(),
       });
       return projectTeamJson(ctx.store, team);
     },

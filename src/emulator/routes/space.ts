@@ -217,7 +217,10 @@ export const SPACE_ROUTES: Route[] = [
     params: ACTIVITY_PARAMS,
     handler: (ctx) => {
       const project = projectFor(ctx, ctx.path.projectIdOrKey as string);
-      return activityPage(ctx, ctx.store.activities.where('projectId', (a) => a.projectId, project.id));
+      return activityPage(
+        ctx,
+        ctx.store.activities.where('projectId', (a) => a.projectId, project.id),
+      );
     },
   },
 ];

@@ -69,9 +69,7 @@ export const STARS_ROUTES: Route[] = [
       const id = int(ctx.params, param) as number;
       const receiverId = targetAuthor(ctx, target, id);
       if (receiverId === undefined) throw badRequest(`Invalid parameter '${param}': no ${target} with id ${id}.`);
-      const already = ctx.store.stars
-        .where('target', (s) => `${s.target}:${s.targetId}`, `${target}:${id}`)
-        .some((s) => s.presenterId === ctx.user.id);
+      const already = ctx.store.stars.where('target', (s) => `${s.target}:${s.targetId}`, `${target}:${id}`).some((s) => s.presenterId === ctx.user.id);
       if (already) throw badRequest(`Invalid parameter '${param}': you have already starred ${target} ${id}.`);
       ctx.store.stars.insert({
         id: ctx.store.nextId('star'),

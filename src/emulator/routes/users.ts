@@ -87,9 +87,7 @@ function receivedStars(store: Store, userId: number): readonly StarRec[] {
 /** The caller's recently viewed items of one kind that still exist and are visible, newest first. */
 function recentlyViewed(ctx: Ctx, kind: RecentKind) {
   const store = ctx.store;
-  const rows = store.recentlyViewed
-    .filter((r) => r.userId === ctx.user.id && r.kind === kind)
-    .sort((a, b) => b.updated - a.updated || b.targetId - a.targetId);
+  const rows = store.recentlyViewed.filter((r) => r.userId === ctx.user.id && r.kind === kind).sort((a, b) => b.updated - a.updated || b.targetId - a.targetId);
   const visible = (projectId: number | undefined) => {
     const project = projectId === undefined ? undefined : store.projects.get(projectId);
     return project !== undefined && canSeeProject(store, project, ctx.user) ? project : undefined;
@@ -269,7 +267,10 @@ export const USERS_ROUTES: Route[] = [
     params: ACTIVITY_PARAMS,
     handler: (ctx) => {
       const user = userFor(ctx, ctx.path.userId as string);
-      return activityPage(ctx, ctx.store.activities.where('createdUserId', (a) => a.createdUserId, user.id));
+      return activityPage(
+        ctx,
+        ctx.store.activities.where('createdUserId', (a) => a.createdUserId, user.id),
+      );
     },
   },
   {

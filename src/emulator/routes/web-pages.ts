@@ -13,15 +13,22 @@ import { esc, page } from '../oauth/pages.js';
 import type { Ctx, HtmlReply, Route } from '../route.js';
 
 function standIn(title: string, apiPath: string): HtmlReply {
-  return page(title, `<h1 id="title">${esc(title)}</h1>
+  return page(
+    title,
+    `<h1 id="title">${esc(title)}</h1>
 <p>このエミュレーターは Backlog の API を提供します。この画面はその代わりのページです。<br>
 This emulator serves Backlog's API; this page stands in for Backlog's web page.</p>
-<p>API: <code id="api-path">GET ${esc(apiPath)}</code></p>`);
+<p>API: <code id="api-path">GET ${esc(apiPath)}</code></p>`,
+  );
 }
 
 function notFound(what: string): HtmlReply {
-  return page('Not found', `<h1 id="title">Not found</h1>
-<p class="error" id="error">${esc(what)}</p>`, 404);
+  return page(
+    'Not found',
+    `<h1 id="title">Not found</h1>
+<p class="error" id="error">${esc(what)}</p>`,
+    404,
+  );
 }
 
 function projectByKey(ctx: Ctx, key: string) {

@@ -265,7 +265,10 @@ export const WIKIS_ROUTES: Route[] = [
     pattern: '/api/v2/wikis/:wikiId/attachments',
     handler: (ctx) => {
       const { wiki } = wikiFor(ctx);
-      return wiki.attachmentIds.map((id) => ctx.store.attachments.get(id)).filter((a) => a !== undefined).map((a) => attachmentJson(ctx.store, a));
+      return wiki.attachmentIds
+        .map((id) => ctx.store.attachments.get(id))
+        .filter((a) => a !== undefined)
+        .map((a) => attachmentJson(ctx.store, a));
     },
   },
   {
@@ -307,7 +310,10 @@ export const WIKIS_ROUTES: Route[] = [
     pattern: '/api/v2/wikis/:wikiId/sharedFiles',
     handler: (ctx) => {
       const { wiki } = wikiFor(ctx);
-      return wiki.sharedFileIds.map((id) => ctx.store.sharedFiles.get(id)).filter((f) => f !== undefined).map((f) => sharedFileJson(ctx.store, f));
+      return wiki.sharedFileIds
+        .map((id) => ctx.store.sharedFiles.get(id))
+        .filter((f) => f !== undefined)
+        .map((f) => sharedFileJson(ctx.store, f));
     },
   },
   {
@@ -320,7 +326,8 @@ export const WIKIS_ROUTES: Route[] = [
       requireFeature(project, 'file');
       const files = [...new Set(ints(ctx.params, 'fileId') ?? [])].map((id) => {
         const f = ctx.store.sharedFiles.get(id);
-        if (!f || f.projectId !== wiki.projectId || f.type !== 'file') throw badRequest(`Invalid parameter 'fileId[]': no shared file with id ${id} in this project.`);
+        if (!f || f.projectId !== wiki.projectId || f.type !== 'file')
+          throw badRequest(`Invalid parameter 'fileId[]': no shared file with id ${id} in this project.`);
         return f;
       });
       for (const f of files) if (!wiki.sharedFileIds.includes(f.id)) wiki.sharedFileIds.push(f.id);

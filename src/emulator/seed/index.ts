@@ -13,15 +13,7 @@ import { ActivityType } from '../activity.js';
 import type { ResolvedOptions, Scale } from '../options.js';
 import { Rng } from '../rng.js';
 import { Store } from '../store.js';
-import type {
-  CustomFieldRec,
-  CustomValue,
-  DateOnly,
-  IssueRec,
-  ProjectRec,
-  RoleType,
-  UserRec,
-} from '../store.js';
+import type { CustomFieldRec, CustomValue, DateOnly, IssueRec, ProjectRec, RoleType, UserRec } from '../store.js';
 import { DEFAULT_ISSUE_TYPES, DEFAULT_STATUSES } from '../names.js';
 import { addDays, dateInZone } from '../time.js';
 import { BRANCHES, DOCUMENT_TITLES, REPO_NAMES, WIKI_NAMES, WIKI_TAGS, commentText, issueSummary, paragraph } from './text.js';
@@ -44,10 +36,50 @@ interface ScaleShape {
 }
 
 export const SCALE_SHAPES: Record<Scale, ScaleShape> = {
-  tiny: { issues: 50, projects: 3, extraUsers: 4, teams: 2, wikisPerProject: 4, documentsPerProject: 4, pullRequestsPerRepo: 4, sharedFilesPerProject: 6, comments: 2 },
-  small: { issues: 1000, projects: 5, extraUsers: 14, teams: 3, wikisPerProject: 10, documentsPerProject: 8, pullRequestsPerRepo: 15, sharedFilesPerProject: 20, comments: 2 },
-  medium: { issues: 10_000, projects: 8, extraUsers: 34, teams: 5, wikisPerProject: 30, documentsPerProject: 15, pullRequestsPerRepo: 60, sharedFilesPerProject: 40, comments: 1.5 },
-  large: { issues: 100_000, projects: 12, extraUsers: 74, teams: 8, wikisPerProject: 60, documentsPerProject: 25, pullRequestsPerRepo: 200, sharedFilesPerProject: 80, comments: 1 },
+  tiny: {
+    issues: 50,
+    projects: 3,
+    extraUsers: 4,
+    teams: 2,
+    wikisPerProject: 4,
+    documentsPerProject: 4,
+    pullRequestsPerRepo: 4,
+    sharedFilesPerProject: 6,
+    comments: 2,
+  },
+  small: {
+    issues: 1000,
+    projects: 5,
+    extraUsers: 14,
+    teams: 3,
+    wikisPerProject: 10,
+    documentsPerProject: 8,
+    pullRequestsPerRepo: 15,
+    sharedFilesPerProject: 20,
+    comments: 2,
+  },
+  medium: {
+    issues: 10_000,
+    projects: 8,
+    extraUsers: 34,
+    teams: 5,
+    wikisPerProject: 30,
+    documentsPerProject: 15,
+    pullRequestsPerRepo: 60,
+    sharedFilesPerProject: 40,
+    comments: 1.5,
+  },
+  large: {
+    issues: 100_000,
+    projects: 12,
+    extraUsers: 74,
+    teams: 8,
+    wikisPerProject: 60,
+    documentsPerProject: 25,
+    pullRequestsPerRepo: 200,
+    sharedFilesPerProject: 80,
+    comments: 1,
+  },
 };
 
 /** The fixed cast: one user per role, so tests can sign in as each. */
@@ -77,18 +109,162 @@ interface ProjectPlan {
 }
 
 const PROJECT_PLANS: ProjectPlan[] = [
-  { key: 'WEB', name: 'Webサイト刷新', weight: 5, useWiki: true, useGit: true, useDocument: true, useFileSharing: true, subtasking: true, grandchild: true, archived: false, markdown: true },
-  { key: 'APP', name: 'Mobile App', weight: 3, useWiki: false, useGit: true, useDocument: true, useFileSharing: true, subtasking: true, grandchild: false, archived: false, markdown: true },
-  { key: 'OPS', name: '運用チーム', weight: 2, useWiki: true, useGit: false, useDocument: false, useFileSharing: true, subtasking: false, grandchild: false, archived: false, markdown: false },
-  { key: 'MKT', name: 'マーケティング', weight: 2, useWiki: true, useGit: false, useDocument: true, useFileSharing: false, subtasking: true, grandchild: false, archived: false, markdown: false },
-  { key: 'OLD_SITE', name: '旧サイト (archived)', weight: 1, useWiki: true, useGit: true, useDocument: false, useFileSharing: true, subtasking: false, grandchild: false, archived: true, markdown: false },
-  { key: 'DATA', name: 'Data Platform', weight: 3, useWiki: true, useGit: true, useDocument: true, useFileSharing: false, subtasking: true, grandchild: true, archived: false, markdown: true },
-  { key: 'HR', name: '人事・採用', weight: 1, useWiki: true, useGit: false, useDocument: true, useFileSharing: true, subtasking: false, grandchild: false, archived: false, markdown: false },
-  { key: 'SEC', name: 'Security', weight: 2, useWiki: false, useGit: true, useDocument: false, useFileSharing: false, subtasking: true, grandchild: false, archived: false, markdown: true },
-  { key: 'INFRA', name: 'インフラ', weight: 2, useWiki: true, useGit: true, useDocument: true, useFileSharing: true, subtasking: true, grandchild: false, archived: false, markdown: true },
-  { key: 'SUPPORT', name: 'カスタマーサポート', weight: 3, useWiki: true, useGit: false, useDocument: true, useFileSharing: true, subtasking: false, grandchild: false, archived: false, markdown: false },
-  { key: 'QA', name: 'QA', weight: 2, useWiki: true, useGit: true, useDocument: false, useFileSharing: false, subtasking: true, grandchild: false, archived: false, markdown: true },
-  { key: 'DESIGN', name: 'デザイン', weight: 1, useWiki: true, useGit: true, useDocument: true, useFileSharing: true, subtasking: false, grandchild: false, archived: false, markdown: true },
+  {
+    key: 'WEB',
+    name: 'Webサイト刷新',
+    weight: 5,
+    useWiki: true,
+    useGit: true,
+    useDocument: true,
+    useFileSharing: true,
+    subtasking: true,
+    grandchild: true,
+    archived: false,
+    markdown: true,
+  },
+  {
+    key: 'APP',
+    name: 'Mobile App',
+    weight: 3,
+    useWiki: false,
+    useGit: true,
+    useDocument: true,
+    useFileSharing: true,
+    subtasking: true,
+    grandchild: false,
+    archived: false,
+    markdown: true,
+  },
+  {
+    key: 'OPS',
+    name: '運用チーム',
+    weight: 2,
+    useWiki: true,
+    useGit: false,
+    useDocument: false,
+    useFileSharing: true,
+    subtasking: false,
+    grandchild: false,
+    archived: false,
+    markdown: false,
+  },
+  {
+    key: 'MKT',
+    name: 'マーケティング',
+    weight: 2,
+    useWiki: true,
+    useGit: false,
+    useDocument: true,
+    useFileSharing: false,
+    subtasking: true,
+    grandchild: false,
+    archived: false,
+    markdown: false,
+  },
+  {
+    key: 'OLD_SITE',
+    name: '旧サイト (archived)',
+    weight: 1,
+    useWiki: true,
+    useGit: true,
+    useDocument: false,
+    useFileSharing: true,
+    subtasking: false,
+    grandchild: false,
+    archived: true,
+    markdown: false,
+  },
+  {
+    key: 'DATA',
+    name: 'Data Platform',
+    weight: 3,
+    useWiki: true,
+    useGit: true,
+    useDocument: true,
+    useFileSharing: false,
+    subtasking: true,
+    grandchild: true,
+    archived: false,
+    markdown: true,
+  },
+  {
+    key: 'HR',
+    name: '人事・採用',
+    weight: 1,
+    useWiki: true,
+    useGit: false,
+    useDocument: true,
+    useFileSharing: true,
+    subtasking: false,
+    grandchild: false,
+    archived: false,
+    markdown: false,
+  },
+  {
+    key: 'SEC',
+    name: 'Security',
+    weight: 2,
+    useWiki: false,
+    useGit: true,
+    useDocument: false,
+    useFileSharing: false,
+    subtasking: true,
+    grandchild: false,
+    archived: false,
+    markdown: true,
+  },
+  {
+    key: 'INFRA',
+    name: 'インフラ',
+    weight: 2,
+    useWiki: true,
+    useGit: true,
+    useDocument: true,
+    useFileSharing: true,
+    subtasking: true,
+    grandchild: false,
+    archived: false,
+    markdown: true,
+  },
+  {
+    key: 'SUPPORT',
+    name: 'カスタマーサポート',
+    weight: 3,
+    useWiki: true,
+    useGit: false,
+    useDocument: true,
+    useFileSharing: true,
+    subtasking: false,
+    grandchild: false,
+    archived: false,
+    markdown: false,
+  },
+  {
+    key: 'QA',
+    name: 'QA',
+    weight: 2,
+    useWiki: true,
+    useGit: true,
+    useDocument: false,
+    useFileSharing: false,
+    subtasking: true,
+    grandchild: false,
+    archived: false,
+    markdown: true,
+  },
+  {
+    key: 'DESIGN',
+    name: 'デザイン',
+    weight: 1,
+    useWiki: true,
+    useGit: true,
+    useDocument: true,
+    useFileSharing: true,
+    subtasking: false,
+    grandchild: false,
+    archived: false,
+    markdown: true,
+  },
 ];
 
 /** Statuses whose issues count as closed for the generator (Backlog: "Closed" = 4). */
@@ -239,7 +415,14 @@ export function seedStore(options: Pick<ResolvedOptions, 'seed' | 'scale' | 'tim
     });
     custom.forEach((name, i) => {
       const sid = 4 + store.nextId('customStatus');
-      store.statuses.insert({ id: sid, projectId: id, name, localisedName: null, color: ['#e07b9a', '#868cb7', '#3b9dbd'][i % 3] as string, displayOrder: order });
+      store.statuses.insert({
+        id: sid,
+        projectId: id,
+        name,
+        localisedName: null,
+        color: ['#e07b9a', '#868cb7', '#3b9dbd'][i % 3] as string,
+        displayOrder: order,
+      });
       statusIds.push(sid);
       order += 1000;
     });
@@ -293,7 +476,14 @@ export function seedStore(options: Pick<ResolvedOptions, 'seed' | 'scale' | 'tim
     const fields = typesHere.map((typeId, i) => {
       const fid = store.nextId('customField');
       const isList = typeId >= 5;
-      const itemNames = typeId === 5 ? ['Windows', 'macOS', 'Linux'] : typeId === 6 ? ['Chrome', 'Firefox', 'Safari', 'Edge'] : typeId === 7 ? ['要確認', 'Customer visible', '緊急'] : ['低', 'Medium', '高'];
+      const itemNames =
+        typeId === 5
+          ? ['Windows', 'macOS', 'Linux']
+          : typeId === 6
+            ? ['Chrome', 'Firefox', 'Safari', 'Edge']
+            : typeId === 7
+              ? ['要確認', 'Customer visible', '緊急']
+              : ['低', 'Medium', '高'];
       const field: CustomFieldRec = {
         id: fid,
         projectId: id,
@@ -347,9 +537,31 @@ export function seedStore(options: Pick<ResolvedOptions, 'seed' | 'scale' | 'tim
       const parent = parts.length ? `/${parts.join('/')}/` : '/';
       // Parent directories of nested dirs ("/議事録/") exist too.
       if (parts.length && !store.sharedFiles.all().some((f) => f.projectId === project.id && f.type === 'directory' && f.dir === '/' && f.name === parts[0])) {
-        store.sharedFiles.insert({ id: store.nextId('sharedFile'), projectId: project.id, type: 'directory', dir: '/', name: parts[0] as string, size: null, createdUserId: admin.id, created: between(start, start + 10 * DAY), updatedUserId: null, updated: null });
+        store.sharedFiles.insert({
+          id: store.nextId('sharedFile'),
+          projectId: project.id,
+          type: 'directory',
+          dir: '/',
+          name: parts[0] as string,
+          size: null,
+          createdUserId: admin.id,
+          created: between(start, start + 10 * DAY),
+          updatedUserId: null,
+          updated: null,
+        });
       }
-      store.sharedFiles.insert({ id: store.nextId('sharedFile'), projectId: project.id, type: 'directory', dir: parent, name, size: null, createdUserId: admin.id, created: between(start, start + 10 * DAY), updatedUserId: null, updated: null });
+      store.sharedFiles.insert({
+        id: store.nextId('sharedFile'),
+        projectId: project.id,
+        type: 'directory',
+        dir: parent,
+        name,
+        size: null,
+        createdUserId: admin.id,
+        created: between(start, start + 10 * DAY),
+        updatedUserId: null,
+        updated: null,
+      });
     }
     for (let i = 0; i < shape.sharedFilesPerProject; i++) {
       const created = between(start, SEED_ANCHOR);
@@ -419,14 +631,30 @@ export function seedStore(options: Pick<ResolvedOptions, 'seed' | 'scale' | 'tim
       if (f.applicableIssueTypes.length > 0 && !f.applicableIssueTypes.includes(issueTypeId)) continue;
       if (!rng.bool(0.6)) continue;
       switch (f.typeId) {
-        case 1: customFields.set(f.id, { kind: 'text', value: rng.pick(['株式会社サンプル', 'Acme Corp', 'ヌーラボ商事', 'Globex']) }); break;
-        case 2: customFields.set(f.id, { kind: 'text', value: paragraph(rng, 2) }); break;
-        case 3: customFields.set(f.id, { kind: 'number', value: rng.int(1, 5000) * 100 + (rng.bool(0.2) ? 0.5 : 0) }); break;
-        case 4: customFields.set(f.id, { kind: 'date', value: dateOf(created + rng.int(5, 200) * DAY) }); break;
+        case 1:
+          customFields.set(f.id, { kind: 'text', value: rng.pick(['株式会社サンプル', 'Acme Corp', 'ヌーラボ商事', 'Globex']) });
+          break;
+        case 2:
+          customFields.set(f.id, { kind: 'text', value: paragraph(rng, 2) });
+          break;
+        case 3:
+          customFields.set(f.id, { kind: 'number', value: rng.int(1, 5000) * 100 + (rng.bool(0.2) ? 0.5 : 0) });
+          break;
+        case 4:
+          customFields.set(f.id, { kind: 'date', value: dateOf(created + rng.int(5, 200) * DAY) });
+          break;
         case 5:
-        case 8: customFields.set(f.id, { kind: 'items', itemIds: [rng.pick(f.items).id], otherValue: f.typeId === 8 && rng.bool(0.2) ? 'その他の影響' : null }); break;
+        case 8:
+          customFields.set(f.id, { kind: 'items', itemIds: [rng.pick(f.items).id], otherValue: f.typeId === 8 && rng.bool(0.2) ? 'その他の影響' : null });
+          break;
         case 6:
-        case 7: customFields.set(f.id, { kind: 'items', itemIds: rng.sample(f.items, rng.int(1, 2)).map((i) => i.id), otherValue: f.typeId === 7 && rng.bool(0.3) ? 'other: 手動確認' : null }); break;
+        case 7:
+          customFields.set(f.id, {
+            kind: 'items',
+            itemIds: rng.sample(f.items, rng.int(1, 2)).map((i) => i.id),
+            otherValue: f.typeId === 7 && rng.bool(0.3) ? 'other: 手動確認' : null,
+          });
+          break;
       }
     }
     const estimated = rng.bool(0.5) ? rng.int(1, 40) / 2 : null;
@@ -474,8 +702,14 @@ export function seedStore(options: Pick<ResolvedOptions, 'seed' | 'scale' | 'tim
     if (rng.bool(0.12) || n < 3) {
       const aid = store.nextId('attachment');
       store.attachments.insert({
-        id: aid, owner: 'issue', ownerId: id, name: rng.pick(['screenshot.png', 'ログ.txt', 'spec.pdf', 'error.log']), size: 2048 + (aid % 90_000),
-        data: null, createdUserId: issue.createdUserId, created,
+        id: aid,
+        owner: 'issue',
+        ownerId: id,
+        name: rng.pick(['screenshot.png', 'ログ.txt', 'spec.pdf', 'error.log']),
+        size: 2048 + (aid % 90_000),
+        data: null,
+        createdUserId: issue.createdUserId,
+        created,
       });
       issue.attachmentIds.push(aid);
     }
@@ -498,9 +732,27 @@ export function seedStore(options: Pick<ResolvedOptions, 'seed' | 'scale' | 'tim
         changeLog: withChange
           ? [{ field: 'status', newValue: String(statusId), originalValue: '1', attachmentInfo: null, attributeInfo: null, notificationInfo: null }]
           : c === 1 && issue.attachmentIds.length > 0
-            ? [{ field: 'attachment', newValue: 'screenshot.png', originalValue: null, attachmentInfo: { id: issue.attachmentIds[0] as number, type: 'file' }, attributeInfo: null, notificationInfo: null }]
+            ? [
+                {
+                  field: 'attachment',
+                  newValue: 'screenshot.png',
+                  originalValue: null,
+                  attachmentInfo: { id: issue.attachmentIds[0] as number, type: 'file' },
+                  attributeInfo: null,
+                  notificationInfo: null,
+                },
+              ]
             : c === 2 && customFields.size > 0
-              ? [{ field: 'custom_field', newValue: 'Acme Corp', originalValue: null, attachmentInfo: null, attributeInfo: { id: [...customFields.keys()][0] as number, typeId: 1 }, notificationInfo: { type: 'issue.update' } }]
+              ? [
+                  {
+                    field: 'custom_field',
+                    newValue: 'Acme Corp',
+                    originalValue: null,
+                    attachmentInfo: null,
+                    attributeInfo: { id: [...customFields.keys()][0] as number, typeId: 1 },
+                    notificationInfo: { type: 'issue.update' },
+                  },
+                ]
               : [],
         createdUserId: author.id,
         created: t,
@@ -516,24 +768,60 @@ export function seedStore(options: Pick<ResolvedOptions, 'seed' | 'scale' | 'tim
       });
       if (issue.assigneeId && issue.assigneeId !== author.id && rng.bool(0.5)) {
         store.notifications.insert({
-          id: store.nextId('notification'), userId: issue.assigneeId, alreadyRead: rng.bool(0.6), resourceAlreadyRead: rng.bool(0.5),
-          reason: 2, projectId: project.id, issueId: id, commentId: cid, repositoryId: null, pullRequestId: null, pullRequestCommentId: null,
-          senderId: author.id, created: t,
+          id: store.nextId('notification'),
+          userId: issue.assigneeId,
+          alreadyRead: rng.bool(0.6),
+          resourceAlreadyRead: rng.bool(0.5),
+          reason: 2,
+          projectId: project.id,
+          issueId: id,
+          commentId: cid,
+          repositoryId: null,
+          pullRequestId: null,
+          pullRequestCommentId: null,
+          senderId: author.id,
+          created: t,
         });
       }
       if (rng.bool(0.05) || (n < 4 && c === 0)) {
-        store.stars.insert({ id: store.nextId('star'), target: 'comment', targetId: cid, comment: n === 0 && c === 0 ? '助かりました' : null, presenterId: issue.createdUserId, receiverId: author.id, created: t + 60_000 });
+        store.stars.insert({
+          id: store.nextId('star'),
+          target: 'comment',
+          targetId: cid,
+          comment: n === 0 && c === 0 ? '助かりました' : null,
+          presenterId: issue.createdUserId,
+          receiverId: author.id,
+          created: t + 60_000,
+        });
       }
     }
     if (issue.assigneeId && rng.bool(0.3)) {
       store.notifications.insert({
-        id: store.nextId('notification'), userId: issue.assigneeId, alreadyRead: rng.bool(0.5), resourceAlreadyRead: rng.bool(0.5),
-        reason: 1, projectId: project.id, issueId: id, commentId: null, repositoryId: null, pullRequestId: null, pullRequestCommentId: null,
-        senderId: issue.createdUserId, created,
+        id: store.nextId('notification'),
+        userId: issue.assigneeId,
+        alreadyRead: rng.bool(0.5),
+        resourceAlreadyRead: rng.bool(0.5),
+        reason: 1,
+        projectId: project.id,
+        issueId: id,
+        commentId: null,
+        repositoryId: null,
+        pullRequestId: null,
+        pullRequestCommentId: null,
+        senderId: issue.createdUserId,
+        created,
       });
     }
     if (rng.bool(0.06) || n < 4) {
-      store.stars.insert({ id: store.nextId('star'), target: 'issue', targetId: id, comment: n === 0 ? 'いいね！' : null, presenterId: rng.pick(members).id, receiverId: issue.createdUserId, created: updated });
+      store.stars.insert({
+        id: store.nextId('star'),
+        target: 'issue',
+        targetId: id,
+        comment: n === 0 ? 'いいね！' : null,
+        presenterId: rng.pick(members).id,
+        receiverId: issue.createdUserId,
+        created: updated,
+      });
     }
   });
 
@@ -557,8 +845,14 @@ export function seedStore(options: Pick<ResolvedOptions, 'seed' | 'scale' | 'tim
     for (const issue of watched) {
       const created = between(issue.created, SEED_ANCHOR);
       store.watchings.insert({
-        id: store.nextId('watching'), userId: user.id, issueId: issue.id, note: rng.bool(0.5) ? 'リリース前に確認' : '',
-        resourceAlreadyRead: rng.bool(0.5), lastContentUpdated: issue.updated, created, updated: between(created, SEED_ANCHOR),
+        id: store.nextId('watching'),
+        userId: user.id,
+        issueId: issue.id,
+        note: rng.bool(0.5) ? 'リリース前に確認' : '',
+        resourceAlreadyRead: rng.bool(0.5),
+        lastContentUpdated: issue.updated,
+        created,
+        updated: between(created, SEED_ANCHOR),
       });
     }
     for (const issue of rng.sample(pool, Math.min(pool.length, 6))) {
@@ -582,21 +876,51 @@ export function seedStore(options: Pick<ResolvedOptions, 'seed' | 'scale' | 'tim
       const editor = rng.pick(members);
       const content = `# ${name}\n\n${paragraph(rng, 3)}`;
       store.wikis.insert({
-        id, projectId: project.id, name, content, tagIds: w === 0 ? [] : rng.sample(tagIds, rng.int(1, 2)), attachmentIds: [], sharedFileIds: [],
-        createdUserId: author.id, created, updatedUserId: editor.id, updated,
+        id,
+        projectId: project.id,
+        name,
+        content,
+        tagIds: w === 0 ? [] : rng.sample(tagIds, rng.int(1, 2)),
+        attachmentIds: [],
+        sharedFileIds: [],
+        createdUserId: author.id,
+        created,
+        updatedUserId: editor.id,
+        updated,
       });
       const versions = 1 + (w % 3);
       for (let v = 1; v <= versions; v++) {
         store.wikiHistory.insert({
-          id: store.nextId('wikiHistory'), pageId: id, version: v, name, content: v === versions ? content : `# ${name}\n\n(draft ${v})`,
-          createdUserId: v === 1 ? author.id : editor.id, created: v === versions ? updated : between(created, updated),
+          id: store.nextId('wikiHistory'),
+          pageId: id,
+          version: v,
+          name,
+          content: v === versions ? content : `# ${name}\n\n(draft ${v})`,
+          createdUserId: v === 1 ? author.id : editor.id,
+          created: v === versions ? updated : between(created, updated),
         });
       }
-      store.activities.insert({ id: store.nextId('activity'), projectId: project.id, type: ActivityType.WikiCreated, content: { id, name, content: '', diff: '', version: 1, attachments: [], shared_files: [] }, createdUserId: author.id, created });
+      store.activities.insert({
+        id: store.nextId('activity'),
+        projectId: project.id,
+        type: ActivityType.WikiCreated,
+        content: { id, name, content: '', diff: '', version: 1, attachments: [], shared_files: [] },
+        createdUserId: author.id,
+        created,
+      });
       const wiki = store.wikis.get(id)!;
       if (w % 3 === 1) {
         const aid = store.nextId('attachment');
-        store.attachments.insert({ id: aid, owner: 'wiki', ownerId: id, name: 'diagram.png', size: 40_000 + aid, data: null, createdUserId: author.id, created });
+        store.attachments.insert({
+          id: aid,
+          owner: 'wiki',
+          ownerId: id,
+          name: 'diagram.png',
+          size: 40_000 + aid,
+          data: null,
+          createdUserId: author.id,
+          created,
+        });
         wiki.attachmentIds.push(aid);
       }
       const files = filesByProject.get(project.id);
@@ -606,9 +930,19 @@ export function seedStore(options: Pick<ResolvedOptions, 'seed' | 'scale' | 'tim
         const replaced = files[0] as number;
         if (w === 2 && !wiki.sharedFileIds.includes(replaced)) wiki.sharedFileIds.push(replaced);
       }
-      if (w % 3 === 0) store.stars.insert({ id: store.nextId('star'), target: 'wiki', targetId: id, comment: w === 0 ? 'わかりやすい！' : null, presenterId: rng.pick(members).id, receiverId: author.id, created: updated });
+      if (w % 3 === 0)
+        store.stars.insert({
+          id: store.nextId('star'),
+          target: 'wiki',
+          targetId: id,
+          comment: w === 0 ? 'わかりやすい！' : null,
+          presenterId: rng.pick(members).id,
+          receiverId: author.id,
+          created: updated,
+        });
       if (w < 2) {
-        for (const u of members.slice(0, 3)) store.recentlyViewed.push({ userId: u.id, kind: 'wiki', targetId: id, updated: between(SEED_ANCHOR - 10 * DAY, SEED_ANCHOR) });
+        for (const u of members.slice(0, 3))
+          store.recentlyViewed.push({ userId: u.id, kind: 'wiki', targetId: id, updated: between(SEED_ANCHOR - 10 * DAY, SEED_ANCHOR) });
       }
     }
   }
@@ -624,29 +958,81 @@ export function seedStore(options: Pick<ResolvedOptions, 'seed' | 'scale' | 'tim
       const plain = paragraph(rng, 2);
       const author = rng.pick(members);
       store.documents.insert({
-        id, projectId: project.id, title, plain,
+        id,
+        projectId: project.id,
+        title,
+        plain,
         json: JSON.stringify({ type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: plain }] }] }),
-        statusId: d % 4 === 3 ? 2 : 1, emoji: d % 3 === 0 ? '📘' : null, parentId: d >= 2 && d % 2 === 0 ? (ids[0] ?? null) : null,
-        displayOrder: d, tags: d % 2 === 1 ? [{ id: d + 1, name: d % 4 === 1 ? '仕様' : 'draft' }] : [], attachmentIds: [], trashed: d === shape.documentsPerProject - 1,
-        createdUserId: author.id, created, updatedUserId: rng.pick(members).id, updated: between(created, SEED_ANCHOR),
+        statusId: d % 4 === 3 ? 2 : 1,
+        emoji: d % 3 === 0 ? '📘' : null,
+        parentId: d >= 2 && d % 2 === 0 ? (ids[0] ?? null) : null,
+        displayOrder: d,
+        tags: d % 2 === 1 ? [{ id: d + 1, name: d % 4 === 1 ? '仕様' : 'draft' }] : [],
+        attachmentIds: [],
+        trashed: d === shape.documentsPerProject - 1,
+        createdUserId: author.id,
+        created,
+        updatedUserId: rng.pick(members).id,
+        updated: between(created, SEED_ANCHOR),
       });
       if (d === 1) {
         const aid = store.nextId('attachment');
-        store.attachments.insert({ id: aid, owner: 'document', ownerId: id, name: '図1.png', size: 12_345 + aid, data: null, createdUserId: author.id, created });
+        store.attachments.insert({
+          id: aid,
+          owner: 'document',
+          ownerId: id,
+          name: '図1.png',
+          size: 12_345 + aid,
+          data: null,
+          createdUserId: author.id,
+          created,
+        });
         store.documents.get(id)!.attachmentIds.push(aid);
       }
       if (d < 2) {
         const cid = rng.hex(32);
         const commenter = rng.pick(members);
-        store.documentComments.insert({ id: cid, documentId: id, commentId: null, content: JSON.stringify({ type: 'doc', content: [] }), plain: commentText(rng), createdUserId: commenter.id, created: created + DAY, updatedUserId: commenter.id, updated: created + DAY });
+        store.documentComments.insert({
+          id: cid,
+          documentId: id,
+          commentId: null,
+          content: JSON.stringify({ type: 'doc', content: [] }),
+          plain: commentText(rng),
+          createdUserId: commenter.id,
+          created: created + DAY,
+          updatedUserId: commenter.id,
+          updated: created + DAY,
+        });
         const rid = rng.hex(32);
-        store.documentComments.insert({ id: rid, documentId: id, commentId: cid, content: JSON.stringify({ type: 'doc', content: [] }), plain: commentText(rng), createdUserId: author.id, created: created + 2 * DAY, updatedUserId: author.id, updated: created + 2 * DAY });
+        store.documentComments.insert({
+          id: rid,
+          documentId: id,
+          commentId: cid,
+          content: JSON.stringify({ type: 'doc', content: [] }),
+          plain: commentText(rng),
+          createdUserId: author.id,
+          created: created + 2 * DAY,
+          updatedUserId: author.id,
+          updated: created + 2 * DAY,
+        });
         // The author hears of the comment (reason 14), the commenter of the reply (reason 15).
         const notify = (userId: number, senderId: number, reason: number, commentId: string, at: number) =>
           store.notifications.insert({
-            id: store.nextId('notification'), userId, alreadyRead: d === 1, resourceAlreadyRead: d === 1, reason, projectId: project.id,
-            issueId: null, commentId: null, repositoryId: null, pullRequestId: null, pullRequestCommentId: null,
-            documentId: id, documentCommentId: commentId, senderId, created: at,
+            id: store.nextId('notification'),
+            userId,
+            alreadyRead: d === 1,
+            resourceAlreadyRead: d === 1,
+            reason,
+            projectId: project.id,
+            issueId: null,
+            commentId: null,
+            repositoryId: null,
+            pullRequestId: null,
+            pullRequestCommentId: null,
+            documentId: id,
+            documentCommentId: commentId,
+            senderId,
+            created: at,
           });
         notify(author.id, commenter.id, 14, cid, created + DAY);
         notify(commenter.id, author.id, 15, rid, created + 2 * DAY);
@@ -664,9 +1050,17 @@ export function seedStore(options: Pick<ResolvedOptions, 'seed' | 'scale' | 'tim
       const id = store.nextId('repository');
       const created = between(start, start + 60 * DAY);
       store.repositories.insert({
-        id, projectId: project.id, name: REPO_NAMES[(r + project.id) % REPO_NAMES.length] as string, description: r === 0 ? 'メインリポジトリ / main repository' : '',
-        hookUrl: r === 0 ? 'https://ci.example.com/hook' : null, displayOrder: r, pushedAt: r === repoCount - 1 && r > 0 ? null : between(SEED_ANCHOR - 30 * DAY, SEED_ANCHOR),
-        createdUserId: admin.id, created, updatedUserId: admin.id, updated: between(created, SEED_ANCHOR),
+        id,
+        projectId: project.id,
+        name: REPO_NAMES[(r + project.id) % REPO_NAMES.length] as string,
+        description: r === 0 ? 'メインリポジトリ / main repository' : '',
+        hookUrl: r === 0 ? 'https://ci.example.com/hook' : null,
+        displayOrder: r,
+        pushedAt: r === repoCount - 1 && r > 0 ? null : between(SEED_ANCHOR - 30 * DAY, SEED_ANCHOR),
+        createdUserId: admin.id,
+        created,
+        updatedUserId: admin.id,
+        updated: between(created, SEED_ANCHOR),
       });
       for (let k = 1; k <= shape.pullRequestsPerRepo; k++) {
         const prId = store.nextId('pullRequest');
@@ -675,17 +1069,57 @@ export function seedStore(options: Pick<ResolvedOptions, 'seed' | 'scale' | 'tim
         const closed = statusId === 1 ? null : between(prCreated, SEED_ANCHOR);
         const author = rng.pick(members);
         store.pullRequests.insert({
-          id: prId, projectId: project.id, repositoryId: id, number: k, summary: issueSummary(rng), description: paragraph(rng),
-          base: 'main', branch: BRANCHES[k % BRANCHES.length] as string, statusId,
-          assigneeId: rng.bool(0.7) ? rng.pick(members).id : null, issueId: projectIssues.length && rng.bool(0.6) ? rng.pick(projectIssues).id : null,
-          baseCommit: rng.hex(40), branchCommit: rng.hex(40), mergeCommit: statusId === 3 ? rng.hex(40) : null,
-          closeAt: statusId === 2 ? closed : null, mergeAt: statusId === 3 ? closed : null, attachmentIds: [],
-          createdUserId: author.id, created: prCreated, updatedUserId: rng.pick(members).id, updated: closed ?? between(prCreated, SEED_ANCHOR),
+          id: prId,
+          projectId: project.id,
+          repositoryId: id,
+          number: k,
+          summary: issueSummary(rng),
+          description: paragraph(rng),
+          base: 'main',
+          branch: BRANCHES[k % BRANCHES.length] as string,
+          statusId,
+          assigneeId: rng.bool(0.7) ? rng.pick(members).id : null,
+          issueId: projectIssues.length && rng.bool(0.6) ? rng.pick(projectIssues).id : null,
+          baseCommit: rng.hex(40),
+          branchCommit: rng.hex(40),
+          mergeCommit: statusId === 3 ? rng.hex(40) : null,
+          closeAt: statusId === 2 ? closed : null,
+          mergeAt: statusId === 3 ? closed : null,
+          attachmentIds: [],
+          createdUserId: author.id,
+          created: prCreated,
+          updatedUserId: rng.pick(members).id,
+          updated: closed ?? between(prCreated, SEED_ANCHOR),
         });
-        store.activities.insert({ id: store.nextId('activity'), projectId: project.id, type: ActivityType.PullRequestAdded, content: { id: prId, number: k, summary: '', description: '', comment: null, changes: [], issue: null, repository: { id, name: '', description: '' } }, createdUserId: author.id, created: prCreated });
+        store.activities.insert({
+          id: store.nextId('activity'),
+          projectId: project.id,
+          type: ActivityType.PullRequestAdded,
+          content: {
+            id: prId,
+            number: k,
+            summary: '',
+            description: '',
+            comment: null,
+            changes: [],
+            issue: null,
+            repository: { id, name: '', description: '' },
+          },
+          createdUserId: author.id,
+          created: prCreated,
+        });
         if (k % 4 === 1) {
           const aid = store.nextId('attachment');
-          store.attachments.insert({ id: aid, owner: 'pullRequest', ownerId: prId, name: 'diff.patch', size: 3000 + aid, data: null, createdUserId: author.id, created: prCreated });
+          store.attachments.insert({
+            id: aid,
+            owner: 'pullRequest',
+            ownerId: prId,
+            name: 'diff.patch',
+            size: 3000 + aid,
+            data: null,
+            createdUserId: author.id,
+            created: prCreated,
+          });
           store.pullRequests.get(prId)!.attachmentIds.push(aid);
         }
         const comments = k % 2 === 0 ? 0 : rng.int(1, 3);
@@ -694,19 +1128,52 @@ export function seedStore(options: Pick<ResolvedOptions, 'seed' | 'scale' | 'tim
           const commenter = rng.pick(members);
           const t = between(prCreated, closed ?? SEED_ANCHOR);
           store.pullRequestComments.insert({
-            id: pcid, pullRequestId: prId, content: commentText(rng),
+            id: pcid,
+            pullRequestId: prId,
+            content: commentText(rng),
             changeLog: c === 0 && statusId !== 1 ? [{ field: 'status', newValue: statusId === 3 ? 'Merged' : 'Closed', originalValue: 'Open' }] : [],
-            createdUserId: commenter.id, created: t, updated: t,
+            createdUserId: commenter.id,
+            created: t,
+            updated: t,
           });
           if (commenter.id !== author.id) {
             store.notifications.insert({
-              id: store.nextId('notification'), userId: author.id, alreadyRead: rng.bool(0.5), resourceAlreadyRead: rng.bool(0.5), reason: 11,
-              projectId: project.id, issueId: null, commentId: null, repositoryId: id, pullRequestId: prId, pullRequestCommentId: pcid, senderId: commenter.id, created: t,
+              id: store.nextId('notification'),
+              userId: author.id,
+              alreadyRead: rng.bool(0.5),
+              resourceAlreadyRead: rng.bool(0.5),
+              reason: 11,
+              projectId: project.id,
+              issueId: null,
+              commentId: null,
+              repositoryId: id,
+              pullRequestId: prId,
+              pullRequestCommentId: pcid,
+              senderId: commenter.id,
+              created: t,
             });
           }
-          if (c === 0 && k <= 3) store.stars.insert({ id: store.nextId('star'), target: 'pullRequestComment', targetId: pcid, comment: k === 1 ? '参考になりました' : null, presenterId: author.id, receiverId: commenter.id, created: t + 60_000 });
+          if (c === 0 && k <= 3)
+            store.stars.insert({
+              id: store.nextId('star'),
+              target: 'pullRequestComment',
+              targetId: pcid,
+              comment: k === 1 ? '参考になりました' : null,
+              presenterId: author.id,
+              receiverId: commenter.id,
+              created: t + 60_000,
+            });
         }
-        if (k === 1) store.stars.insert({ id: store.nextId('star'), target: 'pullRequest', targetId: prId, comment: 'LGTM', presenterId: admin.id, receiverId: author.id, created: prCreated + DAY });
+        if (k === 1)
+          store.stars.insert({
+            id: store.nextId('star'),
+            target: 'pullRequest',
+            targetId: prId,
+            comment: 'LGTM',
+            presenterId: admin.id,
+            receiverId: author.id,
+            created: prCreated + DAY,
+          });
       }
     }
   }

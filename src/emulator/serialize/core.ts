@@ -141,9 +141,7 @@ export function customFieldJson(f: CustomFieldRec) {
         ...base,
         min: typeof f.min === 'string' ? utcDateTime(f.min) : null,
         max: typeof f.max === 'string' ? utcDateTime(f.max) : null,
-        initialDate: f.initialDate
-          ? { id: f.initialDate.id, shift: f.initialDate.shift, date: utcDateTime(f.initialDate.date) }
-          : null,
+        initialDate: f.initialDate ? { id: f.initialDate.id, shift: f.initialDate.shift, date: utcDateTime(f.initialDate.date) } : null,
       };
     case 5:
     case 6:
@@ -159,8 +157,7 @@ export function customFieldJson(f: CustomFieldRec) {
 /** One element of `issue.customFields` (backlog-api.md §7.10). */
 export function customValueJson(f: CustomFieldRec, v: CustomValue | undefined) {
   const base = { id: f.id, fieldTypeId: f.typeId, name: f.name };
-  const items = (ids: number[]) =>
-    ids.map((id) => f.items.find((i) => i.id === id)).filter((i): i is NonNullable<typeof i> => i !== undefined);
+  const items = (ids: number[]) => ids.map((id) => f.items.find((i) => i.id === id)).filter((i): i is NonNullable<typeof i> => i !== undefined);
   switch (f.typeId) {
     case 1:
     case 2:
@@ -299,9 +296,18 @@ export function issueJson(store: Store, issue: IssueRec, lang: Lang, opts: { chi
     priority,
     status: status ? statusJson(status, lang) : null,
     assignee: userRef(store, issue.assigneeId),
-    category: issue.categoryIds.map((id) => store.categories.get(id)).filter((c) => c !== undefined).map(categoryJson),
-    versions: issue.versionIds.map((id) => store.versions.get(id)).filter((v) => v !== undefined).map((v) => versionJson(v, tz)),
-    milestone: issue.milestoneIds.map((id) => store.versions.get(id)).filter((v) => v !== undefined).map((v) => versionJson(v, tz)),
+    category: issue.categoryIds
+      .map((id) => store.categories.get(id))
+      .filter((c) => c !== undefined)
+      .map(categoryJson),
+    versions: issue.versionIds
+      .map((id) => store.versions.get(id))
+      .filter((v) => v !== undefined)
+      .map((v) => versionJson(v, tz)),
+    milestone: issue.milestoneIds
+      .map((id) => store.versions.get(id))
+      .filter((v) => v !== undefined)
+      .map((v) => versionJson(v, tz)),
     startDate: zonedDateTime(issue.startDate, tz),
     dueDate: zonedDateTime(issue.dueDate, tz),
     estimatedHours: issue.estimatedHours,
@@ -314,8 +320,14 @@ export function issueJson(store: Store, issue: IssueRec, lang: Lang, opts: { chi
     customFields: fields
       .filter((f) => f.applicableIssueTypes.length === 0 || f.applicableIssueTypes.includes(issue.issueTypeId))
       .map((f) => customValueJson(f, issue.customFields.get(f.id))),
-    attachments: issue.attachmentIds.map((id) => store.attachments.get(id)).filter((a) => a !== undefined).map(attachmentBriefJson),
-    sharedFiles: issue.sharedFileIds.map((id) => store.sharedFiles.get(id)).filter((f) => f !== undefined).map((f) => sharedFileJson(store, f)),
+    attachments: issue.attachmentIds
+      .map((id) => store.attachments.get(id))
+      .filter((a) => a !== undefined)
+      .map(attachmentBriefJson),
+    sharedFiles: issue.sharedFileIds
+      .map((id) => store.sharedFiles.get(id))
+      .filter((f) => f !== undefined)
+      .map((f) => sharedFileJson(store, f)),
     externalFileLinks: [],
     stars: starsOf(store, 'issue', issue.id),
   };
@@ -358,8 +370,6 @@ export function commentJson(store: Store, c: CommentRec) {
     created: isoSeconds(c.created),
     updated: isoSeconds(c.updated),
     stars: starsOf(store, 'comment', c.id),
-    notifications: store.notifications
-      .where('commentId', (n) => n.commentId, c.id)
-      .map((n) => commentNotificationJson(store, n)),
+    notifications: store.notifications.where('commentId', (n) => n.commentId, c.id).map((n) => commentNotificationJson(store, n)),
   };
 }

@@ -28,7 +28,10 @@ export function documentJson(store: Store, d: DocumentRec) {
     json: d.json,
     statusId: d.statusId,
     emoji: d.emoji,
-    attachments: d.attachmentIds.map((id) => store.attachments.get(id)).filter((a) => a !== undefined).map((a) => attachmentJson(store, a)),
+    attachments: d.attachmentIds
+      .map((id) => store.attachments.get(id))
+      .filter((a) => a !== undefined)
+      .map((a) => attachmentJson(store, a)),
     tags: d.tags.map((t) => ({ id: t.id, name: t.name })),
     createdUser: userRef(store, d.createdUserId),
     created: isoSeconds(d.created),

@@ -75,7 +75,10 @@ export function pullRequestJson(store: Store, pr: PullRequestRec, lang: Lang) {
     created: isoSeconds(pr.created),
     updatedUser: userRef(store, pr.updatedUserId),
     updated: isoSeconds(pr.updated),
-    attachments: pr.attachmentIds.map((id) => store.attachments.get(id)).filter((a) => a !== undefined).map((a) => attachmentJson(store, a)),
+    attachments: pr.attachmentIds
+      .map((id) => store.attachments.get(id))
+      .filter((a) => a !== undefined)
+      .map((a) => attachmentJson(store, a)),
     stars: starsOf(store, 'pullRequest', pr.id),
   };
 }
@@ -89,9 +92,7 @@ export function pullRequestCommentJson(store: Store, c: PullRequestCommentRec) {
     created: isoSeconds(c.created),
     updated: isoSeconds(c.updated),
     stars: starsOf(store, 'pullRequestComment', c.id),
-    notifications: store.notifications
-      .where('pullRequestCommentId', (n) => n.pullRequestCommentId, c.id)
-      .map((n) => commentNotificationJson(store, n)),
+    notifications: store.notifications.where('pullRequestCommentId', (n) => n.pullRequestCommentId, c.id).map((n) => commentNotificationJson(store, n)),
   };
 }
 

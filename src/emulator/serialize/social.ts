@@ -6,14 +6,7 @@
  * builders (./git.ts), so both families render them alike.
  */
 import type { Lang } from '../names.js';
-import type {
-  ActivityRec,
-  NotificationRec,
-  Store,
-  TeamRec,
-  WatchingRec,
-  WikiRec,
-} from '../store.js';
+import type { ActivityRec, NotificationRec, Store, TeamRec, WatchingRec, WikiRec } from '../store.js';
 import { isoSeconds } from '../time.js';
 import { commentJson, issueJson, projectJson, starJson, starTarget, userRef } from './core.js';
 import { documentCommentJson, documentJson, documentReplyJson } from './document.js';
@@ -56,7 +49,9 @@ export function notificationJson(store: Store, n: NotificationRec, lang: Lang) {
     pullRequestComment: prComment ? pullRequestCommentJson(store, prComment) : null,
     document: document ? documentJson(store, document) : null,
     // A reply notification carries the reply and the comment it answers.
-    documentComment: docComment ? documentCommentJson(store, docComment.commentId ? (store.documentComments.get(docComment.commentId) ?? docComment) : docComment) : null,
+    documentComment: docComment
+      ? documentCommentJson(store, docComment.commentId ? (store.documentComments.get(docComment.commentId) ?? docComment) : docComment)
+      : null,
     documentCommentReply: docComment?.commentId ? documentReplyJson(store, docComment) : null,
     sender: userRef(store, n.senderId),
     created: isoSeconds(n.created),

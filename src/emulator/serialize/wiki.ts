@@ -11,7 +11,10 @@ export function wikiTagJson(t: WikiTagRec) {
 }
 
 function tagsOf(store: Store, w: WikiRec) {
-  return w.tagIds.map((id) => store.wikiTags.get(id)).filter((t) => t !== undefined).map(wikiTagJson);
+  return w.tagIds
+    .map((id) => store.wikiTags.get(id))
+    .filter((t) => t !== undefined)
+    .map(wikiTagJson);
 }
 
 /** `GET /wikis` items: no content, attachments, shared files or stars. */
@@ -36,8 +39,14 @@ export function wikiJson(store: Store, w: WikiRec) {
     name: w.name,
     content: w.content,
     tags: tagsOf(store, w),
-    attachments: w.attachmentIds.map((id) => store.attachments.get(id)).filter((a) => a !== undefined).map((a) => attachmentJson(store, a)),
-    sharedFiles: w.sharedFileIds.map((id) => store.sharedFiles.get(id)).filter((f) => f !== undefined).map((f) => sharedFileJson(store, f)),
+    attachments: w.attachmentIds
+      .map((id) => store.attachments.get(id))
+      .filter((a) => a !== undefined)
+      .map((a) => attachmentJson(store, a)),
+    sharedFiles: w.sharedFileIds
+      .map((id) => store.sharedFiles.get(id))
+      .filter((f) => f !== undefined)
+      .map((f) => sharedFileJson(store, f)),
     stars: starsOf(store, 'wiki', w.id),
     createdUser: userRef(store, w.createdUserId),
     created: isoSeconds(w.created),

@@ -91,7 +91,10 @@ export async function schemaColumns(connection: Connection): Promise<SchemaColum
   // User-defined views (UserDefinedViews): their columns as DuckDB describes their query (no request).
   for (const view of connection.userViews.list()) {
     const cols = await connection.describe(`SELECT * FROM ${quoteIdent(view.name)}`);
-    tables.set(view.name, cols.map((c) => ({ name: c.name, type: c.type })));
+    tables.set(
+      view.name,
+      cols.map((c) => ({ name: c.name, type: c.type })),
+    );
   }
   return { tables };
 }
@@ -127,11 +130,15 @@ export function schemaStatements(connection: Connection, columns: SchemaColumns)
     }
     const kind = def?.kind === 'view' || userView ? 'VIEW' : 'TABLE';
     if (userView) out.push(`COMMENT ON VIEW public.${table} IS ${quoteLiteral(`User defined view: ${userView.query}`)}`);
-    const privileges = def?.kind === 'table' && def.writes ? ['SELECT', def.writes.insert && 'INSERT', def.writes.update && 'UPDATE', def.writes.delete && 'DELETE'].filter(Boolean).join(', ') : 'SELECT';
+    const privileges =
+      def?.kind === 'table' && def.writes
+        ? ['SELECT', def.writes.insert && 'INSERT', def.writes.update && 'UPDATE', def.writes.delete && 'DELETE'].filter(Boolean).join(', ')
+        : 'SELECT';
     out.push(`GRANT ${privileges} ON public.${table} TO PUBLIC`);
     if (def?.description) out.push(`COMMENT ON ${kind} public.${table} IS ${quoteLiteral(def.description)}`);
     for (const c of def?.columns ?? []) {
-      if (c.description && cols.some((x) => x.name === c.name)) out.push(`COMMENT ON COLUMN public.${table}.${quoteIdent(c.name)} IS ${quoteLiteral(c.description)}`);
+      if (c.description && cols.some((x) => x.name === c.name))
+        out.push(`COMMENT ON COLUMN public.${table}.${quoteIdent(c.name)} IS ${quoteLiteral(c.description)}`);
     }
     if (def?.kind !== 'table') continue;
     for (const c of def.columns) {
@@ -141,7 +148,9 @@ export function schemaStatements(connection: Connection, columns: SchemaColumns)
       // A foreign key needs a table whose primary key is exactly the referenced column.
       const targetKeys = referenced?.columns.filter((x) => x.key).map((x) => x.name) ?? [];
       if (referenced?.kind !== 'table' || targetKeys.length !== 1 || targetKeys[0] !== column) continue;
-      foreignKeys.push(`ALTER TABLE public.${table} ADD CONSTRAINT ${quoteIdent(`${name}_${c.name}_fkey`)} FOREIGN KEY (${quoteIdent(c.name)}) REFERENCES public.${quoteIdent(referenced.name)} (${quoteIdent(column)})`);
+      foreignKeys.push(
+        `ALTER TABLE public.${table} ADD CONSTRAINT ${quoteIdent(`${name}_${c.name}_fkey`)} FOREIGN KEY (${quoteIdent(c.name)}) REFERENCES public.${quoteIdent(referenced.name)} (${quoteIdent(column)})`,
+      );
     }
   }
   out.push(...foreignKeys);
@@ -151,7 +160,9 @@ export function schemaStatements(connection: Connection, columns: SchemaColumns)
     const input = (x: (typeof p.parameters)[number]) => `IN ${quoteIdent(x.name)} ${PROC_TYPE[x.type]}${x.required ? '' : ' DEFAULT NULL'}`;
     const args = [
       ...p.parameters.filter((x) => x.required).map(input),
-      ...p.results.filter((r) => !p.parameters.some((x) => x.name.toLowerCase() === r.name.toLowerCase())).map((r) => `OUT ${quoteIdent(r.name)} ${PROC_TYPE[r.type]}`),
+      ...p.results
+        .filter((r) => !p.parameters.some((x) => x.name.toLowerCase() === r.name.toLowerCase()))
+        .map((r) => `OUT ${quoteIdent(r.name)} ${PROC_TYPE[r.type]}`),
       ...p.parameters.filter((x) => !x.required).map(input),
     ];
     const outs = p.results.filter((r) => !p.parameters.some((x) => x.name.toLowerCase() === r.name.toLowerCase()));
@@ -164,7 +175,14 @@ export function schemaStatements(connection: Connection, columns: SchemaColumns)
 }
 
 /** After the schema is in template1: the databases clients connect to get it too. */
-export const DATABASE_STATEMENTS = ['DROP DATABASE postgres', 'CREATE DATABASE postgres', 'CREATE DATABASE backlog', 'REVOKE TEMPORARY ON DATABASE backlog FROM PUBLIC', 'REVOKE TEMPORARY ON DATABASE postgres FROM PUBLIC', 'REVOKE TEMPORARY ON DATABASE template1 FROM PUBLIC'];
+export const DATABASE_STATEMENTS = [
+  'DROP DATABASE postgres',
+  'CREATE DATABASE postgres',
+  'CREATE DATABASE backlog',
+  'REVOKE TEMPORARY ON DATABASE backlog FROM PUBLIC',
+  'REVOKE TEMPORARY ON DATABASE postgres FROM PUBLIC',
+  'REVOKE TEMPORARY ON DATABASE template1 FROM PUBLIC',
+];
 
 /**
  * A role for a wire client's user name: can log in, owns nothing, and its transactions are
@@ -192,7 +210,7 @@ export const ENGINE_SETTINGS: Record<string, string> = {
   log_min_messages: 'fatal',
   jit: 'off',
   timezone: 'UTC',
-  'log_timezone': 'UTC',
+  log_timezone: 'UTC',
   datestyle: 'ISO, MDY',
   lc_messages: 'C',
 };

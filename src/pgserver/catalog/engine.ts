@@ -45,7 +45,9 @@ function engineUser(): { uid: number; gid: number } | undefined {
   const uid = id('-u');
   const gid = id('-g');
   if (!Number.isInteger(uid) || !Number.isInteger(gid) || uid <= 0) {
-    throw new ConfigError('running as root, the catalog engine needs the user nobody, which does not exist', 'serve', { hint: 'Run backlog-sql serve as an ordinary user.' });
+    throw new ConfigError('running as root, the catalog engine needs the user nobody, which does not exist', 'serve', {
+      hint: 'Run backlog-sql serve as an ordinary user.',
+    });
   }
   return { uid, gid };
 }
@@ -106,9 +108,13 @@ export class CatalogEngine {
       if (user) chownSync(join(data, 'pg_hba.conf'), user.uid, user.gid);
     } catch (e) {
       rmSync(folder, { recursive: true, force: true });
-      throw new ConfigError(`the catalog engine (PostgreSQL) could not be set up: ${(e as Error).message}`, 'serve', { hint: 'Check that the temporary folder is writable.' });
+      throw new ConfigError(`the catalog engine (PostgreSQL) could not be set up: ${(e as Error).message}`, 'serve', {
+        hint: 'Check that the temporary folder is writable.',
+      });
     }
-    const settings = Object.entries({ ...ENGINE_SETTINGS, listen_addresses: '', unix_socket_directories: socketDir, unix_socket_permissions: '0700' }).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+    const settings = Object.entries({ ...ENGINE_SETTINGS, listen_addresses: '', unix_socket_directories: socketDir, unix_socket_permissions: '0700' }).flatMap(
+      ([k, v]) => ['-c', `${k}=${v}`],
+    );
     // The watchdog shell: PostgreSQL stops (fast shutdown) and the folder goes when our pipe closes.
     const script = '"$0" "$@" & pid=$!; trap \'kill -INT $pid\' TERM INT; read _; kill -INT $pid 2>/dev/null; wait $pid; rm -rf "$FOLDER"';
     const child = spawn('/bin/sh', ['-c', script, bin.postgres, '-D', data, ...settings], {
@@ -136,7 +142,9 @@ export class CatalogEngine {
     if (!admin) {
       child.kill('SIGKILL');
       rmSync(folder, { recursive: true, force: true });
-      throw new ConfigError(`the catalog engine (PostgreSQL) did not start: ${stderr.trim().split('\n').slice(-3).join(' ')}`, 'serve', { hint: 'See the message above; the engine needs a writable temporary folder.' });
+      throw new ConfigError(`the catalog engine (PostgreSQL) did not start: ${stderr.trim().split('\n').slice(-3).join(' ')}`, 'serve', {
+        hint: 'See the message above; the engine needs a writable temporary folder.',
+      });
     }
     const engine = new CatalogEngine(child, folder, socketDir, admin, admin.status.get('server_version') ?? '15');
     try {

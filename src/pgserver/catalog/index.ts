@@ -9,7 +9,7 @@ import { connect as netConnect } from 'node:net';
 import type { Connection } from '../../core/connection.js';
 import { schemaColumns, schemaStatements } from './ddl.js';
 import { CatalogEngine } from './engine.js';
-import type { PgClient} from './pgclient.js';
+import type { PgClient } from './pgclient.js';
 import { type RawAnswer, type RawParams } from './pgclient.js';
 import { route, type Route } from './route.js';
 

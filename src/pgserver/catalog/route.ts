@@ -25,7 +25,16 @@ export interface Substitution {
   fn: SessionFunction;
 }
 
-export type SessionFunction = 'current_user' | 'session_user' | 'current_role' | 'current_catalog' | 'current_database' | 'current_schema' | 'version' | 'pg_backend_pid' | 'user';
+export type SessionFunction =
+  | 'current_user'
+  | 'session_user'
+  | 'current_role'
+  | 'current_catalog'
+  | 'current_database'
+  | 'current_schema'
+  | 'version'
+  | 'pg_backend_pid'
+  | 'user';
 
 /** Session values a data statement may read (DuckDB would answer with its own). */
 export interface SessionValues {
@@ -66,13 +75,43 @@ function tokenize(sql: string): Token[] {
 
 /** Functions whose answer comes from the catalog or the session (besides every pg_*). */
 const CATALOG_FUNCTIONS = new Set([
-  'current_setting', 'set_config', 'format_type', 'obj_description', 'col_description', 'shobj_description',
-  'current_schemas', 'txid_current', 'inet_server_addr', 'inet_server_port', 'inet_client_addr', 'inet_client_port',
-  'to_regclass', 'to_regtype', 'to_regproc', 'to_regprocedure', 'to_regnamespace', 'to_regrole', 'to_regoper', 'to_regoperator',
-  'row_security_active', 'array_to_string', 'quote_ident', 'regclass', 'age',
+  'current_setting',
+  'set_config',
+  'format_type',
+  'obj_description',
+  'col_description',
+  'shobj_description',
+  'current_schemas',
+  'txid_current',
+  'inet_server_addr',
+  'inet_server_port',
+  'inet_client_addr',
+  'inet_client_port',
+  'to_regclass',
+  'to_regtype',
+  'to_regproc',
+  'to_regprocedure',
+  'to_regnamespace',
+  'to_regrole',
+  'to_regoper',
+  'to_regoperator',
+  'row_security_active',
+  'array_to_string',
+  'quote_ident',
+  'regclass',
+  'age',
 ]);
 
-const SESSION_FUNCTIONS = new Set<SessionFunction>(['current_user', 'session_user', 'current_role', 'current_catalog', 'current_database', 'current_schema', 'version', 'pg_backend_pid']);
+const SESSION_FUNCTIONS = new Set<SessionFunction>([
+  'current_user',
+  'session_user',
+  'current_role',
+  'current_catalog',
+  'current_database',
+  'current_schema',
+  'version',
+  'pg_backend_pid',
+]);
 /** Session functions written without parentheses (SQL keywords). */
 const SESSION_KEYWORDS = new Set(['current_user', 'session_user', 'current_role', 'current_catalog', 'current_schema']);
 const REG_TYPES = /^(regclass|regtype|regproc|regprocedure|regnamespace|regrole|regoper|regoperator|regconfig|regdictionary|regcollation)$/i;
@@ -90,7 +129,8 @@ export function route(sql: string, names: Names): Route {
   const tokens = tokenize(sql);
   const first = tokens.find((t) => t.kind !== 'punct' || t.text !== '(');
   if (!first || first.kind !== 'word' || !READ_STATEMENT.test(first.text)) return { engine: 'data', substitutions: [] };
-  if (/^SHOW$/i.test(first.text)) return /^(tables|databases)$/i.test(tokens[1]?.text ?? '') ? { engine: 'data', substitutions: [] } : { engine: 'catalog', versionCalls: [] };
+  if (/^SHOW$/i.test(first.text))
+    return /^(tables|databases)$/i.test(tokens[1]?.text ?? '') ? { engine: 'data', substitutions: [] } : { engine: 'catalog', versionCalls: [] };
   let catalogRelation: string | undefined;
   let catalogFunction: string | undefined;
   let sessionFunction = false;
@@ -100,7 +140,8 @@ export function route(sql: string, names: Names): Route {
   const cteNames = new Set<string>();
   tokens.forEach((t, i) => {
     const next = tokens[i + 1];
-    if ((t.kind === 'word' || t.kind === 'quoted') && next?.kind === 'word' && /^AS$/i.test(next.text) && tokens[i + 2]?.text === '(') cteNames.add(t.text.toLowerCase());
+    if ((t.kind === 'word' || t.kind === 'quoted') && next?.kind === 'word' && /^AS$/i.test(next.text) && tokens[i + 2]?.text === '(')
+      cteNames.add(t.text.toLowerCase());
   });
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
@@ -114,7 +155,10 @@ export function route(sql: string, names: Names): Route {
     // CData's session tables (T#TEMP, bare or quoted) live in the data engine.
     const hash = tokens[i + 1];
     const temp = tokens[i + 2];
-    if ((t.kind === 'word' && hash?.text === '#' && hash.start === t.end && temp?.start === hash.end && /^TEMP$/i.test(temp.text)) || (t.kind === 'quoted' && /#TEMP$/i.test(t.text))) {
+    if (
+      (t.kind === 'word' && hash?.text === '#' && hash.start === t.end && temp?.start === hash.end && /^TEMP$/i.test(temp.text)) ||
+      (t.kind === 'quoted' && /#TEMP$/i.test(t.text))
+    ) {
       backlog ??= `${t.text}${t.kind === 'word' ? '#TEMP' : ''}`;
       continue;
     }

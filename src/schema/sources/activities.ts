@@ -66,13 +66,17 @@ export async function* activityPages(ctx: FetchContext, path: string, quals: rea
   // a Type qual not sent is filtered by SQL afterwards, so the first `limit` rows may not do.
   const inOrder = ctx.orderBy.length === 0 || (ctx.orderBy.length === 1 && byId !== undefined);
   const limit = inOrder && !(types === undefined && qualValues(quals, 'Type') !== undefined) ? ctx.limit : undefined;
-  yield* ctx.api.pagesByKeyset<ActivityJson>(path, { 'activityTypeId[]': types }, {
-    signal: ctx.signal,
-    order: byId && !byId.desc ? 'asc' : 'desc',
-    ...(bounds.minId !== undefined ? { minId: bounds.minId } : {}),
-    ...(bounds.maxId !== undefined ? { maxId: bounds.maxId } : {}),
-    ...(limit !== undefined ? { limit } : {}),
-  });
+  yield* ctx.api.pagesByKeyset<ActivityJson>(
+    path,
+    { 'activityTypeId[]': types },
+    {
+      signal: ctx.signal,
+      order: byId && !byId.desc ? 'asc' : 'desc',
+      ...(bounds.minId !== undefined ? { minId: bounds.minId } : {}),
+      ...(bounds.maxId !== undefined ? { maxId: bounds.maxId } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+    },
+  );
 }
 
 /** A one-line description of what the activity is about (issue key and summary, page name…). */
@@ -91,16 +95,38 @@ function summary(a: ActivityJson): string | null {
 /** The columns of an activity, for ProjectRecentUpdates and SpaceUpdates. */
 export function activityColumns(projectPushdown: { id: string; key: string } | undefined): ColumnDef<ActivityJson>[] {
   return [
-    col<ActivityJson>('Id', 'BIGINT', 'Activity id (grows with time).', (r) => r.id, { key: true, pushdown: push.exact('minId / maxId', ['=', '>=', '>', '<=', '<']) }),
-    col<ActivityJson>('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.project?.id, { references: 'Projects.Id', ...(projectPushdown ? { pushdown: push.exact(projectPushdown.id) } : {}) }),
-    col<ActivityJson>('ProjectKey', 'VARCHAR', 'Key of the project.', (r) => r.project?.projectKey, projectPushdown ? { pushdown: push.exact(projectPushdown.key) } : {}),
-    col<ActivityJson>('ProjectName', 'VARCHAR', 'Name of the project.', (r) => r.project?.name),
-    col<ActivityJson>('Type', 'INTEGER', 'Activity type: 1 issue created, 2 issue updated, 3 issue commented, 5 wiki created, 8 file added, 12 git pushed, 18 pull request added… (Backlog API docs).', (r) => r.type, {
-      pushdown: push.exact('activityTypeId[]'),
+    col<ActivityJson>('Id', 'BIGINT', 'Activity id (grows with time).', (r) => r.id, {
+      key: true,
+      pushdown: push.exact('minId / maxId', ['=', '>=', '>', '<=', '<']),
     }),
-    col<ActivityJson>('ContentId', 'BIGINT', 'Id of the thing the activity is about (issue, wiki page, file, pull request…), when it has one.', (r) => (typeof r.content?.id === 'number' ? r.content.id : null)),
+    col<ActivityJson>('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.project?.id, {
+      references: 'Projects.Id',
+      ...(projectPushdown ? { pushdown: push.exact(projectPushdown.id) } : {}),
+    }),
+    col<ActivityJson>(
+      'ProjectKey',
+      'VARCHAR',
+      'Key of the project.',
+      (r) => r.project?.projectKey,
+      projectPushdown ? { pushdown: push.exact(projectPushdown.key) } : {},
+    ),
+    col<ActivityJson>('ProjectName', 'VARCHAR', 'Name of the project.', (r) => r.project?.name),
+    col<ActivityJson>(
+      'Type',
+      'INTEGER',
+      'Activity type: 1 issue created, 2 issue updated, 3 issue commented, 5 wiki created, 8 file added, 12 git pushed, 18 pull request added… (Backlog API docs).',
+      (r) => r.type,
+      {
+        pushdown: push.exact('activityTypeId[]'),
+      },
+    ),
+    col<ActivityJson>('ContentId', 'BIGINT', 'Id of the thing the activity is about (issue, wiki page, file, pull request…), when it has one.', (r) =>
+      typeof r.content?.id === 'number' ? r.content.id : null,
+    ),
     col<ActivityJson>('ContentSummary', 'VARCHAR', 'One line about the subject: issue key and summary, page or file name, document title.', summary),
-    col<ActivityJson>('Content', 'VARCHAR', "The activity's content object as JSON text (its shape depends on Type).", (r) => (r.content == null ? null : JSON.stringify(r.content))),
+    col<ActivityJson>('Content', 'VARCHAR', "The activity's content object as JSON text (its shape depends on Type).", (r) =>
+      r.content == null ? null : JSON.stringify(r.content),
+    ),
     ...userColumns<ActivityJson>('CreatedUser', 'user who acted', (r) => r.createdUser),
     timestamp<ActivityJson>('Created', 'When it happened.', (r) => r.created),
   ];
@@ -114,9 +140,14 @@ export function activityColumns(projectPushdown: { id: string; key: string } | u
 export async function* projectActivities(ctx: FetchContext, quals: readonly Qual[]): AsyncIterable<ActivityJson[]> {
   for (const scope of await projectTargets(ctx, quals, { rowsCarryProject: true })) {
     const rows: ActivityJson[] = [];
-    await skipForbidden(ctx, `recent updates of ${projectLabel(scope)}`, async () => {
-      for await (const page of activityPages(ctx, `/projects/${encodeURIComponent(scope.path)}/activities`, quals)) rows.push(...page);
-    }, undefined);
+    await skipForbidden(
+      ctx,
+      `recent updates of ${projectLabel(scope)}`,
+      async () => {
+        for await (const page of activityPages(ctx, `/projects/${encodeURIComponent(scope.path)}/activities`, quals)) rows.push(...page);
+      },
+      undefined,
+    );
     yield rows;
   }
 }

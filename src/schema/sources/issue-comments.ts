@@ -66,18 +66,27 @@ export async function* listComments(ctx: FetchContext, quals: readonly Qual[], o
       const remaining = options.limit === undefined ? undefined : options.limit - count;
       if (remaining !== undefined && remaining <= 0) return;
       const rows: CommentRow[] = [];
-      await skipForbidden(ctx, `comments of issue ${issue.issueKey ?? issue.path}`, async () => {
-        const pages = ctx.api.pagesByKeyset<CommentJson>(`/issues/${encodeURIComponent(issue.path)}/comments`, {}, {
-          signal: ctx.signal,
-          order: 'asc',
-          ...bounds,
-          // With an id list, some comments in the range are dropped locally: read the whole range.
-          limit: wanted ? undefined : remaining,
-        });
-        for await (const page of pages) {
-          for (const c of page) if (!wanted || wanted.has(c.id)) rows.push({ ...c, issueKey: issue.issueKey });
-        }
-      }, undefined);
+      await skipForbidden(
+        ctx,
+        `comments of issue ${issue.issueKey ?? issue.path}`,
+        async () => {
+          const pages = ctx.api.pagesByKeyset<CommentJson>(
+            `/issues/${encodeURIComponent(issue.path)}/comments`,
+            {},
+            {
+              signal: ctx.signal,
+              order: 'asc',
+              ...bounds,
+              // With an id list, some comments in the range are dropped locally: read the whole range.
+              limit: wanted ? undefined : remaining,
+            },
+          );
+          for await (const page of pages) {
+            for (const c of page) if (!wanted || wanted.has(c.id)) rows.push({ ...c, issueKey: issue.issueKey });
+          }
+        },
+        undefined,
+      );
       count += rows.length;
       if (rows.length > 0) yield rows;
     }
@@ -102,7 +111,5 @@ export async function* commentChildRows<T>(ctx: FetchContext, quals: readonly Qu
 /** Cost phrase shared by IssueComments and the comment views. */
 export function commentCost(quals: readonly Qual[]): string {
   const named = quals.some((q) => (q.column === 'IssueId' || q.column === 'IssueKey') && (q.op === '=' || q.op === 'IN'));
-  return named
-    ? '1 request per named issue, +1 per 100 comments'
-    : 'issues listed first (1 search per 100 issues), then 1 request per issue';
+  return named ? '1 request per named issue, +1 per 100 comments' : 'issues listed first (1 search per 100 issues), then 1 request per issue';
 }

@@ -341,7 +341,12 @@ async function* issuesByKey(ctx: FetchContext, keys: string[], params: Params, o
   }
 
   for (const key of [...listed.keys(), ...direct]) {
-    const issue = await skipForbidden(ctx, `issue ${key}`, () => ctx.api.get<IssueJson>(`/issues/${encodeURIComponent(key)}`, {}, { signal: ctx.signal }), null);
+    const issue = await skipForbidden(
+      ctx,
+      `issue ${key}`,
+      () => ctx.api.get<IssueJson>(`/issues/${encodeURIComponent(key)}`, {}, { signal: ctx.signal }),
+      null,
+    );
     if (issue) yield [issue];
   }
 }
@@ -467,7 +472,6 @@ export function issueListCost(quals: readonly Qual[]): string {
 }
 
 // ---- COUNT(*) --------------------------------------------------------------------------------
-
 
 /** GET /issues/count for exact quals (ARCHITECTURE.md §5); undefined when the quals need a lookup first. */
 export async function countIssues(ctx: FetchContext, quals: readonly Qual[]): Promise<number | undefined> {

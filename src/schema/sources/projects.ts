@@ -166,9 +166,19 @@ export function projectLabel(scope: ProjectTarget): string {
  * One unpaged GET per project (`path` gets the encoded project segment), 403/404 skipped with a
  * warning; yields each project's items tagged with the project.
  */
-export async function* perProject<T>(ctx: FetchContext, targets: readonly ProjectTarget[], what: string, path: (project: string) => string): AsyncIterable<InProject<T>[]> {
+export async function* perProject<T>(
+  ctx: FetchContext,
+  targets: readonly ProjectTarget[],
+  what: string,
+  path: (project: string) => string,
+): AsyncIterable<InProject<T>[]> {
   for (const scope of targets) {
-    const items = await skipForbidden(ctx, `${what} of ${projectLabel(scope)}`, () => ctx.api.get<T[]>(path(encodeURIComponent(scope.path)), {}, { signal: ctx.signal }), []);
+    const items = await skipForbidden(
+      ctx,
+      `${what} of ${projectLabel(scope)}`,
+      () => ctx.api.get<T[]>(path(encodeURIComponent(scope.path)), {}, { signal: ctx.signal }),
+      [],
+    );
     yield items.map((item) => ({ ...item, scope }));
   }
 }
@@ -178,7 +188,11 @@ export async function* perProject<T>(ctx: FetchContext, targets: readonly Projec
  * `endpoint` is the part after `/projects/:p` (for the docs); `rowProjectId` reads the row's own
  * projectId where the API sends one.
  */
-export function projectColumns<R extends { scope: ProjectTarget }>(endpoint: string, rowProjectId?: (row: R) => number | null | undefined, extra: { key?: boolean; writable?: boolean } = {}): ColumnDef<R>[] {
+export function projectColumns<R extends { scope: ProjectTarget }>(
+  endpoint: string,
+  rowProjectId?: (row: R) => number | null | undefined,
+  extra: { key?: boolean; writable?: boolean } = {},
+): ColumnDef<R>[] {
   // A new row names its project by either column (INSERT only: rows never move between projects).
   const write = extra.writable ? { write: { on: 'insert' as const } } : {};
   return [

@@ -138,14 +138,22 @@ function pullRequestsPath(t: RepositoryTarget): string {
 
 /** The repositories of one project with Git on (403/404: warning, none). */
 export function repositoriesOf(ctx: FetchContext, project: FeatureTarget): Promise<RepositoryJson[]> {
-  return gitRequest(ctx, `Git repositories of ${projectLabel(project)}`, () => ctx.api.get<RepositoryJson[]>(`/projects/${project.id}/git/repositories`, {}, { signal: ctx.signal }), []);
+  return gitRequest(
+    ctx,
+    `Git repositories of ${projectLabel(project)}`,
+    () => ctx.api.get<RepositoryJson[]>(`/projects/${project.id}/git/repositories`, {}, { signal: ctx.signal }),
+    [],
+  );
 }
 
 /** The project of a new pull request or comment (ProjectId), refused before any write when Git is off there. */
 export async function gitProjectForInsert(ctx: WriteContext, values: Readonly<Record<string, unknown>>): Promise<ProjectTarget> {
   const project = await projectForInsert(ctx, values);
   if ((await ctx.projects()).find((p) => p.id === project.id)?.useGit === false) {
-    throw new SqlError(`project ${String(project.projectKey)} has Git turned off`, undefined, { sqlstate: '0A000', hint: 'Pull requests live in projects that use Git.' });
+    throw new SqlError(`project ${String(project.projectKey)} has Git turned off`, undefined, {
+      sqlstate: '0A000',
+      hint: 'Pull requests live in projects that use Git.',
+    });
   }
   return project;
 }
@@ -209,14 +217,22 @@ export async function* pullRequestTargets(ctx: FetchContext, quals: readonly Qua
           if (pr) batch.push({ ...repo, number, pullRequest: pr });
         }
       } else {
-        await gitRequest(ctx, `pull requests of repository ${repo.repositoryId}`, async () => {
-          // Numbers filtered here would make a limit on the list stop short of matching rows.
-          const limit = numbers === undefined ? left : undefined;
-          const pages = ctx.api.pagesByOffset<PullRequestJson>(pullRequestsPath(repo), filters, { signal: ctx.signal, ...(limit !== undefined ? { limit } : {}) });
-          for await (const page of pages) {
-            for (const pr of page) if (numbers === undefined || numbers.includes(pr.number)) batch.push({ ...repo, number: pr.number, pullRequest: pr });
-          }
-        }, undefined);
+        await gitRequest(
+          ctx,
+          `pull requests of repository ${repo.repositoryId}`,
+          async () => {
+            // Numbers filtered here would make a limit on the list stop short of matching rows.
+            const limit = numbers === undefined ? left : undefined;
+            const pages = ctx.api.pagesByOffset<PullRequestJson>(pullRequestsPath(repo), filters, {
+              signal: ctx.signal,
+              ...(limit !== undefined ? { limit } : {}),
+            });
+            for await (const page of pages) {
+              for (const pr of page) if (numbers === undefined || numbers.includes(pr.number)) batch.push({ ...repo, number: pr.number, pullRequest: pr });
+            }
+          },
+          undefined,
+        );
       }
       seen += batch.length;
       yield batch;
@@ -225,18 +241,36 @@ export async function* pullRequestTargets(ctx: FetchContext, quals: readonly Qua
 }
 
 /** The comments of one pull request, oldest first (keyset on id; 403/404: warning, none). */
-export async function pullRequestComments(ctx: FetchContext, t: PullRequestTarget, bounds: { minId?: number; maxId?: number } = {}): Promise<PullRequestCommentJson[]> {
+export async function pullRequestComments(
+  ctx: FetchContext,
+  t: PullRequestTarget,
+  bounds: { minId?: number; maxId?: number } = {},
+): Promise<PullRequestCommentJson[]> {
   const out: PullRequestCommentJson[] = [];
-  await gitRequest(ctx, `comments of pull request ${t.number} in repository ${t.repositoryId}`, async () => {
-    const pages = ctx.api.pagesByKeyset<PullRequestCommentJson>(`${pullRequestsPath(t)}/${t.number}/comments`, {}, { signal: ctx.signal, order: 'asc', ...bounds });
-    for await (const page of pages) out.push(...page);
-  }, undefined);
+  await gitRequest(
+    ctx,
+    `comments of pull request ${t.number} in repository ${t.repositoryId}`,
+    async () => {
+      const pages = ctx.api.pagesByKeyset<PullRequestCommentJson>(
+        `${pullRequestsPath(t)}/${t.number}/comments`,
+        {},
+        { signal: ctx.signal, order: 'asc', ...bounds },
+      );
+      for await (const page of pages) out.push(...page);
+    },
+    undefined,
+  );
   return out;
 }
 
 /** The attachments of one pull request (403/404: warning, none). */
 export function pullRequestAttachments(ctx: FetchContext, t: PullRequestTarget): Promise<AttachmentJson[]> {
-  return gitRequest(ctx, `attachments of pull request ${t.number} in repository ${t.repositoryId}`, () => ctx.api.get<AttachmentJson[]>(`${pullRequestsPath(t)}/${t.number}/attachments`, {}, { signal: ctx.signal }), []);
+  return gitRequest(
+    ctx,
+    `attachments of pull request ${t.number} in repository ${t.repositoryId}`,
+    () => ctx.api.get<AttachmentJson[]>(`${pullRequestsPath(t)}/${t.number}/attachments`, {}, { signal: ctx.signal }),
+    [],
+  );
 }
 
 /** Cost phrase for the pull-request walk; `child` tables need no pull request fetched by number. */
@@ -263,8 +297,16 @@ export function childOf(t: PullRequestTarget): PullRequestChild {
 /** ProjectId, RepositoryId and PullRequestNumber of a PR child table, with their pushdowns. */
 export function pullRequestChildColumns<R extends PullRequestChild>(): ColumnDef<R>[] {
   return [
-    col<R>('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.projectId, { references: 'Projects.Id', readOnly: true, pushdown: push.exact('path: /projects/:projectId/git/…') }),
-    col<R>('RepositoryId', 'BIGINT', 'Id of the repository.', (r) => r.repositoryId, { references: 'Repositories.Id', readOnly: true, pushdown: push.exact('path: …/repositories/:repositoryId/…') }),
+    col<R>('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.projectId, {
+      references: 'Projects.Id',
+      readOnly: true,
+      pushdown: push.exact('path: /projects/:projectId/git/…'),
+    }),
+    col<R>('RepositoryId', 'BIGINT', 'Id of the repository.', (r) => r.repositoryId, {
+      references: 'Repositories.Id',
+      readOnly: true,
+      pushdown: push.exact('path: …/repositories/:repositoryId/…'),
+    }),
     col<R>('PullRequestNumber', 'BIGINT', 'Number of the pull request within its repository.', (r) => r.pullRequestNumber, {
       references: 'PullRequests.Number',
       readOnly: true,
@@ -285,8 +327,15 @@ export interface PullRequestCommentRow extends PullRequestCommentJson, PullReque
  * Comments of the pull requests the quals name, one pull request per batch: the fetch behind
  * PullRequestComments and its three nested views.
  */
-export async function* pullRequestCommentRows(ctx: FetchContext, quals: readonly Qual[], bounds: { minId?: number; maxId?: number } = {}): AsyncIterable<PullRequestCommentRow[]> {
-  yield* gitWalk(ctx, perPullRequest(ctx, quals, async (t) => (await pullRequestComments(ctx, t, bounds)).map((c) => ({ ...c, ...childOf(t) }))));
+export async function* pullRequestCommentRows(
+  ctx: FetchContext,
+  quals: readonly Qual[],
+  bounds: { minId?: number; maxId?: number } = {},
+): AsyncIterable<PullRequestCommentRow[]> {
+  yield* gitWalk(
+    ctx,
+    perPullRequest(ctx, quals, async (t) => (await pullRequestComments(ctx, t, bounds)).map((c) => ({ ...c, ...childOf(t) }))),
+  );
 }
 
 /**

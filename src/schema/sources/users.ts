@@ -36,7 +36,13 @@ export function memberColumns<R>(get: (row: R) => UserJson, options: { userIdWri
     }),
     col<R>('UserLoginId', 'VARCHAR', 'Login name of the user (Users.UserId).', (r) => get(r).userId, { readOnly: true }),
     col<R>('Name', 'VARCHAR', 'Display name of the user.', (r) => get(r).name, { readOnly: true }),
-    col<R>('RoleType', 'INTEGER', 'Role in the space: 1 administrator, 2 normal user, 3 reporter, 4 viewer, 5 guest reporter, 6 guest viewer.', (r) => get(r).roleType, { readOnly: true }),
+    col<R>(
+      'RoleType',
+      'INTEGER',
+      'Role in the space: 1 administrator, 2 normal user, 3 reporter, 4 viewer, 5 guest reporter, 6 guest viewer.',
+      (r) => get(r).roleType,
+      { readOnly: true },
+    ),
     col<R>('Lang', 'VARCHAR', "Language: 'ja', 'en' or NULL.", (r) => get(r).lang, { readOnly: true }),
     col<R>('MailAddress', 'VARCHAR', 'Mail address.', (r) => get(r).mailAddress, { readOnly: true }),
     timestamp<R>('LastLoginTime', 'When the user last signed in.', (r) => get(r).lastLoginTime, { readOnly: true }),
@@ -53,9 +59,14 @@ export async function* teamPages(ctx: FetchContext, quals: readonly Qual[], idCo
     return;
   }
   const pages: TeamJson[][] = [];
-  await skipForbidden(ctx, 'teams (only administrators and project administrators may list them)', async () => {
-    for await (const page of ctx.api.pagesByOffset<TeamJson>('/teams', { order: 'asc' }, { signal: ctx.signal })) pages.push(page);
-  }, undefined);
+  await skipForbidden(
+    ctx,
+    'teams (only administrators and project administrators may list them)',
+    async () => {
+      for await (const page of ctx.api.pagesByOffset<TeamJson>('/teams', { order: 'asc' }, { signal: ctx.signal })) pages.push(page);
+    },
+    undefined,
+  );
   for (const page of pages) yield ids === undefined ? page : page.filter((t) => ids.includes(t.id));
 }
 

@@ -65,9 +65,7 @@ export async function* wikiPageIds(ctx: FetchContext, quals: readonly Qual[], id
 
 /** Cost phrase of `wikiPageIds`. */
 export function wikiPagesCost(quals: readonly Qual[], idColumn: string, per: string): string {
-  return qualIds(quals, idColumn) !== undefined
-    ? `1 request per named wiki page${per}`
-    : `1 search per project with Wiki on, then 1 request per page${per}`;
+  return qualIds(quals, idColumn) !== undefined ? `1 request per named wiki page${per}` : `1 search per project with Wiki on, then 1 request per page${per}`;
 }
 
 /**

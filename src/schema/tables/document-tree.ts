@@ -36,7 +36,10 @@ export default defineTable<Row>({
     col('Id', 'VARCHAR', 'Document id (trashed documents are not in Documents).', (r) => r.node.id, { key: true }),
     col('ParentId', 'VARCHAR', 'Id of the parent document (NULL at the top level).', (r) => r.parentId),
     col('Name', 'VARCHAR', 'Document title as the tree shows it.', (r) => r.node.name ?? null),
-    col('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.projectId, { references: 'Projects.Id', pushdown: push.exact('projectIdOrKey (one request per project)') }),
+    col('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.projectId, {
+      references: 'Projects.Id',
+      pushdown: push.exact('projectIdOrKey (one request per project)'),
+    }),
     col('Depth', 'INTEGER', 'Nesting level (0 = top level).', (r) => r.depth),
     col('Position', 'INTEGER', 'Order among its siblings (0 = first).', (r) => r.position),
     col('InTrash', 'BOOLEAN', 'Whether the document is in the trash.', (r) => r.inTrash),
@@ -46,7 +49,12 @@ export default defineTable<Row>({
   ],
   async *list(ctx, quals) {
     for (const project of await projectTargets(ctx, quals, { feature: 'document' })) {
-      const tree = await skipForbidden(ctx, `document tree of ${projectLabel(project)}`, () => ctx.api.get<DocumentTreeJson>('/documents/tree', { projectIdOrKey: project.id }, { signal: ctx.signal }), null);
+      const tree = await skipForbidden(
+        ctx,
+        `document tree of ${projectLabel(project)}`,
+        () => ctx.api.get<DocumentTreeJson>('/documents/tree', { projectIdOrKey: project.id }, { signal: ctx.signal }),
+        null,
+      );
       if (!tree) continue;
       const rows: Row[] = [];
       flatten(tree.activeTree?.children ?? [], project.id, null, 0, false, rows);

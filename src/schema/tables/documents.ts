@@ -38,15 +38,27 @@ export default defineTable<DocumentJson>({
     // naming a project the user sees but has not joined would fail the whole request.
     const projectIds = qualIds(quals, 'ProjectId') !== undefined ? projects.map((p) => p.id) : undefined;
     const rows: DocumentJson[] = [];
-    await skipForbidden(ctx, 'documents', async () => {
-      const pages = ctx.api.pagesByOffset<DocumentJson>('/documents', { 'projectId[]': projectIds, sort: 'created', order: 'asc' }, {
-        signal: ctx.signal,
-        ...(ctx.limit !== undefined ? { limit: ctx.limit } : {}),
-      });
-      for await (const page of pages) rows.push(...page);
-    }, undefined);
+    await skipForbidden(
+      ctx,
+      'documents',
+      async () => {
+        const pages = ctx.api.pagesByOffset<DocumentJson>(
+          '/documents',
+          { 'projectId[]': projectIds, sort: 'created', order: 'asc' },
+          {
+            signal: ctx.signal,
+            ...(ctx.limit !== undefined ? { limit: ctx.limit } : {}),
+          },
+        );
+        for await (const page of pages) rows.push(...page);
+      },
+      undefined,
+    );
     yield rows;
   },
   cost: (quals) => `1 request per 100 documents${hasQual(quals, 'ProjectId') ? ' of the named projects' : ''}`,
-  examples: ["SELECT Title, Tags, Updated FROM Documents WHERE ProjectId = 1 ORDER BY Updated DESC", "SELECT Title FROM Documents WHERE Plain ILIKE '%release%'"],
+  examples: [
+    'SELECT Title, Tags, Updated FROM Documents WHERE ProjectId = 1 ORDER BY Updated DESC',
+    "SELECT Title FROM Documents WHERE Plain ILIKE '%release%'",
+  ],
 });

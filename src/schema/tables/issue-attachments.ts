@@ -30,8 +30,15 @@ export default defineTable<Row>({
   description: 'Files attached to issues.',
   columns: [
     col('Id', 'BIGINT', 'Attachment id.', (r) => r.id, { key: true, readOnly: true }),
-    col('IssueId', 'BIGINT', 'Id of the issue.', (r) => r.issueId, { key: true, references: 'Issues.Id', pushdown: push.exact('path: /issues/:issueId/attachments') }),
-    col('IssueKey', 'VARCHAR', 'Key of the issue (WEB-12).', (r) => r.issueKey, { readOnly: true, pushdown: push.exact('path: /issues/:issueKey/attachments') }),
+    col('IssueId', 'BIGINT', 'Id of the issue.', (r) => r.issueId, {
+      key: true,
+      references: 'Issues.Id',
+      pushdown: push.exact('path: /issues/:issueId/attachments'),
+    }),
+    col('IssueKey', 'VARCHAR', 'Key of the issue (WEB-12).', (r) => r.issueKey, {
+      readOnly: true,
+      pushdown: push.exact('path: /issues/:issueKey/attachments'),
+    }),
     col('Name', 'VARCHAR', 'File name.', (r) => r.name, { readOnly: true }),
     col('Size', 'BIGINT', 'Size in bytes.', (r) => r.size, { readOnly: true }),
     ...userColumns<Row>('CreatedUser', 'uploader', (r) => r.createdUser).map((c) => ({ ...c, readOnly: true })),
@@ -56,7 +63,12 @@ export default defineTable<Row>({
           attachments = ref.issue.attachments;
         } else {
           const path = `/issues/${encodeURIComponent(ref.path)}/attachments`;
-          attachments = await skipForbidden(ctx, `attachments of issue ${ref.issueKey ?? ref.path}`, () => ctx.api.get<AttachmentJson[]>(path, {}, { signal: ctx.signal }), []);
+          attachments = await skipForbidden(
+            ctx,
+            `attachments of issue ${ref.issueKey ?? ref.path}`,
+            () => ctx.api.get<AttachmentJson[]>(path, {}, { signal: ctx.signal }),
+            [],
+          );
         }
         const rows = attachments.map((a) => ({ ...a, issueId: ref.id, issueKey: ref.issueKey }));
         if (rows.length > 0) yield rows;

@@ -36,5 +36,5 @@ export default defineTable<Row>({
     });
   },
   cost: issueListCost,
-  examples: ["SELECT c.CategoryName, COUNT(*) FROM IssueCategories c WHERE c.ProjectId = 1 GROUP BY c.CategoryName"],
+  examples: ['SELECT c.CategoryName, COUNT(*) FROM IssueCategories c WHERE c.ProjectId = 1 GROUP BY c.CategoryName'],
 });

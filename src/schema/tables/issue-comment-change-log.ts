@@ -16,14 +16,27 @@ export default defineTable<Row>({
   kind: 'view',
   description: 'Field changes recorded with issue comments: one row per changed field.',
   columns: [
-    col('CommentId', 'BIGINT', 'Id of the comment.', (r) => r.comment.id, { references: 'IssueComments.Id', pushdown: push.exact('minId / maxId, then filtered locally') }),
-    col('IssueId', 'BIGINT', 'Id of the issue.', (r) => r.comment.issueId, { references: 'Issues.Id', pushdown: push.exact('path: /issues/:issueId/comments') }),
+    col('CommentId', 'BIGINT', 'Id of the comment.', (r) => r.comment.id, {
+      references: 'IssueComments.Id',
+      pushdown: push.exact('minId / maxId, then filtered locally'),
+    }),
+    col('IssueId', 'BIGINT', 'Id of the issue.', (r) => r.comment.issueId, {
+      references: 'Issues.Id',
+      pushdown: push.exact('path: /issues/:issueId/comments'),
+    }),
     col('Field', 'VARCHAR', 'The changed field (status, assigner, attachment, …).', (r) => r.change.field),
     col('NewValue', 'VARCHAR', 'Value after the change.', (r) => r.change.newValue),
     col('OriginalValue', 'VARCHAR', 'Value before the change.', (r) => r.change.originalValue),
     col('AttachmentId', 'BIGINT', 'Id of the attachment the change is about.', (r) => r.change.attachmentInfo?.id ?? null),
-    col('AttachmentName', 'VARCHAR', 'Name (or type) of the attachment the change is about.', (r) => r.change.attachmentInfo?.name ?? r.change.attachmentInfo?.type ?? null),
-    col('AttributeId', 'BIGINT', 'Id of the custom field the change is about.', (r) => r.change.attributeInfo?.id ?? null, { references: 'ProjectCustomFields.Id' }),
+    col(
+      'AttachmentName',
+      'VARCHAR',
+      'Name (or type) of the attachment the change is about.',
+      (r) => r.change.attachmentInfo?.name ?? r.change.attachmentInfo?.type ?? null,
+    ),
+    col('AttributeId', 'BIGINT', 'Id of the custom field the change is about.', (r) => r.change.attributeInfo?.id ?? null, {
+      references: 'ProjectCustomFields.Id',
+    }),
     col('AttributeTypeId', 'INTEGER', 'Type of that custom field.', (r) => r.change.attributeInfo?.typeId ?? null),
     col('NotificationType', 'VARCHAR', 'Kind of notification the change caused (issue.create…).', (r) => r.change.notificationInfo?.type ?? null),
   ],

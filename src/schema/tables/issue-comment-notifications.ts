@@ -17,8 +17,14 @@ export default defineTable<Row>({
   description: 'Users notified of issue comments: one row per comment and notified user.',
   columns: [
     col('Id', 'BIGINT', 'Notification id.', (r) => r.notification.id, { key: true }),
-    col('CommentId', 'BIGINT', 'Id of the comment.', (r) => r.comment.id, { references: 'IssueComments.Id', pushdown: push.exact('minId / maxId, then filtered locally') }),
-    col('IssueId', 'BIGINT', 'Id of the issue.', (r) => r.comment.issueId, { references: 'Issues.Id', pushdown: push.exact('path: /issues/:issueId/comments') }),
+    col('CommentId', 'BIGINT', 'Id of the comment.', (r) => r.comment.id, {
+      references: 'IssueComments.Id',
+      pushdown: push.exact('minId / maxId, then filtered locally'),
+    }),
+    col('IssueId', 'BIGINT', 'Id of the issue.', (r) => r.comment.issueId, {
+      references: 'Issues.Id',
+      pushdown: push.exact('path: /issues/:issueId/comments'),
+    }),
     ...userColumns<Row>('User', 'notified user', (r) => r.notification.user),
     col('AlreadyRead', 'BOOLEAN', 'Whether the user has read the notification.', (r) => r.notification.alreadyRead),
     col('ResourceAlreadyRead', 'BOOLEAN', 'Whether the user has read the issue since.', (r) => r.notification.resourceAlreadyRead),

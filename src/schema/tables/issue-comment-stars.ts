@@ -18,8 +18,14 @@ export default defineTable<Row>({
   description: 'Stars given to issue comments: one row per star.',
   columns: [
     col('Id', 'BIGINT', 'Star id.', (r) => r.star.id, { key: true }),
-    col('CommentId', 'BIGINT', 'Id of the starred comment.', (r) => r.comment.id, { references: 'IssueComments.Id', pushdown: push.exact('minId / maxId, then filtered locally') }),
-    col('IssueId', 'BIGINT', 'Id of the issue.', (r) => r.comment.issueId, { references: 'Issues.Id', pushdown: push.exact('path: /issues/:issueId/comments') }),
+    col('CommentId', 'BIGINT', 'Id of the starred comment.', (r) => r.comment.id, {
+      references: 'IssueComments.Id',
+      pushdown: push.exact('minId / maxId, then filtered locally'),
+    }),
+    col('IssueId', 'BIGINT', 'Id of the issue.', (r) => r.comment.issueId, {
+      references: 'Issues.Id',
+      pushdown: push.exact('path: /issues/:issueId/comments'),
+    }),
     col('Comment', 'VARCHAR', 'Note given with the star.', (r) => r.star.comment),
     col('Url', 'VARCHAR', 'Web address of the starred comment.', (r) => r.star.url),
     col('Title', 'VARCHAR', 'Title of the starred item.', (r) => r.star.title),

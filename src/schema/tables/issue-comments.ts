@@ -19,10 +19,23 @@ export default defineTable<CommentRow>({
   description: 'Comments of issues, with their author and times.',
   columns: [
     col('Id', 'BIGINT', 'Comment id.', (r) => r.id, { key: true, readOnly: true, pushdown: push.exact('minId / maxId, then filtered locally') }),
-    col('IssueId', 'BIGINT', 'Id of the commented issue.', (r) => r.issueId, { references: 'Issues.Id', pushdown: push.exact('path: /issues/:issueId/comments'), write: w.insertOnly() }),
-    col('IssueKey', 'VARCHAR', 'Key of the commented issue (PROJ-12).', (r) => r.issueKey, { pushdown: push.exact('path: /issues/:issueKey/comments'), write: w.insertOnly() }),
-    col('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.projectId, { references: 'Projects.Id', readOnly: true, pushdown: push.exact('projectId[] of the issue search') }),
-    col('Content', 'VARCHAR', 'Comment text (NULL for a comment that only changed fields). Only its author can edit it.', (r) => r.content, { write: w.required('content') }),
+    col('IssueId', 'BIGINT', 'Id of the commented issue.', (r) => r.issueId, {
+      references: 'Issues.Id',
+      pushdown: push.exact('path: /issues/:issueId/comments'),
+      write: w.insertOnly(),
+    }),
+    col('IssueKey', 'VARCHAR', 'Key of the commented issue (PROJ-12).', (r) => r.issueKey, {
+      pushdown: push.exact('path: /issues/:issueKey/comments'),
+      write: w.insertOnly(),
+    }),
+    col('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.projectId, {
+      references: 'Projects.Id',
+      readOnly: true,
+      pushdown: push.exact('projectId[] of the issue search'),
+    }),
+    col('Content', 'VARCHAR', 'Comment text (NULL for a comment that only changed fields). Only its author can edit it.', (r) => r.content, {
+      write: w.required('content'),
+    }),
     ...userColumns<CommentRow>('CreatedUser', 'author', (r) => r.createdUser, { id: { readOnly: true } }),
     timestamp<CommentRow>('Created', 'When the comment was posted.', (r) => r.created, { readOnly: true }),
     timestamp<CommentRow>('Updated', 'When the comment was last edited.', (r) => r.updated, { readOnly: true }),

@@ -16,7 +16,8 @@ interface Row {
   item: CustomFieldItemJson | null;
 }
 
-const isItem = (v: unknown): v is CustomFieldItemJson => typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as CustomFieldItemJson).id === 'number';
+const isItem = (v: unknown): v is CustomFieldItemJson =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as CustomFieldItemJson).id === 'number';
 
 function rowsOf(issue: IssueJson): Row[] {
   return issue.customFields.flatMap((field): Row[] => {
@@ -49,11 +50,18 @@ export default defineTable<Row>({
       pushdown: push.exact('filtered locally'),
     }),
     col('Name', 'VARCHAR', 'Name of the custom field.', (r) => r.field.name),
-    col('FieldTypeId', 'INTEGER', 'Field type: 1 text, 2 text area, 3 number, 4 date, 5 single list, 6 multiple list, 7 checkbox, 8 radio.', (r) => r.field.fieldTypeId),
+    col(
+      'FieldTypeId',
+      'INTEGER',
+      'Field type: 1 text, 2 text area, 3 number, 4 date, 5 single list, 6 multiple list, 7 checkbox, 8 radio.',
+      (r) => r.field.fieldTypeId,
+    ),
     col('Value', 'VARCHAR', 'The value as text (the item name for list fields; yyyy-MM-dd for dates).', textValue),
     col('ValueNumber', 'DOUBLE', 'The value of a number field.', (r) => (typeof r.field.value === 'number' ? r.field.value : null)),
     utcDate<Row>('ValueDate', 'The value of a date field.', (r) => (r.field.fieldTypeId === 4 && typeof r.field.value === 'string' ? r.field.value : null)),
-    col('ItemId', 'BIGINT', 'Id of the selected item of a list, checkbox or radio field.', (r) => r.item?.id ?? null, { references: 'ProjectCustomFieldItems.Id' }),
+    col('ItemId', 'BIGINT', 'Id of the selected item of a list, checkbox or radio field.', (r) => r.item?.id ?? null, {
+      references: 'ProjectCustomFieldItems.Id',
+    }),
     col('ItemName', 'VARCHAR', 'Name of the selected item.', (r) => r.item?.name ?? null),
     col('ItemDisplayOrder', 'INTEGER', 'Position of the selected item in the field.', (r) => r.item?.displayOrder ?? null),
     col('OtherValue', 'VARCHAR', 'Free text of a checkbox or radio field that allows it.', (r) => r.field.otherValue ?? null),

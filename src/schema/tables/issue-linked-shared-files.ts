@@ -25,9 +25,21 @@ export default defineTable<Row>({
   kind: 'table',
   description: 'Shared files (of the project file storage) linked to issues.',
   columns: [
-    col('Id', 'BIGINT', 'Shared file id (a file, not a directory, of the issue\'s project).', (r) => r.id, { key: true, references: 'ProjectSharedFiles.Id', write: w.insertOnly('fileId[]', { notNull: true }) }),
-    col('IssueId', 'BIGINT', 'Id of the issue.', (r) => r.issueId, { key: true, references: 'Issues.Id', pushdown: push.exact('path: /issues/:issueId/sharedFiles'), write: w.insertOnly() }),
-    col('IssueKey', 'VARCHAR', 'Key of the issue (WEB-12).', (r) => r.issueKey, { pushdown: push.exact('path: /issues/:issueKey/sharedFiles'), write: w.insertOnly() }),
+    col('Id', 'BIGINT', "Shared file id (a file, not a directory, of the issue's project).", (r) => r.id, {
+      key: true,
+      references: 'ProjectSharedFiles.Id',
+      write: w.insertOnly('fileId[]', { notNull: true }),
+    }),
+    col('IssueId', 'BIGINT', 'Id of the issue.', (r) => r.issueId, {
+      key: true,
+      references: 'Issues.Id',
+      pushdown: push.exact('path: /issues/:issueId/sharedFiles'),
+      write: w.insertOnly(),
+    }),
+    col('IssueKey', 'VARCHAR', 'Key of the issue (WEB-12).', (r) => r.issueKey, {
+      pushdown: push.exact('path: /issues/:issueKey/sharedFiles'),
+      write: w.insertOnly(),
+    }),
     col('ProjectId', 'BIGINT', 'Id of the project the file belongs to.', (r) => r.projectId, { references: 'Projects.Id', readOnly: true }),
     ...sharedFileColumns<Row>({ readOnly: true }),
   ],
@@ -44,8 +56,12 @@ export default defineTable<Row>({
       for (const ref of page) {
         const files = ref.issue
           ? ref.issue.sharedFiles
-          : await skipForbidden(ctx, `shared files of issue ${ref.issueKey ?? ref.path}`, () =>
-            ctx.api.get<SharedFileJson[]>(`/issues/${encodeURIComponent(ref.path)}/sharedFiles`, {}, { signal: ctx.signal }), []);
+          : await skipForbidden(
+              ctx,
+              `shared files of issue ${ref.issueKey ?? ref.path}`,
+              () => ctx.api.get<SharedFileJson[]>(`/issues/${encodeURIComponent(ref.path)}/sharedFiles`, {}, { signal: ctx.signal }),
+              [],
+            );
         const rows = files.map((f) => ({ ...f, issueId: ref.id, issueKey: ref.issueKey }));
         if (rows.length > 0) yield rows;
         count += rows.length;

@@ -40,5 +40,5 @@ export default defineTable<Row>({
     });
   },
   cost: issueListCost,
-  examples: ["SELECT i.IssueKey, i.Summary FROM IssueVersions v JOIN Issues i ON i.Id = v.IssueId WHERE v.VersionId = 3"],
+  examples: ['SELECT i.IssueKey, i.Summary FROM IssueVersions v JOIN Issues i ON i.Id = v.IssueId WHERE v.VersionId = 3'],
 });

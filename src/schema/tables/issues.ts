@@ -70,7 +70,9 @@ async function projectGroups(ctx: FetchContext, quals: readonly Qual[], column: 
 
 const statusGroups = (ctx: FetchContext, quals: readonly Qual[]) => projectGroups(ctx, quals, 'Status', 'statuses');
 const issueTypeGroups = (ctx: FetchContext, quals: readonly Qual[]) => projectGroups(ctx, quals, 'IssueType', 'issueTypes');
-const priorityGroups = async (ctx: FetchContext) => ({ groups: namedGroups('Priority', await ctx.api.get<Named[]>('/priorities', {}, { signal: ctx.signal })) });
+const priorityGroups = async (ctx: FetchContext) => ({
+  groups: namedGroups('Priority', await ctx.api.get<Named[]>('/priorities', {}, { signal: ctx.signal })),
+});
 
 const COUNT_DOMAINS = {
   StatusId: statusGroups,
@@ -99,7 +101,11 @@ export default defineTable<IssueJson>({
       pushdown: push.exact('path: /issues/:issueKey (many keys: projectId[] when fewer requests)'),
     }),
     col('KeyId', 'BIGINT', 'Number of the issue in its project (12 in WEB-12).', (r) => r.keyId, { readOnly: true }),
-    col('IssueTypeId', 'BIGINT', 'Id of the issue type.', (r) => r.issueType?.id ?? null, { references: 'ProjectIssueTypes.Id', pushdown: push.exact('issueTypeId[]'), write: w.required('issueTypeId') }),
+    col('IssueTypeId', 'BIGINT', 'Id of the issue type.', (r) => r.issueType?.id ?? null, {
+      references: 'ProjectIssueTypes.Id',
+      pushdown: push.exact('issueTypeId[]'),
+      write: w.required('issueTypeId'),
+    }),
     col('IssueTypeName', 'VARCHAR', 'Name of the issue type.', (r) => r.issueType?.name ?? null, { readOnly: true }),
     col('Summary', 'VARCHAR', 'One-line summary.', (r) => r.summary, { write: w.required('summary') }),
     col('Description', 'VARCHAR', 'Description text.', (r) => r.description, { write: w.both('description') }),
@@ -137,7 +143,10 @@ export default defineTable<IssueJson>({
       pushdown: push.exact('parentIssueId[]; IS NULL: parentChild=1; IS NOT NULL: parentChild=2', ['=', 'IN', 'IS NULL', 'IS NOT NULL']),
       write: w.both('parentIssueId'),
     }),
-    ...userColumns<IssueJson>('CreatedUser', 'creator', (r) => r.createdUser, { id: { readOnly: true, pushdown: push.exact('createdUserId[]') } }).map((c) => ({ ...c, readOnly: true })),
+    ...userColumns<IssueJson>('CreatedUser', 'creator', (r) => r.createdUser, { id: { readOnly: true, pushdown: push.exact('createdUserId[]') } }).map((c) => ({
+      ...c,
+      readOnly: true,
+    })),
     timestamp<IssueJson>('Created', 'When the issue was created.', (r) => r.created, {
       readOnly: true,
       pushdown: push.superset('createdSince / createdUntil (days), widened by a day', ['=', '>=', '>', '<=', '<']),
@@ -173,8 +182,18 @@ export default defineTable<IssueJson>({
     // is a DuckDB list ([1, 2]) or text ('1,2'); NULL or an empty list clears a list on UPDATE.
     inputs: [
       { name: 'CategoryIds', type: 'BIGINT[]', description: 'Category ids (IssueCategories shows them).', write: { param: 'categoryId[]', clearable: true } },
-      { name: 'VersionIds', type: 'BIGINT[]', description: 'Affected version ids (IssueVersions shows them).', write: { param: 'versionId[]', clearable: true } },
-      { name: 'MilestoneIds', type: 'BIGINT[]', description: 'Milestone ids (IssueMilestones shows them).', write: { param: 'milestoneId[]', clearable: true } },
+      {
+        name: 'VersionIds',
+        type: 'BIGINT[]',
+        description: 'Affected version ids (IssueVersions shows them).',
+        write: { param: 'versionId[]', clearable: true },
+      },
+      {
+        name: 'MilestoneIds',
+        type: 'BIGINT[]',
+        description: 'Milestone ids (IssueMilestones shows them).',
+        write: { param: 'milestoneId[]', clearable: true },
+      },
       { name: 'NotifiedUserIds', type: 'BIGINT[]', description: 'Users to notify of this change.', write: { param: 'notifiedUserId[]' } },
       { name: 'AttachmentIds', type: 'BIGINT[]', description: 'Files uploaded with PostAttachment to attach.', write: { param: 'attachmentId[]' } },
       { name: 'Comment', type: 'VARCHAR', description: 'A comment recorded with the change (UPDATE only).', write: { param: 'comment', on: 'update' } },

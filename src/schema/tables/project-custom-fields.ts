@@ -65,7 +65,11 @@ function textList(value: unknown): string[] {
 
 /** Issue type ids from ApplicableIssueTypes text ('[1, 2]', '1,2', '[]'). */
 function issueTypeIds(value: unknown): FormValue {
-  const text = Array.isArray(value) ? value.join(',') : String(value).trim().replace(/^\[|\]$/g, '');
+  const text = Array.isArray(value)
+    ? value.join(',')
+    : String(value)
+        .trim()
+        .replace(/^\[|\]$/g, '');
   return text
     .split(',')
     .map((s) => s.trim())
@@ -73,7 +77,11 @@ function issueTypeIds(value: unknown): FormValue {
     .map((s) => {
       const n = Number(s);
       if (!Number.isSafeInteger(n) || n <= 0) {
-        throw new SqlError(`ApplicableIssueTypes takes issue type ids ('[1, 2]', '1,2' or '[]' for all types), not ${JSON.stringify(String(value))}`, undefined, { sqlstate: '22P02' });
+        throw new SqlError(
+          `ApplicableIssueTypes takes issue type ids ('[1, 2]', '1,2' or '[]' for all types), not ${JSON.stringify(String(value))}`,
+          undefined,
+          { sqlstate: '22P02' },
+        );
       }
       return n;
     });
@@ -94,28 +102,49 @@ export default defineTable<Row>({
     col('Name', 'VARCHAR', 'Field name.', (r) => r.name, { write: w.required('name') }),
     col('Description', 'VARCHAR', 'Field description.', (r) => r.description, { write: w.both('description') }),
     col('Required', 'BOOLEAN', 'A value is required.', (r) => r.required, { write: w.required('required') }),
-    col('UseIssueType', 'BOOLEAN', 'The field applies only to some issue types.', (r) => r.useIssueType ?? (r.applicableIssueTypes ?? []).length > 0, { readOnly: true }),
-    col('ApplicableIssueTypes', 'VARCHAR', "Ids of the issue types it applies to, as a JSON array ([] = all). Written as '[1, 2]', '1,2' or a list; NULL or '[]' = all types.", (r) => JSON.stringify(r.applicableIssueTypes ?? []), {
-      write: w.both('applicableIssueTypes[]', { encode: issueTypeIds }),
+    col('UseIssueType', 'BOOLEAN', 'The field applies only to some issue types.', (r) => r.useIssueType ?? (r.applicableIssueTypes ?? []).length > 0, {
+      readOnly: true,
     }),
+    col(
+      'ApplicableIssueTypes',
+      'VARCHAR',
+      "Ids of the issue types it applies to, as a JSON array ([] = all). Written as '[1, 2]', '1,2' or a list; NULL or '[]' = all types.",
+      (r) => JSON.stringify(r.applicableIssueTypes ?? []),
+      {
+        write: w.both('applicableIssueTypes[]', { encode: issueTypeIds }),
+      },
+    ),
     col('DisplayOrder', 'INTEGER', 'Position in the field list.', (r) => r.displayOrder, { readOnly: true }),
     col('Version', 'INTEGER', 'Definition version, as Backlog reports it.', (r) => r.version, { readOnly: true }),
     col('Min', 'DOUBLE', 'Numeric fields: smallest allowed value.', (r) => (r.typeId === NUMERIC ? num(r.min) : null), { write: w.both('min') }),
     col('Max', 'DOUBLE', 'Numeric fields: largest allowed value.', (r) => (r.typeId === NUMERIC ? num(r.max) : null), { write: w.both('max') }),
     col('InitialValue', 'DOUBLE', 'Numeric fields: value a new issue starts with.', (r) => num(r.initialValue), { write: w.both('initialValue') }),
     col('Unit', 'VARCHAR', 'Numeric fields: unit shown after the value.', (r) => r.unit, { write: w.both('unit') }),
-    utcDate<Row>('MinDate', 'Date fields: earliest allowed date.', (r) => (r.typeId === DATE && typeof r.min === 'string' ? r.min : null), { write: w.both('min') }),
-    utcDate<Row>('MaxDate', 'Date fields: latest allowed date.', (r) => (r.typeId === DATE && typeof r.max === 'string' ? r.max : null), { write: w.both('max') }),
+    utcDate<Row>('MinDate', 'Date fields: earliest allowed date.', (r) => (r.typeId === DATE && typeof r.min === 'string' ? r.min : null), {
+      write: w.both('min'),
+    }),
+    utcDate<Row>('MaxDate', 'Date fields: latest allowed date.', (r) => (r.typeId === DATE && typeof r.max === 'string' ? r.max : null), {
+      write: w.both('max'),
+    }),
     col('InitialValueType', 'INTEGER', 'Date fields: initial value, 1 today, 2 today plus InitialShift days, 3 InitialDate.', (r) => r.initialDate?.id, {
       write: w.required('initialValueType'),
     }),
-    col('InitialShift', 'INTEGER', 'Date fields: days added to today for InitialValueType 2.', (r) => r.initialDate?.shift, { write: w.required('initialShift') }),
-    utcDate<Row>('InitialDate', 'Date fields: the fixed initial date for InitialValueType 3.', (r) => r.initialDate?.date, { write: w.required('initialDate') }),
+    col('InitialShift', 'INTEGER', 'Date fields: days added to today for InitialValueType 2.', (r) => r.initialDate?.shift, {
+      write: w.required('initialShift'),
+    }),
+    utcDate<Row>('InitialDate', 'Date fields: the fixed initial date for InitialValueType 3.', (r) => r.initialDate?.date, {
+      write: w.required('initialDate'),
+    }),
     col('AllowAddItem', 'BOOLEAN', 'List fields: members may add items.', (r) => r.allowAddItem, { write: w.required('allowAddItem') }),
     col('AllowInput', 'BOOLEAN', "CheckBox and Radio fields: an 'other' text may be entered.", (r) => r.allowInput, { write: w.required('allowInput') }),
   ],
   async *list(ctx, quals) {
-    yield* perProject<CustomFieldJson>(ctx, await projectTargets(ctx, quals, { rowsCarryProjectId: true }), 'custom fields', (p) => `/projects/${p}/customFields`);
+    yield* perProject<CustomFieldJson>(
+      ctx,
+      await projectTargets(ctx, quals, { rowsCarryProjectId: true }),
+      'custom fields',
+      (p) => `/projects/${p}/customFields`,
+    );
   },
   cost: (quals) => perProjectCost(quals),
   writes: {
@@ -135,7 +164,8 @@ export default defineTable<Row>({
       {
         name: 'Items',
         type: 'VARCHAR',
-        description: "List fields (TypeId 5-8), INSERT only: the items to create with the field, as a list (['Windows', 'macOS']) or JSON array text. Add items later through ProjectCustomFieldItems.",
+        description:
+          "List fields (TypeId 5-8), INSERT only: the items to create with the field, as a list (['Windows', 'macOS']) or JSON array text. Add items later through ProjectCustomFieldItems.",
         write: w.insertOnly('items[]', { encode: (v) => textList(v) }),
       },
     ],

@@ -21,7 +21,9 @@ export default defineTable<Row>({
     col('Color', 'VARCHAR', "Colour, one of Backlog's issue-type palette (#e30000…).", (r) => r.color, { write: w.required('color') }),
     col('DisplayOrder', 'INTEGER', 'Position in the issue type list.', (r) => r.displayOrder, { readOnly: true }),
     col('TemplateSummary', 'VARCHAR', 'Summary a new issue of this type starts with.', (r) => r.templateSummary, { write: w.both('templateSummary') }),
-    col('TemplateDescription', 'VARCHAR', 'Description a new issue of this type starts with.', (r) => r.templateDescription, { write: w.both('templateDescription') }),
+    col('TemplateDescription', 'VARCHAR', 'Description a new issue of this type starts with.', (r) => r.templateDescription, {
+      write: w.both('templateDescription'),
+    }),
   ],
   async *list(ctx, quals) {
     yield* perProject<IssueTypeJson>(ctx, await projectTargets(ctx, quals, { rowsCarryProjectId: true }), 'issue types', (p) => `/projects/${p}/issueTypes`);

@@ -18,5 +18,8 @@ export default defineTable<ActivityJson>({
   orderable: ['Id'],
   list: projectActivities,
   cost: (quals) => perProjectCost(quals, '1 request per 100 activities per project'),
-  examples: ["SELECT Created, CreatedUserName, ContentSummary FROM ProjectRecentUpdates WHERE ProjectKey = 'WEB' ORDER BY Id DESC LIMIT 20", "SELECT * FROM ProjectRecentUpdates WHERE ProjectId = 1 AND Type IN (1, 2)"],
+  examples: [
+    "SELECT Created, CreatedUserName, ContentSummary FROM ProjectRecentUpdates WHERE ProjectKey = 'WEB' ORDER BY Id DESC LIMIT 20",
+    'SELECT * FROM ProjectRecentUpdates WHERE ProjectId = 1 AND Type IN (1, 2)',
+  ],
 });

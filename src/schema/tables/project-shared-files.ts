@@ -22,14 +22,22 @@ const MAX_PAGE = 1000;
 
 /** `/a/b/` → `a/b` for the path segment (each part encoded; `/` lists the root). */
 function dirPath(dir: string): string {
-  return dir.split('/').filter((s) => s !== '').map(encodeURIComponent).join('/');
+  return dir
+    .split('/')
+    .filter((s) => s !== '')
+    .map(encodeURIComponent)
+    .join('/');
 }
 
 async function listDir(ctx: FetchContext, project: string, dir: string): Promise<SharedFileJson[]> {
   const out: SharedFileJson[] = [];
   const count = ctx.api.pageSize ?? MAX_PAGE;
   for (let offset = 0; ; offset += count) {
-    const page = await ctx.api.get<SharedFileJson[]>(`/projects/${encodeURIComponent(project)}/files/metadata/${dirPath(dir)}`, { order: 'asc', offset, count }, { signal: ctx.signal });
+    const page = await ctx.api.get<SharedFileJson[]>(
+      `/projects/${encodeURIComponent(project)}/files/metadata/${dirPath(dir)}`,
+      { order: 'asc', offset, count },
+      { signal: ctx.signal },
+    );
     out.push(...page);
     if (page.length < count) return out;
   }
@@ -49,20 +57,26 @@ export default defineTable<Row>({
     for (const scope of await projectTargets(ctx, quals, { feature: 'file' })) {
       const tag = (files: SharedFileJson[]) => files.map((f) => ({ ...f, scope }));
       if (dirs !== undefined) {
-        for (const dir of dirs) yield tag(await skipForbidden(ctx, `shared files in ${dir} of ${projectLabel(scope)}`, () => listDir(ctx, scope.path, dir), []));
+        for (const dir of dirs)
+          yield tag(await skipForbidden(ctx, `shared files in ${dir} of ${projectLabel(scope)}`, () => listDir(ctx, scope.path, dir), []));
         continue;
       }
-      const rows = await skipForbidden(ctx, `shared files of ${projectLabel(scope)}`, async () => {
-        // Breadth-first walk; a directory's path is its parent dir plus its name.
-        const found: Row[] = [];
-        const queue = ['/'];
-        for (let dir = queue.shift(); dir !== undefined; dir = queue.shift()) {
-          const entries = await listDir(ctx, scope.path, dir);
-          found.push(...tag(entries));
-          for (const e of entries) if (e.type === 'directory') queue.push(`${e.dir}${e.name}/`);
-        }
-        return found;
-      }, [] as Row[]);
+      const rows = await skipForbidden(
+        ctx,
+        `shared files of ${projectLabel(scope)}`,
+        async () => {
+          // Breadth-first walk; a directory's path is its parent dir plus its name.
+          const found: Row[] = [];
+          const queue = ['/'];
+          for (let dir = queue.shift(); dir !== undefined; dir = queue.shift()) {
+            const entries = await listDir(ctx, scope.path, dir);
+            found.push(...tag(entries));
+            for (const e of entries) if (e.type === 'directory') queue.push(`${e.dir}${e.name}/`);
+          }
+          return found;
+        },
+        [] as Row[],
+      );
       yield rows;
     }
   },
@@ -70,5 +84,8 @@ export default defineTable<Row>({
     qualValues(quals, 'Dir') !== undefined
       ? '1 request per named directory per project (+1 for the project list)'
       : '1 request per directory per project with file sharing (+1 for the project list)',
-  examples: ["SELECT Dir, Name, Size FROM ProjectSharedFiles WHERE ProjectKey = 'WEB' AND Type = 'file' ORDER BY Size DESC", "SELECT Name FROM ProjectSharedFiles WHERE ProjectKey = 'WEB' AND Dir = '/'"],
+  examples: [
+    "SELECT Dir, Name, Size FROM ProjectSharedFiles WHERE ProjectKey = 'WEB' AND Type = 'file' ORDER BY Size DESC",
+    "SELECT Name FROM ProjectSharedFiles WHERE ProjectKey = 'WEB' AND Dir = '/'",
+  ],
 });

@@ -19,7 +19,11 @@ export default defineTable<Row>({
   description: 'Members of the teams that belong to each project.',
   columns: [
     ...projectColumns<Row>('/teams', undefined, { key: true }),
-    col('TeamId', 'BIGINT', 'Id of the team.', (r) => r.team.id, { key: true, references: 'Teams.Id', pushdown: push.exact('filtered locally (one list per project)') }),
+    col('TeamId', 'BIGINT', 'Id of the team.', (r) => r.team.id, {
+      key: true,
+      references: 'Teams.Id',
+      pushdown: push.exact('filtered locally (one list per project)'),
+    }),
     col('TeamName', 'VARCHAR', 'Name of the team.', (r) => r.team.name),
     ...memberColumns<Row>((r) => r),
   ],

@@ -10,7 +10,6 @@ import { userListWrites } from '../writes.js';
 
 type Row = InProject<UserJson>;
 
-
 export default defineTable<Row>({
   name: 'ProjectUsers',
   kind: 'table',

@@ -43,7 +43,11 @@ export default defineTable<ProjectJson>({
   kind: 'table',
   description: 'Projects of the space: every project for an administrator, the joined ones for everyone else.',
   columns: [
-    col('Id', 'BIGINT', 'Project id.', (r) => r.id, { key: true, readOnly: true, pushdown: push.exact('path: /projects/:id (one id), else filtered from the list') }),
+    col('Id', 'BIGINT', 'Project id.', (r) => r.id, {
+      key: true,
+      readOnly: true,
+      pushdown: push.exact('path: /projects/:id (one id), else filtered from the list'),
+    }),
     col('ProjectKey', 'VARCHAR', 'Project key, the prefix of issue keys (WEB).', (r) => r.projectKey, {
       pushdown: push.exact('path: /projects/:key (one key), else filtered from the list'),
       // Renaming the key renames every issue key of the project too.
@@ -53,7 +57,12 @@ export default defineTable<ProjectJson>({
     flag('ChartEnabled', 'Burndown and Gantt charts are on.', (r) => r.chartEnabled, 'chartEnabled'),
     flag('UseResolvedForChart', 'Charts count Resolved issues as done.', (r) => r.useResolvedForChart, 'useResolvedForChart'),
     flag('SubtaskingEnabled', 'Parent and child issues are on.', (r) => r.subtaskingEnabled, 'subtaskingEnabled'),
-    flag('ProjectLeaderCanEditProjectLeader', 'Project administrators may change project administrators.', (r) => r.projectLeaderCanEditProjectLeader, 'projectLeaderCanEditProjectLeader'),
+    flag(
+      'ProjectLeaderCanEditProjectLeader',
+      'Project administrators may change project administrators.',
+      (r) => r.projectLeaderCanEditProjectLeader,
+      'projectLeaderCanEditProjectLeader',
+    ),
     flag('UseWiki', 'The Wiki is on.', (r) => r.useWiki, 'useWiki'),
     flag('UseFileSharing', 'File sharing is on.', (r) => r.useFileSharing, 'useFileSharing'),
     flag('UseWikiTreeView', 'The Wiki shows its pages as a tree.', (r) => r.useWikiTreeView, 'useWikiTreeView'),
@@ -78,7 +87,10 @@ export default defineTable<ProjectJson>({
     const archivedQual = qualValues(quals, 'Archived');
     const archived = archivedQual?.every((v) => typeof v === 'boolean') ? (archivedQual as boolean[]) : undefined;
     if (ids?.length === 0 || keys?.length === 0 || archived?.length === 0) return;
-    const keep = (p: ProjectJson) => (ids === undefined || ids.includes(p.id)) && (keys === undefined || keys.includes(p.projectKey)) && (archived === undefined || archived.includes(p.archived));
+    const keep = (p: ProjectJson) =>
+      (ids === undefined || ids.includes(p.id)) &&
+      (keys === undefined || keys.includes(p.projectKey)) &&
+      (archived === undefined || archived.includes(p.archived));
     const one = single(quals);
     if (one !== undefined) {
       try {
@@ -90,7 +102,11 @@ export default defineTable<ProjectJson>({
       }
       return;
     }
-    const projects = await ctx.api.get<ProjectJson[]>('/projects', { all: true, archived: archived?.length === 1 ? archived[0] : undefined }, { signal: ctx.signal });
+    const projects = await ctx.api.get<ProjectJson[]>(
+      '/projects',
+      { all: true, archived: archived?.length === 1 ? archived[0] : undefined },
+      { signal: ctx.signal },
+    );
     yield projects.filter(keep);
   },
   cost: (quals) => (single(quals) !== undefined ? '1 request (the named project)' : '1 request (the project list)'),
@@ -111,7 +127,7 @@ export default defineTable<ProjectJson>({
     },
   },
   examples: [
-    "SELECT Id, ProjectKey, Name FROM Projects WHERE Archived = false",
+    'SELECT Id, ProjectKey, Name FROM Projects WHERE Archived = false',
     "SELECT * FROM Projects WHERE ProjectKey = 'WEB'",
     "INSERT INTO Projects (ProjectKey, Name, TextFormattingRule, SubtaskingEnabled) VALUES ('NEWSITE', '新サイト', 'markdown', true) RETURNING Id",
     "UPDATE Projects SET Archived = true WHERE ProjectKey = 'OLD_SITE'",

@@ -7,7 +7,16 @@
  */
 import { col, timestamp, userColumns } from '../helpers.js';
 import type { AttachmentJson } from '../sources/json.js';
-import { childOf, gitWalk, perPullRequest, pullRequestAttachments, pullRequestChildColumns, pullRequestChildCost, pullRequestsUrl, type PullRequestChild } from '../sources/pull-requests.js';
+import {
+  childOf,
+  gitWalk,
+  perPullRequest,
+  pullRequestAttachments,
+  pullRequestChildColumns,
+  pullRequestChildCost,
+  pullRequestsUrl,
+  type PullRequestChild,
+} from '../sources/pull-requests.js';
 import { defineTable } from '../types.js';
 import { seg, send } from '../writes.js';
 
@@ -26,13 +35,20 @@ export default defineTable<Row>({
     timestamp<Row>('Created', 'When the file was attached.', (r) => r.created, { readOnly: true }),
   ],
   async *list(ctx, quals) {
-    yield* gitWalk(ctx, perPullRequest(ctx, quals, async (t) => (await pullRequestAttachments(ctx, t)).map((a) => ({ ...a, ...childOf(t) }))));
+    yield* gitWalk(
+      ctx,
+      perPullRequest(ctx, quals, async (t) => (await pullRequestAttachments(ctx, t)).map((a) => ({ ...a, ...childOf(t) }))),
+    );
   },
   cost: (quals) => pullRequestChildCost(quals, ''),
   writes: {
     delete: {
       async run(ctx, row) {
-        const a = await send<AttachmentJson>(ctx, 'DELETE', `${pullRequestsUrl(row.ProjectId, row.RepositoryId)}/${seg(row.PullRequestNumber)}/attachments/${seg(row.Id)}`);
+        const a = await send<AttachmentJson>(
+          ctx,
+          'DELETE',
+          `${pullRequestsUrl(row.ProjectId, row.RepositoryId)}/${seg(row.PullRequestNumber)}/attachments/${seg(row.Id)}`,
+        );
         return { ...a, projectId: Number(row.ProjectId), repositoryId: Number(row.RepositoryId), pullRequestNumber: Number(row.PullRequestNumber) };
       },
     },

@@ -3,7 +3,13 @@
  * nested `notifications`); read through PullRequestComments' fetch.
  */
 import { col, userColumns } from '../helpers.js';
-import { pullRequestChildColumns, pullRequestChildCost, pullRequestCommentRows, type PullRequestChild, type PullRequestCommentJson } from '../sources/pull-requests.js';
+import {
+  pullRequestChildColumns,
+  pullRequestChildCost,
+  pullRequestCommentRows,
+  type PullRequestChild,
+  type PullRequestCommentJson,
+} from '../sources/pull-requests.js';
 import { defineTable } from '../types.js';
 
 type Notification = NonNullable<PullRequestCommentJson['notifications']>[number];
@@ -28,7 +34,13 @@ export default defineTable<Row>({
   async *list(ctx, quals) {
     for await (const comments of pullRequestCommentRows(ctx, quals)) {
       yield comments.flatMap((c) =>
-        (c.notifications ?? []).map((n) => ({ ...n, commentId: c.id, projectId: c.projectId, repositoryId: c.repositoryId, pullRequestNumber: c.pullRequestNumber })),
+        (c.notifications ?? []).map((n) => ({
+          ...n,
+          commentId: c.id,
+          projectId: c.projectId,
+          repositoryId: c.repositoryId,
+          pullRequestNumber: c.pullRequestNumber,
+        })),
       );
     }
   },

@@ -27,7 +27,9 @@ export default defineTable<Row>({
   ],
   async *list(ctx, quals) {
     for await (const comments of pullRequestCommentRows(ctx, quals)) {
-      yield comments.flatMap((c) => (c.stars ?? []).map((s) => ({ ...s, commentId: c.id, projectId: c.projectId, repositoryId: c.repositoryId, pullRequestNumber: c.pullRequestNumber })));
+      yield comments.flatMap((c) =>
+        (c.stars ?? []).map((s) => ({ ...s, commentId: c.id, projectId: c.projectId, repositoryId: c.repositoryId, pullRequestNumber: c.pullRequestNumber })),
+      );
     }
   },
   cost: (quals) => pullRequestChildCost(quals, ', +1 per 100 comments'),

@@ -11,7 +11,15 @@
  */
 import { col, push, timestamp, userColumns } from '../helpers.js';
 import { BOUND_OPS, intBounds } from '../sources/fetch.js';
-import { gitProjectForInsert, pullRequestChildColumns, pullRequestChildCost, pullRequestCommentRows, pullRequestsUrl, type PullRequestCommentJson, type PullRequestCommentRow } from '../sources/pull-requests.js';
+import {
+  gitProjectForInsert,
+  pullRequestChildColumns,
+  pullRequestChildCost,
+  pullRequestCommentRows,
+  pullRequestsUrl,
+  type PullRequestCommentJson,
+  type PullRequestCommentRow,
+} from '../sources/pull-requests.js';
 import { defineTable } from '../types.js';
 import { attachmentIdsInput, notifiedUserIdsInput, requireAuthor, seg, send, w } from '../writes.js';
 
@@ -33,7 +41,9 @@ export default defineTable<PullRequestCommentRow>({
     col('Id', 'BIGINT', 'Comment id.', (r) => r.id, { key: true, readOnly: true, pushdown: push.exact('minId / maxId', BOUND_OPS) }),
     // The pull request a new comment goes to (INSERT only: comments never move).
     ...pullRequestChildColumns<PullRequestCommentRow>().map((c) => ({ ...c, readOnly: false, write: w.scope() })),
-    col('Content', 'VARCHAR', 'Comment text (empty for a comment that only records changes). Only its author can edit it.', (r) => r.content, { write: w.required('content') }),
+    col('Content', 'VARCHAR', 'Comment text (empty for a comment that only records changes). Only its author can edit it.', (r) => r.content, {
+      write: w.required('content'),
+    }),
     ...userColumns<PullRequestCommentRow>('CreatedUser', 'author', (r) => r.createdUser, { id: { readOnly: true } }),
     timestamp<PullRequestCommentRow>('Created', 'When the comment was posted.', (r) => r.created, { readOnly: true }),
     timestamp<PullRequestCommentRow>('Updated', 'When the comment was last edited.', (r) => r.updated, { readOnly: true }),

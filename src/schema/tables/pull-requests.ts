@@ -20,10 +20,21 @@ export default defineTable<PullRequestJson>({
   kind: 'table',
   description: 'Pull requests of the Git repositories, with status, assignee, linked issue and commits.',
   columns: [
-    col('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.projectId, { references: 'Projects.Id', write: w.scope(), pushdown: push.exact('path: /projects/:projectId/git/…') }),
-    col('RepositoryId', 'BIGINT', 'Id of the repository.', (r) => r.repositoryId, { references: 'Repositories.Id', write: w.scope(), pushdown: push.exact('path: …/repositories/:repositoryId/pullRequests') }),
+    col('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.projectId, {
+      references: 'Projects.Id',
+      write: w.scope(),
+      pushdown: push.exact('path: /projects/:projectId/git/…'),
+    }),
+    col('RepositoryId', 'BIGINT', 'Id of the repository.', (r) => r.repositoryId, {
+      references: 'Repositories.Id',
+      write: w.scope(),
+      pushdown: push.exact('path: …/repositories/:repositoryId/pullRequests'),
+    }),
     col('Id', 'BIGINT', 'Pull request id (unique in the space).', (r) => r.id, { key: true, readOnly: true }),
-    col('Number', 'BIGINT', 'Pull request number within its repository (#12).', (r) => r.number, { readOnly: true, pushdown: push.exact('path: …/pullRequests/:number') }),
+    col('Number', 'BIGINT', 'Pull request number within its repository (#12).', (r) => r.number, {
+      readOnly: true,
+      pushdown: push.exact('path: …/pullRequests/:number'),
+    }),
     col('Summary', 'VARCHAR', 'Title.', (r) => r.summary, { write: w.required('summary') }),
     col('Description', 'VARCHAR', 'Description (required by Backlog when opening one).', (r) => r.description, { write: w.required('description') }),
     col('Base', 'VARCHAR', 'Branch merged into (set when opening the pull request).', (r) => r.base, { write: w.insertOnly('base', { notNull: true }) }),
@@ -31,7 +42,11 @@ export default defineTable<PullRequestJson>({
     col('StatusId', 'INTEGER', 'Status: 1 Open, 2 Closed, 3 Merged.', (r) => r.status?.id ?? null, { readOnly: true, pushdown: push.exact('statusId[]') }),
     col('StatusName', 'VARCHAR', 'Status name.', (r) => r.status?.name ?? null, { readOnly: true }),
     ...userColumns<PullRequestJson>('Assignee', 'assignee', (r) => r.assignee, { id: { pushdown: push.exact('assigneeId[]'), write: w.both('assigneeId') } }),
-    col('IssueId', 'BIGINT', 'Id of the linked issue (an issue of the same project).', (r) => r.issue?.id ?? null, { references: 'Issues.Id', pushdown: push.exact('issueId[]'), write: w.both('issueId') }),
+    col('IssueId', 'BIGINT', 'Id of the linked issue (an issue of the same project).', (r) => r.issue?.id ?? null, {
+      references: 'Issues.Id',
+      pushdown: push.exact('issueId[]'),
+      write: w.both('issueId'),
+    }),
     col('BaseCommit', 'VARCHAR', 'Commit hash of the base branch.', (r) => r.baseCommit, { readOnly: true }),
     col('BranchCommit', 'VARCHAR', 'Commit hash of the merged branch.', (r) => r.branchCommit, { readOnly: true }),
     col('MergeCommit', 'VARCHAR', 'Merge commit hash (merged pull requests).', (r) => r.mergeCommit, { readOnly: true }),

@@ -16,7 +16,10 @@ export default defineTable<Budget>({
   extension: true,
   description: 'Your rate-limit budget per request category (read, update, search, icon) in the current window.',
   columns: [
-    col('Category', 'VARCHAR', "Request category: 'read', 'update', 'search' or 'icon'.", (r) => r.category, { key: true, pushdown: push.exact('filtered locally (one request)') }),
+    col('Category', 'VARCHAR', "Request category: 'read', 'update', 'search' or 'icon'.", (r) => r.category, {
+      key: true,
+      pushdown: push.exact('filtered locally (one request)'),
+    }),
     col('Limit', 'INTEGER', 'Requests allowed per window.', (r) => r.limit),
     col('Remaining', 'INTEGER', 'Requests left in the current window (this one already counted).', (r) => r.remaining),
     col('Reset', 'TIMESTAMPTZ', 'When the window resets.', (r) => new Date(r.reset * 1000).toISOString()),

@@ -14,13 +14,16 @@ export default defineTable<RepositoryJson>({
   description: 'Git repositories of the projects, with their clone URLs and last push.',
   columns: [
     col('Id', 'BIGINT', 'Repository id.', (r) => r.id, { key: true, pushdown: push.exact('filtered on the per-project list') }),
-    col('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.projectId, { references: 'Projects.Id', pushdown: push.exact('path: /projects/:projectId/git/repositories') }),
+    col('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.projectId, {
+      references: 'Projects.Id',
+      pushdown: push.exact('path: /projects/:projectId/git/repositories'),
+    }),
     col('Name', 'VARCHAR', 'Repository name.', (r) => r.name),
     col('Description', 'VARCHAR', 'Description.', (r) => r.description),
     col('HookUrl', 'VARCHAR', 'Webhook URL called on push, if any.', (r) => r.hookUrl),
     col('HttpUrl', 'VARCHAR', 'HTTPS clone URL.', (r) => r.httpUrl),
     col('SshUrl', 'VARCHAR', 'SSH clone URL.', (r) => r.sshUrl),
-    col('DisplayOrder', 'INTEGER', 'Position in the project\'s repository list.', (r) => r.displayOrder),
+    col('DisplayOrder', 'INTEGER', "Position in the project's repository list.", (r) => r.displayOrder),
     timestamp<RepositoryJson>('PushedAt', 'When the repository was last pushed to (NULL if never).', (r) => r.pushedAt),
     ...userColumns<RepositoryJson>('CreatedUser', 'creator', (r) => r.createdUser),
     timestamp<RepositoryJson>('Created', 'When the repository was created.', (r) => r.created),

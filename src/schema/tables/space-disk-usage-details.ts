@@ -6,14 +6,19 @@ import { col, push } from '../helpers.js';
 import { diskUsage, type ProjectDiskUsageJson } from '../sources/space.js';
 import { defineTable } from '../types.js';
 
-const bytes = (name: string, what: string, get: (r: ProjectDiskUsageJson) => number | undefined) => col<ProjectDiskUsageJson>(name, 'BIGINT', `Bytes used by ${what}.`, get);
+const bytes = (name: string, what: string, get: (r: ProjectDiskUsageJson) => number | undefined) =>
+  col<ProjectDiskUsageJson>(name, 'BIGINT', `Bytes used by ${what}.`, get);
 
 export default defineTable<ProjectDiskUsageJson>({
   name: 'SpaceDiskUsageDetails',
   kind: 'view',
   description: 'Storage used by each project, in bytes (administrators only).',
   columns: [
-    col('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.projectId, { key: true, references: 'Projects.Id', pushdown: push.exact('filtered locally (one request for all projects)') }),
+    col('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.projectId, {
+      key: true,
+      references: 'Projects.Id',
+      pushdown: push.exact('filtered locally (one request for all projects)'),
+    }),
     bytes('Issue', 'issue attachments', (r) => r.issue),
     bytes('Wiki', 'wiki attachments', (r) => r.wiki),
     bytes('Document', 'document attachments', (r) => r.document),

@@ -14,7 +14,10 @@ export default defineTable<ActivityJson>({
   name: 'SpaceUpdates',
   kind: 'view',
   description: 'Recent updates (the activity stream) of the whole space, newest first.',
-  columns: activityColumns({ id: 'path: /projects/:projectId/activities instead of /space/activities', key: 'path: /projects/:projectKey/activities instead of /space/activities' }),
+  columns: activityColumns({
+    id: 'path: /projects/:projectId/activities instead of /space/activities',
+    key: 'path: /projects/:projectKey/activities instead of /space/activities',
+  }),
   orderable: ['Id'],
   list(ctx, quals) {
     return byProject(quals) ? projectActivities(ctx, quals) : activityPages(ctx, '/space/activities', quals);

@@ -13,7 +13,11 @@ export default defineTable<Row>({
   kind: 'view',
   description: 'Members of each team (listing teams needs an administrator or project administrator).',
   columns: [
-    col('TeamId', 'BIGINT', 'Id of the team.', (r) => r.team.id, { key: true, references: 'Teams.Id', pushdown: push.exact('path: /teams/:id (one id), else filtered from the list') }),
+    col('TeamId', 'BIGINT', 'Id of the team.', (r) => r.team.id, {
+      key: true,
+      references: 'Teams.Id',
+      pushdown: push.exact('path: /teams/:id (one id), else filtered from the list'),
+    }),
     col('TeamName', 'VARCHAR', 'Name of the team.', (r) => r.team.name),
     ...memberColumns<Row>((r) => r),
   ],
@@ -21,5 +25,5 @@ export default defineTable<Row>({
     for await (const teams of teamPages(ctx, quals, 'TeamId')) yield teams.flatMap((team) => team.members.map((m) => ({ ...m, team })));
   },
   cost: (quals) => (qualIds(quals, 'TeamId')?.length === 1 ? '1 request (the named team)' : '1 request per 100 teams'),
-  examples: ["SELECT t.Name, m.Name FROM Teams t JOIN TeamMembers m ON m.TeamId = t.Id"],
+  examples: ['SELECT t.Name, m.Name FROM Teams t JOIN TeamMembers m ON m.TeamId = t.Id'],
 });

@@ -17,7 +17,10 @@ export default defineTable<Row>({
   kind: 'view',
   description: 'Stars received by a user (the signed-in user unless UserId says otherwise), on issues, comments, wiki pages and pull requests.',
   columns: [
-    col('UserId', 'BIGINT', 'Id of the user who received the star (default: the signed-in user).', (r) => r.userId, { references: 'Users.Id', pushdown: push.exact('path: /users/:userId/stars') }),
+    col('UserId', 'BIGINT', 'Id of the user who received the star (default: the signed-in user).', (r) => r.userId, {
+      references: 'Users.Id',
+      pushdown: push.exact('path: /users/:userId/stars'),
+    }),
     col('Id', 'BIGINT', 'Star id.', (r) => r.id, { key: true, pushdown: push.exact('minId / maxId', BOUND_OPS) }),
     col('Comment', 'VARCHAR', 'Comment left with the star, if any.', (r) => r.comment),
     col('Url', 'VARCHAR', 'Web URL of the starred item.', (r) => r.url),
@@ -30,15 +33,24 @@ export default defineTable<Row>({
     if (bounds.empty) return;
     for (const userId of await usersFor(ctx, quals)) {
       const rows: Row[] = [];
-      await skipForbidden(ctx, `stars of user ${userId}`, async () => {
-        const pages = ctx.api.pagesByKeyset<StarJson>(`/users/${userId}/stars`, {}, {
-          signal: ctx.signal,
-          ...(bounds.minId !== undefined ? { minId: bounds.minId } : {}),
-          ...(bounds.maxId !== undefined ? { maxId: bounds.maxId } : {}),
-          ...(ctx.limit !== undefined ? { limit: ctx.limit } : {}),
-        });
-        for await (const page of pages) rows.push(...page.map((s) => ({ ...s, userId })));
-      }, undefined);
+      await skipForbidden(
+        ctx,
+        `stars of user ${userId}`,
+        async () => {
+          const pages = ctx.api.pagesByKeyset<StarJson>(
+            `/users/${userId}/stars`,
+            {},
+            {
+              signal: ctx.signal,
+              ...(bounds.minId !== undefined ? { minId: bounds.minId } : {}),
+              ...(bounds.maxId !== undefined ? { maxId: bounds.maxId } : {}),
+              ...(ctx.limit !== undefined ? { limit: ctx.limit } : {}),
+            },
+          );
+          for await (const page of pages) rows.push(...page.map((s) => ({ ...s, userId })));
+        },
+        undefined,
+      );
       yield rows;
     }
   },

@@ -18,15 +18,23 @@ export default defineTable<Row>({
   kind: 'view',
   description: 'Recent updates made by a user (the signed-in user unless UserId says otherwise), newest first.',
   columns: [
-    col('UserId', 'BIGINT', 'Id of the user whose updates these are (default: the signed-in user).', (r) => r.userId, { references: 'Users.Id', pushdown: push.exact('path: /users/:userId/activities') }),
+    col('UserId', 'BIGINT', 'Id of the user whose updates these are (default: the signed-in user).', (r) => r.userId, {
+      references: 'Users.Id',
+      pushdown: push.exact('path: /users/:userId/activities'),
+    }),
     ...activityColumns(undefined),
   ],
   async *list(ctx, quals) {
     for (const userId of await usersFor(ctx, quals)) {
       const rows: Row[] = [];
-      await skipForbidden(ctx, `recent updates of user ${userId}`, async () => {
-        for await (const page of activityPages(ctx, `/users/${userId}/activities`, quals)) rows.push(...page.map((a) => ({ ...a, userId })));
-      }, undefined);
+      await skipForbidden(
+        ctx,
+        `recent updates of user ${userId}`,
+        async () => {
+          for await (const page of activityPages(ctx, `/users/${userId}/activities`, quals)) rows.push(...page.map((a) => ({ ...a, userId })));
+        },
+        undefined,
+      );
       yield rows;
     }
   },

@@ -24,7 +24,11 @@ export default defineTable<ViewedIssueJson>({
     timestamp<ViewedIssueJson>('Viewed', 'When the signed-in user last viewed the issue.', (r) => r.updated),
   ],
   async *list(ctx) {
-    yield* ctx.api.pagesByOffset<ViewedIssueJson>('/users/myself/recentlyViewedIssues', { order: 'desc' }, { signal: ctx.signal, ...(ctx.limit !== undefined ? { limit: ctx.limit } : {}) });
+    yield* ctx.api.pagesByOffset<ViewedIssueJson>(
+      '/users/myself/recentlyViewedIssues',
+      { order: 'desc' },
+      { signal: ctx.signal, ...(ctx.limit !== undefined ? { limit: ctx.limit } : {}) },
+    );
   },
   cost: () => '1 request per 100 viewed issues',
   examples: ['SELECT IssueKey, Summary, Viewed FROM UserRecentlyViewedIssues ORDER BY Viewed DESC LIMIT 10'],

@@ -18,7 +18,11 @@ export default defineTable<ViewedProjectJson>({
     timestamp<ViewedProjectJson>('Viewed', 'When the signed-in user last viewed the project.', (r) => r.updated),
   ],
   async *list(ctx) {
-    yield* ctx.api.pagesByOffset<ViewedProjectJson>('/users/myself/recentlyViewedProjects', { order: 'desc' }, { signal: ctx.signal, ...(ctx.limit !== undefined ? { limit: ctx.limit } : {}) });
+    yield* ctx.api.pagesByOffset<ViewedProjectJson>(
+      '/users/myself/recentlyViewedProjects',
+      { order: 'desc' },
+      { signal: ctx.signal, ...(ctx.limit !== undefined ? { limit: ctx.limit } : {}) },
+    );
   },
   cost: () => '1 request per 100 viewed projects',
   examples: ['SELECT ProjectKey, Name, Viewed FROM UserRecentlyViewedProjects'],

@@ -20,7 +20,11 @@ export default defineTable<ViewedWikiJson>({
     timestamp<ViewedWikiJson>('Viewed', 'When the signed-in user last viewed the page.', (r) => r.updated),
   ],
   async *list(ctx) {
-    yield* ctx.api.pagesByOffset<ViewedWikiJson>('/users/myself/recentlyViewedWikis', { order: 'desc' }, { signal: ctx.signal, ...(ctx.limit !== undefined ? { limit: ctx.limit } : {}) });
+    yield* ctx.api.pagesByOffset<ViewedWikiJson>(
+      '/users/myself/recentlyViewedWikis',
+      { order: 'desc' },
+      { signal: ctx.signal, ...(ctx.limit !== undefined ? { limit: ctx.limit } : {}) },
+    );
   },
   cost: () => '1 request per 100 viewed pages',
   examples: ['SELECT Name, Viewed FROM UserRecentlyViewedWikiPages'],

@@ -13,7 +13,10 @@ export default defineTable<UserJson>({
   kind: 'view',
   description: 'Users of the space.',
   columns: [
-    col('Id', 'BIGINT', 'Numeric user id (what other tables refer to).', (r) => r.id, { key: true, pushdown: push.exact('path: /users/:id (one id), else filtered from the list') }),
+    col('Id', 'BIGINT', 'Numeric user id (what other tables refer to).', (r) => r.id, {
+      key: true,
+      pushdown: push.exact('path: /users/:id (one id), else filtered from the list'),
+    }),
     col('UserId', 'VARCHAR', 'Login name.', (r) => r.userId),
     col('Name', 'VARCHAR', 'Display name.', (r) => r.name),
     col('RoleType', 'INTEGER', 'Role: 1 administrator, 2 normal user, 3 reporter, 4 viewer, 5 guest reporter, 6 guest viewer.', (r) => r.roleType),

@@ -40,13 +40,23 @@ export default defineTable<Row>({
       readOnly: true,
       pushdown: push.exact('path: /users/:userId/watchings'),
     }),
-    col('ResourceAlreadyRead', 'BOOLEAN', 'Whether the issue was read since it last changed (set it with the MarkWatchingAsRead procedure).', (r) => r.resourceAlreadyRead, { readOnly: true, pushdown: push.exact('resourceAlreadyRead', ['=']) }),
-    col('Note', 'VARCHAR', 'Note kept with the watching (\'\' when there is none; SET Note = NULL empties it).', (r) => r.note, { write: w.both('note') }),
+    col(
+      'ResourceAlreadyRead',
+      'BOOLEAN',
+      'Whether the issue was read since it last changed (set it with the MarkWatchingAsRead procedure).',
+      (r) => r.resourceAlreadyRead,
+      { readOnly: true, pushdown: push.exact('resourceAlreadyRead', ['=']) },
+    ),
+    col('Note', 'VARCHAR', "Note kept with the watching ('' when there is none; SET Note = NULL empties it).", (r) => r.note, { write: w.both('note') }),
     col('Type', 'VARCHAR', 'What is watched ("issue").', (r) => r.type, { readOnly: true }),
-    col('IssueId', 'BIGINT', 'Id of the watched issue.', (r) => r.issue?.id ?? null, { references: 'Issues.Id', pushdown: push.exact('issueId[]'), write: w.insertOnly() }),
+    col('IssueId', 'BIGINT', 'Id of the watched issue.', (r) => r.issue?.id ?? null, {
+      references: 'Issues.Id',
+      pushdown: push.exact('issueId[]'),
+      write: w.insertOnly(),
+    }),
     col('IssueKey', 'VARCHAR', 'Key of the watched issue.', (r) => r.issue?.issueKey ?? null, { write: w.insertOnly() }),
     col('IssueSummary', 'VARCHAR', 'Summary of the watched issue.', (r) => r.issue?.summary ?? null, { readOnly: true }),
-    col('ProjectId', 'BIGINT', 'Id of the watched issue\'s project.', (r) => r.issue?.projectId ?? null, { references: 'Projects.Id', readOnly: true }),
+    col('ProjectId', 'BIGINT', "Id of the watched issue's project.", (r) => r.issue?.projectId ?? null, { references: 'Projects.Id', readOnly: true }),
     timestamp<Row>('LastContentUpdated', 'When the watched issue last changed.', (r) => r.lastContentUpdated, { readOnly: true }),
     timestamp<Row>('Created', 'When the watching was added.', (r) => r.created, { readOnly: true }),
     timestamp<Row>('Updated', 'When the watching (its note) was last changed.', (r) => r.updated, { readOnly: true }),
@@ -57,13 +67,22 @@ export default defineTable<Row>({
     if (read === 'none' || issueIds?.length === 0) return;
     for (const userId of await usersFor(ctx, quals)) {
       const rows: Row[] = [];
-      await skipForbidden(ctx, `watchings of user ${userId}`, async () => {
-        const pages = ctx.api.pagesByOffset<WatchingJson>(`/users/${userId}/watchings`, { sort: 'created', order: 'asc', resourceAlreadyRead: read, 'issueId[]': issueIds }, {
-          signal: ctx.signal,
-          ...(ctx.limit !== undefined ? { limit: ctx.limit } : {}),
-        });
-        for await (const page of pages) rows.push(...page.map((w) => ({ ...w, userId })));
-      }, undefined);
+      await skipForbidden(
+        ctx,
+        `watchings of user ${userId}`,
+        async () => {
+          const pages = ctx.api.pagesByOffset<WatchingJson>(
+            `/users/${userId}/watchings`,
+            { sort: 'created', order: 'asc', resourceAlreadyRead: read, 'issueId[]': issueIds },
+            {
+              signal: ctx.signal,
+              ...(ctx.limit !== undefined ? { limit: ctx.limit } : {}),
+            },
+          );
+          for await (const page of pages) rows.push(...page.map((w) => ({ ...w, userId })));
+        },
+        undefined,
+      );
       yield rows;
     }
   },

@@ -32,7 +32,12 @@ export default defineTable<Row>({
   async *list(ctx, quals) {
     for await (const ids of wikiPageIds(ctx, quals, 'WikiId')) {
       for (const wikiId of ids) {
-        const files = await skipForbidden(ctx, `attachments of wiki page ${wikiId}`, () => ctx.api.get<AttachmentJson[]>(`/wikis/${wikiId}/attachments`, {}, { signal: ctx.signal }), []);
+        const files = await skipForbidden(
+          ctx,
+          `attachments of wiki page ${wikiId}`,
+          () => ctx.api.get<AttachmentJson[]>(`/wikis/${wikiId}/attachments`, {}, { signal: ctx.signal }),
+          [],
+        );
         yield files.map((f) => ({ ...f, wikiId }));
       }
     }
@@ -40,7 +45,8 @@ export default defineTable<Row>({
   cost: (quals) => wikiPagesCost(quals, 'WikiId', ''),
   writes: {
     delete: {
-      run: (ctx, row) => send<AttachmentJson>(ctx, 'DELETE', `/wikis/${seg(row.WikiId)}/attachments/${seg(row.Id)}`).then((a) => ({ ...a, wikiId: Number(row.WikiId) })),
+      run: (ctx, row) =>
+        send<AttachmentJson>(ctx, 'DELETE', `/wikis/${seg(row.WikiId)}/attachments/${seg(row.Id)}`).then((a) => ({ ...a, wikiId: Number(row.WikiId) })),
     },
     notes: {
       insert: 'Attach a file with the AttachFileToWiki procedure (upload it first with PostAttachment).',
@@ -48,7 +54,7 @@ export default defineTable<Row>({
     },
   },
   examples: [
-    'SELECT p.Name, a.Name AS FileName, a.Size FROM WikiPages p JOIN WikiPageAttachments a ON a.WikiId = p.Id WHERE p.ProjectKey = \'WEB\'',
-    'DELETE FROM WikiPageAttachments WHERE WikiId = 2 AND Name = \'old.png\'',
+    "SELECT p.Name, a.Name AS FileName, a.Size FROM WikiPages p JOIN WikiPageAttachments a ON a.WikiId = p.Id WHERE p.ProjectKey = 'WEB'",
+    "DELETE FROM WikiPageAttachments WHERE WikiId = 2 AND Name = 'old.png'",
   ],
 });

@@ -13,7 +13,11 @@ export default defineTable<WikiHistoryJson>({
   kind: 'view',
   description: 'Saved versions of wiki pages: name and content as of each version.',
   columns: [
-    col('WikiId', 'BIGINT', 'Id of the wiki page.', (r) => r.pageId, { key: true, references: 'WikiPages.Id', pushdown: push.exact('path: /wikis/:wikiId/history') }),
+    col('WikiId', 'BIGINT', 'Id of the wiki page.', (r) => r.pageId, {
+      key: true,
+      references: 'WikiPages.Id',
+      pushdown: push.exact('path: /wikis/:wikiId/history'),
+    }),
     col('Version', 'INTEGER', 'Version number (1 = first).', (r) => r.version, { key: true, pushdown: push.exact('minId / maxId', BOUND_OPS) }),
     col('Name', 'VARCHAR', 'Page name in this version.', (r) => r.name),
     col('Content', 'VARCHAR', 'Page text in this version.', (r) => r.content),
@@ -26,9 +30,14 @@ export default defineTable<WikiHistoryJson>({
     for await (const ids of wikiPageIds(ctx, quals, 'WikiId')) {
       for (const wikiId of ids) {
         const rows: WikiHistoryJson[] = [];
-        await skipForbidden(ctx, `history of wiki page ${wikiId}`, async () => {
-          for await (const page of wikiHistory(ctx, wikiId, bounds)) rows.push(...page);
-        }, undefined);
+        await skipForbidden(
+          ctx,
+          `history of wiki page ${wikiId}`,
+          async () => {
+            for await (const page of wikiHistory(ctx, wikiId, bounds)) rows.push(...page);
+          },
+          undefined,
+        );
         yield rows;
       }
     }

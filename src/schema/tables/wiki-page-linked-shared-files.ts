@@ -17,7 +17,11 @@ export default defineTable<Row>({
   kind: 'view',
   description: 'Shared files linked to wiki pages.',
   columns: [
-    col('WikiId', 'BIGINT', 'Id of the wiki page.', (r) => r.wikiId, { key: true, references: 'WikiPages.Id', pushdown: push.exact('path: /wikis/:wikiId/sharedFiles') }),
+    col('WikiId', 'BIGINT', 'Id of the wiki page.', (r) => r.wikiId, {
+      key: true,
+      references: 'WikiPages.Id',
+      pushdown: push.exact('path: /wikis/:wikiId/sharedFiles'),
+    }),
     col('Id', 'BIGINT', 'Shared file id.', (r) => r.id, { key: true, references: 'ProjectSharedFiles.Id' }),
     col('ProjectId', 'BIGINT', 'Id of the project holding the file.', (r) => r.projectId, { references: 'Projects.Id' }),
     ...sharedFileColumns<Row>(),
@@ -25,7 +29,12 @@ export default defineTable<Row>({
   async *list(ctx, quals) {
     for await (const ids of wikiPageIds(ctx, quals, 'WikiId')) {
       for (const wikiId of ids) {
-        const files = await skipForbidden(ctx, `shared files of wiki page ${wikiId}`, () => ctx.api.get<SharedFileJson[]>(`/wikis/${wikiId}/sharedFiles`, {}, { signal: ctx.signal }), []);
+        const files = await skipForbidden(
+          ctx,
+          `shared files of wiki page ${wikiId}`,
+          () => ctx.api.get<SharedFileJson[]>(`/wikis/${wikiId}/sharedFiles`, {}, { signal: ctx.signal }),
+          [],
+        );
         yield files.map((f) => ({ ...f, wikiId }));
       }
     }

@@ -14,7 +14,10 @@ export default defineTable<Row>({
   kind: 'view',
   description: 'Stars given to wiki pages, with who gave them.',
   columns: [
-    col('WikiId', 'BIGINT', 'Id of the starred wiki page.', (r) => r.wikiId, { references: 'WikiPages.Id', pushdown: push.exact('path: /wikis/:wikiId/stars') }),
+    col('WikiId', 'BIGINT', 'Id of the starred wiki page.', (r) => r.wikiId, {
+      references: 'WikiPages.Id',
+      pushdown: push.exact('path: /wikis/:wikiId/stars'),
+    }),
     col('Id', 'BIGINT', 'Star id.', (r) => r.id, { key: true }),
     col('Comment', 'VARCHAR', 'Comment left with the star, if any.', (r) => r.comment),
     col('Url', 'VARCHAR', 'Web URL of the starred page.', (r) => r.url),
@@ -25,7 +28,12 @@ export default defineTable<Row>({
   async *list(ctx, quals) {
     for await (const ids of wikiPageIds(ctx, quals, 'WikiId')) {
       for (const wikiId of ids) {
-        const stars = await skipForbidden(ctx, `stars of wiki page ${wikiId}`, () => ctx.api.get<StarJson[]>(`/wikis/${wikiId}/stars`, {}, { signal: ctx.signal }), []);
+        const stars = await skipForbidden(
+          ctx,
+          `stars of wiki page ${wikiId}`,
+          () => ctx.api.get<StarJson[]>(`/wikis/${wikiId}/stars`, {}, { signal: ctx.signal }),
+          [],
+        );
         yield stars.map((s) => ({ ...s, wikiId }));
       }
     }

@@ -13,16 +13,24 @@ interface Row extends TagJson {
 export default defineTable<Row>({
   name: 'WikiPageTags',
   kind: 'view',
-  description: 'Wiki tags of each project (the tags pages can carry; see WikiPages.Tags for a page\'s own).',
+  description: "Wiki tags of each project (the tags pages can carry; see WikiPages.Tags for a page's own).",
   columns: [
-    col('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.projectId, { references: 'Projects.Id', pushdown: push.exact('projectIdOrKey (one request per project)') }),
+    col('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.projectId, {
+      references: 'Projects.Id',
+      pushdown: push.exact('projectIdOrKey (one request per project)'),
+    }),
     col('ProjectKey', 'VARCHAR', 'Key of the project.', (r) => r.projectKey, { pushdown: push.exact('projectIdOrKey (one request per project)') }),
     col('Id', 'BIGINT', 'Tag id.', (r) => r.id, { key: true }),
     col('Name', 'VARCHAR', 'Tag name.', (r) => r.name),
   ],
   async *list(ctx, quals) {
     for (const project of await projectTargets(ctx, quals, { feature: 'wiki' })) {
-      const tags = await skipForbidden(ctx, `wiki tags of ${projectLabel(project)}`, () => ctx.api.get<TagJson[]>('/wikis/tags', { projectIdOrKey: project.id }, { signal: ctx.signal }), []);
+      const tags = await skipForbidden(
+        ctx,
+        `wiki tags of ${projectLabel(project)}`,
+        () => ctx.api.get<TagJson[]>('/wikis/tags', { projectIdOrKey: project.id }, { signal: ctx.signal }),
+        [],
+      );
       yield tags.map((t) => ({ ...t, projectId: project.id, projectKey: project.projectKey }));
     }
   },

@@ -36,10 +36,22 @@ export default defineTable<Row>({
   description: 'Wiki pages of the projects with Wiki on, with their tags, authors and times.',
   columns: [
     col('Id', 'BIGINT', 'Wiki page id.', (r) => r.id, { key: true, readOnly: true, pushdown: push.exact('path: /wikis/:wikiId') }),
-    col('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.projectId, { references: 'Projects.Id', pushdown: push.exact('projectIdOrKey (one list per project)'), write: w.insertOnly() }),
-    col('ProjectKey', 'VARCHAR', 'Key of the project.', (r) => r.projectKey, { pushdown: push.exact('projectIdOrKey (one list per project)'), write: w.insertOnly() }),
-    col('Name', 'VARCHAR', 'Page name (a path like "Docs/Setup" for nested pages), unique in the project.', (r) => r.name, { pushdown: push.exact('filtered on the page list before per-page requests'), write: w.required('name') }),
-    col('Content', 'VARCHAR', 'Page text; costs one request per page, made only when the statement uses this column.', (r) => r.content ?? null, { write: w.required('content') }),
+    col('ProjectId', 'BIGINT', 'Id of the project.', (r) => r.projectId, {
+      references: 'Projects.Id',
+      pushdown: push.exact('projectIdOrKey (one list per project)'),
+      write: w.insertOnly(),
+    }),
+    col('ProjectKey', 'VARCHAR', 'Key of the project.', (r) => r.projectKey, {
+      pushdown: push.exact('projectIdOrKey (one list per project)'),
+      write: w.insertOnly(),
+    }),
+    col('Name', 'VARCHAR', 'Page name (a path like "Docs/Setup" for nested pages), unique in the project.', (r) => r.name, {
+      pushdown: push.exact('filtered on the page list before per-page requests'),
+      write: w.required('name'),
+    }),
+    col('Content', 'VARCHAR', 'Page text; costs one request per page, made only when the statement uses this column.', (r) => r.content ?? null, {
+      write: w.required('content'),
+    }),
     col('Tags', 'VARCHAR', 'Tag names, comma-separated ("spec, draft"); NULL when untagged.', (r) => tagsText(r.tags), { readOnly: true }),
     ...userColumns<Row>('CreatedUser', 'author', (r) => r.createdUser, { id: { readOnly: true } }),
     timestamp<Row>('Created', 'When the page was created.', (r) => r.created, { readOnly: true }),
@@ -90,23 +102,28 @@ export default defineTable<Row>({
       async run(ctx, { values, form }) {
         const project = await projectForInsert(ctx, values);
         if ((await ctx.projects()).find((p) => p.id === project.id)?.useWiki === false) {
-          throw new SqlError(`project ${String(project.projectKey)} has Wiki turned off`, undefined, { sqlstate: '0A000', hint: 'Turn Wiki on in the project settings, or write to a project that uses it.' });
+          throw new SqlError(`project ${String(project.projectKey)} has Wiki turned off`, undefined, {
+            sqlstate: '0A000',
+            hint: 'Turn Wiki on in the project settings, or write to a project that uses it.',
+          });
         }
         const page = await send<WikiPageJson>(ctx, 'POST', '/wikis', { ...form, projectId: project.path });
         return { ...page, projectKey: project.projectKey };
       },
     },
     update: {
-      run: (ctx, row, { form }) => send<WikiPageJson>(ctx, 'PATCH', `/wikis/${seg(row.Id)}`, form).then((page) => ({ ...page, projectKey: (row.ProjectKey as string | null) ?? null })),
+      run: (ctx, row, { form }) =>
+        send<WikiPageJson>(ctx, 'PATCH', `/wikis/${seg(row.Id)}`, form).then((page) => ({ ...page, projectKey: (row.ProjectKey as string | null) ?? null })),
     },
     delete: {
-      run: (ctx, row) => send<WikiPageJson>(ctx, 'DELETE', `/wikis/${seg(row.Id)}`).then((page) => ({ ...page, projectKey: (row.ProjectKey as string | null) ?? null })),
+      run: (ctx, row) =>
+        send<WikiPageJson>(ctx, 'DELETE', `/wikis/${seg(row.Id)}`).then((page) => ({ ...page, projectKey: (row.ProjectKey as string | null) ?? null })),
     },
     inputs: [
       {
         name: 'MailNotify',
         type: 'BOOLEAN',
-        description: 'Mail the new or changed page to the project\'s members (INSERT and UPDATE).',
+        description: "Mail the new or changed page to the project's members (INSERT and UPDATE).",
         write: { param: 'mailNotify' },
       },
     ],

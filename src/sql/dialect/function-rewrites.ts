@@ -32,18 +32,33 @@ function closing(tokens: Token[], open: number): { close: number; commas: number
 }
 
 /** Date literal functions that are ranges of days (CData's L_ names, and the older names that are free here). */
-const RANGE = /^(L_(TODAY|YESTERDAY|TOMORROW|LAST_WEEK|THIS_WEEK|NEXT_WEEK|LAST_MONTH|THIS_MONTH|NEXT_MONTH|LAST_QUARTER|THIS_QUARTER|NEXT_QUARTER|LAST_YEAR|THIS_YEAR|NEXT_YEAR|LAST_90_DAYS|NEXT_90_DAYS|(LAST|NEXT)_N_(DAYS|WEEKS|MONTHS|QUARTERS|YEARS))|YESTERDAY|TOMORROW|THIS_WEEK|NEXT_WEEK|THIS_MONTH|NEXT_MONTH|LAST_QUARTER|THIS_QUARTER|NEXT_QUARTER|THIS_YEAR|NEXT_YEAR|LAST_90_DAYS|NEXT_90_DAYS|(LAST|NEXT)_N_(DAYS|WEEKS|MONTHS|QUARTERS|YEARS))$/i;
+const RANGE =
+  /^(L_(TODAY|YESTERDAY|TOMORROW|LAST_WEEK|THIS_WEEK|NEXT_WEEK|LAST_MONTH|THIS_MONTH|NEXT_MONTH|LAST_QUARTER|THIS_QUARTER|NEXT_QUARTER|LAST_YEAR|THIS_YEAR|NEXT_YEAR|LAST_90_DAYS|NEXT_90_DAYS|(LAST|NEXT)_N_(DAYS|WEEKS|MONTHS|QUARTERS|YEARS))|YESTERDAY|TOMORROW|THIS_WEEK|NEXT_WEEK|THIS_MONTH|NEXT_MONTH|LAST_QUARTER|THIS_QUARTER|NEXT_QUARTER|THIS_YEAR|NEXT_YEAR|LAST_90_DAYS|NEXT_90_DAYS|(LAST|NEXT)_N_(DAYS|WEEKS|MONTHS|QUARTERS|YEARS))$/i;
 /** Those that are one day: a DATE macro of their own where no comparison is around them. */
 const ONE_DAY = /^(L_)?(TODAY|YESTERDAY|TOMORROW)$/i;
 
 /** A .NET date format (CData's) → strftime's, for strptime (which reads one or two digits for %m, %d…). */
 export function dotnetToStrftime(format: string): string {
   const tokens: [RegExp, string][] = [
-    [/^yyyy/, '%Y'], [/^yy/, '%y'], [/^MMMM/, '%B'], [/^MMM/, '%b'], [/^MM?/, '%m'], [/^dddd/, '%A'], [/^ddd/, '%a'], [/^dd?/, '%d'],
-    [/^HH?/, '%H'], [/^hh?/, '%I'], [/^mm?/, '%M'], [/^ss?/, '%S'], [/^fff/, '%g'], [/^ffffff/, '%f'], [/^tt/, '%p'], [/^%/, '%%'],
+    [/^yyyy/, '%Y'],
+    [/^yy/, '%y'],
+    [/^MMMM/, '%B'],
+    [/^MMM/, '%b'],
+    [/^MM?/, '%m'],
+    [/^dddd/, '%A'],
+    [/^ddd/, '%a'],
+    [/^dd?/, '%d'],
+    [/^HH?/, '%H'],
+    [/^hh?/, '%I'],
+    [/^mm?/, '%M'],
+    [/^ss?/, '%S'],
+    [/^fff/, '%g'],
+    [/^ffffff/, '%f'],
+    [/^tt/, '%p'],
+    [/^%/, '%%'],
   ];
   let out = '';
-  for (let i = 0; i < format.length;) {
+  for (let i = 0; i < format.length; ) {
     const rest = format.slice(i);
     const hit = tokens.find(([re]) => re.test(rest));
     if (hit) {
@@ -75,7 +90,8 @@ function padded(text: string, length: number): string {
  * Tokens that end a comparison on either side: a comparison next to one of these is a whole
  * operand of AND / OR / WHERE…, never part of `a + b = …` (which binds tighter than `=`).
  */
-const BOUNDARY = /^(WHERE|AND|OR|NOT|ON|WHEN|THEN|ELSE|END|HAVING|SELECT|FROM|AS|INTO|IS|ORDER|GROUP|LIMIT|OFFSET|UNION|EXCEPT|INTERSECT|QUALIFY|WINDOW|RETURNING|[(),;])$/i;
+const BOUNDARY =
+  /^(WHERE|AND|OR|NOT|ON|WHEN|THEN|ELSE|END|HAVING|SELECT|FROM|AS|INTO|IS|ORDER|GROUP|LIMIT|OFFSET|UNION|EXCEPT|INTERSECT|QUALIFY|WINDOW|RETURNING|[(),;])$/i;
 const boundary = (t: Token | undefined) => t === undefined || (t.kind !== 'string' && t.kind !== 'ident' && BOUNDARY.test(t.text));
 
 /** The start of the column reference (a.b."c") ending at token `end`, if a boundary comes before it. */

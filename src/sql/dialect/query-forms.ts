@@ -21,12 +21,86 @@ import { tokenize, type Token } from '../lexer.js';
 
 /** Words after which a `[` starts a value or a name, never indexes the word. */
 const KEYWORDS = new Set([
-  'SELECT', 'FROM', 'JOIN', 'ON', 'WHERE', 'AND', 'OR', 'NOT', 'BY', 'AS', 'IN', 'IS', 'LIKE', 'ILIKE', 'GLOB', 'SIMILAR',
-  'BETWEEN', 'CASE', 'WHEN', 'THEN', 'ELSE', 'HAVING', 'DISTINCT', 'ALL', 'UNION', 'EXCEPT', 'INTERSECT', 'INTO', 'UPDATE',
-  'SET', 'VALUES', 'RETURNING', 'LIMIT', 'OFFSET', 'TOP', 'WITH', 'USING', 'QUALIFY', 'DESC', 'ASC', 'LEFT', 'RIGHT', 'INNER',
-  'OUTER', 'FULL', 'CROSS', 'NATURAL', 'LATERAL', 'EXISTS', 'ANY', 'SOME', 'DELETE', 'INSERT', 'TABLE', 'EXEC', 'EXECUTE',
-  'CALL', 'VIEW', 'ESCAPE', 'PARTITION', 'WINDOW', 'EXPLAIN', 'ANALYZE', 'DESCRIBE', 'ORDER', 'GROUP', 'LOCAL', 'RECURSIVE',
-  'MATERIALIZED', 'FIRST', 'LAST', 'NULLS', 'OVER', 'FILTER', 'ROWS', 'RANGE', 'PRECEDING', 'FOLLOWING', 'CURRENT', 'ROW',
+  'SELECT',
+  'FROM',
+  'JOIN',
+  'ON',
+  'WHERE',
+  'AND',
+  'OR',
+  'NOT',
+  'BY',
+  'AS',
+  'IN',
+  'IS',
+  'LIKE',
+  'ILIKE',
+  'GLOB',
+  'SIMILAR',
+  'BETWEEN',
+  'CASE',
+  'WHEN',
+  'THEN',
+  'ELSE',
+  'HAVING',
+  'DISTINCT',
+  'ALL',
+  'UNION',
+  'EXCEPT',
+  'INTERSECT',
+  'INTO',
+  'UPDATE',
+  'SET',
+  'VALUES',
+  'RETURNING',
+  'LIMIT',
+  'OFFSET',
+  'TOP',
+  'WITH',
+  'USING',
+  'QUALIFY',
+  'DESC',
+  'ASC',
+  'LEFT',
+  'RIGHT',
+  'INNER',
+  'OUTER',
+  'FULL',
+  'CROSS',
+  'NATURAL',
+  'LATERAL',
+  'EXISTS',
+  'ANY',
+  'SOME',
+  'DELETE',
+  'INSERT',
+  'TABLE',
+  'EXEC',
+  'EXECUTE',
+  'CALL',
+  'VIEW',
+  'ESCAPE',
+  'PARTITION',
+  'WINDOW',
+  'EXPLAIN',
+  'ANALYZE',
+  'DESCRIBE',
+  'ORDER',
+  'GROUP',
+  'LOCAL',
+  'RECURSIVE',
+  'MATERIALIZED',
+  'FIRST',
+  'LAST',
+  'NULLS',
+  'OVER',
+  'FILTER',
+  'ROWS',
+  'RANGE',
+  'PRECEDING',
+  'FOLLOWING',
+  'CURRENT',
+  'ROW',
 ]);
 
 /** A bracket's contents that are a name: letters, digits, spaces and underscores, with a letter or underscore in it. */
@@ -76,7 +150,8 @@ export function rewriteCdataQueryForms(sql: string): string {
     const t = tokens[i] as Token;
     if (t.text !== '[' || t.kind !== 'punct' || indexes(tokens, i)) continue;
     let j = i + 1;
-    while (j < tokens.length && (tokens[j] as Token).kind !== 'string' && (tokens[j] as Token).kind !== 'ident' && !/^[[\]]$/.test((tokens[j] as Token).text)) j++;
+    while (j < tokens.length && (tokens[j] as Token).kind !== 'string' && (tokens[j] as Token).kind !== 'ident' && !/^[[\]]$/.test((tokens[j] as Token).text))
+      j++;
     const close = tokens[j];
     if (!close || close.text !== ']') continue;
     const inner = sql.slice(t.end, close.start);
@@ -148,14 +223,25 @@ function top(sql: string, names: Named[], edits: Edit[]): void {
       count = (names[k + 1] as Named).token.text;
       k += 2;
     } else if (at?.token.text === '?') count = '?';
-    else if (at?.token.text === '$' && (names[k + 1]?.token.kind === 'number' || names[k + 1]?.token.kind === 'word') && names[k + 1]?.token.start === at.token.end) {
+    else if (
+      at?.token.text === '$' &&
+      (names[k + 1]?.token.kind === 'number' || names[k + 1]?.token.kind === 'word') &&
+      names[k + 1]?.token.start === at.token.end
+    ) {
       count = `$${(names[k + 1] as Named).token.text}`;
       k++;
     } else {
-      throw new SqlError('TOP needs a number of rows', topToken.start + 1, { syntax: true, sqlstate: '42601', hint: 'Write SELECT TOP 10 … (or TOP (10)), or LIMIT 10 at the end.' });
+      throw new SqlError('TOP needs a number of rows', topToken.start + 1, {
+        syntax: true,
+        sqlstate: '42601',
+        hint: 'Write SELECT TOP 10 … (or TOP (10)), or LIMIT 10 at the end.',
+      });
     }
     if (!/^(\?|\$\w+|\d+)$/.test(count)) {
-      throw new SqlError(`TOP takes a whole number of rows, not ${count}`, (names[k] as Named).token.start + 1, { sqlstate: '22023', hint: 'Write SELECT TOP 10 …' });
+      throw new SqlError(`TOP takes a whole number of rows, not ${count}`, (names[k] as Named).token.start + 1, {
+        sqlstate: '22023',
+        hint: 'Write SELECT TOP 10 …',
+      });
     }
     const after = names[k + 1];
     if (upper(after) === 'PERCENT' || (upper(after) === 'WITH' && upper(names[k + 2]) === 'TIES')) {

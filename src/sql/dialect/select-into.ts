@@ -9,9 +9,7 @@
 import { SqlError } from '../../errors.js';
 import { tokenize, type Token } from '../lexer.js';
 
-export type IntoTarget =
-  | { kind: 'file'; path: string; delimiter: string; header: boolean }
-  | { kind: 'table'; name: string };
+export type IntoTarget = { kind: 'file'; path: string; delimiter: string; header: boolean } | { kind: 'table'; name: string };
 
 export interface SelectInto {
   target: IntoTarget;
@@ -27,7 +25,10 @@ function fileTarget(uri: string, at: number): IntoTarget {
   const [head, ...options] = uri.split(';');
   const m = /^csv:\/\/(.+)$/i.exec((head as string).trim());
   if (!m) {
-    throw new SqlError(`SELECT … INTO writes CSV files only: [csv://path.csv], not [${uri}]`, at + 1, { sqlstate: '0A000', hint: "For Parquet or JSON use COPY (SELECT …) TO 'file.parquet' (FORMAT parquet)." });
+    throw new SqlError(`SELECT … INTO writes CSV files only: [csv://path.csv], not [${uri}]`, at + 1, {
+      sqlstate: '0A000',
+      hint: "For Parquet or JSON use COPY (SELECT …) TO 'file.parquet' (FORMAT parquet).",
+    });
   }
   let delimiter = ',';
   let header = true;
@@ -36,7 +37,11 @@ function fileTarget(uri: string, at: number): IntoTarget {
     if (!key) continue;
     if (/^delimiter$/i.test(key)) {
       const d = DELIMITERS[value.toLowerCase()] ?? (value.length === 1 ? value : undefined);
-      if (d === undefined) throw new SqlError(`delimiter=${value} is not a delimiter`, at + 1, { sqlstate: '22023', hint: 'Use tab, comma, semicolon, pipe, space or one character.' });
+      if (d === undefined)
+        throw new SqlError(`delimiter=${value} is not a delimiter`, at + 1, {
+          sqlstate: '22023',
+          hint: 'Use tab, comma, semicolon, pipe, space or one character.',
+        });
       delimiter = d;
     } else if (/^header$/i.test(key)) {
       if (!/^(true|false)$/i.test(value)) throw new SqlError(`header=${value}: use true or false`, at + 1, { sqlstate: '22023' });
@@ -68,7 +73,11 @@ export function selectIntoOf(sql: string): SelectInto | undefined {
     if (next.text === '[') {
       const close = sql.indexOf(']', next.end);
       if (close < 0) break;
-      return { target: fileTarget(sql.slice(next.end, close), t.start), query: sql.slice(0, t.start) + ' '.repeat(close + 1 - t.start) + sql.slice(close + 1), at: t.start };
+      return {
+        target: fileTarget(sql.slice(next.end, close), t.start),
+        query: sql.slice(0, t.start) + ' '.repeat(close + 1 - t.start) + sql.slice(close + 1),
+        at: t.start,
+      };
     }
     if (next.kind !== 'word' && next.kind !== 'ident') break;
     const name = next.kind === 'ident' ? next.text.slice(1, -1).replaceAll('""', '"') : next.text;

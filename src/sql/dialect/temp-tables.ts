@@ -48,7 +48,12 @@ export function tempInsertOf(sql: string): TempInsert | undefined {
   const m = /^\s*INSERT\s+INTO\s+"([^"]+#TEMP)"\s*(\(([^()]*)\))?\s*/i.exec(sql);
   if (!m) return undefined;
   const rest = sql.slice(m[0].length).replace(/;\s*$/, '');
-  const columns = m[3]?.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1').replace(/^\[(.*)\]$/, '$1'));
+  const columns = m[3]?.split(',').map((c) =>
+    c
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .replace(/^\[(.*)\]$/, '$1'),
+  );
   if (/^VALUES\b/i.test(rest)) return { name: m[1] as string, columns, query: `SELECT * FROM (${rest}) AS __temp_rows` };
   if (/^(SELECT|WITH|FROM|\()/i.test(rest)) return { name: m[1] as string, columns, query: rest };
   throw new SqlError(`INSERT INTO ${m[1]} takes VALUES (…) or a SELECT`, m[0].length + 1, { syntax: true, sqlstate: '42601' });
@@ -74,7 +79,8 @@ export function addTempRows(store: Map<string, TempTable>, name: string, columns
       table.columns.push({ name: c.name, type: sqlType(c.type) });
       for (const r of table.rows) r.push(null);
       at = table.columns.length - 1;
-    } else if ((table.columns[at] as TempTable['columns'][number]).type !== sqlType(c.type)) (table.columns[at] as TempTable['columns'][number]).type = 'VARCHAR';
+    } else if ((table.columns[at] as TempTable['columns'][number]).type !== sqlType(c.type))
+      (table.columns[at] as TempTable['columns'][number]).type = 'VARCHAR';
     return at;
   });
   for (const row of rows) {
@@ -84,7 +90,8 @@ export function addTempRows(store: Map<string, TempTable>, name: string, columns
   }
   // A column that became VARCHAR holds text.
   table.columns.forEach((c, i) => {
-    if (c.type === 'VARCHAR') for (const r of table.rows) if (r[i] !== null && typeof r[i] !== 'string') r[i] = r[i] instanceof Date ? (r[i] as Date).toISOString() : String(r[i]);
+    if (c.type === 'VARCHAR')
+      for (const r of table.rows) if (r[i] !== null && typeof r[i] !== 'string') r[i] = r[i] instanceof Date ? (r[i] as Date).toISOString() : String(r[i]);
   });
   store.set(key, table);
 }
@@ -93,6 +100,7 @@ export function addTempRows(store: Map<string, TempTable>, name: string, columns
 export function replaceIdentityCalls(sql: string, lastId: unknown): string {
   if (!/\b(SCOPE_IDENTITY|LAST_INSERT_ID)\s*\(/i.test(sql)) return sql;
   // Backlog's ids are numbers (sys_identity keeps them as text); a key such as a name stays text.
-  const literal = lastId === null || lastId === undefined ? 'NULL' : /^\d{1,15}$/.test(String(lastId)) ? String(lastId) : `'${String(lastId).replaceAll("'", "''")}'`;
+  const literal =
+    lastId === null || lastId === undefined ? 'NULL' : /^\d{1,15}$/.test(String(lastId)) ? String(lastId) : `'${String(lastId).replaceAll("'", "''")}'`;
   return mapCode(sql, (code) => code.replace(/\b(SCOPE_IDENTITY|LAST_INSERT_ID)\s*\(\s*\)/gi, literal));
 }

@@ -44,7 +44,9 @@ export class UserViews {
     for (const [name, value] of Object.entries(json)) {
       const query = (value as { query?: unknown } | null)?.query;
       if (typeof query !== 'string' || query.trim() === '') {
-        throw new ConfigError(`UserDefinedViews: view "${name}" in ${file} has no "query" text`, 'UserDefinedViews', { hint: `Write it as "${name}": {"query": "SELECT …"}` });
+        throw new ConfigError(`UserDefinedViews: view "${name}" in ${file} has no "query" text`, 'UserDefinedViews', {
+          hint: `Write it as "${name}": {"query": "SELECT …"}`,
+        });
       }
       out.views.set(name.toLowerCase(), { name, query: query.trim().replace(/;\s*$/, '') });
     }
@@ -83,7 +85,8 @@ export class UserViews {
 /** The clause a `,` at this depth continues: in FROM, the next name is a table. */
 const CLAUSES = /^(SELECT|FROM|WHERE|GROUP|HAVING|ORDER|LIMIT|OFFSET|QUALIFY|WINDOW|UNION|EXCEPT|INTERSECT|VALUES|SET|RETURNING|ON|USING)$/i;
 /** Words that cannot be an alias after a table name. */
-const NOT_ALIAS = /^(WHERE|GROUP|HAVING|ORDER|LIMIT|OFFSET|QUALIFY|WINDOW|UNION|EXCEPT|INTERSECT|JOIN|INNER|LEFT|RIGHT|FULL|CROSS|NATURAL|POSITIONAL|ASOF|ANTI|SEMI|ON|USING|RETURNING|SET|TABLESAMPLE|USING)$/i;
+const NOT_ALIAS =
+  /^(WHERE|GROUP|HAVING|ORDER|LIMIT|OFFSET|QUALIFY|WINDOW|UNION|EXCEPT|INTERSECT|JOIN|INNER|LEFT|RIGHT|FULL|CROSS|NATURAL|POSITIONAL|ASOF|ANTI|SEMI|ON|USING|RETURNING|SET|TABLESAMPLE|USING)$/i;
 
 const nameText = (t: Token) => (t.kind === 'ident' ? t.text.slice(1, -1).replaceAll('""', '"') : t.text);
 
@@ -108,7 +111,10 @@ export function expandUserViews(sql: string, views: UserViews, depth = 0): strin
     const view = views.get(nameText(t));
     if (!view) continue;
     if (depth >= MAX_NESTING) {
-      throw new SqlError(`user-defined view "${view.name}" names itself (through ${MAX_NESTING} views)`, undefined, { sqlstate: '42P17', hint: 'ALTER LOCAL VIEW it so that its query reads Backlog tables or other views only.' });
+      throw new SqlError(`user-defined view "${view.name}" names itself (through ${MAX_NESTING} views)`, undefined, {
+        sqlstate: '42P17',
+        hint: 'ALTER LOCAL VIEW it so that its query reads Backlog tables or other views only.',
+      });
     }
     const next = tokens[i + 1];
     const aliased = next !== undefined && (next.kind === 'ident' || (next.kind === 'word' && !NOT_ALIAS.test(next.text)));
@@ -133,7 +139,10 @@ export function parseViewStatement(sql: string): ViewStatement | undefined {
   if (drop) return { verb: 'DROP', name: unquote(drop[2] as string), ifExists: drop[1] !== undefined };
   const create = new RegExp(String.raw`^\s*(CREATE|ALTER)\s+LOCAL\s+VIEW\s+(?:UserViews\s*\.\s*)?${name}\s+AS\s+`, 'iu').exec(text);
   if (!create) {
-    throw new SqlError('LOCAL VIEW statements are CREATE LOCAL VIEW name AS SELECT …, ALTER LOCAL VIEW name AS SELECT … and DROP LOCAL VIEW name', 1, { syntax: true, sqlstate: '42601' });
+    throw new SqlError('LOCAL VIEW statements are CREATE LOCAL VIEW name AS SELECT …, ALTER LOCAL VIEW name AS SELECT … and DROP LOCAL VIEW name', 1, {
+      syntax: true,
+      sqlstate: '42601',
+    });
   }
   const query = text.slice(create[0].length).trim();
   if (!/^(SELECT|WITH|FROM|\()/i.test(query)) {

@@ -10,14 +10,34 @@ import { emu, freshEmulator } from '../harness.js';
 import { TAG, apiError, readBody } from './wikis.js';
 
 export const DOCUMENT: Spec = {
-  id: 'string', projectId: 'number', title: 'string', plain: 'string', json: 'string', statusId: 'number',
-  emoji: nullable('string'), attachments: arrayOf(ATTACHMENT), tags: arrayOf(TAG), createdUser: USER, created: 'timestamp',
-  updatedUser: USER, updated: 'timestamp', childDocumentIds: arrayOf('string'),
+  id: 'string',
+  projectId: 'number',
+  title: 'string',
+  plain: 'string',
+  json: 'string',
+  statusId: 'number',
+  emoji: nullable('string'),
+  attachments: arrayOf(ATTACHMENT),
+  tags: arrayOf(TAG),
+  createdUser: USER,
+  created: 'timestamp',
+  updatedUser: USER,
+  updated: 'timestamp',
+  childDocumentIds: arrayOf('string'),
 };
 /** `POST`/`DELETE /documents` answer with user ids (doc pages' examples). */
 export const DOCUMENT_WRITE: Spec = {
-  id: 'string', projectId: 'number', title: 'string', json: 'any', plain: 'any', statusId: 'number', emoji: nullable('string'),
-  createdUserId: 'number', created: 'timestamp', updatedUserId: 'number', updated: 'timestamp',
+  id: 'string',
+  projectId: 'number',
+  title: 'string',
+  json: 'any',
+  plain: 'any',
+  statusId: 'number',
+  emoji: nullable('string'),
+  createdUserId: 'number',
+  created: 'timestamp',
+  updatedUserId: 'number',
+  updated: 'timestamp',
 };
 const TREE_NODE: Spec = { id: 'string', name: 'string', children: 'array', statusId: 'number', emoji: 'string', updated: 'timestamp' };
 export const DOCUMENT_TREE: Spec = {
@@ -26,20 +46,47 @@ export const DOCUMENT_TREE: Spec = {
   trashTree: { id: 'string', children: arrayOf(TREE_NODE) },
 };
 const DOCUMENT_USER: Spec = {
-  id: 'number', userId: 'string', uniqueId: 'string', name: 'string', mailAddress: 'string', roleType: 'number',
-  lang: nullable('string'), icon: 'string',
+  id: 'number',
+  userId: 'string',
+  uniqueId: 'string',
+  name: 'string',
+  mailAddress: 'string',
+  roleType: 'number',
+  lang: nullable('string'),
+  icon: 'string',
 };
 const DOCUMENT_COMMENT_REPLY: Spec = {
-  id: 'string', documentId: 'string', commentId: 'string', content: 'string', plain: 'string', createdUserId: 'number',
-  created: 'timestamp', updatedUserId: 'number', updated: 'timestamp', createdUser: DOCUMENT_USER,
+  id: 'string',
+  documentId: 'string',
+  commentId: 'string',
+  content: 'string',
+  plain: 'string',
+  createdUserId: 'number',
+  created: 'timestamp',
+  updatedUserId: 'number',
+  updated: 'timestamp',
+  createdUser: DOCUMENT_USER,
 };
 export const DOCUMENT_COMMENT: Spec = {
-  id: 'string', documentId: 'string', statusId: 'number', content: 'string', plain: 'string', commentType: 'string',
-  createdUserId: 'number', created: 'timestamp', updatedUserId: 'number', updated: 'timestamp', createdUser: DOCUMENT_USER,
+  id: 'string',
+  documentId: 'string',
+  statusId: 'number',
+  content: 'string',
+  plain: 'string',
+  commentType: 'string',
+  createdUserId: 'number',
+  created: 'timestamp',
+  updatedUserId: 'number',
+  updated: 'timestamp',
+  createdUser: DOCUMENT_USER,
   replies: arrayOf(DOCUMENT_COMMENT_REPLY),
 };
 
-interface TreeNode { id: string; name?: string; children: TreeNode[] }
+interface TreeNode {
+  id: string;
+  name?: string;
+  children: TreeNode[];
+}
 function flatten(nodes: TreeNode[]): TreeNode[] {
   return nodes.flatMap((n) => [n, ...flatten(n.children)]);
 }
@@ -51,7 +98,7 @@ function keyOf(role: 1 | 2 | 3 | 4 | 5 | 6): string {
 export function documentsContract(): void {
   before(freshEmulator);
 
-  test('lists documents of the caller\'s projects in the documented shape, without trashed ones', async () => {
+  test("lists documents of the caller's projects in the documented shape, without trashed ones", async () => {
     const docs = await backlogClient(emu()).getDocuments({ offset: 0, count: 100 });
     assert.ok(docs.length > 0);
     for (const d of docs) {
@@ -93,7 +140,10 @@ export function documentsContract(): void {
     assert.equal(ok.status, 200);
     const all = ok.body as unknown[];
     const page = await backlogClient(emu()).getDocuments({ offset: 1, count: 2 });
-    assert.deepEqual(page.map((d) => d.id), (all as { id: string }[]).slice(1, 3).map((d) => d.id));
+    assert.deepEqual(
+      page.map((d) => d.id),
+      (all as { id: string }[]).slice(1, 3).map((d) => d.id),
+    );
     assert.deepEqual(await backlogClient(emu()).getDocuments({ offset: 10_000 }), []);
   });
 
@@ -114,7 +164,10 @@ export function documentsContract(): void {
     assert.equal(tree.activeTree?.id, 'Active');
     assert.equal(tree.trashTree?.id, 'Trash');
     const active = flatten(tree.activeTree!.children as TreeNode[]);
-    assert.ok(active.some((n) => n.children.length > 0), 'some document has children');
+    assert.ok(
+      active.some((n) => n.children.length > 0),
+      'some document has children',
+    );
     for (const n of active) assertShape(n, TREE_NODE);
     const missing = await api(emu(), 'GET', '/documents/tree');
     assert.equal(missing.status, 400);
@@ -136,7 +189,10 @@ export function documentsContract(): void {
     const parent = flatten(tree.activeTree!.children as TreeNode[]).find((n) => n.children.length > 0)!;
     const doc = await client.getDocument(parent.id);
     assertShape(doc, DOCUMENT);
-    assert.deepEqual(doc.childDocumentIds, parent.children.map((c) => c.id));
+    assert.deepEqual(
+      doc.childDocumentIds,
+      parent.children.map((c) => c.id),
+    );
     const e = await apiError(client.getDocument('0'.repeat(32)));
     assert.equal(e.status, 404);
     assertBacklogError(e.body, 6, 'No document');
@@ -186,7 +242,10 @@ export function documentsContract(): void {
     const roots = (await client.getDocumentTree('WEB')).activeTree!.children as TreeNode[];
     assert.equal(roots[0]!.id, first.id);
     assert.equal(roots[roots.length - 1]!.id, last.id);
-    assert.deepEqual(roots[0]!.children.map((c) => c.id), [child.id]);
+    assert.deepEqual(
+      roots[0]!.children.map((c) => c.id),
+      [child.id],
+    );
     const full = await client.getDocument(first.id);
     assertShape(full, DOCUMENT);
     assert.equal(full.plain, '# Head\nhello');

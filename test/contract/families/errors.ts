@@ -17,7 +17,7 @@ import { emu, freshEmulator } from '../harness.js';
 export function errorsContract(): void {
   before(freshEmulator);
 
-  test('an unknown path under /api/v2 is 404 with code 6 in Backlog\'s error body', async () => {
+  test("an unknown path under /api/v2 is 404 with code 6 in Backlog's error body", async () => {
     const r = await api(emu(), 'GET', '/no/such/thing');
     assert.equal(r.status, 404);
     assertBacklogError(r.body, 6);
@@ -43,7 +43,13 @@ export function errorsContract(): void {
   });
 
   test('wrong types are 400 naming the parameter', async () => {
-    for (const [name, value] of [['count', 'ten'], ['offset', '-1'], ['createdSince', '2026/01/01'], ['attachment', 'yes'], ['statusId[]', 'open']] as const) {
+    for (const [name, value] of [
+      ['count', 'ten'],
+      ['offset', '-1'],
+      ['createdSince', '2026/01/01'],
+      ['attachment', 'yes'],
+      ['statusId[]', 'open'],
+    ] as const) {
       const r = await api(emu(), 'GET', '/issues', { query: { [name]: value } });
       assert.equal(r.status, 400, `${name}=${value}`);
       assertBacklogError(r.body, 7, name.replace('[]', ''));
@@ -76,10 +82,18 @@ export function errorsContract(): void {
   // (https://developer.nulab.com/docs/backlog/error-response/); add-issue names four required
   // parameters (https://developer.nulab.com/docs/backlog/api/2/add-issue).
   test('an empty POST /issues through backlog-js names every missing parameter, one errors entry each', async () => {
-    const e = await backlogClient(emu()).postIssue({} as never).then(() => assert.fail('expected 400'), (x: unknown) => x as BacklogApiErrorLike);
+    const e = await backlogClient(emu())
+      .postIssue({} as never)
+      .then(
+        () => assert.fail('expected 400'),
+        (x: unknown) => x as BacklogApiErrorLike,
+      );
     assert.equal(e.status, 400);
     const errors = e.body?.errors ?? [];
-    assert.deepEqual(errors.map((x) => x.code), [7, 7, 7, 7]);
+    assert.deepEqual(
+      errors.map((x) => x.code),
+      [7, 7, 7, 7],
+    );
     for (const [i, name] of ['projectId', 'summary', 'issueTypeId', 'priorityId'].entries()) {
       assert.match(errors[i]?.message ?? '', new RegExp(`'${name}'`), JSON.stringify(errors));
     }
@@ -90,14 +104,22 @@ export function errorsContract(): void {
     assert.equal(r.status, 400);
     const errors = (r.body as { errors: { message: string; code: number }[] }).errors;
     assert.equal(errors.length, 4, JSON.stringify(errors));
-    for (const name of ['bogus', 'count', 'createdSince', 'statusId[]']) assert.ok(errors.some((x) => x.message.includes(`'${name}'`) && x.code === 7), name);
+    for (const name of ['bogus', 'count', 'createdSince', 'statusId[]'])
+      assert.ok(
+        errors.some((x) => x.message.includes(`'${name}'`) && x.code === 7),
+        name,
+      );
   });
 
   test('well-formed parameters that refer to nothing are all named too (issue type and priority)', async () => {
     const r = await api(emu(), 'POST', '/issues', { form: { projectId: '1', summary: 's', issueTypeId: '99999', priorityId: '9', 'categoryId[]': '99999' } });
     assert.equal(r.status, 400);
     const messages = (r.body as { errors: { message: string }[] }).errors.map((x) => x.message);
-    for (const name of ['issueTypeId', 'priorityId', 'categoryId[]']) assert.ok(messages.some((m) => m.includes(`'${name}'`)), `${name} in ${JSON.stringify(messages)}`);
+    for (const name of ['issueTypeId', 'priorityId', 'categoryId[]'])
+      assert.ok(
+        messages.some((m) => m.includes(`'${name}'`)),
+        `${name} in ${JSON.stringify(messages)}`,
+      );
   });
 
   test('a JSON body where Backlog expects a form is 400 saying which encoding to use', async () => {
@@ -107,7 +129,10 @@ export function errorsContract(): void {
   });
 
   test('a malformed multipart body is 400, and an upload without a file part is 400 naming file', async () => {
-    const bad = await api(emu(), 'POST', '/space/attachment', { body: '--x\r\nnot really multipart', headers: { 'content-type': 'multipart/form-data; boundary=zzz' } });
+    const bad = await api(emu(), 'POST', '/space/attachment', {
+      body: '--x\r\nnot really multipart',
+      headers: { 'content-type': 'multipart/form-data; boundary=zzz' },
+    });
     assert.equal(bad.status, 400);
     assertBacklogError(bad.body, 7);
     const form = new FormData();
@@ -138,15 +163,30 @@ export function errorsContract(): void {
 
   test('no request in this suite was answered with a 500', async () => {
     const entries = await journal(emu());
-    assert.deepEqual(entries.filter((e) => e.status >= 500), []);
+    assert.deepEqual(
+      entries.filter((e) => e.status >= 500),
+      [],
+    );
   });
 
   test('the journal records method, path, query without apiKey, form with secrets masked, status, category, user, time and fault', async () => {
     await control(emu(), 'DELETE', 'journal');
     await api(emu(), 'GET', '/issues', { query: { 'statusId[]': ['1', '2'], count: '5' } });
-    await api(emu(), 'POST', '/users', { form: { userId: 'journal.check', password: 'sup3r-secret-pw', name: 'J', mailAddress: 'j@example.com', roleType: '2' } });
+    await api(emu(), 'POST', '/users', {
+      form: { userId: 'journal.check', password: 'sup3r-secret-pw', name: 'J', mailAddress: 'j@example.com', roleType: '2' },
+    });
     const [list, create] = await journal(emu());
-    assertShape(list, { method: 'string', path: 'string', query: 'object', form: 'object', status: 'number', category: 'string', user: 'number', at: 'string', fault: { nullable: 'string' } });
+    assertShape(list, {
+      method: 'string',
+      path: 'string',
+      query: 'object',
+      form: 'object',
+      status: 'number',
+      category: 'string',
+      user: 'number',
+      at: 'string',
+      fault: { nullable: 'string' },
+    });
     assert.deepEqual(list?.query, { 'statusId[]': ['1', '2'], count: '5' });
     assert.equal(list?.category, 'search');
     assert.equal(list?.user, 1);
@@ -158,13 +198,16 @@ export function errorsContract(): void {
     assert.ok(!JSON.stringify(await journal(emu())).includes('sup3r-secret-pw'));
   });
 
-  test('a status fault answers with Backlog\'s error body; skip and times pick exactly which request fails', async () => {
+  test("a status fault answers with Backlog's error body; skip and times pick exactly which request fails", async () => {
     await control(emu(), 'POST', 'faults', { method: 'GET', pathPattern: '^/api/v2/priorities$', skip: 1, times: 1, action: 'status', status: 503 });
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await api(emu(), 'GET', '/priorities')).status);
     assert.deepEqual(statuses, [200, 503, 200]);
     const entries = (await journal(emu())).filter((e) => e.path === '/api/v2/priorities');
-    assert.deepEqual(entries.slice(-3).map((e) => e.fault), [null, 'status', null]);
+    assert.deepEqual(
+      entries.slice(-3).map((e) => e.fault),
+      [null, 'status', null],
+    );
   });
 
   test('an injected 429 carries code 13 and rate-limit headers', async () => {
@@ -219,7 +262,7 @@ export function errorsContract(): void {
     assert.ok(!comments.some((c) => c.content === 'to be forgotten'));
   });
 
-  test('the clock control moves the emulator\'s time (Date header and timestamps of new data)', async () => {
+  test("the clock control moves the emulator's time (Date header and timestamps of new data)", async () => {
     const before = Date.parse((await api(emu(), 'GET', '/space')).headers.get('date') ?? '');
     const { now } = (await control(emu(), 'POST', 'clock', { advanceSeconds: 86_400 })) as { now: string };
     assert.ok(Date.parse(now) - Date.now() > 86_000_000);
@@ -229,7 +272,7 @@ export function errorsContract(): void {
     await freshEmulator();
   });
 
-  test('export returns the whole data set in Backlog\'s shapes', async () => {
+  test("export returns the whole data set in Backlog's shapes", async () => {
     const data = (await control(emu(), 'GET', 'export')) as Record<string, unknown[]>;
     for (const key of ['users', 'projects', 'issues', 'comments', 'statuses', 'customFields']) {
       assert.ok(Array.isArray(data[key]) && data[key].length > 0, `export.${key}`);

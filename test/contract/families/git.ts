@@ -6,27 +6,58 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { api, backlogClient, clientAs, control } from '../../helpers/emulator.js';
-import {
-  ATTACHMENT, COMMENT_NOTIFICATION, ISSUE, STAR, USER, arrayOf, assertBacklogError, assertShape, nullable, type Spec,
-} from '../../helpers/shape.js';
+import { ATTACHMENT, COMMENT_NOTIFICATION, ISSUE, STAR, USER, arrayOf, assertBacklogError, assertShape, nullable, type Spec } from '../../helpers/shape.js';
 import { emu, freshEmulator } from '../harness.js';
 import { apiError, readBody, upload } from './wikis.js';
 
 export const REPOSITORY: Spec = {
-  id: 'number', projectId: 'number', name: 'string', description: 'string', hookUrl: nullable('string'), httpUrl: 'string',
-  sshUrl: 'string', displayOrder: 'number', pushedAt: nullable('timestamp'), createdUser: USER, created: 'timestamp',
-  updatedUser: USER, updated: 'timestamp',
+  id: 'number',
+  projectId: 'number',
+  name: 'string',
+  description: 'string',
+  hookUrl: nullable('string'),
+  httpUrl: 'string',
+  sshUrl: 'string',
+  displayOrder: 'number',
+  pushedAt: nullable('timestamp'),
+  createdUser: USER,
+  created: 'timestamp',
+  updatedUser: USER,
+  updated: 'timestamp',
 };
 export const PULL_REQUEST: Spec = {
-  id: 'number', projectId: 'number', repositoryId: 'number', number: 'number', summary: 'string', description: 'string',
-  base: 'string', branch: 'string', status: { id: 'number', name: 'string' }, assignee: nullable(USER), issue: nullable(ISSUE),
-  baseCommit: nullable('string'), branchCommit: nullable('string'), mergeCommit: nullable('string'), closeAt: nullable('timestamp'),
-  mergeAt: nullable('timestamp'), createdUser: USER, created: 'timestamp', updatedUser: USER, updated: 'timestamp',
-  attachments: arrayOf(ATTACHMENT), stars: arrayOf(STAR),
+  id: 'number',
+  projectId: 'number',
+  repositoryId: 'number',
+  number: 'number',
+  summary: 'string',
+  description: 'string',
+  base: 'string',
+  branch: 'string',
+  status: { id: 'number', name: 'string' },
+  assignee: nullable(USER),
+  issue: nullable(ISSUE),
+  baseCommit: nullable('string'),
+  branchCommit: nullable('string'),
+  mergeCommit: nullable('string'),
+  closeAt: nullable('timestamp'),
+  mergeAt: nullable('timestamp'),
+  createdUser: USER,
+  created: 'timestamp',
+  updatedUser: USER,
+  updated: 'timestamp',
+  attachments: arrayOf(ATTACHMENT),
+  stars: arrayOf(STAR),
 };
 export const PR_COMMENT: Spec = {
-  id: 'number', content: 'string', changeLog: arrayOf({ field: 'string', newValue: nullable('string'), originalValue: nullable('string') }),
-  createdUser: USER, created: 'timestamp', updated: 'timestamp', stars: arrayOf(STAR), notifications: arrayOf(COMMENT_NOTIFICATION),
+  id: 'number',
+  content: 'string',
+  changeLog: arrayOf({ field: 'string', newValue: nullable('string'), originalValue: nullable('string') }),
+  createdUser: USER,
+  created: 'timestamp',
+  updated: 'timestamp',
+  stars: arrayOf(STAR),
+  notifications: arrayOf(COMMENT_NOTIFICATION),
 };
 
 function keyOf(role: 1 | 2 | 3 | 4 | 5 | 6): string {
@@ -42,7 +73,7 @@ export function gitContract(): void {
     repo = (await backlogClient(emu()).getGitRepositories('WEB'))[0]!.name;
   });
 
-  test('lists a project\'s repositories with Backlog\'s clone URLs', async () => {
+  test("lists a project's repositories with Backlog's clone URLs", async () => {
     const repos = await backlogClient(emu()).getGitRepositories('WEB');
     assert.ok(repos.length > 0);
     for (const r of repos) {
@@ -87,8 +118,14 @@ export function gitContract(): void {
     assert.ok(prs.length > 0);
     for (const p of prs) assertShape(p, PULL_REQUEST);
     const numbers = prs.map((p) => p.number);
-    assert.deepEqual(numbers, [...numbers].sort((a, b) => b - a));
-    assert.ok(prs.some((p) => p.issue !== null), 'some pull request links an issue');
+    assert.deepEqual(
+      numbers,
+      [...numbers].sort((a, b) => b - a),
+    );
+    assert.ok(
+      prs.some((p) => p.issue !== null),
+      'some pull request links an issue',
+    );
     const merged = await client.getPullRequests('WEB', repo, { statusId: [3] });
     assert.ok(merged.length > 0 && merged.every((p) => p.status.id === 3 && p.status.name === 'Merged' && p.mergeAt !== null));
     assert.deepEqual(await client.getPullRequestsCount('WEB', repo, { statusId: [3] }), { count: merged.length });
@@ -138,7 +175,9 @@ export function gitContract(): void {
       assert.equal(e.status, 400, `issueId ${issueId}`);
       assertBacklogError(e.body, 7, 'issueId');
     }
-    const outsider = await api(emu(), 'POST', `${base()}/pullRequests`, { form: { summary: 's', description: 'd', base: 'main', branch: 'b', assigneeId: '999999' } });
+    const outsider = await api(emu(), 'POST', `${base()}/pullRequests`, {
+      form: { summary: 's', description: 'd', base: 'main', branch: 'b', assigneeId: '999999' },
+    });
     assert.equal(outsider.status, 400);
     assertBacklogError(outsider.body, 7, 'assigneeId');
   });
@@ -146,9 +185,18 @@ export function gitContract(): void {
   test('adds with backlog-js, attaching an upload, then gets and updates the pull request', async () => {
     const client = backlogClient(emu());
     const up = await upload(client, 'diff.txt', 'diff --git a b');
-    const pr = await client.postPullRequest('WEB', repo, { summary: 'With file', description: 'x', base: 'main', branch: 'feature/file', attachmentId: [up.id] });
+    const pr = await client.postPullRequest('WEB', repo, {
+      summary: 'With file',
+      description: 'x',
+      base: 'main',
+      branch: 'feature/file',
+      attachmentId: [up.id],
+    });
     assertShape(pr, PULL_REQUEST);
-    assert.deepEqual(pr.attachments.map((a) => a.id), [up.id]);
+    assert.deepEqual(
+      pr.attachments.map((a) => a.id),
+      [up.id],
+    );
     const got = await client.getPullRequest('WEB', repo, pr.number);
     assert.deepEqual(got, pr);
     const patched = await client.patchPullRequest('WEB', repo, pr.number, { summary: 'With file (renamed)', assigneeId: 1 });
@@ -159,11 +207,14 @@ export function gitContract(): void {
     assert.equal(r.status, 200);
     const comments = await client.getPullRequestComments('WEB', repo, pr.number, {});
     assert.equal(comments[0]!.content, 'Updated the description');
-    assert.deepEqual(comments[0]!.changeLog.map((c) => c.field), ['description']);
+    assert.deepEqual(
+      comments[0]!.changeLog.map((c) => c.field),
+      ['description'],
+    );
     assert.ok(comments.some((c) => c.changeLog.some((l) => l.field === 'summary' && l.newValue === 'With file (renamed)')));
   });
 
-  test('refuses backlog-js\' comment[] on PATCH (the docs name a single comment) with 400 naming it', async () => {
+  test("refuses backlog-js' comment[] on PATCH (the docs name a single comment) with 400 naming it", async () => {
     const e = await apiError(backlogClient(emu()).patchPullRequest('WEB', repo, 1, { comment: ['x'] }));
     assert.equal(e.status, 400);
     assertBacklogError(e.body, 7, 'comment[]');
@@ -194,7 +245,10 @@ export function gitContract(): void {
     assert.equal(r.status, 201);
     assertShape(r.body, PR_COMMENT);
     const notified = (r.body as { notifications: { user: { id: number }; reason: number }[] }).notifications;
-    assert.deepEqual(notified.map((n) => [n.user.id, n.reason]), [[2, 11]]);
+    assert.deepEqual(
+      notified.map((n) => [n.user.id, n.reason]),
+      [[2, 11]],
+    );
     for (let i = 0; i < 4; i++) assertShape(await client.postPullRequestComments('WEB', repo, pr!.number, { content: `more ${i}` }), PR_COMMENT);
     const { count } = await client.getPullRequestCommentsCount('WEB', repo, pr!.number);
     const all = await client.getPullRequestComments('WEB', repo, pr!.number, { count: 100 });
@@ -208,10 +262,19 @@ export function gitContract(): void {
       seen.push(...page.map((c) => c.id));
       maxId = Math.min(...page.map((c) => c.id)) - 1;
     }
-    assert.deepEqual(seen, all.map((c) => c.id));
-    assert.deepEqual(seen, [...seen].sort((a, b) => b - a));
+    assert.deepEqual(
+      seen,
+      all.map((c) => c.id),
+    );
+    assert.deepEqual(
+      seen,
+      [...seen].sort((a, b) => b - a),
+    );
     const asc = await client.getPullRequestComments('WEB', repo, pr!.number, { order: 'asc', minId: seen[seen.length - 2]! });
-    assert.deepEqual(asc.map((c) => c.id), [...seen].reverse().slice(1));
+    assert.deepEqual(
+      asc.map((c) => c.id),
+      [...seen].reverse().slice(1),
+    );
     const bad = await api(emu(), 'GET', `${base()}/pullRequests/${pr!.number}/comments`, { query: { count: '101' } });
     assert.equal(bad.status, 400);
     assertBacklogError(bad.body, 7, 'count');
@@ -220,7 +283,7 @@ export function gitContract(): void {
     assertBacklogError(empty.body, 7, 'content');
   });
 
-  test('lets only a comment\'s author edit it (others get 403)', async () => {
+  test("lets only a comment's author edit it (others get 403)", async () => {
     const client = backlogClient(emu());
     const [pr] = await client.getPullRequests('WEB', repo, { count: 1 });
     const comment = await client.postPullRequestComments('WEB', repo, pr!.number, { content: 'mine' });
@@ -238,8 +301,14 @@ export function gitContract(): void {
     const client = backlogClient(emu());
     const prs = await client.getPullRequests('WEB', repo, { count: 100 });
     const comments = (await Promise.all(prs.map((p) => client.getPullRequestComments('WEB', repo, p.number, { count: 100 })))).flat();
-    assert.ok(comments.some((c) => c.stars.length > 0), 'some comment has a star');
-    assert.ok(comments.some((c) => c.notifications.length > 0), 'some comment has notifications');
+    assert.ok(
+      comments.some((c) => c.stars.length > 0),
+      'some comment has a star',
+    );
+    assert.ok(
+      comments.some((c) => c.notifications.length > 0),
+      'some comment has notifications',
+    );
     const e = await apiError(client.getPullRequest('WEB', repo, 99_999));
     assert.equal(e.status, 404);
     assertBacklogError(e.body, 6, 'No pull request');

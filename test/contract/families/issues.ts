@@ -13,7 +13,19 @@ import { after, before, describe, test } from 'node:test';
 import type { Backlog } from 'backlog-js';
 import { api, backlogClient, clientAs, control, startTestEmulator, type RunningEmulator } from '../../helpers/emulator.js';
 import {
-  ATTACHMENT, COMMENT, COMMENT_NOTIFICATION, ISSUE, SHARED_FILE, USER, arrayOf, assertShape, nullable, type Spec, assertRejects, assertRawFails } from '../../helpers/shape.js';
+  ATTACHMENT,
+  COMMENT,
+  COMMENT_NOTIFICATION,
+  ISSUE,
+  SHARED_FILE,
+  USER,
+  arrayOf,
+  assertShape,
+  nullable,
+  type Spec,
+  assertRejects,
+  assertRawFails,
+} from '../../helpers/shape.js';
 import { emu, freshEmulator } from '../harness.js';
 
 /** An issue as the API returns it (the fields these tests read). */
@@ -178,9 +190,27 @@ export function issuesContract(): void {
     });
 
     const SORTS = [
-      'issueType', 'category', 'version', 'milestone', 'summary', 'status', 'priority', 'attachment', 'sharedFile', 'created',
-      'createdUser', 'updated', 'updatedUser', 'assignee', 'startDate', 'dueDate', 'estimatedHours', 'actualHours', 'childIssue',
-      'customField_3', 'customField_5',
+      'issueType',
+      'category',
+      'version',
+      'milestone',
+      'summary',
+      'status',
+      'priority',
+      'attachment',
+      'sharedFile',
+      'created',
+      'createdUser',
+      'updated',
+      'updatedUser',
+      'assignee',
+      'startDate',
+      'dueDate',
+      'estimatedHours',
+      'actualHours',
+      'childIssue',
+      'customField_3',
+      'customField_5',
     ];
     for (const sort of SORTS) {
       test(`pages sorted by ${sort} without repeating or skipping an issue`, async () => {
@@ -192,7 +222,10 @@ export function issuesContract(): void {
             pages.push(...ids(res.body as Issue[]));
           }
           assert.equal(new Set(pages).size, pages.length, `${sort} ${order}: an issue appeared twice`);
-          assert.deepEqual([...pages].sort((a, b) => a - b), [...ids(all)].sort((a, b) => a - b));
+          assert.deepEqual(
+            [...pages].sort((a, b) => a - b),
+            [...ids(all)].sort((a, b) => a - b),
+          );
           const single = ids(await rawAll({ sort, order }));
           assert.deepEqual(pages, single, 'paged and single-page orders differ');
         }
@@ -209,10 +242,17 @@ export function issuesContract(): void {
       assert.deepEqual(set, [...set].sort());
       const byUpdated = await rawAll({ sort: 'updated', order: 'desc' });
       const times = byUpdated.map((i) => Date.parse(i.updated));
-      assert.deepEqual(times, [...times].sort((a, b) => b - a));
+      assert.deepEqual(
+        times,
+        [...times].sort((a, b) => b - a),
+      );
       const byPriority = await rawAll({ sort: 'priority', order: 'desc' });
       const pr = byPriority.map((i) => i.priority.id);
-      assert.deepEqual(pr, [...pr].sort((a, b) => a - b), 'desc priority lists High (2) first');
+      assert.deepEqual(
+        pr,
+        [...pr].sort((a, b) => a - b),
+        'desc priority lists High (2) first',
+      );
     });
 
     /** Each documented filter against the same filter applied to the full list. */
@@ -234,8 +274,16 @@ export function issuesContract(): void {
       { name: 'sharedFile=false', params: () => ({ sharedFile: false }), expect: (i) => i.sharedFiles.length === 0 },
       { name: 'keyword', params: () => ({ keyword: 'LOGIN' }), expect: (i) => `${i.summary}\n${i.description}\n${i.issueKey}`.toLowerCase().includes('login') },
       { name: 'keyword (issue key, two terms)', params: () => ({ keyword: 'web-1 web' }), expect: (i) => i.issueKey.toLowerCase().includes('web-1') },
-      { name: 'startDateSince', params: () => ({ startDateSince: '2025-06-01' }), expect: (i) => i.startDate !== null && dateIn(i.startDate, TZ) >= '2025-06-01' },
-      { name: 'startDateUntil', params: () => ({ startDateUntil: '2025-06-01' }), expect: (i) => i.startDate !== null && dateIn(i.startDate, TZ) <= '2025-06-01' },
+      {
+        name: 'startDateSince',
+        params: () => ({ startDateSince: '2025-06-01' }),
+        expect: (i) => i.startDate !== null && dateIn(i.startDate, TZ) >= '2025-06-01',
+      },
+      {
+        name: 'startDateUntil',
+        params: () => ({ startDateUntil: '2025-06-01' }),
+        expect: (i) => i.startDate !== null && dateIn(i.startDate, TZ) <= '2025-06-01',
+      },
       { name: 'dueDateSince', params: () => ({ dueDateSince: '2025-09-01' }), expect: (i) => i.dueDate !== null && dateIn(i.dueDate, TZ) >= '2025-09-01' },
       { name: 'dueDateUntil', params: () => ({ dueDateUntil: '2025-09-01' }), expect: (i) => i.dueDate !== null && dateIn(i.dueDate, TZ) <= '2025-09-01' },
       { name: 'createdSince', params: () => ({ createdSince: '2025-08-01' }), expect: (i) => dateIn(i.created, TZ) >= '2025-08-01' },
@@ -243,7 +291,14 @@ export function issuesContract(): void {
       { name: 'updatedSince', params: () => ({ updatedSince: '2026-03-01' }), expect: (i) => dateIn(i.updated, TZ) >= '2026-03-01' },
       { name: 'updatedUntil', params: () => ({ updatedUntil: '2026-03-01' }), expect: (i) => dateIn(i.updated, TZ) <= '2026-03-01' },
       { name: 'hasDueDate=false', params: () => ({ hasDueDate: false }), expect: (i) => i.dueDate === null },
-      { name: 'customField_{id} (text keyword)', params: () => ({ customField_1: 'acme' }), expect: (i) => String(i.customFields.find((c) => c.id === 1)?.value ?? '').toLowerCase().includes('acme') },
+      {
+        name: 'customField_{id} (text keyword)',
+        params: () => ({ customField_1: 'acme' }),
+        expect: (i) =>
+          String(i.customFields.find((c) => c.id === 1)?.value ?? '')
+            .toLowerCase()
+            .includes('acme'),
+      },
       {
         name: 'customField_{id}_min/_max (numeric)',
         params: () => ({ customField_3_min: 100000, customField_3_max: 300000 }),
@@ -291,8 +346,20 @@ export function issuesContract(): void {
       // Build a three-level tree in WEB so every mode has something to find.
       const web = all.filter((i) => i.projectId === 1);
       const top = web[web.length - 1] as Issue;
-      const child = (await admin.postIssue({ projectId: 1, summary: 'child', issueTypeId: top.issueType.id, priorityId: 3, parentIssueId: top.id })) as unknown as Issue;
-      const grandchild = (await admin.postIssue({ projectId: 1, summary: 'grandchild', issueTypeId: top.issueType.id, priorityId: 3, parentIssueId: child.id })) as unknown as Issue;
+      const child = (await admin.postIssue({
+        projectId: 1,
+        summary: 'child',
+        issueTypeId: top.issueType.id,
+        priorityId: 3,
+        parentIssueId: top.id,
+      })) as unknown as Issue;
+      const grandchild = (await admin.postIssue({
+        projectId: 1,
+        summary: 'grandchild',
+        issueTypeId: top.issueType.id,
+        priorityId: 3,
+        parentIssueId: child.id,
+      })) as unknown as Issue;
       const everything = await allIssues(admin);
       const byId = new Map(everything.map((i) => [i.id, i]));
       const level = (i: Issue): number => (i.parentIssueId === null ? 1 : 1 + level(byId.get(i.parentIssueId) as Issue));
@@ -395,9 +462,20 @@ export function issuesContract(): void {
     test('adds an issue with 201, a Location header and every documented field', async () => {
       const res = await api(emu(), 'POST', '/issues', {
         form: {
-          projectId: '1', summary: 'Added by the contract suite', issueTypeId: '1', priorityId: '2', description: 'desc',
-          startDate: '2026-11-02', dueDate: '2026-11-20', estimatedHours: '1.5', actualHours: '0.25', 'categoryId[]': ['1', '2'],
-          'versionId[]': '1', 'milestoneId[]': '2', assigneeId: '2', 'notifiedUserId[]': '3',
+          projectId: '1',
+          summary: 'Added by the contract suite',
+          issueTypeId: '1',
+          priorityId: '2',
+          description: 'desc',
+          startDate: '2026-11-02',
+          dueDate: '2026-11-20',
+          estimatedHours: '1.5',
+          actualHours: '0.25',
+          'categoryId[]': ['1', '2'],
+          'versionId[]': '1',
+          'milestoneId[]': '2',
+          assigneeId: '2',
+          'notifiedUserId[]': '3',
         },
       });
       assert.equal(res.status, 201, res.text);
@@ -455,15 +533,30 @@ export function issuesContract(): void {
         await assertRawFails(api(emu(), 'POST', '/issues', { form: { ...base, ...extra } }), 400, 7, name);
       }
       const ops = all.find((i) => i.projectId === 3) as Issue;
-      await assertRawFails(api(emu(), 'POST', '/issues', { form: { ...base, projectId: '3', issueTypeId: '9', parentIssueId: String(ops.id) } }), 400, 7, 'parentIssueId');
+      await assertRawFails(
+        api(emu(), 'POST', '/issues', { form: { ...base, projectId: '3', issueTypeId: '9', parentIssueId: String(ops.id) } }),
+        400,
+        7,
+        'parentIssueId',
+      );
     });
 
     test('writes custom fields in every accepted form: plain repeated, indexed, [] and _otherValue', async () => {
       // backlog-js: arrays of customField_* become indexed keys customField_6[0], customField_6[1].
       const viaJs = (await admin.postIssue({
-        projectId: 1, summary: 'custom fields', issueTypeId: 2, priorityId: 3,
-        customField_1: 'Text', customField_2: 'Area', customField_3: 12.5, customField_4: '2026-01-31',
-        customField_5: 2, customField_6: [5, 4], customField_7: [9], customField_7_otherValue: 'free', customField_8: 12,
+        projectId: 1,
+        summary: 'custom fields',
+        issueTypeId: 2,
+        priorityId: 3,
+        customField_1: 'Text',
+        customField_2: 'Area',
+        customField_3: 12.5,
+        customField_4: '2026-01-31',
+        customField_5: 2,
+        customField_6: [5, 4],
+        customField_7: [9],
+        customField_7_otherValue: 'free',
+        customField_8: 12,
       })) as unknown as Issue;
       const value = (id: number) => viaJs.customFields.find((c) => c.id === id);
       assert.equal(value(1)?.value, 'Text');
@@ -508,14 +601,24 @@ export function issuesContract(): void {
         await assertRawFails(api(emu(), 'PATCH', `/issues/${viaJs.id}`, { form }), 400, 7, name);
       }
       // The text-area field applies to issue type 2 only.
-      await assertRawFails(api(emu(), 'POST', '/issues', { form: { projectId: '1', summary: 's', issueTypeId: '1', priorityId: '3', customField_2: 'x' } }), 400, 7, 'customField_2');
+      await assertRawFails(
+        api(emu(), 'POST', '/issues', { form: { projectId: '1', summary: 's', issueTypeId: '1', priorityId: '3', customField_2: 'x' } }),
+        400,
+        7,
+        'customField_2',
+      );
       await admin.deleteIssue(viaJs.id);
     });
 
     test('enforces required custom fields on add and on clearing', async () => {
       await admin.patchCustomField(1, 1, { required: true } as never);
       try {
-        await assertRawFails(api(emu(), 'POST', '/issues', { form: { projectId: '1', summary: 's', issueTypeId: '1', priorityId: '3' } }), 400, 7, 'customField_1');
+        await assertRawFails(
+          api(emu(), 'POST', '/issues', { form: { projectId: '1', summary: 's', issueTypeId: '1', priorityId: '3' } }),
+          400,
+          7,
+          'customField_1',
+        );
         const ok = (await admin.postIssue({ projectId: 1, summary: 'required ok', issueTypeId: 1, priorityId: 3, customField_1: 'v' })) as unknown as Issue;
         await assertRawFails(api(emu(), 'PATCH', `/issues/${ok.id}`, { form: { customField_1: '' } }), 400, 7, 'customField_1');
         await admin.patchIssue(ok.id, { summary: 'untouched required field is fine' });
@@ -526,13 +629,33 @@ export function issuesContract(): void {
     });
 
     test('updates every documented field, records a change-log comment and clears with empty values', async () => {
-      const issue = (await admin.postIssue({ projectId: 1, summary: 'to update', issueTypeId: 1, priorityId: 3, assigneeId: 2, categoryId: [1] })) as unknown as Issue;
+      const issue = (await admin.postIssue({
+        projectId: 1,
+        summary: 'to update',
+        issueTypeId: 1,
+        priorityId: 3,
+        assigneeId: 2,
+        categoryId: [1],
+      })) as unknown as Issue;
       const before = await admin.getIssueCommentsCount(issue.id);
       const normal = clientAs(emu(), 2);
       const updated = (await normal.patchIssue(issue.id, {
-        summary: 'updated', description: 'new description', statusId: 2, resolutionId: 1, startDate: '2026-11-03', dueDate: '2026-11-04',
-        estimatedHours: 3, actualHours: 2, issueTypeId: 3, categoryId: [2], versionId: [2], milestoneId: [1], priorityId: 4, assigneeId: 1,
-        comment: 'reason for the change', notifiedUserId: [3],
+        summary: 'updated',
+        description: 'new description',
+        statusId: 2,
+        resolutionId: 1,
+        startDate: '2026-11-03',
+        dueDate: '2026-11-04',
+        estimatedHours: 3,
+        actualHours: 2,
+        issueTypeId: 3,
+        categoryId: [2],
+        versionId: [2],
+        milestoneId: [1],
+        priorityId: 4,
+        assigneeId: 1,
+        comment: 'reason for the change',
+        notifiedUserId: [3],
       })) as unknown as Issue;
       assertShape(updated, ISSUE);
       assert.equal(updated.summary, 'updated');
@@ -545,11 +668,30 @@ export function issuesContract(): void {
       assert.equal(updated.updatedUser.id, userIdOf(2));
       assert.ok(Date.parse(updated.updated) >= Date.parse(issue.updated));
       assert.deepEqual(await admin.getIssueCommentsCount(issue.id), { count: before.count + 1 });
-      const [comment] = (await admin.getIssueComments(issue.id, { count: 1 })) as unknown as { content: string; changeLog: { field: string; newValue: string | null; originalValue: string | null }[]; notifications: { user: { id: number } }[] }[];
+      const [comment] = (await admin.getIssueComments(issue.id, { count: 1 })) as unknown as {
+        content: string;
+        changeLog: { field: string; newValue: string | null; originalValue: string | null }[];
+        notifications: { user: { id: number } }[];
+      }[];
       assertShape(comment, COMMENT);
       assert.equal(comment?.content, 'reason for the change');
       const fields = Object.fromEntries((comment?.changeLog ?? []).map((c) => [c.field, c]));
-      for (const f of ['summary', 'description', 'status', 'resolution', 'issueType', 'priority', 'assigner', 'startDate', 'limitDate', 'estimatedHours', 'actualHours', 'component', 'version', 'milestone']) {
+      for (const f of [
+        'summary',
+        'description',
+        'status',
+        'resolution',
+        'issueType',
+        'priority',
+        'assigner',
+        'startDate',
+        'limitDate',
+        'estimatedHours',
+        'actualHours',
+        'component',
+        'version',
+        'milestone',
+      ]) {
         assert.ok(fields[f], `change log has ${f}`);
       }
       assert.deepEqual([fields.summary?.originalValue, fields.summary?.newValue], ['to update', 'updated']);
@@ -615,9 +757,19 @@ export function issuesContract(): void {
       assert.equal((download as { filename: string }).filename, 'notes.txt');
       assert.equal((await bodyBytes((download as { body: unknown }).body)).toString(), 'hello attachment');
       // An upload is consumed once; another user's upload cannot be attached.
-      await assertRawFails(api(emu(), 'POST', '/issues', { form: { projectId: '1', summary: 's', issueTypeId: '1', priorityId: '3', 'attachmentId[]': String(file.id) } }), 400, 7, 'attachmentId[]');
+      await assertRawFails(
+        api(emu(), 'POST', '/issues', { form: { projectId: '1', summary: 's', issueTypeId: '1', priorityId: '3', 'attachmentId[]': String(file.id) } }),
+        400,
+        7,
+        'attachmentId[]',
+      );
       const foreign = await upload(emu(), keyOf(emu(), 2), 'x.txt', 'x');
-      await assertRawFails(api(emu(), 'POST', '/issues', { form: { projectId: '1', summary: 's', issueTypeId: '1', priorityId: '3', 'attachmentId[]': String(foreign.id) } }), 400, 7, 'attachmentId[]');
+      await assertRawFails(
+        api(emu(), 'POST', '/issues', { form: { projectId: '1', summary: 's', issueTypeId: '1', priorityId: '3', 'attachmentId[]': String(foreign.id) } }),
+        400,
+        7,
+        'attachmentId[]',
+      );
       await admin.deleteIssue(issue.id);
     });
   });
@@ -663,11 +815,16 @@ export function issuesContract(): void {
         maxId = (page[page.length - 1] as { id: number }).id - 1;
       }
       assert.equal(desc.length, count);
-      assert.deepEqual(desc, [...desc].sort((a, b) => b - a));
+      assert.deepEqual(
+        desc,
+        [...desc].sort((a, b) => b - a),
+      );
       const asc: number[] = [];
       let minId: number | undefined;
       for (;;) {
-        const page = (await admin.getIssueComments(issue.id, { count: 10, order: 'asc', ...(minId !== undefined ? { minId } : {}) })) as unknown as { id: number }[];
+        const page = (await admin.getIssueComments(issue.id, { count: 10, order: 'asc', ...(minId !== undefined ? { minId } : {}) })) as unknown as {
+          id: number;
+        }[];
         asc.push(...ids(page));
         if (page.length < 10) break;
         minId = (page[page.length - 1] as { id: number }).id + 1;
@@ -680,7 +837,7 @@ export function issuesContract(): void {
       await assertRawFails(api(emu(), 'GET', `/issues/${issue.id}/comments`, { query: { count: '101' } }), 400, 7, 'count');
     });
 
-    test('gets, edits and deletes only the author\'s own comment', async () => {
+    test("gets, edits and deletes only the author's own comment", async () => {
       const normal = clientAs(emu(), 2);
       const mine = (await normal.postIssueComments(issue.id, { content: 'normal user comment' })) as unknown as { id: number };
       assertShape(await admin.getIssueComment(issue.id, mine.id), COMMENT);
@@ -696,7 +853,7 @@ export function issuesContract(): void {
       await assertRejects(admin.getIssueComment(issue.id, mine.id), 404, 6);
     });
 
-    test('lists and adds comment notifications, the latter only for the comment\'s author', async () => {
+    test("lists and adds comment notifications, the latter only for the comment's author", async () => {
       const c = (await admin.postIssueComments(issue.id, { content: 'notify later' })) as unknown as { id: number };
       assert.deepEqual(await admin.getIssueCommentNotifications(issue.id, c.id), []);
       const updated = (await admin.postIssueCommentNotifications(issue.id, c.id, { notifiedUserId: [2, 5] })) as unknown as { notifications: unknown[] };
@@ -707,7 +864,12 @@ export function issuesContract(): void {
       list.forEach((n) => assertShape(n, COMMENT_NOTIFICATION));
       await assertRejects(clientAs(emu(), 2).postIssueCommentNotifications(issue.id, c.id, { notifiedUserId: [1] }), 403, 5);
       await assertRawFails(api(emu(), 'POST', `/issues/${issue.id}/comments/${c.id}/notifications`, { form: {} }), 400, 7, 'notifiedUserId[]');
-      await assertRawFails(api(emu(), 'POST', `/issues/${issue.id}/comments/${c.id}/notifications`, { form: { 'notifiedUserId[]': '9999' } }), 400, 7, 'notifiedUserId[]');
+      await assertRawFails(
+        api(emu(), 'POST', `/issues/${issue.id}/comments/${c.id}/notifications`, { form: { 'notifiedUserId[]': '9999' } }),
+        400,
+        7,
+        'notifiedUserId[]',
+      );
     });
 
     test('lists participants: creator, assignee and commenters, once each', async () => {
@@ -739,11 +901,14 @@ export function issuesContract(): void {
       await assertRawFails(api(emu(), 'DELETE', `/issues/${withFile.id}/attachments/${att.id}`), 404, 6);
     });
 
-    test('links and unlinks shared files of the issue\'s project', async () => {
+    test("links and unlinks shared files of the issue's project", async () => {
       const issue = (await admin.postIssue({ projectId: 1, summary: 'files', issueTypeId: 1, priorityId: 3 })) as unknown as Issue;
       const files = (await admin.getSharedFiles('WEB', '/', {})) as unknown as { id: number; type: string }[];
       const deep = files.filter((f) => f.type === 'file');
-      const pick = deep.length > 0 ? deep : ((await admin.getSharedFiles('WEB', '/仕様書/', {})) as unknown as { id: number; type: string }[]).filter((f) => f.type === 'file');
+      const pick =
+        deep.length > 0
+          ? deep
+          : ((await admin.getSharedFiles('WEB', '/仕様書/', {})) as unknown as { id: number; type: string }[]).filter((f) => f.type === 'file');
       const fileId = (pick[0] as { id: number }).id;
       const linked = await admin.linkIssueSharedFiles(issue.id, { fileId: [fileId] });
       linked.forEach((f) => assertShape(f, SHARED_FILE));
@@ -808,26 +973,39 @@ export function issuesContract(): void {
   describe('array parameters in the indexed form', () => {
     test('POST /issues takes categoryId[0], categoryId[1] and notifiedUserId[0] like their [] forms', async () => {
       const res = await api(emu(), 'POST', '/issues', {
-        form: { projectId: '1', summary: 'indexed arrays', issueTypeId: '1', priorityId: '3', 'categoryId[1]': '2', 'categoryId[0]': '1', 'notifiedUserId[0]': '2' },
+        form: {
+          projectId: '1',
+          summary: 'indexed arrays',
+          issueTypeId: '1',
+          priorityId: '3',
+          'categoryId[1]': '2',
+          'categoryId[0]': '1',
+          'notifiedUserId[0]': '2',
+        },
       });
       assert.equal(res.status, 201, res.text);
       const issue = res.body as Issue;
       assert.deepEqual(ids(issue.category), [1, 2]);
       const data = (await control(emu(), 'GET', 'export')) as { notifications: { userId: number; reason: number; issue: { id: number } | null }[] };
-      assert.deepEqual(data.notifications.filter((n) => n.issue?.id === issue.id).map((n) => [n.userId, n.reason]), [[2, 3]]);
+      assert.deepEqual(
+        data.notifications.filter((n) => n.issue?.id === issue.id).map((n) => [n.userId, n.reason]),
+        [[2, 3]],
+      );
       await admin.deleteIssue(issue.id);
     });
 
     test('POST …/comments notifies the users of notifiedUserId[0] and notifiedUserId[1]', async () => {
       const target = (await admin.postIssue({ projectId: 1, summary: 'indexed notified users', issueTypeId: 1, priorityId: 3 })) as unknown as Issue;
-      const res = await api(emu(), 'POST', `/issues/${target.issueKey}/comments`, { form: { content: 'hi', 'notifiedUserId[0]': '2', 'notifiedUserId[1]': '3' } });
+      const res = await api(emu(), 'POST', `/issues/${target.issueKey}/comments`, {
+        form: { content: 'hi', 'notifiedUserId[0]': '2', 'notifiedUserId[1]': '3' },
+      });
       assert.equal(res.status, 201, res.text);
       const c = res.body as { notifications: { user: { id: number } }[] };
       assert.deepEqual(c.notifications.map((n) => n.user.id).sort(), [2, 3]);
       await admin.deleteIssue(target.id);
     });
 
-    test('GET /issues filters by statusId[0], statusId[1] exactly as backlog-js\'s statusId[] does', async () => {
+    test("GET /issues filters by statusId[0], statusId[1] exactly as backlog-js's statusId[] does", async () => {
       const bracketed = ids((await admin.getIssues({ statusId: [1, 2], count: 100 })) as unknown as Issue[]);
       const indexed = await api(emu(), 'GET', '/issues', { query: { 'statusId[0]': '1', 'statusId[1]': '2', count: '100' } });
       assert.equal(indexed.status, 200, indexed.text);

@@ -22,16 +22,46 @@ import { backlogClient, control } from '../../helpers/emulator.js';
 import { emu, freshEmulator } from '../harness.js';
 
 const PRIORITIES = {
-  ja: [{ id: 2, name: '高' }, { id: 3, name: '中' }, { id: 4, name: '低' }],
-  en: [{ id: 2, name: 'High' }, { id: 3, name: 'Normal' }, { id: 4, name: 'Low' }],
+  ja: [
+    { id: 2, name: '高' },
+    { id: 3, name: '中' },
+    { id: 4, name: '低' },
+  ],
+  en: [
+    { id: 2, name: 'High' },
+    { id: 3, name: 'Normal' },
+    { id: 4, name: 'Low' },
+  ],
 };
 const RESOLUTIONS = {
-  ja: [{ id: 0, name: '対応済み' }, { id: 1, name: '対応しない' }, { id: 2, name: '無効' }, { id: 3, name: '重複' }, { id: 4, name: '再現しない' }],
-  en: [{ id: 0, name: 'Fixed' }, { id: 1, name: "Won't Fix" }, { id: 2, name: 'Invalid' }, { id: 3, name: 'Duplication' }, { id: 4, name: 'Cannot Reproduce' }],
+  ja: [
+    { id: 0, name: '対応済み' },
+    { id: 1, name: '対応しない' },
+    { id: 2, name: '無効' },
+    { id: 3, name: '重複' },
+    { id: 4, name: '再現しない' },
+  ],
+  en: [
+    { id: 0, name: 'Fixed' },
+    { id: 1, name: "Won't Fix" },
+    { id: 2, name: 'Invalid' },
+    { id: 3, name: 'Duplication' },
+    { id: 4, name: 'Cannot Reproduce' },
+  ],
 };
 const DEFAULT_STATUSES = {
-  ja: [[1, '未対応'], [2, '処理中'], [3, '処理済み'], [4, '完了']],
-  en: [[1, 'Open'], [2, 'In Progress'], [3, 'Resolved'], [4, 'Closed']],
+  ja: [
+    [1, '未対応'],
+    [2, '処理中'],
+    [3, '処理済み'],
+    [4, '完了'],
+  ],
+  en: [
+    [1, 'Open'],
+    [2, 'In Progress'],
+    [3, 'Resolved'],
+    [4, 'Closed'],
+  ],
 };
 const DEFAULT_ISSUE_TYPES = { ja: ['タスク', 'バグ', '要望', 'その他'], en: ['Task', 'Bug', 'Request', 'Other'] };
 
@@ -66,12 +96,12 @@ export function localisedNamesContract(): void {
     assert.deepEqual(await reader.en.getResolutions(), RESOLUTIONS.en);
   });
 
-  test('a user without a language reads the space\'s language', async () => {
+  test("a user without a language reads the space's language", async () => {
     assert.deepEqual(await reader.none.getPriorities(), PRIORITIES[spaceLang]);
     assert.deepEqual(await reader.none.getResolutions(), RESOLUTIONS[spaceLang]);
   });
 
-  test('getProjectStatuses names the four default statuses in the reader\'s language; custom statuses keep their names', async () => {
+  test("getProjectStatuses names the four default statuses in the reader's language; custom statuses keep their names", async () => {
     const ja = await reader.ja.getProjectStatuses('WEB');
     const en = await reader.en.getProjectStatuses('WEB');
     const defaults = (list: typeof ja) => list.filter((s) => s.id <= 4).map((s) => [s.id, s.name]);
@@ -83,16 +113,25 @@ export function localisedNamesContract(): void {
     assert.deepEqual(custom(en), custom(ja));
   });
 
-  test('getIssueTypes names a new project\'s issue types in the reader\'s language', async () => {
+  test("getIssueTypes names a new project's issue types in the reader's language", async () => {
     const ja = await reader.ja.getIssueTypes('WEB');
     const en = await reader.en.getIssueTypes('WEB');
-    assert.deepEqual(ja.map((t) => t.name), DEFAULT_ISSUE_TYPES.ja);
-    assert.deepEqual(en.map((t) => t.name), DEFAULT_ISSUE_TYPES.en);
-    assert.deepEqual(en.map((t) => t.id), ja.map((t) => t.id));
+    assert.deepEqual(
+      ja.map((t) => t.name),
+      DEFAULT_ISSUE_TYPES.ja,
+    );
+    assert.deepEqual(
+      en.map((t) => t.name),
+      DEFAULT_ISSUE_TYPES.en,
+    );
+    assert.deepEqual(
+      en.map((t) => t.id),
+      ja.map((t) => t.id),
+    );
     assert.equal(ja[1]?.color, '#990000');
   });
 
-  test('an issue shows issue type, priority, status and resolution in the reader\'s language, in lists too', async () => {
+  test("an issue shows issue type, priority, status and resolution in the reader's language, in lists too", async () => {
     const admin = backlogClient(emu());
     const task = (await admin.getIssueTypes('WEB'))[0] as { id: number };
     const web = await admin.getProject('WEB');
@@ -111,7 +150,7 @@ export function localisedNamesContract(): void {
     assert.equal(listedEn?.priority.name, 'Normal');
   });
 
-  test('/_emulator/export writes built-in names in the space\'s language', async () => {
+  test("/_emulator/export writes built-in names in the space's language", async () => {
     const data = (await control(emu(), 'GET', 'export')) as {
       priorities: { id: number; name: string }[];
       resolutions: { id: number; name: string }[];
@@ -125,7 +164,7 @@ export function localisedNamesContract(): void {
     assert.ok(data.issues.filter((i) => i.status.id === 1).every((i) => i.status.name === open));
   });
 
-  describe('a project that renames a default issue type (rule unverified: the emulator\'s choice)', () => {
+  describe("a project that renames a default issue type (rule unverified: the emulator's choice)", () => {
     test('resending the name the caller sees is no rename; the type stays localised', async () => {
       const admin = backlogClient(emu());
       const adminLang = (await admin.getMyself()).lang ?? spaceLang;

@@ -10,9 +10,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import {
-  FAKE_HOST, api, backlogClient, control, journal, oauthClient, startTestEmulator, type RunningEmulator,
-} from '../../helpers/emulator.js';
+import { FAKE_HOST, api, backlogClient, control, journal, oauthClient, startTestEmulator, type RunningEmulator } from '../../helpers/emulator.js';
 import { assertShape, type Spec } from '../../helpers/shape.js';
 import { emu, freshEmulator } from '../harness.js';
 
@@ -140,7 +138,11 @@ async function decide(browser: Browser, consent: string, decision: 'allow' | 'de
 }
 
 /** A full login + Allow; returns the code. */
-async function authorize(e: RunningEmulator, app: App, opts: { redirectUri?: string; state?: string; extra?: Record<string, string>; roleType?: number } = {}): Promise<string> {
+async function authorize(
+  e: RunningEmulator,
+  app: App,
+  opts: { redirectUri?: string; state?: string; extra?: Record<string, string>; roleType?: number } = {},
+): Promise<string> {
   const browser = new Browser(e);
   const consent = await loginToConsent(e, browser, authorizationUrl(e, app, opts), opts.roleType ?? 2);
   const target = await decide(browser, consent, 'allow');
@@ -160,7 +162,14 @@ async function token(e: RunningEmulator, form: Record<string, string>): Promise<
 }
 
 function codeForm(app: App, code: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { grant_type: 'authorization_code', code, redirect_uri: app.redirectUris[0] as string, client_id: app.clientId, client_secret: app.clientSecret, ...extra };
+  return {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: app.redirectUris[0] as string,
+    client_id: app.clientId,
+    client_secret: app.clientSecret,
+    ...extra,
+  };
 }
 
 function refreshForm(app: App, refreshToken: string): Record<string, string> {
@@ -298,7 +307,12 @@ export function oauthContract(): void {
     });
 
     test('a redirect_uri that is not exactly a registered one is an HTML error page (400, no Location)', async () => {
-      const variants = ['http://127.0.0.1:45123/callback/', 'http://127.0.0.1:45124/callback', 'http://localhost:45123/callback', 'https://evil.example/callback'];
+      const variants = [
+        'http://127.0.0.1:45123/callback/',
+        'http://127.0.0.1:45124/callback',
+        'http://localhost:45123/callback',
+        'https://evil.example/callback',
+      ];
       for (const redirectUri of variants) {
         const r = await new Browser(emu()).get(authorizationUrl(emu(), app, { redirectUri, state: 's' }));
         assert.equal(r.res.status, 400, redirectUri);
@@ -316,7 +330,9 @@ export function oauthContract(): void {
       assert.equal(unknown.res.status, 400);
       assert.equal(unknown.res.headers.get('location'), null);
       assert.match(unknown.text, /invalid_client/);
-      const missing = await new Browser(emu()).get(`/OAuth2AccessRequest.action?response_type=code&redirect_uri=${encodeURIComponent(app.redirectUris[0] as string)}`);
+      const missing = await new Browser(emu()).get(
+        `/OAuth2AccessRequest.action?response_type=code&redirect_uri=${encodeURIComponent(app.redirectUris[0] as string)}`,
+      );
       assert.equal(missing.res.status, 400);
       assert.equal(missing.res.headers.get('location'), null);
     });
@@ -416,8 +432,13 @@ export function oauthContract(): void {
       const { client_secret: _omit, ...noSecret } = codeForm(app, code);
       assertTokenError(await token(emu(), noSecret), 'invalid_client', 401);
       await assert.rejects(
-        oauthClient(emu(), { clientId: app.clientId, clientSecret: 'wrong-secret' }).getAccessToken({ host: FAKE_HOST, code, redirectUri: app.redirectUris[0] as string }),
-        (e: { name: string; status: number; body: { error: string } }) => e.name === 'BacklogAuthError' && e.status === 401 && e.body.error === 'invalid_client',
+        oauthClient(emu(), { clientId: app.clientId, clientSecret: 'wrong-secret' }).getAccessToken({
+          host: FAKE_HOST,
+          code,
+          redirectUri: app.redirectUris[0] as string,
+        }),
+        (e: { name: string; status: number; body: { error: string } }) =>
+          e.name === 'BacklogAuthError' && e.status === 401 && e.body.error === 'invalid_client',
       );
       assert.equal((await token(emu(), codeForm(app, code))).status, 200, 'failed attempts do not spend the code');
     });
@@ -453,7 +474,10 @@ export function oauthContract(): void {
       const r = await api(emu(), 'POST', '/oauth2/token', { apiKey: null, query: { client_secret: app.clientSecret }, form: codeForm(app, code) });
       assert.equal(r.status, 400);
       assert.equal((r.body as { error: string }).error, 'invalid_request');
-      const twice = await api(emu(), 'POST', '/oauth2/token', { apiKey: null, form: { ...codeForm(app, code), grant_type: ['authorization_code', 'authorization_code'] } });
+      const twice = await api(emu(), 'POST', '/oauth2/token', {
+        apiKey: null,
+        form: { ...codeForm(app, code), grant_type: ['authorization_code', 'authorization_code'] },
+      });
       assert.equal(twice.status, 400);
       assert.equal((twice.body as { error: string }).error, 'invalid_request');
     });
@@ -552,7 +576,11 @@ export function oauthContract(): void {
     });
 
     test('a plain (or unspecified) method or a malformed challenge redirects with error=invalid_request', async () => {
-      const cases: Record<string, string>[] = [{ code_challenge: pkcePair().challenge }, { code_challenge: 'short', code_challenge_method: 'S256' }, { code_challenge: pkcePair().challenge, code_challenge_method: 'plain' }];
+      const cases: Record<string, string>[] = [
+        { code_challenge: pkcePair().challenge },
+        { code_challenge: 'short', code_challenge_method: 'S256' },
+        { code_challenge: pkcePair().challenge, code_challenge_method: 'plain' },
+      ];
       for (const extra of cases) {
         const r = await new Browser(emu()).get(authorizationUrl(emu(), app, { state: 'p', extra }));
         assert.equal(r.res.status, 302);
@@ -671,7 +699,10 @@ export function oauthContract(): void {
     assert.ok(tokenCalls.length > 0);
     assert.ok(tokenCalls.some((e) => e.form.code === '***'));
     assert.ok(tokenCalls.some((e) => e.form.refresh_token === '***'));
-    assert.ok(tokenCalls.every((e) => e.category === null && e.user === null), 'public and not rate limited');
+    assert.ok(
+      tokenCalls.every((e) => e.category === null && e.user === null),
+      'public and not rate limited',
+    );
     assert.ok(secretsSeen.size > 20);
     await assertJournalClean(emu());
   });

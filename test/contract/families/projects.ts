@@ -11,12 +11,33 @@ import { before, describe, test } from 'node:test';
 import type { Backlog } from 'backlog-js';
 import { api, backlogClient, clientAs, control, journal } from '../../helpers/emulator.js';
 import {
-  CATEGORY, ISSUE_TYPE, PROJECT, SHARED_FILE, STATUS, USER, VERSION, arrayOf, assertShape, nullable, type Spec, assertRejects, assertRawFails } from '../../helpers/shape.js';
+  CATEGORY,
+  ISSUE_TYPE,
+  PROJECT,
+  SHARED_FILE,
+  STATUS,
+  USER,
+  VERSION,
+  arrayOf,
+  assertShape,
+  nullable,
+  type Spec,
+  assertRejects,
+  assertRawFails,
+} from '../../helpers/shape.js';
 import { emu, freshEmulator } from '../harness.js';
 
 const CUSTOM_FIELD_BASE: Spec = {
-  id: 'number', projectId: 'number', typeId: 'number', version: 'number', name: 'string', description: 'string', required: 'boolean',
-  useIssueType: 'boolean', applicableIssueTypes: arrayOf('number'), displayOrder: 'number',
+  id: 'number',
+  projectId: 'number',
+  typeId: 'number',
+  version: 'number',
+  name: 'string',
+  description: 'string',
+  required: 'boolean',
+  useIssueType: 'boolean',
+  applicableIssueTypes: arrayOf('number'),
+  displayOrder: 'number',
 };
 const LIST_ITEM: Spec = { id: 'number', name: 'string', displayOrder: 'number' };
 /** Custom field shape per typeId (§7.11). */
@@ -24,22 +45,48 @@ const CUSTOM_FIELD: Record<number, Spec> = {
   1: CUSTOM_FIELD_BASE,
   2: CUSTOM_FIELD_BASE,
   3: { ...CUSTOM_FIELD_BASE, min: nullable('number'), max: nullable('number'), initialValue: nullable('number'), unit: nullable('string') },
-  4: { ...CUSTOM_FIELD_BASE, min: nullable('timestamp'), max: nullable('timestamp'), initialDate: nullable({ id: 'number', shift: nullable('number'), date: nullable('timestamp') }) },
+  4: {
+    ...CUSTOM_FIELD_BASE,
+    min: nullable('timestamp'),
+    max: nullable('timestamp'),
+    initialDate: nullable({ id: 'number', shift: nullable('number'), date: nullable('timestamp') }),
+  },
   5: { ...CUSTOM_FIELD_BASE, items: arrayOf(LIST_ITEM), allowAddItem: 'boolean' },
   6: { ...CUSTOM_FIELD_BASE, items: arrayOf(LIST_ITEM), allowAddItem: 'boolean' },
   7: { ...CUSTOM_FIELD_BASE, items: arrayOf(LIST_ITEM), allowAddItem: 'boolean', allowInput: 'boolean' },
   8: { ...CUSTOM_FIELD_BASE, items: arrayOf(LIST_ITEM), allowAddItem: 'boolean', allowInput: 'boolean' },
 };
 const WEBHOOK: Spec = {
-  id: 'number', name: 'string', description: 'string', hookUrl: 'string', allEvent: 'boolean', activityTypeIds: arrayOf('number'),
-  createdUser: USER, created: 'timestamp', updatedUser: USER, updated: 'timestamp',
+  id: 'number',
+  name: 'string',
+  description: 'string',
+  hookUrl: 'string',
+  allEvent: 'boolean',
+  activityTypeIds: arrayOf('number'),
+  createdUser: USER,
+  created: 'timestamp',
+  updatedUser: USER,
+  updated: 'timestamp',
 };
 const DISK_USAGE: Spec = {
-  projectId: 'number', issue: 'number', wiki: 'number', document: 'number', file: 'number', subversion: 'number', git: 'number', gitLFS: 'number',
+  projectId: 'number',
+  issue: 'number',
+  wiki: 'number',
+  document: 'number',
+  file: 'number',
+  subversion: 'number',
+  git: 'number',
+  gitLFS: 'number',
 };
 const TEAM: Spec = {
-  id: 'number', name: 'string', members: arrayOf(USER), displayOrder: nullable('number'), createdUser: USER, created: 'timestamp',
-  updatedUser: USER, updated: 'timestamp',
+  id: 'number',
+  name: 'string',
+  members: arrayOf(USER),
+  displayOrder: nullable('number'),
+  createdUser: USER,
+  created: 'timestamp',
+  updatedUser: USER,
+  updated: 'timestamp',
 };
 
 const STATUS_PALETTE = '#e07b9a';
@@ -54,7 +101,15 @@ async function bodyBytes(body: unknown): Promise<Buffer> {
   return Buffer.from(await new Response(body as ReadableStream).arrayBuffer());
 }
 
-interface ExportedIssue { id: number; projectId: number; status: { id: number }; category: { id: number }[]; milestone: { id: number }[]; versions: { id: number }[]; customFields: { id: number; value: unknown }[] }
+interface ExportedIssue {
+  id: number;
+  projectId: number;
+  status: { id: number };
+  category: { id: number }[];
+  milestone: { id: number }[];
+  versions: { id: number }[];
+  customFields: { id: number; value: unknown }[];
+}
 
 async function exportedIssues(projectId: number): Promise<ExportedIssue[]> {
   const data = (await control(emu(), 'GET', 'export')) as { issues: ExportedIssue[] };
@@ -73,7 +128,10 @@ export function projectsContract(): void {
       const projects = await admin.getProjects();
       assert.ok(projects.length >= 3);
       assertShape(projects, arrayOf(PROJECT));
-      assert.deepEqual((await clientAs(emu(), 5).getProjects()).map((p) => p.projectKey), ['WEB']);
+      assert.deepEqual(
+        (await clientAs(emu(), 5).getProjects()).map((p) => p.projectKey),
+        ['WEB'],
+      );
     });
 
     test('all=true shows an administrator every project, and other users still only their own', async () => {
@@ -81,13 +139,19 @@ export function projectsContract(): void {
       assert.ok(!(await admin.getProjects()).some((p) => p.projectKey === 'OPS'));
       assert.ok((await admin.getProjects({ all: true })).some((p) => p.projectKey === 'OPS'));
       const asGuest = await clientAs(emu(), 5).getProjects({ all: true });
-      assert.deepEqual(asGuest.map((p) => p.projectKey), ['WEB']);
+      assert.deepEqual(
+        asGuest.map((p) => p.projectKey),
+        ['WEB'],
+      );
       await admin.postProjectUser('OPS', '1');
     });
 
     test('archived=true lists only archived projects and archived=false only active ones', async () => {
       await admin.patchProject('OPS', { archived: true });
-      assert.deepEqual((await admin.getProjects({ archived: true })).map((p) => p.projectKey), ['OPS']);
+      assert.deepEqual(
+        (await admin.getProjects({ archived: true })).map((p) => p.projectKey),
+        ['OPS'],
+      );
       assert.ok(!(await admin.getProjects({ archived: false })).some((p) => p.projectKey === 'OPS'));
       assert.equal((await admin.patchProject('OPS', { archived: false })).archived, false);
     });
@@ -107,10 +171,19 @@ export function projectsContract(): void {
       assert.equal(created.chartEnabled, true);
       assert.equal(created.textFormattingRule, 'markdown');
       const statuses = await admin.getProjectStatuses('NEW_1');
-      assert.deepEqual(statuses.map((s) => s.id), [1, 2, 3, 4]);
+      assert.deepEqual(
+        statuses.map((s) => s.id),
+        [1, 2, 3, 4],
+      );
       assert.equal((await admin.getIssueTypes('NEW_1')).length, 4);
-      assert.deepEqual((await admin.getProjectUsers('NEW_1')).map((u) => u.id), [1]);
-      assert.deepEqual((await admin.getProjectAdministrators('NEW_1')).map((u) => u.id), [1]);
+      assert.deepEqual(
+        (await admin.getProjectUsers('NEW_1')).map((u) => u.id),
+        [1],
+      );
+      assert.deepEqual(
+        (await admin.getProjectAdministrators('NEW_1')).map((u) => u.id),
+        [1],
+      );
     });
 
     test('creates a project through backlog-js postProject', async () => {
@@ -120,7 +193,11 @@ export function projectsContract(): void {
     });
 
     test('refuses project creation by a normal user with 403 code 5', async () => {
-      await assertRejects(clientAs(emu(), 2).postProject({ name: 'x', key: 'XX', chartEnabled: false, subtaskingEnabled: false, textFormattingRule: 'backlog' }), 403, 5);
+      await assertRejects(
+        clientAs(emu(), 2).postProject({ name: 'x', key: 'XX', chartEnabled: false, subtaskingEnabled: false, textFormattingRule: 'backlog' }),
+        403,
+        5,
+      );
     });
 
     test('refuses a lower-case, duplicate or missing key and a missing name with 400 naming the parameter', async () => {
@@ -131,7 +208,12 @@ export function projectsContract(): void {
     });
 
     test('refuses grandchildIssueEnabled without subtasking with 400', async () => {
-      await assertRawFails(api(emu(), 'POST', '/projects', { form: { name: 'x', key: 'GC', grandchildIssueEnabled: 'true' } }), 400, 7, 'grandchildIssueEnabled');
+      await assertRawFails(
+        api(emu(), 'POST', '/projects', { form: { name: 'x', key: 'GC', grandchildIssueEnabled: 'true' } }),
+        400,
+        7,
+        'grandchildIssueEnabled',
+      );
     });
 
     test('gets a project by key and by id', async () => {
@@ -247,7 +329,10 @@ export function projectsContract(): void {
       assertShape(statuses, arrayOf(STATUS));
       assert.equal(statuses[0]?.id, 1);
       assert.equal(statuses[statuses.length - 1]?.id, 4);
-      assert.deepEqual(statuses.map((s) => s.displayOrder), [...statuses.map((s) => s.displayOrder)].sort((a, b) => a - b));
+      assert.deepEqual(
+        statuses.map((s) => s.displayOrder),
+        [...statuses.map((s) => s.displayOrder)].sort((a, b) => a - b),
+      );
     });
 
     test('adds a status just before Closed', async () => {
@@ -267,7 +352,12 @@ export function projectsContract(): void {
     test('refuses a 13th status with "The maximum number of status are 12 per project"', async () => {
       const have = (await admin.getProjectStatuses('APP')).length;
       for (let i = have; i < 12; i++) await admin.postProjectStatus('APP', { name: `S${i}`, color: '#393939' });
-      await assertRejects(admin.postProjectStatus('APP', { name: 'one too many', color: '#393939' }), 400, 9, 'The maximum number of status are 12 per project');
+      await assertRejects(
+        admin.postProjectStatus('APP', { name: 'one too many', color: '#393939' }),
+        400,
+        9,
+        'The maximum number of status are 12 per project',
+      );
     });
 
     test('refuses to rename or recolour a default status and updates a custom one', async () => {
@@ -286,7 +376,10 @@ export function projectsContract(): void {
       const order = [1, custom, 2, 3, 4];
       const result = await admin.patchProjectStatusOrder('OPS', order);
       assertShape(result, arrayOf(STATUS));
-      assert.deepEqual(result.map((s) => s.id), order);
+      assert.deepEqual(
+        result.map((s) => s.id),
+        order,
+      );
       await assertRejects(admin.patchProjectStatusOrder('OPS', [2, 1, custom, 3, 4]), 400, 7, 'statusId');
       await assertRejects(admin.patchProjectStatusOrder('OPS', [1, 2, 3, 4]), 400, 7, 'statusId');
       await assertRawFails(api(emu(), 'PATCH', '/projects/OPS/statuses/updateDisplayOrder', { form: {} }), 400, 7, 'statusId');
@@ -322,7 +415,12 @@ export function projectsContract(): void {
       await assertRawFails(api(emu(), 'POST', '/projects/WEB/issueTypes', { form: { name: '調査', color: '#814fbc' } }), 400, 7, 'name');
       const u = await admin.patchIssueType('WEB', t.id, { name: 'Research', color: '#007e9a' });
       assert.equal(u.name, 'Research');
-      await assertRejects(admin.deleteIssueType('WEB', t.id, { substituteIssueTypeId: t.id }), 400, 7, 'deletedTargetIssueTypeId and substituteIssueTypeId are the same.');
+      await assertRejects(
+        admin.deleteIssueType('WEB', t.id, { substituteIssueTypeId: t.id }),
+        400,
+        7,
+        'deletedTargetIssueTypeId and substituteIssueTypeId are the same.',
+      );
       await assertRejects(admin.deleteIssueType('WEB', t.id, { substituteIssueTypeId: 999999 }), 400, 7, 'substituteIssueTypeId');
       const gone = await admin.deleteIssueType('WEB', t.id, { substituteIssueTypeId: (types[0] as { id: number }).id });
       assert.equal(gone.id, t.id);
@@ -359,7 +457,12 @@ export function projectsContract(): void {
       assert.equal(u.archived, true);
       assert.equal(u.name, 'v9.0');
       await assertRawFails(api(emu(), 'POST', '/projects/WEB/versions', { form: { name: 'bad', startDate: '2026/12/01' } }), 400, 7, 'startDate');
-      await assertRawFails(api(emu(), 'POST', '/projects/WEB/versions', { form: { name: 'back', startDate: '2026-12-02', releaseDueDate: '2026-12-01' } }), 400, 7, 'releaseDueDate');
+      await assertRawFails(
+        api(emu(), 'POST', '/projects/WEB/versions', { form: { name: 'back', startDate: '2026-12-02', releaseDueDate: '2026-12-01' } }),
+        400,
+        7,
+        'releaseDueDate',
+      );
       await assertRawFails(api(emu(), 'PATCH', `/projects/WEB/versions/${v.id}`, { form: { archived: 'false' } }), 400, 7, 'name');
       assert.equal((await admin.deleteVersions('WEB', v.id)).id, v.id);
       await assertRejects(clientAs(emu(), 3).postVersions('WEB', { name: 'reporter' }), 403, 5);
@@ -393,16 +496,36 @@ export function projectsContract(): void {
       const f = await admin.postCustomField('WEB', { typeId: 4, name: '締切', min: '2026-01-01', max: '2027-12-31', initialValueType: 2, initialShift: 7 });
       assertShape(f, CUSTOM_FIELD[4] as Spec);
       assert.deepEqual(f.initialDate, { id: 2, shift: 7, date: null });
-      await assertRawFails(api(emu(), 'POST', '/projects/WEB/customFields', { form: { typeId: '4', name: 'd2', initialValueType: '3' } }), 400, 7, 'initialDate');
+      await assertRawFails(
+        api(emu(), 'POST', '/projects/WEB/customFields', { form: { typeId: '4', name: 'd2', initialValueType: '3' } }),
+        400,
+        7,
+        'initialDate',
+      );
     });
 
     test('adds a checkbox field with items and refuses parameters that do not fit the type', async () => {
-      const f = await admin.postCustomField('WEB', { typeId: 7, name: '確認項目', items: ['A', 'B'], allowInput: true, allowAddItem: true, applicableIssueTypes: [] });
+      const f = await admin.postCustomField('WEB', {
+        typeId: 7,
+        name: '確認項目',
+        items: ['A', 'B'],
+        allowInput: true,
+        allowAddItem: true,
+        applicableIssueTypes: [],
+      });
       assertShape(f, CUSTOM_FIELD[7] as Spec);
-      assert.deepEqual(f.items?.map((i) => i.name), ['A', 'B']);
+      assert.deepEqual(
+        f.items?.map((i) => i.name),
+        ['A', 'B'],
+      );
       await assertRawFails(api(emu(), 'POST', '/projects/WEB/customFields', { form: { typeId: '1', name: 't', unit: 'h' } }), 400, 7, 'unit');
       await assertRawFails(api(emu(), 'POST', '/projects/WEB/customFields', { form: { typeId: '9', name: 't' } }), 400, 7, 'typeId');
-      await assertRawFails(api(emu(), 'POST', '/projects/WEB/customFields', { form: { typeId: '1', name: 't', 'applicableIssueTypes[]': '999999' } }), 400, 7, 'applicableIssueTypes');
+      await assertRawFails(
+        api(emu(), 'POST', '/projects/WEB/customFields', { form: { typeId: '1', name: 't', 'applicableIssueTypes[]': '999999' } }),
+        400,
+        7,
+        'applicableIssueTypes',
+      );
       await assertRejects(clientAs(emu(), 3).postCustomField('WEB', { typeId: 1, name: 'no' }), 403, 5);
     });
 
@@ -469,8 +592,14 @@ export function projectsContract(): void {
     test('pages with offset and count 1-1000 and orders by id, desc by default', async () => {
       const desc = await admin.getSharedFiles('WEB', '', {});
       const asc = await admin.getSharedFiles('WEB', '', { order: 'asc' });
-      assert.deepEqual(asc.map((f) => f.id), [...desc.map((f) => f.id)].reverse());
-      assert.deepEqual((await admin.getSharedFiles('WEB', '', { offset: 1, count: 1 })).map((f) => f.id), [desc[1]?.id]);
+      assert.deepEqual(
+        asc.map((f) => f.id),
+        [...desc.map((f) => f.id)].reverse(),
+      );
+      assert.deepEqual(
+        (await admin.getSharedFiles('WEB', '', { offset: 1, count: 1 })).map((f) => f.id),
+        [desc[1]?.id],
+      );
       assert.deepEqual(await admin.getSharedFiles('WEB', '', { count: 1000 }), desc);
       assert.deepEqual(await admin.getSharedFiles('WEB', '', { offset: 1000 }), []);
       await assertRejects(admin.getSharedFiles('WEB', '', { count: 0 }), 400, 7, 'count');
@@ -519,7 +648,12 @@ export function projectsContract(): void {
 
     test('refuses a non-http hookUrl, unknown activity types and a missing hookUrl with 400', async () => {
       await assertRawFails(api(emu(), 'POST', '/projects/WEB/webhooks', { form: { name: 'x', hookUrl: 'ftp://example.com/' } }), 400, 7, 'hookUrl');
-      await assertRawFails(api(emu(), 'POST', '/projects/WEB/webhooks', { form: { name: 'x', hookUrl: 'https://e.example/', 'activityTypeIds[]': '30' } }), 400, 7, 'activityTypeIds');
+      await assertRawFails(
+        api(emu(), 'POST', '/projects/WEB/webhooks', { form: { name: 'x', hookUrl: 'https://e.example/', 'activityTypeIds[]': '30' } }),
+        400,
+        7,
+        'activityTypeIds',
+      );
       await assertRawFails(api(emu(), 'POST', '/projects/WEB/webhooks', { form: { name: 'x' } }), 400, 7, 'hookUrl');
     });
 

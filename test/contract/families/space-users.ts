@@ -12,40 +12,102 @@ import { ISSUE, PROJECT, STAR, USER, arrayOf, assertBacklogError, assertShape, n
 import { emu, freshEmulator } from '../harness.js';
 
 const SPACE: Spec = {
-  spaceKey: 'string', name: 'string', ownerId: 'number', lang: 'string', timezone: 'string', reportSendTime: 'string',
-  textFormattingRule: 'string', created: 'timestamp', updated: 'timestamp',
+  spaceKey: 'string',
+  name: 'string',
+  ownerId: 'number',
+  lang: 'string',
+  timezone: 'string',
+  reportSendTime: 'string',
+  textFormattingRule: 'string',
+  created: 'timestamp',
+  updated: 'timestamp',
 };
 const ACTIVITY: Spec = { id: 'number', project: PROJECT, type: 'number', content: 'object', notifications: 'array', createdUser: USER, created: 'timestamp' };
 const SPACE_NOTIFICATION: Spec = { content: 'string', updated: 'timestamp' };
 const USAGE: Spec = { issue: 'number', wiki: 'number', file: 'number', subversion: 'number', git: 'number', gitLFS: 'number' };
 const DISK_USAGE: Spec = { capacity: 'number', ...USAGE, details: arrayOf({ projectId: 'number', document: 'number', ...USAGE }) };
 const LICENCE: Spec = {
-  active: 'boolean', attachmentLimit: 'number', attachmentLimitPerFile: 'number', attachmentNumLimit: 'number', attribute: 'boolean',
-  attributeLimit: 'number', burndown: 'boolean', commentLimit: 'number', componentLimit: 'number', fileSharing: 'boolean', gantt: 'boolean',
-  git: 'boolean', issueLimit: 'number', licenceTypeId: 'number', limitDate: 'timestamp', nulabAccount: 'boolean', parentChildIssue: 'boolean',
-  grandchildIssueEnabled: 'boolean', postIssueByMail: 'boolean', projectLimit: 'number', pullRequestAttachmentLimitPerFile: 'number',
-  pullRequestAttachmentNumLimit: 'number', remoteAddress: 'boolean', remoteAddressLimit: 'number', startedOn: 'timestamp', storageLimit: 'number',
-  subversion: 'boolean', subversionExternal: 'boolean', userLimit: 'number', versionLimit: 'number', wikiAttachment: 'boolean',
-  wikiAttachmentLimitPerFile: 'number', wikiAttachmentNumLimit: 'number',
+  active: 'boolean',
+  attachmentLimit: 'number',
+  attachmentLimitPerFile: 'number',
+  attachmentNumLimit: 'number',
+  attribute: 'boolean',
+  attributeLimit: 'number',
+  burndown: 'boolean',
+  commentLimit: 'number',
+  componentLimit: 'number',
+  fileSharing: 'boolean',
+  gantt: 'boolean',
+  git: 'boolean',
+  issueLimit: 'number',
+  licenceTypeId: 'number',
+  limitDate: 'timestamp',
+  nulabAccount: 'boolean',
+  parentChildIssue: 'boolean',
+  grandchildIssueEnabled: 'boolean',
+  postIssueByMail: 'boolean',
+  projectLimit: 'number',
+  pullRequestAttachmentLimitPerFile: 'number',
+  pullRequestAttachmentNumLimit: 'number',
+  remoteAddress: 'boolean',
+  remoteAddressLimit: 'number',
+  startedOn: 'timestamp',
+  storageLimit: 'number',
+  subversion: 'boolean',
+  subversionExternal: 'boolean',
+  userLimit: 'number',
+  versionLimit: 'number',
+  wikiAttachment: 'boolean',
+  wikiAttachmentLimitPerFile: 'number',
+  wikiAttachmentNumLimit: 'number',
 };
 const RATE: Spec = { limit: 'number', remaining: 'number', reset: 'number' };
 const RATE_LIMIT: Spec = { rateLimit: { read: RATE, update: RATE, search: RATE, icon: RATE } };
 const ID_NAME: Spec = { id: 'number', name: 'string' };
 const WIKI_LIST_ITEM: Spec = {
-  id: 'number', projectId: 'number', name: 'string', tags: arrayOf(ID_NAME), createdUser: USER, created: 'timestamp', updatedUser: USER, updated: 'timestamp',
+  id: 'number',
+  projectId: 'number',
+  name: 'string',
+  tags: arrayOf(ID_NAME),
+  createdUser: USER,
+  created: 'timestamp',
+  updatedUser: USER,
+  updated: 'timestamp',
 };
 const NOTIFICATION: Spec = {
-  id: 'number', alreadyRead: 'boolean', reason: 'number', resourceAlreadyRead: 'boolean', project: PROJECT, issue: nullable(ISSUE),
-  comment: nullable('object'), repository: nullable('object'), pullRequest: nullable('object'), pullRequestComment: nullable('object'),
-  sender: USER, created: 'timestamp',
+  id: 'number',
+  alreadyRead: 'boolean',
+  reason: 'number',
+  resourceAlreadyRead: 'boolean',
+  project: PROJECT,
+  issue: nullable(ISSUE),
+  comment: nullable('object'),
+  repository: nullable('object'),
+  pullRequest: nullable('object'),
+  pullRequestComment: nullable('object'),
+  sender: USER,
+  created: 'timestamp',
 };
 const WATCHING: Spec = {
-  id: 'number', resourceAlreadyRead: 'boolean', alreadyRead: 'boolean', note: 'string', type: 'string', issue: ISSUE,
-  lastContentUpdated: 'timestamp', created: 'timestamp', updated: 'timestamp',
+  id: 'number',
+  resourceAlreadyRead: 'boolean',
+  alreadyRead: 'boolean',
+  note: 'string',
+  type: 'string',
+  issue: ISSUE,
+  lastContentUpdated: 'timestamp',
+  created: 'timestamp',
+  updated: 'timestamp',
 };
 const TEAM: Spec = {
-  id: 'number', name: 'string', members: arrayOf(USER), displayOrder: nullable('number'), createdUser: USER, created: 'timestamp',
-  updatedUser: USER, updated: 'timestamp',
+  id: 'number',
+  name: 'string',
+  members: arrayOf(USER),
+  displayOrder: nullable('number'),
+  createdUser: USER,
+  created: 'timestamp',
+  updatedUser: USER,
+  updated: 'timestamp',
 };
 const COUNT: Spec = { count: 'number' };
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -95,7 +157,10 @@ export function spaceUsersContract(): void {
       assert.equal(rows.length, 20);
       assertShape(rows, arrayOf(ACTIVITY));
       const got = ids(rows);
-      assert.deepEqual(got, [...got].sort((a, b) => b - a));
+      assert.deepEqual(
+        got,
+        [...got].sort((a, b) => b - a),
+      );
       for (const r of rows) assert.deepEqual(r.notifications, []);
     });
 
@@ -172,9 +237,16 @@ export function spaceUsersContract(): void {
       const usage = await backlogClient(emu()).getSpaceDiskUsage();
       assertShape(usage, DISK_USAGE);
       const projects = (await backlogClient(emu()).getProjects({ all: true })).map((p) => p.id).sort((a, b) => a - b);
-      assert.deepEqual(usage.details.map((d) => d.projectId), projects);
+      assert.deepEqual(
+        usage.details.map((d) => d.projectId),
+        projects,
+      );
       for (const field of ['issue', 'wiki', 'file', 'subversion', 'git', 'gitLFS'] as const) {
-        assert.equal(usage[field], usage.details.reduce((s, d) => s + d[field], 0), field);
+        assert.equal(
+          usage[field],
+          usage.details.reduce((s, d) => s + d[field], 0),
+          field,
+        );
       }
       assert.ok(usage.issue > 0 && usage.file > 0 && usage.git > 0);
       await assertRejects(as(2).getSpaceDiskUsage(), 403, 5);
@@ -186,13 +258,19 @@ export function spaceUsersContract(): void {
     });
 
     // Their names follow the reader's language: families/localised-names.ts.
-    test('getPriorities and getResolutions answer Backlog\'s fixed lists', async () => {
+    test("getPriorities and getResolutions answer Backlog's fixed lists", async () => {
       const priorities = await as(6).getPriorities();
       assertShape(priorities, arrayOf(ID_NAME));
-      assert.deepEqual(priorities.map((p) => p.id), [2, 3, 4]);
+      assert.deepEqual(
+        priorities.map((p) => p.id),
+        [2, 3, 4],
+      );
       const resolutions = await as(6).getResolutions();
       assertShape(resolutions, arrayOf(ID_NAME));
-      assert.deepEqual(resolutions.map((r) => r.id), [0, 1, 2, 3, 4]);
+      assert.deepEqual(
+        resolutions.map((r) => r.id),
+        [0, 1, 2, 3, 4],
+      );
     });
 
     test('getRateLimit answers the four categories', async () => {
@@ -228,7 +306,10 @@ export function spaceUsersContract(): void {
       const theirs = await upload(2, 'b.txt', 'bbb');
       const stale = await upload(1, 'c.txt', 'ccc');
       const attached = await admin.postWikisAttachments(1, [mine.id]);
-      assert.deepEqual(attached.map((a) => a.id), [mine.id]);
+      assert.deepEqual(
+        attached.map((a) => a.id),
+        [mine.id],
+      );
       const again = await api(emu(), 'POST', '/wikis/1/attachments', { form: { 'attachmentId[]': String(mine.id) } });
       assert.equal(again.status, 400);
       assertBacklogError(again.body, 7, 'attachmentId');
@@ -247,7 +328,10 @@ export function spaceUsersContract(): void {
     test('getUsers lists every user; guests may not list users (403)', async () => {
       const users = await backlogClient(emu()).getUsers();
       assertShape(users, arrayOf(USER));
-      assert.deepEqual(ids(users), emu().users.map((u) => u.id));
+      assert.deepEqual(
+        ids(users),
+        emu().users.map((u) => u.id),
+      );
       assert.equal((await as(4).getUsers()).length, users.length);
       await assertRejects(as(5).getUsers(), 403, 5);
       await assertRejects(as(6).getUsers(), 403, 5);
@@ -274,16 +358,26 @@ export function spaceUsersContract(): void {
 
     test('postUser creates a user (administrators only) with unique userId and mail address', async () => {
       const admin = backlogClient(emu());
-      const user = await admin.postUser({ userId: 'new.member', password: 'pass-word-1', name: 'New Member', mailAddress: 'new.member@example.com', roleType: 2 });
+      const user = await admin.postUser({
+        userId: 'new.member',
+        password: 'pass-word-1',
+        name: 'New Member',
+        mailAddress: 'new.member@example.com',
+        roleType: 2,
+      });
       assertShape(user, USER);
       assert.equal(user.userId, 'new.member');
       assert.equal(user.roleType, 2);
       created = user;
       assert.equal((await admin.getUser(user.id)).name, 'New Member');
-      const dup = await api(emu(), 'POST', '/users', { form: { userId: 'new.member', password: 'x', name: 'Dup', mailAddress: 'other@example.com', roleType: '2' } });
+      const dup = await api(emu(), 'POST', '/users', {
+        form: { userId: 'new.member', password: 'x', name: 'Dup', mailAddress: 'other@example.com', roleType: '2' },
+      });
       assert.equal(dup.status, 400);
       assertBacklogError(dup.body, 7, 'userId');
-      const dupMail = await api(emu(), 'POST', '/users', { form: { userId: 'other', password: 'x', name: 'Dup', mailAddress: 'new.member@example.com', roleType: '2' } });
+      const dupMail = await api(emu(), 'POST', '/users', {
+        form: { userId: 'other', password: 'x', name: 'Dup', mailAddress: 'new.member@example.com', roleType: '2' },
+      });
       assert.equal(dupMail.status, 400);
       assertBacklogError(dupMail.body, 7, 'mailAddress');
       const missing = await api(emu(), 'POST', '/users', { form: { userId: 'other', password: 'x', mailAddress: 'o@example.com', roleType: '2' } });
@@ -328,7 +422,7 @@ export function spaceUsersContract(): void {
       await assertRejects(as(3).getUserIcon(99999), 404, 6, 'No user.');
     });
 
-    test('getUserActivities lists the user\'s own updates in projects the caller sees', async () => {
+    test("getUserActivities lists the user's own updates in projects the caller sees", async () => {
       const rows = await backlogClient(emu()).getUserActivities(2, { count: 100 });
       assert.ok(rows.length > 0);
       assertShape(rows, arrayOf(ACTIVITY));
@@ -345,7 +439,10 @@ export function spaceUsersContract(): void {
       assert.ok(receiver.stars.length >= 3, 'a seeded user received several stars');
       assertShape(receiver.stars, arrayOf(STAR));
       const all = ids(receiver.stars);
-      assert.deepEqual(all, [...all].sort((a, b) => b - a));
+      assert.deepEqual(
+        all,
+        [...all].sort((a, b) => b - a),
+      );
       const [a, b, c] = all as [number, number, number];
       assert.deepEqual(ids(await client.getUserStars(receiver.id, { maxId: b, minId: c })), [b, c]);
       assert.deepEqual(ids(await client.getUserStars(receiver.id, { minId: b, order: 'asc', count: 2 })), [b, a]);
@@ -374,7 +471,10 @@ export function spaceUsersContract(): void {
       const times = rows.map((r) => r.updated);
       assert.deepEqual(times, [...times].sort().reverse());
       const asc = await client.getRecentlyViewedIssues({ order: 'asc' });
-      assert.deepEqual(asc.map((r) => r.issue.id), rows.map((r) => r.issue.id).reverse());
+      assert.deepEqual(
+        asc.map((r) => r.issue.id),
+        rows.map((r) => r.issue.id).reverse(),
+      );
       assert.deepEqual(await client.getRecentlyViewedIssues({ offset: 1000 }), []);
       assert.equal((await client.getRecentlyViewedIssues({ offset: 1, count: 1 }))[0]?.issue.id, rows[1]?.issue.id);
       await pagingEdges('/users/myself/recentlyViewedIssues');
@@ -448,25 +548,32 @@ export function spaceUsersContract(): void {
       await assertRejects(as(2).removeStar(star.id), 403, 5);
       const r = await api(emu(), 'DELETE', `/stars/${star.id}`);
       assert.equal(r.status, 204);
-      assert.equal((await client.getWikisStars(3)).some((s) => s.id === star.id), false);
+      assert.equal(
+        (await client.getWikisStars(3)).some((s) => s.id === star.id),
+        false,
+      );
       await assertRejects(client.removeStar(star.id), 404, 6, 'No star.');
     });
   });
 
   describe('notifications', () => {
-    test('getNotifications answers the caller\'s Notification objects newest first, with inclusive keyset bounds', async () => {
+    test("getNotifications answers the caller's Notification objects newest first, with inclusive keyset bounds", async () => {
       const client = backlogClient(emu());
       const rows = await client.getNotifications({ count: 100 });
       assert.ok(rows.length >= 3);
       assertShape(rows, arrayOf(NOTIFICATION));
       const all = ids(rows);
-      assert.deepEqual(all, [...all].sort((a, b) => b - a));
+      assert.deepEqual(
+        all,
+        [...all].sort((a, b) => b - a),
+      );
       const [a, b, c] = all as [number, number, number];
       assert.deepEqual(ids(await client.getNotifications({ maxId: b, minId: c })), [b, c]);
       assert.deepEqual(ids(await client.getNotifications({ minId: b, order: 'asc', count: 2 })), [b, a]);
       for (const n of rows) {
         if (n.comment) assert.ok(n.issue, `notification ${n.id}: a comment comes with its issue`);
-        if (n.pullRequestComment) assert.ok(n.pullRequest && (n as { repository?: unknown }).repository, `notification ${n.id}: a PR comment comes with its PR and repository`);
+        if (n.pullRequestComment)
+          assert.ok(n.pullRequest && (n as { repository?: unknown }).repository, `notification ${n.id}: a PR comment comes with its PR and repository`);
       }
       assert.ok(rows.some((n) => n.issue) && rows.some((n) => n.pullRequest), 'issue and pull-request notifications are both seeded');
       await pagingEdges('/notifications');
@@ -497,7 +604,7 @@ export function spaceUsersContract(): void {
       }
     });
 
-    test('markAsReadNotification marks one own notification read (204); another user\'s is 403, an unknown id 404', async () => {
+    test("markAsReadNotification marks one own notification read (204); another user's is 403, an unknown id 404", async () => {
       const client = backlogClient(emu());
       const target = (await client.getNotifications({ count: 100 })).find((n) => !n.resourceAlreadyRead || !n.alreadyRead)!;
       const r = await api(emu(), 'POST', `/notifications/${target.id}/markAsRead`);
@@ -524,7 +631,7 @@ export function spaceUsersContract(): void {
   describe('watchings', () => {
     let watchingId: number;
 
-    test('getWatchingListItems lists the caller\'s watchings, most recently updated issue first', async () => {
+    test("getWatchingListItems lists the caller's watchings, most recently updated issue first", async () => {
       const rows = await backlogClient(emu()).getWatchingListItems(1);
       assert.ok(rows.length > 0);
       assertShape(rows, arrayOf(WATCHING));
@@ -554,7 +661,7 @@ export function spaceUsersContract(): void {
       await assertRejects(client.getWatchingListCount(1, { alreadyRead: true, resourceAlreadyRead: true }), 400, 7, 'alreadyRead');
     });
 
-    test('another user\'s watchings are 403, an unknown user 404', async () => {
+    test("another user's watchings are 403, an unknown user 404", async () => {
       await assertRejects(as(2).getWatchingListItems(1), 403, 5);
       await assertRejects(as(2).getWatchingListCount(1), 403, 5);
       await assertRejects(backlogClient(emu()).getWatchingListItems(99999), 404, 6, 'No user.');
@@ -577,7 +684,7 @@ export function spaceUsersContract(): void {
       assertBacklogError(missing.body, 7, 'issueIdOrKey');
     });
 
-    test('getWatchingListItem, patchWatchingListItem and resetWatchingListItemAsRead act on one\'s own watching', async () => {
+    test("getWatchingListItem, patchWatchingListItem and resetWatchingListItemAsRead act on one's own watching", async () => {
       const client = as(4);
       const w = await client.getWatchingListItem(watchingId);
       assertShape(w, WATCHING);
@@ -611,7 +718,10 @@ export function spaceUsersContract(): void {
       assert.ok(rows.length > 0);
       assertShape(rows, arrayOf(TEAM));
       const desc = ids(rows);
-      assert.deepEqual(desc, [...desc].sort((a, b) => b - a));
+      assert.deepEqual(
+        desc,
+        [...desc].sort((a, b) => b - a),
+      );
       assert.deepEqual(ids(await backlogClient(emu()).getTeams({ order: 'asc' })), [...desc].reverse());
       assert.deepEqual(await backlogClient(emu()).getTeams({ offset: 1000 }), []);
       assert.equal((await as(2).getTeams()).length, rows.length);

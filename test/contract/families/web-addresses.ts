@@ -54,7 +54,9 @@ export function webAddressesContract(): void {
   });
 
   test('add project: Location is /projects/KEY, served by the emulator', async () => {
-    const r = await api(emu(), 'POST', '/projects', { form: { name: 'Followed', key: 'FOLLOWED', chartEnabled: 'false', subtaskingEnabled: 'false', textFormattingRule: 'markdown' } });
+    const r = await api(emu(), 'POST', '/projects', {
+      form: { name: 'Followed', key: 'FOLLOWED', chartEnabled: 'false', subtaskingEnabled: 'false', textFormattingRule: 'markdown' },
+    });
     assert.equal(r.status, 201, r.text);
     assert.equal(r.headers.get('location'), `${emu().url}/projects/FOLLOWED`);
     await assertServedPage(r.headers.get('location') as string, 'FOLLOWED');
@@ -65,7 +67,9 @@ export function webAddressesContract(): void {
     assert.equal(wiki.status, 201, wiki.text);
     await assertServedPage(wiki.headers.get('location') as string, 'Followed page');
     const repo = (await backlogClient(emu()).getGitRepositories('WEB'))[0]?.name as string;
-    const pr = await api(emu(), 'POST', `/projects/WEB/git/repositories/${repo}/pullRequests`, { form: { summary: 'Followed PR', description: 'd', base: 'main', branch: 'feature/followed' } });
+    const pr = await api(emu(), 'POST', `/projects/WEB/git/repositories/${repo}/pullRequests`, {
+      form: { summary: 'Followed PR', description: 'd', base: 'main', branch: 'feature/followed' },
+    });
     assert.equal(pr.status, 201, pr.text);
     await assertServedPage(pr.headers.get('location') as string, repo);
   });

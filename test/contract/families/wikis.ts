@@ -11,14 +11,29 @@ import { emu, freshEmulator } from '../harness.js';
 
 export const TAG: Spec = { id: 'number', name: 'string' };
 export const WIKI_LIST_ITEM: Spec = {
-  id: 'number', projectId: 'number', name: 'string', tags: arrayOf(TAG), createdUser: USER, created: 'timestamp',
-  updatedUser: USER, updated: 'timestamp',
+  id: 'number',
+  projectId: 'number',
+  name: 'string',
+  tags: arrayOf(TAG),
+  createdUser: USER,
+  created: 'timestamp',
+  updatedUser: USER,
+  updated: 'timestamp',
 };
 export const WIKI: Spec = {
-  ...WIKI_LIST_ITEM, content: 'string', attachments: arrayOf(ATTACHMENT), sharedFiles: arrayOf(SHARED_FILE), stars: arrayOf(STAR),
+  ...WIKI_LIST_ITEM,
+  content: 'string',
+  attachments: arrayOf(ATTACHMENT),
+  sharedFiles: arrayOf(SHARED_FILE),
+  stars: arrayOf(STAR),
 };
 export const WIKI_HISTORY: Spec = {
-  pageId: 'number', version: 'number', name: 'string', content: 'string', createdUser: USER, created: 'timestamp',
+  pageId: 'number',
+  version: 'number',
+  name: 'string',
+  content: 'string',
+  createdUser: USER,
+  created: 'timestamp',
 };
 
 /** The error a backlog-js call failed with: HTTP status and Backlog's error body. */
@@ -53,7 +68,7 @@ function keyOf(role: 1 | 2 | 3 | 4 | 5 | 6): string {
 export function wikisContract(): void {
   before(freshEmulator);
 
-  test('lists a project\'s pages as list items (no content) ordered by name', async () => {
+  test("lists a project's pages as list items (no content) ordered by name", async () => {
     const pages = await backlogClient(emu()).getWikis({ projectIdOrKey: 'WEB' });
     assert.ok(pages.length > 0);
     for (const p of pages) {
@@ -62,7 +77,10 @@ export function wikisContract(): void {
       assert.equal(p.projectId, 1);
     }
     const names = pages.map((p) => p.name);
-    assert.deepEqual(names, [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    assert.deepEqual(
+      names,
+      [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
   });
 
   test('refuses GET /wikis without projectIdOrKey with 400 naming it', async () => {
@@ -80,7 +98,7 @@ export function wikisContract(): void {
     assert.deepEqual(none, []);
   });
 
-  test('accepts backlog4j\'s sort and order, and refuses an unknown sort key naming sort', async () => {
+  test("accepts backlog4j's sort and order, and refuses an unknown sort key naming sort", async () => {
     const r = await api(emu(), 'GET', '/wikis', { query: { projectIdOrKey: 'WEB', sort: 'created', order: 'asc' } });
     assert.equal(r.status, 200);
     const created = (r.body as { created: string }[]).map((p) => p.created);
@@ -187,7 +205,10 @@ export function wikisContract(): void {
     }
     assert.deepEqual(seen, [7, 6, 5, 4, 3, 2, 1]);
     const asc = await client.getWikisHistory(item!.id, { minId: 3, maxId: 5, order: 'asc' });
-    assert.deepEqual(asc.map((h) => h.version), [3, 4, 5]);
+    assert.deepEqual(
+      asc.map((h) => h.version),
+      [3, 4, 5],
+    );
   });
 
   test('refuses history count=0 and count=101 with 400 naming count; count=100 works', async () => {
@@ -220,7 +241,10 @@ export function wikisContract(): void {
     const deleted = await client.deleteWikisAttachments(item!.id, up.id);
     assertShape(deleted, ATTACHMENT);
     assert.equal(deleted.id, up.id);
-    assert.deepEqual((await client.getWikisAttachments(item!.id)).filter((a) => a.id === up.id), []);
+    assert.deepEqual(
+      (await client.getWikisAttachments(item!.id)).filter((a) => a.id === up.id),
+      [],
+    );
     const gone = await api(emu(), 'GET', `/wikis/${item!.id}/attachments/${up.id}`);
     assert.equal(gone.status, 404);
     assertBacklogError(gone.body, 6);

@@ -88,7 +88,10 @@ describe('IssueComments', () => {
       ],
     );
     assert.deepEqual(await writes(), [
-      { call: 'POST /api/v2/issues/WEB-1/comments', form: { content: '確認しました。よろしくお願いします。', 'notifiedUserId[]': '2', 'attachmentId[]': String(fileId) } },
+      {
+        call: 'POST /api/v2/issues/WEB-1/comments',
+        form: { content: '確認しました。よろしくお願いします。', 'notifiedUserId[]': '2', 'attachmentId[]': String(fileId) },
+      },
       { call: 'POST /api/v2/issues/7/comments', form: { content: 'Second comment by id' } },
     ]);
 
@@ -97,16 +100,23 @@ describe('IssueComments', () => {
     assert.equal(c.issueId, 1);
     assert.equal(c.createdUser.id, 1);
     assert.equal(iso(c.created), iso(rows[0]?.Created));
-    assert.deepEqual(c.notifications.map((n) => n.user.id), [2]);
+    assert.deepEqual(
+      c.notifications.map((n) => n.user.id),
+      [2],
+    );
     const attachments = await fx.client.getIssueAttachments('WEB-1');
     assert.equal(attachments.find((a) => a.id === fileId)?.name, 'ログ.txt');
     assert.equal((await fx.client.getIssueComment(7, byId)).content, 'Second comment by id');
   });
 
   it('UPDATE edits the Content of your own comment with one PATCH', async () => {
-    const rows = await run(`UPDATE IssueComments SET Content = Content || '（追記: 対応済み）' WHERE IssueKey = 'WEB-1' AND Id = ${byKey} RETURNING Id, Content`);
+    const rows = await run(
+      `UPDATE IssueComments SET Content = Content || '（追記: 対応済み）' WHERE IssueKey = 'WEB-1' AND Id = ${byKey} RETURNING Id, Content`,
+    );
     assert.deepEqual(rows, [{ Id: byKey, Content: '確認しました。よろしくお願いします。（追記: 対応済み）' }]);
-    assert.deepEqual(await writes(), [{ call: `PATCH /api/v2/issues/1/comments/${byKey}`, form: { content: '確認しました。よろしくお願いします。（追記: 対応済み）' } }]);
+    assert.deepEqual(await writes(), [
+      { call: `PATCH /api/v2/issues/1/comments/${byKey}`, form: { content: '確認しました。よろしくお願いします。（追記: 対応済み）' } },
+    ]);
     assert.equal((await fx.client.getIssueComment('WEB-1', byKey)).content, '確認しました。よろしくお願いします。（追記: 対応済み）');
   });
 
@@ -125,7 +135,10 @@ describe('IssueComments', () => {
     assert.equal((await fx.client.getIssueComment('WEB-1', other.id)).content, other.content);
     // Mixed with your own comment: the whole statement is refused before the first request.
     const worded = others.find((c) => c.content) as { id: number };
-    const e2 = await refused(`UPDATE IssueComments SET Content = Content || '!' WHERE IssueKey = 'WEB-1' AND Id IN (${byKey}, ${worded.id})`, /only its author/);
+    const e2 = await refused(
+      `UPDATE IssueComments SET Content = Content || '!' WHERE IssueKey = 'WEB-1' AND Id IN (${byKey}, ${worded.id})`,
+      /only its author/,
+    );
     assert.match(e2.hint ?? '', /Nothing was written/);
     assert.equal((await fx.client.getIssueComment('WEB-1', byKey)).content.endsWith('!'), false);
   });
@@ -146,20 +159,32 @@ describe('IssueComments', () => {
     await refused("INSERT INTO IssueComments (IssueId, IssueKey, Content) VALUES (1, 'WEB-999', 'x')", /no issue WEB-999 is visible/);
   });
 
-  it('INSERT into an issue that does not exist fails with Backlog\'s 404 and writes nothing', async () => {
+  it("INSERT into an issue that does not exist fails with Backlog's 404 and writes nothing", async () => {
     await fx.clear();
     const e = await fx.db.query("INSERT INTO IssueComments (IssueKey, Content) VALUES ('WEB-999', 'x')").then(
       () => assert.fail('expected a failure'),
       (err: unknown) => err as Error & { status?: number },
     );
     assert.match(e.message, /INSERT on IssueComments wrote nothing: .*404.*\/issues\/WEB-999\/comments/);
-    assert.deepEqual((await fx.writes()).map((x) => [x.method, x.path, x.status]), [['POST', '/api/v2/issues/WEB-999/comments', 404]]);
+    assert.deepEqual(
+      (await fx.writes()).map((x) => [x.method, x.path, x.status]),
+      [['POST', '/api/v2/issues/WEB-999/comments', 404]],
+    );
   });
 
   it('read-only and insert-only columns are refused by name', async () => {
-    await refused("INSERT INTO IssueComments (IssueKey, Content, CreatedUserId) VALUES ('WEB-1', 'x', 2)", /column "CreatedUserId" of IssueComments is read-only/);
-    await refused(`UPDATE IssueComments SET IssueId = 7 WHERE IssueKey = 'WEB-1' AND Id = ${byKey}`, /column "IssueId" of IssueComments can only be set by INSERT/);
-    await refused(`UPDATE IssueComments SET NotifiedUserIds = [2] WHERE IssueKey = 'WEB-1' AND Id = ${byKey}`, /column "NotifiedUserIds" of IssueComments can only be set by INSERT/);
+    await refused(
+      "INSERT INTO IssueComments (IssueKey, Content, CreatedUserId) VALUES ('WEB-1', 'x', 2)",
+      /column "CreatedUserId" of IssueComments is read-only/,
+    );
+    await refused(
+      `UPDATE IssueComments SET IssueId = 7 WHERE IssueKey = 'WEB-1' AND Id = ${byKey}`,
+      /column "IssueId" of IssueComments can only be set by INSERT/,
+    );
+    await refused(
+      `UPDATE IssueComments SET NotifiedUserIds = [2] WHERE IssueKey = 'WEB-1' AND Id = ${byKey}`,
+      /column "NotifiedUserIds" of IssueComments can only be set by INSERT/,
+    );
     await refused(`UPDATE IssueComments SET Content = NULL WHERE IssueKey = 'WEB-1' AND Id = ${byKey}`, /Content of IssueComments cannot be NULL/);
   });
 });
@@ -176,7 +201,10 @@ describe('IssueAttachments', () => {
     assert.deepEqual(rows, [{ Id: fileId, IssueId: 7, Name: '古い.log' }]);
     assert.deepEqual(await writes(), [{ call: `DELETE /api/v2/issues/7/attachments/${fileId}`, form: {} }]);
     assert.equal(await statusOf(fx.client.getIssueAttachment('WEB-2', fileId)), 404);
-    assert.deepEqual((await fx.client.getIssueAttachments('WEB-2')).map((a) => a.id), before.filter((a) => a.id !== fileId).map((a) => a.id));
+    assert.deepEqual(
+      (await fx.client.getIssueAttachments('WEB-2')).map((a) => a.id),
+      before.filter((a) => a.id !== fileId).map((a) => a.id),
+    );
   });
 
   it('INSERT and UPDATE are refused, pointing to PostAttachment and the issue or comment that takes the upload', async () => {
@@ -216,13 +244,20 @@ describe('IssueLinkedSharedFiles', () => {
     const rows = await run("DELETE FROM IssueLinkedSharedFiles WHERE IssueKey = 'WEB-2' AND Id = 5 RETURNING Id, IssueId");
     assert.deepEqual(rows, [{ Id: 5, IssueId: 7 }]);
     assert.deepEqual(await writes(), [{ call: 'DELETE /api/v2/issues/7/sharedFiles/5', form: {} }]);
-    assert.deepEqual((await fx.client.getIssueSharedFiles('WEB-2')).map((f) => f.id), [9]);
+    assert.deepEqual(
+      (await fx.client.getIssueSharedFiles('WEB-2')).map((f) => f.id),
+      [9],
+    );
     assert.equal(await statusOf(fx.client.unlinkIssueSharedFile('WEB-2', 5)), 404);
     assert.equal((await fx.client.getSharedFile(1, 5)) !== undefined, true);
   });
 
   it('UPDATE and incomplete INSERTs are refused', async () => {
-    await refused("UPDATE IssueLinkedSharedFiles SET Id = 10 WHERE IssueKey = 'WEB-2'", /IssueLinkedSharedFiles does not support UPDATE/, /DELETE it and INSERT/);
+    await refused(
+      "UPDATE IssueLinkedSharedFiles SET Id = 10 WHERE IssueKey = 'WEB-2'",
+      /IssueLinkedSharedFiles does not support UPDATE/,
+      /DELETE it and INSERT/,
+    );
     await refused("INSERT INTO IssueLinkedSharedFiles (IssueKey) VALUES ('WEB-2')", /IssueLinkedSharedFiles needs Id/);
     await refused("INSERT INTO IssueLinkedSharedFiles (IssueKey, Id, Name) VALUES ('WEB-2', 10, 'x')", /column "Name" of IssueLinkedSharedFiles is read-only/);
   });
@@ -247,7 +282,15 @@ describe('PullRequests', () => {
     assert.deepEqual(await writes(), [
       {
         call: 'POST /api/v2/projects/1/git/repositories/1/pullRequests',
-        form: { summary: 'ログイン画面の修正', description: 'WEB-1 の不具合を直します。', base: 'main', branch: 'fix/ログイン', assigneeId: '2', issueId: '1', 'notifiedUserId[]': '2' },
+        form: {
+          summary: 'ログイン画面の修正',
+          description: 'WEB-1 の不具合を直します。',
+          base: 'main',
+          branch: 'fix/ログイン',
+          assigneeId: '2',
+          issueId: '1',
+          'notifiedUserId[]': '2',
+        },
       },
     ]);
     const pr = await fx.client.getPullRequest(1, '1', number);
@@ -268,14 +311,20 @@ describe('PullRequests', () => {
     );
     assert.deepEqual(rows, [{ Summary: 'ログイン画面の修正（再）', AssigneeId: null, AssigneeName: null, IssueId: null }]);
     assert.deepEqual(await writes(), [
-      { call: `PATCH /api/v2/projects/1/git/repositories/1/pullRequests/${number}`, form: { summary: 'ログイン画面の修正（再）', assigneeId: '', issueId: '', comment: '担当を外しました' } },
+      {
+        call: `PATCH /api/v2/projects/1/git/repositories/1/pullRequests/${number}`,
+        form: { summary: 'ログイン画面の修正（再）', assigneeId: '', issueId: '', comment: '担当を外しました' },
+      },
     ]);
     const pr = await fx.client.getPullRequest(1, '1', number);
     assert.equal(pr.summary, 'ログイン画面の修正（再）');
     assert.equal(pr.assignee, null);
     assert.equal(pr.issue ?? null, null);
     const comments = await fx.client.getPullRequestComments(1, '1', number, { order: 'asc' });
-    assert.ok(comments.some((c) => c.content === '担当を外しました'), 'the comment is recorded with the change');
+    assert.ok(
+      comments.some((c) => c.content === '担当を外しました'),
+      'the comment is recorded with the change',
+    );
   });
 
   it('UPDATE sets an assignee again, and one that changes nothing sends nothing', async () => {
@@ -287,12 +336,31 @@ describe('PullRequests', () => {
   });
 
   it('DELETE, changing the branches or status, and incomplete INSERTs are refused', async () => {
-    await refused(`DELETE FROM PullRequests WHERE ProjectId = 1 AND RepositoryId = 1 AND Number = ${number}`, /PullRequests does not support DELETE/, /no endpoint to delete a pull request/);
-    await refused(`UPDATE PullRequests SET Base = 'develop' WHERE ProjectId = 1 AND RepositoryId = 1 AND Number = ${number}`, /column "Base" of PullRequests can only be set by INSERT/);
-    await refused(`UPDATE PullRequests SET StatusId = 2 WHERE ProjectId = 1 AND RepositoryId = 1 AND Number = ${number}`, /column "StatusId" of PullRequests is read-only/);
-    await refused(`UPDATE PullRequests SET Summary = NULL WHERE ProjectId = 1 AND RepositoryId = 1 AND Number = ${number}`, /Summary of PullRequests cannot be NULL/);
-    await refused("INSERT INTO PullRequests (ProjectId, RepositoryId, Summary, Description, Base) VALUES (1, 1, 's', 'd', 'main')", /PullRequests needs Branch/);
-    await refused("INSERT INTO PullRequests (ProjectId, RepositoryId, Summary, Description, Base, Branch) VALUES (3, 1, 's', 'd', 'main', 'b')", /project OPS has Git turned off/);
+    await refused(
+      `DELETE FROM PullRequests WHERE ProjectId = 1 AND RepositoryId = 1 AND Number = ${number}`,
+      /PullRequests does not support DELETE/,
+      /no endpoint to delete a pull request/,
+    );
+    await refused(
+      `UPDATE PullRequests SET Base = 'develop' WHERE ProjectId = 1 AND RepositoryId = 1 AND Number = ${number}`,
+      /column "Base" of PullRequests can only be set by INSERT/,
+    );
+    await refused(
+      `UPDATE PullRequests SET StatusId = 2 WHERE ProjectId = 1 AND RepositoryId = 1 AND Number = ${number}`,
+      /column "StatusId" of PullRequests is read-only/,
+    );
+    await refused(
+      `UPDATE PullRequests SET Summary = NULL WHERE ProjectId = 1 AND RepositoryId = 1 AND Number = ${number}`,
+      /Summary of PullRequests cannot be NULL/,
+    );
+    await refused(
+      "INSERT INTO PullRequests (ProjectId, RepositoryId, Summary, Description, Base) VALUES (1, 1, 's', 'd', 'main')",
+      /PullRequests needs Branch/,
+    );
+    await refused(
+      "INSERT INTO PullRequests (ProjectId, RepositoryId, Summary, Description, Base, Branch) VALUES (3, 1, 's', 'd', 'main', 'b')",
+      /project OPS has Git turned off/,
+    );
   });
 });
 
@@ -302,7 +370,9 @@ describe('PullRequestComments', () => {
   let commentId: number;
 
   it('INSERT posts a comment to the pull request named by project, repository and number', async () => {
-    const rows = await run("INSERT INTO PullRequestComments (ProjectId, RepositoryId, PullRequestNumber, Content, NotifiedUserIds) VALUES (1, 1, 1, 'レビューしました。LGTM です', [2]) RETURNING *");
+    const rows = await run(
+      "INSERT INTO PullRequestComments (ProjectId, RepositoryId, PullRequestNumber, Content, NotifiedUserIds) VALUES (1, 1, 1, 'レビューしました。LGTM です', [2]) RETURNING *",
+    );
     assert.equal(rows.length, 1);
     const r = rows[0] as Row;
     commentId = r.Id as number;
@@ -319,19 +389,33 @@ describe('PullRequestComments', () => {
   });
 
   it('UPDATE edits your own comment with one PATCH', async () => {
-    await run(`UPDATE PullRequestComments SET Content = '修正を確認しました' WHERE ProjectId = 1 AND RepositoryId = 1 AND PullRequestNumber = 1 AND Id = ${commentId}`);
-    assert.deepEqual(await writes(), [{ call: `PATCH /api/v2/projects/1/git/repositories/1/pullRequests/1/comments/${commentId}`, form: { content: '修正を確認しました' } }]);
+    await run(
+      `UPDATE PullRequestComments SET Content = '修正を確認しました' WHERE ProjectId = 1 AND RepositoryId = 1 AND PullRequestNumber = 1 AND Id = ${commentId}`,
+    );
+    assert.deepEqual(await writes(), [
+      { call: `PATCH /api/v2/projects/1/git/repositories/1/pullRequests/1/comments/${commentId}`, form: { content: '修正を確認しました' } },
+    ]);
     const c = (await fx.client.getPullRequestComments(1, '1', 1, { order: 'asc', count: 100 })).find((x) => x.id === commentId);
     assert.equal(c?.content, '修正を確認しました');
   });
 
-  it('DELETE and edits of other users\' comments are refused', async () => {
-    await refused(`DELETE FROM PullRequestComments WHERE ProjectId = 1 AND RepositoryId = 1 AND PullRequestNumber = 1 AND Id = ${commentId}`, /PullRequestComments does not support DELETE/, /edit its Content/);
+  it("DELETE and edits of other users' comments are refused", async () => {
+    await refused(
+      `DELETE FROM PullRequestComments WHERE ProjectId = 1 AND RepositoryId = 1 AND PullRequestNumber = 1 AND Id = ${commentId}`,
+      /PullRequestComments does not support DELETE/,
+      /edit its Content/,
+    );
     const other = (await fx.client.getPullRequestComments(1, '1', 1, { order: 'asc', count: 100 })).find((c) => c.createdUser.id !== 1 && c.content);
     assert.ok(other, 'the seed has comments by other users');
-    await refused(`UPDATE PullRequestComments SET Content = 'x' WHERE ProjectId = 1 AND RepositoryId = 1 AND PullRequestNumber = 1 AND Id = ${other.id}`, /only its author/);
+    await refused(
+      `UPDATE PullRequestComments SET Content = 'x' WHERE ProjectId = 1 AND RepositoryId = 1 AND PullRequestNumber = 1 AND Id = ${other.id}`,
+      /only its author/,
+    );
     assert.equal((await fx.client.getPullRequestComments(1, '1', 1, { order: 'asc', count: 100 })).find((c) => c.id === other.id)?.content, other.content);
-    await refused(`UPDATE PullRequestComments SET PullRequestNumber = 2 WHERE ProjectId = 1 AND RepositoryId = 1 AND PullRequestNumber = 1 AND Id = ${commentId}`, /can only be set by INSERT/);
+    await refused(
+      `UPDATE PullRequestComments SET PullRequestNumber = 2 WHERE ProjectId = 1 AND RepositoryId = 1 AND PullRequestNumber = 1 AND Id = ${commentId}`,
+      /can only be set by INSERT/,
+    );
     await refused("INSERT INTO PullRequestComments (ProjectId, RepositoryId, Content) VALUES (1, 1, 'x')", /PullRequestComments needs PullRequestNumber/);
   });
 });
@@ -339,16 +423,25 @@ describe('PullRequestComments', () => {
 describe('PullRequestAttachments', () => {
   it('DELETE removes a file attached with a comment: backlog-js then gets 404 for it', async () => {
     const fileId = await upload('diff_修正.patch', '--- a\n+++ b\n');
-    await fx.db.query("INSERT INTO PullRequestComments (ProjectId, RepositoryId, PullRequestNumber, Content, AttachmentIds) VALUES (1, 2, 1, 'パッチを添付', ?)", [String(fileId)]);
+    await fx.db.query(
+      "INSERT INTO PullRequestComments (ProjectId, RepositoryId, PullRequestNumber, Content, AttachmentIds) VALUES (1, 2, 1, 'パッチを添付', ?)",
+      [String(fileId)],
+    );
     assert.ok((await fx.client.getPullRequestAttachments(1, '2', 1)).some((a) => a.id === fileId));
-    const rows = await run(`DELETE FROM PullRequestAttachments WHERE ProjectId = 1 AND RepositoryId = 2 AND PullRequestNumber = 1 AND Id = ${fileId} RETURNING Id, Name`);
+    const rows = await run(
+      `DELETE FROM PullRequestAttachments WHERE ProjectId = 1 AND RepositoryId = 2 AND PullRequestNumber = 1 AND Id = ${fileId} RETURNING Id, Name`,
+    );
     assert.deepEqual(rows, [{ Id: fileId, Name: 'diff_修正.patch' }]);
     assert.deepEqual(await writes(), [{ call: `DELETE /api/v2/projects/1/git/repositories/2/pullRequests/1/attachments/${fileId}`, form: {} }]);
     assert.equal(await statusOf(fx.client.getPullRequestAttachment(1, '2', 1, fileId)), 404);
   });
 
   it('INSERT is refused, pointing to AttachmentIds of pull requests and their comments', async () => {
-    await refused('INSERT INTO PullRequestAttachments (ProjectId, RepositoryId, PullRequestNumber) VALUES (1, 1, 1)', /PullRequestAttachments does not support INSERT/, /PostAttachment.*AttachmentIds/);
+    await refused(
+      'INSERT INTO PullRequestAttachments (ProjectId, RepositoryId, PullRequestNumber) VALUES (1, 1, 1)',
+      /PullRequestAttachments does not support INSERT/,
+      /PostAttachment.*AttachmentIds/,
+    );
   });
 });
 
@@ -359,7 +452,9 @@ describe('Watchings', () => {
   let byId: number;
 
   it('INSERT watches issues named by key or id, with a note', async () => {
-    const rows = await run("INSERT INTO Watchings (IssueKey, IssueId, Note) VALUES ('WEB-3', NULL, 'リリース前に確認する'), (NULL, 12, NULL) RETURNING Id, UserId, IssueId, IssueKey, Note, Created");
+    const rows = await run(
+      "INSERT INTO Watchings (IssueKey, IssueId, Note) VALUES ('WEB-3', NULL, 'リリース前に確認する'), (NULL, 12, NULL) RETURNING Id, UserId, IssueId, IssueKey, Note, Created",
+    );
     assert.equal(rows.length, 2);
     byKey = rows[0]?.Id as number;
     byId = rows[1]?.Id as number;
@@ -412,13 +507,17 @@ describe('WikiPages', () => {
   let pageId: number;
 
   it('INSERT creates a page in the project named by key, with MailNotify', async () => {
-    const rows = await run("INSERT INTO WikiPages (ProjectKey, Name, Content, MailNotify) VALUES ('WEB', 'Docs/リリース手順', '# 手順\n1. ビルド\n2. デプロイ', false) RETURNING Id, ProjectId, ProjectKey, Name, Content, CreatedUserId, Created");
+    const rows = await run(
+      "INSERT INTO WikiPages (ProjectKey, Name, Content, MailNotify) VALUES ('WEB', 'Docs/リリース手順', '# 手順\n1. ビルド\n2. デプロイ', false) RETURNING Id, ProjectId, ProjectKey, Name, Content, CreatedUserId, Created",
+    );
     assert.equal(rows.length, 1);
     const r = rows[0] as Row;
     pageId = r.Id as number;
     assert.ok(pageId > 0);
     assert.deepEqual([r.ProjectId, r.ProjectKey, r.Name, r.Content, r.CreatedUserId], [1, 'WEB', 'Docs/リリース手順', '# 手順\n1. ビルド\n2. デプロイ', 1]);
-    assert.deepEqual(await writes(), [{ call: 'POST /api/v2/wikis', form: { name: 'Docs/リリース手順', content: '# 手順\n1. ビルド\n2. デプロイ', mailNotify: 'false', projectId: '1' } }]);
+    assert.deepEqual(await writes(), [
+      { call: 'POST /api/v2/wikis', form: { name: 'Docs/リリース手順', content: '# 手順\n1. ビルド\n2. デプロイ', mailNotify: 'false', projectId: '1' } },
+    ]);
     const page = await fx.client.getWiki(pageId);
     assert.equal(page.projectId, 1);
     assert.equal(page.name, 'Docs/リリース手順');
@@ -427,10 +526,15 @@ describe('WikiPages', () => {
   });
 
   it('UPDATE renames the page and replaces its content with one PATCH', async () => {
-    const rows = await run(`UPDATE WikiPages SET Name = 'Docs/リリース手順（改訂）', Content = Content || '\n3. 確認', MailNotify = true WHERE Id = ${pageId} RETURNING Name, Content, ProjectKey`);
+    const rows = await run(
+      `UPDATE WikiPages SET Name = 'Docs/リリース手順（改訂）', Content = Content || '\n3. 確認', MailNotify = true WHERE Id = ${pageId} RETURNING Name, Content, ProjectKey`,
+    );
     assert.deepEqual(rows, [{ Name: 'Docs/リリース手順（改訂）', Content: '# 手順\n1. ビルド\n2. デプロイ\n3. 確認', ProjectKey: 'WEB' }]);
     assert.deepEqual(await writes(), [
-      { call: `PATCH /api/v2/wikis/${pageId}`, form: { name: 'Docs/リリース手順（改訂）', content: '# 手順\n1. ビルド\n2. デプロイ\n3. 確認', mailNotify: 'true' } },
+      {
+        call: `PATCH /api/v2/wikis/${pageId}`,
+        form: { name: 'Docs/リリース手順（改訂）', content: '# 手順\n1. ビルド\n2. デプロイ\n3. 確認', mailNotify: 'true' },
+      },
     ]);
     const page = await fx.client.getWiki(pageId);
     assert.equal(page.name, 'Docs/リリース手順（改訂）');

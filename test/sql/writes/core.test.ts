@@ -49,7 +49,10 @@ describe('INSERT, UPDATE and DELETE on Issues', () => {
     assert.match(rows[0]?.IssueKey ?? '', /^WEB-\d+$/);
     assert.equal(rows[0]?.DueDate, '2026-12-01');
     const writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), ['POST /api/v2/issues', 'POST /api/v2/issues']);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      ['POST /api/v2/issues', 'POST /api/v2/issues'],
+    );
     assert.equal(writes[0]?.form.summary, 'ログインできない');
     assert.deepEqual(writes[0]?.form['categoryId[]'], categoryIds.map(String));
     assert.equal(writes[0]?.form.dueDate, '2026-12-01');
@@ -70,9 +73,13 @@ describe('INSERT, UPDATE and DELETE on Issues', () => {
 
   it('UPDATE with NULL clears fields, Comment records a comment, and sys_identity lists the rows', async () => {
     const [id] = await newIssues(1, 'To clear');
-    await f.db.query(`UPDATE Issues SET DueDate = '2027-01-15', AssigneeId = (SELECT min(UserId) FROM ProjectUsers WHERE ProjectKey = 'WEB'), CategoryIds = [${categoryIds[0]}] WHERE Id = ${id}`);
+    await f.db.query(
+      `UPDATE Issues SET DueDate = '2027-01-15', AssigneeId = (SELECT min(UserId) FROM ProjectUsers WHERE ProjectKey = 'WEB'), CategoryIds = [${categoryIds[0]}] WHERE Id = ${id}`,
+    );
     await f.clear();
-    const r = await f.db.query(`UPDATE Issues SET DueDate = NULL, AssigneeId = NULL, CategoryIds = NULL, Comment = 'コメント付きで更新' WHERE Id = ${id} RETURNING Id, DueDate, AssigneeId`);
+    const r = await f.db.query(
+      `UPDATE Issues SET DueDate = NULL, AssigneeId = NULL, CategoryIds = NULL, Comment = 'コメント付きで更新' WHERE Id = ${id} RETURNING Id, DueDate, AssigneeId`,
+    );
     assert.equal(r.rowCount, 1);
     assert.deepEqual(r.rows, [{ Id: id, DueDate: null, AssigneeId: null }]);
     const [patch] = await f.writes();
@@ -101,7 +108,10 @@ describe('INSERT, UPDATE and DELETE on Issues', () => {
     const again = await f.db.query(`UPDATE Issues SET PriorityId = 3 WHERE Id IN (${ids.join(', ')})`);
     assert.equal(again.rowCount, 3);
     assert.equal((await f.writes()).length, 0, 'the priority was already Normal');
-    assert.deepEqual(((await f.db.query('SELECT DISTINCT Outcome FROM sys_identity')).rows as { Outcome: string }[]).map((x) => x.Outcome), ['unchanged']);
+    assert.deepEqual(
+      ((await f.db.query('SELECT DISTINCT Outcome FROM sys_identity')).rows as { Outcome: string }[]).map((x) => x.Outcome),
+      ['unchanged'],
+    );
   });
 
   it('DELETE sends one DELETE per matching row, and the issues are gone (404)', async () => {
@@ -110,14 +120,20 @@ describe('INSERT, UPDATE and DELETE on Issues', () => {
     const r = await f.db.query(`DELETE FROM Issues WHERE Id IN (${ids.join(', ')}) RETURNING Id, Summary`);
     assert.equal(r.command, 'DELETE');
     assert.deepEqual((r.rows as { Id: number }[]).map((x) => x.Id).sort(), [...ids].sort());
-    assert.deepEqual((await f.writes()).map((w) => w.method), ['DELETE', 'DELETE']);
+    assert.deepEqual(
+      (await f.writes()).map((w) => w.method),
+      ['DELETE', 'DELETE'],
+    );
     for (const id of ids) assert.equal(await statusOf(f.client.getIssue(String(id))), 404);
   });
 
   it('INSERT … SELECT copies rows read from Backlog, and parameters bind in every part', async () => {
     const [source] = await newIssues(1, 'Template');
     await f.clear();
-    const r = await f.db.query('INSERT INTO Issues (ProjectId, Summary, IssueTypeId, PriorityId) SELECT ProjectId, ? || Summary, IssueTypeId, PriorityId FROM Issues WHERE Id = ? RETURNING Summary', ['Copy of ', source]);
+    const r = await f.db.query(
+      'INSERT INTO Issues (ProjectId, Summary, IssueTypeId, PriorityId) SELECT ProjectId, ? || Summary, IssueTypeId, PriorityId FROM Issues WHERE Id = ? RETURNING Summary',
+      ['Copy of ', source],
+    );
     assert.deepEqual(r.rows, [{ Summary: 'Copy of Template 1' }]);
     const named = await f.db.query('UPDATE Issues SET Description = @text WHERE Id = @id', { text: 'named', id: source });
     assert.equal(named.rowCount, 1);
@@ -132,13 +148,19 @@ describe('ProjectCategories', () => {
     const row = r.rows[0] as { Id: number; ProjectId: number; ProjectKey: string; Name: string };
     assert.equal(row.ProjectKey, 'WEB');
     assert.equal(row.Name, 'バックエンド');
-    assert.deepEqual((await f.writes()).map((w) => `${w.method} ${w.path} ${JSON.stringify(w.form)}`), [`POST /api/v2/projects/${row.ProjectId}/categories {"name":"バックエンド"}`]);
+    assert.deepEqual(
+      (await f.writes()).map((w) => `${w.method} ${w.path} ${JSON.stringify(w.form)}`),
+      [`POST /api/v2/projects/${row.ProjectId}/categories {"name":"バックエンド"}`],
+    );
     assert.equal((await f.client.getCategories('WEB')).find((c) => c.id === row.Id)?.name, 'バックエンド');
     await f.db.query(`UPDATE ProjectCategories SET Name = Name || '（API）' WHERE ProjectKey = 'WEB' AND Id = ${row.Id}`);
     assert.equal((await f.client.getCategories('WEB')).find((c) => c.id === row.Id)?.name, 'バックエンド（API）');
     const d = await f.db.query(`DELETE FROM ProjectCategories WHERE ProjectKey = 'WEB' AND Id = ${row.Id} RETURNING Name`);
     assert.deepEqual(d.rows, [{ Name: 'バックエンド（API）' }]);
-    assert.equal((await f.client.getCategories('WEB')).some((c) => c.id === row.Id), false);
+    assert.equal(
+      (await f.client.getCategories('WEB')).some((c) => c.id === row.Id),
+      false,
+    );
     // Backlog has no GET for one category: a PATCH of the deleted one is the 404.
     assert.equal(await statusOf(f.client.patchCategories('WEB', row.Id, { name: 'x' })), 404);
   });
@@ -148,7 +170,9 @@ describe('a comment on each matching issue', () => {
   it('INSERT INTO IssueComments … SELECT: one search, one POST per issue, no other request', async () => {
     const ids = await newIssues(3, 'Needs estimate');
     await f.clear();
-    const r = await f.db.query(`INSERT INTO IssueComments (IssueId, Content) SELECT Id, 'Please update the estimate.' FROM Issues WHERE Id IN (${ids.join(', ')}) AND EstimatedHours IS NULL`);
+    const r = await f.db.query(
+      `INSERT INTO IssueComments (IssueId, Content) SELECT Id, 'Please update the estimate.' FROM Issues WHERE Id IN (${ids.join(', ')}) AND EstimatedHours IS NULL`,
+    );
     assert.equal(r.rowCount, 3);
     assert.deepEqual(r.stats.byEndpoint, { 'GET /issues': 1, 'POST /issues/:id/comments': 3 });
     for (const id of ids) assert.ok((await f.client.getIssueComments(String(id), {})).some((c) => c.content === 'Please update the estimate.'));
@@ -160,11 +184,21 @@ describe('files: import with INSERT … SELECT FROM read_csv, export with COPY �
     const dir = mkdtempSync(join(tmpdir(), 'backlog-sql-csv-'));
     writeFileSync(join(dir, 'import.csv'), 'title,due\n"インポート 1",2026-12-01\n"Import 2",\n');
     await f.clear();
-    const r = await f.db.query(`INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId, DueDate) SELECT 'WEB', title, ${typeId}, 3, due FROM read_csv('${join(dir, 'import.csv')}') RETURNING IssueKey, Summary, DueDate`);
+    const r = await f.db.query(
+      `INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId, DueDate) SELECT 'WEB', title, ${typeId}, 3, due FROM read_csv('${join(dir, 'import.csv')}') RETURNING IssueKey, Summary, DueDate`,
+    );
     const rows = r.rows as { IssueKey: string; Summary: string; DueDate: string | null }[];
-    assert.deepEqual(rows.map((x) => [x.Summary, x.DueDate]), [['インポート 1', '2026-12-01'], ['Import 2', null]]);
+    assert.deepEqual(
+      rows.map((x) => [x.Summary, x.DueDate]),
+      [
+        ['インポート 1', '2026-12-01'],
+        ['Import 2', null],
+      ],
+    );
     assert.equal((await f.writes()).length, 2);
-    await f.db.query(`COPY (SELECT IssueKey, Summary FROM Issues WHERE IssueKey IN ('${rows[0]?.IssueKey}', '${rows[1]?.IssueKey}') ORDER BY IssueKey) TO '${join(dir, 'out.csv')}' (HEADER)`);
+    await f.db.query(
+      `COPY (SELECT IssueKey, Summary FROM Issues WHERE IssueKey IN ('${rows[0]?.IssueKey}', '${rows[1]?.IssueKey}') ORDER BY IssueKey) TO '${join(dir, 'out.csv')}' (HEADER)`,
+    );
     assert.equal(readFileSync(join(dir, 'out.csv'), 'utf8'), `IssueKey,Summary\n${rows[0]?.IssueKey},インポート 1\n${rows[1]?.IssueKey},Import 2\n`);
     await f.db.query(`COPY ProjectCategories TO '${join(dir, 'categories.csv')}' (HEADER)`);
     assert.match(readFileSync(join(dir, 'categories.csv'), 'utf8'), /^Id,ProjectId,ProjectKey,Name,DisplayOrder\n\d+,/);
@@ -174,7 +208,11 @@ describe('files: import with INSERT … SELECT FROM read_csv, export with COPY �
 describe('what is refused before any request', () => {
   const refused: [string, RegExp, string][] = [
     ["INSERT INTO Issues (ProjectKey, Summary) VALUES ('WEB', 'x')", /needs IssueTypeId, PriorityId/, '23502'],
-    ["INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId, Created) VALUES ('WEB', 'x', 1, 3, now())", /column "Created" of Issues is read-only/, '42601'],
+    [
+      "INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId, Created) VALUES ('WEB', 'x', 1, 3, now())",
+      /column "Created" of Issues is read-only/,
+      '42601',
+    ],
     ["INSERT INTO Issues (ProjectKey, Summery) VALUES ('WEB', 'x')", /column "Summery" of Issues does not exist/, '42703'],
     ["INSERT INTO Issues VALUES ('WEB', 'x')", /needs a column list/, '42601'],
     ["INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId, StatusId) VALUES ('WEB', 'x', 1, 3, 2)", /can only be set by UPDATE/, '42601'],
@@ -185,13 +223,17 @@ describe('what is refused before any request', () => {
     ['DELETE FROM Isues WHERE Id = 1', /table "Isues" does not exist/, '42P01'],
     ["INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('NOPE', 'x', 1, 3)", /no project with key NOPE/, '23503'],
     ["INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', NULL, 1, 3)", /row 1: Summary of Issues cannot be NULL/, '23502'],
-    ["INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'x', 1, 3) ON CONFLICT DO NOTHING", /ON CONFLICT is not supported/, '42601'],
+    [
+      "INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'x', 1, 3) ON CONFLICT DO NOTHING",
+      /ON CONFLICT is not supported/,
+      '42601',
+    ],
     ['UPDATE Issues SET Summary = DEFAULT WHERE Id = 1', /DEFAULT is not supported/, '42601'],
     ['EXPLAIN DELETE FROM Issues WHERE Id = 1', /EXPLAIN of INSERT, UPDATE or DELETE is not supported/, '0A000'],
     ['DELETE FROM Issues', /DELETE without WHERE is refused: it would delete every row of Issues/, '42601'],
     ["UPDATE Issues SET Summary = 'x'", /UPDATE without WHERE is refused/, '42601'],
     ["UPDATE Issues SET Summary = 'x', WHERE Id = 1", /a comma with no Column = value after it/, '42601'],
-    ["WITH x AS (SELECT 1 AS id) DELETE FROM Issues WHERE Id IN (SELECT id FROM x)", /only queries, INSERT, UPDATE, DELETE and EXEC \/ CALL run here/, '0A000'],
+    ['WITH x AS (SELECT 1 AS id) DELETE FROM Issues WHERE Id IN (SELECT id FROM x)', /only queries, INSERT, UPDATE, DELETE and EXEC \/ CALL run here/, '0A000'],
   ];
   for (const [sql, message, sqlstate] of refused) {
     it(`refuses ${sql.slice(0, 70)}`, async () => {
@@ -204,8 +246,15 @@ describe('what is refused before any request', () => {
   it('Readonly=true refuses every write with no request at all', async () => {
     const ro = await openWriteFixture({ connection: 'Readonly=true' });
     try {
-      for (const sql of ["UPDATE Issues SET Summary = 'x' WHERE Id = 1", 'DELETE FROM Issues WHERE Id = 1', "INSERT INTO ProjectCategories (ProjectKey, Name) VALUES ('WEB', 'x')"]) {
-        await assert.rejects(ro.db.query(sql), (e: unknown) => e instanceof SqlError && e.sqlstate === '25006' && /read-only/.test(e.message) && /Readonly=true/.test(e.hint ?? ''));
+      for (const sql of [
+        "UPDATE Issues SET Summary = 'x' WHERE Id = 1",
+        'DELETE FROM Issues WHERE Id = 1',
+        "INSERT INTO ProjectCategories (ProjectKey, Name) VALUES ('WEB', 'x')",
+      ]) {
+        await assert.rejects(
+          ro.db.query(sql),
+          (e: unknown) => e instanceof SqlError && e.sqlstate === '25006' && /read-only/.test(e.message) && /Readonly=true/.test(e.hint ?? ''),
+        );
       }
       assert.deepEqual(await ro.requests(), []);
     } finally {
@@ -251,7 +300,11 @@ describe('a statement that stops halfway loses and duplicates nothing', () => {
     assert.equal(patches.length, 17, 'rows 1–17 sent once each; 18–30 never');
     assert.equal(new Set(patches.map((p) => p.path)).size, 17, 'no row sent twice');
     const outcomes = (await f.db.query('SELECT Outcome, count(*) AS n FROM sys_identity GROUP BY Outcome ORDER BY Outcome')).rows;
-    assert.deepEqual(outcomes, [{ Outcome: 'not attempted', n: 13 }, { Outcome: 'unknown', n: 1 }, { Outcome: 'written', n: 16 }]);
+    assert.deepEqual(outcomes, [
+      { Outcome: 'not attempted', n: 13 },
+      { Outcome: 'unknown', n: 1 },
+      { Outcome: 'written', n: 16 },
+    ]);
     // Read back: exactly the 16 written rows changed (the injected 503 was not processed).
     const back = await f.db.query(`SELECT count(*) FILTER (WHERE Summary = 'Bulk done') AS done FROM Issues WHERE Id IN (${ids.join(', ')})`);
     assert.deepEqual(back.rows, [{ done: 16 }]);
@@ -261,7 +314,9 @@ describe('a statement that stops halfway loses and duplicates nothing', () => {
     await f.clear();
     await faults({ method: 'POST', pathPattern: '^/api/v2/issues$', times: 1, action: 'drop-after' });
     await assert.rejects(
-      f.db.query(`INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'Dropped answer', ${typeId}, 3), ('WEB', 'Never sent', ${typeId}, 3)`),
+      f.db.query(
+        `INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'Dropped answer', ${typeId}, 3), ('WEB', 'Never sent', ${typeId}, 3)`,
+      ),
       (e: unknown) => e instanceof WriteOutcomeUnknownError && /Not attempted: 1 row/.test(e.detail ?? '') && /Read it back/.test(e.hint ?? ''),
     );
     assert.equal((await f.writes()).filter((w) => w.method === 'POST').length, 1);
@@ -275,7 +330,10 @@ describe('a statement that stops halfway loses and duplicates nothing', () => {
     const r = await f.db.query(`INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'After a 429', ${typeId}, 3) RETURNING Id`);
     assert.equal(r.rowCount, 1);
     const posts = (await f.writes()).filter((w) => w.method === 'POST');
-    assert.deepEqual(posts.map((p) => p.status), [429, 201]);
+    assert.deepEqual(
+      posts.map((p) => p.status),
+      [429, 201],
+    );
     assert.equal(r.stats.retries, 1);
     const back = await f.db.query("SELECT count(*) AS n FROM Issues WHERE ProjectKey = 'WEB' AND Summary = 'After a 429'");
     assert.deepEqual(back.rows, [{ n: 1 }]);
@@ -301,7 +359,12 @@ describe('a statement that stops halfway loses and duplicates nothing', () => {
     await f.clear();
     await assert.rejects(
       f.db.query(`INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'bad type', 999999, 3), ('WEB', 'fine', ${typeId}, 3)`),
-      (e: unknown) => e instanceof Error && e.constructor.name === 'ApiError' && /wrote nothing/.test(e.message) && /issueTypeId/.test(e.message) && /Not attempted: 1 row/.test((e as { detail?: string }).detail ?? ''),
+      (e: unknown) =>
+        e instanceof Error &&
+        e.constructor.name === 'ApiError' &&
+        /wrote nothing/.test(e.message) &&
+        /issueTypeId/.test(e.message) &&
+        /Not attempted: 1 row/.test((e as { detail?: string }).detail ?? ''),
     );
     assert.equal((await f.writes()).length, 1);
   });
@@ -328,13 +391,18 @@ describe('pacing', () => {
       const ids = ((await paced.db.query("SELECT Id FROM Issues WHERE ProjectKey = 'WEB' ORDER BY Id LIMIT 12")).rows as { Id: number }[]).map((r) => r.Id);
       await paced.clear();
       const progress: number[] = [];
-      const r = await paced.db.query(`UPDATE Issues SET Summary = Summary || ' (paced)' WHERE Id IN (${ids.join(', ')})`, undefined, { onProgress: (p) => progress.push(p.done) });
+      const r = await paced.db.query(`UPDATE Issues SET Summary = Summary || ' (paced)' WHERE Id IN (${ids.join(', ')})`, undefined, {
+        onProgress: (p) => progress.push(p.done),
+      });
       assert.equal(r.rowCount, 12);
       const patches = (await paced.writes()).filter((w) => w.method === 'PATCH');
       assert.equal(patches.length, 12);
       assert.deepEqual([...new Set(patches.map((p) => p.status))], [200], 'no 429 drawn');
       assert.ok(r.stats.rateLimitWaits >= 2, `waited for the window (${r.stats.rateLimitWaits} waits)`);
-      assert.deepEqual(progress, Array.from({ length: 12 }, (_, i) => i + 1));
+      assert.deepEqual(
+        progress,
+        Array.from({ length: 12 }, (_, i) => i + 1),
+      );
     } finally {
       await paced.close();
     }
@@ -353,7 +421,10 @@ describe('cancelling while a write is in flight', () => {
         if (p.done === 1) setTimeout(() => controller.abort(), 100);
       },
     });
-    await assert.rejects(pending, (e: unknown) => e instanceof WritePartlyDoneError && /Written: 2 rows/.test(e.detail ?? '') && /Not attempted: 2 rows/.test(e.detail ?? ''));
+    await assert.rejects(
+      pending,
+      (e: unknown) => e instanceof WritePartlyDoneError && /Written: 2 rows/.test(e.detail ?? '') && /Not attempted: 2 rows/.test(e.detail ?? ''),
+    );
     assert.equal((await f.writes()).length, 2);
     const back = await f.db.query(`SELECT count(*) AS n FROM Issues WHERE Id IN (${ids.join(', ')}) AND Summary = 'in flight done'`);
     assert.deepEqual(back.rows, [{ n: 2 }]);
@@ -368,14 +439,19 @@ describe('custom fields through IncludeCustomFields columns', () => {
       const text = fields.find((x) => x.typeId === 1);
       const single = fields.find((x) => x.typeId === 5) as { name: string; items: { id: number; name: string }[]; applicableIssueTypes?: number[] } | undefined;
       assert.ok(text && single, 'the seed has a text and a single-list field in WEB');
-      const cols = (await cf.db.query("SELECT ColumnName, Description FROM sys_tablecolumns WHERE TableName = 'Issues'")).rows as { ColumnName: string; Description: string }[];
+      const cols = (await cf.db.query("SELECT ColumnName, Description FROM sys_tablecolumns WHERE TableName = 'Issues'")).rows as {
+        ColumnName: string;
+        Description: string;
+      }[];
       const colFor = (id: number) => cols.find((c) => new RegExp(`field ids? (.*, )?${id}(,|\\.|$)`).test(c.Description))?.ColumnName as string;
       const textCol = colFor(text.id);
       const listCol = colFor((single as unknown as { id: number }).id);
       const issueType = single.applicableIssueTypes?.[0] ?? typeId;
       const item = single.items[0] as { id: number; name: string };
       await cf.clear();
-      const r = await cf.db.query(`INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId, "${textCol}", "${listCol}") VALUES ('WEB', 'custom', ${issueType}, 3, '顧客A', '${item.name}') RETURNING Id, "${textCol}" AS t, "${listCol}" AS l`);
+      const r = await cf.db.query(
+        `INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId, "${textCol}", "${listCol}") VALUES ('WEB', 'custom', ${issueType}, 3, '顧客A', '${item.name}') RETURNING Id, "${textCol}" AS t, "${listCol}" AS l`,
+      );
       const row = r.rows[0] as { Id: number; t: string; l: string };
       assert.equal(row.t, '顧客A');
       assert.equal(row.l, item.name);
@@ -386,7 +462,10 @@ describe('custom fields through IncludeCustomFields columns', () => {
       const back = await cf.client.getIssue(String(row.Id));
       const value = back.customFields.find((c) => c.id === text.id)?.value;
       assert.ok(value === null || value === '' || value === undefined, `cleared, got ${JSON.stringify(value)}`);
-      await assert.rejects(cf.db.query(`UPDATE Issues SET "${listCol}" = 'no such item' WHERE Id = ${row.Id}`), (e: unknown) => e instanceof SqlError && /has no item "no such item"/.test(e.message) && /Its items:/.test(e.hint ?? ''));
+      await assert.rejects(
+        cf.db.query(`UPDATE Issues SET "${listCol}" = 'no such item' WHERE Id = ${row.Id}`),
+        (e: unknown) => e instanceof SqlError && /has no item "no such item"/.test(e.message) && /Its items:/.test(e.hint ?? ''),
+      );
     } finally {
       await cf.close();
     }

@@ -67,7 +67,10 @@ describe('AddStar and RemoveStar', () => {
     await f.clear();
     assert.deepEqual(await call('CALL AddStar(WikiId => $w)', { w: wikiId }), [{ Success: true }]);
     const writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), ['POST /api/v2/stars']);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      ['POST /api/v2/stars'],
+    );
     assert.deepEqual(writes[0]?.form, { wikiId: String(wikiId) });
     const stars = await f.client.getWikisStars(wikiId);
     assert.equal(stars.length, 1);
@@ -85,7 +88,10 @@ describe('AddStar and RemoveStar', () => {
     await call('CALL AddStar(IssueId => ?)', [issue.id]);
     assert.deepEqual((await f.writes())[0]?.form, { issueId: String(issue.id) });
     const back = await f.client.getIssue(issue.id);
-    assert.ok(back.stars.some((s) => s.presenter.id === 1), 'the issue carries the new star');
+    assert.ok(
+      back.stars.some((s) => s.presenter.id === 1),
+      'the issue carries the new star',
+    );
   });
 
   it('AddStar without a target, or with two, is an error naming the choices and sends nothing', async () => {
@@ -101,7 +107,7 @@ describe('AddStar and RemoveStar', () => {
     assert.deepEqual(await f.requests(), []);
   });
 
-  it('a star Backlog refuses (starring twice) is Backlog\'s error, after exactly one request', async () => {
+  it("a star Backlog refuses (starring twice) is Backlog's error, after exactly one request", async () => {
     const wikiId = await newWiki('二度目の星');
     await call('CALL AddStar(WikiId => ?)', [wikiId]);
     await f.clear();
@@ -121,13 +127,19 @@ describe('PostAttachment, AttachFileToWiki and DownloadAttachment', () => {
     assert.equal(uploaded?.Size, bytes.length);
     assert.equal(typeof uploaded?.Id, 'number');
     const up = await f.writes();
-    assert.deepEqual(up.map((w) => `${w.method} ${w.path}`), ['POST /api/v2/space/attachment']);
+    assert.deepEqual(
+      up.map((w) => `${w.method} ${w.path}`),
+      ['POST /api/v2/space/attachment'],
+    );
     assert.equal(up[0]?.category, 'update');
 
     await f.clear();
     const attached = await call('CALL AttachFileToWiki(WikiId => ?, AttachmentIds => ?)', [wikiId, String(uploaded?.Id)]);
     const writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [`POST /api/v2/wikis/${wikiId}/attachments`]);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      [`POST /api/v2/wikis/${wikiId}/attachments`],
+    );
     assert.deepEqual(writes[0]?.form, { 'attachmentId[]': String(uploaded?.Id) });
     assert.equal(attached.length, 1);
     assert.equal(attached[0]?.Id, uploaded?.Id);
@@ -137,7 +149,10 @@ describe('PostAttachment, AttachFileToWiki and DownloadAttachment', () => {
     assert.equal(attached[0]?.CreatedUserId, 1);
     assert.ok(attached[0]?.Created instanceof Date);
     const listed = await f.client.getWikisAttachments(wikiId);
-    assert.deepEqual(listed.map((a) => [a.id, a.name, a.size]), [[uploaded?.Id, '議事録 2026年.txt', bytes.length]]);
+    assert.deepEqual(
+      listed.map((a) => [a.id, a.name, a.size]),
+      [[uploaded?.Id, '議事録 2026年.txt', bytes.length]],
+    );
     assert.deepEqual(await bytesOf(f.client.getWikiAttachment(wikiId, uploaded?.Id as number)), bytes, 'backlog-js reads the same bytes');
 
     await f.clear();
@@ -148,7 +163,10 @@ describe('PostAttachment, AttachFileToWiki and DownloadAttachment', () => {
     assert.equal(down?.FilePath, null);
     assert.equal(down?.Success, true);
     assert.deepEqual(Buffer.from(String(down?.FileData), 'base64'), bytes);
-    assert.deepEqual((await f.requests()).map((r) => `${r.method} ${r.path}`), [`GET /api/v2/wikis/${wikiId}/attachments/${uploaded?.Id}`]);
+    assert.deepEqual(
+      (await f.requests()).map((r) => `${r.method} ${r.path}`),
+      [`GET /api/v2/wikis/${wikiId}/attachments/${uploaded?.Id}`],
+    );
 
     // Into a folder: the Japanese name is kept; an existing file is never replaced without Overwrite.
     const out = await mkdtemp(join(dir, 'out-'));
@@ -163,7 +181,11 @@ describe('PostAttachment, AttachFileToWiki and DownloadAttachment', () => {
     assert.equal(await readFile(join(out, '議事録 2026年.txt'), 'utf8'), 'mine', 'the existing file is untouched');
     await call('CALL DownloadAttachment(WikiId => ?, AttachmentId => ?, OutputFolder => ?, Overwrite => TRUE)', [wikiId, uploaded?.Id, out]);
     assert.deepEqual(await readFile(join(out, '議事録 2026年.txt')), bytes);
-    const [renamed] = await call("CALL DownloadAttachment(WikiId => ?, AttachmentId => ?, OutputFolder => ?, FileName => 'copy.txt')", [wikiId, uploaded?.Id, out]);
+    const [renamed] = await call("CALL DownloadAttachment(WikiId => ?, AttachmentId => ?, OutputFolder => ?, FileName => 'copy.txt')", [
+      wikiId,
+      uploaded?.Id,
+      out,
+    ]);
     assert.equal(renamed?.FilePath, join(out, 'copy.txt'));
     assert.deepEqual((await readdir(out)).sort(), ['copy.txt', '議事録 2026年.txt']);
   });
@@ -184,7 +206,11 @@ describe('PostAttachment, AttachFileToWiki and DownloadAttachment', () => {
     await control(f.emu, 'POST', 'faults', { method: 'POST', pathPattern: '^/api/v2/space/attachment$', times: 1, action: 'status', status: 429 });
     const [r] = await call("CALL PostAttachment(Content => '44GC', FileName => 'あ.txt')");
     assert.deepEqual([r?.Name, r?.Size], ['あ.txt', 3]);
-    assert.deepEqual((await f.writes()).map((w) => w.status), [429, 200], 'the same upload, sent twice');
+    assert.deepEqual(
+      (await f.writes()).map((w) => w.status),
+      [429, 200],
+      'the same upload, sent twice',
+    );
 
     await f.clear();
     await control(f.emu, 'POST', 'faults', { method: 'POST', pathPattern: '^/api/v2/space/attachment$', times: 1, action: 'drop-after' });
@@ -199,7 +225,10 @@ describe('PostAttachment, AttachFileToWiki and DownloadAttachment', () => {
     for (const name of ['a.txt', 'b.txt']) ids.push((await call("CALL PostAttachment(Content => 'eA==', FileName => ?)", [name]))[0]?.Id as number);
     await f.clear();
     const rows = await call('CALL AttachFileToWiki(WikiId => ?, AttachmentIds => ?)', [wikiId, ` ${ids[0]},${ids[1]} `]);
-    assert.deepEqual(rows.map((r) => r.Name), ['a.txt', 'b.txt']);
+    assert.deepEqual(
+      rows.map((r) => r.Name),
+      ['a.txt', 'b.txt'],
+    );
     const writes = await f.writes();
     assert.equal(writes.length, 1);
     assert.deepEqual(writes[0]?.form['attachmentId[]'], ids.map(String));
@@ -242,7 +271,10 @@ describe('DownloadAttachment and DownloadFile', () => {
     const attachment = (await f.client.getIssueAttachments(issue.id))[0] as { id: number; name: string; size: number };
     await f.clear();
     const [r] = await call('CALL DownloadAttachment(IssueKey => ?, AttachmentId => ?)', [issue.issueKey, attachment.id]);
-    assert.deepEqual((await f.requests()).map((x) => `${x.method} ${x.path}`), [`GET /api/v2/issues/${issue.issueKey}/attachments/${attachment.id}`]);
+    assert.deepEqual(
+      (await f.requests()).map((x) => `${x.method} ${x.path}`),
+      [`GET /api/v2/issues/${issue.issueKey}/attachments/${attachment.id}`],
+    );
     assert.equal(r?.FileName, attachment.name);
     assert.equal(r?.Size, attachment.size);
     assert.deepEqual(Buffer.from(String(r?.FileData), 'base64'), await bytesOf(f.client.getIssueAttachment(issue.id, attachment.id)));
@@ -255,10 +287,22 @@ describe('DownloadAttachment and DownloadFile', () => {
     const pr = { number: found.PullRequestNumber as number };
     const a = (await f.client.getPullRequestAttachments('WEB', repo.name, pr.number))[0] as { id: number; size: number; name: string };
     await f.clear();
-    const [r] = await call('CALL DownloadAttachment(ProjectKey => ?, RepositoryName => ?, PullRequestNumber => ?, AttachmentId => ?)', ['WEB', repo.name, pr.number, a.id]);
-    assert.deepEqual((await f.requests()).map((x) => x.path), [`/api/v2/projects/WEB/git/repositories/${repo.name}/pullRequests/${pr.number}/attachments/${a.id}`]);
+    const [r] = await call('CALL DownloadAttachment(ProjectKey => ?, RepositoryName => ?, PullRequestNumber => ?, AttachmentId => ?)', [
+      'WEB',
+      repo.name,
+      pr.number,
+      a.id,
+    ]);
+    assert.deepEqual(
+      (await f.requests()).map((x) => x.path),
+      [`/api/v2/projects/WEB/git/repositories/${repo.name}/pullRequests/${pr.number}/attachments/${a.id}`],
+    );
     assert.deepEqual([r?.FileName, r?.Size], [a.name, a.size]);
-    const [byId] = await call('CALL DownloadAttachment(ProjectId => 1, RepositoryId => ?, PullRequestNumber => ?, AttachmentId => ?)', [repo.id, pr.number, a.id]);
+    const [byId] = await call('CALL DownloadAttachment(ProjectId => 1, RepositoryId => ?, PullRequestNumber => ?, AttachmentId => ?)', [
+      repo.id,
+      pr.number,
+      a.id,
+    ]);
     assert.equal(byId?.FileData, r?.FileData);
   });
 
@@ -266,7 +310,10 @@ describe('DownloadAttachment and DownloadFile', () => {
     const file = (await f.client.getSharedFiles('WEB', '', {})).find((x) => x.type === 'file') as { id: number; name: string; size: number };
     await f.clear();
     const [r] = await call("CALL DownloadFile(ProjectKey => 'WEB', SharedFileId => ?)", [file.id]);
-    assert.deepEqual((await f.requests()).map((x) => `${x.method} ${x.path}`), [`GET /api/v2/projects/WEB/files/${file.id}`]);
+    assert.deepEqual(
+      (await f.requests()).map((x) => `${x.method} ${x.path}`),
+      [`GET /api/v2/projects/WEB/files/${file.id}`],
+    );
     assert.deepEqual([r?.FileName, r?.Size, r?.Success], [file.name, file.size, true]);
     assert.deepEqual(Buffer.from(String(r?.FileData), 'base64'), await bytesOf(f.client.getSharedFile('WEB', file.id)));
     const out = await mkdtemp(join(dir, 'shared-'));
@@ -314,7 +361,10 @@ describe('DownloadAttachment and DownloadFile', () => {
       ['CALL DownloadAttachment(AttachmentId => 1, PullRequestNumber => 1, RepositoryId => 1)', /give one of ProjectId, ProjectKey/],
       ["CALL DownloadAttachment(AttachmentId => 1, ProjectKey => 'WEB', RepositoryId => 1)", /PullRequestNumber is required/],
       ["CALL DownloadAttachment(AttachmentId => 1, WikiId => 1, FileName => 'x')", /FileName needs OutputFolder/],
-      ["CALL DownloadAttachment(AttachmentId => 1, WikiId => 1, OutputFolder => '/no/such/folder')", /OutputFolder \/no\/such\/folder is not an existing folder/],
+      [
+        "CALL DownloadAttachment(AttachmentId => 1, WikiId => 1, OutputFolder => '/no/such/folder')",
+        /OutputFolder \/no\/such\/folder is not an existing folder/,
+      ],
       ["CALL DownloadAttachment(AttachmentId => 1, WikiId => 1, OutputFolder => '/tmp', FileName => '../x')", /FileName must be a plain file name/],
       ['CALL DownloadFile(SharedFileId => 1)', /give one of ProjectId, ProjectKey/],
       ["CALL DownloadFile(ProjectKey => 'WEB', SharedFileId => 1, Overwrite => 'maybe')", /Overwrite must be TRUE or FALSE/],
@@ -333,7 +383,10 @@ describe('GetOwnUser', () => {
     await f.clear();
     const [me] = await call('CALL GetOwnUser()');
     const back = await f.client.getMyself();
-    assert.deepEqual([me?.Id, me?.UserId, me?.Name, me?.RoleType, me?.MailAddress, me?.Lang], [back.id, back.userId, back.name, back.roleType, back.mailAddress, back.lang]);
+    assert.deepEqual(
+      [me?.Id, me?.UserId, me?.Name, me?.RoleType, me?.MailAddress, me?.Lang],
+      [back.id, back.userId, back.name, back.roleType, back.mailAddress, back.lang],
+    );
     assert.ok(me?.LastLoginTime === null || me?.LastLoginTime instanceof Date);
     const users = await call('SELECT * FROM Users WHERE Id = ?', [back.id]);
     assert.deepEqual(Object.keys(me ?? {}), Object.keys(users[0] ?? {}), 'the same columns as the Users table');
@@ -347,10 +400,22 @@ describe('LinkSharedFilesToWiki', () => {
     await f.clear();
     const rows = await call('CALL LinkSharedFilesToWiki(WikiId => ?, FileIds => ?)', [wikiId, files.map((x) => x.id).join(',')]);
     const writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [`POST /api/v2/wikis/${wikiId}/sharedFiles`]);
-    assert.deepEqual(writes[0]?.form['fileId[]'], files.map((x) => String(x.id)));
-    assert.deepEqual(rows.map((r) => [r.Id, r.Name, r.Dir, r.WikiId]), files.map((x) => [x.id, x.name, x.dir, wikiId]));
-    assert.deepEqual((await f.client.getWikisSharedFiles(wikiId)).map((x) => x.id), files.map((x) => x.id));
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      [`POST /api/v2/wikis/${wikiId}/sharedFiles`],
+    );
+    assert.deepEqual(
+      writes[0]?.form['fileId[]'],
+      files.map((x) => String(x.id)),
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.Id, r.Name, r.Dir, r.WikiId]),
+      files.map((x) => [x.id, x.name, x.dir, wikiId]),
+    );
+    assert.deepEqual(
+      (await f.client.getWikisSharedFiles(wikiId)).map((x) => x.id),
+      files.map((x) => x.id),
+    );
   });
 });
 
@@ -385,21 +450,31 @@ describe('marking as read', () => {
 });
 
 describe('AddRelatedIssue and RemoveRelatedIssue', () => {
-  it('links two issues by key (one read to find the other issue\'s id, one write), and unlinks them', async () => {
-    const [a, b] = (await f.client.getIssues({ projectId: [1], count: 2, sort: 'created', order: 'asc' })) as { id: number; issueKey: string; summary: string }[];
+  it("links two issues by key (one read to find the other issue's id, one write), and unlinks them", async () => {
+    const [a, b] = (await f.client.getIssues({ projectId: [1], count: 2, sort: 'created', order: 'asc' })) as {
+      id: number;
+      issueKey: string;
+      summary: string;
+    }[];
     assert.ok(a && b);
     await f.clear();
     const [r] = await call('CALL AddRelatedIssue(IssueKey => ?, RelatedIssueKey => ?)', [a.issueKey, b.issueKey]);
     assert.deepEqual(r, { RelatedIssueId: b.id, RelatedIssueKey: b.issueKey, RelatedIssueSummary: b.summary, Type: 'RELATES' });
     const requests = await f.requests();
-    assert.deepEqual(requests.map((x) => `${x.method} ${x.path}`), [`GET /api/v2/issues/${b.issueKey}`, `POST /api/v2/issues/${a.issueKey}/relatedIssues`]);
+    assert.deepEqual(
+      requests.map((x) => `${x.method} ${x.path}`),
+      [`GET /api/v2/issues/${b.issueKey}`, `POST /api/v2/issues/${a.issueKey}/relatedIssues`],
+    );
     assert.deepEqual(requests[1]?.form, { targetIssueId: String(b.id) });
     assert.ok((await f.client.getRelatedIssues(a.id)).some((x) => x.id === b.id));
 
     await f.clear();
     const [removed] = await call('CALL RemoveRelatedIssue(IssueId => ?, RelatedIssueId => ?)', [a.id, b.id]);
     assert.equal(removed?.RelatedIssueId, b.id);
-    assert.deepEqual((await f.requests()).map((x) => `${x.method} ${x.path}`), [`DELETE /api/v2/issues/${a.id}/relatedIssues/${b.id}`]);
+    assert.deepEqual(
+      (await f.requests()).map((x) => `${x.method} ${x.path}`),
+      [`DELETE /api/v2/issues/${a.id}/relatedIssues/${b.id}`],
+    );
     assert.ok(!(await f.client.getRelatedIssues(a.id)).some((x) => x.id === b.id));
 
     const notLinked = await failure(f.db, 'CALL RemoveRelatedIssue(IssueId => ?, RelatedIssueId => ?)', [a.id, b.id]);
@@ -418,11 +493,20 @@ describe('status and issue type settings', () => {
     await f.clear();
     const rows = await call("CALL UpdateStatusDisplayOrder(ProjectKey => 'WEB', StatusIds => ?)", [order.join(', ')]);
     const writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), ['PATCH /api/v2/projects/WEB/statuses/updateDisplayOrder']);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      ['PATCH /api/v2/projects/WEB/statuses/updateDisplayOrder'],
+    );
     assert.deepEqual(writes[0]?.form['statusId[]'], order.map(String));
-    assert.deepEqual(rows.map((r) => r.Id), order);
+    assert.deepEqual(
+      rows.map((r) => r.Id),
+      order,
+    );
     const back = (await f.client.getProjectStatuses('WEB')).sort((x, y) => x.displayOrder - y.displayOrder);
-    assert.deepEqual(back.map((s) => s.id), order);
+    assert.deepEqual(
+      back.map((s) => s.id),
+      order,
+    );
   });
 
   it('DeleteStatus deletes a custom status, moving its issues to the substitute, with one DELETE', async () => {
@@ -433,7 +517,10 @@ describe('status and issue type settings', () => {
     const [r] = await call("CALL DeleteStatus(ProjectKey => 'WEB', StatusId => ?, SubstituteStatusId => 2)", [added.id]);
     assert.deepEqual(r, { Id: added.id, ProjectId: 1, Name: '保留', Color: '#868cb7', DisplayOrder: added.displayOrder });
     const writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [`DELETE /api/v2/projects/WEB/statuses/${added.id}`]);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      [`DELETE /api/v2/projects/WEB/statuses/${added.id}`],
+    );
     assert.deepEqual(writes[0]?.form, { substituteStatusId: '2' });
     assert.ok(!(await f.client.getProjectStatuses('WEB')).some((s) => s.id === added.id));
     assert.equal((await f.client.getIssue(issue.id)).status.id, 2);
@@ -454,7 +541,10 @@ describe('status and issue type settings', () => {
     assert.equal(r?.Name, '調査');
     assert.equal(r?.Color, '#e30000');
     const writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [`DELETE /api/v2/projects/1/issueTypes/${added.id}`]);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      [`DELETE /api/v2/projects/1/issueTypes/${added.id}`],
+    );
     assert.deepEqual(writes[0]?.form, { substituteIssueTypeId: '1' });
     assert.ok(!(await f.client.getIssueTypes('WEB')).some((t) => t.id === added.id));
     const both = await failure(f.db, "CALL DeleteIssueType(ProjectId => 1, ProjectKey => 'WEB', IssueTypeId => 2, SubstituteIssueTypeId => 1)");
@@ -476,13 +566,21 @@ describe('refusals before any request', () => {
     const ro = await openWriteFixture({ connection: 'Readonly=true' });
     try {
       const writers = PROCEDURES.filter((p) => p.writes);
-      assert.deepEqual(
-        writers.map((p) => p.name).sort(),
-        [
-          'AddRelatedIssue', 'AddStar', 'AttachFileToWiki', 'DeleteIssueType', 'DeleteStatus', 'LinkSharedFilesToWiki', 'MarkAllNotificationsAsRead',
-          'MarkNotificationAsRead', 'MarkWatchingAsRead', 'PostAttachment', 'RemoveRelatedIssue', 'RemoveStar', 'UpdateStatusDisplayOrder',
-        ],
-      );
+      assert.deepEqual(writers.map((p) => p.name).sort(), [
+        'AddRelatedIssue',
+        'AddStar',
+        'AttachFileToWiki',
+        'DeleteIssueType',
+        'DeleteStatus',
+        'LinkSharedFilesToWiki',
+        'MarkAllNotificationsAsRead',
+        'MarkNotificationAsRead',
+        'MarkWatchingAsRead',
+        'PostAttachment',
+        'RemoveRelatedIssue',
+        'RemoveStar',
+        'UpdateStatusDisplayOrder',
+      ]);
       await ro.clear();
       for (const p of writers) {
         const e = await failure(ro.db, `CALL ${p.name}()`);
@@ -529,20 +627,50 @@ describe('refusals before any request', () => {
 describe('sys_procedures and sys_procedureparameters', () => {
   it('list every procedure with a full-sentence description, and every parameter and result column', async () => {
     const procs = (await call('SELECT ProcedureName, Description FROM sys_procedures')) as { ProcedureName: string; Description: string }[];
-    assert.deepEqual(procs.map((p) => p.ProcedureName), PROCEDURES.map((p) => p.name));
+    assert.deepEqual(
+      procs.map((p) => p.ProcedureName),
+      PROCEDURES.map((p) => p.name),
+    );
     for (const name of [
-      'AddStar', 'RemoveStar', 'AttachFileToWiki', 'GetOwnUser', 'LinkSharedFilesToWiki', 'MarkWatchingAsRead', 'PostAttachment', 'DownloadAttachment', 'DownloadFile',
-      'MarkNotificationAsRead', 'MarkAllNotificationsAsRead', 'AddRelatedIssue', 'RemoveRelatedIssue', 'UpdateStatusDisplayOrder', 'DeleteStatus', 'DeleteIssueType',
+      'AddStar',
+      'RemoveStar',
+      'AttachFileToWiki',
+      'GetOwnUser',
+      'LinkSharedFilesToWiki',
+      'MarkWatchingAsRead',
+      'PostAttachment',
+      'DownloadAttachment',
+      'DownloadFile',
+      'MarkNotificationAsRead',
+      'MarkAllNotificationsAsRead',
+      'AddRelatedIssue',
+      'RemoveRelatedIssue',
+      'UpdateStatusDisplayOrder',
+      'DeleteStatus',
+      'DeleteIssueType',
     ]) {
-      assert.ok(procs.some((p) => p.ProcedureName === name), name);
+      assert.ok(
+        procs.some((p) => p.ProcedureName === name),
+        name,
+      );
     }
     for (const p of procs) assert.match(p.Description, /^[A-Z].*\.$/s, p.ProcedureName);
 
-    const params = (await call('SELECT ProcedureName, ColumnName, Direction, DataTypeName, DataType, IsRequired, Description FROM sys_procedureparameters')) as Row[];
+    const params = (await call(
+      'SELECT ProcedureName, ColumnName, Direction, DataTypeName, DataType, IsRequired, Description FROM sys_procedureparameters',
+    )) as Row[];
     for (const def of PROCEDURES) {
       const mine = params.filter((r) => r.ProcedureName === def.name);
-      assert.deepEqual(mine.filter((r) => r.Direction === 1).map((r) => r.ColumnName), def.parameters.map((x) => x.name), def.name);
-      assert.deepEqual(mine.filter((r) => r.Direction === 3).map((r) => r.ColumnName), def.results.map((x) => x.name), def.name);
+      assert.deepEqual(
+        mine.filter((r) => r.Direction === 1).map((r) => r.ColumnName),
+        def.parameters.map((x) => x.name),
+        def.name,
+      );
+      assert.deepEqual(
+        mine.filter((r) => r.Direction === 3).map((r) => r.ColumnName),
+        def.results.map((x) => x.name),
+        def.name,
+      );
       for (const r of mine) assert.match(String(r.Description), /\.$/, `${def.name}.${String(r.ColumnName)}`);
     }
     const created = params.find((r) => r.ProcedureName === 'AttachFileToWiki' && r.ColumnName === 'Created');

@@ -68,8 +68,18 @@ describe('Projects', () => {
     assert.ok(Number.isSafeInteger(id) && id > 0);
     assert.deepEqual({ ...row, Id: 0 }, { Id: 0, ProjectKey: 'SQLNEW', Name: '新規プロジェクト「試験」', Archived: false });
     const writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), ['POST /api/v2/projects']);
-    assert.deepEqual(writes[0]?.form, { key: 'SQLNEW', name: '新規プロジェクト「試験」', textFormattingRule: 'markdown', subtaskingEnabled: 'true', chartEnabled: 'true', useWiki: 'true' });
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      ['POST /api/v2/projects'],
+    );
+    assert.deepEqual(writes[0]?.form, {
+      key: 'SQLNEW',
+      name: '新規プロジェクト「試験」',
+      textFormattingRule: 'markdown',
+      subtaskingEnabled: 'true',
+      chartEnabled: 'true',
+      useWiki: 'true',
+    });
 
     const back = await f.client.getProject(id);
     assert.equal(back.projectKey, 'SQLNEW');
@@ -80,17 +90,32 @@ describe('Projects', () => {
     assert.equal(back.useWiki, true);
     assert.equal(back.archived, false);
     // The same row read back through SQL.
-    const [sql] = await rows<Record<string, unknown>>(`SELECT ProjectKey, Name, TextFormattingRule, SubtaskingEnabled, ChartEnabled, UseWiki, Archived FROM Projects WHERE Id = ${id}`);
-    assert.deepEqual(sql, { ProjectKey: 'SQLNEW', Name: '新規プロジェクト「試験」', TextFormattingRule: 'markdown', SubtaskingEnabled: true, ChartEnabled: true, UseWiki: true, Archived: false });
+    const [sql] = await rows<Record<string, unknown>>(
+      `SELECT ProjectKey, Name, TextFormattingRule, SubtaskingEnabled, ChartEnabled, UseWiki, Archived FROM Projects WHERE Id = ${id}`,
+    );
+    assert.deepEqual(sql, {
+      ProjectKey: 'SQLNEW',
+      Name: '新規プロジェクト「試験」',
+      TextFormattingRule: 'markdown',
+      SubtaskingEnabled: true,
+      ChartEnabled: true,
+      UseWiki: true,
+      Archived: false,
+    });
   });
 
   it('UPDATE renames and archives the project in one PATCH', async () => {
     await f.clear();
-    const r = await f.db.query(`UPDATE Projects SET Name = '改名後のプロジェクト', Archived = true, UseWiki = false WHERE Id = ${id} RETURNING Name, Archived, UseWiki`);
+    const r = await f.db.query(
+      `UPDATE Projects SET Name = '改名後のプロジェクト', Archived = true, UseWiki = false WHERE Id = ${id} RETURNING Name, Archived, UseWiki`,
+    );
     assert.equal(r.rowCount, 1);
     assert.deepEqual(r.rows, [{ Name: '改名後のプロジェクト', Archived: true, UseWiki: false }]);
     const writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [`PATCH /api/v2/projects/${id}`]);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      [`PATCH /api/v2/projects/${id}`],
+    );
     assert.deepEqual(writes[0]?.form, { name: '改名後のプロジェクト', archived: 'true', useWiki: 'false' });
     const back = await f.client.getProject(id);
     assert.equal(back.name, '改名後のプロジェクト');
@@ -109,7 +134,10 @@ describe('Projects', () => {
     await f.clear();
     await f.db.query(`UPDATE Projects SET ProjectKey = 'SQLNEW2', Archived = false WHERE Id = ${id}`);
     const writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [`PATCH /api/v2/projects/${id}`]);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      [`PATCH /api/v2/projects/${id}`],
+    );
     assert.deepEqual(writes[0]?.form, { key: 'SQLNEW2', archived: 'false' });
     const back = await f.client.getProject('SQLNEW2');
     assert.equal(back.id, id);
@@ -146,7 +174,10 @@ describe('ProjectIssueTypes', () => {
     assert.ok(id > 0);
     assert.deepEqual({ ...row, Id: 0 }, { Id: 0, ProjectId: WEB, ProjectKey: 'WEB', Name: '問い合わせ' });
     const writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [`POST /api/v2/projects/${WEB}/issueTypes`]);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      [`POST /api/v2/projects/${WEB}/issueTypes`],
+    );
     assert.deepEqual(writes[0]?.form, { name: '問い合わせ', color: '#934981', templateSummary: '【問い合わせ】', templateDescription: '## 内容\n\n## 連絡先' });
     const back = (await f.client.getIssueTypes('WEB')).find((t) => t.id === id);
     assert.ok(back);
@@ -160,7 +191,10 @@ describe('ProjectIssueTypes', () => {
     await f.clear();
     await f.db.query(`UPDATE ProjectIssueTypes SET Color = '#007e9a', TemplateSummary = NULL WHERE ProjectKey = 'WEB' AND Id = ${id}`);
     const writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [`PATCH /api/v2/projects/${WEB}/issueTypes/${id}`]);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      [`PATCH /api/v2/projects/${WEB}/issueTypes/${id}`],
+    );
     assert.deepEqual(writes[0]?.form, { color: '#007e9a', templateSummary: '' });
     const back = (await f.client.getIssueTypes('WEB')).find((t) => t.id === id);
     assert.equal(back?.color, '#007e9a');
@@ -169,11 +203,18 @@ describe('ProjectIssueTypes', () => {
   });
 
   it('refuses DELETE (Backlog needs a substitute type) naming the procedure, and INSERT without a colour', async () => {
-    await refused(`DELETE FROM ProjectIssueTypes WHERE Id = ${id}`, /ProjectIssueTypes does not support DELETE/, /substituteIssueTypeId.*EXEC DeleteIssueType @ProjectKey = 'WEB', @IssueTypeId = 12, @SubstituteIssueTypeId = 5/s);
+    await refused(
+      `DELETE FROM ProjectIssueTypes WHERE Id = ${id}`,
+      /ProjectIssueTypes does not support DELETE/,
+      /substituteIssueTypeId.*EXEC DeleteIssueType @ProjectKey = 'WEB', @IssueTypeId = 12, @SubstituteIssueTypeId = 5/s,
+    );
     await refused("INSERT INTO ProjectIssueTypes (ProjectKey, Name) VALUES ('WEB', '色なし')", /needs Color/);
     await refused("INSERT INTO ProjectIssueTypes (Name, Color) VALUES ('どこ', '#934981')", /needs ProjectId or ProjectKey/);
     await refused(`UPDATE ProjectIssueTypes SET ProjectKey = 'APP' WHERE Id = ${id}`, /"ProjectKey" of ProjectIssueTypes can only be set by INSERT/);
-    assert.ok((await f.client.getIssueTypes('WEB')).some((t) => t.id === id), 'still there');
+    assert.ok(
+      (await f.client.getIssueTypes('WEB')).some((t) => t.id === id),
+      'still there',
+    );
   });
 
   it('the procedure the hint names deletes it, moving its issues to the substitute', async () => {
@@ -181,7 +222,10 @@ describe('ProjectIssueTypes', () => {
     await f.clear();
     const r = await f.db.query(`EXEC DeleteIssueType @ProjectKey = 'WEB', @IssueTypeId = ${id}, @SubstituteIssueTypeId = ${other.id}`);
     assert.equal((r.rows[0] as { Id: number }).Id, id);
-    assert.deepEqual((await f.writes()).map((w) => `${w.method} ${w.path} ${JSON.stringify(w.form)}`), [`DELETE /api/v2/projects/WEB/issueTypes/${id} {"substituteIssueTypeId":"${other.id}"}`]);
+    assert.deepEqual(
+      (await f.writes()).map((w) => `${w.method} ${w.path} ${JSON.stringify(w.form)}`),
+      [`DELETE /api/v2/projects/WEB/issueTypes/${id} {"substituteIssueTypeId":"${other.id}"}`],
+    );
     assert.ok(!(await f.client.getIssueTypes('WEB')).some((t) => t.id === id));
   });
 });
@@ -191,13 +235,18 @@ describe('ProjectStatuses', () => {
 
   it('INSERT adds a status (name and colour) to the named project only', async () => {
     await f.clear();
-    const r = await f.db.query("INSERT INTO ProjectStatuses (ProjectId, Name, Color) VALUES (?, '確認待ち', '#868cb7') RETURNING Id, ProjectId, Name, Color", [APP]);
+    const r = await f.db.query("INSERT INTO ProjectStatuses (ProjectId, Name, Color) VALUES (?, '確認待ち', '#868cb7') RETURNING Id, ProjectId, Name, Color", [
+      APP,
+    ]);
     const row = r.rows[0] as { Id: number; ProjectId: number; Name: string; Color: string };
     id = row.Id;
     assert.ok(id > 4, 'custom statuses get ids above the four defaults');
     assert.deepEqual({ ...row, Id: 0 }, { Id: 0, ProjectId: APP, Name: '確認待ち', Color: '#868cb7' });
     const writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [`POST /api/v2/projects/${APP}/statuses`]);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      [`POST /api/v2/projects/${APP}/statuses`],
+    );
     assert.deepEqual(writes[0]?.form, { name: '確認待ち', color: '#868cb7' });
     const back = (await f.client.getProjectStatuses(APP)).find((s) => s.id === id);
     assert.equal(back?.name, '確認待ち');
@@ -209,7 +258,10 @@ describe('ProjectStatuses', () => {
     await f.clear();
     await f.db.query(`UPDATE ProjectStatuses SET Name = 'レビュー中', Color = '#3b9dbd' WHERE ProjectId = ${APP} AND Id = ${id}`);
     const writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [`PATCH /api/v2/projects/${APP}/statuses/${id}`]);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      [`PATCH /api/v2/projects/${APP}/statuses/${id}`],
+    );
     assert.deepEqual(writes[0]?.form, { name: 'レビュー中', color: '#3b9dbd' });
     const back = (await f.client.getProjectStatuses(APP)).find((s) => s.id === id);
     assert.equal(back?.name, 'レビュー中');
@@ -217,7 +269,11 @@ describe('ProjectStatuses', () => {
   });
 
   it('refuses DELETE naming the DeleteStatus procedure, and DisplayOrder as read-only', async () => {
-    await refused(`DELETE FROM ProjectStatuses WHERE ProjectId = ${APP} AND Id = ${id}`, /ProjectStatuses does not support DELETE/, /substituteStatusId.*EXEC DeleteStatus/s);
+    await refused(
+      `DELETE FROM ProjectStatuses WHERE ProjectId = ${APP} AND Id = ${id}`,
+      /ProjectStatuses does not support DELETE/,
+      /substituteStatusId.*EXEC DeleteStatus/s,
+    );
     await refused(`UPDATE ProjectStatuses SET DisplayOrder = 1 WHERE ProjectId = ${APP} AND Id = ${id}`, /"DisplayOrder" of ProjectStatuses is read-only/);
     await refused(`UPDATE ProjectStatuses SET Color = NULL WHERE ProjectId = ${APP} AND Id = ${id}`, /Color of ProjectStatuses cannot be NULL/);
   });
@@ -235,7 +291,10 @@ describe('ProjectVersionMilestones', () => {
     id = row.Id;
     assert.deepEqual({ ...row, Id: 0 }, { Id: 0, Name: '2027年1月リリース', StartDate: '2027-01-04', ReleaseDueDate: '2027-01-29', Archived: false });
     const writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [`POST /api/v2/projects/${WEB}/versions`]);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      [`POST /api/v2/projects/${WEB}/versions`],
+    );
     assert.deepEqual(writes[0]?.form, { name: '2027年1月リリース', description: '新年の定期リリース', startDate: '2027-01-04', releaseDueDate: '2027-01-29' });
 
     const back = (await f.client.getVersions('WEB')).find((v) => v.id === id);
@@ -253,9 +312,14 @@ describe('ProjectVersionMilestones', () => {
 
   it('UPDATE clears dates and the description with NULL and archives, sending the current name Backlog requires', async () => {
     await f.clear();
-    await f.db.query(`UPDATE ProjectVersionMilestones SET Description = NULL, ReleaseDueDate = NULL, StartDate = DATE '2026-12-31', Archived = true WHERE Id = ${id}`);
+    await f.db.query(
+      `UPDATE ProjectVersionMilestones SET Description = NULL, ReleaseDueDate = NULL, StartDate = DATE '2026-12-31', Archived = true WHERE Id = ${id}`,
+    );
     const writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [`PATCH /api/v2/projects/${WEB}/versions/${id}`]);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      [`PATCH /api/v2/projects/${WEB}/versions/${id}`],
+    );
     assert.deepEqual(writes[0]?.form, { description: '', releaseDueDate: '', startDate: '2026-12-31', archived: 'true', name: '2027年1月リリース' });
     const back = (await f.client.getVersions('WEB')).find((v) => v.id === id);
     assert.equal(back?.name, '2027年1月リリース');
@@ -284,7 +348,10 @@ describe('ProjectVersionMilestones', () => {
   });
 
   it('refuses Archived on INSERT and a NULL name', async () => {
-    await refused("INSERT INTO ProjectVersionMilestones (ProjectKey, Name, Archived) VALUES ('WEB', 'x', true)", /"Archived" of ProjectVersionMilestones can only be set by UPDATE/);
+    await refused(
+      "INSERT INTO ProjectVersionMilestones (ProjectKey, Name, Archived) VALUES ('WEB', 'x', true)",
+      /"Archived" of ProjectVersionMilestones can only be set by UPDATE/,
+    );
     await refused("INSERT INTO ProjectVersionMilestones (ProjectKey, Name) VALUES ('WEB', NULL)", /Name of ProjectVersionMilestones cannot be NULL/);
   });
 });
@@ -297,7 +364,8 @@ describe('ProjectCustomFields and ProjectCustomFieldItems', () => {
 
   before(async () => {
     // The second default type (バグ / Bug): by position, as its name follows the reader's language.
-    bugTypeId = (await rows<{ Id: number }>("SELECT Id FROM ProjectIssueTypes WHERE ProjectKey = 'WEB' ORDER BY DisplayOrder, Id LIMIT 1 OFFSET 1"))[0]?.Id as number;
+    bugTypeId = (await rows<{ Id: number }>("SELECT Id FROM ProjectIssueTypes WHERE ProjectKey = 'WEB' ORDER BY DisplayOrder, Id LIMIT 1 OFFSET 1"))[0]
+      ?.Id as number;
     assert.ok(bugTypeId);
   });
 
@@ -311,9 +379,19 @@ describe('ProjectCustomFields and ProjectCustomFieldItems', () => {
     numericId = row.Id;
     assert.deepEqual({ ...row, Id: 0 }, { Id: 0, TypeName: 'Numeric', ApplicableIssueTypes: `[${bugTypeId}]`, UseIssueType: true });
     const writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [`POST /api/v2/projects/${WEB}/customFields`]);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      [`POST /api/v2/projects/${WEB}/customFields`],
+    );
     assert.deepEqual(writes[0]?.form, {
-      typeId: '3', name: '工数', description: '作業にかかった日数', required: 'false', min: '0', max: '100.5', initialValue: '10', unit: '人日',
+      typeId: '3',
+      name: '工数',
+      description: '作業にかかった日数',
+      required: 'false',
+      min: '0',
+      max: '100.5',
+      initialValue: '10',
+      unit: '人日',
       'applicableIssueTypes[]': String(bugTypeId),
     });
     const back = (await f.client.getCustomFields('WEB')).find((c) => c.id === numericId) as unknown as Record<string, unknown>;
@@ -332,7 +410,10 @@ describe('ProjectCustomFields and ProjectCustomFieldItems', () => {
     await f.clear();
     await f.db.query(`UPDATE ProjectCustomFields SET ApplicableIssueTypes = NULL, Unit = NULL, Required = true, Max = 200 WHERE Id = ${numericId}`);
     const writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [`PATCH /api/v2/projects/${WEB}/customFields/${numericId}`]);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      [`PATCH /api/v2/projects/${WEB}/customFields/${numericId}`],
+    );
     assert.deepEqual(writes[0]?.form, { 'applicableIssueTypes[]': '', unit: '', required: 'true', max: '200' });
     const back = (await f.client.getCustomFields('WEB')).find((c) => c.id === numericId) as unknown as Record<string, unknown>;
     assert.deepEqual(back.applicableIssueTypes, []);
@@ -345,15 +426,25 @@ describe('ProjectCustomFields and ProjectCustomFieldItems', () => {
 
   it('INSERT creates a list field with its items from a SQL list', async () => {
     await f.clear();
-    const r = await f.db.query("INSERT INTO ProjectCustomFields (ProjectKey, TypeId, Name, Items, AllowAddItem) VALUES ('WEB', 5, '環境', ['本番', 'ステージング', 'a, b'], true) RETURNING Id");
+    const r = await f.db.query(
+      "INSERT INTO ProjectCustomFields (ProjectKey, TypeId, Name, Items, AllowAddItem) VALUES ('WEB', 5, '環境', ['本番', 'ステージング', 'a, b'], true) RETURNING Id",
+    );
     listId = (r.rows[0] as { Id: number }).Id;
     const writes = await f.writes();
     assert.deepEqual(writes[0]?.form, { typeId: '5', name: '環境', 'items[]': ['本番', 'ステージング', 'a, b'], allowAddItem: 'true' });
     const back = (await f.client.getCustomFields('WEB')).find((c) => c.id === listId) as unknown as { items: { name: string }[]; allowAddItem: boolean };
-    assert.deepEqual(back.items.map((i) => i.name), ['本番', 'ステージング', 'a, b']);
+    assert.deepEqual(
+      back.items.map((i) => i.name),
+      ['本番', 'ステージング', 'a, b'],
+    );
     assert.equal(back.allowAddItem, true);
-    const items = await rows<{ Name: string }>(`SELECT Name FROM ProjectCustomFieldItems WHERE ProjectKey = 'WEB' AND CustomFieldId = ${listId} ORDER BY DisplayOrder`);
-    assert.deepEqual(items.map((i) => i.Name), ['本番', 'ステージング', 'a, b']);
+    const items = await rows<{ Name: string }>(
+      `SELECT Name FROM ProjectCustomFieldItems WHERE ProjectKey = 'WEB' AND CustomFieldId = ${listId} ORDER BY DisplayOrder`,
+    );
+    assert.deepEqual(
+      items.map((i) => i.Name),
+      ['本番', 'ステージング', 'a, b'],
+    );
   });
 
   it('INSERT and UPDATE of a date field keep the calendar days of MinDate, MaxDate and InitialDate', async () => {
@@ -364,8 +455,19 @@ describe('ProjectCustomFields and ProjectCustomFieldItems', () => {
     const row = r.rows[0] as { Id: number };
     dateId = row.Id;
     assert.deepEqual({ ...row, Id: 0 }, { Id: 0, MinDate: '2026-01-01', MaxDate: '2027-12-31', InitialDate: '2026-11-15' });
-    assert.deepEqual((await f.writes())[0]?.form, { typeId: '4', name: '検収日', min: '2026-01-01', max: '2027-12-31', initialValueType: '3', initialDate: '2026-11-15' });
-    let back = (await f.client.getCustomFields('WEB')).find((c) => c.id === dateId) as unknown as { min: string; max: string; initialDate: { id: number; date: string } };
+    assert.deepEqual((await f.writes())[0]?.form, {
+      typeId: '4',
+      name: '検収日',
+      min: '2026-01-01',
+      max: '2027-12-31',
+      initialValueType: '3',
+      initialDate: '2026-11-15',
+    });
+    let back = (await f.client.getCustomFields('WEB')).find((c) => c.id === dateId) as unknown as {
+      min: string;
+      max: string;
+      initialDate: { id: number; date: string };
+    };
     assert.equal(back.min.slice(0, 10), '2026-01-01');
     assert.equal(back.max.slice(0, 10), '2027-12-31');
     assert.equal(back.initialDate.id, 3);
@@ -382,22 +484,31 @@ describe('ProjectCustomFields and ProjectCustomFieldItems', () => {
 
   it('ProjectCustomFieldItems: INSERT, UPDATE and DELETE of one item, one request each', async () => {
     await f.clear();
-    const r = await f.db.query(`INSERT INTO ProjectCustomFieldItems (ProjectKey, CustomFieldId, Name) VALUES ('WEB', ${listId}, '検証環境') RETURNING Id, CustomFieldId, Name, ProjectId`);
+    const r = await f.db.query(
+      `INSERT INTO ProjectCustomFieldItems (ProjectKey, CustomFieldId, Name) VALUES ('WEB', ${listId}, '検証環境') RETURNING Id, CustomFieldId, Name, ProjectId`,
+    );
     const row = r.rows[0] as { Id: number; CustomFieldId: number; Name: string; ProjectId: number };
     const itemId = row.Id;
     assert.ok(itemId > 0);
     assert.deepEqual({ ...row, Id: 0 }, { Id: 0, CustomFieldId: listId, Name: '検証環境', ProjectId: WEB });
     let writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [`POST /api/v2/projects/${WEB}/customFields/${listId}/items`]);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      [`POST /api/v2/projects/${WEB}/customFields/${listId}/items`],
+    );
     assert.deepEqual(writes[0]?.form, { name: '検証環境' });
-    const items = async () => ((await f.client.getCustomFields('WEB')).find((c) => c.id === listId) as unknown as { items: { id: number; name: string }[] }).items;
+    const items = async () =>
+      ((await f.client.getCustomFields('WEB')).find((c) => c.id === listId) as unknown as { items: { id: number; name: string }[] }).items;
     assert.equal((await items()).find((i) => i.id === itemId)?.name, '検証環境');
 
     await f.clear();
     const u = await f.db.query(`UPDATE ProjectCustomFieldItems SET Name = '開発環境' WHERE CustomFieldId = ${listId} AND Id = ${itemId} RETURNING Id, Name`);
     assert.deepEqual(u.rows, [{ Id: itemId, Name: '開発環境' }]);
     writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [`PATCH /api/v2/projects/${WEB}/customFields/${listId}/items/${itemId}`]);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      [`PATCH /api/v2/projects/${WEB}/customFields/${listId}/items/${itemId}`],
+    );
     assert.deepEqual(writes[0]?.form, { name: '開発環境' });
     assert.equal((await items()).find((i) => i.id === itemId)?.name, '開発環境');
 
@@ -406,7 +517,10 @@ describe('ProjectCustomFields and ProjectCustomFieldItems', () => {
     assert.deepEqual(d.rows, [{ Id: itemId }]);
     assert.deepEqual(await calls(), [`DELETE /api/v2/projects/${WEB}/customFields/${listId}/items/${itemId}`]);
     assert.ok(!(await items()).some((i) => i.id === itemId));
-    assert.deepEqual((await items()).map((i) => i.name), ['本番', 'ステージング', 'a, b']);
+    assert.deepEqual(
+      (await items()).map((i) => i.name),
+      ['本番', 'ステージング', 'a, b'],
+    );
   });
 
   it('DELETE removes custom fields, one request per row', async () => {
@@ -422,7 +536,10 @@ describe('ProjectCustomFields and ProjectCustomFieldItems', () => {
     const [any] = await rows<{ Id: number }>("SELECT Id FROM ProjectCustomFields WHERE ProjectKey = 'WEB' LIMIT 1");
     await refused(`UPDATE ProjectCustomFields SET TypeId = 1 WHERE Id = ${any?.Id}`, /"TypeId" of ProjectCustomFields can only be set by INSERT/);
     await refused("INSERT INTO ProjectCustomFields (ProjectKey, Name) VALUES ('WEB', '型なし')", /needs TypeId/);
-    await refused("INSERT INTO ProjectCustomFields (ProjectKey, TypeId, Name, ApplicableIssueTypes) VALUES ('WEB', 1, 'x', 'バグ')", /ApplicableIssueTypes takes issue type ids/);
+    await refused(
+      "INSERT INTO ProjectCustomFields (ProjectKey, TypeId, Name, ApplicableIssueTypes) VALUES ('WEB', 1, 'x', 'バグ')",
+      /ApplicableIssueTypes takes issue type ids/,
+    );
     await refused(`UPDATE ProjectCustomFields SET Items = ['x'] WHERE Id = ${any?.Id}`, /"Items" of ProjectCustomFields can only be set by INSERT/);
     await refused("INSERT INTO ProjectCustomFieldItems (ProjectKey, Name) VALUES ('WEB', '迷子')", /needs CustomFieldId/);
     await refused('UPDATE ProjectCustomFields SET UseIssueType = true', /"UseIssueType" of ProjectCustomFields is read-only/);
@@ -434,10 +551,15 @@ describe('ProjectUsers, ProjectAdministrators and ProjectTeams', () => {
     const [viewer] = await rows<{ Id: number }>("SELECT Id FROM Users WHERE UserId = 'sato'");
     assert.ok(!(await f.client.getProjectUsers(APP)).some((u) => u.id === viewer?.Id), 'not a member yet');
     await f.clear();
-    const r = await f.db.query("INSERT INTO ProjectUsers (ProjectKey, UserId) SELECT 'APP', Id FROM Users WHERE UserId = 'sato' RETURNING ProjectId, ProjectKey, UserId, UserLoginId, Name");
+    const r = await f.db.query(
+      "INSERT INTO ProjectUsers (ProjectKey, UserId) SELECT 'APP', Id FROM Users WHERE UserId = 'sato' RETURNING ProjectId, ProjectKey, UserId, UserLoginId, Name",
+    );
     assert.deepEqual(r.rows, [{ ProjectId: APP, ProjectKey: 'APP', UserId: viewer?.Id, UserLoginId: 'sato', Name: '佐藤 美咲' }]);
     const writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [`POST /api/v2/projects/${APP}/users`]);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      [`POST /api/v2/projects/${APP}/users`],
+    );
     assert.deepEqual(writes[0]?.form, { userId: String(viewer?.Id) });
     const back = (await f.client.getProjectUsers(APP)).find((u) => u.id === viewer?.Id);
     assert.equal(back?.userId, 'sato');
@@ -450,7 +572,10 @@ describe('ProjectUsers, ProjectAdministrators and ProjectTeams', () => {
     const r = await f.db.query(`DELETE FROM ProjectUsers WHERE ProjectId = ${APP} AND UserLoginId = 'sato'`);
     assert.equal(r.rowCount, 1);
     const writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [`DELETE /api/v2/projects/${APP}/users`]);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      [`DELETE /api/v2/projects/${APP}/users`],
+    );
     assert.deepEqual(writes[0]?.form, { userId: String(viewer?.Id) });
     assert.ok(!(await f.client.getProjectUsers(APP)).some((u) => u.id === viewer?.Id));
   });
@@ -463,17 +588,26 @@ describe('ProjectUsers, ProjectAdministrators and ProjectTeams', () => {
     const r = await f.db.query('INSERT INTO ProjectAdministrators (ProjectId, UserId) VALUES (?, ?) RETURNING UserLoginId, Name', [APP, id]);
     assert.deepEqual(r.rows, [{ UserLoginId: 'suzuki', Name: '鈴木 花子' }]);
     let writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [`POST /api/v2/projects/${APP}/administrators`]);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      [`POST /api/v2/projects/${APP}/administrators`],
+    );
     assert.deepEqual(writes[0]?.form, { userId: String(id) });
     assert.ok((await f.client.getProjectAdministrators(APP)).some((u) => u.id === id));
 
     await f.clear();
     await f.db.query(`DELETE FROM ProjectAdministrators WHERE ProjectKey = 'APP' AND UserId = ${id}`);
     writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [`DELETE /api/v2/projects/${APP}/administrators`]);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      [`DELETE /api/v2/projects/${APP}/administrators`],
+    );
     assert.deepEqual(writes[0]?.form, { userId: String(id) });
     assert.ok(!(await f.client.getProjectAdministrators(APP)).some((u) => u.id === id));
-    assert.ok((await f.client.getProjectUsers(APP)).some((u) => u.id === id), 'still a member');
+    assert.ok(
+      (await f.client.getProjectUsers(APP)).some((u) => u.id === id),
+      'still a member',
+    );
   });
 
   it('INSERT and DELETE of a team in a project', async () => {
@@ -484,14 +618,20 @@ describe('ProjectUsers, ProjectAdministrators and ProjectTeams', () => {
     const r = await f.db.query(`INSERT INTO ProjectTeams (ProjectKey, TeamId) VALUES ('APP', ${team.Id}) RETURNING ProjectId, TeamId, Name`);
     assert.deepEqual(r.rows, [{ ProjectId: APP, TeamId: team.Id, Name: 'Design Team' }]);
     let writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [`POST /api/v2/projects/${APP}/teams`]);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      [`POST /api/v2/projects/${APP}/teams`],
+    );
     assert.deepEqual(writes[0]?.form, { teamId: String(team.Id) });
     assert.equal((await f.client.getProjectTeams(APP)).find((t) => t.id === team.Id)?.name, 'Design Team');
 
     await f.clear();
     await f.db.query(`DELETE FROM ProjectTeams WHERE ProjectKey = 'APP' AND TeamId = ${team.Id}`);
     writes = await f.writes();
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [`DELETE /api/v2/projects/${APP}/teams`]);
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      [`DELETE /api/v2/projects/${APP}/teams`],
+    );
     assert.deepEqual(writes[0]?.form, { teamId: String(team.Id) });
     assert.ok(!(await f.client.getProjectTeams(APP)).some((t) => t.id === team.Id));
   });

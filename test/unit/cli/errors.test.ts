@@ -2,13 +2,28 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { caretLines, exitCodeFor, renderError } from '../../../src/cli/errors.js';
 import { UsageError } from '../../../src/cli/emulator-command.js';
-import { ApiError, AuthError, CancelledError, ConfigError, NetworkError, RateLimitError, SqlError, TimeoutError, WriteOutcomeUnknownError } from '../../../src/errors.js';
+import {
+  ApiError,
+  AuthError,
+  CancelledError,
+  ConfigError,
+  NetworkError,
+  RateLimitError,
+  SqlError,
+  TimeoutError,
+  WriteOutcomeUnknownError,
+} from '../../../src/errors.js';
 
 describe('error rendering', () => {
   test('a SQL error shows the statement line with a caret under the 1-based position, then the hint', () => {
     const sql = 'SELECT * FORM Issues';
     const text = renderError(new SqlError('syntax error at or near "Issues"', 15, { syntax: true, hint: 'Check the keyword before it.' }), { sql });
-    assert.equal(text, ['ERROR:  syntax error at or near "Issues"', 'LINE 1: SELECT * FORM Issues', '                      ^', 'HINT:  Check the keyword before it.', ''].join('\n'));
+    assert.equal(
+      text,
+      ['ERROR:  syntax error at or near "Issues"', 'LINE 1: SELECT * FORM Issues', '                      ^', 'HINT:  Check the keyword before it.', ''].join(
+        '\n',
+      ),
+    );
   });
 
   test('the caret lands on the right line of a multi-line statement, numbered from where it starts in the file', () => {
@@ -39,7 +54,10 @@ describe('error rendering', () => {
   });
 
   test('configuration errors name the property, API errors the status and path', () => {
-    assert.match(renderError(new ConfigError('must be a whole number', 'Timeout', { hint: 'Use seconds.' })), /^ERROR: {2}must be a whole number\nDETAIL: {2}connection property Timeout\nHINT: {2}Use seconds\.\n$/);
+    assert.match(
+      renderError(new ConfigError('must be a whole number', 'Timeout', { hint: 'Use seconds.' })),
+      /^ERROR: {2}must be a whole number\nDETAIL: {2}connection property Timeout\nHINT: {2}Use seconds\.\n$/,
+    );
     assert.match(renderError(new ApiError('Backlog failed', 503, [], 'GET', '/api/v2/issues')), /DETAIL: {2}Backlog answered 503 to GET \/api\/v2\/issues/);
   });
 

@@ -30,7 +30,13 @@ describe('output formats', () => {
   });
 
   test('table counts Japanese characters as two columns and continues multi-line values with +', () => {
-    const text = formatTable({ columns: [{ name: 'a', type: 'VARCHAR' }, { name: 'b', type: 'VARCHAR' }], rows: [['課題', 'x\ny']] });
+    const text = formatTable({
+      columns: [
+        { name: 'a', type: 'VARCHAR' },
+        { name: 'b', type: 'VARCHAR' },
+      ],
+      rows: [['課題', 'x\ny']],
+    });
     assert.equal(text, ['  a   | b', '------+---', ' 課題 | x+', '      | y', '(1 row)', ''].join('\n'));
   });
 

@@ -19,7 +19,12 @@ function echoConnection(): Connection {
     space: { timezone: 'UTC', name: 'Test', spaceKey: 'test' },
     api: { stats: () => ZERO },
     registry: { tables: [] },
-    query: async (sql: string) => ({ columns: [{ name: 'ok', type: 'INTEGER' }], rows: [{ ok: sql.length }], rowCount: 1, stats: { ...ZERO, fetches: [], warnings: [], elapsedMs: 1 } }),
+    query: async (sql: string) => ({
+      columns: [{ name: 'ok', type: 'INTEGER' }],
+      rows: [{ ok: sql.length }],
+      rowCount: 1,
+      stats: { ...ZERO, fetches: [], warnings: [], elapsedMs: 1 },
+    }),
   } as unknown as Connection;
 }
 
@@ -44,12 +49,12 @@ async function typed(lines: string[]): Promise<string> {
 describe('what carries a secret', () => {
   for (const text of [
     "EXEC RefreshOAuthAccessToken @OAuthRefreshToken = 'r-123'",
-    'CALL GetOAuthAccessToken(AuthMode => \'APP\', Verifier => \'v\')',
+    "CALL GetOAuthAccessToken(AuthMode => 'APP', Verifier => 'v')",
     'exec getoauthaccesstoken',
     "EXEC Anything @ClientSecret = 'x'",
     "UPDATE Things SET Password = 'hunter2'",
     '@OAuthAccessToken = abcdef123',
-    "\"OAuthClientSecret\" => 's'",
+    '"OAuthClientSecret" => \'s\'',
   ]) {
     test(`${JSON.stringify(text)} does`, () => assert.equal(carriesSecret(text), true));
   }
@@ -57,7 +62,7 @@ describe('what carries a secret', () => {
     "SELECT * FROM sys_connection_props WHERE Name = 'OAuthAccessToken'",
     "SELECT 'password = 1' AS s",
     'SELECT IssueKey FROM Issues',
-    "EXEC AddStar @IssueId = 12",
+    'EXEC AddStar @IssueId = 12',
   ]) {
     test(`${JSON.stringify(text)} does not`, () => assert.equal(carriesSecret(text), false));
   }

@@ -104,7 +104,10 @@ describe('the interactive shell', () => {
 describe('command-line options', () => {
   test('-c and -f keep their order, --format and --connection are read', () => {
     const o = parseMainArgs(['-f', 'a.sql', '-c', 'SELECT 1', '--format', 'csv', '--connection', 'URL=x']);
-    assert.deepEqual(o.scripts, [{ kind: 'file', path: 'a.sql' }, { kind: 'command', sql: 'SELECT 1' }]);
+    assert.deepEqual(o.scripts, [
+      { kind: 'file', path: 'a.sql' },
+      { kind: 'command', sql: 'SELECT 1' },
+    ]);
     assert.equal(o.format, 'csv');
     assert.equal(o.connection, 'URL=x');
   });
@@ -118,7 +121,10 @@ describe('command-line options', () => {
 describe('the progress line', () => {
   test('shows elapsed time, requests by category, rate-limit waits and retries since the start', () => {
     const now = { ...ZERO, requests: 12, byCategory: { read: 2, update: 0, search: 10, icon: 0 }, rateLimitWaits: 1, rateLimitWaitMs: 2500, retries: 1 };
-    assert.equal(progressText(3200, now, ZERO, 250), '3.2 s · 250 rows · 12 requests (2 read, 10 search) · 1 rate-limit wait (2.5 s) · 1 retry · Ctrl-C cancels');
+    assert.equal(
+      progressText(3200, now, ZERO, 250),
+      '3.2 s · 250 rows · 12 requests (2 read, 10 search) · 1 rate-limit wait (2.5 s) · 1 retry · Ctrl-C cancels',
+    );
   });
 
   test('shows how far a write has got', () => {

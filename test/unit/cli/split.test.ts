@@ -15,18 +15,29 @@ describe('splitting SQL text into statements', () => {
   });
 
   test('understands backslash escapes only in E strings', () => {
-    assert.deepEqual(sqlOf(splitStatements(String.raw`SELECT E'a\';b'; SELECT 'c\'; SELECT 3;`).items), [String.raw`SELECT E'a\';b'`, String.raw`SELECT 'c\'`, 'SELECT 3']);
+    assert.deepEqual(sqlOf(splitStatements(String.raw`SELECT E'a\';b'; SELECT 'c\'; SELECT 3;`).items), [
+      String.raw`SELECT E'a\';b'`,
+      String.raw`SELECT 'c\'`,
+      'SELECT 3',
+    ]);
   });
 
   test('ignores semicolons in line comments and nested block comments, and drops leading comments', () => {
     const text = '-- first; comment\nSELECT 1 /* a; /* nested; */ still; */ + 1; /* only a comment; */ ;\nSELECT 2 -- trailing;\n;';
     const { items } = splitStatements(text);
     assert.deepEqual(sqlOf(items), ['SELECT 1 /* a; /* nested; */ still; */ + 1', 'SELECT 2']);
-    assert.deepEqual(items.map((i) => i.line), [2, 3]);
+    assert.deepEqual(
+      items.map((i) => i.line),
+      [2, 3],
+    );
   });
 
   test("keeps the ; of CData's file target options, SELECT … INTO [csv://x.txt;delimiter=tab]", () => {
-    assert.deepEqual(sqlOf(splitStatements('SELECT * INTO [csv://x.txt;delimiter=tab;header=false] FROM T; SELECT [a;b];').items), ['SELECT * INTO [csv://x.txt;delimiter=tab;header=false] FROM T', 'SELECT [a', 'b]']);
+    assert.deepEqual(sqlOf(splitStatements('SELECT * INTO [csv://x.txt;delimiter=tab;header=false] FROM T; SELECT [a;b];').items), [
+      'SELECT * INTO [csv://x.txt;delimiter=tab;header=false] FROM T',
+      'SELECT [a',
+      'b]',
+    ]);
   });
 
   test('parameters like $1 and $name are not taken for dollar quotes', () => {
@@ -35,7 +46,10 @@ describe('splitting SQL text into statements', () => {
 
   test('reports the line each statement starts on', () => {
     const { items } = splitStatements('\n\nSELECT 1;\nSELECT\n  2;\n\n  SELECT 3;');
-    assert.deepEqual(items.map((i) => i.line), [3, 4, 7]);
+    assert.deepEqual(
+      items.map((i) => i.line),
+      [3, 4, 7],
+    );
   });
 
   test('without final, the unfinished tail is kept as rest; with final it is the last statement', () => {

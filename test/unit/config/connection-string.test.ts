@@ -67,7 +67,10 @@ describe('connection string syntax', () => {
   });
 
   test('text after a closing quote is an error', () => {
-    assert.throws(() => parseConnectionString('Logfile="a"b;URL=x'), (e: unknown) => e instanceof ConfigError && e.property === 'Logfile');
+    assert.throws(
+      () => parseConnectionString('Logfile="a"b;URL=x'),
+      (e: unknown) => e instanceof ConfigError && e.property === 'Logfile',
+    );
   });
 
   test('quoteConnectionValue round-trips through the parser', () => {

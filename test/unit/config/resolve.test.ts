@@ -84,7 +84,16 @@ describe('resolveConfig: defaults and types', () => {
 
   test('accepts an options object keyed by camelCase or any-case names, with typed values', () => {
     const { config, warnings } = resolveConfig(
-      { url: 'https://myspace.backlog.jp/', apiKey: 'k1234', pageSize: 20, readOnly: true, Timeout: 30, maxrows: 7, other: { pushdown: false }, logfile: undefined },
+      {
+        url: 'https://myspace.backlog.jp/',
+        apiKey: 'k1234',
+        pageSize: 20,
+        readOnly: true,
+        Timeout: 30,
+        maxrows: 7,
+        other: { pushdown: false },
+        logfile: undefined,
+      },
       NO_ENV,
     );
     assert.deepEqual(warnings, []);
@@ -117,7 +126,10 @@ describe('resolveConfig: defaults and types', () => {
       tokenTimestamp: '1700000000000',
       usePkce: false,
     });
-    assert.throws(() => resolveConfig('URL=https://x.backlog.com;AuthScheme=OAuth;InitiateOAuth=ALWAYS', NO_ENV), /InitiateOAuth must be one of OFF, GETANDREFRESH, REFRESH, not "ALWAYS"/);
+    assert.throws(
+      () => resolveConfig('URL=https://x.backlog.com;AuthScheme=OAuth;InitiateOAuth=ALWAYS', NO_ENV),
+      /InitiateOAuth must be one of OFF, GETANDREFRESH, REFRESH, not "ALWAYS"/,
+    );
     assert.throws(() => resolveConfig('URL=https://x.backlog.com;AuthScheme=OAuth;OAuthExpiresIn=soon', NO_ENV), /OAuthExpiresIn must be a whole number/);
   });
 
@@ -208,7 +220,10 @@ describe('resolveConfig: errors name the property', () => {
     assert.match(configError(`${BASE};Timout=10`).message, /did you mean "Timeout"/);
     assert.match(configError(`${BASE};api_key=x`).message, /did you mean "ApiKey"/);
     assert.match(configError(`${BASE};SpaceKey=x`).message, /did you mean "URL"/);
-    assert.match(configError({ url: 'https://x.backlog.com', apiKey: 'k1234', onAuthorisationUrl: 'x' }).message, /unknown connection property "onAuthorisationUrl"/);
+    assert.match(
+      configError({ url: 'https://x.backlog.com', apiKey: 'k1234', onAuthorisationUrl: 'x' }).message,
+      /unknown connection property "onAuthorisationUrl"/,
+    );
   });
 
   test('an unknown property far from every real one gets no guess', () => {
@@ -313,8 +328,34 @@ describe('resolveConfig: pasted CData strings', () => {
   test('every CData-only property of the reference is accepted with a warning naming it', () => {
     const cdataOnly = PROPERTIES.filter((p) => p.cdataOnly);
     assert.ok(cdataOnly.length >= 37); // CacheConnection and CacheLocation (REPLICATE) and UserDefinedViews (user-defined views) are real
-    for (const name of ['RTK', 'UseConnectionPooling', 'PoolMaxSize', 'PoolMinSize', 'PoolIdleTimeout', 'PoolWaitTime', 'Location', 'Tables', 'Views', 'SupportEnhancedSQL', 'BatchSize', 'ConnectionLifeTime', 'ConnectOnOpen', 'QueryPassthrough', 'FirewallType', 'LogModules', 'MaxLogFileSize', 'MaxLogFileCount', 'CacheDriver', 'AutoCache', 'PseudoColumns', 'ProxyAutoDetect']) {
-      assert.ok(cdataOnly.some((p) => p.name === name), name);
+    for (const name of [
+      'RTK',
+      'UseConnectionPooling',
+      'PoolMaxSize',
+      'PoolMinSize',
+      'PoolIdleTimeout',
+      'PoolWaitTime',
+      'Location',
+      'Tables',
+      'Views',
+      'SupportEnhancedSQL',
+      'BatchSize',
+      'ConnectionLifeTime',
+      'ConnectOnOpen',
+      'QueryPassthrough',
+      'FirewallType',
+      'LogModules',
+      'MaxLogFileSize',
+      'MaxLogFileCount',
+      'CacheDriver',
+      'AutoCache',
+      'PseudoColumns',
+      'ProxyAutoDetect',
+    ]) {
+      assert.ok(
+        cdataOnly.some((p) => p.name === name),
+        name,
+      );
     }
     const text = cdataOnly.map((p) => `${p.name}="anything; at all"`).join(';');
     const { warnings } = resolveConfig(`${BASE};${text}`, NO_ENV);
@@ -329,7 +370,10 @@ describe('resolveConfig: pasted CData strings', () => {
   });
 
   test('properties that do nothing with the chosen scheme warn', () => {
-    assert.match(resolveConfig(`${BASE};AuthScheme=APIToken;OAuthClientId=c;InitiateOAuth=OFF`, NO_ENV).warnings.join('\n'), /ignoring OAuthClientId: OAuth properties have no effect/);
+    assert.match(
+      resolveConfig(`${BASE};AuthScheme=APIToken;OAuthClientId=c;InitiateOAuth=OFF`, NO_ENV).warnings.join('\n'),
+      /ignoring OAuthClientId: OAuth properties have no effect/,
+    );
     assert.match(resolveConfig('URL=https://x.backlog.com;AuthScheme=OAuth;ApiKey=k1234', NO_ENV).warnings.join('\n'), /ignoring ApiKey/);
     assert.match(resolveConfig(`${BASE};ProxyPort=8080`, NO_ENV).warnings.join('\n'), /ignoring ProxyPort: ProxyServer is not set/);
   });
@@ -434,8 +478,22 @@ describe('describeProperties', () => {
     const rows = describeProperties();
     assert.equal(rows.length, PROPERTIES.length);
     assert.deepEqual(Object.keys(rows[0] ?? {}), [
-      'Name', 'ShortDescription', 'Type', 'Default', 'Values', 'Value', 'Required', 'Category', 'IsSessionProperty',
-      'Sensitivity', 'PropertyName', 'Ordinal', 'CatOrdinal', 'Hierarchy', 'Visible', 'ETC',
+      'Name',
+      'ShortDescription',
+      'Type',
+      'Default',
+      'Values',
+      'Value',
+      'Required',
+      'Category',
+      'IsSessionProperty',
+      'Sensitivity',
+      'PropertyName',
+      'Ordinal',
+      'CatOrdinal',
+      'Hierarchy',
+      'Visible',
+      'ETC',
     ]);
     const url = rows.find((r) => r.Name === 'URL');
     assert.equal(url?.Required, true);
@@ -468,7 +526,10 @@ describe('describeProperties', () => {
     const names = table.columns.split(',').map((c) => c.split(':')[0]);
     const rows = describeProperties(config);
     assert.deepEqual(names, Object.keys(rows[0] ?? {}));
-    assert.deepEqual(table.rows, rows.map((r) => Object.values(r)));
+    assert.deepEqual(
+      table.rows,
+      rows.map((r) => Object.values(r)),
+    );
   });
 
   test('every property of the catalog is typed consistently', () => {
@@ -491,9 +552,12 @@ describe('editDistance', () => {
   });
 });
 
-describe('resolveConfig: AuthScheme inferred as CData\'s seed page writes the flows', () => {
-  test('OAuth properties without ApiKey mean AuthScheme=OAuth: the desktop flow\'s four properties, or OAuthAccessToken alone', () => {
-    const desktop = resolveConfig('URL=https://x.backlog.com;OAuthClientId=cid;OAuthClientSecret=csecret;CallbackURL=http://localhost:33333;InitiateOAuth=GETANDREFRESH', NO_ENV);
+describe("resolveConfig: AuthScheme inferred as CData's seed page writes the flows", () => {
+  test("OAuth properties without ApiKey mean AuthScheme=OAuth: the desktop flow's four properties, or OAuthAccessToken alone", () => {
+    const desktop = resolveConfig(
+      'URL=https://x.backlog.com;OAuthClientId=cid;OAuthClientSecret=csecret;CallbackURL=http://localhost:33333;InitiateOAuth=GETANDREFRESH',
+      NO_ENV,
+    );
     assert.equal(desktop.config.authScheme, 'OAuth');
     assert.equal(desktop.config.oauth.initiateOAuth, 'GETANDREFRESH');
     assert.deepEqual(desktop.warnings, []);

@@ -28,7 +28,10 @@ test('an existing settings folder readable by others is made 0700 when the defau
   assert.equal(await store.read('space|client'), undefined);
   assert.equal(mode(folder), 0o700);
   chmodSync(folder, 0o755);
-  await openTokenStore(undefined, { BACKLOG_SQL_CONFIG_DIR: folder }).update('space|client', async () => ({ result: undefined, next: { accessToken: 't', obtainedAt: 1 } }));
+  await openTokenStore(undefined, { BACKLOG_SQL_CONFIG_DIR: folder }).update('space|client', async () => ({
+    result: undefined,
+    next: { accessToken: 't', obtainedAt: 1 },
+  }));
   assert.equal(mode(folder), 0o700);
   assert.equal(mode(join(folder, 'OAuthSettings.json')), 0o600);
 });

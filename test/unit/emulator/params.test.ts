@@ -10,7 +10,10 @@ function fails(fn: () => unknown, includes: string): void {
 describe('parameter validation', () => {
   test('parses ints, booleans, dates and bracketed arrays', () => {
     const { params } = parseParams(new URLSearchParams('projectId[]=1&projectId[]=2&attachment=true&createdSince=2026-01-31&count=100'), {
-      'projectId[]': 'intArray', attachment: 'bool', createdSince: 'date', ...PAGING_OFFSET,
+      'projectId[]': 'intArray',
+      attachment: 'bool',
+      createdSince: 'date',
+      ...PAGING_OFFSET,
     });
     assert.deepEqual(params, { projectId: [1, 2], attachment: true, createdSince: '2026-01-31', count: 100 });
   });

@@ -50,9 +50,29 @@ describe('seed data', () => {
     assert.deepEqual([...new Set(s.customFields.all().map((f) => f.typeId))].sort(), [1, 2, 3, 4, 5, 6, 7, 8]);
     assert.ok(s.projects.all().some((p) => !p.useGit));
     assert.ok(s.projects.all().some((p) => !p.useWiki));
-    assert.ok(s.issues.all().some((i) => i.parentIssueId !== null), 'parent/child issues');
-    const nonEmpty = ['comments', 'attachments', 'sharedFiles', 'stars', 'wikis', 'wikiTags', 'wikiHistory', 'documents', 'documentComments',
-      'repositories', 'pullRequests', 'pullRequestComments', 'webhooks', 'teams', 'notifications', 'watchings', 'activities'] as const;
+    assert.ok(
+      s.issues.all().some((i) => i.parentIssueId !== null),
+      'parent/child issues',
+    );
+    const nonEmpty = [
+      'comments',
+      'attachments',
+      'sharedFiles',
+      'stars',
+      'wikis',
+      'wikiTags',
+      'wikiHistory',
+      'documents',
+      'documentComments',
+      'repositories',
+      'pullRequests',
+      'pullRequestComments',
+      'webhooks',
+      'teams',
+      'notifications',
+      'watchings',
+      'activities',
+    ] as const;
     for (const name of nonEmpty) assert.ok(s[name].size > 0, `${name} is empty at tiny scale`);
     assert.ok(s.recentlyViewed.length > 0);
   });

@@ -17,9 +17,20 @@ test('same name and type across projects share a column; another type gets the p
       { id: 3, projectId: 3, typeId: 1, name: 'OS', description: '' },
       { id: 4, projectId: 1, typeId: 1, name: 'Summary', description: '' },
     ],
-    new Map([[1, 'WEB'], [2, 'APP'], [3, 'OPS']]),
+    new Map([
+      [1, 'WEB'],
+      [2, 'APP'],
+      [3, 'OPS'],
+    ]),
     ['Id', 'Summary'],
   );
-  assert.deepEqual(columns.map((c) => [c.name, c.type]), [['OS', 'VARCHAR'], ['CF_Summary', 'VARCHAR'], ['OS_OPS', 'VARCHAR']]);
+  assert.deepEqual(
+    columns.map((c) => [c.name, c.type]),
+    [
+      ['OS', 'VARCHAR'],
+      ['CF_Summary', 'VARCHAR'],
+      ['OS_OPS', 'VARCHAR'],
+    ],
+  );
   assert.deepEqual(mapping.get('OS'), [1, 2]);
 });
