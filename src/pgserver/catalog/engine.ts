@@ -134,7 +134,10 @@ export class CatalogEngine {
         try {
           admin = await PgClient.connect({ socketPath, user: CATALOG_SUPERUSER, database: 'template1', password });
         } catch (e) {
-          if (!(e instanceof PgServerError) || e.code !== '57P03') throw e;
+          // Still starting: "the database system is starting up" (57P03), or the socket file made
+          // (bind) but not yet listened on, which a loaded machine shows as ECONNREFUSED.
+          const starting = (e instanceof PgServerError && e.code === '57P03') || ['ECONNREFUSED', 'ENOENT'].includes((e as NodeJS.ErrnoException).code ?? '');
+          if (!starting) throw e;
         }
       }
       if (!admin) await new Promise((r) => setTimeout(r, 20));
