@@ -831,6 +831,7 @@ export class Session {
   private async describeOnCatalog(statement: Prepared): Promise<RawAnswer | undefined> {
     const c = chatter(statement.sql);
     if (c && c.kind !== 'show') return undefined;
+    await this.ctx.catalog.viewsReady();
     const r = this.ctx.catalog.route(statement.sql);
     if (r.engine === 'mixed') throw mixedError(r.catalogName, r.backlogName);
     if (r.engine === 'data' || !this.catalog) return undefined;
@@ -868,6 +869,8 @@ export class Session {
       if (c.kind === 'deallocate') this.deallocate(sql);
       return this.runChatter(c);
     }
+    // User-defined views created since (here or by another process) are in both engines first.
+    await this.ctx.catalog.viewsReady();
     const r = this.ctx.catalog.route(sql);
     if (r.engine === 'mixed') throw mixedError(r.catalogName, r.backlogName);
     if ((r.engine === 'catalog' || r.engine === 'either') && this.catalog) {
