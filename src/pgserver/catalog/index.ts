@@ -71,9 +71,12 @@ export class CatalogService {
         const columns = await this.connection.describe(`SELECT * FROM ${quoteIdent(v.name)}`).catch(() => undefined);
         if (columns) wanted.set(v.name, { stamp: viewStamp(v.query, columns), statements: userViewStatements(v.name, columns, v.query) });
       }
+      // Every view made again is dropped first (IF EXISTS): after a change that failed halfway the
+      // engine may hold it or not, and the next change still applies.
+      const drop = (name: string) => `DROP VIEW IF EXISTS public.${quoteIdent(name)}`;
       const statements: string[] = [];
-      for (const [name, stamp] of this.views) if (wanted.get(name)?.stamp !== stamp) statements.push(`DROP VIEW IF EXISTS public.${quoteIdent(name)}`);
-      for (const [name, w] of wanted) if (this.views.get(name) !== w.stamp) statements.push(...w.statements);
+      for (const name of this.views.keys()) if (!wanted.has(name)) statements.push(drop(name));
+      for (const [name, w] of wanted) if (this.views.get(name) !== w.stamp) statements.push(drop(name), ...w.statements);
       await this.engine.changeSchema(statements);
       this.views = new Map([...wanted].map(([name, w]) => [name, w.stamp]));
     } catch (e) {
