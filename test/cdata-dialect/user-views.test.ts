@@ -213,6 +213,20 @@ describe('CREATE / ALTER / DROP LOCAL VIEW', () => {
       } finally {
         await located.close();
       }
+      // A server on such a connection shows the folder's views to wire clients.
+      const served = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};Location=${folder}`, { noExternalAccess: true });
+      const server = await serve({ connection: served, port: 0, log: () => {} });
+      const client = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'me', database: 'backlog' });
+      try {
+        await client.connect();
+        const listed = await client.query("SELECT table_name FROM information_schema.views WHERE table_name IN ('Urgent', 'Later') ORDER BY 1");
+        assert.deepEqual(listed.rows, [{ table_name: 'Later' }, { table_name: 'Urgent' }]);
+        assert.ok((await client.query('SELECT * FROM Urgent')).rowCount !== null);
+      } finally {
+        await client.end().catch(() => undefined);
+        await server.close();
+        await served.close();
+      }
       // UserDefinedViews, when set, is the file (only its views are shown).
       const named = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};Location=${folder};UserDefinedViews=${file}`);
       try {
