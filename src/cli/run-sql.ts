@@ -13,6 +13,7 @@ import { ExitCode } from './exit-codes.js';
 import { formatResult, formatTable, type Format } from './format.js';
 import { startProgress, type ProgressStream } from './progress.js';
 import type { WriteProgress } from '../core/connection.js';
+import { parseStatement } from '../sql/statement.js';
 
 // ---- splitting --------------------------------------------------------------------------------
 
@@ -425,7 +426,8 @@ export async function runStream(session: Session, input: Readable, signal: Abort
 
 /** The rows a COPY … TO wrote (DuckDB answers with one Count row), undefined for other statements. */
 function copyCount(sql: string, result: { columns: { name: string }[]; rows: unknown[] }): number | undefined {
-  if (!/^\s*COPY\b/i.test(sql.replace(/^(\s*(--[^\n]*\n|\/\*[\s\S]*?\*\/))*/, ''))) return undefined;
   if (result.columns.length !== 1 || result.columns[0]?.name !== 'Count') return undefined;
+  // The statement ran, so it parses; the kind is read only for a result shaped like COPY's.
+  if (parseStatement(sql).kind !== 'copy') return undefined;
   return Number((result.rows[0] as Record<string, unknown> | undefined)?.Count ?? 0);
 }

@@ -13,11 +13,11 @@ import { closestName } from '../util/closest.js';
 import { analyze, AnalysisError, type Analysis, type Catalog, type ParamValues, type TableRef } from './analyze.js';
 import { duckParams, loadTempTable, quoteIdent, quoteLiteral, toJs, type DuckDBConnection, type DuckDBInstance } from './duckdb.js';
 import { parameterNames } from './dml.js';
-import { classify, copySource, extensionStatement, rewriteAtParameters, stripExplain } from './front.js';
-import { rewriteCdataDialect } from './dialect/rewrite.js';
+import { copySource, extensionStatement } from './front.js';
+import { duckText, parseStatement, type Statement } from './statement.js';
 import { expandUserViews, type UserViews } from './dialect/user-views.js';
 import { addTempRows, isTempName, replaceIdentityCalls, tempInsertOf, type TempInsert } from './dialect/temp-tables.js';
-import { selectIntoOf, type SelectInto } from './dialect/select-into.js';
+import type { SelectInto } from './dialect/select-into.js';
 import { LocalWork } from './local-work.js';
 import { macroDefinitions } from './dialect/functions.js';
 import type { SchemaSetup } from './schema-setup.js';
@@ -232,10 +232,11 @@ export class Engine {
     return new SqlError(firstLine.replace(/^[A-Za-z ]+ Error: /, ''), position, { sqlstate: kind, syntax: kind === '42601', ...(hint ? { hint } : {}) });
   }
 
-  async run(sqlIn: string, params: ParamValues, options: QueryOptions = {}): Promise<QueryResult> {
+  async run(input: string | Statement, params: ParamValues, options: QueryOptions = {}): Promise<QueryResult> {
     const started = performance.now();
     const signal = options.signal ?? new AbortController().signal;
-    const kind = classify(sqlIn);
+    const statement = typeof input === 'string' ? parseStatement(input) : input;
+    const sqlIn = statement.text;
     const extension = extensionStatement(sqlIn);
     if (extension !== undefined) {
       throw new SqlError(
@@ -247,35 +248,34 @@ export class Engine {
         },
       );
     }
-    if (kind === 'call') throw new SqlError('stored procedures run through the connection (EXEC / CALL)', undefined, { sqlstate: '0A000' });
-    if (kind === 'dml') {
-      const temp = tempInsertOf(rewriteCdataDialect(rewriteAtParameters(sqlIn)));
+    if (statement.kind === 'call') throw new SqlError('stored procedures run through the connection (EXEC / CALL)', undefined, { sqlstate: '0A000' });
+    if (statement.kind === 'dml') {
+      const temp = tempInsertOf(statement.sql);
       if (temp) return this.tempInsert(temp, params, options, started);
       await this.ctx.schema?.ready();
-      return this.write(sqlIn, params, signal, options, started);
+      return this.write(statement.sql, params, signal, options, started);
     }
+    if (statement.kind === 'selectInto') return this.selectInto(statement.into, params, options);
     // What follows EXPLAIN [ANALYZE] must be a query: it is always parsed as one below (DuckDB's
     // EXPLAIN ANALYZE would otherwise run a CREATE, DROP or SET).
-    const explaining = kind === 'explain' || kind === 'explain-analyze';
-    const { sql: body, offset } = explaining ? stripExplain(sqlIn) : { sql: sqlIn, offset: 0 };
-    if (explaining && classify(body) === 'dml') {
+    const explaining = statement.kind === 'explain';
+    const target = statement.kind === 'explain' ? statement.inner : statement;
+    const offset = target.offset;
+    if (explaining && target.kind === 'dml') {
       throw new SqlError('EXPLAIN of INSERT, UPDATE or DELETE is not supported', 1, {
         sqlstate: '0A000',
         hint: 'EXPLAIN SELECT * FROM the table WHERE … (the same WHERE) shows what the statement would read; it then sends one request per matching row.',
       });
     }
-    if (explaining && classify(body) === 'call') {
+    if (explaining && target.kind === 'call') {
       throw new SqlError('EXPLAIN of EXEC / CALL is not supported', 1, {
         sqlstate: '0A000',
         hint: 'A procedure makes the requests its description lists (SELECT * FROM sys_procedures); EXPLAIN shows the plans of queries.',
       });
     }
-    if (!explaining && kind === 'select') {
-      const into = selectIntoOf(rewriteCdataDialect(rewriteAtParameters(body)));
-      if (into) return this.selectInto(into, params, options);
-    }
     const session = options.session ?? this.ctx.session;
-    const dialect = replaceIdentityCalls(rewriteCdataDialect(rewriteAtParameters(body)), session.lastInsertId);
+    // EXPLAIN of SELECT … INTO explains its query.
+    const dialect = replaceIdentityCalls(target.kind === 'selectInto' ? target.into.query : duckText(target), session.lastInsertId);
     const sql = this.ctx.userViews ? expandUserViews(dialect, this.ctx.userViews) : dialect;
     const statsBefore = this.ctx.api.stats();
     const warnings: string[] = [];
@@ -298,10 +298,10 @@ export class Engine {
         columnsMentioned: new Set(),
       };
       // What to analyse: the statement, or the query a COPY … TO writes out.
-      const copy = !explaining && classify(sql) === 'other' ? copySource(sql) : undefined;
-      const query = copy ? { sql: copy.sql, offset: offset + copy.offset } : explaining || classify(sql) === 'select' ? { sql, offset } : undefined;
+      const copy = !explaining && target.kind === 'copy' ? copySource(sql) : undefined;
+      const query = copy ? { sql: copy.sql, offset: offset + copy.offset } : explaining || target.kind === 'select' ? { sql, offset } : undefined;
       if (query) analysis = await this.analyzeQuery(conn, query.sql, query.offset, params, (n) => isTempName(n) || session.temps.has(n.toLowerCase()));
-      if (kind === 'explain') return this.explainResult(analysis, started);
+      if (statement.kind === 'explain' && !statement.analyze) return this.explainResult(analysis, started);
       await this.waitForSchema(conn, query && !copy ? analysis : undefined);
 
       const fetches = await this.fetchAll(analysis, signal, warnings, conn);
@@ -323,7 +323,7 @@ export class Engine {
         local.dispose();
       }
       const stats = this.stats(statsBefore, fetches.reports, warnings, started);
-      if (kind === 'explain-analyze') return this.explainResult(analysis, started, stats);
+      if (statement.kind === 'explain') return this.explainResult(analysis, started, stats);
       return { command: 'SELECT', columns, rows, rowCount: rows.length, stats };
     } finally {
       signal.removeEventListener('abort', onAbort);
@@ -382,21 +382,22 @@ export class Engine {
    * stops (break, return) stops the fetch: no page after the one it was reading is requested.
    * Any other statement runs whole (`run`), then its rows are yielded.
    */
-  async *stream(sqlIn: string, params: ParamValues, options: QueryOptions = {}): AsyncGenerator<Record<string, unknown>> {
+  async *stream(input: string | Statement, params: ParamValues, options: QueryOptions = {}): AsyncGenerator<Record<string, unknown>> {
+    const statement = typeof input === 'string' ? parseStatement(input) : input;
     const whole = async function* (engine: Engine): AsyncGenerator<Record<string, unknown>> {
-      const result = await engine.run(sqlIn, params, { ...options, rowMode: 'object' });
+      const result = await engine.run(statement, params, { ...options, rowMode: 'object' });
       yield* result.rows as Record<string, unknown>[];
     };
-    if (classify(sqlIn) !== 'select' || extensionStatement(sqlIn) !== undefined || /sys_identity/i.test(sqlIn)) {
+    const sqlIn = statement.text;
+    if (statement.kind !== 'select' || extensionStatement(sqlIn) !== undefined || /sys_identity/i.test(sqlIn)) {
       yield* whole(this);
       return;
     }
     // CData's dialect as `run` reads it. A statement over user-defined views, a session's T#TEMP
-    // table, SCOPE_IDENTITY() or SELECT … INTO runs whole: those paths live in `run`.
+    // table or SCOPE_IDENTITY() runs whole: those paths live in `run`.
     const session = options.session ?? this.ctx.session;
-    const sql = rewriteCdataDialect(rewriteAtParameters(sqlIn));
+    const sql = statement.sql;
     const viaRun =
-      selectIntoOf(sql) !== undefined ||
       replaceIdentityCalls(sql, session.lastInsertId) !== sql ||
       (this.ctx.userViews !== undefined && expandUserViews(sql, this.ctx.userViews) !== sql) ||
       [...session.temps.values()].some((t) => sql.toLowerCase().includes(t.name.toLowerCase())) ||
@@ -483,7 +484,7 @@ export class Engine {
     const before = this.ctx.api.stats();
     let projects: Promise<readonly ProjectRef[]> | undefined;
     const result = await runWrite(
-      rewriteCdataDialect(rewriteAtParameters(sql)),
+      sql,
       params,
       {
         registry: this.ctx.registry,
