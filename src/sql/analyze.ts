@@ -9,6 +9,7 @@
  * of the rows SQL keeps: DuckDB applies every predicate again over the fetched rows.
  */
 import type { ColumnDef, PushOp, Qual, TableDef } from '../schema/types.js';
+import type { ParsedStatement } from './parse-tree.js';
 
 type Node = Record<string, unknown>;
 export type ParamValues = readonly unknown[] | Record<string, unknown> | undefined;
@@ -175,6 +176,9 @@ function constantValue(n: unknown, consts: Consts): { value: unknown } | undefin
     if (params && typeof params === 'object') {
       const rec = params as Record<string, unknown>;
       if (id in rec) return { value: rec[id] };
+      // `@name` / `:name` keys, as the caller may write them (they bind as `$name`).
+      const named = Object.keys(rec).find((k) => k.replace(/^[@$:]/, '').toLowerCase() === id.toLowerCase());
+      if (named !== undefined) return { value: rec[named] };
       const i = Number(id) - 1;
       const values = Object.values(rec);
       return Number.isInteger(i) && i >= 0 && i < values.length && /^\d+$/.test(id) ? { value: values[i] } : undefined;
@@ -351,11 +355,12 @@ export interface Catalog {
 }
 
 export function analyze(
-  statement: Node,
+  parsed: ParsedStatement,
   catalog: Catalog,
   paramValues: ParamValues,
   options: { today?: string | (() => string | undefined); maxRows?: number | undefined } = {},
 ): Analysis {
+  const statement = parsed as unknown as Node;
   const given = options.today;
   const params: Consts = { params: paramValues, today: typeof given === 'function' ? given : () => given };
   const refs: TableRef[] = [];
