@@ -51,6 +51,8 @@ const EXTENSION_SETTINGS =
  * DuckDB without extensions: there is no network to fetch them from (issue 11).
  */
 export function extensionStatement(sql: string): number | undefined {
+  // Each form names one of these words: a statement without any (most queries) is not lexed here.
+  if (!/\b(INSTALL|LOAD|EXTENSIONS|SET|RESET|PRAGMA)\b/i.test(sql)) return undefined;
   const code = mapCode(sql, (c) => c.replace(/;/g, '\u0000')).replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, (m) => ' '.repeat(m.length));
   let start = 0;
   for (const piece of code.split('\u0000')) {
