@@ -367,7 +367,7 @@ export class Connection {
 
   /** The fetch plan of a statement without running it: endpoints, pushed filters, estimated requests. */
   async explain(sql: string, params?: ParamValues): Promise<QueryResult> {
-    if (typeof sql !== 'string' || /^\s*EXPLAIN\b/i.test(sql)) return this.query(sql, params);
+    if (typeof sql !== 'string' || isExplain(sql)) return this.query(sql, params);
     try {
       return await this.query(`EXPLAIN ${sql}`, params);
     } catch (e) {
@@ -382,6 +382,15 @@ export class Connection {
     // The schema may still be being created: the instance closes after it.
     await this.schema?.ready().catch(() => undefined);
     closeDuck(this.duck);
+  }
+}
+
+/** Already an EXPLAIN (a statement that does not parse is not: the query reports its error). */
+function isExplain(sql: string): boolean {
+  try {
+    return parseStatement(sql).kind === 'explain';
+  } catch {
+    return false;
   }
 }
 

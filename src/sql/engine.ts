@@ -323,11 +323,9 @@ export class Engine {
           projects: () => (projects ??= this.ctx.projects(signal)),
         });
         const bound = duckParams(usedParams(params, sql));
-        let fetched = 0;
         let yielded = 0;
-        for await (const page of tableRowPages(table, fetchCtx, step.pushed)) {
+        for await (const page of this.stepPages(table, step, fetchCtx, step.pushed)) {
           if (signal.aborted) throw new CancelledError();
-          fetched += page.length;
           await loadTempTable(conn, table.name, table.columns, page);
           const local = new LocalWork(conn, signal, this.ctx.timeoutMs);
           let rows;
@@ -349,7 +347,6 @@ export class Engine {
             yield row;
             if (++yielded >= cap) return;
           }
-          if (limit && fetched >= limit.rows && limit.orderBy.length === 0) return;
         }
       }
     } finally {
@@ -664,17 +661,30 @@ export class Engine {
   }
 
   /**
-   * One plan step's rows, with its quals (pushed ones and join keys found at run time): counted
-   * placeholder rows when the step counts, else the table's pages (`tableRowPages`) up to its limit.
+   * One plan step's rows, page by page, with its quals (pushed ones and join keys found at run
+   * time): the one place a step's rows are read (queries, EXPLAIN ANALYZE, writes' SELECTs and
+   * `stream()` all come here). Counted placeholder rows when the step counts, else the table's
+   * pages (`tableRowPages`) until the step's limit is reached; a consumer that stops early stops
+   * the fetch (the page iterator is returned, so no further page is requested).
    */
-  private async stepRows(table: TableDef, step: PlanStep, fetchCtx: FetchContext, quals: readonly Qual[]): Promise<unknown[][]> {
+  private async *stepPages(table: TableDef, step: PlanStep, fetchCtx: FetchContext, quals: readonly Qual[]): AsyncIterable<unknown[][]> {
     const counted = step.count ? await countedRows(table, fetchCtx, quals, step.count.groupBy) : undefined;
-    if (counted) return counted;
-    const rows: unknown[][] = [];
-    for await (const page of tableRowPages(table, fetchCtx, quals)) {
-      rows.push(...page);
-      if (step.limit && rows.length >= step.limit.rows && step.limit.orderBy.length === 0) break;
+    if (counted) {
+      yield counted;
+      return;
     }
+    let fetched = 0;
+    for await (const page of tableRowPages(table, fetchCtx, quals)) {
+      yield page;
+      fetched += page.length;
+      if (step.limit && fetched >= step.limit.rows && step.limit.orderBy.length === 0) return;
+    }
+  }
+
+  /** All of a step's rows (`stepPages` collected). */
+  private async stepRows(table: TableDef, step: PlanStep, fetchCtx: FetchContext, quals: readonly Qual[]): Promise<unknown[][]> {
+    const rows: unknown[][] = [];
+    for await (const page of this.stepPages(table, step, fetchCtx, quals)) rows.push(...page);
     return rows;
   }
 }
