@@ -27,6 +27,7 @@ import { closeDuck, createDuck, quoteIdent, type DuckDBInstance } from '../sql/d
 import { Engine, statsSince, type QueryOptions, type QueryResult } from '../sql/engine.js';
 import type { ParamValues } from '../sql/analyze.js';
 import { parseStatement, type Statement } from '../sql/statement.js';
+import { planColumns } from '../sql/plan.js';
 import { checkParams, checkStatement } from '../sql/input.js';
 import { WriteSession } from '../sql/write.js';
 import { startSchemaSetup, type SchemaSetup } from '../sql/schema-setup.js';
@@ -307,6 +308,8 @@ export class Connection {
 
   private async describeColumns(sql: string, params: ParamValues): Promise<QueryColumn[]> {
     const statement = parseStatement(sql);
+    // EXPLAIN [ANALYZE] answers with the plan's rows, whatever it explains.
+    if (statement.kind === 'explain') return planColumns(statement.analyze);
     if (statement.kind === 'call') {
       const def = findProcedure(parseCall(sql, params ?? [], { lenient: true }).name);
       return def ? def.results.map((c) => ({ name: c.name, type: c.type })) : [];

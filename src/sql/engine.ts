@@ -15,6 +15,7 @@ import { parseQuery } from './parse-tree.js';
 import {
   MAX_DERIVED_KEYS,
   noReads,
+  planColumns,
   planRead,
   planWrite,
   planRows,
@@ -524,10 +525,7 @@ export class Engine {
         actualRows: stats.fetches.reduce((s, f) => s + f.rows, 0),
       });
     }
-    const columns = Object.keys(rows[0] ?? { step: 0, table: '', pushed: '', limit: '', estimatedRequests: '' }).map((name) => ({
-      name,
-      type: name === 'step' || name === 'actualRows' ? 'BIGINT' : 'VARCHAR',
-    }));
+    const columns = planColumns(stats !== undefined);
     return {
       columns,
       rows,

@@ -248,6 +248,12 @@ export interface PlanRow {
   actualRows?: number;
 }
 
+/** EXPLAIN's result columns (with ANALYZE: the rows each step read), for results and for Describe. */
+export function planColumns(analyzed: boolean): { name: string; type: string }[] {
+  const names = ['step', 'table', 'pushed', 'limit', 'estimatedRequests', ...(analyzed ? ['actualRows'] : [])];
+  return names.map((name) => ({ name, type: name === 'step' || name === 'actualRows' ? 'BIGINT' : 'VARCHAR' }));
+}
+
 /** The plan as EXPLAIN prints it: one row per step (a write: its read steps, then the write itself). */
 export function planRows(plan: Plan): PlanRow[] {
   if (plan.kind === 'write') {

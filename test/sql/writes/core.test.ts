@@ -266,6 +266,12 @@ describe('what is refused before any request', () => {
       ['Issues'],
     );
     assert.match(insert[0]?.estimatedRequests ?? '', /1 POST per row inserted/);
+    // Describe (the wire server's, before it executes) gives the plan's columns.
+    const described = await f.db.describe("EXPLAIN UPDATE Issues SET Summary = 'x' WHERE Id = 1");
+    assert.deepEqual(
+      described.map((c) => c.name),
+      Object.keys(update.rows[0] as object),
+    );
     assert.deepEqual(await f.requests(), []);
   });
 
