@@ -1,6 +1,6 @@
 /**
  * The planner without an emulator (issue 13): the registry built from a snapshot of the space's
- * metadata (test/fixtures/planner/space.json: projects, their statuses and custom fields), DuckDB
+ * metadata (test/fixtures/planner/space.json: time zone, projects and their custom fields), DuckDB
  * only for its parser, and `plan` for any statement — a query's read plan, a write's plan holding
  * its SELECT's read plan (the write path checks the statement as it would run, then stops: no
  * request can be made, the API below throws).
@@ -22,7 +22,6 @@ export interface SpaceSnapshot {
   timezone: string;
   today: string;
   projects: { id: number; projectKey: string; name: string }[];
-  statuses: Record<string, { id: number; name: string }[]>;
   customFields: { id: number; projectId: number; typeId: number; name: string; description: string | null }[];
 }
 
