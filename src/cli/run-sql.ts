@@ -13,6 +13,8 @@ import { ExitCode } from './exit-codes.js';
 import { formatResult, formatTable, type Format } from './format.js';
 import { startProgress, type ProgressStream } from './progress.js';
 import type { WriteProgress } from '../core/connection.js';
+import { segments } from '../sql/lexer.js';
+import { parseStatement } from '../sql/statement.js';
 
 // ---- splitting --------------------------------------------------------------------------------
 
@@ -25,9 +27,6 @@ export interface SplitResult {
   /** Index in the source where `rest` starts. */
   restStart: number;
 }
-
-const IDENT_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;
-const DOLLAR_TAG = /\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/y;
 
 /** `\d "Issue Comments"` → command `d`, args [`Issue Comments`]; a trailing `;` is dropped. */
 export function parseMeta(text: string, line: number): ScriptItem {
@@ -42,113 +41,82 @@ export function parseMeta(text: string, line: number): ScriptItem {
 }
 
 /**
- * Split SQL text into statements at `;` outside quotes and comments. Understands `'…'` (with
- * `''`), `E'…'` (backslash escapes), `"…"` identifiers, `$tag$…$tag$` strings, `--` comments and
- * nested block comments. A statement's text starts at its first token (leading comments and blank
- * lines are dropped, so `line` is where the SQL itself starts) and ends at its last token. A line
- * starting with `\` where no statement is pending is a meta-command. With `final`, the tail without
- * `;` is a statement too (end of a file); otherwise it is returned as `rest`.
+ * Split SQL text into statements at `;` outside quotes and comments, on the one lexer's segments
+ * (../sql/lexer.ts: `'…'` with `''`, `E'…'`, `"…"`, `$tag$…$tag$`, `--` and nested block
+ * comments). A statement's text starts at its first token (leading comments and blank lines are
+ * dropped, so `line` is where the SQL itself starts) and ends at its last token. A line starting
+ * with `\` where no statement is pending is a meta-command. CData's file target
+ * (`INTO [csv://x.txt;delimiter=tab]`) keeps its `;`. With `final`, the tail without `;` is a
+ * statement too (end of a file); otherwise it is returned as `rest`.
  */
 export function splitStatements(source: string, options: { final?: boolean } = {}): SplitResult {
   const items: ScriptItem[] = [];
   const n = source.length;
-  let i = 0;
   let line = 1;
+  let counted = 0;
   let start = -1;
   let startLine = 1;
   let lastEnd = -1;
   let pendingComment = -1;
   let pendingMeta = -1;
-
-  /** Move i to `to`, counting the newlines passed. */
-  const advance = (to: number) => {
-    for (let k = i; k < to; k++) if (source.charCodeAt(k) === 10) line++;
-    i = to;
+  /** Where the scan has got to: a meta-command or a file target may end inside a later segment. */
+  let skipTo = 0;
+  const lineAt = (to: number) => {
+    for (let k = counted; k < to; k++) if (source.charCodeAt(k) === 10) line++;
+    counted = Math.max(counted, to);
+    return line;
   };
-  const closeQuote = (quote: string, from: number, backslash: boolean): number => {
-    let k = from;
-    while (k < n) {
-      const ch = source[k];
-      if (backslash && ch === '\\') k += 2;
-      else if (ch === quote) {
-        if (source[k + 1] === quote) k += 2;
-        else return k + 1;
-      } else k++;
-    }
-    return n;
+  const begin = (at: number) => {
+    if (start >= 0) return;
+    start = at;
+    startLine = lineAt(at);
   };
 
-  while (i < n) {
-    const c = source[i] as string;
-    const next = source[i + 1];
-    if (c === '\n' || c === ' ' || c === '\t' || c === '\r' || c === '\f') {
-      advance(i + 1);
+  scan: for (const seg of segments(source)) {
+    if (seg.end <= skipTo) continue;
+    if (seg.kind === 'comment') {
+      if (start < 0 && source.startsWith('/*', seg.start) && !closedComment(source.slice(seg.start, seg.end))) pendingComment = seg.start;
       continue;
     }
-    if (c === '-' && next === '-') {
-      const eol = source.indexOf('\n', i);
-      advance(eol < 0 ? n : eol);
+    if (seg.kind !== 'code') {
+      begin(seg.start);
+      lastEnd = seg.end;
       continue;
     }
-    if (c === '/' && next === '*') {
-      const commentStart = i;
-      let depth = 0;
-      let k = i;
-      while (k < n) {
-        if (source[k] === '/' && source[k + 1] === '*') {
-          depth++;
-          k += 2;
-        } else if (source[k] === '*' && source[k + 1] === '/') {
-          depth--;
-          k += 2;
-          if (depth === 0) break;
-        } else k++;
+    for (let i = Math.max(seg.start, skipTo); i < seg.end; i++) {
+      const c = source[i] as string;
+      if (c === '\n' || c === ' ' || c === '\t' || c === '\r' || c === '\f') continue;
+      if (start < 0 && c === '\\') {
+        const eol = source.indexOf('\n', i);
+        if (eol < 0 && !options.final) {
+          pendingMeta = i;
+          break scan;
+        }
+        const end = eol < 0 ? n : eol;
+        items.push(parseMeta(source.slice(i, end), lineAt(i)));
+        // The rest is lexed afresh: a quote left open on the meta-command's line ends with it.
+        const base = lineAt(end) - 1;
+        const tail = splitStatements(source.slice(end), options);
+        items.push(...tail.items.map((item) => ({ ...item, line: item.line + base })));
+        return { items, rest: tail.rest, restStart: tail.restStart + end };
       }
-      if (depth > 0 && start < 0) pendingComment = commentStart;
-      advance(k);
-      continue;
-    }
-    if (start < 0 && c === '\\') {
-      const eol = source.indexOf('\n', i);
-      const end = eol < 0 ? n : eol;
-      if (eol < 0 && !options.final) {
-        pendingMeta = i;
-        break;
+      if (c === ';') {
+        if (start >= 0) items.push({ kind: 'sql', text: source.slice(start, lastEnd), line: startLine });
+        start = -1;
+        continue;
       }
-      items.push(parseMeta(source.slice(i, end), line));
-      advance(end);
-      continue;
-    }
-    if (c === ';') {
-      if (start >= 0) items.push({ kind: 'sql', text: source.slice(start, lastEnd), line: startLine });
-      start = -1;
-      advance(i + 1);
-      continue;
-    }
-    if (start < 0) {
-      start = i;
-      startLine = line;
-    }
-    let end = i + 1;
-    const prev = i > 0 ? (source[i - 1] as string) : ' ';
-    if (c === "'") {
-      const escaped = (prev === 'E' || prev === 'e') && (i < 2 || !IDENT_CHAR.test(source[i - 2] as string));
-      end = closeQuote("'", i + 1, escaped);
-    } else if (c === '"') {
-      end = closeQuote('"', i + 1, false);
-    } else if (c === '[' && /^\[[a-z]+:\/\/[^\]\n]*\]/i.test(source.slice(i, i + 4096))) {
-      // CData's file target, SELECT … INTO [csv://out.txt;delimiter=tab]: its `;` separates options.
-      end = source.indexOf(']', i) + 1;
-    } else if (c === '$' && !IDENT_CHAR.test(prev)) {
-      DOLLAR_TAG.lastIndex = i;
-      const tag = DOLLAR_TAG.exec(source)?.[0];
-      if (tag) {
-        const close = source.indexOf(tag, i + tag.length);
-        end = close < 0 ? n : close + tag.length;
+      begin(i);
+      if (c === '[' && /^\[[a-z]+:\/\/[^\]\n]*\]/i.test(source.slice(i, i + 4096))) {
+        // CData's file target, SELECT … INTO [csv://out.txt;delimiter=tab]: its `;` separates options.
+        const end = source.indexOf(']', i) + 1;
+        lastEnd = end;
+        skipTo = end;
+        if (end >= seg.end) continue scan;
+        i = end - 1;
+        continue;
       }
+      lastEnd = i + 1;
     }
-    advance(end);
-    lastEnd = end;
   }
 
   if (start >= 0 && options.final) {
@@ -160,6 +128,22 @@ export function splitStatements(source: string, options: { final?: boolean } = {
   // An unfinished meta-command line waits for its newline.
   if (pendingMeta >= 0) return { items, rest: source.slice(pendingMeta), restStart: pendingMeta };
   return { items, rest: '', restStart: n };
+}
+
+/** Whether a block comment (as the lexer cut it) is closed: its nested openings all closed. */
+function closedComment(text: string): boolean {
+  let depth = 0;
+  for (let k = 0; k < text.length - 1; k++) {
+    if (text[k] === '/' && text[k + 1] === '*') {
+      depth++;
+      k++;
+    } else if (text[k] === '*' && text[k + 1] === '/') {
+      depth--;
+      k++;
+      if (depth === 0) return true;
+    }
+  }
+  return false;
 }
 
 /** Feeds text as it arrives (stdin chunks, shell lines) and hands out complete statements. */
@@ -425,7 +409,8 @@ export async function runStream(session: Session, input: Readable, signal: Abort
 
 /** The rows a COPY … TO wrote (DuckDB answers with one Count row), undefined for other statements. */
 function copyCount(sql: string, result: { columns: { name: string }[]; rows: unknown[] }): number | undefined {
-  if (!/^\s*COPY\b/i.test(sql.replace(/^(\s*(--[^\n]*\n|\/\*[\s\S]*?\*\/))*/, ''))) return undefined;
   if (result.columns.length !== 1 || result.columns[0]?.name !== 'Count') return undefined;
+  // The statement ran, so it parses; the kind is read only for a result shaped like COPY's.
+  if (parseStatement(sql).kind !== 'copy') return undefined;
   return Number((result.rows[0] as Record<string, unknown> | undefined)?.Count ?? 0);
 }

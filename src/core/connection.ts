@@ -26,7 +26,8 @@ import type { FetchContext, ProjectRef } from '../schema/types.js';
 import { closeDuck, createDuck, quoteIdent, type DuckDBInstance } from '../sql/duckdb.js';
 import { Engine, statsSince, type QueryOptions, type QueryResult } from '../sql/engine.js';
 import type { ParamValues } from '../sql/analyze.js';
-import { classify, rewriteAtParameters } from '../sql/front.js';
+import { parseStatement, type Statement } from '../sql/statement.js';
+import { planColumns } from '../sql/plan.js';
 import { checkParams, checkStatement } from '../sql/input.js';
 import { WriteSession } from '../sql/write.js';
 import { startSchemaSetup, type SchemaSetup } from '../sql/schema-setup.js';
@@ -36,7 +37,6 @@ import { findProcedure, parseCall, procedureMetadata, PROCEDURES, runProcedure, 
 import { numberParameters, parseDml } from '../sql/dml.js';
 import { openDestination, parseTarget, replicate } from '../sync/index.js';
 import { parseReplicate, type ReplicateStatement } from '../sync/statement.js';
-import { rewriteCdataDialect } from '../sql/dialect/rewrite.js';
 import { parseViewStatement, UserViews, userViewsFile, type ViewStatement } from '../sql/dialect/user-views.js';
 
 import type { QueryColumn } from '../sql/engine.js';
@@ -159,14 +159,14 @@ export class Connection {
       if (this.closed) throw new ConnectionClosedError();
       checkStatement(sql);
       checkParams(params);
-      const replication = parseReplicate(sql);
+      const given = parseStatement(sql);
+      const replication = given.kind === 'replicate' ? parseReplicate(sql) : undefined;
       if (replication) return await this.replicate(replication, options);
-      sql = unqualifyPublic(sql);
       await this.refreshUserViews();
-      const view = parseViewStatement(sql);
-      if (view) return await this.viewStatement(view);
-      if (classify(sql) === 'call') return await this.call(sql, params, options);
-      return await this.engine.run(sql, params, options);
+      const statement = unqualified(given);
+      if (statement.kind === 'localView') return await this.viewStatement(parseViewStatement(statement.text) as ViewStatement);
+      if (statement.kind === 'call') return await this.call(statement.text, params, options);
+      return await this.engine.run(statement, params, options);
     } catch (e) {
       // Every failure is one of our errors (issue 11), whatever went wrong inside.
       throw asBacklogSqlError(e);
@@ -337,14 +337,16 @@ export class Connection {
   }
 
   private async describeColumns(sql: string, params: ParamValues): Promise<QueryColumn[]> {
-    const kind = classify(sql);
-    if (kind === 'call') {
+    const statement = parseStatement(sql);
+    // EXPLAIN [ANALYZE] answers with the plan's rows, whatever it explains.
+    if (statement.kind === 'explain') return planColumns(statement.analyze);
+    if (statement.kind === 'call') {
       const def = findProcedure(parseCall(sql, params ?? [], { lenient: true }).name);
       return def ? def.results.map((c) => ({ name: c.name, type: c.type })) : [];
     }
     let query = sql;
-    if (kind === 'dml') {
-      const stmt = parseDml(numberParameters(rewriteCdataDialect(rewriteAtParameters(sql))));
+    if (statement.kind === 'dml') {
+      const stmt = parseDml(numberParameters(statement.sql));
       if (!stmt.returning) return [];
       query = `SELECT ${stmt.returning.text} FROM ${quoteIdent(this.registry.table(stmt.table.name)?.name ?? stmt.table.name)}${stmt.alias ? ` AS ${quoteIdent(stmt.alias)}` : ''}`;
     }
@@ -384,13 +386,13 @@ export class Connection {
       if (this.closed) throw new ConnectionClosedError();
       checkStatement(sql);
       checkParams(params);
-      sql = unqualifyPublic(sql);
       await this.refreshUserViews();
-      if (classify(sql) === 'call') {
-        yield* (await this.call(sql, params, { ...options, rowMode: 'object' })).rows as Record<string, unknown>[];
+      const statement = unqualified(parseStatement(sql));
+      if (statement.kind === 'call') {
+        yield* (await this.call(statement.text, params, { ...options, rowMode: 'object' })).rows as Record<string, unknown>[];
         return;
       }
-      yield* this.engine.stream(sql, params, options);
+      yield* this.engine.stream(statement, params, options);
     } catch (e) {
       // Every failure is one of our errors (issue 11), whatever went wrong inside.
       throw asBacklogSqlError(e);
@@ -399,7 +401,7 @@ export class Connection {
 
   /** The fetch plan of a statement without running it: endpoints, pushed filters, estimated requests. */
   async explain(sql: string, params?: ParamValues): Promise<QueryResult> {
-    if (typeof sql !== 'string' || /^\s*EXPLAIN\b/i.test(sql)) return this.query(sql, params);
+    if (typeof sql !== 'string' || isExplain(sql)) return this.query(sql, params);
     try {
       return await this.query(`EXPLAIN ${sql}`, params);
     } catch (e) {
@@ -415,6 +417,21 @@ export class Connection {
     await this.schema?.ready().catch(() => undefined);
     closeDuck(this.duck);
   }
+}
+
+/** Already an EXPLAIN (a statement that does not parse is not: the query reports its error). */
+function isExplain(sql: string): boolean {
+  try {
+    return parseStatement(sql).kind === 'explain';
+  } catch {
+    return false;
+  }
+}
+
+/** The statement with `public.` qualifiers taken out (parsed again only when it had any). */
+function unqualified(statement: Statement): Statement {
+  const text = unqualifyPublic(statement.text);
+  return text === statement.text ? statement : parseStatement(text);
 }
 
 /** Check credentials and find the space; errors say which property to fix. */

@@ -21,11 +21,9 @@ import { SqlError } from '../errors.js';
 import { findProcedure, parseCall } from '../procedures/index.js';
 import { numberParameters, parseDml, type DmlStatement, type Piece } from '../sql/dml.js';
 import { createDuck } from '../sql/duckdb.js';
-import { classify, rewriteAtParameters, stripExplain } from '../sql/front.js';
-import { countInCode, countInCodeBytes, leadingCode } from '../sql/lexer.js';
-import { selectIntoOf } from '../sql/dialect/select-into.js';
-import { rewriteCdataDialect } from '../sql/dialect/rewrite.js';
-import { replicationKeyword } from '../sync/statement.js';
+import { rewriteAtParameters } from '../sql/front.js';
+import { duckText, parseStatement } from '../sql/statement.js';
+import { countInCode, countInCodeBytes } from '../sql/lexer.js';
 
 /** What an authenticated wire user may do. */
 export type Access = 'read-write' | 'read-only';
@@ -221,9 +219,12 @@ export class StatementPolicy {
     const tooComplex = complexityRefusal(sql);
     if (tooComplex) throw tooComplex;
     // CData's calls that DuckDB cannot parse as written (CHAR(48), CONVERT…) are checked as the library will run them.
-    const { sql: body, offset } = stripExplain(rewriteCdataDialect(sql));
-    const explained = offset > 0;
-    const replication = replicationKeyword(body);
+    const statement = parseStatement(sql);
+    const target = statement.kind === 'explain' ? statement.inner : statement;
+    const offset = target.offset;
+    const explained = statement.kind === 'explain';
+    const body = duckText(target);
+    const replication = target.kind === 'replicate' ? target.keyword : undefined;
     if (replication) {
       throw new SqlError(`${replication} cannot run over the wire: it writes to a database on the server's side`, offset + 1, {
         sqlstate: '0A000',
@@ -233,27 +234,25 @@ export class StatementPolicy {
             : 'backlog-sql has no query cache yet; `backlog-sql replicate` keeps a copy of the space in a database of yours.',
       });
     }
-    const local = /^\s*(CREATE|ALTER|DROP)\s+LOCAL\s+VIEW\b/i.exec(leadingCode(body));
-    if (local) {
+    if (target.kind === 'localView') {
       // User-defined views belong to the server's UserDefinedViews file: every client sees them.
-      throw new SqlError(`${(local[1] as string).toUpperCase()} LOCAL VIEW cannot run over the wire: user-defined views belong to the server`, offset + 1, {
+      throw new SqlError(`${target.verb} LOCAL VIEW cannot run over the wire: user-defined views belong to the server`, offset + 1, {
         sqlstate: '0A000',
         hint: "Wire clients query the server's views; they are created, altered and dropped where the server runs (its UserDefinedViews file).",
       });
     }
-    const kind = classify(body);
-    if (kind === 'dml') {
+    if (target.kind === 'dml') {
       // EXPLAIN of a write is refused by the library with its own explanation; nothing runs.
-      const stmt = parseDml(numberParameters(rewriteAtParameters(body)));
+      const stmt = parseDml(numberParameters(target.sql));
       for (const [prefix, piece] of dmlParts(stmt)) await this.checkQuery(prefix, piece.text, piece.start + offset);
       if (!explained && access === 'read-only') {
         throw new SqlError(`cannot execute ${stmt.kind} in a read-only session`, offset + 1, { sqlstate: '25006', hint: READ_ONLY_HINT });
       }
       return { kind: 'write', verb: stmt.kind };
     }
-    if (kind === 'call') {
+    if (target.kind === 'call') {
       // The procedure parser takes only literals and parameters as values: no SQL runs in a call.
-      const call = parseCall(body, [], { lenient: true });
+      const call = parseCall(target.text, [], { lenient: true });
       const def = findProcedure(call.name);
       const name = def?.name ?? call.name;
       if (def?.signedOut) {
@@ -268,7 +267,7 @@ export class StatementPolicy {
       }
       return { kind: 'call', procedure: name, writes };
     }
-    const into = kind === 'select' ? selectIntoOf(body) : undefined;
+    const into = target.kind === 'selectInto' ? target.into : undefined;
     if (into?.target.kind === 'file') {
       throw new SqlError('SELECT … INTO a file cannot run over the wire: files cannot be written over the wire', into.at + offset + 1, {
         sqlstate: '42501',

@@ -7,6 +7,7 @@
 import { CATALOG_NAME, SCHEMA_NAME } from '../schema/names.js';
 import { SqlError, sqlErrorAt } from '../errors.js';
 import type { ParamValues } from '../sql/analyze.js';
+import { tokenize as lex, type Token as LexToken } from '../sql/lexer.js';
 import addRelatedIssue from './add-related-issue.js';
 import addStar from './add-star.js';
 import attachFileToWiki from './attach-file-to-wiki.js';
@@ -73,60 +74,50 @@ export interface ParsedCall {
 
 type Token = { kind: 'word' | 'string' | 'number' | 'param' | 'punct'; text: string; pos: number };
 
-/** A numeric literal: 12, -3, 1.5, .5, 2., 1e3. */
-const NUMBER = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?/;
-
+/**
+ * The call's tokens, read from the one lexer's (../sql/lexer.ts): quoted and [bracketed] names as
+ * words, literals unquoted, `-` before a number as its sign, `?` `$1` `$name` `@name` `:name` as
+ * parameters, `=>` as one.
+ */
 function tokenize(sql: string): Token[] {
   const out: Token[] = [];
-  let i = 0;
-  while (i < sql.length) {
-    const ch = sql[i] as string;
-    if (/\s/.test(ch)) i++;
-    else if (ch === '-' && sql[i + 1] === '-') i = sql.indexOf('\n', i) === -1 ? sql.length : sql.indexOf('\n', i);
-    else if (ch === '/' && sql[i + 1] === '*') i = sql.indexOf('*/', i) === -1 ? sql.length : sql.indexOf('*/', i) + 2;
-    else if (ch === "'") {
-      let j = i + 1;
-      let text = '';
-      for (;;) {
-        if (j >= sql.length) throw new SqlError('unterminated string literal', i + 1, { syntax: true });
-        if (sql[j] === "'") {
-          if (sql[j + 1] === "'") {
-            text += "'";
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        text += sql[j];
-        j++;
+  const lexed = lex(sql);
+  const next = (k: number, kind: string) => {
+    const t = lexed[k + 1];
+    return t && t.start === lexed[k]?.end && t.kind === kind ? t : undefined;
+  };
+  for (let k = 0; k < lexed.length; k++) {
+    const t = lexed[k] as LexToken;
+    const pos = t.start;
+    if (t.kind === 'string') {
+      const dollar = /^\$([A-Za-z_]\w*)?\$/.exec(t.text)?.[0];
+      if (dollar) out.push({ kind: 'string', text: t.text.slice(dollar.length, t.text.endsWith(dollar) ? -dollar.length : undefined), pos });
+      else {
+        const e = /^[Ee]'/.test(t.text);
+        const inner = t.text.slice(e ? 2 : 1, -1);
+        const closed = t.text.length >= (e ? 3 : 2) && t.text.endsWith("'") && !(e ? inner.replace(/\\./g, '') : inner).replace(/''/g, '').includes("'");
+        if (!closed) throw new SqlError('unterminated string literal', pos + 1, { syntax: true });
+        out.push({ kind: 'string', text: (e ? inner.replace(/\\(.)/g, '$1') : inner).replaceAll("''", "'"), pos });
       }
-      out.push({ kind: 'string', text, pos: i });
-      i = j + 1;
-    } else if (ch === '"' || ch === '[') {
-      const close = ch === '"' ? '"' : ']';
-      const j = sql.indexOf(close, i + 1);
-      if (j === -1) throw new SqlError('unterminated quoted name', i + 1, { syntax: true });
-      out.push({ kind: 'word', text: sql.slice(i + 1, j), pos: i });
-      i = j + 1;
-    } else if (/[-\d.]/.test(ch) && NUMBER.test(sql.slice(i, i + 400))) {
-      const m = NUMBER.exec(sql.slice(i, i + 400)) as RegExpExecArray;
-      out.push({ kind: 'number', text: m[0], pos: i });
-      i += m[0].length;
-    } else if (ch === '?' || ch === '$' || ch === '@' || ch === ':') {
-      const m = /^[?$@:](\w*)/.exec(sql.slice(i)) as RegExpExecArray;
-      out.push({ kind: 'param', text: m[0], pos: i });
-      i += m[0].length;
-    } else if (/\w/.test(ch)) {
-      const m = /^\w+/.exec(sql.slice(i)) as RegExpExecArray;
-      out.push({ kind: 'word', text: m[0], pos: i });
-      i += m[0].length;
-    } else if (sql.startsWith('=>', i)) {
-      out.push({ kind: 'punct', text: '=>', pos: i });
-      i += 2;
-    } else {
-      out.push({ kind: 'punct', text: ch, pos: i });
-      i++;
-    }
+    } else if (t.kind === 'ident') {
+      if (t.text.length < 2 || !t.text.endsWith('"')) throw new SqlError('unterminated quoted name', pos + 1, { syntax: true });
+      out.push({ kind: 'word', text: t.text.slice(1, -1).replaceAll('""', '"'), pos });
+    } else if (t.kind === 'punct' && t.text === '[') {
+      const close = lexed.findIndex((x, j) => j > k && x.kind === 'punct' && x.text === ']');
+      if (close === -1) throw new SqlError('unterminated quoted name', pos + 1, { syntax: true });
+      out.push({ kind: 'word', text: sql.slice(t.end, (lexed[close] as LexToken).start), pos });
+      k = close;
+    } else if (t.kind === 'punct' && t.text === '-' && next(k, 'number')) {
+      out.push({ kind: 'number', text: `-${(lexed[++k] as LexToken).text}`, pos });
+    } else if (t.kind === 'punct' && (t.text === '$' || t.text === '@' || t.text === ':')) {
+      const name = next(k, 'word') ?? (t.text === '$' ? next(k, 'number') : undefined);
+      if (name) k++;
+      out.push({ kind: 'param', text: t.text + (name?.text ?? ''), pos });
+    } else if (t.kind === 'punct' && t.text === '?') out.push({ kind: 'param', text: '?', pos });
+    else if (t.kind === 'punct' && t.text === '=' && next(k, 'punct')?.text === '>') {
+      k++;
+      out.push({ kind: 'punct', text: '=>', pos });
+    } else out.push({ kind: t.kind === 'word' ? 'word' : t.kind === 'number' ? 'number' : 'punct', text: t.text, pos });
   }
   return out;
 }

@@ -148,6 +148,15 @@ export async function issuesWithCustomFields(api: ApiClient, issues: TableDef<Is
   const projects = await api.get<{ id: number; projectKey: string }[]>('/projects', { all: true });
   const fields: FieldJson[] = [];
   for (const p of projects) fields.push(...(await api.get<FieldJson[]>(`/projects/${p.id}/customFields`)));
+  return issuesWithFields(issues, projects, fields);
+}
+
+/** The Issues table extended by these projects' custom fields (the space's metadata, fetched or from a snapshot). */
+export function issuesWithFields(
+  issues: TableDef<IssueJson>,
+  projects: readonly { id: number; projectKey: string }[],
+  fields: readonly FieldJson[],
+): TableDef<IssueJson> {
   const { columns } = customFieldColumns(
     fields,
     new Map(projects.map((p) => [p.id, p.projectKey])),

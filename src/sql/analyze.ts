@@ -9,8 +9,19 @@
  * of the rows SQL keeps: DuckDB applies every predicate again over the fetched rows.
  */
 import type { ColumnDef, PushOp, Qual, TableDef } from '../schema/types.js';
-
-type Node = Record<string, unknown>;
+import {
+  expressions,
+  isExpression,
+  isQueryNode,
+  walk,
+  type Expression,
+  type Modifier,
+  type OrderModifier,
+  type ParsedStatement,
+  type SelectNode,
+  type SubqueryTable,
+  type TableSource,
+} from './parse-tree.js';
 export type ParamValues = readonly unknown[] | Record<string, unknown> | undefined;
 
 export interface TableRef {
@@ -28,7 +39,7 @@ export interface TableRef {
    * Top-level WHERE / INNER JOIN conjuncts that read only this table (and constants): they narrow
    * which of its rows can join, so join keys for other tables are taken from rows passing them.
    */
-  local: Record<string, unknown>[];
+  local: Expression[];
 }
 
 export interface JoinLink {
@@ -112,26 +123,13 @@ const AGGREGATES = new Set([
   'histogram',
 ]);
 
-function isNode(v: unknown): v is Node {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Every object in a JSON tree, depth first. */
-function* walk(v: unknown): Generator<Node> {
-  if (Array.isArray(v)) for (const x of v) yield* walk(x);
-  else if (isNode(v)) {
-    yield v;
-    for (const x of Object.values(v)) yield* walk(x);
-  }
-}
-
-function conjuncts(expr: unknown): Node[] {
-  if (!isNode(expr)) return [];
-  if (expr.type === 'CONJUNCTION_AND') return (expr.children as unknown[]).flatMap(conjuncts);
+function conjuncts(expr: Expression | null | undefined): Expression[] {
+  if (!expr) return [];
+  if (expr.class === 'CONJUNCTION' && expr.type === 'CONJUNCTION_AND') return expr.children.flatMap(conjuncts);
   return [expr];
 }
 
-function location(n: Node): number {
+function location(n: { readonly query_location: number }): number {
   const loc = Number(n.query_location);
   return Number.isSafeInteger(loc) ? loc : -1;
 }
@@ -144,25 +142,22 @@ interface Consts {
 }
 
 /** A constant (possibly cast), a bound parameter or CURRENT_DATE → a JS value; undefined if not constant. */
-function constantValue(n: unknown, consts: Consts): { value: unknown } | undefined {
-  if (!isNode(n)) return undefined;
+function constantValue(n: Expression | null | undefined, consts: Consts): { value: unknown } | undefined {
+  if (!n) return undefined;
   const params = consts.params;
   // DuckDB parses CURRENT_DATE as a column reference, today() as a function.
   const isToday =
-    (n.class === 'COLUMN_REF' && (n.column_names as string[]).length === 1 && String((n.column_names as string[])[0]).toLowerCase() === 'current_date') ||
-    (n.class === 'FUNCTION' && ['today', 'current_date'].includes(String(n.function_name).toLowerCase()) && (n.children as unknown[]).length === 0);
+    (n.class === 'COLUMN_REF' && n.column_names.length === 1 && String(n.column_names[0]).toLowerCase() === 'current_date') ||
+    (n.class === 'FUNCTION' && ['today', 'current_date'].includes(n.function_name.toLowerCase()) && n.children.length === 0);
   if (isToday) {
     const today = consts.today();
     return today === undefined ? undefined : { value: today };
   }
-  if (n.class === 'CONSTANT') {
-    const v = n.value as { is_null: boolean; value: unknown };
-    return v.is_null ? undefined : { value: v.value };
-  }
+  if (n.class === 'CONSTANT') return n.value.is_null ? undefined : { value: n.value.value };
   if (n.class === 'CAST') {
     const inner = constantValue(n.child, consts);
     if (!inner) return undefined;
-    const type = (n.cast_type as { id: string }).id;
+    const type = n.cast_type.id;
     if (['DATE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'VARCHAR', 'BIGINT', 'INTEGER'].includes(type)) return inner;
     return undefined;
   }
@@ -175,6 +170,9 @@ function constantValue(n: unknown, consts: Consts): { value: unknown } | undefin
     if (params && typeof params === 'object') {
       const rec = params as Record<string, unknown>;
       if (id in rec) return { value: rec[id] };
+      // `@name` / `:name` keys, as the caller may write them (they bind as `$name`).
+      const named = Object.keys(rec).find((k) => k.replace(/^[@$:]/, '').toLowerCase() === id.toLowerCase());
+      if (named !== undefined) return { value: rec[named] };
       const i = Number(id) - 1;
       const values = Object.values(rec);
       return Number.isInteger(i) && i >= 0 && i < values.length && /^\d+$/.test(id) ? { value: values[i] } : undefined;
@@ -217,18 +215,24 @@ function columnOf(ref: TableRef, name: string): ColumnDef | undefined {
 }
 
 /** Resolve a COLUMN_REF to one table ref of this scope (qualified, or the only table having it). */
-function resolveColumn(n: unknown, scope: Scope): { ref: TableRef; column: ColumnDef } | undefined {
-  if (!isNode(n) || n.class !== 'COLUMN_REF') return undefined;
-  const names = n.column_names as string[];
-  const name = names[names.length - 1] as string;
+function resolveColumn(n: Expression | null | undefined, scope: Scope): { ref: TableRef; column: ColumnDef } | undefined {
+  if (!n || n.class !== 'COLUMN_REF') return undefined;
+  const names = n.column_names;
+  const name = names.at(-1) ?? '';
   if (names.length >= 2) {
-    const qualifier = (names[names.length - 2] as string).toLowerCase();
+    const qualifier = (names.at(-2) ?? '').toLowerCase();
     const ref = scope.refs.find((r) => r.alias === qualifier);
     const column = ref && columnOf(ref, name);
     return ref && column ? { ref, column } : undefined;
   }
-  const matches = scope.refs.map((ref) => ({ ref, column: columnOf(ref, name) })).filter((m) => m.column !== undefined);
-  return matches.length === 1 ? (matches[0] as { ref: TableRef; column: ColumnDef }) : undefined;
+  let match: { ref: TableRef; column: ColumnDef } | undefined;
+  for (const ref of scope.refs) {
+    const column = columnOf(ref, name);
+    if (!column) continue;
+    if (match) return undefined;
+    match = { ref, column };
+  }
+  return match;
 }
 
 interface ConjunctResult {
@@ -241,8 +245,8 @@ function pushable(column: ColumnDef, op: PushOp): boolean {
   return column.pushdown?.ops.includes(op) ?? false;
 }
 
-function analyzeConjunct(c: Node, scope: Scope, params: Consts): ConjunctResult {
-  const op = OPS[c.type as string];
+function analyzeConjunct(c: Expression, scope: Scope, params: Consts): ConjunctResult {
+  const op = c.class === 'COMPARISON' ? OPS[c.type] : undefined;
   if (op && c.class === 'COMPARISON') {
     const left = resolveColumn(c.left, scope);
     const right = resolveColumn(c.right, scope);
@@ -252,7 +256,7 @@ function analyzeConjunct(c: Node, scope: Scope, params: Consts): ConjunctResult 
     const side = left
       ? { col: left, value: constantValue(c.right, params), op }
       : right
-        ? { col: right, value: constantValue(c.left, params), op: FLIP[op] as PushOp }
+        ? { col: right, value: constantValue(c.left, params), op: FLIP[op] ?? op }
         : undefined;
     if (!side || !side.value) return {};
     const v = qualValue(side.col.column, side.value.value);
@@ -260,8 +264,8 @@ function analyzeConjunct(c: Node, scope: Scope, params: Consts): ConjunctResult 
     return { pushed: { ref: side.col.ref, qual: { column: side.col.column.name, op: side.op, values: [v] }, exact: side.col.column.pushdown?.exact ?? false } };
   }
   const list =
-    c.type === 'COMPARE_IN'
-      ? { column: (c.children as unknown[])[0], items: (c.children as unknown[]).slice(1).map((r) => constantValue(r, params)) }
+    c.class === 'OPERATOR' && c.type === 'COMPARE_IN'
+      ? { column: c.children[0], items: c.children.slice(1).map((r) => constantValue(r, params)) }
       : anyOfList(c, params);
   if (list) {
     const col = resolveColumn(list.column, scope);
@@ -274,8 +278,8 @@ function analyzeConjunct(c: Node, scope: Scope, params: Consts): ConjunctResult 
     }
     return { pushed: { ref: col.ref, qual: { column: col.column.name, op: 'IN', values }, exact: col.column.pushdown?.exact ?? false } };
   }
-  if (c.type === 'OPERATOR_IS_NULL' || c.type === 'OPERATOR_IS_NOT_NULL') {
-    const col = resolveColumn((c.children as unknown[])[0], scope);
+  if (c.class === 'OPERATOR' && (c.type === 'OPERATOR_IS_NULL' || c.type === 'OPERATOR_IS_NOT_NULL')) {
+    const col = resolveColumn(c.children[0], scope);
     const op: PushOp = c.type === 'OPERATOR_IS_NULL' ? 'IS NULL' : 'IS NOT NULL';
     // IS NULL on the NULL-extended side of an outer join would change which rows get extended.
     if (!col || !pushable(col.column, op) || (op === 'IS NULL' && col.ref.nullable)) return {};
@@ -289,37 +293,28 @@ function analyzeConjunct(c: Node, scope: Scope, params: Consts): ConjunctResult 
  * parses both as an ANY subquery over `SELECT unnest(x)`. Its items, as IN's would be, or undefined
  * for any other subquery.
  */
-function anyOfList(c: Node, consts: Consts): { column: unknown; items: ({ value: unknown } | undefined)[] } | undefined {
+function anyOfList(c: Expression, consts: Consts): { column: Expression | null; items: ({ value: unknown } | undefined)[] } | undefined {
   if (c.class !== 'SUBQUERY' || c.subquery_type !== 'ANY' || c.comparison_type !== 'COMPARE_EQUAL') return undefined;
-  const select = isNode(c.subquery) && isNode(c.subquery.node) ? c.subquery.node : undefined;
-  if (!select || select.type !== 'SELECT_NODE' || !isNode(select.from_table) || select.from_table.type !== 'EMPTY') return undefined;
-  if (
-    select.where_clause ||
-    select.having ||
-    select.qualify ||
-    (select.group_expressions as unknown[]).length > 0 ||
-    (select.modifiers as unknown[]).length > 0
-  )
-    return undefined;
-  const items = select.select_list as unknown[];
-  const unnest = items.length === 1 ? items[0] : undefined;
-  if (!isNode(unnest) || unnest.class !== 'FUNCTION' || String(unnest.function_name).toLowerCase() !== 'unnest' || (unnest.children as unknown[]).length !== 1)
-    return undefined;
-  const source = (unnest.children as unknown[])[0];
-  if (isNode(source) && source.class === 'FUNCTION' && source.function_name === 'list_value') {
-    return { column: c.child, items: (source.children as unknown[]).map((x) => constantValue(x, consts)) };
+  const select = c.subquery.node;
+  if (select.type !== 'SELECT_NODE' || select.from_table.type !== 'EMPTY') return undefined;
+  if (select.where_clause || select.having || select.qualify || select.group_expressions.length > 0 || select.modifiers.length > 0) return undefined;
+  const unnest = select.select_list.length === 1 ? select.select_list[0] : undefined;
+  if (unnest?.class !== 'FUNCTION' || unnest.function_name.toLowerCase() !== 'unnest' || unnest.children.length !== 1) return undefined;
+  const source = unnest.children[0];
+  if (source?.class === 'FUNCTION' && source.function_name === 'list_value') {
+    return { column: c.child, items: source.children.map((x) => constantValue(x, consts)) };
   }
   const value = constantValue(source, consts)?.value;
   return Array.isArray(value) ? { column: c.child, items: value.map((v) => ({ value: v })) } : undefined;
 }
 
 /** The one table a conjunct reads, when it reads exactly one and has no parameter or subquery. */
-function singleTableConjunct(c: Node, scope: Scope): TableRef | undefined {
+function singleTableConjunct(c: Expression, scope: Scope): TableRef | undefined {
   let only: TableRef | undefined;
-  for (const n of walk(c)) {
+  for (const n of expressions(c)) {
     if (n.class === 'SUBQUERY' || n.class === 'PARAMETER' || n.class === 'WINDOW') return undefined;
     if (n.class !== 'COLUMN_REF') continue;
-    const names = n.column_names as string[];
+    const names = n.column_names;
     if (names.length === 1 && String(names[0]).toLowerCase() === 'current_date') continue;
     const col = resolveColumn(n, scope);
     if (!col || (only && only !== col.ref)) return undefined;
@@ -331,9 +326,9 @@ function singleTableConjunct(c: Node, scope: Scope): TableRef | undefined {
 interface FromResult {
   refs: TableRef[];
   /** Conjuncts of INNER JOIN conditions (they filter like WHERE). */
-  innerConditions: Node[];
+  innerConditions: Expression[];
   /** LEFT JOIN conditions: links from the preserved side to the NULL-extended side only. */
-  leftConditions: { condition: Node; right: TableRef[] }[];
+  leftConditions: { condition: Expression; right: TableRef[] }[];
   simple: boolean;
 }
 
@@ -351,11 +346,12 @@ export interface Catalog {
 }
 
 export function analyze(
-  statement: Node,
+  parsed: ParsedStatement,
   catalog: Catalog,
   paramValues: ParamValues,
   options: { today?: string | (() => string | undefined); maxRows?: number | undefined } = {},
 ): Analysis {
+  const statement = parsed;
   const given = options.today;
   const params: Consts = { params: paramValues, today: typeof given === 'function' ? given : () => given };
   const refs: TableRef[] = [];
@@ -364,22 +360,23 @@ export function analyze(
   const functions = new Set<string>();
   let readsOtherTables = false;
   for (const n of walk(statement)) {
-    if (n.class === 'FUNCTION') functions.add(String(n.function_name).toLowerCase());
     if (n.type === 'TABLE_FUNCTION') readsOtherTables = true;
+    if (!isExpression(n)) continue;
+    if (n.class === 'FUNCTION') functions.add(n.function_name.toLowerCase());
     if (n.class === 'COLUMN_REF') {
-      const names = (n.column_names as string[]).map((x) => x.toLowerCase());
-      const column = names[names.length - 1] as string;
-      columnsMentioned.add(names.length >= 2 ? `${names[names.length - 2]}.${column}` : `.${column}`);
+      const names = n.column_names.map((x) => x.toLowerCase());
+      const column = names.at(-1) ?? '';
+      columnsMentioned.add(names.length >= 2 ? `${names.at(-2)}.${column}` : `.${column}`);
     }
-    if (n.class === 'STAR') columnsMentioned.add(n.relation_name ? `${String(n.relation_name).toLowerCase()}.*` : '*');
+    if (n.class === 'STAR') columnsMentioned.add(n.relation_name ? `${n.relation_name.toLowerCase()}.*` : '*');
   }
 
-  function fromClause(from: unknown, ctes: Set<string>, nullable: boolean): FromResult {
+  function fromClause(from: TableSource | null | undefined, ctes: Set<string>, nullable: boolean): FromResult {
     const result: FromResult = { refs: [], innerConditions: [], leftConditions: [], simple: true };
-    if (!isNode(from) || from.type === 'EMPTY') return result;
+    if (!from || from.type === 'EMPTY') return result;
     if (from.type === 'BASE_TABLE') {
-      const name = String(from.table_name);
-      const schema = String(from.schema_name ?? '');
+      const name = from.table_name;
+      const schema = from.schema_name ?? '';
       if (ctes.has(name.toLowerCase()) && !schema) return result;
       const table = schema && !['main', 'public'].includes(schema.toLowerCase()) ? undefined : catalog.table(name);
       // `main.Issues` names the schema's (empty) table itself, not the statement's rows.
@@ -392,7 +389,7 @@ export function analyze(
       const ref: TableRef = {
         index: refs.length,
         table,
-        alias: String(from.alias || name).toLowerCase(),
+        alias: (from.alias || name).toLowerCase(),
         location: location(from),
         nullable,
         quals: [],
@@ -403,7 +400,7 @@ export function analyze(
       return result;
     }
     if (from.type === 'JOIN') {
-      const joinType = String(from.join_type);
+      const joinType = from.join_type;
       const left = fromClause(from.left, ctes, nullable || joinType === 'RIGHT' || joinType === 'OUTER');
       const right = fromClause(from.right, ctes, nullable || joinType === 'LEFT' || joinType === 'OUTER');
       const merged: FromResult = {
@@ -413,13 +410,13 @@ export function analyze(
         simple: false,
       };
       if (joinType === 'INNER' && from.condition) merged.innerConditions.push(...conjuncts(from.condition));
-      if (joinType === 'LEFT' && from.condition) merged.leftConditions.push({ condition: from.condition as Node, right: right.refs });
+      if (joinType === 'LEFT' && from.condition) merged.leftConditions.push({ condition: from.condition, right: right.refs });
       return merged;
     }
     // Subqueries and table functions: their own SELECT nodes are analysed where they are found.
     const before = refs.length;
     selectsIn(from, ctes);
-    const through = passThrough(from, refs.slice(before), nullable);
+    const through = from.type === 'SUBQUERY' ? passThrough(from, refs.slice(before), nullable) : undefined;
     return { ...result, refs: through ? [through] : [], simple: false };
   }
 
@@ -431,25 +428,24 @@ export function analyze(
    * its join-key filters or links. Anything else (renamed or computed columns, grouping,
    * DISTINCT, LIMIT, ORDER BY, a join inside) returns undefined: the subquery stays opaque.
    */
-  function passThrough(from: Node, added: TableRef[], nullable: boolean): TableRef | undefined {
-    const node = isNode(from.subquery) && isNode(from.subquery.node) ? from.subquery.node : undefined;
-    if (!node || node.type !== 'SELECT_NODE' || !from.alias || ((from.column_name_alias as unknown[] | undefined)?.length ?? 0) > 0) return undefined;
+  function passThrough(from: SubqueryTable, added: TableRef[], nullable: boolean): TableRef | undefined {
+    const node = from.subquery.node;
+    if (node.type !== 'SELECT_NODE' || !from.alias || (from.column_name_alias?.length ?? 0) > 0) return undefined;
     const table = node.from_table;
-    if (!isNode(table) || table.type !== 'BASE_TABLE' || table.sample) return undefined;
-    if ((node.modifiers as unknown[]).length > 0 || (node.group_expressions as unknown[]).length > 0 || node.having || node.qualify || node.sample)
-      return undefined;
-    if ((node.cte_map as { map: unknown[] } | undefined)?.map.length) return undefined;
-    const plain = (node.select_list as Node[]).every((item) =>
+    if (table.type !== 'BASE_TABLE' || table.sample) return undefined;
+    if (node.modifiers.length > 0 || node.group_expressions.length > 0 || node.having || node.qualify || node.sample) return undefined;
+    if (node.cte_map?.map.length) return undefined;
+    const plain = node.select_list.every((item) =>
       item.class === 'STAR'
         ? !item.relation_name &&
           !item.expr &&
           !item.columns &&
           [item.exclude_list, item.replace_list, item.rename_list, item.qualified_exclude_list].every((l) => !Array.isArray(l) || l.length === 0)
-        : item.class === 'COLUMN_REF' && (!item.alias || String(item.alias).toLowerCase() === String((item.column_names as string[]).at(-1)).toLowerCase()),
+        : item.class === 'COLUMN_REF' && (!item.alias || item.alias.toLowerCase() === String(item.column_names.at(-1)).toLowerCase()),
     );
     const inner = added.find((r) => r.location === location(table));
     if (!plain || !inner) return undefined;
-    const standIn = { ...inner, alias: String(from.alias).toLowerCase(), nullable: nullable || inner.nullable, local: [] };
+    const standIn = { ...inner, alias: from.alias.toLowerCase(), nullable: nullable || inner.nullable, local: [] };
     standIns.set(standIn, inner);
     return standIn;
   }
@@ -460,11 +456,11 @@ export function analyze(
   let streamable: Analysis['streamable'];
   let topLevel = true;
 
-  function selectNode(node: Node, outerCtes: Set<string>): void {
+  function selectNode(node: SelectNode, outerCtes: Set<string>): void {
     const isTop = topLevel;
     topLevel = false;
     const ctes = new Set(outerCtes);
-    const cteMap = (node.cte_map as { map: { key: string; value: { query: unknown } }[] } | undefined)?.map ?? [];
+    const cteMap = node.cte_map?.map ?? [];
     for (const entry of cteMap) ctes.add(entry.key.toLowerCase());
     for (const entry of cteMap) selectsIn(entry.value.query, ctes);
 
@@ -493,29 +489,30 @@ export function analyze(
       }
     }
     // Expressions (subqueries in SELECT, WHERE, HAVING…) hold SELECT nodes of their own.
-    for (const key of ['select_list', 'where_clause', 'having', 'qualify', 'group_expressions']) selectsIn(node[key], ctes);
-    for (const m of (node.modifiers as Node[]) ?? []) selectsIn(m, ctes);
+    for (const part of [node.select_list, node.where_clause, node.having, node.qualify, node.group_expressions]) selectsIn(part, ctes);
+    for (const m of node.modifiers) selectsIn(m, ctes);
 
-    if (isTop && from.simple && from.refs.length === 1 && allExact) {
-      const limit = limitOf(node, from.refs[0] as TableRef);
+    const only = from.simple && from.refs.length === 1 ? from.refs[0] : undefined;
+    if (isTop && only && allExact) {
+      const limit = limitOf(node, only);
       if (limit) limits.push(limit);
-      const count = countOf(node, from.refs[0] as TableRef);
+      const count = countOf(node, only);
       if (count) counts.push(count);
     }
-    if (isTop && from.simple && from.refs.length === 1 && cteMap.length === 0) streamable = streamOf(node, from.refs[0] as TableRef);
+    if (isTop && only && cteMap.length === 0) streamable = streamOf(node, only);
   }
 
   /** Row by row: see `Analysis.streamable`. */
-  function streamOf(node: Node, ref: TableRef): Analysis['streamable'] {
-    if ((node.group_expressions as unknown[]).length > 0 || node.having || node.qualify || node.sample) return undefined;
+  function streamOf(node: SelectNode, ref: TableRef): Analysis['streamable'] {
+    if (node.group_expressions.length > 0 || node.having || node.qualify || node.sample) return undefined;
     const functions = new Set<string>();
-    for (const n of walk([node.select_list, node.where_clause])) {
+    for (const n of expressions([node.select_list, node.where_clause])) {
       if (n.class === 'WINDOW' || n.class === 'SUBQUERY') return undefined;
-      if (n.class === 'FUNCTION' && AGGREGATES.has(String(n.function_name).toLowerCase())) return undefined;
-      if (n.class === 'FUNCTION') functions.add(String(n.function_name).toLowerCase());
+      if (n.class === 'FUNCTION' && AGGREGATES.has(n.function_name.toLowerCase())) return undefined;
+      if (n.class === 'FUNCTION') functions.add(n.function_name.toLowerCase());
     }
     let limit: number | undefined;
-    for (const m of (node.modifiers as Node[]) ?? []) {
+    for (const m of node.modifiers) {
       if (m.type !== 'LIMIT_MODIFIER' || m.offset) return undefined;
       const l = constantValue(m.limit, params);
       if (!l || typeof l.value !== 'number') return undefined;
@@ -524,28 +521,28 @@ export function analyze(
     return { ref, limit, functions: [...functions] };
   }
 
-  function countOf(node: Node, ref: TableRef): CountPushdown | undefined {
+  function countOf(node: SelectNode, ref: TableRef): CountPushdown | undefined {
     if (!ref.table.count) return undefined;
     // Counting is exact only for equalities (the counted rows then carry the qual values).
     if (ref.quals.some((q) => q.op !== '=' && q.op !== 'IN' && q.op !== 'IS NULL')) return undefined;
     if (ref.quals.filter((q) => q.op === 'IN' && q.values.length > 1).length > 1) return undefined;
-    const groups = node.group_expressions as Node[];
+    const groups = node.group_expressions;
     if (groups.length > 1 || node.qualify) return undefined;
     let groupColumn: string | undefined;
-    if (groups.length === 1) {
+    const group = groups[0];
+    if (group) {
       // GROUP BY 1: the select list's first item.
-      const group = groups[0] as Node;
       const position = group.class === 'CONSTANT' ? constantValue(group, params)?.value : undefined;
-      const target = typeof position === 'number' && Number.isInteger(position) ? (node.select_list as Node[])[position - 1] : group;
+      const target = typeof position === 'number' && Number.isInteger(position) ? node.select_list[position - 1] : group;
       const col = resolveColumn(target, { refs: [ref] });
       if (!col || !ref.table.countDomains?.[col.column.name]) return undefined;
       groupColumn = col.column.name;
     }
     let counted = false;
-    for (const item of node.select_list as Node[]) {
+    for (const item of node.select_list) {
       if (
         item.class === 'FUNCTION' &&
-        (item.function_name === 'count_star' || (item.function_name === 'count' && (item.children as Node[]).length === 0)) &&
+        (item.function_name === 'count_star' || (item.function_name === 'count' && item.children.length === 0)) &&
         !item.distinct &&
         !item.filter
       ) {
@@ -555,32 +552,32 @@ export function analyze(
       const col = resolveColumn(item, { refs: [ref] });
       if (!col || col.column.name !== groupColumn) return undefined;
     }
-    for (const m of (node.modifiers as Node[]) ?? []) if (m.type === 'DISTINCT_MODIFIER') return undefined;
+    for (const m of node.modifiers) if (m.type === 'DISTINCT_MODIFIER') return undefined;
     // HAVING and ORDER BY may use count(*), the group column and select-list aliases only: any
     // other column would be NULL in the placeholder rows.
-    const aliases = new Set((node.select_list as Node[]).map((i) => String(i.alias ?? '').toLowerCase()).filter(Boolean));
-    const orders = ((node.modifiers as Node[]) ?? []).filter((m) => m.type === 'ORDER_MODIFIER');
-    for (const n of walk([node.having, orders])) {
+    const aliases = new Set(node.select_list.map((i) => (i.alias ?? '').toLowerCase()).filter(Boolean));
+    const orders = node.modifiers.filter((m: Modifier): m is OrderModifier => m.type === 'ORDER_MODIFIER');
+    for (const n of expressions([node.having, orders])) {
       if (n.class === 'SUBQUERY' || n.class === 'WINDOW') return undefined;
       if (n.class !== 'COLUMN_REF') continue;
-      const names = n.column_names as string[];
-      if (names.length === 1 && aliases.has((names[0] as string).toLowerCase())) continue;
+      const names = n.column_names;
+      if (names.length === 1 && aliases.has(String(names[0]).toLowerCase())) continue;
       const col = resolveColumn(n, { refs: [ref] });
       if (!col || col.column.name !== groupColumn) return undefined;
     }
     return counted ? { ref, groupColumn } : undefined;
   }
 
-  function limitOf(node: Node, ref: TableRef): LimitPushdown | undefined {
-    if ((node.group_expressions as unknown[]).length > 0 || node.having || node.qualify) return undefined;
-    for (const n of walk(node.select_list)) {
+  function limitOf(node: SelectNode, ref: TableRef): LimitPushdown | undefined {
+    if (node.group_expressions.length > 0 || node.having || node.qualify) return undefined;
+    for (const n of expressions(node.select_list)) {
       if (n.class === 'WINDOW' || n.class === 'SUBQUERY') return undefined;
-      if (n.class === 'FUNCTION' && AGGREGATES.has(String(n.function_name).toLowerCase())) return undefined;
+      if (n.class === 'FUNCTION' && AGGREGATES.has(n.function_name.toLowerCase())) return undefined;
     }
     let limit: number | undefined;
     let offset = 0;
     const orderBy: { column: string; desc: boolean }[] = [];
-    for (const m of (node.modifiers as Node[]) ?? []) {
+    for (const m of node.modifiers) {
       if (m.type === 'DISTINCT_MODIFIER') return undefined;
       if (m.type === 'LIMIT_MODIFIER') {
         const l = constantValue(m.limit, params);
@@ -589,9 +586,9 @@ export function analyze(
         limit = l.value;
         offset = o.value;
       } else if (m.type === 'ORDER_MODIFIER') {
-        for (const order of m.orders as Node[]) {
+        for (const order of m.orders) {
           // Tables return NULLs last, as DuckDB does by default; NULLS FIRST stays local.
-          if (!['ORDER_DEFAULT', 'NULLS_LAST', 'NULLS LAST'].includes(String(order.null_order))) return undefined;
+          if (!['ORDER_DEFAULT', 'NULLS_LAST', 'NULLS LAST'].includes(order.null_order)) return undefined;
           const col = resolveColumn(order.expression, { refs: [ref] });
           if (!col || !(ref.table.orderable ?? []).includes(col.column.name)) return undefined;
           orderBy.push({ column: col.column.name, desc: order.type === 'DESCENDING' });
@@ -616,19 +613,19 @@ export function analyze(
     if (!oneWay && canTo(a)) links.push({ from: b, to: a });
   }
 
+  /** Every query node under `v` (subqueries in expressions, FROM, CTEs, set operations), analysed where found. */
   function selectsIn(v: unknown, ctes: Set<string>): void {
     if (Array.isArray(v)) {
       for (const x of v) selectsIn(x, ctes);
       return;
     }
-    if (!isNode(v)) return;
-    if (v.type === 'SELECT_NODE' || v.type === 'SET_OPERATION_NODE' || v.type === 'RECURSIVE_CTE_NODE' || v.type === 'CTE_NODE') {
+    if (typeof v !== 'object' || v === null) return;
+    if (isQueryNode(v)) {
       if (v.type === 'SELECT_NODE') selectNode(v, ctes);
       else {
         topLevel = false;
         for (const [k, x] of Object.entries(v)) if (k !== 'cte_map') selectsIn(x, ctes);
-        const cteMap = (v.cte_map as { map: { key: string; value: { query: unknown } }[] } | undefined)?.map ?? [];
-        for (const entry of cteMap) selectsIn(entry.value.query, ctes);
+        for (const entry of v.cte_map?.map ?? []) selectsIn(entry.value.query, ctes);
       }
       return;
     }

@@ -10,20 +10,35 @@ import type { CountDomain, FetchContext, ProjectRef, Qual, RowEnv, SqlType, Tabl
 import { toSpaceDate } from '../schema/helpers.js';
 import { IDENTITY_COLUMNS } from '../schema/system.js';
 import { closestName } from '../util/closest.js';
-import { analyze, AnalysisError, type Analysis, type Catalog, type ParamValues, type TableRef } from './analyze.js';
+import { AnalysisError, type Catalog, type ParamValues, type TableRef } from './analyze.js';
+import { parseQuery } from './parse-tree.js';
+import {
+  MAX_DERIVED_KEYS,
+  noReads,
+  planColumns,
+  planRead,
+  planWrite,
+  planRows,
+  planRuntime,
+  stepTable,
+  type Plan,
+  type PlanRow,
+  type PlanStep,
+  type ReadPlan,
+} from './plan.js';
 import { duckParams, loadTempTable, quoteIdent, quoteLiteral, toJs, type DuckDBConnection, type DuckDBInstance } from './duckdb.js';
 import { parameterNames } from './dml.js';
-import { classify, copySource, extensionStatement, rewriteAtParameters, stripExplain } from './front.js';
-import { rewriteCdataDialect } from './dialect/rewrite.js';
+import { copySource, extensionStatement } from './front.js';
+import { duckText, parseStatement, type Statement } from './statement.js';
 import { expandUserViews, type UserViews } from './dialect/user-views.js';
 import { addTempRows, isTempName, replaceIdentityCalls, tempInsertOf, type TempInsert } from './dialect/temp-tables.js';
-import { selectIntoOf, type SelectInto } from './dialect/select-into.js';
+import type { SelectInto } from './dialect/select-into.js';
 import { LocalWork } from './local-work.js';
 import { macroDefinitions } from './dialect/functions.js';
 import type { SchemaSetup } from './schema-setup.js';
-import { duckMessage, isDuckError, secondStatement, syntaxError } from './duck-errors.js';
+import { duckMessage, isDuckError } from './duck-errors.js';
 import { readRows, resultColumns } from './result.js';
-import { LAST_RESULT_INFO, runWrite, type WriteProgress, type WriteSession } from './write.js';
+import { LAST_RESULT_INFO, runWrite, type WriteDeps, type WriteProgress, type WriteSession } from './write.js';
 
 export interface QueryColumn {
   name: string;
@@ -96,116 +111,6 @@ export interface EngineContext {
 /** Scratch table for filtering a parent's rows before taking its join keys. */
 const PREFILTER = '__backlog_sql_prefilter';
 
-/** Above this many parent keys, a join does not restrict the child's fetch (URLs get long). */
-const MAX_DERIVED_KEYS = 1000;
-
-type Node = Record<string, unknown>;
-
-/**
- * JSON from json_serialize_sql. DuckDB writes a constant out of a double's range (`1e309`) as a
- * bare `Infinity` (or `NaN`), which JSON does not have: those become strings, which no pushdown
- * takes for a number (DuckDB still evaluates the constant itself).
- */
-export function parseTreeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    let out = '';
-    let inString = false;
-    for (let i = 0; i < text.length; i++) {
-      const ch = text[i] as string;
-      if (inString) {
-        out += ch;
-        if (ch === '\\') out += text[++i] ?? '';
-        else if (ch === '"') inString = false;
-        continue;
-      }
-      if (ch === '"') inString = true;
-      const bare = /^(-?Infinity|NaN)/.exec(text.slice(i, i + 9))?.[0];
-      if (bare) {
-        out += `"${bare}"`;
-        i += bare.length - 1;
-      } else out += ch;
-    }
-    return JSON.parse(out);
-  }
-}
-
-async function parse(conn: DuckDBConnection, sql: string, offset: number): Promise<Node> {
-  const reader = await conn.runAndReadAll(`SELECT json_serialize_sql(${quoteLiteral(sql)})`);
-  const json = parseTreeJson(String(reader.getRows()[0]?.[0])) as { error: boolean; error_message?: string; position?: string; statements?: Node[] };
-  if (json.error) {
-    if (/Only SELECT statements can be serialized/.test(json.error_message ?? '')) {
-      throw new SqlError('only queries, INSERT, UPDATE, DELETE and EXEC / CALL run here', 1 + offset, {
-        sqlstate: '0A000',
-        hint: /^\s*WITH\b/i.test(sql)
-          ? 'WITH … INSERT/UPDATE/DELETE is not supported: move the WITH query into the WHERE (… WHERE Id IN (SELECT …)) or the INSERT … SELECT.'
-          : "The schema is Backlog's: tables cannot be created or altered.",
-      });
-    }
-    throw syntaxError(json.error_message ?? 'syntax error', json.position !== undefined ? Number(json.position) : undefined, sql, offset);
-  }
-  const statements = json.statements ?? [];
-  if (statements.length !== 1) {
-    const second = secondStatement(sql);
-    throw new SqlError(
-      statements.length === 0 ? 'the statement is empty' : `only one statement at a time here, got ${statements.length}`,
-      (second ?? sql.length) + 1 + offset,
-      { syntax: true, sqlstate: '42601' },
-    );
-  }
-  return statements[0] as Node;
-}
-
-/** The columns of a table reference the statement uses: unqualified names, or qualified by its alias. */
-function columnsNeeded(ref: TableRef, analysis: Analysis): Set<string> {
-  const m = analysis.columnsMentioned;
-  const names = [ref.alias, ref.table.name.toLowerCase()];
-  if (m.has('*') || names.some((n) => m.has(`${n}.*`))) return new Set(ref.table.columns.map((c) => c.name));
-  return new Set(
-    ref.table.columns
-      .filter((c) => {
-        const col = c.name.toLowerCase();
-        return m.has(`.${col}`) || names.some((n) => m.has(`${n}.${col}`));
-      })
-      .map((c) => c.name),
-  );
-}
-
-/**
- * The order to fetch table references in. First those whose filters reach no API (they are read
- * whole anyway, and their filtered rows give the tightest join keys), then those with filters of
- * their own; after each, every reference a join restricts from one already fetched
- * (transitively: projects → issues → comments); then the rest, parents before their children.
- */
-function fetchOrder(analysis: Analysis): TableRef[] {
-  const order: TableRef[] = [];
-  const remaining = () => analysis.refs.filter((r) => !order.includes(r));
-  const derive = () => {
-    let grew = true;
-    while (grew) {
-      grew = false;
-      for (const r of remaining()) {
-        if (analysis.links.some((l) => l.to.ref === r && order.includes(l.from.ref))) {
-          order.push(r);
-          grew = true;
-        }
-      }
-    }
-  };
-  for (const r of analysis.refs.filter((x) => x.quals.length === 0 && x.local.length > 0)) if (!order.includes(r)) order.push(r);
-  derive();
-  for (const r of analysis.refs.filter((x) => x.quals.length > 0)) if (!order.includes(r)) order.push(r);
-  for (;;) {
-    derive();
-    const rest = remaining();
-    if (rest.length === 0) return order;
-    // A root: not restricted by any other remaining reference (else the first, on a cycle).
-    const root = rest.find((r) => !analysis.links.some((l) => l.to.ref === r && rest.includes(l.from.ref) && l.from.ref !== r)) ?? (rest[0] as TableRef);
-    order.push(root);
-  }
-}
-
 export class Engine {
   constructor(private readonly ctx: EngineContext) {}
 
@@ -232,10 +137,11 @@ export class Engine {
     return new SqlError(firstLine.replace(/^[A-Za-z ]+ Error: /, ''), position, { sqlstate: kind, syntax: kind === '42601', ...(hint ? { hint } : {}) });
   }
 
-  async run(sqlIn: string, params: ParamValues, options: QueryOptions = {}): Promise<QueryResult> {
+  async run(input: string | Statement, params: ParamValues, options: QueryOptions = {}): Promise<QueryResult> {
     const started = performance.now();
     const signal = options.signal ?? new AbortController().signal;
-    const kind = classify(sqlIn);
+    const statement = typeof input === 'string' ? parseStatement(input) : input;
+    const sqlIn = statement.text;
     const extension = extensionStatement(sqlIn);
     if (extension !== undefined) {
       throw new SqlError(
@@ -247,35 +153,38 @@ export class Engine {
         },
       );
     }
-    if (kind === 'call') throw new SqlError('stored procedures run through the connection (EXEC / CALL)', undefined, { sqlstate: '0A000' });
-    if (kind === 'dml') {
-      const temp = tempInsertOf(rewriteCdataDialect(rewriteAtParameters(sqlIn)));
+    if (statement.kind === 'call') throw new SqlError('stored procedures run through the connection (EXEC / CALL)', undefined, { sqlstate: '0A000' });
+    if (statement.kind === 'dml') {
+      const temp = tempInsertOf(statement.sql);
       if (temp) return this.tempInsert(temp, params, options, started);
       await this.ctx.schema?.ready();
-      return this.write(sqlIn, params, signal, options, started);
+      return this.write(statement.sql, params, signal, options, started);
     }
+    if (statement.kind === 'selectInto') return this.selectInto(statement.into, params, options);
     // What follows EXPLAIN [ANALYZE] must be a query: it is always parsed as one below (DuckDB's
     // EXPLAIN ANALYZE would otherwise run a CREATE, DROP or SET).
-    const explaining = kind === 'explain' || kind === 'explain-analyze';
-    const { sql: body, offset } = explaining ? stripExplain(sqlIn) : { sql: sqlIn, offset: 0 };
-    if (explaining && classify(body) === 'dml') {
-      throw new SqlError('EXPLAIN of INSERT, UPDATE or DELETE is not supported', 1, {
-        sqlstate: '0A000',
-        hint: 'EXPLAIN SELECT * FROM the table WHERE … (the same WHERE) shows what the statement would read; it then sends one request per matching row.',
-      });
+    const explaining = statement.kind === 'explain';
+    const target = statement.kind === 'explain' ? statement.inner : statement;
+    const offset = target.offset;
+    if (statement.kind === 'explain' && target.kind === 'dml') {
+      if (statement.analyze) {
+        throw new SqlError('EXPLAIN ANALYZE of INSERT, UPDATE or DELETE is not supported: it would write', 1, {
+          sqlstate: '0A000',
+          hint: "EXPLAIN (without ANALYZE) prints the write's plan and sends nothing.",
+        });
+      }
+      await this.ctx.schema?.ready();
+      return this.explainWrite(target.sql, params, options, started);
     }
-    if (explaining && classify(body) === 'call') {
+    if (explaining && target.kind === 'call') {
       throw new SqlError('EXPLAIN of EXEC / CALL is not supported', 1, {
         sqlstate: '0A000',
         hint: 'A procedure makes the requests its description lists (SELECT * FROM sys_procedures); EXPLAIN shows the plans of queries.',
       });
     }
-    if (!explaining && kind === 'select') {
-      const into = selectIntoOf(rewriteCdataDialect(rewriteAtParameters(body)));
-      if (into) return this.selectInto(into, params, options);
-    }
     const session = options.session ?? this.ctx.session;
-    const dialect = replaceIdentityCalls(rewriteCdataDialect(rewriteAtParameters(body)), session.lastInsertId);
+    // EXPLAIN of SELECT … INTO explains its query.
+    const dialect = replaceIdentityCalls(target.kind === 'selectInto' ? target.into.query : duckText(target), session.lastInsertId);
     const sql = this.ctx.userViews ? expandUserViews(dialect, this.ctx.userViews) : dialect;
     const statsBefore = this.ctx.api.stats();
     const warnings: string[] = [];
@@ -287,24 +196,15 @@ export class Engine {
       if (identity.length > 0 && /sys_identity/i.test(sql)) await this.loadIdentity(conn, identity);
       // The session's T#TEMP tables this statement names.
       for (const t of session.temps.values()) if (sql.toLowerCase().includes(t.name.toLowerCase())) await loadTempTable(conn, t.name, t.columns, t.rows);
-      let analysis: Analysis = {
-        refs: [],
-        links: [],
-        limit: undefined,
-        count: undefined,
-        streamable: undefined,
-        functions: new Set(),
-        readsOtherTables: false,
-        columnsMentioned: new Set(),
-      };
-      // What to analyse: the statement, or the query a COPY … TO writes out.
-      const copy = !explaining && classify(sql) === 'other' ? copySource(sql) : undefined;
-      const query = copy ? { sql: copy.sql, offset: offset + copy.offset } : explaining || classify(sql) === 'select' ? { sql, offset } : undefined;
-      if (query) analysis = await this.analyzeQuery(conn, query.sql, query.offset, params, (n) => isTempName(n) || session.temps.has(n.toLowerCase()));
-      if (kind === 'explain') return this.explainResult(analysis, started);
-      await this.waitForSchema(conn, query && !copy ? analysis : undefined);
+      // What to plan: the statement, or the query a COPY … TO writes out.
+      const copy = !explaining && target.kind === 'copy' ? copySource(sql) : undefined;
+      const query = copy ? { sql: copy.sql, offset: offset + copy.offset } : explaining || target.kind === 'select' ? { sql, offset } : undefined;
+      const plan = query ? await this.planQuery(conn, query.sql, query.offset, params, (n) => isTempName(n) || session.temps.has(n.toLowerCase())) : noReads();
+      if (statement.kind === 'explain' && !statement.analyze) return this.explainResult(plan, started);
+      // A COPY writes a file: the schema's macros and tables may be needed whatever it reads.
+      await this.waitForSchema(conn, query && !copy ? plan : undefined);
 
-      const fetches = await this.fetchAll(analysis, signal, warnings, conn);
+      const fetches = await this.fetchAll(plan, signal, warnings, conn);
       for (const [name, { table, rows }] of fetches.byTable) await loadTempTable(conn, name, table.columns, rows);
       if (signal.aborted) throw new CancelledError();
       const local = new LocalWork(conn, signal, this.ctx.timeoutMs);
@@ -323,7 +223,7 @@ export class Engine {
         local.dispose();
       }
       const stats = this.stats(statsBefore, fetches.reports, warnings, started);
-      if (kind === 'explain-analyze') return this.explainResult(analysis, started, stats);
+      if (statement.kind === 'explain') return this.explainResult(plan, started, stats);
       return { command: 'SELECT', columns, rows, rowCount: rows.length, stats };
     } finally {
       signal.removeEventListener('abort', onAbort);
@@ -337,30 +237,24 @@ export class Engine {
    * only DuckDB's built-in functions, none of which a CData macro replaces (ROUND, SPLIT). Anything
    * else (sys_* tables, catalogs, DESCRIBE, COPY, macros) waits. Once the schema exists: nothing.
    */
-  private async waitForSchema(conn: DuckDBConnection, analysis: Analysis | undefined): Promise<void> {
+  private async waitForSchema(conn: DuckDBConnection, plan: ReadPlan | undefined): Promise<void> {
     const schema = this.ctx.schema;
     if (!schema || schema.done) return;
-    if (analysis && !analysis.readsOtherTables && (await builtinsOnly(conn, analysis.functions))) return;
+    if (plan && !plan.readsOtherTables && (await builtinsOnly(conn, planRuntime(plan).analysis.functions))) return;
     await schema.ready();
   }
 
-  /** A SELECT's analysis (./analyze.ts): tables, pushdowns; without pushdown, no quals. */
+  /** A query's plan (./plan.ts): its parse tree read against the registry; without pushdown, nothing pushed. */
   /** `alsoLocal`: names that are local tables of this statement's session beside the registry's (T#TEMP). */
-  private async analyzeQuery(
-    conn: DuckDBConnection,
-    sql: string,
-    offset: number,
-    params: ParamValues,
-    alsoLocal?: (name: string) => boolean,
-  ): Promise<Analysis> {
-    const tree = await parse(conn, sql, offset);
+  private async planQuery(conn: DuckDBConnection, sql: string, offset: number, params: ParamValues, alsoLocal?: (name: string) => boolean): Promise<ReadPlan> {
+    const tree = await parseQuery(conn, sql, offset);
     const registry = this.ctx.registry;
     const catalog: Catalog = alsoLocal ? { table: (n) => registry.table(n), isLocal: (n) => registry.isLocal(n) || alsoLocal(n) } : registry;
-    let analysis: Analysis;
     try {
-      analysis = analyze(tree, catalog, params, {
-        today: () => toSpaceDate(new Date().toISOString(), this.ctx.env.timezone) ?? undefined,
+      return planRead(tree, catalog, params, {
+        pushdown: this.ctx.pushdown,
         maxRows: this.ctx.maxRows,
+        today: () => toSpaceDate(new Date().toISOString(), this.ctx.env.timezone) ?? undefined,
       });
     } catch (e) {
       if (e instanceof AnalysisError) {
@@ -372,8 +266,6 @@ export class Engine {
       }
       throw e;
     }
-    if (!this.ctx.pushdown) for (const r of analysis.refs) r.quals = [];
-    return analysis;
   }
 
   /**
@@ -382,21 +274,22 @@ export class Engine {
    * stops (break, return) stops the fetch: no page after the one it was reading is requested.
    * Any other statement runs whole (`run`), then its rows are yielded.
    */
-  async *stream(sqlIn: string, params: ParamValues, options: QueryOptions = {}): AsyncGenerator<Record<string, unknown>> {
+  async *stream(input: string | Statement, params: ParamValues, options: QueryOptions = {}): AsyncGenerator<Record<string, unknown>> {
+    const statement = typeof input === 'string' ? parseStatement(input) : input;
     const whole = async function* (engine: Engine): AsyncGenerator<Record<string, unknown>> {
-      const result = await engine.run(sqlIn, params, { ...options, rowMode: 'object' });
+      const result = await engine.run(statement, params, { ...options, rowMode: 'object' });
       yield* result.rows as Record<string, unknown>[];
     };
-    if (classify(sqlIn) !== 'select' || extensionStatement(sqlIn) !== undefined || /sys_identity/i.test(sqlIn)) {
+    const sqlIn = statement.text;
+    if (statement.kind !== 'select' || extensionStatement(sqlIn) !== undefined || /sys_identity/i.test(sqlIn)) {
       yield* whole(this);
       return;
     }
     // CData's dialect as `run` reads it. A statement over user-defined views, a session's T#TEMP
-    // table, SCOPE_IDENTITY() or SELECT … INTO runs whole: those paths live in `run`.
+    // table or SCOPE_IDENTITY() runs whole: those paths live in `run`.
     const session = options.session ?? this.ctx.session;
-    const sql = rewriteCdataDialect(rewriteAtParameters(sqlIn));
+    const sql = statement.sql;
     const viaRun =
-      selectIntoOf(sql) !== undefined ||
       replaceIdentityCalls(sql, session.lastInsertId) !== sql ||
       (this.ctx.userViews !== undefined && expandUserViews(sql, this.ctx.userViews) !== sql) ||
       [...session.temps.values()].some((t) => sql.toLowerCase().includes(t.name.toLowerCase())) ||
@@ -413,39 +306,28 @@ export class Engine {
     const conn = await this.ctx.duck.connect();
     let streaming = false;
     try {
-      const analysis = await this.analyzeQuery(conn, sql, 0, params);
-      const plan = analysis.streamable;
-      if (plan && !(await aggregates(conn, plan.functions))) {
-        await this.waitForSchema(conn, analysis);
+      const plan = await this.planQuery(conn, sql, 0, params);
+      const stream = plan.stream;
+      const step = stream ? plan.steps[stream.step - 1] : undefined;
+      if (stream && step && !(await aggregates(conn, planRuntime(plan).streamFunctions))) {
+        await this.waitForSchema(conn, plan);
         streaming = true;
-        const ref = plan.ref;
-        const limit = this.ctx.pushdown && analysis.limit?.ref === ref ? analysis.limit : undefined;
-        const cap = Math.min(plan.limit ?? Infinity, this.ctx.maxRows ?? Infinity);
+        const table = stepTable(plan, step);
+        const limit = step.limit;
+        const cap = stream.limit ?? Infinity;
         let projects: Promise<readonly ProjectRef[]> | undefined;
-        if (cap <= 0 || ref.quals.some((q) => q.op === 'IN' && q.values.length === 0)) return;
-        const fetchCtx: FetchContext = {
-          api: this.ctx.api,
-          signal,
-          env: this.ctx.env,
-          limit: limit?.limit,
+        if (cap <= 0) return;
+        const fetchCtx = this.fetchContext(signal, () => undefined, {
+          limit: limit?.rows,
           orderBy: limit?.orderBy ?? [],
-          columns: columnsNeeded(ref, analysis),
+          columns: new Set(step.columns),
           projects: () => (projects ??= this.ctx.projects(signal)),
-          myself: () => this.ctx.myself(),
-          warn: () => undefined,
-        };
+        });
         const bound = duckParams(usedParams(params, sql));
-        let fetched = 0;
         let yielded = 0;
-        for await (const page of ref.table.list(fetchCtx, ref.quals)) {
+        for await (const page of this.stepPages(table, step, fetchCtx, step.pushed)) {
           if (signal.aborted) throw new CancelledError();
-          fetched += page.length;
-          await loadTempTable(
-            conn,
-            ref.table.name,
-            ref.table.columns,
-            page.map((source) => ref.table.columns.map((c) => c.value(source, this.ctx.env) ?? null)),
-          );
+          await loadTempTable(conn, table.name, table.columns, page);
           const local = new LocalWork(conn, signal, this.ctx.timeoutMs);
           let rows;
           try {
@@ -466,7 +348,6 @@ export class Engine {
             yield row;
             if (++yielded >= cap) return;
           }
-          if (limit && fetched >= limit.limit && limit.orderBy.length === 0) return;
         }
       }
     } finally {
@@ -481,22 +362,15 @@ export class Engine {
   /** INSERT / UPDATE / DELETE: ./write.ts, with this engine evaluating its SELECTs. */
   private async write(sql: string, params: ParamValues, signal: AbortSignal, options: QueryOptions, started: number): Promise<QueryResult> {
     const before = this.ctx.api.stats();
-    let projects: Promise<readonly ProjectRef[]> | undefined;
+    const session = options.session ?? this.ctx.session;
     const result = await runWrite(
-      rewriteCdataDialect(rewriteAtParameters(sql)),
+      sql,
       params,
-      {
-        registry: this.ctx.registry,
-        duck: this.ctx.duck,
-        env: this.ctx.env,
-        readonly: this.ctx.readonly,
-        ctx: { api: this.ctx.api, env: this.ctx.env, projects: () => (projects ??= this.ctx.projects(signal)), myself: () => this.ctx.myself() },
-        select: async (q, p, s) => {
-          const r = await this.run(q, p, { signal: s, rowMode: 'object', session: options.session ?? this.ctx.session });
-          return { columns: r.columns, rows: r.rows as Record<string, unknown>[] };
-        },
-      },
-      { signal, session: options.session ?? this.ctx.session, onProgress: options.onProgress },
+      this.writeDeps(signal, async (q, p, s) => {
+        const r = await this.run(q, p, { signal: s, rowMode: 'object', session });
+        return { columns: r.columns, rows: r.rows as Record<string, unknown>[] };
+      }),
+      { signal, session, onProgress: options.onProgress },
     );
     const rows = options.rowMode === 'array' ? result.rows.map((r) => result.columns.map((c) => r[c.name])) : result.rows;
     return {
@@ -506,6 +380,51 @@ export class Engine {
       rowCount: result.rowCount,
       stats: statsSince(before, this.ctx.api.stats(), { fetches: [], warnings: [], started }),
     };
+  }
+
+  /** What ./write.ts needs of the engine; `select` evaluates (or, for EXPLAIN, plans) the write's SELECT. */
+  private writeDeps(signal: AbortSignal, select: WriteDeps['select']): WriteDeps {
+    let projects: Promise<readonly ProjectRef[]> | undefined;
+    return {
+      registry: this.ctx.registry,
+      duck: this.ctx.duck,
+      env: this.ctx.env,
+      readonly: this.ctx.readonly,
+      ctx: { api: this.ctx.api, env: this.ctx.env, projects: () => (projects ??= this.ctx.projects(signal)), myself: () => this.ctx.myself() },
+      select,
+    };
+  }
+
+  /**
+   * EXPLAIN of INSERT / UPDATE / DELETE: the write is checked as it would run and its SELECT
+   * planned, nothing fetched and nothing sent; the plan holds the SELECT's read plan.
+   */
+  private async explainWrite(sql: string, params: ParamValues, options: QueryOptions, started: number): Promise<QueryResult> {
+    const signal = options.signal ?? new AbortController().signal;
+    const session = options.session ?? this.ctx.session;
+    const reads: ReadPlan[] = [];
+    const result = await runWrite(
+      sql,
+      params,
+      this.writeDeps(signal, async (q, p) => {
+        reads.push(await this.planOnly(q, p, session));
+        return { columns: [], rows: [] };
+      }),
+      { signal, session, planOnly: true },
+    );
+    return this.explainResult(planWrite(result.command, result.table, reads[0]), started);
+  }
+
+  /** A query's plan without running it (a write's SELECT under EXPLAIN), read as `run` reads it. */
+  private async planOnly(sql: string, params: ParamValues, session: WriteSession): Promise<ReadPlan> {
+    const dialect = replaceIdentityCalls(duckText(parseStatement(sql)), session.lastInsertId);
+    const text = this.ctx.userViews ? expandUserViews(dialect, this.ctx.userViews) : dialect;
+    const conn = await this.ctx.duck.connect();
+    try {
+      return await this.planQuery(conn, text, 0, params, (n) => isTempName(n) || session.temps.has(n.toLowerCase()));
+    } finally {
+      conn.closeSync();
+    }
   }
 
   /** `INSERT INTO T#TEMP …`: the rows evaluated by DuckDB, kept in the session (./dialect/temp-tables.ts). */
@@ -590,25 +509,13 @@ export class Engine {
     return statsSince(before, this.ctx.api.stats(), { fetches, warnings, started });
   }
 
-  private explainResult(analysis: Analysis, started: number, stats?: QueryStats): QueryResult {
-    const order = fetchOrder(analysis);
-    const rows = order.map((ref, i) => {
-      const derived = analysis.links.filter((l) => l.to.ref === ref).map((l) => `${l.to.column} IN (${l.from.column} of ${l.from.ref.table.name})`);
-      const limit = this.ctx.pushdown && analysis.limit?.ref === ref ? analysis.limit : undefined;
-      const report = stats?.fetches.find((f) => f.alias === ref.alias && f.table === ref.table.name);
-      return {
-        step: i + 1,
-        table: ref.table.name,
-        pushed: [...ref.quals.map(formatQual), ...(this.ctx.pushdown ? derived : [])].join(' AND ') || '(none: every row is fetched)',
-        limit: limit
-          ? String(limit.limit) + (limit.orderBy.length ? ` ORDER BY ${limit.orderBy.map((o) => `${o.column}${o.desc ? ' DESC' : ''}`).join(', ')}` : '')
-          : null,
-        estimatedRequests:
-          this.ctx.pushdown && analysis.count?.ref === ref
-            ? `counted, not fetched: 1 count request${analysis.count.groupColumn ? ` per ${analysis.count.groupColumn} value (+1 for the values; across projects: +1 for the total and 1 per project, and only while fewer than the pages to read)` : ''}`
-            : ref.table.cost(ref.quals),
-        ...(stats ? { actualRows: report?.rows ?? 0 } : {}),
-      };
+  /** EXPLAIN: the plan's rows (./plan.ts `planRows`); EXPLAIN ANALYZE adds what each step read and the totals. */
+  private explainResult(plan: Plan, started: number, stats?: QueryStats): QueryResult {
+    const steps = plan.kind === 'read' ? plan.steps : (plan.read?.steps ?? []);
+    const rows: (PlanRow & Record<string, unknown>)[] = planRows(plan).map((row) => {
+      const step = steps[row.step - 1];
+      const report = step && stats?.fetches.find((f) => f.alias === step.alias && f.table === step.table);
+      return stats ? { ...row, actualRows: report?.rows ?? 0 } : row;
     });
     if (stats) {
       rows.push({
@@ -624,10 +531,7 @@ export class Engine {
         actualRows: stats.fetches.reduce((s, f) => s + f.rows, 0),
       });
     }
-    const columns = Object.keys(rows[0] ?? { step: 0, table: '', pushed: '', limit: '', estimatedRequests: '' }).map((name) => ({
-      name,
-      type: name === 'step' || name === 'actualRows' ? 'BIGINT' : 'VARCHAR',
-    }));
+    const columns = planColumns(stats !== undefined);
     return {
       columns,
       rows,
@@ -710,46 +614,42 @@ export class Engine {
     };
   }
 
-  private async fetchAll(analysis: Analysis, signal: AbortSignal, warnings: string[], conn: DuckDBConnection) {
-    const perRef = new Map<TableRef, unknown[][]>();
+  /**
+   * Execute a read plan's steps in order: each step's rows as column-value arrays (a step's join
+   * keys taken from the rows of the step it names), merged per table for loading.
+   */
+  private async fetchAll(plan: ReadPlan, signal: AbortSignal, warnings: string[], conn: DuckDBConnection) {
+    const { refs } = planRuntime(plan);
+    const perStep = new Map<number, unknown[][]>();
     const reports: FetchReport[] = [];
     let projects: Promise<readonly ProjectRef[]> | undefined;
-    for (const ref of fetchOrder(analysis)) {
+    for (const step of plan.steps) {
       if (signal.aborted) throw new CancelledError();
-      const quals = [...ref.quals];
-      if (this.ctx.pushdown) {
-        for (const link of analysis.links.filter((l) => l.to.ref === ref && perRef.has(l.from.ref))) {
-          const keys = await this.joinKeys(conn, link.from.ref, perRef.get(link.from.ref) ?? [], link.from.column);
-          if (keys.length <= MAX_DERIVED_KEYS) quals.push({ column: link.to.column, op: 'IN', values: keys as (string | number)[] });
-        }
+      const ref = refs[step.step - 1] as TableRef;
+      const quals: Qual[] = [...step.pushed];
+      for (const link of step.joinKeys) {
+        const keys = await this.joinKeys(conn, refs[link.fromStep - 1] as TableRef, perStep.get(link.fromStep) ?? [], link.fromColumn);
+        if (keys.length <= MAX_DERIVED_KEYS) quals.push({ column: link.column, op: 'IN', values: keys });
       }
-      const limit = this.ctx.pushdown && analysis.limit?.ref === ref ? analysis.limit : undefined;
       const fetchCtx = this.fetchContext(signal, (m) => warnings.push(m), {
-        limit: limit?.limit,
-        orderBy: limit?.orderBy ?? [],
-        columns: columnsNeeded(ref, analysis),
+        limit: step.limit?.rows,
+        orderBy: step.limit?.orderBy ?? [],
+        columns: new Set(step.columns),
         projects: () => (projects ??= this.ctx.projects(signal)),
       });
-      const rows: unknown[][] = [];
-      const counted = this.ctx.pushdown && analysis.count?.ref === ref ? await countedRows(ref.table, fetchCtx, quals, analysis.count.groupColumn) : undefined;
-      if (counted) rows.push(...counted);
-      else {
-        for await (const page of tableRowPages(ref.table, fetchCtx, quals)) {
-          rows.push(...page);
-          if (limit && rows.length >= limit.limit && limit.orderBy.length === 0) break;
-        }
-      }
-      perRef.set(ref, rows);
+      const rows = await this.stepRows(ref.table, step, fetchCtx, quals);
+      perStep.set(step.step, rows);
       reports.push({
-        table: ref.table.name,
-        alias: ref.alias,
+        table: step.table,
+        alias: step.alias,
         quals,
-        limit: limit?.limit,
-        orderBy: limit?.orderBy ?? [],
+        limit: step.limit?.rows,
+        orderBy: [...(step.limit?.orderBy ?? [])],
         rows: rows.length,
         cost: ref.table.cost(quals),
       });
     }
+    const perRef = new Map<TableRef, unknown[][]>(plan.steps.map((s) => [refs[s.step - 1] as TableRef, perStep.get(s.step) ?? []]));
     // A table read twice (self-join, subquery) holds the union of its reads, once per key.
     const byTable = new Map<string, { table: TableDef; rows: unknown[][] }>();
     for (const [ref, rows] of perRef) {
@@ -762,6 +662,34 @@ export class Engine {
       byTable.set(ref.table.name, entry);
     }
     return { byTable, reports };
+  }
+
+  /**
+   * One plan step's rows, page by page, with its quals (pushed ones and join keys found at run
+   * time): the one place a step's rows are read (queries, EXPLAIN ANALYZE, writes' SELECTs and
+   * `stream()` all come here). Counted placeholder rows when the step counts, else the table's
+   * pages (`tableRowPages`) until the step's limit is reached; a consumer that stops early stops
+   * the fetch (the page iterator is returned, so no further page is requested).
+   */
+  private async *stepPages(table: TableDef, step: PlanStep, fetchCtx: FetchContext, quals: readonly Qual[]): AsyncIterable<unknown[][]> {
+    const counted = step.count ? await countedRows(table, fetchCtx, quals, step.count.groupBy) : undefined;
+    if (counted) {
+      yield counted;
+      return;
+    }
+    let fetched = 0;
+    for await (const page of tableRowPages(table, fetchCtx, quals)) {
+      yield page;
+      fetched += page.length;
+      if (step.limit && fetched >= step.limit.rows && step.limit.orderBy.length === 0) return;
+    }
+  }
+
+  /** All of a step's rows (`stepPages` collected). */
+  private async stepRows(table: TableDef, step: PlanStep, fetchCtx: FetchContext, quals: readonly Qual[]): Promise<unknown[][]> {
+    const rows: unknown[][] = [];
+    for await (const page of this.stepPages(table, step, fetchCtx, quals)) rows.push(...page);
+    return rows;
   }
 }
 
@@ -857,12 +785,6 @@ export function statsSince(before: ApiStats, after: ApiStats, extra: { fetches: 
     warnings: [...new Set([...extra.warnings, ...(after.warnings ?? []).slice(before.warnings?.length ?? 0)])],
     elapsedMs: Math.round(performance.now() - extra.started),
   };
-}
-
-function formatQual(q: Qual): string {
-  if (q.op === 'IS NULL' || q.op === 'IS NOT NULL') return `${q.column} ${q.op}`;
-  if (q.op === 'IN') return `${q.column} IN (${q.values.map((v) => JSON.stringify(v)).join(', ')})`;
-  return `${q.column} ${q.op} ${JSON.stringify(q.values[0])}`;
 }
 
 /**

@@ -1,39 +1,16 @@
 /**
- * The front parser (ARCHITECTURE.md §5 step 0): what kind of statement this is, and CData's `@name`
- * parameters rewritten to DuckDB's `$name` — outside string literals, quoted identifiers and
+ * Pieces of the front parser (ARCHITECTURE.md §5 step 0; ./statement.ts reads the statement's kind):
+ * CData's `@name` parameters rewritten to DuckDB's `$name` — outside string literals, quoted identifiers and
  * comments only, so `'me@example.com'` is left alone.
  */
 
-import { leadingCode, mapCode, segments } from './lexer.js';
-
-export type StatementKind = 'select' | 'explain' | 'explain-analyze' | 'call' | 'dml' | 'other';
+import { mapCode, segments } from './lexer.js';
 
 /** `@name` → `$name` (CData's parameter style); `@@` and e-mail-like text in literals untouched. */
 export function rewriteAtParameters(sql: string): string {
   // Most statements name no @parameter: lexing a megabyte of SQL for nothing held every wire client up.
   if (!sql.includes('@')) return sql;
   return mapCode(sql, (code) => code.replace(/(^|[^\w@$])@([A-Za-z_]\w*)/g, '$1$$$2'));
-}
-
-/** The first keyword(s) of a statement, ignoring comments and white space (read from its start only). */
-export function classify(sql: string): StatementKind {
-  const code = leadingCode(sql).trim().toUpperCase();
-  if (/^EXPLAIN\s+ANALY[SZ]E\b/.test(code)) return 'explain-analyze';
-  if (/^EXPLAIN\b/.test(code)) return 'explain';
-  if (/^(EXEC|EXECUTE|CALL)\b/.test(code)) return 'call';
-  if (/^(INSERT|UPDATE|DELETE)\b/.test(code)) return 'dml';
-  if (/^(SELECT|WITH|FROM|VALUES|\()/.test(code)) return 'select';
-  return 'other';
-}
-
-/**
- * The statement without its leading EXPLAIN [ANALYZE] keyword(s), and how many characters were cut.
- * Comments before and between the keywords count as blanks, as they do for `classify`, so what
- * follows EXPLAIN is always what gets checked.
- */
-export function stripExplain(sql: string): { sql: string; offset: number } {
-  const m = /^\s*EXPLAIN(\s+ANALY[SZ]E)?(\s+|$)/i.exec(leadingCode(sql));
-  return m ? { sql: sql.slice(m[0].length), offset: m[0].length } : { sql, offset: 0 };
 }
 
 /**
@@ -74,6 +51,8 @@ const EXTENSION_SETTINGS =
  * DuckDB without extensions: there is no network to fetch them from (issue 11).
  */
 export function extensionStatement(sql: string): number | undefined {
+  // Each form names one of these words: a statement without any (most queries) is not lexed here.
+  if (!/\b(INSTALL|LOAD|EXTENSIONS|SET|RESET|PRAGMA)\b/i.test(sql)) return undefined;
   const code = mapCode(sql, (c) => c.replace(/;/g, '\u0000')).replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, (m) => ' '.repeat(m.length));
   let start = 0;
   for (const piece of code.split('\u0000')) {

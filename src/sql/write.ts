@@ -95,10 +95,17 @@ export interface WriteOptions {
   signal: AbortSignal;
   session: WriteSession;
   onProgress?: ((p: WriteProgress) => void) | undefined;
+  /**
+   * EXPLAIN: check the statement and hand its SELECT to `deps.select` (which plans it and returns
+   * no rows), then stop: no request, nothing recorded. Readonly does not refuse a plan.
+   */
+  planOnly?: boolean;
 }
 
 export interface WriteResult {
   command: 'INSERT' | 'UPDATE' | 'DELETE';
+  /** The target table's name as the registry spells it. */
+  table: string;
   columns: { name: string; type: string }[];
   rows: Record<string, unknown>[];
   rowCount: number;
@@ -209,7 +216,7 @@ export async function runWrite(sqlIn: string, params: ParamValues, deps: WriteDe
   const sql = numberParameters(sqlIn);
   const stmt = parseDml(sql);
   const table = resolveTable(stmt, deps.registry);
-  if (deps.readonly) {
+  if (deps.readonly && !options.planOnly) {
     throw new SqlError(`cannot ${stmt.kind} ${table.name}: the connection is read-only`, stmt.table.start + 1, {
       sqlstate: '25006',
       hint: 'Readonly=true is set in the connection string; remove it to write.',
@@ -224,6 +231,7 @@ export async function runWrite(sqlIn: string, params: ParamValues, deps: WriteDe
   if (stmt.kind === 'INSERT') planned = await planInsert(stmt, table, targets, params, deps, ctx, options.signal);
   else if (stmt.kind === 'UPDATE') planned = await planUpdate(stmt, table, targets, params, deps, ctx, options.signal);
   else planned = await planDelete(stmt, table, params, deps, ctx, options.signal);
+  if (options.planOnly) return { command: stmt.kind, table: table.name, columns: [], rows: [], rowCount: 0 };
 
   // ---- (4): one request per row ----
   const report: WriteReport = {
@@ -273,7 +281,7 @@ export async function runWrite(sqlIn: string, params: ParamValues, deps: WriteDe
 
   // ---- (5): RETURNING over the rows as Backlog answered them ----
   const affected = planned.length;
-  if (!stmt.returning) return { command: stmt.kind, columns: [], rows: [], rowCount: affected };
+  if (!stmt.returning) return { command: stmt.kind, table: table.name, columns: [], rows: [], rowCount: affected };
   const returned = await evaluateReturning(
     stmt,
     table,
@@ -281,7 +289,7 @@ export async function runWrite(sqlIn: string, params: ParamValues, deps: WriteDe
     params,
     deps,
   );
-  return { command: stmt.kind, ...returned, rowCount: affected };
+  return { command: stmt.kind, table: table.name, ...returned, rowCount: affected };
 }
 
 /** A source row (the API's JSON) as column values. */

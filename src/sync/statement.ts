@@ -7,27 +7,25 @@
  * `REPLICATE` inside a string literal is never one.
  */
 import { SqlError } from '../errors.js';
-import { segments } from '../sql/lexer.js';
+import { leadingCode } from '../sql/lexer.js';
+import { parseStatement } from '../sql/statement.js';
 
 export interface ReplicateStatement {
   tables?: string[];
   select?: { table: string; sql: string };
 }
 
-/** Is this statement REPLICATE or CACHE (the keywords the wire server refuses)? */
+/** Is this statement REPLICATE or CACHE (the keywords the wire server refuses)? The statement parser's answer. */
 export function replicationKeyword(sql: string): 'REPLICATE' | 'CACHE' | undefined {
-  const first = firstCode(sql);
-  const m = first ? /^\s*(REPLICATE|CACHE)\b/i.exec(sql.slice(first.start)) : null;
-  return m ? (m[1]?.toUpperCase() as 'REPLICATE' | 'CACHE') : undefined;
+  const statement = parseStatement(sql);
+  return statement.kind === 'replicate' ? statement.keyword : undefined;
 }
 
+/** Where the statement's first keyword starts (comments before it skipped). */
 function firstCode(sql: string): { start: number } | undefined {
-  for (const s of segments(sql)) {
-    if (s.kind === 'comment') continue;
-    if (s.kind === 'code' && sql.slice(s.start, s.end).trim() === '') continue;
-    return { start: s.start };
-  }
-  return undefined;
+  const lead = leadingCode(sql);
+  const start = lead.length - lead.trimStart().length;
+  return start < lead.length ? { start } : undefined;
 }
 
 /** The statement parsed, or undefined when it is not a REPLICATE. */

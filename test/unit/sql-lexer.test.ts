@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { countInCode, countInCodeBytes, leadingCode, mapCode, segments } from '../../src/sql/lexer.js';
-import { classify, rewriteAtParameters } from '../../src/sql/front.js';
+import { rewriteAtParameters } from '../../src/sql/front.js';
+import { parseStatement, type Statement } from '../../src/sql/statement.js';
+
+/** The statement's kind, EXPLAIN's as `explain-analyze` / `explain`. */
+function classify(sql: string): string {
+  const s: Statement = parseStatement(sql);
+  return s.kind === 'explain' ? (s.analyze ? 'explain-analyze' : 'explain') : s.kind;
+}
 
 test('literals, identifiers, comments and dollar quotes are not code; parameters are', () => {
   const sql = `SELECT 'a;b', E'it\\'s', "we;ird", $$x;y$$, $t$z;$t$, $1, $name -- c;\n/* a /* nested; */ b; */ ;`;

@@ -229,7 +229,7 @@ describe('what is refused before any request', () => {
       '42601',
     ],
     ['UPDATE Issues SET Summary = DEFAULT WHERE Id = 1', /DEFAULT is not supported/, '42601'],
-    ['EXPLAIN DELETE FROM Issues WHERE Id = 1', /EXPLAIN of INSERT, UPDATE or DELETE is not supported/, '0A000'],
+    ['EXPLAIN ANALYZE DELETE FROM Issues WHERE Id = 1', /EXPLAIN ANALYZE of INSERT, UPDATE or DELETE is not supported/, '0A000'],
     ['DELETE FROM Issues', /DELETE without WHERE is refused: it would delete every row of Issues/, '42601'],
     ["UPDATE Issues SET Summary = 'x'", /UPDATE without WHERE is refused/, '42601'],
     ["UPDATE Issues SET Summary = 'x', WHERE Id = 1", /a comma with no Column = value after it/, '42601'],
@@ -242,6 +242,38 @@ describe('what is refused before any request', () => {
       assert.deepEqual(await f.writes(), []);
     });
   }
+
+  // Changed in the open (issue 13): EXPLAIN of a write was refused; it now prints the write's plan
+  // (its SELECT's read plan, then the write) and sends nothing.
+  it("EXPLAIN UPDATE / DELETE / INSERT prints the write's plan and sends no request", async () => {
+    await f.clear();
+    const update = await f.db.query("EXPLAIN UPDATE Issues SET Summary = 'x' WHERE ProjectId = 1 AND Id = 1");
+    const rows = update.rows as { step: number; table: string; pushed: string; estimatedRequests: string }[];
+    assert.equal(rows.length, 2);
+    assert.match(rows[0]?.pushed ?? '', /ProjectId = 1/);
+    assert.deepEqual(
+      [rows[1]?.table, /^UPDATE /.test(rows[1]?.pushed ?? ''), /1 PATCH per matching row/.test(rows[1]?.estimatedRequests ?? '')],
+      ['Issues', true, true],
+    );
+    const del = (await f.db.query('EXPLAIN DELETE FROM Issues WHERE Id = 1')).rows as { table: string; estimatedRequests: string }[];
+    assert.match(del.at(-1)?.estimatedRequests ?? '', /1 DELETE per matching row/);
+    const insert = (await f.db.query("EXPLAIN INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'x', 1, 3)")).rows as {
+      table: string;
+      estimatedRequests: string;
+    }[];
+    assert.deepEqual(
+      insert.map((r) => r.table),
+      ['Issues'],
+    );
+    assert.match(insert[0]?.estimatedRequests ?? '', /1 POST per row inserted/);
+    // Describe (the wire server's, before it executes) gives the plan's columns.
+    const described = await f.db.describe("EXPLAIN UPDATE Issues SET Summary = 'x' WHERE Id = 1");
+    assert.deepEqual(
+      described.map((c) => c.name),
+      Object.keys(update.rows[0] as object),
+    );
+    assert.deepEqual(await f.requests(), []);
+  });
 
   it('Readonly=true refuses every write with no request at all', async () => {
     const ro = await openWriteFixture({ connection: 'Readonly=true' });
