@@ -38,6 +38,7 @@ import { openDestination, parseTarget, replicate } from '../sync/index.js';
 import { parseReplicate, type ReplicateStatement } from '../sync/statement.js';
 import { rewriteCdataDialect } from '../sql/dialect/rewrite.js';
 import { parseViewStatement, UserViews, type ViewStatement } from '../sql/dialect/user-views.js';
+import { cacheLocation, cacheSchema, offlineClient, parseCache, preparePrivateFolder, QueryCache, type CacheLocation, type CacheOptions, type CacheStatement } from '../cache/index.js';
 
 import type { QueryColumn } from '../sql/engine.js';
 export type { QueryResult, QueryOptions, QueryColumn, QueryStats } from '../sql/engine.js';
@@ -114,6 +115,8 @@ export class Connection {
     private readonly schema?: SchemaSetup,
     /** User-defined views (UserDefinedViews, CREATE LOCAL VIEW). */
     readonly userViews: UserViews = UserViews.load(undefined),
+    /** The query cache (src/cache): AutoCache, Offline, CACHE, sys_cachestatus. */
+    readonly cache?: QueryCache,
   ) {}
 
   /** TOK-12: console.log / util.inspect show the configuration with every secret masked. */
@@ -134,11 +137,19 @@ export class Connection {
       checkParams(params);
       const replication = parseReplicate(sql);
       if (replication) return await this.replicate(replication, options);
+      const caching = parseCache(sql);
+      if (caching) return await this.cacheStatement(caching, options);
       sql = unqualifyPublic(sql);
       const view = parseViewStatement(sql);
       if (view) return await this.viewStatement(view);
-      if (classify(sql) === 'call') return await this.call(sql, params, options);
-      return await this.engine.run(sql, params, options);
+      const kind = classify(sql);
+      try {
+        if (kind === 'call') return await this.call(sql, params, options);
+        return await this.engine.run(sql, params, options);
+      } finally {
+        // A write (even one that failed midway) makes the cached copies it touched stale for this connection.
+        if (kind === 'call' || kind === 'dml') this.cache?.wrote(kind === 'call' ? undefined : writtenTable(sql), this.registry.tables);
+      }
     } catch (e) {
       // Every failure is one of our errors (issue 11), whatever went wrong inside.
       throw asBacklogSqlError(e);
@@ -186,6 +197,46 @@ export class Connection {
     }));
     return {
       command: 'REPLICATE',
+      columns,
+      rows: options.rowMode === 'array' ? rows.map((r) => columns.map((c) => r[c.name as keyof typeof r])) : rows,
+      rowCount: rows.length,
+      stats: statsSince(before, this.api.stats(), { fetches: [], warnings: report.warnings, started }),
+    };
+  }
+
+  /**
+   * CACHE T [WHERE … | SELECT …] (src/cache): T brought up to date in the cache now; one result row
+   * with what the refresh did, and with WHERE or SELECT the rows of T matching, or the query's
+   * rows, answered from the cache.
+   */
+  private async cacheStatement(statement: CacheStatement, options: QueryOptions): Promise<QueryResult> {
+    const started = performance.now();
+    const before = this.api.stats();
+    if (this.noLocalFiles) throw new SqlError("CACHE cannot run here: it writes to a file of the server's operator", undefined, { sqlstate: '42501' });
+    const table = this.registry.table(statement.table);
+    if (!table || !this.cache) {
+      throw new SqlError(`CACHE: table "${statement.table}" does not exist`, undefined, { sqlstate: '42P01', hint: 'SELECT * FROM sys_tables lists the tables.' });
+    }
+    const signal = options.signal ?? new AbortController().signal;
+    const report = await this.cache.fill(table, signal);
+    const cache = this.cache;
+    let matching: number | null = null;
+    if (statement.where !== undefined || statement.select !== undefined) {
+      const sql = statement.select ?? `SELECT count(*) FROM ${quoteIdent(table.name)} WHERE ${statement.where}`;
+      const result = await cache.forcing(() => this.engine.run(sql, undefined, { signal, rowMode: 'array' }));
+      if (statement.select !== undefined) return { ...result, stats: statsSince(before, this.api.stats(), { fetches: result.stats.fetches, warnings: report.warnings, started }) };
+      matching = Number((result.rows as unknown[][])[0]?.[0] ?? 0);
+    }
+    const columns = [
+      { name: 'Table', type: 'VARCHAR' },
+      { name: 'Mode', type: 'VARCHAR' },
+      { name: 'Rows', type: 'BIGINT' },
+      { name: 'Requests', type: 'BIGINT' },
+      { name: 'Matching', type: 'BIGINT' },
+    ];
+    const rows = report.tables.map((t) => ({ Table: t.table, Mode: t.mode, Rows: t.rows, Requests: t.requests, Matching: t.table === table.name ? matching : null }));
+    return {
+      command: 'SELECT',
       columns,
       rows: options.rowMode === 'array' ? rows.map((r) => columns.map((c) => r[c.name as keyof typeof r])) : rows,
       rowCount: rows.length,
@@ -386,6 +437,25 @@ export class Connection {
   }
 }
 
+/** The Backlog table an INSERT / UPDATE / DELETE writes (undefined: not one we can tell, so every table). */
+function writtenTable(sql: string): string | undefined {
+  try {
+    return parseDml(numberParameters(rewriteCdataDialect(rewriteAtParameters(sql)))).table.name;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Offline=true: the space and user stored in the cache, read through a DuckDB of its own (no request). */
+async function offlineIdentity(location: CacheLocation, schema: string, options: CacheOptions) {
+  const duck = await createDuck({ timezone: 'UTC' });
+  try {
+    return await new QueryCache(location, schema, options, duck).offlineIdentity();
+  } finally {
+    closeDuck(duck);
+  }
+}
+
 /** Check credentials and find the space; errors say which property to fix. */
 async function fetchSpace(api: ApiClient, config: ResolvedConfig): Promise<SpaceJson> {
   try {
@@ -473,7 +543,7 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
     oauth = await OAuthSession.open(config, sessionOptions);
   }
   const env = options.env ?? process.env;
-  const api = new BacklogClient({
+  const online = new BacklogClient({
     baseUrl: config.url,
     // One rate-limit budget per key for every process of this user on the machine (issue 11).
     budget: sharedBudget(dirname(defaultSettingsPath(env))),
@@ -492,12 +562,20 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
     ...(transport.proxy || transport.tls ? { transport } : {}),
     ...(logfile ? { logger: (event: ApiEvent) => logfile.api(event) } : {}),
   });
+  // Offline=true: no request at all, not even GET /space; the client refuses every one.
+  const api = config.offline ? offlineClient(online) : online;
+  const location = cacheLocation(config, env);
+  if (config.autoCache || config.offline) preparePrivateFolder(location, config.cacheLocation === undefined);
+  const cacheOptions = { autoCache: config.autoCache, offline: config.offline, toleranceSeconds: config.cacheToleranceSeconds };
+  // Offline: the space and user as the last online connection stored them in the cache.
+  const offline = config.offline ? await offlineIdentity(location, cacheSchema(config), cacheOptions) : undefined;
   // Signed out (OAuth, InitiateOAuth=OFF, no token): no request can succeed, so none is made;
   // a query that needs Backlog fails with the provider's "not signed in" error naming the flows.
   const signedOut = oauth !== undefined && !oauth.signedIn;
-  const space = signedOut ? { spaceKey: '', name: '', timezone: 'UTC' } : await fetchSpace(api, config);
-  const registry = new Registry(config.includeCustomFields && !signedOut ? await withCustomFields(api) : TABLES);
+  const space = offline ? offline.space : signedOut ? { spaceKey: '', name: '', timezone: 'UTC' } : await fetchSpace(api, config);
+  const registry = new Registry(config.includeCustomFields && !signedOut && !offline ? await withCustomFields(api) : TABLES);
   const duck = await createDuck({ timezone: space.timezone, ...(options.noExternalAccess ? { noExternalAccess: true } : {}) });
+  const cache = new QueryCache(location, cacheSchema(config), cacheOptions, duck);
   const system = systemTables({
     tables: registry.tables,
     connectionProps: connectionPropsTable(config),
@@ -506,10 +584,11 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
     procedures: procedureMetadata(),
   });
   for (const sys of system) registry.addLocal(sys.name);
+  registry.addLocal('sys_cachestatus');
   // Created in the background: the first query does not wait for it unless it needs it.
   const schema = startSchemaSetup(duck, registry.tables, system);
   let myselfPromise: Promise<Myself> | undefined;
-  const myself = () => (myselfPromise ??= api.get<Myself>('/users/myself'));
+  const myself = () => (myselfPromise ??= offline ? Promise.resolve(offline.myself) : api.get<Myself>('/users/myself'));
   const engine = new Engine({
     api,
     registry,
@@ -526,8 +605,10 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
     session: new WriteSession(),
     schema,
     userViews,
+    cache,
   });
-  const connection = new Connection(config, api, space, duck, engine, registry, warnings, myself, oauth, options.noExternalAccess === true, schema, userViews);
+  const connection = new Connection(config, api, space, duck, engine, registry, warnings, myself, oauth, options.noExternalAccess === true, schema, userViews, cache);
+  cache.source = connection;
   if (userViews.list().length > 0) await connection.listUserViews();
   return connection;
 }

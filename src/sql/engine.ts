@@ -24,6 +24,7 @@ import type { SchemaSetup } from './schema-setup.js';
 import { duckMessage, isDuckError, secondStatement, syntaxError } from './duck-errors.js';
 import { readRows, resultColumns } from './result.js';
 import { runWrite, type WriteProgress, type WriteSession } from './write.js';
+import type { QueryCache } from '../cache/cache.js';
 
 export interface QueryColumn {
   name: string;
@@ -91,6 +92,8 @@ export interface EngineContext {
   schema?: SchemaSetup;
   /** User-defined views (UserDefinedViews, CREATE LOCAL VIEW), expanded before a statement is parsed. */
   userViews?: UserViews;
+  /** The query cache (src/cache): asked once per table a statement reads. */
+  cache?: QueryCache;
 }
 
 /** Scratch table for filtering a parent's rows before taking its join keys. */
@@ -285,6 +288,7 @@ export class Engine {
     try {
       const identity = session.identity;
       if (identity.length > 0 && /sys_identity/i.test(sql)) await this.loadIdentity(conn, identity);
+      if (/sys_cachestatus/i.test(sql)) await this.ctx.cache?.loadStatus(conn, this.ctx.registry.tables);
       // The session's T#TEMP tables this statement names.
       for (const t of session.temps.values()) if (sql.toLowerCase().includes(t.name.toLowerCase())) await loadTempTable(conn, t.name, t.columns, t.rows);
       let analysis: Analysis = {
@@ -301,7 +305,7 @@ export class Engine {
       const copy = !explaining && classify(sql) === 'other' ? copySource(sql) : undefined;
       const query = copy ? { sql: copy.sql, offset: offset + copy.offset } : explaining || classify(sql) === 'select' ? { sql, offset } : undefined;
       if (query) analysis = await this.analyzeQuery(conn, query.sql, query.offset, params, (n) => isTempName(n) || session.temps.has(n.toLowerCase()));
-      if (kind === 'explain') return this.explainResult(analysis, started);
+      if (kind === 'explain') return this.explainResult(analysis, started, undefined, await this.ctx.cache?.explain(cacheSteps(analysis)));
       await this.waitForSchema(conn, query && !copy ? analysis : undefined);
 
       const fetches = await this.fetchAll(analysis, signal, warnings, conn);
@@ -415,7 +419,7 @@ export class Engine {
     try {
       const analysis = await this.analyzeQuery(conn, sql, 0, params);
       const plan = analysis.streamable;
-      if (plan && !(await aggregates(conn, plan.functions))) {
+      if (plan && !this.ctx.cache?.enabled && !(await aggregates(conn, plan.functions))) {
         await this.waitForSchema(conn, analysis);
         streaming = true;
         const ref = plan.ref;
@@ -584,7 +588,7 @@ export class Engine {
     return statsSince(before, this.ctx.api.stats(), { fetches, warnings, started });
   }
 
-  private explainResult(analysis: Analysis, started: number, stats?: QueryStats): QueryResult {
+  private explainResult(analysis: Analysis, started: number, stats?: QueryStats, sources?: Map<TableDef, string>): QueryResult {
     const order = fetchOrder(analysis);
     const rows = order.map((ref, i) => {
       const derived = analysis.links.filter((l) => l.to.ref === ref).map((l) => `${l.to.column} IN (${l.from.column} of ${l.from.ref.table.name})`);
@@ -602,6 +606,7 @@ export class Engine {
             ? `counted, not fetched: 1 count request${analysis.count.groupColumn ? ` per ${analysis.count.groupColumn} value (+1 for the values; across projects: +1 for the total and 1 per project, and only while fewer than the pages to read)` : ''}`
             : ref.table.cost(ref.quals),
         ...(stats ? { actualRows: report?.rows ?? 0 } : {}),
+        ...(sources?.size ? { source: sources.get(ref.table) ?? 'Backlog' } : {}),
       };
     });
     if (stats) {
@@ -708,6 +713,8 @@ export class Engine {
     const perRef = new Map<TableRef, unknown[][]>();
     const reports: FetchReport[] = [];
     let projects: Promise<readonly ProjectRef[]> | undefined;
+    // Per table, decided once per statement when it runs: read from the cache (src/cache) or from Backlog.
+    const fromCache = new Map<string, { rows: number } | undefined>();
     for (const ref of fetchOrder(analysis)) {
       if (signal.aborted) throw new CancelledError();
       const quals = [...ref.quals];
@@ -724,6 +731,14 @@ export class Engine {
         columns: columnsNeeded(ref, analysis),
         projects: () => (projects ??= this.ctx.projects(signal)),
       });
+      const cache = this.ctx.cache;
+      if (cache?.enabled && !fromCache.has(ref.table.name)) fromCache.set(ref.table.name, await cache.serve(conn, ref.table, { narrowed: quals.length > 0 || limit !== undefined, signal }));
+      const cached = fromCache.get(ref.table.name);
+      if (cache && cached) {
+        perRef.set(ref, analysis.links.some((l) => l.from.ref === ref) ? await cache.rowsOf(conn, ref.table) : []);
+        reports.push({ table: ref.table.name, alias: ref.alias, quals, limit: undefined, orderBy: [], rows: cached.rows, cost: 'cache' });
+        continue;
+      }
       const rows: unknown[][] = [];
       const counted = this.ctx.pushdown && analysis.count?.ref === ref ? await countedRows(ref.table, fetchCtx, quals, analysis.count.groupColumn) : undefined;
       if (counted) rows.push(...counted);
@@ -747,6 +762,7 @@ export class Engine {
     // A table read twice (self-join, subquery) holds the union of its reads, once per key.
     const byTable = new Map<string, { table: TableDef; rows: unknown[][] }>();
     for (const [ref, rows] of perRef) {
+      if (fromCache.get(ref.table.name)) continue;
       const entry = byTable.get(ref.table.name) ?? { table: ref.table, rows: [] };
       if (byTable.has(ref.table.name)) {
         const keyIdx = ref.table.columns.map((c, i) => (c.key ? i : -1)).filter((i) => i >= 0);
@@ -760,6 +776,14 @@ export class Engine {
 }
 
 let macroNames: Set<string> | undefined;
+
+/** Each step as the cache sees it (EXPLAIN): narrowed when filters, join keys or a LIMIT restrict its read. */
+function cacheSteps(analysis: Analysis): { table: TableDef; narrowed: boolean }[] {
+  return fetchOrder(analysis).map((ref) => ({
+    table: ref.table,
+    narrowed: ref.quals.length > 0 || analysis.links.some((l) => l.to.ref === ref) || analysis.limit?.ref === ref,
+  }));
+}
 
 /** Every name is a DuckDB built-in scalar or aggregate function that no macro of ours replaces. */
 async function builtinsOnly(conn: DuckDBConnection, names: ReadonlySet<string>): Promise<boolean> {

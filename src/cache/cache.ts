@@ -1,0 +1,350 @@
+/**
+ * The query cache (README "Cache", ARCHITECTURE.md §12): a source under the plan. For each table a
+ * statement reads, the engine asks `serve` once (src/sql/engine.ts, `fetchAll`); the answer is
+ * decided when the statement runs, by the clock:
+ *
+ * - Offline=true: the cached copy, whatever its age; a table never cached is an error. No request.
+ * - AutoCache=true: a table in the cache is refreshed first when older than CacheTolerance (or
+ *   written by this connection since), then read from the cache, whatever the statement's filters
+ *   (DuckDB applies them: the cache holds whole tables). A table not yet in the cache is filled
+ *   whole when the statement reads it whole; a narrowed read (pushed filters, join keys, LIMIT)
+ *   covers only what it read, so it goes to Backlog and is not kept.
+ * - otherwise: Backlog, as without a cache.
+ *
+ * Filling and refreshing is replication (../sync/run.ts) into the cache's DuckDB schema: the same
+ * incremental rules, checkpoints and one transaction per table, so a refresh killed midway leaves
+ * the previous complete state. Only whole-table reads ever land in the cache and move a watermark.
+ */
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { CancelledError, ConfigError, SqlError } from '../errors.js';
+import type { TableDef } from '../schema/types.js';
+import { quoteIdent, quoteLiteral, toJs } from '../sql/duckdb.js';
+import { ISSUE_CHILDREN, ruleOf, SKIPPED } from '../sync/rules.js';
+import { CHECKPOINT_TABLE } from '../sync/destination.js';
+import { DuckDbDestination } from '../sync/duckdb-destination.js';
+import { destTable, digestOf, replicate, type ReplicateReport, type SyncSource } from '../sync/run.js';
+import { keepFilePrivate, type CacheLocation } from './location.js';
+import { withFileLock } from './lock.js';
+
+/** The catalog name the cache file is attached under, in the connection's DuckDB. */
+export const CACHE_CATALOG = 'backlog_cache';
+const META = '_backlog_sql_cache';
+
+export interface CacheOptions {
+  autoCache: boolean;
+  offline: boolean;
+  toleranceSeconds: number;
+}
+
+/** What the cache needs of the connection: replication's source plus who is signed in. */
+export interface CacheSource extends SyncSource {
+  myself(): Promise<{ id: number }>;
+  /** GET /space as connect read it (kept for Offline=true, which sends nothing). */
+  readonly space: { spaceKey: string; name: string; timezone: string };
+}
+
+/** A table's state in the cache (sys_cachestatus). */
+export interface CachedTable {
+  table: string;
+  rows: number;
+  refreshedMs: number;
+  watermark: string | null;
+  requests: number;
+  schema: string;
+}
+
+/** One step of a statement, as EXPLAIN shows its source. */
+export interface CacheStep {
+  table: TableDef;
+  narrowed: boolean;
+}
+
+export class QueryCache {
+  /** Tables this connection wrote since their last refresh: refreshed at the next read, whatever their age. */
+  private readonly dirty = new Set<string>();
+  private memoryAttached = false;
+  private memoryChain: Promise<unknown> = Promise.resolve();
+  private userChecked = false;
+  /** Set by `CACHE T SELECT …` while its query runs: read from the cache whatever AutoCache says. */
+  private forced = 0;
+  /** Set once the connection exists (it is the replication source). */
+  source: CacheSource | undefined;
+
+  constructor(
+    readonly location: CacheLocation,
+    /** The schema of this space and user inside the cache (./location.ts). */
+    readonly schema: string,
+    readonly options: CacheOptions,
+    private readonly duck: DuckDBInstance,
+  ) {}
+
+  /** Whether statements read through the cache at all. */
+  get enabled(): boolean {
+    return this.options.autoCache || this.options.offline || this.forced > 0;
+  }
+
+  private qualified(table: string): string {
+    return `${CACHE_CATALOG}.${quoteIdent(this.schema)}.${quoteIdent(table)}`;
+  }
+
+  /**
+   * Run `fn` with the cache attached to this connection's DuckDB and a connection whose current
+   * schema is this user's: under the file lock, attached for the duration only (DuckDB admits one
+   * read-write opener of a file), so other processes sharing the location take turns.
+   */
+  private async session<T>(fn: (conn: DuckDBConnection, dest: DuckDbDestination) => Promise<T>): Promise<T> {
+    const work = async () => {
+      const conn = await this.duck.connect();
+      const location = this.location;
+      let attached = false;
+      try {
+        if (location.kind === 'file') {
+          try {
+            await conn.run(`ATTACH ${quoteLiteral(location.path)} AS ${CACHE_CATALOG}`);
+          } catch (e) {
+            throw new ConfigError(`cannot open the cache ${location.path}: ${(e as Error).message.split('\n')[0]}`, 'CacheLocation', {
+              hint: /lock/i.test((e as Error).message)
+                ? 'Another program has the file open (DuckDB allows one writer): close it, or set CacheLocation to another file.'
+                : 'Check CacheLocation and that its folder is writable; a damaged file can be deleted (it only holds copies of Backlog data).',
+              cause: e,
+            });
+          }
+          attached = true;
+          keepFilePrivate(location);
+        } else if (!this.memoryAttached) {
+          await conn.run(`ATTACH ':memory:' AS ${CACHE_CATALOG}`);
+          this.memoryAttached = true;
+        }
+        await conn.run(`CREATE SCHEMA IF NOT EXISTS ${CACHE_CATALOG}.${quoteIdent(this.schema)}`);
+        await conn.run(`USE ${CACHE_CATALOG}.${quoteIdent(this.schema)}`);
+        return await fn(conn, DuckDbDestination.onConnection(conn, `cache:${location.label}`));
+      } finally {
+        if (attached) {
+          await conn.run('USE memory.main').catch(() => undefined);
+          await conn.run(`DETACH ${CACHE_CATALOG}`).catch(() => undefined);
+          keepFilePrivate(location);
+        }
+        conn.closeSync();
+      }
+    };
+    if (this.location.kind === 'file') return withFileLock(this.location.path, work);
+    const run = this.memoryChain.then(work, work);
+    this.memoryChain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The cached tables of this space and user, from the checkpoints (no request). */
+  private async cachedTables(conn: DuckDBConnection): Promise<Map<string, CachedTable>> {
+    const exists = await conn.runAndReadAll(
+      `SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = current_schema() AND table_name = ${quoteLiteral(CHECKPOINT_TABLE)}`,
+    );
+    const out = new Map<string, CachedTable>();
+    if (Number(toJs(exists.getRows()[0]?.[0] ?? 0)) === 0) return out;
+    const reader = await conn.runAndReadAll(`SELECT table_name, row_count, epoch_ms(synced_at), watermark, requests, schema_digest FROM ${quoteIdent(CHECKPOINT_TABLE)}`);
+    for (const r of reader.getRows()) {
+      const [table, rows, ms, watermark, requests, schema] = r.map((v) => toJs(v));
+      out.set(String(table).toLowerCase(), {
+        table: String(table),
+        rows: Number(rows),
+        refreshedMs: Number(ms),
+        watermark: watermark === null ? null : String(watermark),
+        requests: Number(requests),
+        schema: String(schema),
+      });
+    }
+    return out;
+  }
+
+  private usable(table: TableDef, cached: Map<string, CachedTable>): CachedTable | undefined {
+    const c = cached.get(table.name.toLowerCase());
+    return c && c.schema === digestOf(destTable(table)) ? c : undefined;
+  }
+
+  /** Refreshed before it is read: older than CacheTolerance, or written by this connection since. */
+  private stale(c: CachedTable): boolean {
+    return this.dirty.has(c.table.toLowerCase()) || Date.now() - c.refreshedMs >= this.options.toleranceSeconds * 1000;
+  }
+
+  /**
+   * The engine's one entry point: serve `table` for the statement on `conn` from the cache (a
+   * temporary table of that name, as a fetch would load), refreshing it first when stale; or
+   * undefined when the statement reads it from Backlog.
+   */
+  async serve(conn: DuckDBConnection, table: TableDef, read: { narrowed: boolean; signal: AbortSignal }): Promise<{ rows: number } | undefined> {
+    if (!this.enabled) return undefined;
+    if (ruleOf(table) === 'skip') {
+      if (this.options.offline) throw offlineError(`${table.name} is never cached: ${SKIPPED[table.name] ?? ''}`, 'Query it with Offline=false.');
+      return undefined;
+    }
+    return this.session(async (cacheConn, dest) => {
+      let cached = this.usable(table, await this.cachedTables(cacheConn));
+      if (this.options.offline) {
+        if (!cached) throw notCached(table.name);
+      } else {
+        if (!cached && read.narrowed) return undefined;
+        if (!cached || this.stale(cached)) {
+          await this.refreshIn(cacheConn, dest, [table.name], read.signal);
+          cached = this.usable(table, await this.cachedTables(cacheConn));
+          if (!cached) return undefined;
+        }
+      }
+      if (read.signal.aborted) throw new CancelledError();
+      const columns = table.columns.map((c) => quoteIdent(c.name)).join(', ');
+      await conn.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(table.name)} AS SELECT ${columns} FROM ${this.qualified(table.name)}`);
+      return { rows: cached.rows };
+    });
+  }
+
+  /** A served table's rows as the engine holds fetched rows (for the join keys of a table read from Backlog). */
+  async rowsOf(conn: DuckDBConnection, table: TableDef): Promise<unknown[][]> {
+    const reader = await conn.runAndReadAll(`SELECT * FROM temp.${quoteIdent(table.name)}`);
+    return reader.getRows().map((r) => r.map((v) => toJs(v)));
+  }
+
+  /**
+   * Refresh tables in the cache through replication. The first refresh of a connection checks the
+   * cache's user against /users/myself: a cache filled by another user (the same OAuth settings
+   * signed in as someone else) is emptied first, never served.
+   */
+  private async refreshIn(conn: DuckDBConnection, dest: DuckDbDestination, tables: readonly string[], signal: AbortSignal): Promise<ReplicateReport> {
+    const source = this.source;
+    if (!source) throw new ConfigError('the cache is not ready', 'CacheLocation');
+    await conn.run(`CREATE TABLE IF NOT EXISTS ${quoteIdent(META)} (key VARCHAR PRIMARY KEY, value VARCHAR)`);
+    if (!this.userChecked) {
+      const me = await source.myself();
+      const stored = await meta(conn, 'user');
+      if (stored !== undefined && stored !== String(me.id)) {
+        await conn.run('USE memory.main');
+        await conn.run(`DROP SCHEMA ${CACHE_CATALOG}.${quoteIdent(this.schema)} CASCADE`);
+        await conn.run(`CREATE SCHEMA ${CACHE_CATALOG}.${quoteIdent(this.schema)}`);
+        await conn.run(`USE ${CACHE_CATALOG}.${quoteIdent(this.schema)}`);
+        await conn.run(`CREATE TABLE ${quoteIdent(META)} (key VARCHAR PRIMARY KEY, value VARCHAR)`);
+      }
+      await putMeta(conn, 'user', String(me.id));
+      await putMeta(conn, 'myself', JSON.stringify(me));
+      await putMeta(conn, 'space', JSON.stringify(source.space));
+      this.userChecked = true;
+    }
+    const report = await replicate(source, dest, { tables, signal });
+    for (const t of report.tables) this.dirty.delete(t.table.toLowerCase());
+    return report;
+  }
+
+  /** CACHE T: bring T (and what it needs) up to date now, whatever its age; the refresh's report. */
+  async fill(table: TableDef, signal: AbortSignal): Promise<ReplicateReport> {
+    if (this.options.offline) throw offlineError('CACHE needs Backlog', 'Run CACHE with Offline=false, then reconnect with Offline=true.');
+    if (ruleOf(table) === 'skip') throw new SqlError(`CACHE: ${table.name} cannot be cached: ${SKIPPED[table.name] ?? ''}`, undefined, { sqlstate: '0A000' });
+    return this.session((conn, dest) => this.refreshIn(conn, dest, [table.name], signal));
+  }
+
+  /** Run `fn` (the SELECT of `CACHE T SELECT …`) reading from the cache. */
+  async forcing<T>(fn: () => Promise<T>): Promise<T> {
+    this.forced++;
+    try {
+      return await fn();
+    } finally {
+      this.forced--;
+    }
+  }
+
+  /** After INSERT / UPDATE / DELETE on `table` (undefined: a procedure, which may touch anything). */
+  wrote(table: string | undefined, all: readonly TableDef[]): void {
+    if (table === undefined) {
+      for (const t of all) this.dirty.add(t.name.toLowerCase());
+      return;
+    }
+    this.dirty.add(table.toLowerCase());
+    // An issue and the rows hanging off it move together (a comment moves its issue's Updated).
+    if (table.toLowerCase() === 'issues' || ISSUE_CHILDREN.some((c) => c.toLowerCase() === table.toLowerCase())) {
+      this.dirty.add('issues');
+      for (const c of ISSUE_CHILDREN) this.dirty.add(c.toLowerCase());
+    }
+  }
+
+  /** The space and user a previous online connection stored, for Offline=true (no request). */
+  async offlineIdentity(): Promise<{ space: { spaceKey: string; name: string; timezone: string }; myself: { id: number; userId: string; name: string; roleType: number } }> {
+    const found = await this.session(async (conn) => {
+      const exists = await conn.runAndReadAll(
+        `SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = current_schema() AND table_name = ${quoteLiteral(META)}`,
+      );
+      if (Number(toJs(exists.getRows()[0]?.[0] ?? 0)) === 0) return undefined;
+      const space = await meta(conn, 'space');
+      const myself = await meta(conn, 'myself');
+      return space && myself ? { space: JSON.parse(space), myself: JSON.parse(myself) } : undefined;
+    });
+    if (!found) {
+      throw new ConfigError(`Offline=true, but nothing is cached for this space and user in ${this.location.label}`, 'Offline', {
+        hint: 'Connect once with Offline=false and AutoCache=true (or run CACHE Issues), with the same URL, credentials and CacheLocation.',
+      });
+    }
+    return found;
+  }
+
+  /** sys_cachestatus's rows, loaded as a temporary table of the statement's connection. */
+  async loadStatus(conn: DuckDBConnection, tables: readonly TableDef[]): Promise<void> {
+    const exists = this.location.kind === 'memory' ? this.memoryAttached : (await import('node:fs')).existsSync(this.location.path);
+    const cached = exists ? await this.session((c) => this.cachedTables(c)) : new Map<string, CachedTable>();
+    await conn.run(
+      'CREATE OR REPLACE TEMP TABLE sys_cachestatus (TableName VARCHAR, Rule VARCHAR, "Rows" BIGINT, LastRefresh TIMESTAMPTZ, Watermark VARCHAR, Requests BIGINT, Stale BOOLEAN)',
+    );
+    for (const c of cached.values()) {
+      const def = tables.find((t) => t.name.toLowerCase() === c.table.toLowerCase());
+      await conn.run('INSERT INTO sys_cachestatus VALUES ($1, $2, $3, make_timestamptz($4 * 1000), $5, $6, $7)', [
+        c.table,
+        def ? ruleOf(def) : 'select',
+        c.rows,
+        c.refreshedMs,
+        c.watermark,
+        c.requests,
+        this.options.offline ? false : this.stale(c),
+      ]);
+    }
+  }
+
+  /** EXPLAIN's source column: per step, the cache, a refresh first (and what it sends), or Backlog. */
+  async explain(steps: readonly CacheStep[]): Promise<Map<TableDef, string>> {
+    const out = new Map<TableDef, string>();
+    if (!this.enabled || steps.length === 0) return out;
+    const cached = await this.session((c) => this.cachedTables(c));
+    for (const { table, narrowed } of steps) {
+      const c = this.usable(table, cached);
+      if (ruleOf(table) === 'skip') out.set(table, this.options.offline ? 'error: never cached' : 'Backlog (never cached)');
+      else if (this.options.offline) out.set(table, c ? 'cache (Offline: no refresh)' : `error: not cached (run CACHE ${table.name} online)`);
+      else if (!c) out.set(table, narrowed ? 'Backlog (a narrowed read is not kept)' : `Backlog, kept in the cache (first fill: ${refreshSends(table, undefined)})`);
+      else if (this.stale(c)) out.set(table, `cache after a refresh: ${refreshSends(table, c)}`);
+      else out.set(table, `cache (refreshed ${Math.round((Date.now() - c.refreshedMs) / 1000)} s ago)`);
+    }
+    return out;
+  }
+}
+
+/** What refreshing a table sends, in words (EXPLAIN). */
+function refreshSends(table: TableDef, c: CachedTable | undefined): string {
+  const rule = ruleOf(table);
+  if (!c) return rule === 'issue-child' ? 'Issues whole, then 1 request per issue' : table.cost([]);
+  if (rule === 'issues') return `1 activities request, the issues updated since ${c.watermark ?? 'the last refresh'} less 5 minutes, 1 projects request, 1 count per project`;
+  if (rule === 'issue-child') return 'the Issues refresh, then 1 request per issue whose Updated moved';
+  return `${table.cost([])} (read whole)`;
+}
+
+async function meta(conn: DuckDBConnection, key: string): Promise<string | undefined> {
+  const reader = await conn.runAndReadAll(`SELECT value FROM ${quoteIdent(META)} WHERE key = $1`, [key]);
+  const v = reader.getRows()[0]?.[0];
+  return v === undefined || v === null ? undefined : String(v);
+}
+
+async function putMeta(conn: DuckDBConnection, key: string, value: string): Promise<void> {
+  await conn.run(`INSERT OR REPLACE INTO ${quoteIdent(META)} VALUES ($1, $2)`, [key, value]);
+}
+
+function offlineError(message: string, hint: string): ConfigError {
+  return new ConfigError(`Offline=true: ${message}`, 'Offline', { hint });
+}
+
+/** A table an Offline connection needs but the cache never held. */
+export function notCached(table: string): ConfigError {
+  return offlineError(
+    `${table} is not in the cache, and Offline=true sends no request`,
+    `Connect with Offline=false and run CACHE ${table} (or query it once with AutoCache=true), then reconnect with Offline=true.`,
+  );
+}
