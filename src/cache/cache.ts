@@ -19,10 +19,10 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { CancelledError, ConfigError, SqlError } from '../errors.js';
 import type { TableDef } from '../schema/types.js';
 import { quoteIdent, quoteLiteral, toJs } from '../sql/duckdb.js';
-import { ISSUE_CHILDREN, ruleOf, SKIPPED } from '../sync/rules.js';
+import { ISSUE_CHILDREN, nameDependents, ruleOf, SKIPPED } from '../sync/rules.js';
 import { CHECKPOINT_TABLE } from '../sync/destination.js';
 import { DuckDbDestination } from '../sync/duckdb-destination.js';
-import { destTable, digestOf, replicate, type ReplicateReport, type SyncSource } from '../sync/run.js';
+import { destTable, digestOf, planTables, replicate, type ReplicateReport, type SyncSource } from '../sync/run.js';
 import { keepFilePrivate, type CacheLocation } from './location.js';
 import { withFileLock } from './lock.js';
 
@@ -225,9 +225,42 @@ export class QueryCache {
       await putMeta(conn, 'space', JSON.stringify(source.space));
       this.userChecked = true;
     }
-    const report = await replicate(source, dest, { tables, signal });
+    // The named things (statuses, categories, users…) whose names the refreshed rows show come
+    // along when stale: a rename does not move an issue's Updated, so only their own read sees it.
+    const all = source.registry.tables;
+    const refreshed = new Set(planTables(source.registry, tables).tables.map((t) => t.name));
+    const cached = await this.cachedTables(conn);
+    const sources = all.filter((t) => {
+      if (refreshed.has(t.name) || ruleOf(t) !== 'whole') return false;
+      if (!nameDependents(t, all).some((d) => refreshed.has(d.table))) return false;
+      const c = this.usable(t, cached);
+      return !c || this.stale(c);
+    });
+    const report = await replicate(source, dest, { tables: [...tables, ...sources.map((t) => t.name)], signal });
     for (const t of report.tables) this.dirty.delete(t.table.toLowerCase());
+    await this.propagateNames(conn, report);
     return report;
+  }
+
+  /**
+   * Every cached row showing the name of a thing refreshed in this run gets its current name: the
+   * rows of tables not refreshed now too (cached earlier, or before the thing itself was cached).
+   */
+  private async propagateNames(conn: DuckDBConnection, report: ReplicateReport): Promise<void> {
+    const all = this.source?.registry.tables ?? [];
+    const present = new Set((await this.cachedTables(conn)).keys());
+    for (const t of report.tables) {
+      const def = all.find((x) => x.name === t.table);
+      if (!def || ruleOf(def) !== 'whole') continue;
+      for (const d of nameDependents(def, all)) {
+        if (!present.has(d.table.toLowerCase())) continue;
+        const dep = quoteIdent(d.table);
+        const byProject = d.byProject ? ` AND ${dep}."ProjectId" = s."ProjectId"` : '';
+        await conn.run(
+          `UPDATE ${dep} SET ${quoteIdent(d.nameColumn)} = s."Name" FROM ${quoteIdent(def.name)} AS s WHERE ${dep}.${quoteIdent(d.idColumn)} = s.${quoteIdent(d.sourceKey)}${byProject} AND ${dep}.${quoteIdent(d.nameColumn)} IS DISTINCT FROM s."Name"`,
+        );
+      }
+    }
   }
 
   /** CACHE T: bring T (and what it needs) up to date now, whatever its age; the refresh's report. */

@@ -223,7 +223,7 @@ export class Connection {
     let matching: number | null = null;
     if (statement.where !== undefined || statement.select !== undefined) {
       const sql = statement.select ?? `SELECT count(*) FROM ${quoteIdent(table.name)} WHERE ${statement.where}`;
-      const result = await cache.forcing(() => this.engine.run(sql, undefined, { signal, rowMode: 'array' }));
+      const result = await cache.forcing(() => this.engine.run(sql, undefined, { signal, rowMode: statement.select !== undefined ? options.rowMode : 'array' }));
       if (statement.select !== undefined) return { ...result, stats: statsSince(before, this.api.stats(), { fetches: result.stats.fetches, warnings: report.warnings, started }) };
       matching = Number((result.rows as unknown[][])[0]?.[0] ?? 0);
     }
