@@ -34,6 +34,8 @@ export interface CacheOptions {
   autoCache: boolean;
   offline: boolean;
   toleranceSeconds: number;
+  /** The clock staleness is measured on (ms since 1970): Date.now, or a simulated one (ConnectOptions.clock). */
+  now?: () => number;
 }
 
 /** What the cache needs of the connection: replication's source plus who is signed in. */
@@ -140,7 +142,23 @@ export class QueryCache {
     );
     const out = new Map<string, CachedTable>();
     if (Number(toJs(exists.getRows()[0]?.[0] ?? 0)) === 0) return out;
-    const reader = await conn.runAndReadAll(`SELECT table_name, row_count, epoch_ms(synced_at), watermark, requests, schema_digest FROM ${quoteIdent(CHECKPOINT_TABLE)}`);
+    // When a table was refreshed, on the cache's clock (kept beside the checkpoint), else the checkpoint's own time.
+    const hasMeta =
+      Number(
+        toJs(
+          (
+            await conn.runAndReadAll(
+              `SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = current_schema() AND table_name = ${quoteLiteral(META)}`,
+            )
+          ).getRows()[0]?.[0] ?? 0,
+        ),
+      ) > 0;
+    const refreshed = hasMeta
+      ? `coalesce((SELECT CAST(m.value AS DOUBLE) FROM ${quoteIdent(META)} m WHERE m.key = 'refreshed:' || lower(c.table_name)), epoch_ms(c.synced_at))`
+      : 'epoch_ms(c.synced_at)';
+    const reader = await conn.runAndReadAll(
+      `SELECT c.table_name, c.row_count, ${refreshed}, c.watermark, c.requests, c.schema_digest FROM ${quoteIdent(CHECKPOINT_TABLE)} c`,
+    );
     for (const r of reader.getRows()) {
       const [table, rows, ms, watermark, requests, schema] = r.map((v) => toJs(v));
       out.set(String(table).toLowerCase(), {
@@ -162,7 +180,11 @@ export class QueryCache {
 
   /** Refreshed before it is read: older than CacheTolerance, or written by this connection since. */
   private stale(c: CachedTable): boolean {
-    return this.dirty.has(c.table.toLowerCase()) || Date.now() - c.refreshedMs >= this.options.toleranceSeconds * 1000;
+    return this.dirty.has(c.table.toLowerCase()) || this.now() - c.refreshedMs >= this.options.toleranceSeconds * 1000;
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
   }
 
   /**
@@ -237,7 +259,11 @@ export class QueryCache {
       return !c || this.stale(c);
     });
     const report = await replicate(source, dest, { tables: [...tables, ...sources.map((t) => t.name)], signal });
-    for (const t of report.tables) this.dirty.delete(t.table.toLowerCase());
+    const at = this.now();
+    for (const t of report.tables) {
+      this.dirty.delete(t.table.toLowerCase());
+      await putMeta(conn, `refreshed:${t.table.toLowerCase()}`, String(at));
+    }
     await this.propagateNames(conn, report);
     return report;
   }
@@ -295,7 +321,10 @@ export class QueryCache {
   }
 
   /** The space and user a previous online connection stored, for Offline=true (no request). */
-  async offlineIdentity(): Promise<{ space: { spaceKey: string; name: string; timezone: string }; myself: { id: number; userId: string; name: string; roleType: number } }> {
+  async offlineIdentity(): Promise<{
+    space: { spaceKey: string; name: string; timezone: string };
+    myself: { id: number; userId: string; name: string; roleType: number };
+  }> {
     const found = await this.session(async (conn) => {
       const exists = await conn.runAndReadAll(
         `SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = current_schema() AND table_name = ${quoteLiteral(META)}`,
@@ -322,7 +351,7 @@ export class QueryCache {
     );
     for (const c of cached.values()) {
       const def = tables.find((t) => t.name.toLowerCase() === c.table.toLowerCase());
-      await conn.run('INSERT INTO sys_cachestatus VALUES ($1, $2, $3, make_timestamptz($4 * 1000), $5, $6, $7)', [
+      await conn.run('INSERT INTO sys_cachestatus VALUES ($1, $2, $3, to_timestamp(CAST($4 AS DOUBLE) / 1000), $5, $6, $7)', [
         c.table,
         def ? ruleOf(def) : 'select',
         c.rows,
@@ -343,9 +372,10 @@ export class QueryCache {
       const c = this.usable(table, cached);
       if (ruleOf(table) === 'skip') out.set(table, this.options.offline ? 'error: never cached' : 'Backlog (never cached)');
       else if (this.options.offline) out.set(table, c ? 'cache (Offline: no refresh)' : `error: not cached (run CACHE ${table.name} online)`);
-      else if (!c) out.set(table, narrowed ? 'Backlog (a narrowed read is not kept)' : `Backlog, kept in the cache (first fill: ${refreshSends(table, undefined)})`);
+      else if (!c)
+        out.set(table, narrowed ? 'Backlog (a narrowed read is not kept)' : `Backlog, kept in the cache (first fill: ${refreshSends(table, undefined)})`);
       else if (this.stale(c)) out.set(table, `cache after a refresh: ${refreshSends(table, c)}`);
-      else out.set(table, `cache (refreshed ${Math.round((Date.now() - c.refreshedMs) / 1000)} s ago)`);
+      else out.set(table, `cache (refreshed ${Math.round((this.now() - c.refreshedMs) / 1000)} s ago)`);
     }
     return out;
   }
@@ -355,7 +385,8 @@ export class QueryCache {
 function refreshSends(table: TableDef, c: CachedTable | undefined): string {
   const rule = ruleOf(table);
   if (!c) return rule === 'issue-child' ? 'Issues whole, then 1 request per issue' : table.cost([]);
-  if (rule === 'issues') return `1 activities request, the issues updated since ${c.watermark ?? 'the last refresh'} less 5 minutes, 1 projects request, 1 count per project`;
+  if (rule === 'issues')
+    return `1 activities request, the issues updated since ${c.watermark ?? 'the last refresh'} less 5 minutes, 1 projects request, 1 count per project`;
   if (rule === 'issue-child') return 'the Issues refresh, then 1 request per issue whose Updated moved';
   return `${table.cost([])} (read whole)`;
 }

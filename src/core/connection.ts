@@ -38,7 +38,17 @@ import { openDestination, parseTarget, replicate } from '../sync/index.js';
 import { parseReplicate, type ReplicateStatement } from '../sync/statement.js';
 import { rewriteCdataDialect } from '../sql/dialect/rewrite.js';
 import { parseViewStatement, UserViews, type ViewStatement } from '../sql/dialect/user-views.js';
-import { cacheLocation, cacheSchema, offlineClient, parseCache, preparePrivateFolder, QueryCache, type CacheLocation, type CacheOptions, type CacheStatement } from '../cache/index.js';
+import {
+  cacheLocation,
+  cacheSchema,
+  offlineClient,
+  parseCache,
+  preparePrivateFolder,
+  QueryCache,
+  type CacheLocation,
+  type CacheOptions,
+  type CacheStatement,
+} from '../cache/index.js';
 
 import type { QueryColumn } from '../sql/engine.js';
 export type { QueryResult, QueryOptions, QueryColumn, QueryStats } from '../sql/engine.js';
@@ -62,6 +72,8 @@ export interface ConnectOptions {
   refreshMarginMs?: number;
   /** How each OAuth token refresh ended: who sent it, whether the refresh token rotated (never a token). */
   onRefreshEvent?: (event: AuthRefreshEvent) => void;
+  /** The clock CacheTolerance is measured on (ms since 1970; default Date.now): benchmarks simulate minutes. */
+  clock?: () => number;
 }
 
 interface SpaceJson {
@@ -215,7 +227,10 @@ export class Connection {
     if (this.noLocalFiles) throw new SqlError("CACHE cannot run here: it writes to a file of the server's operator", undefined, { sqlstate: '42501' });
     const table = this.registry.table(statement.table);
     if (!table || !this.cache) {
-      throw new SqlError(`CACHE: table "${statement.table}" does not exist`, undefined, { sqlstate: '42P01', hint: 'SELECT * FROM sys_tables lists the tables.' });
+      throw new SqlError(`CACHE: table "${statement.table}" does not exist`, undefined, {
+        sqlstate: '42P01',
+        hint: 'SELECT * FROM sys_tables lists the tables.',
+      });
     }
     const signal = options.signal ?? new AbortController().signal;
     const report = await this.cache.fill(table, signal);
@@ -223,8 +238,11 @@ export class Connection {
     let matching: number | null = null;
     if (statement.where !== undefined || statement.select !== undefined) {
       const sql = statement.select ?? `SELECT count(*) FROM ${quoteIdent(table.name)} WHERE ${statement.where}`;
-      const result = await cache.forcing(() => this.engine.run(sql, undefined, { signal, rowMode: statement.select !== undefined ? options.rowMode : 'array' }));
-      if (statement.select !== undefined) return { ...result, stats: statsSince(before, this.api.stats(), { fetches: result.stats.fetches, warnings: report.warnings, started }) };
+      const result = await cache.forcing(() =>
+        this.engine.run(sql, undefined, { signal, rowMode: statement.select !== undefined ? options.rowMode : 'array' }),
+      );
+      if (statement.select !== undefined)
+        return { ...result, stats: statsSince(before, this.api.stats(), { fetches: result.stats.fetches, warnings: report.warnings, started }) };
       matching = Number((result.rows as unknown[][])[0]?.[0] ?? 0);
     }
     const columns = [
@@ -234,7 +252,13 @@ export class Connection {
       { name: 'Requests', type: 'BIGINT' },
       { name: 'Matching', type: 'BIGINT' },
     ];
-    const rows = report.tables.map((t) => ({ Table: t.table, Mode: t.mode, Rows: t.rows, Requests: t.requests, Matching: t.table === table.name ? matching : null }));
+    const rows = report.tables.map((t) => ({
+      Table: t.table,
+      Mode: t.mode,
+      Rows: t.rows,
+      Requests: t.requests,
+      Matching: t.table === table.name ? matching : null,
+    }));
     return {
       command: 'SELECT',
       columns,
@@ -566,7 +590,12 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
   const api = config.offline ? offlineClient(online) : online;
   const location = cacheLocation(config, env);
   if (config.autoCache || config.offline) preparePrivateFolder(location, config.cacheLocation === undefined);
-  const cacheOptions = { autoCache: config.autoCache, offline: config.offline, toleranceSeconds: config.cacheToleranceSeconds };
+  const cacheOptions = {
+    autoCache: config.autoCache,
+    offline: config.offline,
+    toleranceSeconds: config.cacheToleranceSeconds,
+    ...(options.clock ? { now: options.clock } : {}),
+  };
   // Offline: the space and user as the last online connection stored them in the cache.
   const offline = config.offline ? await offlineIdentity(location, cacheSchema(config), cacheOptions) : undefined;
   // Signed out (OAuth, InitiateOAuth=OFF, no token): no request can succeed, so none is made;
@@ -607,7 +636,21 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
     userViews,
     cache,
   });
-  const connection = new Connection(config, api, space, duck, engine, registry, warnings, myself, oauth, options.noExternalAccess === true, schema, userViews, cache);
+  const connection = new Connection(
+    config,
+    api,
+    space,
+    duck,
+    engine,
+    registry,
+    warnings,
+    myself,
+    oauth,
+    options.noExternalAccess === true,
+    schema,
+    userViews,
+    cache,
+  );
   cache.source = connection;
   if (userViews.list().length > 0) await connection.listUserViews();
   return connection;

@@ -732,7 +732,8 @@ export class Engine {
         projects: () => (projects ??= this.ctx.projects(signal)),
       });
       const cache = this.ctx.cache;
-      if (cache?.enabled && !fromCache.has(ref.table.name)) fromCache.set(ref.table.name, await cache.serve(conn, ref.table, { narrowed: quals.length > 0 || limit !== undefined, signal }));
+      if (cache?.enabled && !fromCache.has(ref.table.name))
+        fromCache.set(ref.table.name, await cache.serve(conn, ref.table, { narrowed: quals.length > 0 || limit !== undefined, signal }));
       const cached = fromCache.get(ref.table.name);
       if (cache && cached) {
         perRef.set(ref, analysis.links.some((l) => l.from.ref === ref) ? await cache.rowsOf(conn, ref.table) : []);

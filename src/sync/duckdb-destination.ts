@@ -87,7 +87,9 @@ export class DuckDbDestination implements Destination {
   }
 
   async tables(): Promise<Set<string>> {
-    const rows = await this.rows('SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = current_schema()');
+    const rows = await this.rows(
+      'SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = current_schema()',
+    );
     return new Set(rows.map((r) => String(r[0]).toLowerCase()));
   }
 

@@ -34,7 +34,9 @@ before(async () => {
   user = { id: u.id, apiKey: u.apiKey };
   folder = mkdtempSync(join(tmpdir(), 'backlog-sql-cache-diff-'));
   const base = `URL=${emu.url};ApiKey=${user.apiKey}`;
-  cached = await connect(`${base};AutoCache=true;CacheTolerance=0;CacheLocation=${process.env.CACHE_DIFF_FILE ? join(folder, 'cache.duckdb') : 'memory://diff'}`);
+  cached = await connect(
+    `${base};AutoCache=true;CacheTolerance=0;CacheLocation=${process.env.CACHE_DIFF_FILE ? join(folder, 'cache.duckdb') : 'memory://diff'}`,
+  );
   fresh = await connect(base);
   admin = backlogClient(emu);
 });
@@ -156,7 +158,8 @@ test(`${ROUNDS} seeded rounds of changes: every cached answer equals a fresh one
     const tf = performance.now() - t;
     t = performance.now();
     const got = await cached.query(sql);
-    if (process.env.CACHE_DIFF_DEBUG) console.log(round, kind, sql.slice(0, 40), want.rowCount, Math.round(tf), want.stats.requests, Math.round(performance.now() - t), got.stats.requests);
+    if (process.env.CACHE_DIFF_DEBUG)
+      console.log(round, kind, sql.slice(0, 40), want.rowCount, Math.round(tf), want.stats.requests, Math.round(performance.now() - t), got.stats.requests);
     assert.equal(canonical(got.rows), canonical(want.rows), `round ${round} (seed ${SEED}) after "${kind}": ${sql}`);
   }
   // Every kind of change happened (the seed is not lucky).

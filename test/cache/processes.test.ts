@@ -42,7 +42,9 @@ function spawnChild(location: string, times: number) {
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, exited, out: () => stdout, err: () => stderr };
 }
 
@@ -55,7 +57,9 @@ async function freshAnswer(): Promise<string> {
   }
 }
 
-test('a refresh killed with SIGKILL midway: the next query opens the file and completes the refresh, equal to a fresh answer', { timeout: 120_000 }, async () => {
+test('a refresh killed with SIGKILL midway: the next query opens the file and completes the refresh, equal to a fresh answer', {
+  timeout: 120_000,
+}, async () => {
   const location = join(folder, 'killed.duckdb');
   const first = spawnChild(location, 1);
   assert.equal((await first.exited).code, 0, first.err());
