@@ -29,6 +29,12 @@ import { withFileLock } from './lock.js';
 /** The catalog name the cache file is attached under, in the connection's DuckDB. */
 export const CACHE_CATALOG = 'backlog_cache';
 const META = '_backlog_sql_cache';
+/**
+ * Issues updated within this many seconds before the last refresh's newest are read again (and
+ * their comments…): same-second updates and small clock differences. Replication uses 5 minutes;
+ * a cache refreshed every minute would re-read five minutes of changes each time.
+ */
+const OVERLAP_SECONDS = 60;
 
 export interface CacheOptions {
   autoCache: boolean;
@@ -258,7 +264,7 @@ export class QueryCache {
       const c = this.usable(t, cached);
       return !c || this.stale(c);
     });
-    const report = await replicate(source, dest, { tables: [...tables, ...sources.map((t) => t.name)], signal });
+    const report = await replicate(source, dest, { tables: [...tables, ...sources.map((t) => t.name)], signal, overlapSeconds: OVERLAP_SECONDS });
     const at = this.now();
     for (const t of report.tables) {
       this.dirty.delete(t.table.toLowerCase());
@@ -386,7 +392,7 @@ function refreshSends(table: TableDef, c: CachedTable | undefined): string {
   const rule = ruleOf(table);
   if (!c) return rule === 'issue-child' ? 'Issues whole, then 1 request per issue' : table.cost([]);
   if (rule === 'issues')
-    return `1 activities request, the issues updated since ${c.watermark ?? 'the last refresh'} less 5 minutes, 1 projects request, 1 count per project`;
+    return `1 activities request, the issues updated since ${c.watermark ?? 'the last refresh'} less ${OVERLAP_SECONDS} s, 1 projects request, 1 count per project`;
   if (rule === 'issue-child') return 'the Issues refresh, then 1 request per issue whose Updated moved';
   return `${table.cost([])} (read whole)`;
 }
