@@ -25,6 +25,7 @@ import { DuckDbDestination } from '../sync/duckdb-destination.js';
 import { destTable, digestOf, planTables, replicate, type ReplicateReport, type SyncSource } from '../sync/run.js';
 import { keepFilePrivate, type CacheLocation } from './location.js';
 import { withFileLock } from './lock.js';
+import { CACHE_OVERLAP_SECONDS } from './rules.js';
 
 /** The catalog name the cache file is attached under, in the connection's DuckDB. */
 export const CACHE_CATALOG = 'backlog_cache';
@@ -34,7 +35,7 @@ const META = '_backlog_sql_cache';
  * their comments…): same-second updates and small clock differences. Replication uses 5 minutes;
  * a cache refreshed every minute would re-read five minutes of changes each time.
  */
-const OVERLAP_SECONDS = 60;
+const OVERLAP_SECONDS = CACHE_OVERLAP_SECONDS;
 
 export interface CacheOptions {
   autoCache: boolean;
