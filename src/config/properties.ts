@@ -268,7 +268,7 @@ export const PROPERTIES: readonly PropertyDef[] = Object.freeze([
     type: 'bool',
     default: 'false',
     category: 'Caching',
-    description: 'Answer only from the cache and send no request at all (not even at connect); a table never cached is an error.',
+    description: 'Answer only from the cache and send no request, not even the one at connect; a table never cached is an error.',
   }),
   cdataOnly('CacheMetadata', 'bool', 'Caching', 'Keep table schemas in the cache.', 'the schema is built in and costs no requests', { default: 'false' }),
 
