@@ -17,14 +17,14 @@
  */
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { CancelledError, ConfigError, SqlError } from '../errors.js';
-import type { TableDef } from '../schema/types.js';
+import type { Qual, TableDef } from '../schema/types.js';
 import { quoteIdent, quoteLiteral, toJs } from '../sql/duckdb.js';
 import { ISSUE_CHILDREN, nameDependents, ruleOf, SKIPPED } from '../sync/rules.js';
 import { CHECKPOINT_TABLE } from '../sync/destination.js';
 import { DuckDbDestination } from '../sync/duckdb-destination.js';
 import { destTable, digestOf, planTables, replicate, type ReplicateReport, type SyncSource } from '../sync/run.js';
 import { keepFilePrivate, type CacheLocation } from './location.js';
-import { withFileLock } from './lock.js';
+import { acquireFileLock, acquireQueue } from './lock.js';
 import { CACHE_OVERLAP_SECONDS } from './rules.js';
 
 /** The catalog name the cache file is attached under, in the connection's DuckDB. */
@@ -68,11 +68,21 @@ export interface CacheStep {
   narrowed: boolean;
 }
 
+interface Held {
+  conn: DuckDBConnection;
+  dest: DuckDbDestination;
+  close(): Promise<void>;
+}
+
+let instances = 0;
+
 export class QueryCache {
   /** Tables this connection wrote since their last refresh: refreshed at the next read, whatever their age. */
   private readonly dirty = new Set<string>();
   private memoryAttached = false;
-  private memoryChain: Promise<unknown> = Promise.resolve();
+  /** The cache held open for a statement, by the statement's DuckDB connection (released by `release`). */
+  private readonly held = new Map<DuckDBConnection, Held>();
+  private readonly id = ++instances;
   private userChecked = false;
   /** Set by `CACHE T SELECT …` while its query runs: read from the cache whatever AutoCache says. */
   private forced = 0;
@@ -97,37 +107,17 @@ export class QueryCache {
   }
 
   /**
-   * Run `fn` with the cache attached to this connection's DuckDB and a connection whose current
-   * schema is this user's: under the file lock, attached for the duration only (DuckDB admits one
-   * read-write opener of a file), so other processes sharing the location take turns.
+   * Attach the cache to this connection's DuckDB, under the lock (DuckDB admits one read-write
+   * opener of a file), with a connection whose current schema is this space and user's. The file
+   * stays attached until `close`, so other processes sharing the location take turns.
    */
-  private async session<T>(fn: (conn: DuckDBConnection, dest: DuckDbDestination) => Promise<T>): Promise<T> {
-    const work = async () => {
-      const conn = await this.duck.connect();
-      const location = this.location;
-      let attached = false;
-      try {
-        if (location.kind === 'file') {
-          try {
-            await conn.run(`ATTACH ${quoteLiteral(location.path)} AS ${CACHE_CATALOG}`);
-          } catch (e) {
-            throw new ConfigError(`cannot open the cache ${location.path}: ${(e as Error).message.split('\n')[0]}`, 'CacheLocation', {
-              hint: /lock/i.test((e as Error).message)
-                ? 'Another program has the file open (DuckDB allows one writer): close it, or set CacheLocation to another file.'
-                : 'Check CacheLocation and that its folder is writable; a damaged file can be deleted (it only holds copies of Backlog data).',
-              cause: e,
-            });
-          }
-          attached = true;
-          keepFilePrivate(location);
-        } else if (!this.memoryAttached) {
-          await conn.run(`ATTACH ':memory:' AS ${CACHE_CATALOG}`);
-          this.memoryAttached = true;
-        }
-        await conn.run(`CREATE SCHEMA IF NOT EXISTS ${CACHE_CATALOG}.${quoteIdent(this.schema)}`);
-        await conn.run(`USE ${CACHE_CATALOG}.${quoteIdent(this.schema)}`);
-        return await fn(conn, DuckDbDestination.onConnection(conn, `cache:${location.label}`));
-      } finally {
+  private async open(): Promise<Held> {
+    const location = this.location;
+    const unlock = location.kind === 'file' ? await acquireFileLock(location.path) : await acquireQueue(`memory:${this.id}`);
+    let conn: DuckDBConnection | undefined;
+    let attached = false;
+    const close = async () => {
+      if (conn) {
         if (attached) {
           await conn.run('USE memory.main').catch(() => undefined);
           await conn.run(`DETACH ${CACHE_CATALOG}`).catch(() => undefined);
@@ -135,11 +125,44 @@ export class QueryCache {
         }
         conn.closeSync();
       }
+      await unlock();
     };
-    if (this.location.kind === 'file') return withFileLock(this.location.path, work);
-    const run = this.memoryChain.then(work, work);
-    this.memoryChain = run.catch(() => undefined);
-    return run;
+    try {
+      conn = await this.duck.connect();
+      if (location.kind === 'file') {
+        try {
+          await conn.run(`ATTACH ${quoteLiteral(location.path)} AS ${CACHE_CATALOG}`);
+        } catch (e) {
+          throw new ConfigError(`cannot open the cache ${location.path}: ${(e as Error).message.split('\n')[0]}`, 'CacheLocation', {
+            hint: /lock/i.test((e as Error).message)
+              ? 'Another program has the file open (DuckDB allows one writer): close it, or set CacheLocation to another file.'
+              : 'Check CacheLocation and that its folder is writable; a damaged file can be deleted (it only holds copies of Backlog data).',
+            cause: e,
+          });
+        }
+        attached = true;
+        keepFilePrivate(location);
+      } else if (!this.memoryAttached) {
+        await conn.run(`ATTACH ':memory:' AS ${CACHE_CATALOG}`);
+        this.memoryAttached = true;
+      }
+      await conn.run(`CREATE SCHEMA IF NOT EXISTS ${CACHE_CATALOG}.${quoteIdent(this.schema)}`);
+      await conn.run(`USE ${CACHE_CATALOG}.${quoteIdent(this.schema)}`);
+      return { conn, dest: DuckDbDestination.onConnection(conn, `cache:${location.label}`), close };
+    } catch (e) {
+      await close();
+      throw e;
+    }
+  }
+
+  /** `fn` with the cache open, closed after. */
+  private async session<T>(fn: (conn: DuckDBConnection, dest: DuckDbDestination) => Promise<T>): Promise<T> {
+    const held = await this.open();
+    try {
+      return await fn(held.conn, held.dest);
+    } finally {
+      await held.close();
+    }
   }
 
   /** The cached tables of this space and user, from the checkpoints (no request). */
@@ -205,28 +228,54 @@ export class QueryCache {
       if (this.options.offline) throw offlineError(`${table.name} is never cached: ${SKIPPED[table.name] ?? ''}`, 'Query it with Offline=false.');
       return undefined;
     }
-    return this.session(async (cacheConn, dest) => {
-      let cached = this.usable(table, await this.cachedTables(cacheConn));
-      if (this.options.offline) {
-        if (!cached) throw notCached(table.name);
-      } else {
-        if (!cached && read.narrowed) return undefined;
-        if (!cached || this.stale(cached)) {
-          await this.refreshIn(cacheConn, dest, [table.name], read.signal);
-          cached = this.usable(table, await this.cachedTables(cacheConn));
-          if (!cached) return undefined;
-        }
+    // Held open until the statement ends (`release`): the temporary view reads the attached file.
+    let held = this.held.get(conn);
+    if (!held) {
+      held = await this.open();
+      this.held.set(conn, held);
+    }
+    const { conn: cacheConn, dest } = held;
+    let cached = this.usable(table, await this.cachedTables(cacheConn));
+    if (this.options.offline) {
+      if (!cached) throw notCached(table.name);
+    } else {
+      if (!cached && read.narrowed) return undefined;
+      if (!cached || this.stale(cached)) {
+        await this.refreshIn(cacheConn, dest, [table.name], read.signal);
+        cached = this.usable(table, await this.cachedTables(cacheConn));
+        if (!cached) return undefined;
       }
-      if (read.signal.aborted) throw new CancelledError();
-      const columns = table.columns.map((c) => quoteIdent(c.name)).join(', ');
-      await conn.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(table.name)} AS SELECT ${columns} FROM ${this.qualified(table.name)}`);
-      return { rows: cached.rows };
-    });
+    }
+    if (read.signal.aborted) throw new CancelledError();
+    const columns = table.columns.map((c) => quoteIdent(c.name)).join(', ');
+    await conn.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(table.name)} AS SELECT ${columns} FROM ${this.qualified(table.name)}`);
+    return { rows: cached.rows };
   }
 
-  /** A served table's rows as the engine holds fetched rows (for the join keys of a table read from Backlog). */
-  async rowsOf(conn: DuckDBConnection, table: TableDef): Promise<unknown[][]> {
-    const reader = await conn.runAndReadAll(`SELECT * FROM temp.${quoteIdent(table.name)}`);
+  /** The statement on `conn` has ended: the cache it held is detached and its lock released. */
+  async release(conn: DuckDBConnection): Promise<void> {
+    const held = this.held.get(conn);
+    if (!held) return;
+    this.held.delete(conn);
+    await held.close();
+  }
+
+  /**
+   * A served table's rows as a fetch would have returned them for `quals` (the engine takes a
+   * child's join keys from them). Only equality, IN and NULL tests are applied here; any other
+   * condition keeps every row, a superset, which the join still filters.
+   */
+  async rowsOf(conn: DuckDBConnection, table: TableDef, quals: readonly Qual[]): Promise<unknown[][]> {
+    const literal = (v: string | number | boolean) => (typeof v === 'string' ? quoteLiteral(v) : String(v));
+    const conditions = quals.flatMap((q) => {
+      const col = quoteIdent(q.column);
+      if (q.op === '=' && q.values.length === 1) return [`${col} = ${literal(q.values[0] as string | number | boolean)}`];
+      if (q.op === 'IN') return [q.values.length === 0 ? 'FALSE' : `${col} IN (${q.values.map(literal).join(', ')})`];
+      if (q.op === 'IS NULL' || q.op === 'IS NOT NULL') return [`${col} ${q.op}`];
+      return [];
+    });
+    const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+    const reader = await conn.runAndReadAll(`SELECT * FROM temp.${quoteIdent(table.name)}${where}`);
     return reader.getRows().map((r) => r.map((v) => toJs(v)));
   }
 

@@ -331,6 +331,7 @@ export class Engine {
       return { command: 'SELECT', columns, rows, rowCount: rows.length, stats };
     } finally {
       signal.removeEventListener('abort', onAbort);
+      await this.ctx.cache?.release(conn);
       conn.closeSync();
     }
   }
@@ -736,7 +737,7 @@ export class Engine {
         fromCache.set(ref.table.name, await cache.serve(conn, ref.table, { narrowed: quals.length > 0 || limit !== undefined, signal }));
       const cached = fromCache.get(ref.table.name);
       if (cache && cached) {
-        perRef.set(ref, analysis.links.some((l) => l.from.ref === ref) ? await cache.rowsOf(conn, ref.table) : []);
+        perRef.set(ref, analysis.links.some((l) => l.from.ref === ref) ? await cache.rowsOf(conn, ref.table, quals) : []);
         reports.push({ table: ref.table.name, alias: ref.alias, quals, limit: undefined, orderBy: [], rows: cached.rows, cost: 'cache' });
         continue;
       }

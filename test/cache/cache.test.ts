@@ -59,6 +59,14 @@ describe('AutoCache', () => {
       assert.equal(rowsOf(again), rowsOf(first));
       assert.equal(rowsOf(one), rowsOf(await fresh.query('SELECT Summary FROM Issues WHERE Id = 3')));
       assert.equal(rowsOf(counted), rowsOf(narrowed));
+      // A cached parent still narrows a child read from Backlog: only issue 3's comments are read.
+      const joined = 'SELECT i.Id, c.Id AS CommentId, c.Content FROM Issues i JOIN IssueComments c ON c.IssueId = i.Id WHERE i.Id = 3 ORDER BY 2';
+      const viaCache = await db.query(joined);
+      assert.deepEqual(
+        (await journal(emu)).map((e) => e.path).filter((p) => p.endsWith('/comments')),
+        ['/api/v2/issues/3/comments'],
+      );
+      assert.equal(rowsOf(viaCache), rowsOf(await fresh.query(joined)));
       const plan = (await db.explain('SELECT * FROM Issues WHERE Id = 3')).rows[0] as Record<string, unknown>;
       assert.match(String(plan.source), /^cache \(refreshed \d+ s ago\)$/);
       const other = (await db.explain('SELECT * FROM WikiPages WHERE ProjectId = 1')).rows[0] as Record<string, unknown>;
