@@ -588,7 +588,19 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
   });
   // Offline=true: no request at all, not even GET /space; the client refuses every one.
   const api = config.offline ? offlineClient(online) : online;
-  const location = cacheLocation(config, env);
+  let location = cacheLocation(config, env);
+  // SQL from remote clients (the wire server) runs in a DuckDB that may open no file: its cache is in memory.
+  if (options.noExternalAccess && location.kind === 'file' && (config.autoCache || config.offline)) {
+    if (config.offline) {
+      throw new ConfigError('Offline=true cannot serve remote clients: their DuckDB may open no file, so the cache file cannot be read', 'Offline', {
+        hint: 'Serve with Offline=false (AutoCache=true keeps a cache in the server’s memory), or query the cache through the library or the shell.',
+      });
+    }
+    const warning = 'AutoCache for remote clients keeps the cache in memory (CacheLocation is a file, which their DuckDB may not open)';
+    options.onWarning?.(warning);
+    logfile?.warning(warning);
+    location = { kind: 'memory', label: 'memory://wire' };
+  }
   if (config.autoCache || config.offline) preparePrivateFolder(location, config.cacheLocation === undefined);
   const cacheOptions = {
     autoCache: config.autoCache,

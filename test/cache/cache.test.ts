@@ -154,6 +154,22 @@ describe('CACHE', () => {
   });
 });
 
+test('for remote clients (no file access) AutoCache keeps the cache in memory, and Offline is refused', async () => {
+  const warnings: string[] = [];
+  const db = await connect(base('AutoCache=true;CacheTolerance=3600'), { noExternalAccess: true, onWarning: (w) => warnings.push(w) });
+  try {
+    assert.ok(warnings.some((w) => /keeps the cache in memory/.test(w)));
+    const first = await db.query(GROUPED);
+    await clearJournal(emu);
+    const again = await db.query(GROUPED);
+    assert.equal(again.stats.requests, 0);
+    assert.equal(rowsOf(again), rowsOf(first));
+  } finally {
+    await db.close();
+  }
+  await assert.rejects(connect(base('Offline=true'), { noExternalAccess: true }), (e) => e instanceof ConfigError && e.property === 'Offline');
+});
+
 describe('Offline', () => {
   test('answers from the cache and sends no request at all, not even at connect', async () => {
     const online = await connect(base('AutoCache=true;CacheTolerance=3600'));
