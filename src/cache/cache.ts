@@ -22,7 +22,7 @@ import { quoteIdent, quoteLiteral, toJs } from '../sql/duckdb.js';
 import { ISSUE_CHILDREN, nameDependents, ruleOf, SKIPPED } from '../sync/rules.js';
 import { CHECKPOINT_TABLE } from '../sync/destination.js';
 import { DuckDbDestination } from '../sync/duckdb-destination.js';
-import { destTable, digestOf, planTables, replicate, type ReplicateReport, type SyncSource } from '../sync/run.js';
+import { destTable, digestOf, replicate, type ReplicateReport, type SyncSource } from '../sync/run.js';
 import { keepFilePrivate, type CacheLocation } from './location.js';
 import { acquireFileLock, acquireQueue } from './lock.js';
 import { CACHE_OVERLAP_SECONDS } from './rules.js';
@@ -222,7 +222,11 @@ export class QueryCache {
    * temporary table of that name, as a fetch would load), refreshing it first when stale; or
    * undefined when the statement reads it from Backlog.
    */
-  async serve(conn: DuckDBConnection, table: TableDef, read: { narrowed: boolean; signal: AbortSignal }): Promise<{ rows: number } | undefined> {
+  async serve(
+    conn: DuckDBConnection,
+    table: TableDef,
+    read: { narrowed: boolean; signal: AbortSignal; columns?: ReadonlySet<string> },
+  ): Promise<{ rows: number } | undefined> {
     if (!this.enabled) return undefined;
     if (ruleOf(table) === 'skip') {
       if (this.options.offline) throw offlineError(`${table.name} is never cached: ${SKIPPED[table.name] ?? ''}`, 'Query it with Offline=false.');
@@ -240,13 +244,22 @@ export class QueryCache {
       if (!cached) throw notCached(table.name);
     } else {
       if (!cached && read.narrowed) return undefined;
-      if (!cached || this.stale(cached)) {
-        await this.refreshIn(cacheConn, dest, [table.name], read.signal);
+      // The named things (statuses, users…) whose names this statement shows are refreshed when
+      // stale too: a rename moves no issue's Updated, so only their own read sees it.
+      const all = await this.cachedTables(cacheConn);
+      const names = this.nameSources(table, read.columns).filter((s) => {
+        const c = this.usable(s, all);
+        return !c || this.stale(c);
+      });
+      const refresh = !cached || this.stale(cached) ? [table.name] : [];
+      if (refresh.length + names.length > 0) {
+        await this.refreshIn(cacheConn, dest, [...refresh, ...names.map((t) => t.name)], read.signal);
         cached = this.usable(table, await this.cachedTables(cacheConn));
         if (!cached) return undefined;
       }
     }
     if (read.signal.aborted) throw new CancelledError();
+    if (!cached) return undefined;
     const columns = table.columns.map((c) => quoteIdent(c.name)).join(', ');
     await conn.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(table.name)} AS SELECT ${columns} FROM ${this.qualified(table.name)}`);
     return { rows: cached.rows };
@@ -303,18 +316,7 @@ export class QueryCache {
       await putMeta(conn, 'space', JSON.stringify(source.space));
       this.userChecked = true;
     }
-    // The named things (statuses, categories, users…) whose names the refreshed rows show come
-    // along when stale: a rename does not move an issue's Updated, so only their own read sees it.
-    const all = source.registry.tables;
-    const refreshed = new Set(planTables(source.registry, tables).tables.map((t) => t.name));
-    const cached = await this.cachedTables(conn);
-    const sources = all.filter((t) => {
-      if (refreshed.has(t.name) || ruleOf(t) !== 'whole') return false;
-      if (!nameDependents(t, all).some((d) => refreshed.has(d.table))) return false;
-      const c = this.usable(t, cached);
-      return !c || this.stale(c);
-    });
-    const report = await replicate(source, dest, { tables: [...tables, ...sources.map((t) => t.name)], signal, overlapSeconds: OVERLAP_SECONDS });
+    const report = await replicate(source, dest, { tables, signal, overlapSeconds: OVERLAP_SECONDS });
     const at = this.now();
     for (const t of report.tables) {
       this.dirty.delete(t.table.toLowerCase());
@@ -322,6 +324,17 @@ export class QueryCache {
     }
     await this.propagateNames(conn, report);
     return report;
+  }
+
+  /** The whole-read tables whose `Name` appears in `table`'s columns among `columns` (all when undefined). */
+  private nameSources(table: TableDef, columns: ReadonlySet<string> | undefined): TableDef[] {
+    const all = this.source?.registry.tables ?? [];
+    const shown = (t: string, column: string) => {
+      if (t === table.name) return columns === undefined || columns.has(column);
+      // A per-issue table brings Issues along: its names are refreshed with the table asked for.
+      return columns === undefined && ruleOf(table) === 'issue-child' && t === 'Issues';
+    };
+    return all.filter((s) => ruleOf(s) === 'whole' && s.name !== table.name && nameDependents(s, all).some((d) => shown(d.table, d.nameColumn)));
   }
 
   /**
@@ -349,7 +362,7 @@ export class QueryCache {
   async fill(table: TableDef, signal: AbortSignal): Promise<ReplicateReport> {
     if (this.options.offline) throw offlineError('CACHE needs Backlog', 'Run CACHE with Offline=false, then reconnect with Offline=true.');
     if (ruleOf(table) === 'skip') throw new SqlError(`CACHE: ${table.name} cannot be cached: ${SKIPPED[table.name] ?? ''}`, undefined, { sqlstate: '0A000' });
-    return this.session((conn, dest) => this.refreshIn(conn, dest, [table.name], signal));
+    return this.session((conn, dest) => this.refreshIn(conn, dest, [table.name, ...this.nameSources(table, undefined).map((t) => t.name)], signal));
   }
 
   /** Run `fn` (the SELECT of `CACHE T SELECT …`) reading from the cache. */

@@ -12,7 +12,7 @@ export const CACHE_OVERLAP_SECONDS = 60;
 export function cacheRuleDescription(table: TableDef): string {
   switch (ruleOf(table)) {
     case 'issues':
-      return `kept whole; once older than CacheTolerance, a query reading it first reads the issues updated since the last refresh (newest first, re-reading ${CACHE_OVERLAP_SECONDS} s), the deletions since then (activities, then a count per project), and the statuses, categories, users and other named things its rows show when they are stale too`;
+      return `kept whole; once older than CacheTolerance, a query reading it first reads the issues updated since the last refresh (newest first, re-reading ${CACHE_OVERLAP_SECONDS} s), the deletions since then (activities, then a count per project), and, when stale, the statuses, categories, users and other named things whose names the query shows`;
     case 'issue-child':
       return 'kept whole; refreshed with Issues, re-reading only the rows of issues whose Updated moved; a comment edited or deleted without moving its issue’s Updated is seen when that issue next changes';
     case 'skip':

@@ -734,7 +734,10 @@ export class Engine {
       });
       const cache = this.ctx.cache;
       if (cache?.enabled && !fromCache.has(ref.table.name))
-        fromCache.set(ref.table.name, await cache.serve(conn, ref.table, { narrowed: quals.length > 0 || limit !== undefined, signal }));
+        fromCache.set(
+          ref.table.name,
+          await cache.serve(conn, ref.table, { narrowed: quals.length > 0 || limit !== undefined, signal, columns: columnsNeeded(ref, analysis) }),
+        );
       const cached = fromCache.get(ref.table.name);
       if (cache && cached) {
         perRef.set(ref, analysis.links.some((l) => l.from.ref === ref) ? await cache.rowsOf(conn, ref.table, quals) : []);
