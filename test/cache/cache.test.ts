@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { connect, type Connection } from '../../src/index.js';
 import { ConfigError, SqlError } from '../../src/errors.js';
-import { backlogClient, clearJournal, journal, startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import { backlogClient, clearJournal, control, journal, startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
 
 let emu: RunningEmulator;
 let folder: string;
@@ -92,6 +92,26 @@ describe('AutoCache', () => {
       assert.equal(issueReads.length, 1);
       assert.equal(issueReads[0]?.query.order, 'desc');
     } finally {
+      await db.close();
+    }
+  });
+
+  test('a refresh that Backlog fails midway fails the query; the next query completes it', async () => {
+    const db = await connect(base('AutoCache=true;CacheTolerance=0'));
+    try {
+      const sql = 'SELECT c.IssueId, c.Content FROM IssueComments c ORDER BY c.Id';
+      await db.query(sql);
+      const admin = backlogClient(emu);
+      await admin.postIssueComments(11, { content: 'seen after the fault' });
+      // Every comment read fails (after the client's retries): Issues is refreshed and committed, IssueComments not.
+      await control(emu, 'POST', 'faults', { method: 'GET', pathPattern: '^/api/v2/issues/[^/]+/comments$', times: 1000, action: 'status', status: 500 });
+      await assert.rejects(db.query(sql));
+      await control(emu, 'DELETE', 'faults');
+      const after = await db.query(sql);
+      assert.equal(rowsOf(after), rowsOf(await fresh.query(sql)));
+      assert.match(rowsOf(after), /seen after the fault/);
+    } finally {
+      await control(emu, 'DELETE', 'faults').catch(() => undefined);
       await db.close();
     }
   });
