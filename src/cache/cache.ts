@@ -167,22 +167,17 @@ export class QueryCache {
 
   /** The cached tables of this space and user, from the checkpoints (no request). */
   private async cachedTables(conn: DuckDBConnection): Promise<Map<string, CachedTable>> {
-    const exists = await conn.runAndReadAll(
-      `SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = current_schema() AND table_name = ${quoteLiteral(CHECKPOINT_TABLE)}`,
-    );
+    const present = (
+      await conn.runAndReadAll(
+        `SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = current_schema() AND table_name IN (${quoteLiteral(CHECKPOINT_TABLE)}, ${quoteLiteral(META)})`,
+      )
+    )
+      .getRows()
+      .map((r) => String(r[0]));
     const out = new Map<string, CachedTable>();
-    if (Number(toJs(exists.getRows()[0]?.[0] ?? 0)) === 0) return out;
+    if (!present.includes(CHECKPOINT_TABLE)) return out;
     // When a table was refreshed, on the cache's clock (kept beside the checkpoint), else the checkpoint's own time.
-    const hasMeta =
-      Number(
-        toJs(
-          (
-            await conn.runAndReadAll(
-              `SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = current_schema() AND table_name = ${quoteLiteral(META)}`,
-            )
-          ).getRows()[0]?.[0] ?? 0,
-        ),
-      ) > 0;
+    const hasMeta = present.includes(META);
     const refreshed = hasMeta
       ? `coalesce((SELECT CAST(m.value AS DOUBLE) FROM ${quoteIdent(META)} m WHERE m.key = 'refreshed:' || lower(c.table_name)), epoch_ms(c.synced_at))`
       : 'epoch_ms(c.synced_at)';
@@ -239,14 +234,14 @@ export class QueryCache {
       this.held.set(conn, held);
     }
     const { conn: cacheConn, dest } = held;
-    let cached = this.usable(table, await this.cachedTables(cacheConn));
+    const all = await this.cachedTables(cacheConn);
+    let cached = this.usable(table, all);
     if (this.options.offline) {
       if (!cached) throw notCached(table.name);
     } else {
       if (!cached && read.narrowed) return undefined;
       // The named things (statuses, users…) whose names this statement shows are refreshed when
       // stale too: a rename moves no issue's Updated, so only their own read sees it.
-      const all = await this.cachedTables(cacheConn);
       const names = this.nameSources(table, read.columns).filter((s) => {
         const c = this.usable(s, all);
         return !c || this.stale(c);
