@@ -3,3 +3,4 @@ export { QueryCache, notCached, CACHE_CATALOG, type CacheOptions, type CacheSour
 export { cacheLocation, cacheSchema, preparePrivateFolder, type CacheLocation } from './location.js';
 export { parseCache, type CacheStatement } from './statement.js';
 export { offlineClient } from './offline-api.js';
+export { planCache, runCacheStatement, type CachePlan, type CacheStatementContext } from './setup.js';

@@ -38,17 +38,7 @@ import { openDestination, parseTarget, replicate } from '../sync/index.js';
 import { parseReplicate, type ReplicateStatement } from '../sync/statement.js';
 import { rewriteCdataDialect } from '../sql/dialect/rewrite.js';
 import { parseViewStatement, UserViews, type ViewStatement } from '../sql/dialect/user-views.js';
-import {
-  cacheLocation,
-  cacheSchema,
-  offlineClient,
-  parseCache,
-  preparePrivateFolder,
-  QueryCache,
-  type CacheLocation,
-  type CacheOptions,
-  type CacheStatement,
-} from '../cache/index.js';
+import { offlineClient, parseCache, planCache, runCacheStatement, type CacheStatement, type QueryCache } from '../cache/index.js';
 
 import type { QueryColumn } from '../sql/engine.js';
 export type { QueryResult, QueryOptions, QueryColumn, QueryStats } from '../sql/engine.js';
@@ -216,56 +206,10 @@ export class Connection {
     };
   }
 
-  /**
-   * CACHE T [WHERE … | SELECT …] (src/cache): T brought up to date in the cache now; one result row
-   * with what the refresh did, and with WHERE or SELECT the rows of T matching, or the query's
-   * rows, answered from the cache.
-   */
-  private async cacheStatement(statement: CacheStatement, options: QueryOptions): Promise<QueryResult> {
-    const started = performance.now();
-    const before = this.api.stats();
-    if (this.noLocalFiles) throw new SqlError("CACHE cannot run here: it writes to a file of the server's operator", undefined, { sqlstate: '42501' });
-    const table = this.registry.table(statement.table);
-    if (!table || !this.cache) {
-      throw new SqlError(`CACHE: table "${statement.table}" does not exist`, undefined, {
-        sqlstate: '42P01',
-        hint: 'SELECT * FROM sys_tables lists the tables.',
-      });
-    }
-    const signal = options.signal ?? new AbortController().signal;
-    const report = await this.cache.fill(table, signal);
-    const cache = this.cache;
-    let matching: number | null = null;
-    if (statement.where !== undefined || statement.select !== undefined) {
-      const sql = statement.select ?? `SELECT count(*) FROM ${quoteIdent(table.name)} WHERE ${statement.where}`;
-      const result = await cache.forcing(() =>
-        this.engine.run(sql, undefined, { signal, rowMode: statement.select !== undefined ? options.rowMode : 'array' }),
-      );
-      if (statement.select !== undefined)
-        return { ...result, stats: statsSince(before, this.api.stats(), { fetches: result.stats.fetches, warnings: report.warnings, started }) };
-      matching = Number((result.rows as unknown[][])[0]?.[0] ?? 0);
-    }
-    const columns = [
-      { name: 'Table', type: 'VARCHAR' },
-      { name: 'Mode', type: 'VARCHAR' },
-      { name: 'Rows', type: 'BIGINT' },
-      { name: 'Requests', type: 'BIGINT' },
-      { name: 'Matching', type: 'BIGINT' },
-    ];
-    const rows = report.tables.map((t) => ({
-      Table: t.table,
-      Mode: t.mode,
-      Rows: t.rows,
-      Requests: t.requests,
-      Matching: t.table === table.name ? matching : null,
-    }));
-    return {
-      command: 'SELECT',
-      columns,
-      rows: options.rowMode === 'array' ? rows.map((r) => columns.map((c) => r[c.name as keyof typeof r])) : rows,
-      rowCount: rows.length,
-      stats: statsSince(before, this.api.stats(), { fetches: [], warnings: report.warnings, started }),
-    };
+  /** CACHE T [WHERE … | SELECT …] (src/cache/setup.ts). */
+  private cacheStatement(statement: CacheStatement, options: QueryOptions): Promise<QueryResult> {
+    const ctx = { registry: this.registry, api: this.api, cache: this.cache, noLocalFiles: this.noLocalFiles };
+    return runCacheStatement(statement, { ...ctx, run: (sql, o) => this.engine.run(sql, undefined, o) }, options);
   }
 
   /**
@@ -470,16 +414,6 @@ function writtenTable(sql: string): string | undefined {
   }
 }
 
-/** Offline=true: the space and user stored in the cache, read through a DuckDB of its own (no request). */
-async function offlineIdentity(location: CacheLocation, schema: string, options: CacheOptions) {
-  const duck = await createDuck({ timezone: 'UTC' });
-  try {
-    return await new QueryCache(location, schema, options, duck).offlineIdentity();
-  } finally {
-    closeDuck(duck);
-  }
-}
-
 /** Check credentials and find the space; errors say which property to fix. */
 async function fetchSpace(api: ApiClient, config: ResolvedConfig): Promise<SpaceJson> {
   try {
@@ -588,35 +522,23 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
   });
   // Offline=true: no request at all, not even GET /space; the client refuses every one.
   const api = config.offline ? offlineClient(online) : online;
-  let location = cacheLocation(config, env);
-  // SQL from remote clients (the wire server) runs in a DuckDB that may open no file: its cache is in memory.
-  if (options.noExternalAccess && location.kind === 'file' && (config.autoCache || config.offline)) {
-    if (config.offline) {
-      throw new ConfigError('Offline=true cannot serve remote clients: their DuckDB may open no file, so the cache file cannot be read', 'Offline', {
-        hint: 'Serve with Offline=false (AutoCache=true keeps a cache in the server’s memory), or query the cache through the library or the shell.',
-      });
-    }
-    const warning = 'AutoCache for remote clients keeps the cache in memory (CacheLocation is a file, which their DuckDB may not open)';
-    options.onWarning?.(warning);
-    logfile?.warning(warning);
-    location = { kind: 'memory', label: 'memory://wire' };
-  }
-  if (config.autoCache || config.offline) preparePrivateFolder(location, config.cacheLocation === undefined);
-  const cacheOptions = {
-    autoCache: config.autoCache,
-    offline: config.offline,
-    toleranceSeconds: config.cacheToleranceSeconds,
-    ...(options.clock ? { now: options.clock } : {}),
-  };
-  // Offline: the space and user as the last online connection stored them in the cache.
-  const offline = config.offline ? await offlineIdentity(location, cacheSchema(config), cacheOptions) : undefined;
+  // The query cache (src/cache); Offline: the space and user as the last online connection stored them.
+  const cachePlan = await planCache(config, env, {
+    ...(options.noExternalAccess ? { noExternalAccess: true } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    warn: (w) => {
+      options.onWarning?.(w);
+      logfile?.warning(w);
+    },
+  });
+  const offline = cachePlan.offline;
   // Signed out (OAuth, InitiateOAuth=OFF, no token): no request can succeed, so none is made;
   // a query that needs Backlog fails with the provider's "not signed in" error naming the flows.
   const signedOut = oauth !== undefined && !oauth.signedIn;
   const space = offline ? offline.space : signedOut ? { spaceKey: '', name: '', timezone: 'UTC' } : await fetchSpace(api, config);
   const registry = new Registry(config.includeCustomFields && !signedOut && !offline ? await withCustomFields(api) : TABLES);
   const duck = await createDuck({ timezone: space.timezone, ...(options.noExternalAccess ? { noExternalAccess: true } : {}) });
-  const cache = new QueryCache(location, cacheSchema(config), cacheOptions, duck);
+  const cache = cachePlan.open(duck);
   const system = systemTables({
     tables: registry.tables,
     connectionProps: connectionPropsTable(config),
