@@ -157,6 +157,11 @@ describe('CACHE', () => {
       await clearJournal(emu);
       const selected = await db.query('CACHE Issues SELECT StatusName, count(*) AS n FROM Issues GROUP BY 1 ORDER BY 1');
       assert.equal(rowsOf(selected), rowsOf(await fresh.query(GROUPED)));
+      await assert.rejects(db.query('CACHE'), (e) => e instanceof SqlError && e.sqlstate === '42601' && e.position !== undefined);
+      await assert.rejects(
+        db.query('CACHE Issues ORDER BY Id'),
+        (e) => e instanceof SqlError && e.sqlstate === '42601' && /after CACHE Issues/.test(e.message),
+      );
       await assert.rejects(db.query('CACHE NoSuchTable'), (e) => e instanceof SqlError && /does not exist/.test(e.message));
       await assert.rejects(db.query('CACHE RateLimit'), (e) => e instanceof SqlError && /cannot be cached/.test(e.message));
     } finally {
