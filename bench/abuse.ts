@@ -34,8 +34,21 @@ const INPUTS: [string, string][] = [
   ['wide-select', 'SELECT of 5,000 constants'],
 ];
 
-function child(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * BENCH_ABUSE_NICE=n runs the abuser (only it) at nice n, to model a remote attacker, whose CPU
+ * is not ours, on a machine where it must share our two cores. Off by default; when on, every
+ * row says so. Server and measuring clients run at their usual priority in the idle and the
+ * abused windows alike, so both sides of each ratio are measured the same way.
+ */
+const ABUSER_NICE = process.env.BENCH_ABUSE_NICE ? Number(process.env.BENCH_ABUSE_NICE) : undefined;
+if (ABUSER_NICE !== undefined && !(Number.isInteger(ABUSER_NICE) && ABUSER_NICE >= 0 && ABUSER_NICE <= 19)) {
+  throw new Error(`BENCH_ABUSE_NICE must be a nice level from 0 to 19, not ${process.env.BENCH_ABUSE_NICE}`);
+}
+
+function child(args: string[], nice?: number): ChildProcess {
+  const command = [process.execPath, '--import', 'tsx', CHILD, ...args];
+  if (nice !== undefined) command.unshift('nice', '-n', String(nice));
+  return spawn(command[0] as string, command.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
 async function startServer(): Promise<{ process: ChildProcess; port: number }> {
@@ -148,7 +161,7 @@ export async function benchAbuse(): Promise<BenchRow[]> {
       const loaded: Samples = { query: [], connect: [], failed: { query: 0, connect: 0 } };
       for (let round = 0; round < ROUNDS; round++) {
         pool(idle, await measure(server.port, IDLE_MS));
-        abuser = child(['abuser', kind, String(server.port)]);
+        abuser = child(['abuser', kind, String(server.port)], ABUSER_NICE);
         await new Promise((r) => setTimeout(r, SETTLE_MS));
         pool(loaded, await measure(server.port, ABUSE_MS));
         await stop(abuser);
@@ -162,7 +175,7 @@ export async function benchAbuse(): Promise<BenchRow[]> {
         const ratio = during / before;
         const failures = loaded.failed[probe];
         rows.push({
-          measure: `other clients' p99 ${probe === 'query' ? 'query' : 'connect + SELECT 1'} during: ${label} (idle ${before.toFixed(1)} ms, n=${loaded[probe].length}, failed ${failures})`,
+          measure: `other clients' p99 ${probe === 'query' ? 'query' : 'connect + SELECT 1'} during: ${label} (idle ${before.toFixed(1)} ms, n=${loaded[probe].length}, failed ${failures}${ABUSER_NICE !== undefined ? `, abuser at nice ${ABUSER_NICE}` : ''})`,
           value: `${during.toFixed(1)} ms`,
           target: '≤ 2× idle p99, 0 failed',
           ratio: `${ratio.toFixed(2)}×`,

@@ -63,7 +63,6 @@ function cdataOnly(
 }
 
 const POOLING = 'a connection has no login handshake to save, so there is no pool';
-const SCHEMA_FILES = 'the schema is built in; there are no .rsd schema files';
 const LOG_FILES = 'Logfile is written by one process and not rotated';
 const FIREWALL = 'use ProxyServer/ProxyPort for an HTTP proxy; SOCKS and tunnels are not supported';
 const CLIENT_CERT = 'Backlog does not ask for TLS client certificates';
@@ -221,7 +220,13 @@ export const PROPERTIES: readonly PropertyDef[] = Object.freeze([
   cdataOnly('MaxLogFileCount', 'int', 'Logging', 'Log rotation count.', LOG_FILES, { default: '-1' }),
 
   // Schema
-  cdataOnly('Location', 'string', 'Schema', 'Folder of .rsd schema files.', SCHEMA_FILES),
+  prop({
+    name: 'Location',
+    type: 'string',
+    category: 'Schema',
+    description:
+      "Folder of schema files. backlog-sql's schema is built in (there are no .rsd files); as in CData's driver, the folder's UserDefinedViews.json holds the user defined views when UserDefinedViews is not set.",
+  }),
   cdataOnly('BrowsableSchemas', 'string', 'Schema', 'Schemas that metadata calls list.', 'there is one schema'),
   cdataOnly('Tables', 'string', 'Schema', 'Tables that metadata calls list.', 'every table is listed; metadata costs no requests'),
   cdataOnly('Views', 'string', 'Schema', 'Views that metadata calls list.', 'every view is listed; metadata costs no requests'),

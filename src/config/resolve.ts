@@ -72,6 +72,8 @@ export interface ResolvedConfig {
   logfile?: string;
   /** UserDefinedViews: the JSON file of user-defined views (src/sql/dialect/user-views.ts). */
   userDefinedViews?: string;
+  /** Location: CData's schema folder; its UserDefinedViews.json is the views file when UserDefinedViews is not set. */
+  location?: string;
   verbosity: number;
   proxy?: ProxyConfig;
   /** PEM text of the certificates to trust instead of the system CAs. */
@@ -403,6 +405,7 @@ function build(entries: Entry[], env: Record<string, string | undefined>): { con
     readonly: boolValue('Readonly', get('Readonly')) ?? false,
     logfile: stringValue('Logfile', get('Logfile')),
     userDefinedViews: stringValue('UserDefinedViews', get('UserDefinedViews')),
+    location: stringValue('Location', get('Location')),
     verbosity: intValue('Verbosity', get('Verbosity')) ?? 1,
     proxy: resolveProxy(get, warnings),
     sslServerCert: has('SSLServerCert') ? resolveCert(asString('SSLServerCert', get('SSLServerCert'))) : undefined,
@@ -824,6 +827,8 @@ function currentValue(def: PropertyDef, c: ResolvedConfig): string | undefined {
       return c.logfile;
     case 'UserDefinedViews':
       return c.userDefinedViews;
+    case 'Location':
+      return c.location;
     case 'Verbosity':
       return text(c.verbosity);
     case 'IncludeCustomFields':

@@ -37,7 +37,7 @@ import { numberParameters, parseDml } from '../sql/dml.js';
 import { openDestination, parseTarget, replicate } from '../sync/index.js';
 import { parseReplicate, type ReplicateStatement } from '../sync/statement.js';
 import { rewriteCdataDialect } from '../sql/dialect/rewrite.js';
-import { parseViewStatement, UserViews, type ViewStatement } from '../sql/dialect/user-views.js';
+import { parseViewStatement, UserViews, userViewsFile, type ViewStatement } from '../sql/dialect/user-views.js';
 import { offlineClient, parseCache, planCache, runCacheStatement, type CacheStatement, type QueryCache } from '../cache/index.js';
 
 import type { QueryColumn } from '../sql/engine.js';
@@ -121,6 +121,33 @@ export class Connection {
     readonly cache?: QueryCache,
   ) {}
 
+  /** Called after the user-defined views changed (the wire server's catalog follows them). */
+  private readonly viewListeners = new Set<() => void>();
+
+  /**
+   * Call `listener` whenever the user-defined views change (not awaited: a listener that needs
+   * the connection again, as the wire catalog does to describe the views, must not wait on the
+   * statement that told it); returns the unsubscribe.
+   */
+  onUserViewsChange(listener: () => void): () => void {
+    this.viewListeners.add(listener);
+    return () => this.viewListeners.delete(listener);
+  }
+
+  /**
+   * Follow the views file: when another process (a shell's CREATE LOCAL VIEW) or an editor has
+   * changed it since this connection last read or wrote it, read it again, list the views anew in
+   * sys_tables and tell the listeners. One stat when nothing changed; nothing without a file.
+   */
+  async refreshUserViews(): Promise<void> {
+    if (this.userViews.reloadIfChanged()) await this.userViewsChanged();
+  }
+
+  private async userViewsChanged(): Promise<void> {
+    await this.listUserViews();
+    for (const listener of this.viewListeners) listener();
+  }
+
   /** TOK-12: console.log / util.inspect show the configuration with every secret masked. */
   [inspect.custom](): string {
     return `Connection ${inspect({ url: this.config.url, space: this.space.spaceKey, signedIn: this.signedIn, config: redactConfig(this.config), oauth: this.oauth })}`;
@@ -142,6 +169,7 @@ export class Connection {
       const caching = parseCache(sql);
       if (caching) return await this.cacheStatement(caching, options);
       sql = unqualifyPublic(sql);
+      await this.refreshUserViews();
       const view = parseViewStatement(sql);
       if (view) return await this.viewStatement(view);
       const kind = classify(sql);
@@ -245,9 +273,10 @@ export class Connection {
       }
       await this.describeColumns(stmt.query, undefined);
       this.userViews.set(existing?.name ?? stmt.name, stmt.query);
-      if (!this.userViews.file) warnings.push(`view ${stmt.name} lasts for this connection only: set UserDefinedViews=path.json to keep it`);
+      if (!this.userViews.file)
+        warnings.push(`view ${stmt.name} lasts for this connection only: set UserDefinedViews=path.json (or Location=folder) to keep it`);
     }
-    await this.listUserViews();
+    await this.userViewsChanged();
     return { columns: [], rows: [], rowCount: 0, stats: statsSince(before, this.api.stats(), { fetches: [], warnings, started }) };
   }
 
@@ -319,6 +348,7 @@ export class Connection {
       if (this.closed) throw new ConnectionClosedError();
       checkStatement(sql);
       checkParams(params);
+      await this.refreshUserViews();
       return await this.describeColumns(unqualifyPublic(sql), params);
     } catch (e) {
       throw asBacklogSqlError(e);
@@ -374,6 +404,7 @@ export class Connection {
       checkStatement(sql);
       checkParams(params);
       sql = unqualifyPublic(sql);
+      await this.refreshUserViews();
       if (classify(sql) === 'call') {
         yield* (await this.call(sql, params, { ...options, rowMode: 'object' })).rows as Record<string, unknown>[];
         return;
@@ -458,7 +489,7 @@ export async function connect(input: string | ConnectionProperties, options: Con
 async function open(input: string | ConnectionProperties, options: ConnectOptions): Promise<Connection> {
   const { config, warnings } = resolveConfig(input, options.env ?? process.env);
   // A bad views file is a configuration error before anything is opened.
-  const userViews = UserViews.load(config.userDefinedViews);
+  const userViews = UserViews.load(userViewsFile(config));
   const logfile = config.logfile ? openLogfile(config.logfile, config.verbosity) : undefined;
   for (const w of warnings) {
     options.onWarning?.(w);

@@ -22,7 +22,7 @@ import { findProcedure, parseCall } from '../procedures/index.js';
 import { numberParameters, parseDml, type DmlStatement, type Piece } from '../sql/dml.js';
 import { createDuck } from '../sql/duckdb.js';
 import { classify, rewriteAtParameters, stripExplain } from '../sql/front.js';
-import { countInCode, leadingCode } from '../sql/lexer.js';
+import { countInCode, countInCodeBytes, leadingCode } from '../sql/lexer.js';
 import { selectIntoOf } from '../sql/dialect/select-into.js';
 import { rewriteCdataDialect } from '../sql/dialect/rewrite.js';
 import { replicationKeyword } from '../sync/statement.js';
@@ -123,10 +123,12 @@ export const MAX_LIST_SEPARATORS = 50_000;
  * The refusal of a text with more than MAX_LIST_SEPARATORS commas outside its literals, if it has
  * them. Counted before any parser or router reads the text (the session calls this first): a
  * megabyte of list items is refused in milliseconds, where lexing and parsing it held every other
- * client up for a few hundred.
+ * client up for a few hundred. The session passes a message's bytes, so that a refused statement
+ * is never decoded into a string at all.
  */
-export function complexityRefusal(sql: string): SqlError | undefined {
-  if (countInCode(sql, ',', MAX_LIST_SEPARATORS) <= MAX_LIST_SEPARATORS) return undefined;
+export function complexityRefusal(sql: string | Buffer): SqlError | undefined {
+  const commas = typeof sql === 'string' ? countInCode(sql, ',', MAX_LIST_SEPARATORS) : countInCodeBytes(sql, ',', MAX_LIST_SEPARATORS);
+  if (commas <= MAX_LIST_SEPARATORS) return undefined;
   return new SqlError(
     `statement too complex: more than ${MAX_LIST_SEPARATORS.toLocaleString('en-US')} commas (list items, values or columns), the server's limit`,
     1,

@@ -563,7 +563,7 @@ export class Session {
     const r = new BodyReader(m.body);
     switch (m.type) {
       case 'Q':
-        return this.simpleQuery(r.cstring());
+        return this.simpleQuery(r.cstringBytes());
       case 'P':
         return this.parse(r);
       case 'B':
@@ -604,9 +604,9 @@ export class Session {
     this.skipUntilSync = true;
   }
 
-  private async simpleQuery(text: string): Promise<void> {
-    const tooComplex = complexityRefusal(text);
-    const pieces = tooComplex ? [] : splitStatements(text);
+  private async simpleQuery(raw: Buffer): Promise<void> {
+    const tooComplex = complexityRefusal(raw);
+    const pieces = tooComplex ? [] : splitStatements(raw.toString('utf8'));
     if (tooComplex) this.send(errorOrNotice('E', toNotice(tooComplex, 0, this.ctx.log)));
     else if (pieces.length === 0) this.send(emptyQueryResponse());
     for (const piece of pieces) {
@@ -669,7 +669,7 @@ export class Session {
 
   private parse(r: BodyReader): void {
     const name = r.cstring();
-    const sql = r.cstring();
+    const raw = r.cstringBytes();
     const n = r.int16();
     const paramTypes: number[] = [];
     for (let i = 0; i < n; i++) paramTypes.push(r.int32());
@@ -677,11 +677,12 @@ export class Session {
       this.extendedError(new WireError('42P05', `prepared statement "${name}" already exists`));
       return;
     }
-    const tooComplex = complexityRefusal(sql);
+    const tooComplex = complexityRefusal(raw);
     if (tooComplex) {
       this.extendedError(tooComplex);
       return;
     }
+    const sql = raw.toString('utf8');
     const pieces = splitStatements(sql);
     if (pieces.length > 1) {
       this.extendedError(new WireError('42601', 'cannot insert multiple commands into a prepared statement'));
@@ -830,6 +831,7 @@ export class Session {
   private async describeOnCatalog(statement: Prepared): Promise<RawAnswer | undefined> {
     const c = chatter(statement.sql);
     if (c && c.kind !== 'show') return undefined;
+    await this.ctx.catalog.viewsReady();
     const r = this.ctx.catalog.route(statement.sql);
     if (r.engine === 'mixed') throw mixedError(r.catalogName, r.backlogName);
     if (r.engine === 'data' || !this.catalog) return undefined;
@@ -867,6 +869,8 @@ export class Session {
       if (c.kind === 'deallocate') this.deallocate(sql);
       return this.runChatter(c);
     }
+    // User-defined views created since (here or by another process) are in both engines first.
+    await this.ctx.catalog.viewsReady();
     const r = this.ctx.catalog.route(sql);
     if (r.engine === 'mixed') throw mixedError(r.catalogName, r.backlogName);
     if ((r.engine === 'catalog' || r.engine === 'either') && this.catalog) {

@@ -173,11 +173,16 @@ export class BodyReader {
   }
 
   cstring(): string {
+    return this.cstringBytes().toString('utf8');
+  }
+
+  /** A string field's UTF-8 bytes, not decoded (a view, not a copy): a statement is checked before it is decoded. */
+  cstringBytes(): Buffer {
     const end = this.body.indexOf(0, this.offset);
     if (end < 0) throw new ProtocolError('unterminated string');
-    const s = this.body.toString('utf8', this.offset, end);
+    const b = this.body.subarray(this.offset, end);
     this.offset = end + 1;
-    return s;
+    return b;
   }
 
   bytes(n: number): Buffer {

@@ -23,7 +23,7 @@ import { macroDefinitions } from './dialect/functions.js';
 import type { SchemaSetup } from './schema-setup.js';
 import { duckMessage, isDuckError, secondStatement, syntaxError } from './duck-errors.js';
 import { readRows, resultColumns } from './result.js';
-import { runWrite, type WriteProgress, type WriteSession } from './write.js';
+import { LAST_RESULT_INFO, runWrite, type WriteProgress, type WriteSession } from './write.js';
 import type { QueryCache } from '../cache/cache.js';
 
 export interface QueryColumn {
@@ -515,6 +515,12 @@ export class Engine {
 
   /** `INSERT INTO T#TEMP …`: the rows evaluated by DuckDB, kept in the session (./dialect/temp-tables.ts). */
   private async tempInsert(temp: TempInsert, params: ParamValues, options: QueryOptions, started: number): Promise<QueryResult> {
+    if (temp.name.toLowerCase() === LAST_RESULT_INFO.toLowerCase()) {
+      throw new SqlError(`${LAST_RESULT_INFO} is filled by the driver: it holds the rows of the last INSERT, UPDATE or DELETE`, 13, {
+        sqlstate: '42809',
+        hint: 'Read it (SELECT * FROM LastResultInfo#TEMP); stage rows in a #TEMP table of your own name.',
+      });
+    }
     const before = this.ctx.api.stats();
     const r = await this.run(temp.query, params, { ...options, rowMode: 'array' });
     if (temp.columns && temp.columns.length !== r.columns.length) {

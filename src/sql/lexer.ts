@@ -168,6 +168,101 @@ export function countInCode(sql: string, ch: string, limit: number): number {
   return n;
 }
 
+/**
+ * countInCode on a message's raw UTF-8 bytes, so that the wire server can refuse a huge statement
+ * before decoding it into a string: one pass of plain byte reads (no native call per comma or per
+ * literal, which cost more than the pass), stopping once past `limit`, and no copy. Every character the lexer looks for is ASCII, and no byte of a
+ * multi-byte UTF-8 character is, so bytes give the count the text gives.
+ */
+export function countInCodeBytes(sql: Buffer, ch: string, limit: number): number {
+  const target = ch.charCodeAt(0);
+  const length = sql.length;
+  let n = 0;
+  let i = 0;
+  while (i < length && n <= limit) {
+    const c = sql[i] as number;
+    if (c === target) {
+      n++;
+      i++;
+      continue;
+    }
+    const next = sql[i + 1];
+    if (c === 39 /* ' */ || c === 34 /* " */) i = closeQuoteBytes(sql, i, c, false);
+    else if (c === 45 /* - */ && next === 45) {
+      const nl = sql.indexOf(10, i);
+      i = nl === -1 ? length : nl;
+    } else if (c === 47 /* / */ && next === 42 /* * */) i = closeBlockCommentBytes(sql, i);
+    else if ((c === 69 || c === 101) /* E e */ && next === 39 && !(i > 0 && isWordByte(sql[i - 1] as number))) i = closeQuoteBytes(sql, i + 1, 39, true);
+    else if (c === 36 /* $ */ && !(i > 0 && isWordByte(sql[i - 1] as number))) {
+      const tag = DOLLAR_TAG.exec(sql.toString('latin1', i, Math.min(length, i + 64)))?.[0];
+      if (tag) {
+        const close = sql.indexOf(tag, i + tag.length, 'latin1');
+        i = close === -1 ? length : close + tag.length;
+      } else i++;
+    } else i++;
+  }
+  return n;
+}
+
+/** [A-Za-z0-9_$]: what WORD_BEFORE matches, as a byte (bytes of non-ASCII characters are not). */
+function isWordByte(b: number): boolean {
+  return (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b === 95 || b === 36;
+}
+
+/**
+ * closeQuote on bytes: a plain loop over a literal's first bytes (the literals of a long list are
+ * short, and a native search per literal costs more than it saves), then closeQuote's native
+ * jumps from quote to quote (a megabyte literal is one search).
+ */
+function closeQuoteBytes(sql: Buffer, i: number, quote: number, backslash: boolean): number {
+  const length = sql.length;
+  const plainUntil = Math.min(length, i + 64);
+  let j = i + 1;
+  while (j < plainUntil) {
+    const c = sql[j] as number;
+    if (backslash && c === 92) j += 2;
+    else if (c === quote) {
+      if (sql[j + 1] !== quote) return j + 1;
+      j += 2;
+    } else j++;
+  }
+  let nextBackslash = backslash ? sql.indexOf(92, j) : -1;
+  for (;;) {
+    if (j >= length) return length;
+    const q = sql.indexOf(quote, j);
+    if (q === -1) return length;
+    if (nextBackslash !== -1 && nextBackslash < q) {
+      // A backslash escapes the next character (in E'…' only).
+      j = nextBackslash + 2;
+      nextBackslash = sql.indexOf(92, j);
+      continue;
+    }
+    if (sql[q + 1] === quote) {
+      j = q + 2;
+      if (nextBackslash !== -1 && nextBackslash < j) nextBackslash = sql.indexOf(92, j);
+      continue;
+    }
+    return q + 1;
+  }
+}
+
+/** closeBlockComment on bytes. */
+function closeBlockCommentBytes(sql: Buffer, i: number): number {
+  let depth = 0;
+  let j = i;
+  while (j < sql.length) {
+    if (sql[j] === 47 && sql[j + 1] === 42) {
+      depth++;
+      j += 2;
+    } else if (sql[j] === 42 && sql[j + 1] === 47) {
+      depth--;
+      j += 2;
+      if (depth === 0) return j;
+    } else j++;
+  }
+  return sql.length;
+}
+
 /** A character that makes a following E'…' or $tag$ part of a word (as the lexer reads it). */
 const WORD_BEFORE = /[\w$]/;
 

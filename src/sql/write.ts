@@ -28,17 +28,44 @@ export interface WriteProgress {
   total: number;
 }
 
-/** Where a connection (or one pg wire session) keeps the last write's report: sys_identity. */
+/**
+ * CData's `LastResultInfo#TEMP`: the last write statement's rows (one per row it touched or meant
+ * to), a #TEMP table of the session that the driver fills and the user reads. Empty before the
+ * session's first write.
+ */
+export const LAST_RESULT_INFO = 'LastResultInfo#TEMP';
+const LAST_RESULT_INFO_COLUMNS: TempTable['columns'] = [
+  { name: 'Id', type: 'VARCHAR' },
+  { name: 'Operation', type: 'VARCHAR' },
+  { name: 'TableName', type: 'VARCHAR' },
+  { name: 'RowNumber', type: 'BIGINT' },
+  { name: 'Outcome', type: 'VARCHAR' },
+  { name: 'Message', type: 'VARCHAR' },
+];
+
+/** Where a connection (or one pg wire session) keeps the last write's report: sys_identity and LastResultInfo#TEMP. */
 export class WriteSession {
   private batch = 0;
   /** sys_identity rows of the last write statement. */
   identity: unknown[][] = [];
   /** CData's `T#TEMP` tables of this session (./dialect/temp-tables.ts), by lower-cased name. */
-  readonly temps = new Map<string, TempTable>();
+  readonly temps = new Map<string, TempTable>([[LAST_RESULT_INFO.toLowerCase(), { name: LAST_RESULT_INFO, columns: LAST_RESULT_INFO_COLUMNS, rows: [] }]]);
   /** The id the last INSERT generated (SCOPE_IDENTITY(), LAST_INSERT_ID()). */
   lastInsertId: unknown = null;
 
   record(report: WriteReport): void {
+    this.temps.set(LAST_RESULT_INFO.toLowerCase(), {
+      name: LAST_RESULT_INFO,
+      columns: LAST_RESULT_INFO_COLUMNS,
+      rows: report.rows.map((r) => [
+        r.id === null || r.id === undefined ? null : String(r.id),
+        report.operation,
+        report.table,
+        r.row,
+        r.outcome,
+        r.message ?? null,
+      ]),
+    });
     this.batch++;
     this.identity = report.rows.map((r) => [
       r.id,

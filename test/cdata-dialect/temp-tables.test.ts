@@ -85,6 +85,45 @@ describe('#TEMP tables', () => {
     }
   });
 
+  test('LastResultInfo#TEMP holds the rows of the last write, per connection, and is read-only', async () => {
+    const fresh = await connect(`URL=${emu.url};ApiKey=${emu.apiKey}`);
+    try {
+      const empty = await fresh.query('SELECT * FROM LastResultInfo#TEMP');
+      assert.deepEqual(
+        empty.columns.map((c) => c.name),
+        ['Id', 'Operation', 'TableName', 'RowNumber', 'Outcome', 'Message'],
+      );
+      assert.equal(empty.rowCount, 0, 'empty before the first write');
+      const typeId = (await fresh.query("SELECT min(Id) AS id FROM ProjectIssueTypes WHERE ProjectKey = 'WEB'", undefined, { rowMode: 'array' })).rows[0] as [
+        number,
+      ];
+      const ins = await fresh.query(
+        `INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'info one', ${typeId[0]}, 2), ('WEB', 'info two', ${typeId[0]}, 2) RETURNING Id`,
+      );
+      const ids = (ins.rows as { Id: number }[]).map((r) => String(r.Id));
+      // Read as CData writes it, bracketed too.
+      const info = await fresh.query('SELECT Id, Operation, TableName, RowNumber, Outcome FROM [LastResultInfo#TEMP] ORDER BY RowNumber', undefined, {
+        rowMode: 'array',
+      });
+      assert.deepEqual(info.rows, [
+        [ids[0], 'INSERT', 'Issues', 1, 'written'],
+        [ids[1], 'INSERT', 'Issues', 2, 'written'],
+      ]);
+      await fresh.query(`DELETE FROM Issues WHERE Id IN (${ids.join(', ')})`);
+      const after = await fresh.query('SELECT Operation, count(*) AS n FROM LastResultInfo#TEMP GROUP BY Operation', undefined, { rowMode: 'array' });
+      assert.deepEqual(after.rows, [['DELETE', 2]], 'the next write replaces it');
+      // Another connection's stays empty.
+      assert.equal((await db.query('SELECT * FROM LastResultInfo#TEMP', undefined, { session: new WriteSession() })).rowCount, 0);
+      await assert.rejects(fresh.query("INSERT INTO LastResultInfo#TEMP (Id) VALUES ('1')"), (e: unknown) => {
+        assert.ok(e instanceof SqlError);
+        assert.match(e.message, /LastResultInfo#TEMP is filled by the driver/);
+        return true;
+      });
+    } finally {
+      await fresh.close();
+    }
+  });
+
   test('mistakes are named; names are only quoted where # touches both words', async () => {
     await assert.rejects(
       db.query("INSERT INTO X#TEMP (A, B) VALUES ('only one')"),
@@ -92,5 +131,6 @@ describe('#TEMP tables', () => {
     );
     await assert.rejects(db.query('INSERT INTO X#TEMP DEFAULT VALUES'), (e: unknown) => e instanceof SqlError && /takes VALUES/.test(e.message));
     assert.equal(quoteTempNames("SELECT * FROM T#TEMP WHERE a = 'T#TEMP' -- T#TEMP"), 'SELECT * FROM "T#TEMP" WHERE a = \'T#TEMP\' -- T#TEMP');
+    assert.equal(quoteTempNames('SELECT * FROM [T#TEMP], [x] WHERE y[1] = 2'), 'SELECT * FROM "T#TEMP", [x] WHERE y[1] = 2', 'CData brackets it');
   });
 });

@@ -14,6 +14,7 @@ import pg from 'pg';
 import { serve } from '../../src/pgserver/index.js';
 import { StatementPolicy } from '../../src/pgserver/policy.js';
 import { clearJournal, journal, startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import { runPsql } from '../helpers/psql.js';
 
 let emu: RunningEmulator;
 let dir: string;
@@ -173,6 +174,72 @@ describe('CREATE / ALTER / DROP LOCAL VIEW', () => {
     assert.equal(JSON.parse(readFileSync(file, 'utf8')).Bad, undefined);
   });
 
+  test('a view another connection saves to the file is seen at once, without reconnecting', async () => {
+    const other = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};UserDefinedViews=${file}`);
+    try {
+      await other.query('CREATE LOCAL VIEW FromOther AS SELECT Id FROM Priorities');
+      assert.equal((await db.query('SELECT * FROM FromOther')).rowCount, (await db.query('SELECT * FROM Priorities')).rowCount);
+      const listed = await db.query("SELECT TableType FROM sys_tables WHERE SchemaName = 'UserViews' AND TableName = 'FromOther'", undefined, {
+        rowMode: 'array',
+      });
+      assert.deepEqual(listed.rows, [['VIEW']]);
+      await other.query('DROP LOCAL VIEW FromOther');
+      await assert.rejects(db.query('SELECT * FROM FromOther'), (e: unknown) => e instanceof SqlError && e.sqlstate === '42P01');
+      // A half-written file keeps the views as they were.
+      const saved = readFileSync(file, 'utf8');
+      writeFileSync(file, '{"broken":');
+      assert.ok((await db.query('SELECT * FROM OpenWebIssues LIMIT 1')).columns.length > 0);
+      writeFileSync(file, saved);
+    } finally {
+      await other.close();
+    }
+  });
+
+  test("Location: the folder's UserDefinedViews.json holds the views, as CData reads it", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'location-'));
+    try {
+      writeFileSync(join(folder, 'UserDefinedViews.json'), JSON.stringify({ Urgent: { query: 'SELECT Id, IssueKey FROM Issues WHERE PriorityId = 2' } }));
+      const warnings: string[] = [];
+      const located = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};Location=${folder}`, { onWarning: (w) => warnings.push(w) });
+      try {
+        assert.deepEqual(warnings, [], 'Location is not ignored');
+        const viaView = await located.query('SELECT IssueKey FROM Urgent ORDER BY Id', undefined, { rowMode: 'array' });
+        const plain = await located.query('SELECT IssueKey FROM Issues WHERE PriorityId = 2 ORDER BY Id', undefined, { rowMode: 'array' });
+        assert.deepEqual(viaView.rows, plain.rows);
+        await located.query('CREATE LOCAL VIEW Later AS SELECT Id FROM Priorities');
+        assert.deepEqual(Object.keys(JSON.parse(readFileSync(join(folder, 'UserDefinedViews.json'), 'utf8'))), ['Urgent', 'Later']);
+        const prop = await located.query("SELECT Value FROM sys_connection_props WHERE Name = 'Location'", undefined, { rowMode: 'array' });
+        assert.deepEqual(prop.rows, [[folder]]);
+      } finally {
+        await located.close();
+      }
+      // A server on such a connection shows the folder's views to wire clients.
+      const served = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};Location=${folder}`, { noExternalAccess: true });
+      const server = await serve({ connection: served, port: 0, log: () => {} });
+      const client = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'me', database: 'backlog' });
+      try {
+        await client.connect();
+        const listed = await client.query("SELECT table_name FROM information_schema.views WHERE table_name IN ('Urgent', 'Later') ORDER BY 1");
+        assert.deepEqual(listed.rows, [{ table_name: 'Later' }, { table_name: 'Urgent' }]);
+        assert.ok((await client.query('SELECT * FROM Urgent')).rowCount !== null);
+      } finally {
+        await client.end().catch(() => undefined);
+        await server.close();
+        await served.close();
+      }
+      // UserDefinedViews, when set, is the file (only its views are shown).
+      const named = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};Location=${folder};UserDefinedViews=${file}`);
+      try {
+        await assert.rejects(named.query('SELECT * FROM Urgent'), (e: unknown) => e instanceof SqlError && e.sqlstate === '42P01');
+        assert.ok((await named.query('SELECT * FROM OpenWebIssues LIMIT 1')).columns.length > 0);
+      } finally {
+        await named.close();
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   test('without UserDefinedViews a view lasts for the connection, with a warning', async () => {
     const plain = await connect(`URL=${emu.url};ApiKey=${emu.apiKey}`);
     try {
@@ -226,6 +293,60 @@ describe('CREATE / ALTER / DROP LOCAL VIEW', () => {
       assert.ok(JSON.parse(readFileSync(file, 'utf8')).OpenWebIssues);
     } finally {
       await client.end();
+      await server.close();
+      await served.close();
+    }
+  });
+
+  test("views created, altered and dropped while the server runs reach wire clients' catalog (psql \\dv) at once", async () => {
+    const viewsFile = join(dir, 'live.json');
+    writeFileSync(viewsFile, '{}');
+    const served = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};UserDefinedViews=${viewsFile}`, { noExternalAccess: true });
+    const server = await serve({ connection: served, port: 0, log: () => {} });
+    const client = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'me', database: 'backlog' });
+    // Another process using the same file (here another connection: it shares nothing with the server but the file).
+    const shell = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};UserDefinedViews=${viewsFile}`);
+    const views = async () =>
+      (
+        await client.query(
+          "SELECT c.relname, array_agg(a.attname::text ORDER BY a.attnum) AS columns FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 WHERE n.nspname = 'public' AND c.relkind = 'v' AND c.relname LIKE 'Live%' GROUP BY 1 ORDER BY 1",
+        )
+      ).rows as { relname: string; columns: string[] }[];
+    try {
+      await client.connect();
+      assert.deepEqual(await views(), []);
+      // On the served connection itself (the operator's program).
+      await served.query('CREATE LOCAL VIEW LiveOpen AS SELECT Id, IssueKey FROM Issues WHERE StatusId = 1');
+      assert.deepEqual(await views(), [{ relname: 'LiveOpen', columns: ['Id', 'IssueKey'] }]);
+      assert.deepEqual(
+        (await client.query('SELECT count(*)::int AS n FROM LiveOpen')).rows,
+        (await client.query('SELECT count(*)::int AS n FROM Issues WHERE StatusId = 1')).rows,
+      );
+      // From the other process, through the file: created, then altered (its columns change), then dropped.
+      await shell.query('CREATE LOCAL VIEW LiveMine AS SELECT Id FROM Priorities');
+      assert.deepEqual(await views(), [
+        { relname: 'LiveMine', columns: ['Id'] },
+        { relname: 'LiveOpen', columns: ['Id', 'IssueKey'] },
+      ]);
+      const listed = await client.query("SELECT TableName, TableType FROM sys_tables WHERE SchemaName = 'UserViews' ORDER BY 1");
+      assert.deepEqual(listed.rows, [
+        { TableName: 'LiveMine', TableType: 'VIEW' },
+        { TableName: 'LiveOpen', TableType: 'VIEW' },
+      ]);
+      await shell.query('ALTER LOCAL VIEW LiveMine AS SELECT Id, Name FROM Priorities');
+      assert.deepEqual((await views())[0], { relname: 'LiveMine', columns: ['Id', 'Name'] });
+      if ((await runPsql(server.port, ['-c', 'SELECT 1']).catch(() => undefined))?.code === 0) {
+        const dv = await runPsql(server.port, ['-c', '\\dv "Live"*']);
+        assert.match(dv.stdout, /LiveMine\s*\|\s*view/);
+        assert.match(dv.stdout, /LiveOpen\s*\|\s*view/);
+      }
+      await shell.query('DROP LOCAL VIEW LiveMine');
+      await served.query('DROP LOCAL VIEW LiveOpen');
+      assert.deepEqual(await views(), []);
+      await assert.rejects(client.query('SELECT * FROM LiveOpen'), (e: pg.DatabaseError) => e.code === '42P01');
+    } finally {
+      await client.end().catch(() => undefined);
+      await shell.close();
       await server.close();
       await served.close();
     }

@@ -135,6 +135,17 @@ describe('writes and procedure calls over the wire', { timeout: 120_000 }, () =>
     assert.deepEqual(theirs.rows, [{ n: 0 }]);
   });
 
+  test("LastResultInfo#TEMP over the wire: the client's own last write, never another client's", async () => {
+    const [c, other] = [await client(), await client()];
+    const ins = await c.query(`INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId) VALUES ('WEB', 'wire info', ${typeId}, 3) RETURNING Id`);
+    const id = String((ins.rows[0] as { Id: number }).Id);
+    const info = await c.query('SELECT Id, Operation, TableName, Outcome FROM "LastResultInfo#TEMP"');
+    assert.deepEqual(info.rows, [{ Id: id, Operation: 'INSERT', TableName: 'Issues', Outcome: 'written' }]);
+    assert.deepEqual((await other.query('SELECT * FROM LastResultInfo#TEMP')).rows, []);
+    await c.query(`DELETE FROM Issues WHERE Id = ${id}`);
+    assert.deepEqual((await c.query('SELECT Id, Operation FROM LastResultInfo#TEMP')).rows, [{ Id: id, Operation: 'DELETE' }]);
+  });
+
   test('psql prints the command tag of a write', async () => {
     const r = await runPsql(server.port, [
       '-c',

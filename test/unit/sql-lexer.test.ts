@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { countInCode, leadingCode, mapCode, segments } from '../../src/sql/lexer.js';
+import { countInCode, countInCodeBytes, leadingCode, mapCode, segments } from '../../src/sql/lexer.js';
 import { classify, rewriteAtParameters } from '../../src/sql/front.js';
 
 test('literals, identifiers, comments and dollar quotes are not code; parameters are', () => {
@@ -60,4 +60,40 @@ test('countInCode counts a character in code only, and stops past its limit', ()
   assert.equal(countInCode(sql, ',', 3), 4, 'stops once past the limit');
   assert.equal(countInCode(sql, ',', 100), 17, 'under the limit in all, the text is not lexed: every comma counts');
   assert.equal(countInCode("SELECT name'x,y', 1", ',', 0), 1, 'a word before a quote: the literal still hides its comma');
+});
+
+test("countInCodeBytes, on a message's UTF-8 bytes, refuses exactly what countInCode refuses", () => {
+  const sql = "SELECT 'a,b,c', \"x,y\", 1 -- ,,\n, $$,,$$, /* , /* , */ , */ E'\\',', 2, e'x'";
+  assert.equal(countInCodeBytes(Buffer.from(sql), ',', 100), 6, 'literals, identifiers, comments and $$ strings hide their commas');
+  assert.equal(countInCodeBytes(Buffer.from(sql), ',', 3), 4, 'stops once past the limit');
+  // Seeded pieces, some multi-byte (UTF-8 bytes are never ASCII, so they cannot look like quotes or commas).
+  const pieces = [
+    "'a,b'",
+    "'é,''ü'",
+    '"x,日"',
+    '-- ,é\n',
+    '/* , */',
+    "E'\\',,'",
+    '$$,$$',
+    '$t$,$t$',
+    ',',
+    ', ',
+    'ñ',
+    'x',
+    "name'a,b'",
+    '$1',
+    '\n',
+    `'${'y'.repeat(80)}'',z,'`,
+    `E'${'w'.repeat(70)}\\',x,'`,
+  ];
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let k = 0; k < 500; k++) {
+    const text = Array.from({ length: 1 + Math.floor(next() * 40) }, () => pieces[Math.floor(next() * pieces.length)]).join('');
+    for (const limit of [0, 2, 5]) {
+      assert.equal(countInCodeBytes(Buffer.from(text), ',', limit) > limit, countInCode(text, ',', limit) > limit, text);
+    }
+  }
+  const long = `SELECT '${'x,'.repeat(100_000)}'`;
+  assert.equal(countInCodeBytes(Buffer.from(long), ',', 10), 0, 'a long literal is skipped whole');
 });

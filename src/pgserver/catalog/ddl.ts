@@ -120,7 +120,11 @@ export function schemaStatements(connection: Connection, columns: SchemaColumns)
     const def = registry.table(name);
     const table = quoteIdent(name);
     const userView = connection.userViews.get(name);
-    if (def?.kind === 'view' || userView) {
+    if (userView && !def) {
+      out.push(...userViewStatements(name, cols, userView.query));
+      continue;
+    }
+    if (def?.kind === 'view') {
       out.push(`CREATE VIEW public.${table} AS SELECT ${cols.map((c) => `NULL::${pgTypeName(c.type)} AS ${quoteIdent(c.name)}`).join(', ')} WHERE false`);
     } else {
       const keys = def?.columns.filter((c) => c.key).map((c) => c.name) ?? [];
@@ -128,8 +132,7 @@ export function schemaStatements(connection: Connection, columns: SchemaColumns)
       if (keys.length) body.push(`CONSTRAINT ${quoteIdent(`${name}_pkey`)} PRIMARY KEY (${keys.map(quoteIdent).join(', ')})`);
       out.push(`CREATE TABLE public.${table} (${body.join(', ')})`);
     }
-    const kind = def?.kind === 'view' || userView ? 'VIEW' : 'TABLE';
-    if (userView) out.push(`COMMENT ON VIEW public.${table} IS ${quoteLiteral(`User defined view: ${userView.query}`)}`);
+    const kind = def?.kind === 'view' ? 'VIEW' : 'TABLE';
     const privileges =
       def?.kind === 'table' && def.writes
         ? ['SELECT', def.writes.insert && 'INSERT', def.writes.update && 'UPDATE', def.writes.delete && 'DELETE'].filter(Boolean).join(', ')
@@ -172,6 +175,19 @@ export function schemaStatements(connection: Connection, columns: SchemaColumns)
     out.push(`COMMENT ON PROCEDURE public.${quoteIdent(p.name)} IS ${quoteLiteral(p.description)}`);
   }
   return out;
+}
+
+/**
+ * A user-defined view in the catalog: its columns as DuckDB describes its query, no rows (the
+ * data engine answers it), its query in the comment, readable by every client.
+ */
+export function userViewStatements(name: string, columns: { name: string; type: string }[], query: string): string[] {
+  const view = `public.${quoteIdent(name)}`;
+  return [
+    `CREATE VIEW ${view} AS SELECT ${columns.map((c) => `NULL::${pgTypeName(c.type)} AS ${quoteIdent(c.name)}`).join(', ')} WHERE false`,
+    `COMMENT ON VIEW ${view} IS ${quoteLiteral(`User defined view: ${query}`)}`,
+    `GRANT SELECT ON ${view} TO PUBLIC`,
+  ];
 }
 
 /** After the schema is in template1: the databases clients connect to get it too. */

@@ -81,7 +81,12 @@ export class CatalogEngine {
     private readonly admin: PgClient,
     /** PostgreSQL's server_version, e.g. "15.18". */
     readonly version: string,
+    /** The superuser's password (random, made at start), for its connections to the other databases. */
+    private readonly password: string,
   ) {}
+
+  /** The superuser's connections to the databases other than template1 (schema changes after start). */
+  private readonly admins = new Map<string, Promise<PgClient>>();
 
   get pid(): number | undefined {
     return this.child.pid;
@@ -149,7 +154,7 @@ export class CatalogEngine {
         hint: 'See the message above; the engine needs a writable temporary folder.',
       });
     }
-    const engine = new CatalogEngine(child, folder, socketDir, admin, admin.status.get('server_version') ?? '15');
+    const engine = new CatalogEngine(child, folder, socketDir, admin, admin.status.get('server_version') ?? '15', password);
     try {
       for (const sql of options.schema) await admin.simple(sql);
       await admin.simple('ANALYZE');
@@ -192,9 +197,32 @@ export class CatalogEngine {
     return PgClient.connect({ socketPath: this.socketPath, user, database, params });
   }
 
+  /**
+   * Run schema statements as the superuser in every database clients may connect to, each
+   * database's in one transaction (a user-defined view created, changed or dropped after start).
+   */
+  async changeSchema(statements: string[]): Promise<void> {
+    if (statements.length === 0) return;
+    for (const database of CATALOG_DATABASES) {
+      let client: PgClient;
+      if (database === 'template1') client = this.admin;
+      else {
+        let pending = this.admins.get(database);
+        if (!pending) {
+          pending = PgClient.connect({ socketPath: this.socketPath, user: CATALOG_SUPERUSER, database, password: this.password });
+          this.admins.set(database, pending);
+          pending.catch(() => this.admins.delete(database));
+        }
+        client = await pending;
+      }
+      await client.simple(['BEGIN', ...statements, 'COMMIT'].join(';\n'));
+    }
+  }
+
   /** Stop the engine (fast shutdown) and remove its folder. */
   close(): void {
     this.admin.close();
+    for (const pending of this.admins.values()) void pending.then((c) => c.close()).catch(() => undefined);
     // Closing the pipe lets the watchdog shell stop PostgreSQL and delete the folder.
     this.child.stdin?.end();
     const folder = this.folder;

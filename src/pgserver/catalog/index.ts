@@ -7,7 +7,7 @@
  */
 import { connect as netConnect } from 'node:net';
 import type { Connection } from '../../core/connection.js';
-import { schemaColumns, schemaStatements } from './ddl.js';
+import { quoteIdent, schemaColumns, schemaStatements, userViewStatements } from './ddl.js';
 import { CatalogEngine } from './engine.js';
 import type { PgClient } from './pgclient.js';
 import { type RawAnswer, type RawParams } from './pgclient.js';
@@ -22,16 +22,66 @@ export const CATALOG_STATEMENT_TIMEOUT_MS = 10_000;
 
 type Log = (level: 'info' | 'warn' | 'error', message: string, error?: unknown) => void;
 
+/** What a view in the catalog was made from: when it changes, the view is made again. */
+function viewStamp(query: string, columns: { name: string; type: string }[]): string {
+  return JSON.stringify([query, columns.map((c) => [c.name, c.type])]);
+}
+
 export class CatalogService {
+  /** The user-defined views the engine holds: name → what they were made from (query and columns). */
+  private views = new Map<string, string>();
+  /** The last change of the engine's views (they follow the connection's: `viewsReady`). */
+  private viewSync: Promise<void> = Promise.resolve();
+  private unsubscribe: () => void = () => undefined;
+
   private constructor(
     private readonly engine: CatalogEngine,
     private readonly connection: Connection,
+    private readonly log?: Log,
   ) {}
 
   static async start(connection: Connection, log?: Log): Promise<CatalogService> {
     const columns = await schemaColumns(connection);
     const engine = await CatalogEngine.start({ schema: schemaStatements(connection, columns), log });
-    return new CatalogService(engine, connection);
+    const service = new CatalogService(engine, connection, log);
+    for (const v of connection.userViews.list()) service.views.set(v.name, viewStamp(v.query, columns.tables.get(v.name) ?? []));
+    // Views created, altered or dropped later (CREATE LOCAL VIEW on this connection, or another
+    // process's, read from the UserDefinedViews file) reach psql's \dv and JDBC's getTables too.
+    service.unsubscribe = connection.onUserViewsChange(() => {
+      service.viewSync = service.viewSync.then(() => service.syncViews());
+    });
+    return service;
+  }
+
+  /**
+   * Resolves once the engine holds the connection's user-defined views as they are now (after
+   * reading the views file again if it changed): the wire session waits for this before a statement.
+   */
+  async viewsReady(): Promise<void> {
+    await this.connection.refreshUserViews();
+    await this.viewSync;
+  }
+
+  /** Make the engine's user-defined views the connection's: drop the gone or changed, create the new. */
+  private async syncViews(): Promise<void> {
+    try {
+      const wanted = new Map<string, { stamp: string; statements: string[] }>();
+      for (const v of this.connection.userViews.list()) {
+        // A view whose query no longer runs (a table renamed…) is left out of the catalog, as sys_tables lists no columns for it.
+        const columns = await this.connection.describe(`SELECT * FROM ${quoteIdent(v.name)}`).catch(() => undefined);
+        if (columns) wanted.set(v.name, { stamp: viewStamp(v.query, columns), statements: userViewStatements(v.name, columns, v.query) });
+      }
+      // Every view made again is dropped first (IF EXISTS): after a change that failed halfway the
+      // engine may hold it or not, and the next change still applies.
+      const drop = (name: string) => `DROP VIEW IF EXISTS public.${quoteIdent(name)}`;
+      const statements: string[] = [];
+      for (const name of this.views.keys()) if (!wanted.has(name)) statements.push(drop(name));
+      for (const [name, w] of wanted) if (this.views.get(name) !== w.stamp) statements.push(drop(name), ...w.statements);
+      await this.engine.changeSchema(statements);
+      this.views = new Map([...wanted].map(([name, w]) => [name, w.stamp]));
+    } catch (e) {
+      this.log?.('error', "could not update the catalog's user-defined views", e);
+    }
   }
 
   /** PostgreSQL's server_version (the server advertises it). */
@@ -60,6 +110,7 @@ export class CatalogService {
   }
 
   close(): Promise<void> {
+    this.unsubscribe();
     this.engine.close();
     return this.engine.closed();
   }

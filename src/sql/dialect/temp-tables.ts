@@ -10,7 +10,7 @@
  */
 import { SqlError } from '../../errors.js';
 import type { SqlType } from '../../schema/types.js';
-import { mapCode, tokenize } from '../lexer.js';
+import { mapCode, tokenize, type Token } from '../lexer.js';
 
 export interface TempTable {
   name: string;
@@ -18,19 +18,27 @@ export interface TempTable {
   rows: unknown[][];
 }
 
-/** A bare `Name#TEMP` (the `#` touching both words) → `"Name#TEMP"`, so every parser reads one name. */
+/**
+ * A bare `Name#TEMP` (the `#` touching both words) → `"Name#TEMP"`, so every parser reads one
+ * name; a bracketed `[Name#TEMP]`, as CData writes `[LastResultInfo#TEMP]`, → `"Name#TEMP"` too.
+ */
 export function quoteTempNames(sql: string): string {
   if (!/#TEMP\b/i.test(sql)) return sql;
   const tokens = tokenize(sql);
-  const edits: { start: number; end: number }[] = [];
+  const edits: { start: number; end: number; bracketed: boolean }[] = [];
   for (let i = 1; i + 1 < tokens.length; i++) {
     const [a, hash, temp] = [tokens[i - 1], tokens[i], tokens[i + 1]];
     if (!a || !hash || !temp || hash.text !== '#' || a.kind !== 'word' || temp.kind !== 'word' || !/^TEMP$/i.test(temp.text)) continue;
     if (a.end !== hash.start || hash.end !== temp.start) continue;
-    edits.push({ start: a.start, end: temp.end });
+    const [open, close] = [tokens[i - 2], tokens[i + 2]];
+    const bracketed = open?.text === '[' && open.end === a.start && close?.text === ']' && close.start === temp.end;
+    edits.push(bracketed ? { start: (open as Token).start, end: (close as Token).end, bracketed } : { start: a.start, end: temp.end, bracketed });
   }
   let out = sql;
-  for (const e of edits.reverse()) out = `${out.slice(0, e.start)}"${out.slice(e.start, e.end)}"${out.slice(e.end)}`;
+  for (const e of edits.reverse()) {
+    const name = e.bracketed ? out.slice(e.start + 1, e.end - 1) : out.slice(e.start, e.end);
+    out = `${out.slice(0, e.start)}"${name}"${out.slice(e.end)}`;
+  }
   return out;
 }
 

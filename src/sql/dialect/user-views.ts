@@ -8,7 +8,8 @@
  * it and pushes the view's own filters down as it does for any subquery; DuckDB evaluates the
  * rest. The file is rewritten (temp file + rename) on every change.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError, SqlError } from '../../errors.js';
 import { leadingCode, tokenize, type Token } from '../lexer.js';
 import { rewriteCdataDialect } from './rewrite.js';
@@ -18,39 +19,53 @@ export interface UserView {
   query: string;
 }
 
+/**
+ * The views file of a connection: `UserDefinedViews`, else `UserDefinedViews.json` in the
+ * `Location` folder (CData reads that file of its schema folder automatically), else none.
+ */
+export function userViewsFile(config: { userDefinedViews?: string | undefined; location?: string | undefined }): string | undefined {
+  if (config.userDefinedViews) return config.userDefinedViews;
+  return config.location ? join(config.location, 'UserDefinedViews.json') : undefined;
+}
+
 /** How deep views may name other views (a view naming itself, directly or not, stops here). */
 const MAX_NESTING = 16;
 
 export class UserViews {
   private readonly views = new Map<string, UserView>();
+  /** The file's size, time and inode when this connection last read or wrote it. */
+  private stamp = MISSING;
 
   private constructor(readonly file: string | undefined) {}
 
   /** The views of `file` (none when it is not set or does not exist yet: CREATE LOCAL VIEW makes it). */
   static load(file: string | undefined): UserViews {
     const out = new UserViews(file);
-    if (!file || !existsSync(file)) return out;
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (e) {
-      throw new ConfigError(`UserDefinedViews: ${file} is not valid JSON (${(e as Error).message})`, 'UserDefinedViews', {
-        hint: 'The file maps each view name to {"query": "SELECT …"}: {"MyView": {"query": "SELECT * FROM Issues WHERE StatusId = 1"}}',
-      });
-    }
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-      throw new ConfigError(`UserDefinedViews: ${file} must hold one JSON object (view name → {"query": "SELECT …"})`, 'UserDefinedViews');
-    }
-    for (const [name, value] of Object.entries(json)) {
-      const query = (value as { query?: unknown } | null)?.query;
-      if (typeof query !== 'string' || query.trim() === '') {
-        throw new ConfigError(`UserDefinedViews: view "${name}" in ${file} has no "query" text`, 'UserDefinedViews', {
-          hint: `Write it as "${name}": {"query": "SELECT …"}`,
-        });
-      }
-      out.views.set(name.toLowerCase(), { name, query: query.trim().replace(/;\s*$/, '') });
-    }
+    if (!file) return out;
+    out.stamp = stampOf(file);
+    if (out.stamp !== MISSING) for (const v of readViews(file)) out.views.set(v.name.toLowerCase(), v);
     return out;
+  }
+
+  /**
+   * Read the file again if it changed since this connection last read or wrote it (another
+   * process's CREATE LOCAL VIEW, an edit): true when the views changed. A file that no longer
+   * parses keeps the views as they were (the edit may be half done); a deleted file has none.
+   */
+  reloadIfChanged(): boolean {
+    if (!this.file) return false;
+    const stamp = stampOf(this.file);
+    if (stamp === this.stamp) return false;
+    this.stamp = stamp;
+    let views: UserView[];
+    try {
+      views = stamp === MISSING ? [] : readViews(this.file);
+    } catch {
+      return false;
+    }
+    this.views.clear();
+    for (const v of views) this.views.set(v.name.toLowerCase(), v);
+    return true;
   }
 
   list(): UserView[] {
@@ -79,7 +94,46 @@ export class UserViews {
     const temp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(temp, `${JSON.stringify(json, null, 2)}\n`);
     renameSync(temp, this.file);
+    this.stamp = stampOf(this.file);
   }
+}
+
+const MISSING = 'missing';
+
+/** What tells a changed file from the one last seen, without reading it (a stat: microseconds). */
+function stampOf(file: string): string {
+  try {
+    const st = statSync(file, { bigint: true });
+    return `${st.ino}:${st.size}:${st.mtimeNs}`;
+  } catch {
+    return MISSING;
+  }
+}
+
+/** The views of a file in CData's format; a ConfigError naming the problem otherwise. */
+function readViews(file: string): UserView[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`UserDefinedViews: ${file} is not valid JSON (${(e as Error).message})`, 'UserDefinedViews', {
+      hint: 'The file maps each view name to {"query": "SELECT …"}: {"MyView": {"query": "SELECT * FROM Issues WHERE StatusId = 1"}}',
+    });
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ConfigError(`UserDefinedViews: ${file} must hold one JSON object (view name → {"query": "SELECT …"})`, 'UserDefinedViews');
+  }
+  const out: UserView[] = [];
+  for (const [name, value] of Object.entries(json)) {
+    const query = (value as { query?: unknown } | null)?.query;
+    if (typeof query !== 'string' || query.trim() === '') {
+      throw new ConfigError(`UserDefinedViews: view "${name}" in ${file} has no "query" text`, 'UserDefinedViews', {
+        hint: `Write it as "${name}": {"query": "SELECT …"}`,
+      });
+    }
+    out.push({ name, query: query.trim().replace(/;\s*$/, '') });
+  }
+  return out;
 }
 
 /** The clause a `,` at this depth continues: in FROM, the next name is a table. */

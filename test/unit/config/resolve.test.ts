@@ -327,7 +327,7 @@ describe('resolveConfig: pasted CData strings', () => {
 
   test('every CData-only property of the reference is accepted with a warning naming it', () => {
     const cdataOnly = PROPERTIES.filter((p) => p.cdataOnly);
-    assert.ok(cdataOnly.length >= 34); // CacheConnection, CacheLocation, AutoCache, CacheTolerance, Offline (the cache, REPLICATE) and UserDefinedViews are real
+    assert.ok(cdataOnly.length >= 33); // CacheConnection, CacheLocation, AutoCache, CacheTolerance, Offline (the cache, REPLICATE), UserDefinedViews and Location (user-defined views) are real
     for (const name of [
       'RTK',
       'UseConnectionPooling',
@@ -335,7 +335,6 @@ describe('resolveConfig: pasted CData strings', () => {
       'PoolMinSize',
       'PoolIdleTimeout',
       'PoolWaitTime',
-      'Location',
       'Tables',
       'Views',
       'SupportEnhancedSQL',
