@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark, printed as one table with each figure's target and ratio.
- * Usage: npm run bench [-- emulator-throughput | driver | pgserver | writes | responsiveness | abuse | catalog | package | replicate] [--readme]
+ * Usage: npm run bench [-- emulator-throughput | driver | pgserver | writes | responsiveness | abuse | catalog | package | replicate | cache [--small]] [--readme]
  *        (names or name prefixes limit the run; --readme writes each group's table into its README section)
  *        npm run bench -- soak [--minutes N]   (the 10-minute soak, only when named; `npm run build` first)
  * Figures on shared machines are noisy: compare ratios within one run.
@@ -16,6 +16,7 @@ import { benchResponsiveness } from './responsiveness.js';
 import { benchSoak } from './soak.js';
 import { benchBulkUpdate } from './writes.js';
 import { benchReplicate } from './replicate.js';
+import { benchCache } from './cache.js';
 
 const groups: Record<string, () => Promise<BenchRow[]>> = {
   'emulator-startup': () => benchStartup(['tiny', 'small', 'medium', 'large']),
@@ -31,6 +32,7 @@ const groups: Record<string, () => Promise<BenchRow[]>> = {
   responsiveness: () => benchResponsiveness(),
   abuse: () => benchAbuse(),
   replicate: () => benchReplicate(),
+  cache: () => benchCache(),
 };
 
 function printTable(rows: BenchRow[]): void {

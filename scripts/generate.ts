@@ -7,6 +7,7 @@
 import { readdirSync } from 'node:fs';
 import type { ColumnWrite, TableDef } from '../src/schema/types.js';
 import { ruleDescription } from '../src/sync/rules.js';
+import { cacheRuleDescription } from '../src/cache/rules.js';
 
 export const ROOT = new URL('../', import.meta.url);
 export const TABLES_DIR = 'src/schema/tables/';
@@ -130,6 +131,8 @@ function tableDoc(t: TableDef, tables: readonly TableDef[]): GeneratedFile {
     `Requests without filters: ${t.cost([])}.`,
     '',
     `Replication (\`REPLICATE\`, \`backlog-sql replicate\`): ${ruleDescription(t, tables)}.`,
+    '',
+    `Query cache (\`AutoCache\`, \`CACHE\`; README "Cache"): ${cacheRuleDescription(t)}.`,
     '',
     ...(t.examples?.length ? ['Examples:', '', '```sql', ...t.examples.map((e) => `${e};`), '```', ''] : []),
   ];

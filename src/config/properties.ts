@@ -63,7 +63,6 @@ function cdataOnly(
 }
 
 const POOLING = 'a connection has no login handshake to save, so there is no pool';
-const CACHE = 'backlog-sql has no query cache yet; REPLICATE (with CacheConnection) or COPY … TO keep a copy of the data';
 const LOG_FILES = 'Logfile is written by one process and not rotated';
 const FIREWALL = 'use ProxyServer/ProxyPort for an HTTP proxy; SOCKS and tunnels are not supported';
 const CLIENT_CERT = 'Backlog does not ask for TLS client certificates';
@@ -233,7 +232,14 @@ export const PROPERTIES: readonly PropertyDef[] = Object.freeze([
   cdataOnly('Views', 'string', 'Schema', 'Views that metadata calls list.', 'every view is listed; metadata costs no requests'),
 
   // Caching
-  cdataOnly('AutoCache', 'bool', 'Caching', 'Cache every SELECT result.', CACHE, { default: 'false' }),
+  prop({
+    name: 'AutoCache',
+    type: 'bool',
+    default: 'false',
+    category: 'Caching',
+    description:
+      'Keep every table a query reads whole in the cache (CacheLocation) and answer later queries from it, refreshing only what changed once it is older than CacheTolerance.',
+  }),
   cdataOnly(
     'CacheDriver',
     'string',
@@ -248,9 +254,27 @@ export const PROPERTIES: readonly PropertyDef[] = Object.freeze([
     description:
       "Where REPLICATE writes: postgres://USER@HOST:PORT/DB (also CData's jdbc:postgresql://…; the password from PGPASSWORD or ~/.pgpass, never in the URL), duckdb:PATH or parquet:FOLDER.",
   }),
-  prop({ name: 'CacheLocation', type: 'string', category: 'Caching', description: 'A DuckDB file REPLICATE writes to when CacheConnection is not set.' }),
-  cdataOnly('CacheTolerance', 'int', 'Caching', 'How old cached data may be, in seconds.', CACHE, { default: '600' }),
-  cdataOnly('Offline', 'bool', 'Caching', 'Answer only from the cache.', CACHE, { default: 'false' }),
+  prop({
+    name: 'CacheLocation',
+    type: 'string',
+    category: 'Caching',
+    description:
+      'The cache: a DuckDB file (default cache.duckdb in the config folder, 0600 in a 0700 folder) or memory:// (this connection only). Also the DuckDB file REPLICATE writes to when CacheConnection is not set.',
+  }),
+  prop({
+    name: 'CacheTolerance',
+    type: 'int',
+    default: '600',
+    category: 'Caching',
+    description: 'How old, in seconds, a cached table may be before a query reading it first refreshes it (incrementally). 0: refresh on every query.',
+  }),
+  prop({
+    name: 'Offline',
+    type: 'bool',
+    default: 'false',
+    category: 'Caching',
+    description: 'Answer only from the cache and send no request, not even the one at connect; a table never cached is an error.',
+  }),
   cdataOnly('CacheMetadata', 'bool', 'Caching', 'Keep table schemas in the cache.', 'the schema is built in and costs no requests', { default: 'false' }),
 
   // Miscellaneous

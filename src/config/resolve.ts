@@ -84,8 +84,14 @@ export interface ResolvedConfig {
   oauth: OAuthConfig;
   /** CacheConnection: where REPLICATE writes (src/sync/target.ts parses it). */
   cacheConnection?: string;
-  /** CacheLocation: a DuckDB file REPLICATE writes to when CacheConnection is not set. */
+  /** CacheLocation: the query cache (a DuckDB file or memory://), and REPLICATE's file when CacheConnection is not set. */
   cacheLocation?: string;
+  /** AutoCache: keep every table a query reads in the cache (src/cache). */
+  autoCache: boolean;
+  /** CacheTolerance in seconds: how stale a cached table may be before a query refreshes it. */
+  cacheToleranceSeconds: number;
+  /** Offline: answer only from the cache, send no request. */
+  offline: boolean;
   /** CData-only properties that were given (and ignored), by CData name, values as given. */
   ignoredProperties: Readonly<Record<string, string>>;
 }
@@ -408,6 +414,9 @@ function build(entries: Entry[], env: Record<string, string | undefined>): { con
     oauth,
     cacheConnection,
     cacheLocation: stringValue('CacheLocation', get('CacheLocation')),
+    autoCache: boolValue('AutoCache', get('AutoCache')) ?? false,
+    cacheToleranceSeconds: Math.max(0, intValue('CacheTolerance', get('CacheTolerance')) ?? 600),
+    offline: boolValue('Offline', get('Offline')) ?? false,
     ignoredProperties: Object.freeze(ignoredProperties),
   };
   dropUndefined(config);
@@ -772,6 +781,12 @@ function currentValue(def: PropertyDef, c: ResolvedConfig): string | undefined {
       return c.cacheConnection;
     case 'CacheLocation':
       return c.cacheLocation;
+    case 'AutoCache':
+      return text(c.autoCache);
+    case 'CacheTolerance':
+      return text(c.cacheToleranceSeconds);
+    case 'Offline':
+      return text(c.offline);
     case 'AuthScheme':
       return c.authScheme;
     case 'ApiKey':

@@ -26,7 +26,7 @@ import type { FetchContext, ProjectRef } from '../schema/types.js';
 import { closeDuck, createDuck, quoteIdent, type DuckDBInstance } from '../sql/duckdb.js';
 import { Engine, statsSince, type QueryOptions, type QueryResult } from '../sql/engine.js';
 import type { ParamValues } from '../sql/analyze.js';
-import { parseStatement, type Statement } from '../sql/statement.js';
+import { duckText, parseStatement, type Statement } from '../sql/statement.js';
 import { planColumns } from '../sql/plan.js';
 import { checkParams, checkStatement } from '../sql/input.js';
 import { WriteSession } from '../sql/write.js';
@@ -38,6 +38,7 @@ import { numberParameters, parseDml } from '../sql/dml.js';
 import { openDestination, parseTarget, replicate } from '../sync/index.js';
 import { parseReplicate, type ReplicateStatement } from '../sync/statement.js';
 import { parseViewStatement, UserViews, userViewsFile, type ViewStatement } from '../sql/dialect/user-views.js';
+import { offlineClient, parseCache, planCache, runCacheStatement, type CacheStatement, type QueryCache } from '../cache/index.js';
 
 import type { QueryColumn } from '../sql/engine.js';
 export type { QueryResult, QueryOptions, QueryColumn, QueryStats } from '../sql/engine.js';
@@ -61,6 +62,8 @@ export interface ConnectOptions {
   refreshMarginMs?: number;
   /** How each OAuth token refresh ended: who sent it, whether the refresh token rotated (never a token). */
   onRefreshEvent?: (event: AuthRefreshEvent) => void;
+  /** The clock CacheTolerance is measured on (ms since 1970; default Date.now): benchmarks simulate minutes. */
+  clock?: () => number;
 }
 
 interface SpaceJson {
@@ -114,6 +117,8 @@ export class Connection {
     private readonly schema?: SchemaSetup,
     /** User-defined views (UserDefinedViews, CREATE LOCAL VIEW). */
     readonly userViews: UserViews = UserViews.load(undefined),
+    /** The query cache (src/cache): AutoCache, Offline, CACHE, sys_cachestatus. */
+    readonly cache?: QueryCache,
   ) {}
 
   /** Called after the user-defined views changed (the wire server's catalog follows them). */
@@ -162,11 +167,19 @@ export class Connection {
       const given = parseStatement(sql);
       const replication = given.kind === 'replicate' ? parseReplicate(sql) : undefined;
       if (replication) return await this.replicate(replication, options);
+      const caching = given.kind === 'replicate' ? parseCache(sql) : undefined;
+      if (caching) return await this.cacheStatement(caching, options);
       await this.refreshUserViews();
       const statement = unqualified(given);
       if (statement.kind === 'localView') return await this.viewStatement(parseViewStatement(statement.text) as ViewStatement);
-      if (statement.kind === 'call') return await this.call(statement.text, params, options);
-      return await this.engine.run(statement, params, options);
+      try {
+        if (statement.kind === 'call') return await this.call(statement.text, params, options);
+        return await this.engine.run(statement, params, options);
+      } finally {
+        // A write (even one that failed midway) makes the cached copies it touched stale for this connection.
+        if (statement.kind === 'call' || statement.kind === 'dml')
+          this.cache?.wrote(statement.kind === 'call' ? undefined : writtenTable(statement), this.registry.tables);
+      }
     } catch (e) {
       // Every failure is one of our errors (issue 11), whatever went wrong inside.
       throw asBacklogSqlError(e);
@@ -219,6 +232,12 @@ export class Connection {
       rowCount: rows.length,
       stats: statsSince(before, this.api.stats(), { fetches: [], warnings: report.warnings, started }),
     };
+  }
+
+  /** CACHE T [WHERE … | SELECT …] (src/cache/setup.ts). */
+  private cacheStatement(statement: CacheStatement, options: QueryOptions): Promise<QueryResult> {
+    const ctx = { registry: this.registry, api: this.api, cache: this.cache, noLocalFiles: this.noLocalFiles };
+    return runCacheStatement(statement, { ...ctx, run: (sql, o) => this.engine.run(sql, undefined, o) }, options);
   }
 
   /**
@@ -434,6 +453,15 @@ function unqualified(statement: Statement): Statement {
   return text === statement.text ? statement : parseStatement(text);
 }
 
+/** The Backlog table an INSERT / UPDATE / DELETE writes (undefined: not one we can tell, so every table). */
+function writtenTable(statement: Statement): string | undefined {
+  try {
+    return parseDml(numberParameters(duckText(statement))).table.name;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Check credentials and find the space; errors say which property to fix. */
 async function fetchSpace(api: ApiClient, config: ResolvedConfig): Promise<SpaceJson> {
   try {
@@ -521,7 +549,7 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
     oauth = await OAuthSession.open(config, sessionOptions);
   }
   const env = options.env ?? process.env;
-  const api = new BacklogClient({
+  const online = new BacklogClient({
     baseUrl: config.url,
     // One rate-limit budget per key for every process of this user on the machine (issue 11).
     budget: sharedBudget(dirname(defaultSettingsPath(env))),
@@ -540,12 +568,25 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
     ...(transport.proxy || transport.tls ? { transport } : {}),
     ...(logfile ? { logger: (event: ApiEvent) => logfile.api(event) } : {}),
   });
+  // Offline=true: no request at all, not even GET /space; the client refuses every one.
+  const api = config.offline ? offlineClient(online) : online;
+  // The query cache (src/cache); Offline: the space and user as the last online connection stored them.
+  const cachePlan = await planCache(config, env, {
+    ...(options.noExternalAccess ? { noExternalAccess: true } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    warn: (w) => {
+      options.onWarning?.(w);
+      logfile?.warning(w);
+    },
+  });
+  const offline = cachePlan.offline;
   // Signed out (OAuth, InitiateOAuth=OFF, no token): no request can succeed, so none is made;
   // a query that needs Backlog fails with the provider's "not signed in" error naming the flows.
   const signedOut = oauth !== undefined && !oauth.signedIn;
-  const space = signedOut ? { spaceKey: '', name: '', timezone: 'UTC' } : await fetchSpace(api, config);
-  const registry = new Registry(config.includeCustomFields && !signedOut ? await withCustomFields(api) : TABLES);
+  const space = offline ? offline.space : signedOut ? { spaceKey: '', name: '', timezone: 'UTC' } : await fetchSpace(api, config);
+  const registry = new Registry(config.includeCustomFields && !signedOut && !offline ? await withCustomFields(api) : TABLES);
   const duck = await createDuck({ timezone: space.timezone, ...(options.noExternalAccess ? { noExternalAccess: true } : {}) });
+  const cache = cachePlan.open(duck);
   const system = systemTables({
     tables: registry.tables,
     connectionProps: connectionPropsTable(config),
@@ -554,10 +595,11 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
     procedures: procedureMetadata(),
   });
   for (const sys of system) registry.addLocal(sys.name);
+  registry.addLocal('sys_cachestatus');
   // Created in the background: the first query does not wait for it unless it needs it.
   const schema = startSchemaSetup(duck, registry.tables, system);
   let myselfPromise: Promise<Myself> | undefined;
-  const myself = () => (myselfPromise ??= api.get<Myself>('/users/myself'));
+  const myself = () => (myselfPromise ??= offline ? Promise.resolve(offline.myself) : api.get<Myself>('/users/myself'));
   const engine = new Engine({
     api,
     registry,
@@ -574,8 +616,24 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
     session: new WriteSession(),
     schema,
     userViews,
+    cache,
   });
-  const connection = new Connection(config, api, space, duck, engine, registry, warnings, myself, oauth, options.noExternalAccess === true, schema, userViews);
+  const connection = new Connection(
+    config,
+    api,
+    space,
+    duck,
+    engine,
+    registry,
+    warnings,
+    myself,
+    oauth,
+    options.noExternalAccess === true,
+    schema,
+    userViews,
+    cache,
+  );
+  cache.source = connection;
   if (userViews.list().length > 0) await connection.listUserViews();
   return connection;
 }

@@ -39,6 +39,7 @@ import type { SchemaSetup } from './schema-setup.js';
 import { duckMessage, isDuckError } from './duck-errors.js';
 import { readRows, resultColumns } from './result.js';
 import { LAST_RESULT_INFO, runWrite, type WriteDeps, type WriteProgress, type WriteSession } from './write.js';
+import type { QueryCache } from '../cache/cache.js';
 
 export interface QueryColumn {
   name: string;
@@ -106,6 +107,8 @@ export interface EngineContext {
   schema?: SchemaSetup;
   /** User-defined views (UserDefinedViews, CREATE LOCAL VIEW), expanded before a statement is parsed. */
   userViews?: UserViews;
+  /** The query cache (src/cache): asked once per table a statement reads. */
+  cache?: QueryCache;
 }
 
 /** Scratch table for filtering a parent's rows before taking its join keys. */
@@ -194,13 +197,15 @@ export class Engine {
     try {
       const identity = session.identity;
       if (identity.length > 0 && /sys_identity/i.test(sql)) await this.loadIdentity(conn, identity);
+      if (/sys_cachestatus/i.test(sql)) await this.ctx.cache?.loadStatus(conn, this.ctx.registry.tables);
       // The session's T#TEMP tables this statement names.
       for (const t of session.temps.values()) if (sql.toLowerCase().includes(t.name.toLowerCase())) await loadTempTable(conn, t.name, t.columns, t.rows);
       // What to plan: the statement, or the query a COPY … TO writes out.
       const copy = !explaining && target.kind === 'copy' ? copySource(sql) : undefined;
       const query = copy ? { sql: copy.sql, offset: offset + copy.offset } : explaining || target.kind === 'select' ? { sql, offset } : undefined;
       const plan = query ? await this.planQuery(conn, query.sql, query.offset, params, (n) => isTempName(n) || session.temps.has(n.toLowerCase())) : noReads();
-      if (statement.kind === 'explain' && !statement.analyze) return this.explainResult(plan, started);
+      if (statement.kind === 'explain' && !statement.analyze)
+        return this.explainResult(plan, started, undefined, await this.ctx.cache?.explain(cacheSteps(plan)));
       // A COPY writes a file: the schema's macros and tables may be needed whatever it reads.
       await this.waitForSchema(conn, query && !copy ? plan : undefined);
 
@@ -227,6 +232,7 @@ export class Engine {
       return { command: 'SELECT', columns, rows, rowCount: rows.length, stats };
     } finally {
       signal.removeEventListener('abort', onAbort);
+      await this.ctx.cache?.release(conn);
       conn.closeSync();
     }
   }
@@ -309,7 +315,7 @@ export class Engine {
       const plan = await this.planQuery(conn, sql, 0, params);
       const stream = plan.stream;
       const step = stream ? plan.steps[stream.step - 1] : undefined;
-      if (stream && step && !(await aggregates(conn, planRuntime(plan).streamFunctions))) {
+      if (stream && step && !this.ctx.cache?.enabled && !(await aggregates(conn, planRuntime(plan).streamFunctions))) {
         await this.waitForSchema(conn, plan);
         streaming = true;
         const table = stepTable(plan, step);
@@ -510,12 +516,13 @@ export class Engine {
   }
 
   /** EXPLAIN: the plan's rows (./plan.ts `planRows`); EXPLAIN ANALYZE adds what each step read and the totals. */
-  private explainResult(plan: Plan, started: number, stats?: QueryStats): QueryResult {
+  private explainResult(plan: Plan, started: number, stats?: QueryStats, sources?: Map<TableDef, string>): QueryResult {
     const steps = plan.kind === 'read' ? plan.steps : (plan.read?.steps ?? []);
     const rows: (PlanRow & Record<string, unknown>)[] = planRows(plan).map((row) => {
       const step = steps[row.step - 1];
       const report = step && stats?.fetches.find((f) => f.alias === step.alias && f.table === step.table);
-      return stats ? { ...row, actualRows: report?.rows ?? 0 } : row;
+      const source = sources?.size ? { source: [...sources].find(([t]) => t.name === row.table)?.[1] ?? 'Backlog' } : {};
+      return { ...row, ...(stats ? { actualRows: report?.rows ?? 0 } : {}), ...source };
     });
     if (stats) {
       rows.push({
@@ -623,6 +630,8 @@ export class Engine {
     const perStep = new Map<number, unknown[][]>();
     const reports: FetchReport[] = [];
     let projects: Promise<readonly ProjectRef[]> | undefined;
+    // Per table, decided once per statement when it runs: read from the cache (src/cache) or from Backlog.
+    const fromCache = new Map<string, { rows: number } | undefined>();
     for (const step of plan.steps) {
       if (signal.aborted) throw new CancelledError();
       const ref = refs[step.step - 1] as TableRef;
@@ -637,6 +646,20 @@ export class Engine {
         columns: new Set(step.columns),
         projects: () => (projects ??= this.ctx.projects(signal)),
       });
+      const cache = this.ctx.cache;
+      if (cache?.enabled && !fromCache.has(step.table))
+        fromCache.set(
+          step.table,
+          await cache.serve(conn, ref.table, { narrowed: quals.length > 0 || step.limit !== undefined, signal, columns: new Set(step.columns) }),
+        );
+      const cached = fromCache.get(step.table);
+      if (cache && cached) {
+        // A cached parent's rows are read (filtered) only when a later step takes join keys from them.
+        const parent = plan.steps.some((s) => s.joinKeys.some((k) => k.fromStep === step.step));
+        perStep.set(step.step, parent ? await cache.rowsOf(conn, ref.table, quals) : []);
+        reports.push({ table: step.table, alias: step.alias, quals, limit: undefined, orderBy: [], rows: cached.rows, cost: 'cache' });
+        continue;
+      }
       const rows = await this.stepRows(ref.table, step, fetchCtx, quals);
       perStep.set(step.step, rows);
       reports.push({
@@ -653,6 +676,7 @@ export class Engine {
     // A table read twice (self-join, subquery) holds the union of its reads, once per key.
     const byTable = new Map<string, { table: TableDef; rows: unknown[][] }>();
     for (const [ref, rows] of perRef) {
+      if (fromCache.get(ref.table.name)) continue;
       const entry = byTable.get(ref.table.name) ?? { table: ref.table, rows: [] };
       if (byTable.has(ref.table.name)) {
         const keyIdx = ref.table.columns.map((c, i) => (c.key ? i : -1)).filter((i) => i >= 0);
@@ -694,6 +718,14 @@ export class Engine {
 }
 
 let macroNames: Set<string> | undefined;
+
+/** Each step as the cache sees it (EXPLAIN): narrowed when filters, join keys or a LIMIT restrict its read. */
+function cacheSteps(plan: ReadPlan): { table: TableDef; narrowed: boolean }[] {
+  return plan.steps.map((step) => ({
+    table: stepTable(plan, step),
+    narrowed: step.pushed.length > 0 || step.joinKeys.length > 0 || step.limit !== undefined,
+  }));
+}
 
 /** Every name is a DuckDB built-in scalar or aggregate function that no macro of ours replaces. */
 async function builtinsOnly(conn: DuckDBConnection, names: ReadonlySet<string>): Promise<boolean> {

@@ -32,7 +32,8 @@ function jsValue(v: unknown): unknown {
 export class DuckDbDestination implements Destination {
   private constructor(
     readonly label: string,
-    private readonly duck: DuckDBInstance,
+    /** Undefined for a destination on a borrowed instance (the query cache's attached file: src/cache). */
+    private readonly duck: DuckDBInstance | undefined,
     private readonly conn: DuckDBConnection,
     /** Set when this run created the file: it and its write-ahead log are kept private (0600). */
     private readonly privateFile: string | undefined,
@@ -72,13 +73,23 @@ export class DuckDbDestination implements Destination {
     return dest;
   }
 
+  /**
+   * A destination on a connection of an instance someone else owns, whose current schema (USE)
+   * holds the tables: the query cache's attached file (src/cache). close() closes only the connection.
+   */
+  static onConnection(conn: DuckDBConnection, label: string): DuckDbDestination {
+    return new DuckDbDestination(label, undefined, conn, undefined);
+  }
+
   private async rows(sql: string): Promise<unknown[][]> {
     const reader = await this.conn.runAndReadAll(sql);
     return reader.getRows().map((r) => r.map(jsValue));
   }
 
   async tables(): Promise<Set<string>> {
-    const rows = await this.rows("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'");
+    const rows = await this.rows(
+      'SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = current_schema()',
+    );
     return new Set(rows.map((r) => String(r[0]).toLowerCase()));
   }
 
@@ -143,6 +154,10 @@ export class DuckDbDestination implements Destination {
   }
 
   async close(): Promise<void> {
+    if (!this.duck) {
+      this.conn.closeSync();
+      return;
+    }
     try {
       await this.conn.run('CHECKPOINT');
     } catch {

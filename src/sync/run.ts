@@ -108,14 +108,14 @@ function parseState<T>(text: string | null, fallback: T): T {
   }
 }
 
-function digestOf(table: DestTable): string {
+export function digestOf(table: DestTable): string {
   return createHash('sha256')
     .update(JSON.stringify([table.columns, table.key]))
     .digest('hex')
     .slice(0, 16);
 }
 
-function destTable(def: TableDef): DestTable {
+export function destTable(def: TableDef): DestTable {
   return {
     name: def.name,
     columns: def.columns.map((c) => ({ name: c.name, type: c.type })),

@@ -327,7 +327,7 @@ describe('resolveConfig: pasted CData strings', () => {
 
   test('every CData-only property of the reference is accepted with a warning naming it', () => {
     const cdataOnly = PROPERTIES.filter((p) => p.cdataOnly);
-    assert.ok(cdataOnly.length >= 36); // CacheConnection and CacheLocation (REPLICATE), UserDefinedViews and Location (user-defined views) are real
+    assert.ok(cdataOnly.length >= 33); // CacheConnection, CacheLocation, AutoCache, CacheTolerance, Offline (the cache, REPLICATE), UserDefinedViews and Location (user-defined views) are real
     for (const name of [
       'RTK',
       'UseConnectionPooling',
@@ -347,7 +347,6 @@ describe('resolveConfig: pasted CData strings', () => {
       'MaxLogFileSize',
       'MaxLogFileCount',
       'CacheDriver',
-      'AutoCache',
       'PseudoColumns',
       'ProxyAutoDetect',
     ]) {
@@ -360,6 +359,17 @@ describe('resolveConfig: pasted CData strings', () => {
     const { warnings } = resolveConfig(`${BASE};${text}`, NO_ENV);
     assert.equal(warnings.length, cdataOnly.length);
     cdataOnly.forEach((p, i) => assert.ok(warnings[i]?.startsWith(`ignoring ${p.name}: `), p.name));
+  });
+
+  test('AutoCache, CacheTolerance and Offline are real properties: values, defaults, no warning', () => {
+    const given = resolveConfig(`${BASE};AutoCache=true;CacheTolerance=30;Offline=false;CacheLocation=memory://x`, NO_ENV);
+    assert.deepEqual(
+      [given.config.autoCache, given.config.cacheToleranceSeconds, given.config.offline, given.config.cacheLocation],
+      [true, 30, false, 'memory://x'],
+    );
+    assert.deepEqual(given.warnings, []);
+    const defaults = resolveConfig(BASE, NO_ENV).config;
+    assert.deepEqual([defaults.autoCache, defaults.cacheToleranceSeconds, defaults.offline], [false, 600, false]);
   });
 
   test('the documented CData sample with Url and ApiKey first resolves', () => {
