@@ -179,6 +179,8 @@ export class Connection {
         // A write (even one that failed midway) makes the cached copies it touched stale for this connection.
         if (statement.kind === 'call' || statement.kind === 'dml')
           this.cache?.wrote(statement.kind === 'call' ? undefined : writtenTable(statement), this.registry.tables);
+        // SELECT … INTO a Backlog table is an INSERT … SELECT.
+        if (statement.kind === 'selectInto' && statement.into.target.kind === 'table') this.cache?.wrote(statement.into.target.name, this.registry.tables);
       }
     } catch (e) {
       // Every failure is one of our errors (issue 11), whatever went wrong inside.

@@ -127,6 +127,25 @@ describe('AutoCache', () => {
     }
   });
 
+  test('after SELECT … INTO a Backlog table (an INSERT … SELECT) the new rows are read, whatever the tolerance', async () => {
+    const db = await connect(base('AutoCache=true;CacheTolerance=3600'));
+    const names = async () =>
+      (await db.query('SELECT Name FROM ProjectCategories WHERE ProjectId = 1 ORDER BY Name', undefined, { rowMode: 'array' })).rows.flat();
+    try {
+      await db.query('SELECT * FROM ProjectCategories'); // a whole read: the table is now cached
+      const before = await names();
+      await db.query("SELECT 1 AS ProjectId, 'Cached into ' || Name AS Name INTO ProjectCategories FROM Priorities WHERE Id = 2");
+      const after = await names();
+      assert.equal(after.length, before.length + 1);
+      assert.ok(
+        after.some((n) => String(n).startsWith('Cached into ')),
+        after.join(', '),
+      );
+    } finally {
+      await db.close();
+    }
+  });
+
   test('a stream reads from the cache too', async () => {
     const db = await connect(base('AutoCache=true;CacheTolerance=3600'));
     try {
