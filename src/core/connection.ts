@@ -597,7 +597,6 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
     procedures: procedureMetadata(),
   });
   for (const sys of system) registry.addLocal(sys.name);
-  registry.addLocal('sys_cachestatus');
   // Created in the background: the first query does not wait for it unless it needs it.
   const schema = startSchemaSetup(duck, registry.tables, system);
   let myselfPromise: Promise<Myself> | undefined;

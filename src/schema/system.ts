@@ -8,7 +8,7 @@ import type { SqlType, TableDef } from './types.js';
 
 export interface SystemTable {
   name: string;
-  columns: { name: string; type: 'VARCHAR' | 'BIGINT' | 'BOOLEAN' }[];
+  columns: { name: string; type: 'VARCHAR' | 'BIGINT' | 'BOOLEAN' | 'TIMESTAMPTZ' }[];
   rows: unknown[][];
 }
 
@@ -22,7 +22,7 @@ const JDBC_TYPES: Record<SqlType, number> = { BIGINT: -5, INTEGER: 4, VARCHAR: 1
 function table(name: string, spec: string, rows: unknown[][]): SystemTable {
   const columns = spec.split(',').map((c) => {
     const [colName, type] = c.trim().split(':');
-    return { name: colName as string, type: (type ?? 'VARCHAR') as 'VARCHAR' | 'BIGINT' | 'BOOLEAN' };
+    return { name: colName as string, type: (type ?? 'VARCHAR') as 'VARCHAR' | 'BIGINT' | 'BOOLEAN' | 'TIMESTAMPTZ' };
   });
   return { name, columns, rows };
 }
@@ -164,6 +164,8 @@ export function systemTables(input: SystemInputs): SystemTable[] {
       ['PARAMETER_STYLES', '?,$1,$name,@name'],
     ]),
     table('sys_identity', IDENTITY_COLUMNS, []),
+    // Filled per statement from the query cache (src/cache); empty when the cache is off.
+    table('sys_cachestatus', 'TableName,Rule,Rows:BIGINT,LastRefresh:TIMESTAMPTZ,Watermark,Requests:BIGINT,Stale:BOOLEAN', []),
     table('sys_information', 'Product,Version,Datasource,NodeId,HelpURL,License,Location,Environment,DataSyncVersion,DataSyncCategory', [
       [
         'backlog-sql',
