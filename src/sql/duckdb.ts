@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { SqlError } from '../errors.js';
 import type { SqlType } from '../schema/types.js';
 import { instanceTempFolder, removeTempFolder } from './temp-folder.js';
+import { closeIdleConnections, noteTempTable } from './conn-pool.js';
 
 // DuckDB's package is CommonJS. Imported from ESM, Node first lexes every file it re-exports to
 // find the named exports, which took longer than loading DuckDB itself (0.1–0.2 s of every cold
@@ -163,6 +164,7 @@ function listParam(items: readonly unknown[], name: string): [DuckDBValue, DuckD
 
 /** Close an instance made by createDuck and remove its spill folder. */
 export function closeDuck(duck: DuckDBInstance): void {
+  closeIdleConnections(duck);
   duck.closeSync();
   const spill = SPILL_FOLDERS.get(duck);
   if (spill) removeTempFolder(spill);
@@ -214,6 +216,7 @@ export async function loadTempTable(
   rows: Iterable<readonly unknown[]>,
 ): Promise<void> {
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(name)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`);
+  noteTempTable(conn, name);
   const appender = await conn.createAppender(name, 'main', 'temp');
   let cells = 0;
   for (const row of rows) {

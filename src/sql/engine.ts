@@ -8,6 +8,7 @@ import { CancelledError, SqlError } from '../errors.js';
 import type { Registry } from '../schema/registry.js';
 import type { CountDomain, FetchContext, ProjectRef, Qual, RowEnv, SqlType, TableDef } from '../schema/types.js';
 import { toSpaceDate } from '../schema/helpers.js';
+import { rowBuilder } from '../schema/rows.js';
 import { IDENTITY_COLUMNS } from '../schema/system.js';
 import { closestName } from '../util/closest.js';
 import { analyze, AnalysisError, type Analysis, type Catalog, type ParamValues, type TableRef } from './analyze.js';
@@ -23,6 +24,7 @@ import { macroDefinitions } from './dialect/functions.js';
 import type { SchemaSetup } from './schema-setup.js';
 import { duckMessage, isDuckError, secondStatement, syntaxError } from './duck-errors.js';
 import { readRows, resultColumns } from './result.js';
+import { acquireConnection, releaseConnection, serializedSql } from './conn-pool.js';
 import { runWrite, type WriteProgress, type WriteSession } from './write.js';
 
 export interface QueryColumn {
@@ -132,8 +134,7 @@ export function parseTreeJson(text: string): unknown {
 }
 
 async function parse(conn: DuckDBConnection, sql: string, offset: number): Promise<Node> {
-  const reader = await conn.runAndReadAll(`SELECT json_serialize_sql(${quoteLiteral(sql)})`);
-  const json = parseTreeJson(String(reader.getRows()[0]?.[0])) as { error: boolean; error_message?: string; position?: string; statements?: Node[] };
+  const json = parseTreeJson(await serializedSql(conn, sql)) as { error: boolean; error_message?: string; position?: string; statements?: Node[] };
   if (json.error) {
     if (/Only SELECT statements can be serialized/.test(json.error_message ?? '')) {
       throw new SqlError('only queries, INSERT, UPDATE, DELETE and EXEC / CALL run here', 1 + offset, {
@@ -158,10 +159,14 @@ async function parse(conn: DuckDBConnection, sql: string, offset: number): Promi
 }
 
 /** The columns of a table reference the statement uses: unqualified names, or qualified by its alias. */
+/**
+ * Every reference to the same table counts: reads of one table are merged into one temporary
+ * table. A bare name that is the table's or an alias (`to_json(i)`, a whole row) needs them all.
+ */
 function columnsNeeded(ref: TableRef, analysis: Analysis): Set<string> {
   const m = analysis.columnsMentioned;
-  const names = [ref.alias, ref.table.name.toLowerCase()];
-  if (m.has('*') || names.some((n) => m.has(`${n}.*`))) return new Set(ref.table.columns.map((c) => c.name));
+  const names = analysis.refs.filter((r) => r.table === ref.table).flatMap((r) => [r.alias, r.table.name.toLowerCase()]);
+  if (m.has('*') || names.some((n) => m.has(`${n}.*`) || m.has(`.${n}`))) return new Set(ref.table.columns.map((c) => c.name));
   return new Set(
     ref.table.columns
       .filter((c) => {
@@ -279,7 +284,7 @@ export class Engine {
     const sql = this.ctx.userViews ? expandUserViews(dialect, this.ctx.userViews) : dialect;
     const statsBefore = this.ctx.api.stats();
     const warnings: string[] = [];
-    const conn = await this.ctx.duck.connect();
+    const conn = await acquireConnection(this.ctx.duck);
     const onAbort = () => conn.interrupt();
     signal.addEventListener('abort', onAbort);
     try {
@@ -327,7 +332,7 @@ export class Engine {
       return { command: 'SELECT', columns, rows, rowCount: rows.length, stats };
     } finally {
       signal.removeEventListener('abort', onAbort);
-      conn.closeSync();
+      releaseConnection(this.ctx.duck, conn, kind !== 'other');
     }
   }
 
@@ -410,7 +415,7 @@ export class Engine {
     options.signal?.addEventListener('abort', onAbort);
     if (options.signal?.aborted) stop.abort();
     const signal = stop.signal;
-    const conn = await this.ctx.duck.connect();
+    const conn = await acquireConnection(this.ctx.duck);
     let streaming = false;
     try {
       const analysis = await this.analyzeQuery(conn, sql, 0, params);
@@ -440,12 +445,7 @@ export class Engine {
         for await (const page of ref.table.list(fetchCtx, ref.quals)) {
           if (signal.aborted) throw new CancelledError();
           fetched += page.length;
-          await loadTempTable(
-            conn,
-            ref.table.name,
-            ref.table.columns,
-            page.map((source) => ref.table.columns.map((c) => c.value(source, this.ctx.env) ?? null)),
-          );
+          await loadTempTable(conn, ref.table.name, ref.table.columns, page.map(rowBuilder(ref.table, this.ctx.env, fetchCtx.columns)));
           const local = new LocalWork(conn, signal, this.ctx.timeoutMs);
           let rows;
           try {
@@ -473,7 +473,7 @@ export class Engine {
       options.signal?.removeEventListener('abort', onAbort);
       // A consumer that stopped early: nothing more of this statement may reach Backlog.
       stop.abort();
-      conn.closeSync();
+      releaseConnection(this.ctx.duck, conn, true);
     }
     if (!streaming) yield* whole(this);
   }
@@ -790,7 +790,7 @@ async function aggregates(conn: DuckDBConnection, names: readonly string[]): Pro
 export async function* tableRowPages(table: TableDef, ctx: FetchContext, quals: readonly Qual[]): AsyncIterable<unknown[][]> {
   if (quals.some((q) => q.op === 'IN' && q.values.length === 0)) return;
   for await (const page of table.list(ctx, quals)) {
-    yield page.map((source) => table.columns.map((c) => c.value(source, ctx.env) ?? null));
+    yield page.map(rowBuilder(table, ctx.env, ctx.columns));
   }
 }
 
