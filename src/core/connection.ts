@@ -24,6 +24,7 @@ import { systemTables } from '../schema/system.js';
 import { CATALOG_NAME } from '../schema/names.js';
 import type { FetchContext, ProjectRef } from '../schema/types.js';
 import { closeDuck, createDuck, quoteIdent, type DuckDBInstance } from '../sql/duckdb.js';
+import { settleConnections } from '../sql/conn-pool.js';
 import { Engine, statsSince, type QueryOptions, type QueryResult } from '../sql/engine.js';
 import type { ParamValues } from '../sql/analyze.js';
 import { classify, rewriteAtParameters } from '../sql/front.js';
@@ -34,7 +35,6 @@ import type { OAuthSession, OAuthSessionOptions } from '../auth/session.js';
 import type { AuthRefreshEvent } from '../auth/token-provider.js';
 import { findProcedure, parseCall, procedureMetadata, PROCEDURES, runProcedure, type ProcedureDef } from '../procedures/index.js';
 import { numberParameters, parseDml } from '../sql/dml.js';
-import { openDestination, parseTarget, replicate } from '../sync/index.js';
 import { parseReplicate, type ReplicateStatement } from '../sync/statement.js';
 import { rewriteCdataDialect } from '../sql/dialect/rewrite.js';
 import { parseViewStatement, UserViews, type ViewStatement } from '../sql/dialect/user-views.js';
@@ -159,6 +159,8 @@ export class Connection {
         hint: 'Set CacheConnection=postgres://USER@HOST:5432/DB (password from PGPASSWORD or ~/.pgpass), duckdb:PATH or parquet:FOLDER; or CacheLocation=PATH for a DuckDB file.',
       });
     }
+    // Replication's modules load on the first REPLICATE: a program that only queries does not pay for them at startup.
+    const { openDestination, parseTarget, replicate } = await import('../sync/index.js');
     const dest = await openDestination(parseTarget(destination, this.config.cacheConnection ? 'CacheConnection' : 'CacheLocation'));
     let report;
     try {
@@ -382,6 +384,8 @@ export class Connection {
     this.closed = true;
     // The schema may still be being created: the instance closes after it.
     await this.schema?.ready().catch(() => undefined);
+    // Kept connections may still be dropping a statement's temporary tables (src/sql/conn-pool.ts).
+    await settleConnections(this.duck);
     closeDuck(this.duck);
   }
 }

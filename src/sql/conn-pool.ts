@@ -21,6 +21,8 @@ const idle = new WeakMap<DuckDBInstance, DuckDBConnection[]>();
 const loaded = new WeakMap<DuckDBConnection, Set<string>>();
 /** Instances being closed: nothing goes back to them. */
 const closing = new WeakSet<DuckDBInstance>();
+/** Background DROPs still running per instance: the instance may close only after them. */
+const cleaning = new WeakMap<DuckDBInstance, Set<Promise<void>>>();
 /** Connections a cancel or a timeout interrupted: never reused (DuckDB may still see the interrupt). */
 const interrupted = new WeakSet<DuckDBConnection>();
 
@@ -37,6 +39,12 @@ export async function acquireConnection(duck: DuckDBInstance): Promise<DuckDBCon
   return conn;
 }
 
+/**
+ * Temporary tables being created ahead of their rows (./duckdb.ts `createTempTableEarly`): the
+ * columns they were made with, or undefined if that failed. Forgotten when the connection is given back.
+ */
+export const earlyTables = new WeakMap<DuckDBConnection, Map<string, Promise<readonly unknown[] | undefined>>>();
+
 /** Record a temporary table created on `conn`, to drop before the connection is reused. */
 export function noteTempTable(conn: DuckDBConnection, name: string): void {
   let names = loaded.get(conn);
@@ -52,6 +60,7 @@ export function noteTempTable(conn: DuckDBConnection, name: string): void {
 export function releaseConnection(duck: DuckDBInstance, conn: DuckDBConnection, reusable: boolean): void {
   const names = loaded.get(conn);
   loaded.delete(conn);
+  earlyTables.delete(conn);
   const list = idle.get(duck) ?? [];
   if (!reusable || interrupted.has(conn) || closing.has(duck) || list.length >= MAX_IDLE) {
     conn.closeSync();
@@ -63,17 +72,30 @@ export function releaseConnection(duck: DuckDBInstance, conn: DuckDBConnection, 
     return;
   }
   const drops = [...names].map((n) => `DROP TABLE IF EXISTS temp.main."${n.replaceAll('"', '""')}"`).join(';\n');
-  conn.run(drops).then(
-    () => {
-      const now = idle.get(duck) ?? [];
-      if (closing.has(duck) || now.length >= MAX_IDLE) conn.closeSync();
-      else {
-        now.push(conn);
-        idle.set(duck, now);
-      }
-    },
-    () => conn.closeSync(),
-  );
+  const pending = cleaning.get(duck) ?? new Set<Promise<void>>();
+  cleaning.set(duck, pending);
+  const done: Promise<void> = conn
+    .run(drops)
+    .then(
+      () => {
+        const now = idle.get(duck) ?? [];
+        if (closing.has(duck) || now.length >= MAX_IDLE) conn.closeSync();
+        else {
+          now.push(conn);
+          idle.set(duck, now);
+        }
+      },
+      () => conn.closeSync(),
+    )
+    // A connection that cannot even be closed is left to DuckDB's own clean-up at instance close.
+    .catch(() => undefined)
+    .finally(() => pending.delete(done));
+  pending.add(done);
+}
+
+/** Wait for the background clean-ups of `duck`'s connections (before closing the instance). */
+export async function settleConnections(duck: DuckDBInstance): Promise<void> {
+  await Promise.all([...(cleaning.get(duck) ?? [])]);
 }
 
 /** Close the idle connections of an instance about to close; none is kept after this. */

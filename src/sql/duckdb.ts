@@ -13,28 +13,18 @@ import { join } from 'node:path';
 import { SqlError } from '../errors.js';
 import type { SqlType } from '../schema/types.js';
 import { instanceTempFolder, removeTempFolder } from './temp-folder.js';
-import { closeIdleConnections, noteTempTable } from './conn-pool.js';
+import { closeIdleConnections, earlyTables, noteTempTable } from './conn-pool.js';
 
 // DuckDB's package is CommonJS. Imported from ESM, Node first lexes every file it re-exports to
 // find the named exports, which took longer than loading DuckDB itself (0.1–0.2 s of every cold
-// start); `require` loads it without that step.
-const duckApi = createRequire(import.meta.url)('@duckdb/node-api') as typeof DuckApi;
-const {
-  BIGINT,
-  BOOLEAN,
-  DOUBLE,
-  LIST,
-  SQLNULL,
-  VARCHAR,
-  listValue,
-  DuckDBDateValue,
-  DuckDBDecimalValue,
-  DuckDBInstance,
-  DuckDBListValue,
-  DuckDBStructValue,
-  DuckDBTimestampTZValue,
-  DuckDBTimestampValue,
-} = duckApi;
+// start); `require` loads it without that step. It is loaded on first use, not at import: `connect`
+// sends its first request before creating the instance, so loading DuckDB (the largest part of a
+// cold start) happens while that request is on the network.
+let duckApi: typeof DuckApi | undefined;
+function duckdb(): typeof DuckApi {
+  duckApi ??= createRequire(import.meta.url)('@duckdb/node-api') as typeof DuckApi;
+  return duckApi;
+}
 type DuckDBInstance = DuckApi.DuckDBInstance;
 
 /** Values appended between two yields to the event loop. */
@@ -66,7 +56,7 @@ export async function createDuck(options: DuckOptions): Promise<DuckDBInstance> 
   const spill = options.noExternalAccess ? '' : instanceTempFolder();
   let duck: DuckDBInstance;
   try {
-    duck = await DuckDBInstance.create(options.path ?? ':memory:', {
+    duck = await duckdb().DuckDBInstance.create(options.path ?? ':memory:', {
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
       custom_extension_repository: NO_EXTENSIONS,
@@ -130,6 +120,7 @@ function isoOf(d: Date, name: string): string {
 }
 
 function listParam(items: readonly unknown[], name: string): [DuckDBValue, DuckDBType] {
+  const { BIGINT, BOOLEAN, DOUBLE, LIST, SQLNULL, VARCHAR, listValue } = duckdb();
   const present = items.filter((x) => x !== null && x !== undefined);
   const kinds = new Set(present.map((x) => (x instanceof Date ? 'date' : typeof x === 'number' && Number.isSafeInteger(x) ? 'integer' : typeof x)));
   if (kinds.has('integer') && kinds.has('number')) kinds.delete('integer');
@@ -205,6 +196,29 @@ export function appendValue(appender: DuckDBAppender, type: SqlType, value: unkn
   }
 }
 
+function createTempTable(conn: DuckDBConnection, name: string, columns: readonly { name: string; type: SqlType }[]): Promise<unknown> {
+  noteTempTable(conn, name);
+  return conn.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(name)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`);
+}
+
+/**
+ * Start creating the (empty) temporary table that `loadTempTable` will fill, while the caller
+ * fetches its rows: DuckDB works on its own thread while the request is on the network, so a
+ * one-request statement does not wait for the CREATE afterwards. Only for a connection that runs
+ * nothing else until `loadTempTable(conn, name, …)`; a failure here just means that call creates it.
+ */
+export function createTempTableEarly(conn: DuckDBConnection, name: string, columns: readonly { name: string; type: SqlType }[]): void {
+  let pending = earlyTables.get(conn);
+  if (!pending) earlyTables.set(conn, (pending = new Map()));
+  pending.set(
+    name,
+    createTempTable(conn, name, columns).then(
+      () => columns,
+      () => undefined,
+    ),
+  );
+}
+
 /**
  * A temporary table `name` of this connection holding `rows` (values in column order), shadowing
  * any table of that name in the main schema: fetched Backlog rows, sys_identity, RETURNING.
@@ -215,8 +229,9 @@ export async function loadTempTable(
   columns: readonly { name: string; type: SqlType }[],
   rows: Iterable<readonly unknown[]>,
 ): Promise<void> {
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(name)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`);
-  noteTempTable(conn, name);
+  const early = earlyTables.get(conn)?.get(name);
+  earlyTables.get(conn)?.delete(name);
+  if (!early || !(await early.then((made) => made === columns))) await createTempTable(conn, name, columns);
   const appender = await conn.createAppender(name, 'main', 'temp');
   let cells = 0;
   for (const row of rows) {
@@ -237,6 +252,7 @@ export async function loadTempTable(
 export function toJs(v: DuckDBValue): unknown {
   if (v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') return v;
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  const { DuckDBDateValue, DuckDBDecimalValue, DuckDBListValue, DuckDBStructValue, DuckDBTimestampTZValue, DuckDBTimestampValue } = duckdb();
   if (v instanceof DuckDBTimestampTZValue || v instanceof DuckDBTimestampValue) return new Date(Number(v.micros / 1000n));
   if (v instanceof DuckDBDateValue) return v.toString();
   if (v instanceof DuckDBDecimalValue) return Number(v.toString());

@@ -12,7 +12,7 @@ import { rowBuilder } from '../schema/rows.js';
 import { IDENTITY_COLUMNS } from '../schema/system.js';
 import { closestName } from '../util/closest.js';
 import { analyze, AnalysisError, type Analysis, type Catalog, type ParamValues, type TableRef } from './analyze.js';
-import { duckParams, loadTempTable, quoteIdent, quoteLiteral, toJs, type DuckDBConnection, type DuckDBInstance } from './duckdb.js';
+import { createTempTableEarly, duckParams, loadTempTable, quoteIdent, quoteLiteral, toJs, type DuckDBConnection, type DuckDBInstance } from './duckdb.js';
 import { parameterNames } from './dml.js';
 import { classify, copySource, extensionStatement, rewriteAtParameters, stripExplain } from './front.js';
 import { rewriteCdataDialect } from './dialect/rewrite.js';
@@ -309,6 +309,9 @@ export class Engine {
       if (kind === 'explain') return this.explainResult(analysis, started);
       await this.waitForSchema(conn, query && !copy ? analysis : undefined);
 
+      // One table and no join: its temporary table is created while its rows are fetched.
+      const only = analysis.refs.length === 1 && analysis.links.length === 0 ? analysis.refs[0] : undefined;
+      if (only) createTempTableEarly(conn, only.table.name, only.table.columns);
       const fetches = await this.fetchAll(analysis, signal, warnings, conn);
       for (const [name, { table, rows }] of fetches.byTable) await loadTempTable(conn, name, table.columns, rows);
       if (signal.aborted) throw new CancelledError();
