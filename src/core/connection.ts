@@ -499,9 +499,26 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
   // Signed out (OAuth, InitiateOAuth=OFF, no token): no request can succeed, so none is made;
   // a query that needs Backlog fails with the provider's "not signed in" error naming the flows.
   const signedOut = oauth !== undefined && !oauth.signedIn;
-  const space = signedOut ? { spaceKey: '', name: '', timezone: 'UTC' } : await fetchSpace(api, config);
-  const registry = new Registry(config.includeCustomFields && !signedOut ? await withCustomFields(api) : TABLES);
-  const duck = await createDuck({ timezone: space.timezone, ...(options.noExternalAccess ? { noExternalAccess: true } : {}) });
+  const spaceAsked = signedOut ? Promise.resolve({ spaceKey: '', name: '', timezone: 'UTC' }) : fetchSpace(api, config);
+  // The DuckDB instance is created while the space is on its way (it waits for the time zone).
+  const duckMade = createDuck({ timezone: spaceAsked.then((s) => s.timezone), ...(options.noExternalAccess ? { noExternalAccess: true } : {}) });
+  duckMade.catch(() => undefined);
+  let space: SpaceJson;
+  try {
+    space = await spaceAsked;
+  } catch (e) {
+    // The instance closes itself when the time zone does not come: wait for that, then report.
+    await duckMade.catch(() => undefined);
+    throw e;
+  }
+  let registry: Registry;
+  try {
+    registry = new Registry(config.includeCustomFields && !signedOut ? await withCustomFields(api) : TABLES);
+  } catch (e) {
+    await duckMade.then(closeDuck, () => undefined);
+    throw e;
+  }
+  const duck = await duckMade;
   const system = systemTables({
     tables: registry.tables,
     connectionProps: connectionPropsTable(config),

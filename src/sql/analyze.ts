@@ -373,8 +373,9 @@ export function analyze(
     }
     if (n.class === 'STAR') columnsMentioned.add(n.relation_name ? `${String(n.relation_name).toLowerCase()}.*` : '*');
     // Columns used without a COLUMN_REF (JOIN … USING, NATURAL JOIN, PIVOT's implicit groups, a
-    // table's column aliases `t(a, b)`): every column is needed.
+    // table's column aliases `t(a, b)`, DuckDB's positional `#2`): every column is needed.
     if ((Array.isArray(n.using_columns) && n.using_columns.length > 0) || n.ref_type === 'NATURAL' || n.type === 'PIVOT') columnsMentioned.add('*');
+    if (n.class === 'POSITIONAL_REFERENCE') columnsMentioned.add('*');
     if (n.type === 'BASE_TABLE' && Array.isArray(n.column_name_alias) && n.column_name_alias.length > 0) columnsMentioned.add('*');
   }
 

@@ -110,7 +110,10 @@ export function closeIdleConnections(duck: DuckDBInstance): void {
 const PARSE_CACHE_SIZE = 256;
 /** Longer texts are parsed every time: a cache of large keys would cost more memory than it saves. */
 const PARSE_CACHE_MAX_CHARS = 16_384;
+/** At most this many characters of texts and trees kept in all (a tree is ten or more times its text). */
+const PARSE_CACHE_BUDGET = 8_000_000;
 const parses = new Map<string, string>();
+let parseChars = 0;
 
 /**
  * `json_serialize_sql(text)` as DuckDB returns it: the parse tree depends on the text alone, so a
@@ -126,9 +129,14 @@ export async function serializedSql(conn: DuckDBConnection, sql: string): Promis
   }
   const reader = await conn.runAndReadAll(`SELECT json_serialize_sql('${sql.replaceAll("'", "''")}')`);
   const json = String(reader.getRows()[0]?.[0]);
-  if (sql.length <= PARSE_CACHE_MAX_CHARS) {
+  if (sql.length <= PARSE_CACHE_MAX_CHARS && !parses.has(sql)) {
     parses.set(sql, json);
-    if (parses.size > PARSE_CACHE_SIZE) parses.delete(parses.keys().next().value as string);
+    parseChars += sql.length + json.length;
+    while (parses.size > PARSE_CACHE_SIZE || parseChars > PARSE_CACHE_BUDGET) {
+      const [oldest, tree] = parses.entries().next().value as [string, string];
+      parses.delete(oldest);
+      parseChars -= oldest.length + tree.length;
+    }
   }
   return json;
 }

@@ -33,7 +33,8 @@ const SLICE_CELLS = 20_000;
 export interface DuckOptions {
   /** Refuse file and network access from SQL (the pg server's setting, ARCHITECTURE.md §5). */
   noExternalAccess?: boolean;
-  timezone: string;
+  /** The session time zone, or a promise of it: the instance is created meanwhile. */
+  timezone: string | Promise<string>;
   /** A database file instead of memory (replication's DuckDB and Parquet destinations: src/sync). */
   path?: string;
 }
@@ -69,17 +70,24 @@ export async function createDuck(options: DuckOptions): Promise<DuckDBInstance> 
     throw e;
   }
   if (spill) SPILL_FOLDERS.set(duck, spill);
-  // The session time zone is the space's, so `Created::DATE` is the space's calendar day.
-  // (Set on the instance: every statement's connection shares it.)
-  const conn = await duck.connect();
   try {
-    await conn.run(`SET GLOBAL TimeZone = ${quoteLiteral(options.timezone)}`);
-    if (options.noExternalAccess) {
-      await conn.run('SET GLOBAL enable_external_access = false');
-      await conn.run('SET GLOBAL lock_configuration = true');
+    // The session time zone is the space's, so `Created::DATE` is the space's calendar day.
+    // (Set on the instance: every statement's connection shares it.) It may still be on its way
+    // (connect asks Backlog for it while the instance is created); a failure there closes the instance.
+    const timezone = await options.timezone;
+    const conn = await duck.connect();
+    try {
+      await conn.run(`SET GLOBAL TimeZone = ${quoteLiteral(timezone)}`);
+      if (options.noExternalAccess) {
+        await conn.run('SET GLOBAL enable_external_access = false');
+        await conn.run('SET GLOBAL lock_configuration = true');
+      }
+    } finally {
+      conn.closeSync();
     }
-  } finally {
-    conn.closeSync();
+  } catch (e) {
+    closeDuck(duck);
+    throw e;
   }
   return duck;
 }

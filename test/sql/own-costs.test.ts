@@ -123,6 +123,13 @@ describe('only the columns a statement uses are built', () => {
     );
   });
 
+  test("DuckDB's positional reference #n names a column by its place", async () => {
+    // #3 is ProjectKey, named nowhere else: IssueKey starts with it.
+    const positional = await rows('SELECT #3 AS k, IssueKey FROM Issues LIMIT 5');
+    assert.equal(positional.length, 5);
+    assert.ok(positional.every((r) => typeof r.k === 'string' && String(r.IssueKey).startsWith(`${r.k}-`)));
+  });
+
   test('one table read under two aliases that use different columns', async () => {
     const r = await rows(
       `SELECT a.IssueKey, b.Summary FROM Issues a JOIN Issues b ON a.Id = b.Id WHERE a.${PROJECT} AND b.${PROJECT} ORDER BY a.IssueKey LIMIT 5`,
