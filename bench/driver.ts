@@ -10,6 +10,9 @@
  *      filters in JS; for the questions that are not about issues (7, 8) it reads everything of
  *      that kind in the space and filters in JS.
  * Requests are counted by the emulator's journal for all three, so the counting is the same.
+ * (a) and (b) run BENCH_PAIRS times each (default 20), alternating A B A B …; the wall-time target
+ * is on the median of the paired ratios a[i]/b[i], and each variant's median CPU time (this
+ * process's user + system time: the driver's or backlog-js' own work) is shown beside it.
  * Every variant's answer is reduced to the same canonical form and compared: a fast wrong
  * answer would make the figures worthless.
  *
