@@ -41,9 +41,9 @@ export async function acquireConnection(duck: DuckDBInstance): Promise<DuckDBCon
 
 /**
  * Temporary tables being created ahead of their rows (./duckdb.ts `createTempTableEarly`): the
- * columns they were made with, or undefined if that failed. Forgotten when the connection is given back.
+ * column names they were made with, or undefined if that failed. Forgotten when the connection is given back.
  */
-export const earlyTables = new WeakMap<DuckDBConnection, Map<string, Promise<readonly unknown[] | undefined>>>();
+export const earlyTables = new WeakMap<DuckDBConnection, Map<string, Promise<string | undefined>>>();
 
 /** Record a temporary table created on `conn`, to drop before the connection is reused. */
 export function noteTempTable(conn: DuckDBConnection, name: string): void {

@@ -311,9 +311,11 @@ export class Engine {
 
       // One table and no join: its temporary table is created while its rows are fetched.
       const only = analysis.refs.length === 1 && analysis.links.length === 0 ? analysis.refs[0] : undefined;
-      if (only) createTempTableEarly(conn, only.table.name, only.table.columns);
+      // Temporary tables hold only the columns the statement uses (./duckdb.ts keptColumns).
+      const used = (table: TableDef) => columnsNeeded(analysis.refs.find((r) => r.table === table) as TableRef, analysis);
+      if (only) createTempTableEarly(conn, only.table.name, only.table.columns, used(only.table));
       const fetches = await this.fetchAll(analysis, signal, warnings, conn);
-      for (const [name, { table, rows }] of fetches.byTable) await loadTempTable(conn, name, table.columns, rows);
+      for (const [name, { table, rows }] of fetches.byTable) await loadTempTable(conn, name, table.columns, rows, used(table));
       if (signal.aborted) throw new CancelledError();
       const local = new LocalWork(conn, signal, this.ctx.timeoutMs);
       let columns, rows;
@@ -321,7 +323,13 @@ export class Engine {
         let result;
         try {
           const bound = duckParams(usedParams(params, sql));
-          result = await conn.run(sql, bound?.values, bound?.types);
+          result = await conn.run(sql, bound?.values, bound?.types).catch(async (e: unknown) => {
+            // A column the analysis did not see (a misspelt one, mostly): the tables are loaded
+            // whole and the statement runs again, so DuckDB's answer and its hints are as ever.
+            if (signal.aborted || !isDuckError(e) || !/Referenced column|not found in FROM clause|does not have a column/.test(e.message)) throw e;
+            for (const [name, { table, rows }] of fetches.byTable) await loadTempTable(conn, name, table.columns, rows);
+            return conn.run(sql, bound?.values, bound?.types);
+          });
         } catch (e) {
           throw local.stopped() ?? this.duckError(e, sql, offset);
         }

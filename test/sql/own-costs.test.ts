@@ -123,6 +123,13 @@ describe('only the columns a statement uses are built', () => {
     );
   });
 
+  test('a misspelt column fails as ever, naming the column it may be', async () => {
+    await assert.rejects(
+      db.query(`SELECT IssueKey, Summry FROM Issues WHERE ${PROJECT}`),
+      (e: unknown) => e instanceof SqlError && /Summry/.test(e.message) && e.sqlstate === '42703' && /Summary/.test(`${e.hint ?? ''} ${e.message}`),
+    );
+  });
+
   test("DuckDB's positional reference #n names a column by its place", async () => {
     // #3 is ProjectKey, named nowhere else: IssueKey starts with it.
     const positional = await rows('SELECT #3 AS k, IssueKey FROM Issues LIMIT 5');
