@@ -8,6 +8,7 @@
 import { benchAbuse } from './abuse.js';
 import { benchCatalog } from './catalog.js';
 import { benchColdStart, benchQuestions, benchScan } from './driver.js';
+import { benchDriverCosts } from './driver-costs.js';
 import { benchLargeRss, benchStartup, benchThroughput, type BenchRow } from './emulator.js';
 import { benchPgServer } from './pgserver.js';
 import { writeReadme } from './readme.js';
@@ -25,6 +26,7 @@ const groups: Record<string, () => Promise<BenchRow[]>> = {
   'driver-questions': () => benchQuestions(),
   'driver-scan': () => benchScan(),
   'driver-cold-start': () => benchColdStart(),
+  'driver-costs': () => benchDriverCosts(),
   pgserver: () => benchPgServer(),
   catalog: () => benchCatalog(),
   writes: () => benchBulkUpdate(),

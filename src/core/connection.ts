@@ -24,6 +24,7 @@ import { systemTables } from '../schema/system.js';
 import { CATALOG_NAME } from '../schema/names.js';
 import type { FetchContext, ProjectRef } from '../schema/types.js';
 import { closeDuck, createDuck, quoteIdent, type DuckDBInstance } from '../sql/duckdb.js';
+import { settleConnections } from '../sql/conn-pool.js';
 import { Engine, statsSince, type QueryOptions, type QueryResult } from '../sql/engine.js';
 import type { ParamValues } from '../sql/analyze.js';
 import { duckText, parseStatement, type Statement } from '../sql/statement.js';
@@ -35,7 +36,6 @@ import type { OAuthSession, OAuthSessionOptions } from '../auth/session.js';
 import type { AuthRefreshEvent } from '../auth/token-provider.js';
 import { findProcedure, parseCall, procedureMetadata, PROCEDURES, runProcedure, type ProcedureDef } from '../procedures/index.js';
 import { numberParameters, parseDml } from '../sql/dml.js';
-import { openDestination, parseTarget, replicate } from '../sync/index.js';
 import { parseReplicate, type ReplicateStatement } from '../sync/statement.js';
 import { parseViewStatement, UserViews, userViewsFile, type ViewStatement } from '../sql/dialect/user-views.js';
 import { offlineClient, parseCache, planCache, runCacheStatement, type CacheStatement, type QueryCache } from '../cache/index.js';
@@ -202,6 +202,8 @@ export class Connection {
         hint: 'Set CacheConnection=postgres://USER@HOST:5432/DB (password from PGPASSWORD or ~/.pgpass), duckdb:PATH or parquet:FOLDER; or CacheLocation=PATH for a DuckDB file.',
       });
     }
+    // Replication's modules load on the first REPLICATE: a program that only queries does not pay for them at startup.
+    const { openDestination, parseTarget, replicate } = await import('../sync/index.js');
     const dest = await openDestination(parseTarget(destination, this.config.cacheConnection ? 'CacheConnection' : 'CacheLocation'));
     let report;
     try {
@@ -436,6 +438,8 @@ export class Connection {
     this.closed = true;
     // The schema may still be being created: the instance closes after it.
     await this.schema?.ready().catch(() => undefined);
+    // Kept connections may still be dropping a statement's temporary tables (src/sql/conn-pool.ts).
+    await settleConnections(this.duck);
     closeDuck(this.duck);
   }
 }
@@ -585,9 +589,30 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
   // Signed out (OAuth, InitiateOAuth=OFF, no token): no request can succeed, so none is made;
   // a query that needs Backlog fails with the provider's "not signed in" error naming the flows.
   const signedOut = oauth !== undefined && !oauth.signedIn;
-  const space = offline ? offline.space : signedOut ? { spaceKey: '', name: '', timezone: 'UTC' } : await fetchSpace(api, config);
-  const registry = new Registry(config.includeCustomFields && !signedOut && !offline ? await withCustomFields(api) : TABLES);
-  const duck = await createDuck({ timezone: space.timezone, ...(options.noExternalAccess ? { noExternalAccess: true } : {}) });
+  const spaceAsked: Promise<{ spaceKey: string; name: string; timezone: string }> = offline
+    ? Promise.resolve(offline.space)
+    : signedOut
+      ? Promise.resolve({ spaceKey: '', name: '', timezone: 'UTC' })
+      : fetchSpace(api, config);
+  // The DuckDB instance is created while the space is on its way (it waits for the time zone).
+  const duckMade = createDuck({ timezone: spaceAsked.then((s) => s.timezone), ...(options.noExternalAccess ? { noExternalAccess: true } : {}) });
+  duckMade.catch(() => undefined);
+  let space: Awaited<typeof spaceAsked>;
+  try {
+    space = await spaceAsked;
+  } catch (e) {
+    // The instance closes itself when the time zone does not come: wait for that, then report.
+    await duckMade.catch(() => undefined);
+    throw e;
+  }
+  let registry: Registry;
+  try {
+    registry = new Registry(config.includeCustomFields && !signedOut && !offline ? await withCustomFields(api) : TABLES);
+  } catch (e) {
+    await duckMade.then(closeDuck, () => undefined);
+    throw e;
+  }
+  const duck = await duckMade;
   const cache = cachePlan.open(duck);
   const system = systemTables({
     tables: registry.tables,

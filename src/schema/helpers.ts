@@ -78,7 +78,9 @@ export function utcDate<R>(name: string, description: string, get: Get<R>, extra
   );
 }
 
-const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+const dateFormatters = new Map<string, { format: Intl.DateTimeFormat; days: Map<string, string> }>();
+/** Instants remembered per zone: Backlog's date fields repeat (a due date is a midnight), and formatting is costly. */
+const MAX_REMEMBERED_DAYS = 4096;
 
 /** The calendar date of an instant in a time zone, 'YYYY-MM-DD'. */
 export function toSpaceDate(iso: string | null | undefined, timeZone: string): string | null {
@@ -86,10 +88,15 @@ export function toSpaceDate(iso: string | null | undefined, timeZone: string): s
   let f = dateFormatters.get(timeZone);
   if (!f) {
     // en-CA formats dates as YYYY-MM-DD.
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    f = { format: new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }), days: new Map() };
     dateFormatters.set(timeZone, f);
   }
-  return f.format(new Date(iso));
+  const known = f.days.get(iso);
+  if (known !== undefined) return known;
+  const day = f.format.format(new Date(iso));
+  if (f.days.size >= MAX_REMEMBERED_DAYS) f.days.clear();
+  f.days.set(iso, day);
+  return day;
 }
 
 /** `<Prefix>Id` and `<Prefix>Name` from an embedded user (null stays null). */

@@ -361,6 +361,13 @@ export function analyze(
   let readsOtherTables = false;
   for (const n of walk(statement)) {
     if (n.type === 'TABLE_FUNCTION') readsOtherTables = true;
+    // Columns used without a COLUMN_REF (JOIN … USING, NATURAL JOIN, PIVOT's implicit groups, a
+    // table's column aliases `t(a, b)`, DuckDB's positional `#2`): every column is needed. These
+    // fields are outside the typed tree's node kinds (./parse-tree.ts), so they are read raw.
+    const raw = n as unknown as Record<string, unknown>;
+    if ((Array.isArray(raw.using_columns) && raw.using_columns.length > 0) || raw.ref_type === 'NATURAL' || raw.type === 'PIVOT') columnsMentioned.add('*');
+    if (raw.class === 'POSITIONAL_REFERENCE') columnsMentioned.add('*');
+    if (raw.type === 'BASE_TABLE' && Array.isArray(raw.column_name_alias) && raw.column_name_alias.length > 0) columnsMentioned.add('*');
     if (!isExpression(n)) continue;
     if (n.class === 'FUNCTION') functions.add(n.function_name.toLowerCase());
     if (n.class === 'COLUMN_REF') {

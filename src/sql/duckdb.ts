@@ -13,27 +13,18 @@ import { join } from 'node:path';
 import { SqlError } from '../errors.js';
 import type { SqlType } from '../schema/types.js';
 import { instanceTempFolder, removeTempFolder } from './temp-folder.js';
+import { closeIdleConnections, earlyTables, noteTempTable } from './conn-pool.js';
 
 // DuckDB's package is CommonJS. Imported from ESM, Node first lexes every file it re-exports to
 // find the named exports, which took longer than loading DuckDB itself (0.1–0.2 s of every cold
-// start); `require` loads it without that step.
-const duckApi = createRequire(import.meta.url)('@duckdb/node-api') as typeof DuckApi;
-const {
-  BIGINT,
-  BOOLEAN,
-  DOUBLE,
-  LIST,
-  SQLNULL,
-  VARCHAR,
-  listValue,
-  DuckDBDateValue,
-  DuckDBDecimalValue,
-  DuckDBInstance,
-  DuckDBListValue,
-  DuckDBStructValue,
-  DuckDBTimestampTZValue,
-  DuckDBTimestampValue,
-} = duckApi;
+// start); `require` loads it without that step. It is loaded on first use, not at import: `connect`
+// sends its first request before creating the instance, so loading DuckDB (the largest part of a
+// cold start) happens while that request is on the network.
+let duckApi: typeof DuckApi | undefined;
+function duckdb(): typeof DuckApi {
+  duckApi ??= createRequire(import.meta.url)('@duckdb/node-api') as typeof DuckApi;
+  return duckApi;
+}
 type DuckDBInstance = DuckApi.DuckDBInstance;
 
 /** Values appended between two yields to the event loop. */
@@ -42,7 +33,8 @@ const SLICE_CELLS = 20_000;
 export interface DuckOptions {
   /** Refuse file and network access from SQL (the pg server's setting, ARCHITECTURE.md §5). */
   noExternalAccess?: boolean;
-  timezone: string;
+  /** The session time zone, or a promise of it: the instance is created meanwhile. */
+  timezone: string | Promise<string>;
   /** A database file instead of memory (replication's DuckDB and Parquet destinations: src/sync). */
   path?: string;
 }
@@ -65,7 +57,7 @@ export async function createDuck(options: DuckOptions): Promise<DuckDBInstance> 
   const spill = options.noExternalAccess ? '' : instanceTempFolder();
   let duck: DuckDBInstance;
   try {
-    duck = await DuckDBInstance.create(options.path ?? ':memory:', {
+    duck = await duckdb().DuckDBInstance.create(options.path ?? ':memory:', {
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
       custom_extension_repository: NO_EXTENSIONS,
@@ -78,17 +70,24 @@ export async function createDuck(options: DuckOptions): Promise<DuckDBInstance> 
     throw e;
   }
   if (spill) SPILL_FOLDERS.set(duck, spill);
-  // The session time zone is the space's, so `Created::DATE` is the space's calendar day.
-  // (Set on the instance: every statement's connection shares it.)
-  const conn = await duck.connect();
   try {
-    await conn.run(`SET GLOBAL TimeZone = ${quoteLiteral(options.timezone)}`);
-    if (options.noExternalAccess) {
-      await conn.run('SET GLOBAL enable_external_access = false');
-      await conn.run('SET GLOBAL lock_configuration = true');
+    // The session time zone is the space's, so `Created::DATE` is the space's calendar day.
+    // (Set on the instance: every statement's connection shares it.) It may still be on its way
+    // (connect asks Backlog for it while the instance is created); a failure there closes the instance.
+    const timezone = await options.timezone;
+    const conn = await duck.connect();
+    try {
+      await conn.run(`SET GLOBAL TimeZone = ${quoteLiteral(timezone)}`);
+      if (options.noExternalAccess) {
+        await conn.run('SET GLOBAL enable_external_access = false');
+        await conn.run('SET GLOBAL lock_configuration = true');
+      }
+    } finally {
+      conn.closeSync();
     }
-  } finally {
-    conn.closeSync();
+  } catch (e) {
+    closeDuck(duck);
+    throw e;
   }
   return duck;
 }
@@ -129,6 +128,7 @@ function isoOf(d: Date, name: string): string {
 }
 
 function listParam(items: readonly unknown[], name: string): [DuckDBValue, DuckDBType] {
+  const { BIGINT, BOOLEAN, DOUBLE, LIST, SQLNULL, VARCHAR, listValue } = duckdb();
   const present = items.filter((x) => x !== null && x !== undefined);
   const kinds = new Set(present.map((x) => (x instanceof Date ? 'date' : typeof x === 'number' && Number.isSafeInteger(x) ? 'integer' : typeof x)));
   if (kinds.has('integer') && kinds.has('number')) kinds.delete('integer');
@@ -163,6 +163,7 @@ function listParam(items: readonly unknown[], name: string): [DuckDBValue, DuckD
 
 /** Close an instance made by createDuck and remove its spill folder. */
 export function closeDuck(duck: DuckDBInstance): void {
+  closeIdleConnections(duck);
   duck.closeSync();
   const spill = SPILL_FOLDERS.get(duck);
   if (spill) removeTempFolder(spill);
@@ -203,24 +204,74 @@ export function appendValue(appender: DuckDBAppender, type: SqlType, value: unkn
   }
 }
 
+function createTempTable(conn: DuckDBConnection, name: string, columns: readonly { name: string; type: SqlType }[]): Promise<unknown> {
+  noteTempTable(conn, name);
+  return conn.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(name)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`);
+}
+
 /**
- * A temporary table `name` of this connection holding `rows` (values in column order), shadowing
- * any table of that name in the main schema: fetched Backlog rows, sys_identity, RETURNING.
+ * Start creating the (empty) temporary table that `loadTempTable` will fill, while the caller
+ * fetches its rows: DuckDB works on its own thread while the request is on the network, so a
+ * one-request statement does not wait for the CREATE afterwards. Only for a connection that runs
+ * nothing else until `loadTempTable(conn, name, …)`; a failure here just means that call creates it.
+ */
+export function createTempTableEarly(
+  conn: DuckDBConnection,
+  name: string,
+  columns: readonly { name: string; type: SqlType }[],
+  used?: ReadonlySet<string>,
+): void {
+  let pending = earlyTables.get(conn);
+  if (!pending) earlyTables.set(conn, (pending = new Map()));
+  const kept = keptColumns(columns, used).map((i) => columns[i] as { name: string; type: SqlType });
+  const shape = kept.map((c) => c.name).join('\n');
+  pending.set(
+    name,
+    createTempTable(conn, name, kept).then(
+      () => shape,
+      () => undefined,
+    ),
+  );
+}
+
+/**
+ * Indices of the columns a temporary table is made with: those in `used` and the key columns
+ * (the first column when that leaves none: a table needs one), in the table's order; every column
+ * when `used` is undefined. Each column of a temporary table costs at its load, mostly at the
+ * appender's flush (a 31-column issue page took 1.2 ms to flush, four columns a fraction of it).
+ */
+function keptColumns(columns: readonly { name: string; type: SqlType; key?: boolean }[], used: ReadonlySet<string> | undefined): number[] {
+  const all = columns.map((_, i) => i);
+  if (!used) return all;
+  const kept = all.filter((i) => used.has((columns[i] as { name: string }).name) || (columns[i] as { key?: boolean }).key);
+  return kept.length > 0 ? kept : [0];
+}
+
+/**
+ * A temporary table `name` of this connection holding `rows` (values in the order of `columns`),
+ * shadowing any table of that name in the main schema: fetched Backlog rows, sys_identity,
+ * RETURNING. With `used`, only those columns (and the keys) are made (see `keptColumns`).
  */
 export async function loadTempTable(
   conn: DuckDBConnection,
   name: string,
-  columns: readonly { name: string; type: SqlType }[],
+  columns: readonly { name: string; type: SqlType; key?: boolean }[],
   rows: Iterable<readonly unknown[]>,
+  used?: ReadonlySet<string>,
 ): Promise<void> {
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(name)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`);
+  const keep = keptColumns(columns, used);
+  const kept = keep.map((i) => columns[i] as { name: string; type: SqlType });
+  const shape = kept.map((c) => c.name).join('\n');
+  const early = earlyTables.get(conn)?.get(name);
+  earlyTables.get(conn)?.delete(name);
+  if (!early || (await early) !== shape) await createTempTable(conn, name, kept);
   const appender = await conn.createAppender(name, 'main', 'temp');
   let cells = 0;
   for (const row of rows) {
-    columns.forEach((c, i) => appendValue(appender, c.type, row[i]));
+    for (let k = 0; k < keep.length; k++) appendValue(appender, (kept[k] as { type: SqlType }).type, row[keep[k] as number]);
     appender.endRow();
     // Many fetched rows: let other statements of the process run in between (as ./result.ts does).
-    cells += columns.length;
+    cells += keep.length;
     if (cells >= SLICE_CELLS) {
       cells = 0;
       await yieldToEventLoop();
@@ -234,6 +285,7 @@ export async function loadTempTable(
 export function toJs(v: DuckDBValue): unknown {
   if (v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') return v;
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  const { DuckDBDateValue, DuckDBDecimalValue, DuckDBListValue, DuckDBStructValue, DuckDBTimestampTZValue, DuckDBTimestampValue } = duckdb();
   if (v instanceof DuckDBTimestampTZValue || v instanceof DuckDBTimestampValue) return new Date(Number(v.micros / 1000n));
   if (v instanceof DuckDBDateValue) return v.toString();
   if (v instanceof DuckDBDecimalValue) return Number(v.toString());

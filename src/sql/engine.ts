@@ -8,6 +8,7 @@ import { CancelledError, SqlError } from '../errors.js';
 import type { Registry } from '../schema/registry.js';
 import type { CountDomain, FetchContext, ProjectRef, Qual, RowEnv, SqlType, TableDef } from '../schema/types.js';
 import { toSpaceDate } from '../schema/helpers.js';
+import { rowBuilder } from '../schema/rows.js';
 import { IDENTITY_COLUMNS } from '../schema/system.js';
 import { closestName } from '../util/closest.js';
 import { AnalysisError, type Catalog, type ParamValues, type TableRef } from './analyze.js';
@@ -26,7 +27,7 @@ import {
   type PlanStep,
   type ReadPlan,
 } from './plan.js';
-import { duckParams, loadTempTable, quoteIdent, quoteLiteral, toJs, type DuckDBConnection, type DuckDBInstance } from './duckdb.js';
+import { createTempTableEarly, duckParams, loadTempTable, quoteIdent, quoteLiteral, toJs, type DuckDBConnection, type DuckDBInstance } from './duckdb.js';
 import { parameterNames } from './dml.js';
 import { copySource, extensionStatement } from './front.js';
 import { duckText, parseStatement, type Statement } from './statement.js';
@@ -38,6 +39,7 @@ import { macroDefinitions } from './dialect/functions.js';
 import type { SchemaSetup } from './schema-setup.js';
 import { duckMessage, isDuckError } from './duck-errors.js';
 import { readRows, resultColumns } from './result.js';
+import { acquireConnection, releaseConnection } from './conn-pool.js';
 import { LAST_RESULT_INFO, runWrite, type WriteDeps, type WriteProgress, type WriteSession } from './write.js';
 import type { QueryCache } from '../cache/cache.js';
 
@@ -191,7 +193,7 @@ export class Engine {
     const sql = this.ctx.userViews ? expandUserViews(dialect, this.ctx.userViews) : dialect;
     const statsBefore = this.ctx.api.stats();
     const warnings: string[] = [];
-    const conn = await this.ctx.duck.connect();
+    const conn = await acquireConnection(this.ctx.duck);
     const onAbort = () => conn.interrupt();
     signal.addEventListener('abort', onAbort);
     try {
@@ -209,8 +211,17 @@ export class Engine {
       // A COPY writes a file: the schema's macros and tables may be needed whatever it reads.
       await this.waitForSchema(conn, query && !copy ? plan : undefined);
 
+      // Temporary tables hold only the columns the statement uses (./duckdb.ts keptColumns): every step of a table counts.
+      const used = (table: TableDef) => new Set(plan.steps.filter((s) => s.table === table.name).flatMap((s) => s.columns));
+      // One table and no join: its temporary table is created while its rows are fetched (not when the
+      // cache may serve it: the cache's view takes that name).
+      const only = plan.steps.length === 1 && !this.ctx.cache?.enabled ? plan.steps[0] : undefined;
+      if (only) {
+        const table = stepTable(plan, only);
+        createTempTableEarly(conn, table.name, table.columns, used(table));
+      }
       const fetches = await this.fetchAll(plan, signal, warnings, conn);
-      for (const [name, { table, rows }] of fetches.byTable) await loadTempTable(conn, name, table.columns, rows);
+      for (const [name, { table, rows }] of fetches.byTable) await loadTempTable(conn, name, table.columns, rows, used(table));
       if (signal.aborted) throw new CancelledError();
       const local = new LocalWork(conn, signal, this.ctx.timeoutMs);
       let columns, rows;
@@ -218,7 +229,13 @@ export class Engine {
         let result;
         try {
           const bound = duckParams(usedParams(params, sql));
-          result = await conn.run(sql, bound?.values, bound?.types);
+          result = await conn.run(sql, bound?.values, bound?.types).catch(async (e: unknown) => {
+            // A column the analysis did not see (a misspelt one, mostly): the tables are loaded
+            // whole and the statement runs again, so DuckDB's answer and its hints are as ever.
+            if (signal.aborted || !isDuckError(e) || !/Referenced column|not found in FROM clause|does not have a column/.test(e.message)) throw e;
+            for (const [name, { table, rows }] of fetches.byTable) await loadTempTable(conn, name, table.columns, rows);
+            return conn.run(sql, bound?.values, bound?.types);
+          });
         } catch (e) {
           throw local.stopped() ?? this.duckError(e, sql, offset);
         }
@@ -233,7 +250,8 @@ export class Engine {
     } finally {
       signal.removeEventListener('abort', onAbort);
       await this.ctx.cache?.release(conn);
-      conn.closeSync();
+      // Only a query's connection goes back to the pool: anything else may have changed its state.
+      releaseConnection(this.ctx.duck, conn, target.kind === 'select');
     }
   }
 
@@ -309,7 +327,7 @@ export class Engine {
     options.signal?.addEventListener('abort', onAbort);
     if (options.signal?.aborted) stop.abort();
     const signal = stop.signal;
-    const conn = await this.ctx.duck.connect();
+    const conn = await acquireConnection(this.ctx.duck);
     let streaming = false;
     try {
       const plan = await this.planQuery(conn, sql, 0, params);
@@ -333,7 +351,7 @@ export class Engine {
         let yielded = 0;
         for await (const page of this.stepPages(table, step, fetchCtx, step.pushed)) {
           if (signal.aborted) throw new CancelledError();
-          await loadTempTable(conn, table.name, table.columns, page);
+          await loadTempTable(conn, table.name, table.columns, page, new Set(step.columns));
           const local = new LocalWork(conn, signal, this.ctx.timeoutMs);
           let rows;
           try {
@@ -360,7 +378,7 @@ export class Engine {
       options.signal?.removeEventListener('abort', onAbort);
       // A consumer that stopped early: nothing more of this statement may reach Backlog.
       stop.abort();
-      conn.closeSync();
+      releaseConnection(this.ctx.duck, conn, true);
     }
     if (!streaming) yield* whole(this);
   }
@@ -756,7 +774,7 @@ async function aggregates(conn: DuckDBConnection, names: readonly string[]): Pro
 export async function* tableRowPages(table: TableDef, ctx: FetchContext, quals: readonly Qual[]): AsyncIterable<unknown[][]> {
   if (quals.some((q) => q.op === 'IN' && q.values.length === 0)) return;
   for await (const page of table.list(ctx, quals)) {
-    yield page.map((source) => table.columns.map((c) => c.value(source, ctx.env) ?? null));
+    yield page.map(rowBuilder(table, ctx.env, ctx.columns));
   }
 }
 

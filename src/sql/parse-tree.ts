@@ -5,9 +5,10 @@
  * left out; kinds it does not read are named so a `switch` stays exhaustive. Made from DuckDB
  * 1.x's serializer (src/parser/…/serialize_*.cpp); `parseQuery` is the one place the JSON enters.
  */
+import { serializedSql } from './conn-pool.js';
 import { SqlError } from '../errors.js';
 import { secondStatement, syntaxError } from './duck-errors.js';
-import { quoteLiteral, type DuckDBConnection } from './duckdb.js';
+import type { DuckDBConnection } from './duckdb.js';
 
 interface ExpressionBase {
   readonly alias: string;
@@ -275,9 +276,8 @@ interface SerializeAnswer {
 
 /** One query parsed by DuckDB's own parser; errors point into the user's statement (`offset`). */
 export async function parseQuery(conn: DuckDBConnection, sql: string, offset: number): Promise<ParsedStatement> {
-  const reader = await conn.runAndReadAll(`SELECT json_serialize_sql(${quoteLiteral(sql)})`);
-  // The one place DuckDB's JSON becomes the typed tree.
-  const json = parseTreeJson(String(reader.getRows()[0]?.[0])) as SerializeAnswer;
+  // The one place DuckDB's JSON becomes the typed tree (the JSON kept per text: ./conn-pool.ts).
+  const json = parseTreeJson(await serializedSql(conn, sql)) as SerializeAnswer;
   if (json.error) {
     if (/Only SELECT statements can be serialized/.test(json.error_message ?? '')) {
       throw new SqlError('only queries, INSERT, UPDATE, DELETE and EXEC / CALL run here', 1 + offset, {

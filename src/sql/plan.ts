@@ -182,11 +182,15 @@ function countCost(groupColumn: string | undefined): string {
   return `counted, not fetched: 1 count request${groupColumn ? ` per ${groupColumn} value (+1 for the values; across projects: +1 for the total and 1 per project, and only while fewer than the pages to read)` : ''}`;
 }
 
-/** The columns of a table reference the statement uses: unqualified names, or qualified by its alias. */
+/**
+ * The columns of a table reference the statement uses: unqualified names, or qualified by its alias.
+ * Every reference to the same table counts: reads of one table are merged into one temporary
+ * table. A bare name that is the table's or an alias (`to_json(i)`, a whole row) needs them all.
+ */
 function columnsNeeded(ref: TableRef, analysis: Analysis): Set<string> {
   const m = analysis.columnsMentioned;
-  const names = [ref.alias, ref.table.name.toLowerCase()];
-  if (m.has('*') || names.some((n) => m.has(`${n}.*`))) return new Set(ref.table.columns.map((c) => c.name));
+  const names = analysis.refs.filter((r) => r.table === ref.table).flatMap((r) => [r.alias, r.table.name.toLowerCase()]);
+  if (m.has('*') || names.some((n) => m.has(`${n}.*`) || m.has(`.${n}`))) return new Set(ref.table.columns.map((c) => c.name));
   return new Set(
     ref.table.columns
       .filter((c) => {

@@ -1,0 +1,157 @@
+/**
+ * The driver's own costs (issue 13, Deliver 4), `npm run bench -- driver-costs`: what backlog-sql
+ * spends beyond the requests, against the same work done by hand, on emulators without injected
+ * latency (the network's share is then as small as it gets, so the driver's share shows):
+ *  - per statement: `SELECT * FROM Priorities` (one request) against a loopback `fetch` of the
+ *    same endpoint (target ≤ +0.6 ms), and `SELECT 1` (no request; target ≤ 0.3 ms); medians of
+ *    interleaved runs;
+ *  - per page: CPU time of this process per 100 issues of a full scan, backlog-sql against a
+ *    backlog-js loop that pages every issue and sums in JS (target ≤ 1.3×); medians of paired runs;
+ *  - memory: peak RSS of a fresh process writing every issue as CSV through `stream()` against a
+ *    backlog-js program that keeps every issue in memory (target ≤ 1.1×). `SELECT * FROM Issues`
+ *    streams page by page (ARCHITECTURE.md §5: one table, no ORDER BY, no aggregate, no join).
+ * Knobs for a quick check (the README's figures use the defaults): BENCH_STATEMENTS (runs per
+ * statement kind, default 300), BENCH_PAGE_RUNS (paired scans, default 5), BENCH_MEMORY_SCALE
+ * (default large: 100,000 issues).
+ */
+import { Backlog } from 'backlog-js';
+import { spawnSync, execFileSync } from 'node:child_process';
+import { connect } from '../src/index.js';
+import { FAKE_HOST, rewritingFetch } from '../test/helpers/emulator.js';
+import { startProcess, stopProcess, type BenchRow } from './emulator.js';
+
+const STATEMENTS = Math.max(20, Number(process.env.BENCH_STATEMENTS ?? 300));
+const PAGE_RUNS = Math.max(1, Number(process.env.BENCH_PAGE_RUNS ?? 5));
+const MEMORY_SCALE = process.env.BENCH_MEMORY_SCALE ?? 'large';
+
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+const ms2 = (ms: number): string => `${ms.toFixed(2)} ms`;
+
+export async function benchDriverCosts(): Promise<BenchRow[]> {
+  return [...(await perStatement()), ...(await perPage()), ...(await memory())];
+}
+
+/** Interleaved runs of each function, after a warm-up; the median wall time of each. */
+async function interleaved(fns: readonly (() => Promise<unknown>)[], times: number): Promise<number[]> {
+  for (let i = 0; i < 20; i++) for (const fn of fns) await fn();
+  const walls = fns.map(() => [] as number[]);
+  for (let i = 0; i < times; i++) {
+    for (const [k, fn] of fns.entries()) {
+      const t0 = performance.now();
+      await fn();
+      walls[k]?.push(performance.now() - t0);
+    }
+  }
+  return walls.map(median);
+}
+
+async function perStatement(): Promise<BenchRow[]> {
+  const emu = await startProcess('small');
+  const db = await connect(`URL=${emu.url};ApiKey=${emu.apiKey}`);
+  try {
+    const url = `${emu.url}/api/v2/priorities?apiKey=${emu.apiKey}`;
+    const [fetched, priorities, one] = (await interleaved(
+      [async () => (await fetch(url)).json(), () => db.query('SELECT * FROM Priorities'), () => db.query('SELECT 1')],
+      STATEMENTS,
+    )) as [number, number, number];
+    const over = priorities - fetched;
+    return [
+      {
+        measure: `per statement: SELECT * FROM Priorities (1 request) / loopback fetch of GET /priorities (medians of ${STATEMENTS})`,
+        value: `${ms2(priorities)} / ${ms2(fetched)}`,
+        target: '≤ +0.60 ms over the fetch',
+        ratio: `+${over.toFixed(2)} ms`,
+        ok: over <= 0.6,
+      },
+      { measure: `per statement: SELECT 1 (median of ${STATEMENTS})`, value: ms2(one), target: '≤ 0.30 ms', ratio: '—', ok: one <= 0.3 },
+    ];
+  } finally {
+    await db.close();
+    await stopProcess(emu);
+  }
+}
+
+async function perPage(): Promise<BenchRow[]> {
+  const emu = await startProcess('medium');
+  const db = await connect(`URL=${emu.url};ApiKey=${emu.apiKey}`);
+  const bl = new Backlog({ host: FAKE_HOST, apiKey: emu.apiKey, fetch: rewritingFetch(emu) } as ConstructorParameters<typeof Backlog>[0]);
+  const cpu = async (fn: () => Promise<unknown>): Promise<number> => {
+    const c0 = process.cpuUsage();
+    await fn();
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1000;
+  };
+  // Q6 of driver-questions: every issue is read, and a few columns summed per assignee.
+  const sums = async () => {
+    const out = new Map<number | undefined, number>();
+    for (let offset = 0; ; offset += 100) {
+      const page = await bl.getIssues({ count: 100, offset });
+      for (const i of page) out.set(i.assignee?.id, (out.get(i.assignee?.id) ?? 0) + (i.estimatedHours ?? 0));
+      if (page.length < 100) return out;
+    }
+  };
+  try {
+    const issues = Number(((await db.query('SELECT count(*) AS n FROM Issues')).rows[0] as { n: number }).n);
+    const pages = Math.floor(issues / 100) + 1;
+    const queries = [
+      { label: 'sum per assignee', sql: 'SELECT AssigneeId, AssigneeName, sum(EstimatedHours) AS Hours FROM Issues GROUP BY 1, 2', target: 1.3 },
+      { label: 'SELECT * (every column)', sql: 'SELECT * FROM Issues', target: undefined },
+    ];
+    // Warm both (module code, JIT, sockets) outside the measurement.
+    await db.query(queries[0]!.sql);
+    await sums();
+    const rows: BenchRow[] = [];
+    for (const q of queries) {
+      const a: number[] = [];
+      const b: number[] = [];
+      for (let i = 0; i < PAGE_RUNS; i++) {
+        a.push(await cpu(() => db.query(q.sql)));
+        b.push(await cpu(sums));
+      }
+      const ratio = median(a.map((x, i) => x / (b[i] as number)));
+      rows.push({
+        measure: `per page: CPU per 100 issues, full scan (${q.label}) (a) sql / (b) backlog-js loop [medians of ${PAGE_RUNS} paired scans of ${pages} pages]`,
+        value: `${ms2(median(a) / pages)} / ${ms2(median(b) / pages)}`,
+        target: q.target === undefined ? 'information' : `(a) ≤ ${q.target}× (b)`,
+        ratio: `a/b ${ratio.toFixed(2)}×`,
+        ok: q.target === undefined || ratio <= q.target,
+      });
+    }
+    return rows;
+  } finally {
+    await db.close();
+    await stopProcess(emu);
+  }
+}
+
+async function memory(): Promise<BenchRow[]> {
+  const root = new URL('..', import.meta.url).pathname;
+  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+  const emu = await startProcess(MEMORY_SCALE);
+  try {
+    const child = new URL('./memory-child.mjs', import.meta.url).pathname;
+    const run = (variant: string): { mib: number; rows: number } => {
+      const r = spawnSync(process.execPath, [child, variant, emu.url, emu.apiKey], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      if (r.status !== 0) throw new Error(`memory (${variant}) exited ${r.status}: ${r.stderr}`);
+      const [mib, rows] = r.stdout.trim().split(' ').map(Number);
+      return { mib: mib as number, rows: rows as number };
+    };
+    const a = run('sql');
+    const b = run('backlog-js');
+    return [
+      {
+        measure: `peak RSS writing every issue as CSV (${MEMORY_SCALE}: ${a.rows} rows): (a) stream('SELECT * FROM Issues') / (b) backlog-js keeping every issue`,
+        value: `${Math.round(a.mib)} MiB / ${Math.round(b.mib)} MiB`,
+        target: '(a) ≤ 1.1× (b), same row count',
+        ratio: `a/b ${(a.mib / b.mib).toFixed(2)}×`,
+        ok: a.mib <= 1.1 * b.mib && a.rows === b.rows,
+      },
+    ];
+  } finally {
+    await stopProcess(emu);
+  }
+}
