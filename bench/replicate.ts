@@ -1,6 +1,7 @@
 /**
- * Issue 15's replication benchmark (`npm run bench -- replicate`): the small space (1,000 issues,
- * 5 projects) in an emulator process with 50 ms latency and Backlog's rate limits (60 s windows),
+ * Issue 15's replication benchmark (`npm run bench -- replicate`; `replicate-medium`, opt-in, runs
+ * the same on the medium space, 10,000 issues: about 20 minutes, most of it the per-issue comment
+ * reads at Backlog's read limit): the small space (1,000 issues, 5 projects) in an emulator process with 50 ms latency and Backlog's rate limits (60 s windows),
  * replicated into a real PostgreSQL 15 (Issues, IssueComments and the tables whose renames they
  * show: ProjectStatuses, ProjectCategories, Users).
  * - a first run: requests, time, and the request rate against the read limit's rate (target ≥ 90%:
@@ -20,7 +21,6 @@ import { startProcess, stopProcess, type BenchRow } from './emulator.js';
 
 const TABLES = ['ProjectStatuses', 'ProjectCategories', 'Users', 'Issues', 'IssueComments'];
 const WINDOW_S = 60;
-const CHANGES = 10;
 
 interface Entry {
   method: string;
@@ -29,8 +29,10 @@ interface Entry {
   category: string | null;
 }
 
-export async function benchReplicate(): Promise<BenchRow[]> {
-  const emu = await startProcess('small', ['--latency', '50', '--rate-limit', 'backlog', '--rate-window', String(WINDOW_S)]);
+export async function benchReplicate(scale: 'small' | 'medium' = 'small'): Promise<BenchRow[]> {
+  // 1% of the issues change between the runs.
+  const CHANGES = scale === 'small' ? 10 : 100;
+  const emu = await startProcess(scale, ['--latency', '50', '--rate-limit', 'backlog', '--rate-window', String(WINDOW_S)]);
   const pgServer = await startReplicaPg();
   const folder = mkdtempSync(join(tmpdir(), 'backlog-sql-bench-replicate-'));
   const env = { ...process.env, PGPASSWORD: pgServer.password };
@@ -74,21 +76,21 @@ export async function benchReplicate(): Promise<BenchRow[]> {
     const secondJournal = await journal();
     const projects = (await db.query('SELECT count(*) AS n FROM Projects')).rows as { n: number }[];
     const wholeRequests = first.tables.filter((t) => t.rule === 'whole').reduce((s, t) => s + t.requests, 0);
-    const floor = 1 + CHANGES + 1 + 1 + (projects[0]?.n ?? 0) + wholeRequests;
+    const floor = Math.ceil(CHANGES / 100) + CHANGES + 1 + 1 + (projects[0]?.n ?? 0) + wholeRequests;
     await db.close();
     const total = first.tables.reduce((s, t) => s + t.rows, 0);
     return [
       {
-        measure: `replicate small space → PostgreSQL (${TABLES.length} tables, ${total} rows, latency 50 ms): first run`,
+        measure: `replicate ${scale} space → PostgreSQL (${TABLES.length} tables, ${total} rows, latency 50 ms): first run`,
         value: `${firstJournal.length} requests (${reads} read, ${searches} search) in ${firstS.toFixed(1)} s, ${tooMany} × 429`,
         target: `read rate ≥ 90% of the limit's ${readFloorRate}/s`,
         ratio: `${((readRate / readFloorRate) * 100).toFixed(0)}% (${readRate.toFixed(1)}/s)`,
         ok: readRate >= 0.9 * readFloorRate && tooMany === 0,
       },
       {
-        measure: `replicate after ${CHANGES} of 1,000 issues changed: requests`,
+        measure: `replicate after ${CHANGES} of ${(CHANGES * 100).toLocaleString('en-US')} issues changed: requests`,
         value: `${secondJournal.length} requests in ${secondS.toFixed(1)} s (Issues ${second.tables.find((t) => t.table === 'Issues')?.written} written, IssueComments ${second.tables.find((t) => t.table === 'IssueComments')?.requests} requests)`,
-        target: `≤ 2× the floor (${floor}: 1 page + ${CHANGES} comment reads + deletion check + whole tables)`,
+        target: `≤ 2× the floor (${floor}: ${Math.ceil(CHANGES / 100)} page${CHANGES > 100 ? 's' : ''} + ${CHANGES} comment reads + deletion check + whole tables)`,
         ratio: `${(secondJournal.length / floor).toFixed(2)}×`,
         ok: secondJournal.length <= 2 * floor,
       },

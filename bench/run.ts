@@ -3,6 +3,7 @@
  * Usage: npm run bench [-- emulator-throughput | driver | pgserver | writes | responsiveness | abuse | catalog | package | replicate | cache [--small]] [--readme]
  *        (names or name prefixes limit the run; --readme writes each group's table into its README section)
  *        npm run bench -- soak [--minutes N]   (the 10-minute soak, only when named; `npm run build` first)
+ *        npm run bench -- replicate-medium     (replication of the medium space, ~20 minutes, only when named)
  * Figures on shared machines are noisy: compare ratios within one run.
  */
 import { benchAbuse } from './abuse.js';
@@ -56,7 +57,7 @@ const minutes = minutesAt >= 0 ? Number(args[minutesAt + 1]) : 10;
 if (!(minutes > 0)) throw new Error('--minutes takes a positive number');
 const wanted = args.filter((_, i) => minutesAt < 0 || (i !== minutesAt && i !== minutesAt + 1));
 /** Run only when named: long, not for every bench run. */
-const optIn: Record<string, () => Promise<BenchRow[]>> = { soak: () => benchSoak(minutes) };
+const optIn: Record<string, () => Promise<BenchRow[]>> = { soak: () => benchSoak(minutes), 'replicate-medium': () => benchReplicate('medium') };
 const rows: BenchRow[] = [];
 const byGroup = new Map<string, BenchRow[]>();
 for (const [name, run] of [...Object.entries(groups), ...Object.entries(optIn).filter(([n]) => wanted.includes(n))]) {
