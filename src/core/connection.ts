@@ -595,7 +595,11 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
       ? Promise.resolve({ spaceKey: '', name: '', timezone: 'UTC' })
       : fetchSpace(api, config);
   // The DuckDB instance is created while the space is on its way (it waits for the time zone).
-  const duckMade = createDuck({ timezone: spaceAsked.then((s) => s.timezone), ...(options.noExternalAccess ? { noExternalAccess: true } : {}) });
+  // The time zone is awaited only once the instance exists: a refused key must not surface meanwhile
+  // as an unhandled rejection (it is reported below, from `await spaceAsked`).
+  const timezone = spaceAsked.then((s) => s.timezone);
+  timezone.catch(() => undefined);
+  const duckMade = createDuck({ timezone, ...(options.noExternalAccess ? { noExternalAccess: true } : {}) });
   duckMade.catch(() => undefined);
   let space: Awaited<typeof spaceAsked>;
   try {
