@@ -556,7 +556,8 @@ export class Engine {
         actualRows: stats.fetches.reduce((s, f) => s + f.rows, 0),
       });
     }
-    const columns = planColumns(stats !== undefined);
+    // With the cache on, each step also says where its rows come from (src/cache `explain`).
+    const columns = [...planColumns(stats !== undefined), ...(sources?.size ? [{ name: 'source', type: 'VARCHAR' }] : [])];
     return {
       columns,
       rows,

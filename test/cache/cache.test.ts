@@ -67,8 +67,11 @@ describe('AutoCache', () => {
         ['/api/v2/issues/3/comments'],
       );
       assert.equal(rowsOf(viaCache), rowsOf(await fresh.query(joined)));
-      const plan = (await db.explain('SELECT * FROM Issues WHERE Id = 3')).rows[0] as Record<string, unknown>;
+      const explained = await db.explain('SELECT * FROM Issues WHERE Id = 3');
+      const plan = explained.rows[0] as Record<string, unknown>;
       assert.match(String(plan.source), /^cache \(refreshed \d+ s ago\)$/);
+      // The column is declared too, so array rows and wire clients see it.
+      assert.equal(explained.columns.at(-1)?.name, 'source');
       const other = (await db.explain('SELECT * FROM WikiPages WHERE ProjectId = 1')).rows[0] as Record<string, unknown>;
       assert.equal(other.source, 'Backlog (a narrowed read is not kept)');
     } finally {
