@@ -176,11 +176,7 @@ export class Connection {
         if (statement.kind === 'call') return await this.call(statement.text, params, options);
         return await this.engine.run(statement, params, options);
       } finally {
-        // A write (even one that failed midway) makes the cached copies it touched stale for this connection.
-        if (statement.kind === 'call' || statement.kind === 'dml')
-          this.cache?.wrote(statement.kind === 'call' ? undefined : writtenTable(statement), this.registry.tables);
-        // SELECT … INTO a Backlog table is an INSERT … SELECT.
-        if (statement.kind === 'selectInto' && statement.into.target.kind === 'table') this.cache?.wrote(statement.into.target.name, this.registry.tables);
+        this.wrote(statement);
       }
     } catch (e) {
       // Every failure is one of our errors (issue 11), whatever went wrong inside.
@@ -411,15 +407,28 @@ export class Connection {
       checkParams(params);
       await this.refreshUserViews();
       const statement = unqualified(parseStatement(sql));
-      if (statement.kind === 'call') {
-        yield* (await this.call(statement.text, params, { ...options, rowMode: 'object' })).rows as Record<string, unknown>[];
-        return;
+      try {
+        if (statement.kind === 'call') {
+          yield* (await this.call(statement.text, params, { ...options, rowMode: 'object' })).rows as Record<string, unknown>[];
+          return;
+        }
+        yield* this.engine.stream(statement, params, options);
+      } finally {
+        this.wrote(statement);
       }
-      yield* this.engine.stream(statement, params, options);
     } catch (e) {
       // Every failure is one of our errors (issue 11), whatever went wrong inside.
       throw asBacklogSqlError(e);
     }
+  }
+
+  /** A write (even one that failed midway) makes the cached copies it touched stale for this connection. */
+  private wrote(statement: Statement): void {
+    if (!this.cache) return;
+    if (statement.kind === 'call') this.cache.wrote(undefined, this.registry.tables);
+    else if (statement.kind === 'dml') this.cache.wrote(writtenTable(statement), this.registry.tables);
+    // SELECT … INTO a Backlog table is an INSERT … SELECT.
+    else if (statement.kind === 'selectInto' && statement.into.target.kind === 'table') this.cache.wrote(statement.into.target.name, this.registry.tables);
   }
 
   /** The fetch plan of a statement without running it: endpoints, pushed filters, estimated requests. */

@@ -130,6 +130,17 @@ describe('AutoCache', () => {
     }
   });
 
+  test('an UPDATE run through stream() is not read back with its old value either', async () => {
+    const db = await connect(base('AutoCache=true;CacheTolerance=3600'));
+    try {
+      await db.query(GROUPED);
+      for await (const _ of db.stream("UPDATE Issues SET Summary = 'streamed by us' WHERE Id = 8")) void _;
+      assert.deepEqual((await db.query('SELECT Summary FROM Issues WHERE Id = 8')).rows, [{ Summary: 'streamed by us' }]);
+    } finally {
+      await db.close();
+    }
+  });
+
   test('after SELECT … INTO a Backlog table (an INSERT … SELECT) the new rows are read, whatever the tolerance', async () => {
     const db = await connect(base('AutoCache=true;CacheTolerance=3600'));
     const names = async () =>
