@@ -1,7 +1,8 @@
 /**
  * Issue 15's replication benchmark (`npm run bench -- replicate`; `replicate-medium`, opt-in, runs
  * the same on the medium space, 10,000 issues: about 20 minutes, most of it the per-issue comment
- * reads at Backlog's read limit): the small space (1,000 issues, 5 projects) in an emulator process with 50 ms latency and Backlog's rate limits (60 s windows),
+ * reads at Backlog's read limit): the small space (1,000 issues, 5 projects) in an emulator
+ * process with 50 ms latency and Backlog's rate limits (60 s windows),
  * replicated into a real PostgreSQL 15 (Issues, IssueComments and the tables whose renames they
  * show: ProjectStatuses, ProjectCategories, Users).
  * - a first run: requests, time, and the request rate against the read limit's rate (target ≥ 90%:
