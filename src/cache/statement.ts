@@ -7,8 +7,7 @@
  * The wire server refuses it (it writes a file of the server's operator).
  */
 import { SqlError } from '../errors.js';
-import { segments } from '../sql/lexer.js';
-import { replicationKeyword } from '../sync/statement.js';
+import { afterKeyword, replicationKeyword } from '../sync/statement.js';
 
 export interface CacheStatement {
   table: string;
@@ -18,11 +17,7 @@ export interface CacheStatement {
 
 export function parseCache(sql: string): CacheStatement | undefined {
   if (replicationKeyword(sql) !== 'CACHE') return undefined;
-  const first = segments(sql).find((s) => s.kind !== 'comment' && sql.slice(s.start, s.end).trim() !== '');
-  const at = first?.start ?? 0;
-  const start = at + (/^\s*CACHE/i.exec(sql.slice(at))?.[0].length ?? 0);
-  const rest = sql.slice(start).replace(/;\s*$/, '');
-  const name = /^\s*("(?:[^"]|"")+"|\[[^\]]+\]|[A-Za-z_][A-Za-z0-9_]*)/.exec(rest);
+  const { start, rest, name } = afterKeyword(sql, 'CACHE');
   if (!name) {
     throw new SqlError('CACHE takes a table name, optionally followed by WHERE … or a SELECT', start + 1, {
       syntax: true,
@@ -30,13 +25,12 @@ export function parseCache(sql: string): CacheStatement | undefined {
       hint: 'CACHE Issues; CACHE Issues WHERE ProjectId = 1; CACHE Issues SELECT StatusName, count(*) FROM Issues GROUP BY 1',
     });
   }
-  const raw = name[1] as string;
-  const table = raw.startsWith('"') ? raw.slice(1, -1).replaceAll('""', '"') : raw.startsWith('[') ? raw.slice(1, -1) : raw;
-  const after = rest.slice(name[0].length).trim();
+  const { table } = name;
+  const after = rest.slice(name.match.length).trim();
   if (after === '') return { table };
   if (/^WHERE\b/i.test(after)) return { table, where: after.replace(/^WHERE\b/i, '').trim() };
   if (/^(SELECT|WITH)\b/i.test(after)) return { table, select: after };
-  throw new SqlError(`unexpected text after CACHE ${table}`, start + name[0].length + 1, {
+  throw new SqlError(`unexpected text after CACHE ${table}`, start + name.match.length + 1, {
     syntax: true,
     sqlstate: '42601',
     hint: 'After the table name only WHERE … or a SELECT may follow.',

@@ -28,13 +28,27 @@ function firstCode(sql: string): { start: number } | undefined {
   return start < lead.length ? { start } : undefined;
 }
 
+/**
+ * What follows the leading `keyword` of REPLICATE / CACHE: where it starts, the text (a trailing
+ * `;` dropped), and the table name that leads it — `"quoted"`, `[bracketed]` or bare — as written
+ * (`match`, with its leading blanks) and unquoted (`table`); no name: undefined.
+ */
+export function afterKeyword(sql: string, keyword: 'REPLICATE' | 'CACHE'): { start: number; rest: string; name: { match: string; table: string } | undefined } {
+  const at = firstCode(sql)?.start ?? 0;
+  const start = at + (new RegExp(`^\\s*${keyword}`, 'i').exec(sql.slice(at))?.[0].length ?? 0);
+  const rest = sql.slice(start).replace(/;\s*$/, '');
+  const m = /^\s*("(?:[^"]|"")+"|\[[^\]]+\]|[A-Za-z_][A-Za-z0-9_]*)/.exec(rest);
+  if (!m) return { start, rest, name: undefined };
+  const raw = m[1] as string;
+  const table = raw.startsWith('"') ? raw.slice(1, -1).replaceAll('""', '"') : raw.startsWith('[') ? raw.slice(1, -1) : raw;
+  return { start, rest, name: { match: m[0], table } };
+}
+
 /** The statement parsed, or undefined when it is not a REPLICATE. */
 export function parseReplicate(sql: string): ReplicateStatement | undefined {
   if (replicationKeyword(sql) !== 'REPLICATE') return undefined;
-  const start = (firstCode(sql)?.start ?? 0) + (/^\s*REPLICATE/i.exec(sql.slice(firstCode(sql)?.start ?? 0))?.[0].length ?? 0);
-  const rest = sql.slice(start).replace(/;\s*$/, '');
+  const { start, rest, name } = afterKeyword(sql, 'REPLICATE');
   if (rest.trim() === '') return {};
-  const name = /^\s*("(?:[^"]|"")+"|\[[^\]]+\]|[A-Za-z_][A-Za-z0-9_]*)/.exec(rest);
   if (!name) {
     throw new SqlError('REPLICATE takes a table name, optionally followed by a SELECT', start + 1, {
       syntax: true,
@@ -42,12 +56,11 @@ export function parseReplicate(sql: string): ReplicateStatement | undefined {
       hint: "REPLICATE; REPLICATE Issues; REPLICATE OpenIssues SELECT * FROM Issues WHERE StatusName <> 'Closed'",
     });
   }
-  const raw = name[1] as string;
-  const table = raw.startsWith('"') ? raw.slice(1, -1).replaceAll('""', '"') : raw.startsWith('[') ? raw.slice(1, -1) : raw;
-  const after = rest.slice(name[0].length);
+  const { table } = name;
+  const after = rest.slice(name.match.length);
   if (after.trim() === '') return { tables: [table] };
   if (/^\s*(SELECT|WITH|FROM)\b/i.test(after)) return { select: { table, sql: after.trim() } };
-  throw new SqlError(`unexpected text after REPLICATE ${table}`, start + name[0].length + (after.length - after.trimStart().length) + 1, {
+  throw new SqlError(`unexpected text after REPLICATE ${table}`, start + name.match.length + (after.length - after.trimStart().length) + 1, {
     syntax: true,
     sqlstate: '42601',
     hint: 'After the table name only a SELECT may follow: REPLICATE Name SELECT …',
