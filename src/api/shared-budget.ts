@@ -30,7 +30,7 @@ import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { ensurePrivateFolder } from '../util/private-files.js';
-import { observe, type Budget, type BudgetWarning, type BudgetWindow } from './budget.js';
+import { observe, windowEnd, type Budget, type BudgetWarning, type BudgetWindow } from './budget.js';
 import { processAlive } from '../util/process-alive.js';
 
 /** A lease is this fraction of what is free (1/4)… */
@@ -106,7 +106,7 @@ export interface SharedBudgetStats {
 }
 
 function current(w: BudgetWindow, now: number): boolean {
-  return w.remaining !== undefined && now < w.resetAt;
+  return w.remaining !== undefined && now < windowEnd(w);
 }
 
 /** What the server will still accept: the window's remaining, or the whole limit once it is over; undefined when unknown. */
@@ -120,10 +120,27 @@ function acceptable(w: SharedWindow, now: number): number | undefined {
 
 /**
  * Take `from`'s knowledge of the window into `into`: a newer window replaces an older one; within
- * one window the smaller remaining is the truth (answers arrive out of order) and the later reset
- * time the safer one.
+ * one window the smaller remaining is the truth (answers arrive out of order), the later
+ * reset-based end the safer one, and the earlier end proven from an answer to the window's first
+ * request (budget.ts `openerBound`) holds for every process. Two different limits mean one side
+ * describes a server that is no more (a limit lowered under load, another server at the address):
+ * the side that heard from the server last wins whole.
  */
 function merge(into: SharedWindow, from: SharedWindow): void {
+  if (from.limit !== undefined && into.limit !== undefined && from.limit !== into.limit) {
+    if ((from.seen ?? 0) <= (into.seen ?? 0)) return;
+    Object.assign(into, {
+      limit: from.limit,
+      unmetered: false,
+      remaining: from.remaining,
+      reset: from.reset,
+      resetAt: from.resetAt,
+      byReset: from.byReset,
+      byOpener: from.byOpener,
+      seen: from.seen,
+    });
+    return;
+  }
   if (from.limit !== undefined) {
     into.limit = from.limit;
     into.unmetered = false;
@@ -136,9 +153,16 @@ function merge(into: SharedWindow, from: SharedWindow): void {
     into.remaining = from.remaining;
     into.reset = from.reset;
     into.resetAt = from.resetAt;
+    into.byReset = from.byReset;
+    into.byOpener = from.byOpener;
+    into.seen = from.seen;
   } else if (from.reset === into.reset) {
     into.remaining = Math.min(into.remaining, from.remaining);
-    into.resetAt = Math.max(into.resetAt, from.resetAt);
+    into.byReset = Math.max(into.byReset ?? into.resetAt, from.byReset ?? from.resetAt);
+    const opener = Math.min(into.byOpener ?? Infinity, from.byOpener ?? Infinity);
+    into.byOpener = Number.isFinite(opener) ? opener : undefined;
+    into.resetAt = windowEnd(into);
+    into.seen = Math.max(into.seen ?? 0, from.seen ?? 0);
   }
 }
 
@@ -202,6 +226,9 @@ export class SharedRateBudget implements Budget {
     const s = this.state(key);
     s.lastUse = Date.now();
     for (;;) {
+      // A lease was granted out of what the file knew; this process's own answers since may say
+      // less is left (a limit lowered, a file describing another server): they cap it.
+      if (s.lease > 0 && current(s.view, now)) s.lease = Math.max(0, Math.min(s.lease, (s.view.remaining as number) - s.sent - liveUnknown(s, now)));
       if (s.lease > 0 && now < s.leaseUntil) {
         s.lease--;
         s.sent++;
@@ -225,7 +252,7 @@ export class SharedRateBudget implements Budget {
     if (!headers) {
       // No answer: the request may have counted, in this window or (if none is known) the next.
       // Before anything is known of the key there is no budget to hold it against.
-      if (s.view.limit !== undefined || s.view.remaining !== undefined) s.unknown.push(current(s.view, now) ? s.view.resetAt : now + UNKNOWN_MS);
+      if (s.view.limit !== undefined || s.view.remaining !== undefined) s.unknown.push(current(s.view, now) ? windowEnd(s.view) : now + UNKNOWN_MS);
     } else if (headers.has('x-ratelimit-remaining')) {
       observe(s.view, headers, now, this.marginMs);
       s.view.unmetered = false;
@@ -234,7 +261,7 @@ export class SharedRateBudget implements Budget {
       s.view.unmetered = true;
     } else {
       // Not from the metered API (a proxy's error page): it may have counted all the same.
-      s.unknown.push(current(s.view, now) ? s.view.resetAt : now + UNKNOWN_MS);
+      s.unknown.push(current(s.view, now) ? windowEnd(s.view) : now + UNKNOWN_MS);
     }
     if (s.probing) {
       // Other processes wait for the limit this answer tells.
@@ -283,7 +310,7 @@ export class SharedRateBudget implements Budget {
         result = 0;
       } else if (current(f, now) && accepts - (othersHeld - othersSpare) - mine <= 0) {
         // Used up, or on its way to the server: nothing more until the window is over.
-        result = Math.max(1, f.resetAt - now);
+        result = Math.max(1, windowEnd(f) - now);
       } else {
         // Held by requests in flight at a window's end, or by leases that may come back: ask for them.
         if (othersSpare > 0) f.wanted = now + WANTED_MS;
@@ -358,7 +385,7 @@ export class SharedRateBudget implements Budget {
       s.sent++;
       return 0;
     }
-    return current(s.view, now) ? Math.max(1, s.view.resetAt - now) : POLL_MS;
+    return current(s.view, now) ? Math.max(1, windowEnd(s.view) - now) : POLL_MS;
   }
 
   private serial<T>(run: () => Promise<T>): Promise<T> {

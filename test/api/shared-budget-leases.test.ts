@@ -40,6 +40,8 @@ class FakeBacklog {
   constructor(
     readonly limit: number,
     readonly windowMs: number,
+    /** How X-RateLimit-Reset rounds the window's end to seconds (undocumented: a client must survive both). */
+    readonly rounding: 'ceil' | 'floor' = 'ceil',
   ) {}
 
   /** The request reaches the server at `now`: it counts (or draws a 429); the answer's headers. */
@@ -58,7 +60,7 @@ class FakeBacklog {
       date: new Date(now).toUTCString(),
       'x-ratelimit-limit': String(this.limit),
       'x-ratelimit-remaining': String(this.limit - this.used),
-      'x-ratelimit-reset': String(Math.ceil((this.start + this.windowMs) / 1000)),
+      'x-ratelimit-reset': String(Math[this.rounding]((this.start + this.windowMs) / 1000)),
     });
   }
 }
@@ -140,10 +142,17 @@ interface Proc {
  * long after they were reserved (a process starved of CPU), answers taken in out of order,
  * dropped connections before and after the server counted, leases given back at random moments.
  */
-async function simulate(seed: number, limit: number, windowMs: number, processes: number, requests: number): Promise<{ server: FakeBacklog; elapsed: number }> {
+async function simulate(
+  seed: number,
+  limit: number,
+  windowMs: number,
+  processes: number,
+  requests: number,
+  rounding: 'ceil' | 'floor' = 'ceil',
+): Promise<{ server: FakeBacklog; elapsed: number }> {
   const rnd = random(seed);
   const dir = folder();
-  const server = new FakeBacklog(limit, windowMs);
+  const server = new FakeBacklog(limit, windowMs, rounding);
   const procs: Proc[] = Array.from({ length: processes }, () => ({
     budget: new SharedRateBudget(dir, 1000, { idleMs: 0 }),
     concurrency: 1 + Math.floor(rnd() * 4),
@@ -201,21 +210,106 @@ async function simulate(seed: number, limit: number, windowMs: number, processes
 const SEEDS = 8;
 
 describe('never over the limit, whatever the interleaving (seeded simulation)', () => {
-  for (const [limit, windowMs, processes] of [
-    [20, 3000, 2],
-    [60, 3000, 3],
-    [7, 2000, 4],
+  for (const [limit, windowMs, processes, rounding] of [
+    [20, 3000, 2, 'ceil'],
+    [60, 3000, 3, 'ceil'],
+    [7, 2000, 4, 'ceil'],
+    [7, 2000, 4, 'floor'],
+    // Backlog's own minute, where a window's end is counted from the answer to its first request.
+    [30, 60_000, 2, 'ceil'],
+    [30, 60_000, 3, 'floor'],
   ] as const) {
-    test(`${processes} processes, limit ${limit} per ${windowMs / 1000} s: ${SEEDS} seeds, no 429, and the windows are used`, async () => {
+    test(`${processes} processes, limit ${limit} per ${windowMs / 1000} s, reset rounded by ${rounding}: ${SEEDS} seeds, no 429, and the windows are used`, async () => {
       const requests = Math.ceil((limit * 3) / processes);
       for (let seed = 1; seed <= SEEDS; seed++) {
-        const { server, elapsed } = await simulate(seed, limit, windowMs, processes, requests);
+        const { server, elapsed } = await simulate(seed, limit, windowMs, processes, requests, rounding);
         assert.equal(server.rejected, 0, `seed ${seed}: ${server.rejected} requests drew a 429`);
         // Three windows' worth of requests: not much more than three windows (and the reset margins).
         assert.ok(elapsed < 8 * (windowMs + 2000), `seed ${seed}: took ${elapsed} ms`);
       }
     });
   }
+});
+
+describe("Backlog's one-minute window is counted from the answer to its first request", () => {
+  for (const rounding of ['ceil', 'floor'] as const) {
+    test(`one process reading back to back resumes within a round trip of each window's end (reset rounded by ${rounding})`, async () => {
+      const server = new FakeBacklog(50, 60_000, rounding);
+      const budget = new SharedRateBudget(folder(), 1000, { idleMs: 0 });
+      const RTT = 50;
+      let now = T0;
+      const opened: number[] = [];
+      for (let sent = 0; sent < 151; ) {
+        const wait = await budget.reserve(KEY, now);
+        if (wait > 0) {
+          now += wait;
+          continue;
+        }
+        const headers = server.receive(now);
+        if (headers.get('x-ratelimit-remaining') === '49') opened.push(now);
+        now += RTT;
+        await budget.settle(KEY, headers, now);
+        sent++;
+      }
+      assert.equal(server.rejected, 0);
+      assert.equal(opened.length, 4);
+      // Each window opens at most a round trip and the 100 ms slack after the last one ended,
+      // instead of the reset's rounding plus NET-4's second (up to two seconds) later.
+      for (let i = 1; i < opened.length; i++) {
+        const late = (opened[i] as number) - (opened[i - 1] as number) - 60_000;
+        assert.ok(late >= 0 && late <= RTT + 100 + 1, `window ${i + 1} opened ${late} ms after the previous one ended`);
+      }
+    });
+  }
+
+  test('a reset that does not agree with a minute (another window length) keeps the reset and its margin', async () => {
+    const server = new FakeBacklog(5, 10_000);
+    const budget = new SharedRateBudget(folder(), 1000, { idleMs: 0 });
+    let now = T0;
+    const opened: number[] = [];
+    for (let sent = 0; sent < 11; ) {
+      const wait = await budget.reserve(KEY, now);
+      if (wait > 0) {
+        now += wait;
+        continue;
+      }
+      const headers = server.receive(now);
+      if (headers.get('x-ratelimit-remaining') === '4') opened.push(now);
+      now += 20;
+      await budget.settle(KEY, headers, now);
+      sent++;
+    }
+    assert.equal(server.rejected, 0);
+    for (let i = 1; i < opened.length; i++) assert.ok((opened[i] as number) - (opened[i - 1] as number) >= 11_000, 'the 1 s margin stays');
+  });
+});
+
+describe('a state file that describes another server at the same address', () => {
+  test('(a test emulator before this one on the port) is replaced by the first answer: no 429', async () => {
+    const dir = folder();
+    // The previous server: limits off (a million per window), a window opened a moment ago.
+    const before = new SharedRateBudget(dir, 1000, { idleMs: 0 });
+    const old = new FakeBacklog(1_000_000, 60_000);
+    assert.equal(await before.reserve(KEY, T0), 0);
+    await before.settle(KEY, old.receive(T0), T0);
+    await before.flush(T0);
+    // This process's server: 5 writes per 2 s, its clock (and so its resets) behind the old one's.
+    const server = new FakeBacklog(5, 2000);
+    const budget = new SharedRateBudget(dir, 1000, { idleMs: 0 });
+    let now = T0 + 1000;
+    for (let sent = 0; sent < 12; ) {
+      const wait = await budget.reserve(KEY, now);
+      if (wait > 0) {
+        now += wait;
+        continue;
+      }
+      const headers = server.receive(now - 30_000);
+      now += 10;
+      await budget.settle(KEY, headers, now);
+      sent++;
+    }
+    assert.equal(server.rejected, 0);
+  });
 });
 
 describe('the file costs no lock per request while the budget is plentiful', () => {
