@@ -166,6 +166,10 @@ function merge(into: SharedWindow, from: SharedWindow): void {
   }
 }
 
+function finite(x: unknown): number | undefined {
+  return typeof x === 'number' && Number.isFinite(x) ? x : undefined;
+}
+
 function liveUnknown(s: KeyState, now: number): number {
   s.unknown = s.unknown.filter((until) => until > now);
   return s.unknown.length;
@@ -445,6 +449,10 @@ export class SharedRateBudget implements Budget {
           remaining: typeof f.remaining === 'number' ? f.remaining : undefined,
           reset: f.reset,
           resetAt: f.resetAt,
+          // A bound that is not a number would make every comparison false (a window never current).
+          byReset: finite(f.byReset),
+          byOpener: finite(f.byOpener),
+          seen: finite(f.seen),
           holders: typeof f.holders === 'object' && f.holders !== null ? f.holders : {},
         };
       }
