@@ -16,8 +16,10 @@
  * Every variant's answer is reduced to the same canonical form and compared: a fast wrong
  * answer would make the figures worthless.
  *
- * `driver-scan`: one full scan of every issue with the search limit lowered to 20 a 10-second
- * window: the pacer must wait (stats.rateLimitWaits > 0) rather than draw a single 429.
+ * `driver-scan`: one full scan of every issue with the search limit lowered, at a shortened
+ * 10-second window (20 searches) and at Backlog's own 60-second window (50 searches): the pacer
+ * must wait (stats.rateLimitWaits > 0) rather than draw a single 429, and its rate is compared with
+ * the rate-limit floor's (target ≥ 97% at the 60-second window).
  *
  * Readings where the question leaves a choice, the same in every variant:
  *  - "open" (questions 1 and 8) is status 1 (Open) only; "not closed" (question 4) is status ≠ 4.
