@@ -7,7 +7,7 @@
 //
 // Usage: node scripts/run-tests.mjs [substring ...]   (only files whose path contains one)
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync, readFileSync, mkdtempSync } from 'node:fs';
+import { readdirSync, statSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { tmpdir } from 'node:os';
 
@@ -54,7 +54,12 @@ const args = [
   `--test-reporter-destination=${tapFile}`,
   ...files,
 ];
-const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
+// The tests' settings, tokens, rate-limit state and cache go to a folder of this run, never to the
+// user's ~/.config/backlog-sql: state left there by an earlier run (an emulator on a reused port
+// with other limits) must not change what a test sees. A test that needs its own sets its own.
+const ownConfigDir = process.env.BACKLOG_SQL_CONFIG_DIR === undefined;
+const configDir = process.env.BACKLOG_SQL_CONFIG_DIR ?? mkdtempSync(join(tmpdir(), 'backlog-sql-test-config-'));
+const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, BACKLOG_SQL_CONFIG_DIR: configDir } });
 const started = Date.now();
 
 /** The test files whose processes (children of the runner) are still alive, with their pids. */
@@ -88,6 +93,7 @@ watchdog.unref();
 
 child.on('exit', (code, signal) => {
   clearTimeout(watchdog);
+  if (ownConfigDir) rmSync(configDir, { recursive: true, force: true });
   console.error(`run-tests: ${files.length} files in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   const tap = readFileSync(tapFile, 'utf8');
   const skipped = tap
