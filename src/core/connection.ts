@@ -4,13 +4,13 @@
  * set up DuckDB with the schema and the sys_* tables, and answer queries.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { inspect } from 'node:util';
 import { BacklogClient, type ApiEvent } from '../api/client.js';
 import { sharedBudget } from '../api/shared-budget.js';
 import { defaultSettingsPath } from '../auth/token-store.js';
 import { openLogfile } from './logfile.js';
+import { packageVersion } from '../util/package-version.js';
 import type { ApiClient } from '../api/types.js';
 import { connectionPropsTable, redactConfig, resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import type { ConnectionProperties } from '../config/options.js';
@@ -74,7 +74,7 @@ interface SpaceJson {
 
 function productVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return packageVersion();
   } catch {
     return '0.0.0';
   }
