@@ -9,7 +9,7 @@
 // and every `await import(...)` of the sources (OAuth, the wire server, replication, the CLI's
 // subcommands) stays a chunk loaded on first use. Packages stay external (`node_modules`).
 // The compiled per-module files are then removed; the declarations (.d.ts) stay as tsc wrote them.
-import { readdirSync, rmSync, renameSync, mkdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, renameSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -17,6 +17,33 @@ import { build } from 'esbuild';
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const out = fileURLToPath(new URL('../dist.bundle/', import.meta.url));
 const ENTRIES = { index: 'index.js', 'emulator/index': 'emulator/index.js', 'cli/main': 'cli/main.js' };
+
+// DuckDB's JavaScript API (@duckdb/node-api, pinned) is bundled too: Node resolved, read and
+// compiled its 180 CommonJS files one by one, about half of the 0.1 s DuckDB took to load. It
+// stays loaded on first use (sql/duckdb.ts requires it lazily; esbuild keeps a bundled CommonJS
+// module unevaluated until that call). Its native part, @duckdb/node-bindings, stays a package,
+// required from where the installed @duckdb/node-api sits, as that package itself would.
+const DUCKDB_API = '@duckdb/node-api';
+const LAZY_REQUIRE = `createRequire(import.meta.url)('${DUCKDB_API}')`;
+const duckdbApi = {
+  name: 'duckdb-api',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]sql[\\/]duckdb\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(LAZY_REQUIRE)) throw new Error(`bundle: ${args.path} no longer loads DuckDB with ${LAZY_REQUIRE}`);
+      return { contents: text.replace(LAZY_REQUIRE, `require("${DUCKDB_API}")`), loader: 'js' };
+    });
+    // Every other package stays external (node_modules), as in the unbundled build.
+    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path === DUCKDB_API || args.path.startsWith('node:') ? undefined : { path: args.path, external: true }));
+  },
+};
+// The bundled API's own `require('@duckdb/node-bindings')`, resolved from the installed
+// @duckdb/node-api (npm may nest the bindings under it). Only bundled CommonJS code calls `require`.
+const BANNER = [
+  "import { createRequire as __bsqlCreateRequire } from 'node:module';",
+  'let __bsqlDuckRequire;',
+  `var require = (id) => (__bsqlDuckRequire ??= __bsqlCreateRequire(__bsqlCreateRequire(import.meta.url).resolve('${DUCKDB_API}')))(id);`,
+].join('\n');
 
 rmSync(out, { recursive: true, force: true });
 await build({
@@ -27,7 +54,8 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  plugins: [duckdbApi],
+  banner: { js: BANNER },
   chunkNames: 'chunks/[name]-[hash]',
   // Classes and functions keep their names (`new.target.name` is an error's name) where two
   // modules' names would otherwise be renamed apart.
