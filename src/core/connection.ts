@@ -181,6 +181,9 @@ export class Connection {
     } catch (e) {
       // Every failure is one of our errors (issue 11), whatever went wrong inside.
       throw asBacklogSqlError(e);
+    } finally {
+      // The first statement is over: the background schema setup may start (../sql/schema-setup.ts).
+      this.schema?.start();
     }
   }
 
@@ -419,6 +422,8 @@ export class Connection {
     } catch (e) {
       // Every failure is one of our errors (issue 11), whatever went wrong inside.
       throw asBacklogSqlError(e);
+    } finally {
+      this.schema?.start();
     }
   }
 
@@ -445,8 +450,8 @@ export class Connection {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // The schema may still be being created: the instance closes after it.
-    await this.schema?.ready().catch(() => undefined);
+    // The schema may still be being created: the instance closes after it (one never started is skipped).
+    await this.schema?.settled();
     // Kept connections may still be dropping a statement's temporary tables (src/sql/conn-pool.ts).
     await settleConnections(this.duck);
     closeDuck(this.duck);
@@ -635,7 +640,7 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
     procedures: procedureMetadata(),
   });
   for (const sys of system) registry.addLocal(sys.name);
-  // Created in the background: the first query does not wait for it unless it needs it.
+  // Created in the background once the first statement is over: that statement does not wait for it unless it needs it.
   const schema = startSchemaSetup(duck, registry.tables, system);
   let myselfPromise: Promise<Myself> | undefined;
   const myself = () => (myselfPromise ??= offline ? Promise.resolve(offline.myself) : api.get<Myself>('/users/myself'));
