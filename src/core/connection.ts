@@ -160,6 +160,8 @@ export class Connection {
 
   /** Run one SQL statement. `params`: an array for `?`/`$1`, an object for `$name`/`@name`. */
   async query(sql: string, params?: ParamValues, options: QueryOptions = {}): Promise<QueryResult> {
+    // While a statement runs, the background schema setup does not start on its own (../sql/schema-setup.ts).
+    this.schema?.hold();
     try {
       if (this.closed) throw new ConnectionClosedError();
       checkStatement(sql);
@@ -182,8 +184,7 @@ export class Connection {
       // Every failure is one of our errors (issue 11), whatever went wrong inside.
       throw asBacklogSqlError(e);
     } finally {
-      // The first statement is over: the background schema setup may start (../sql/schema-setup.ts).
-      this.schema?.start();
+      this.schema?.release();
     }
   }
 
@@ -404,6 +405,7 @@ export class Connection {
    * (break) requests no further page; any other statement is run whole first (ARCHITECTURE.md §5).
    */
   async *stream(sql: string, params?: ParamValues, options: QueryOptions = {}): AsyncIterable<Record<string, unknown>> {
+    this.schema?.hold();
     try {
       if (this.closed) throw new ConnectionClosedError();
       checkStatement(sql);
@@ -423,7 +425,7 @@ export class Connection {
       // Every failure is one of our errors (issue 11), whatever went wrong inside.
       throw asBacklogSqlError(e);
     } finally {
-      this.schema?.start();
+      this.schema?.release();
     }
   }
 
@@ -640,7 +642,7 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
     procedures: procedureMetadata(),
   });
   for (const sys of system) registry.addLocal(sys.name);
-  // Created in the background once the first statement is over: that statement does not wait for it unless it needs it.
+  // Created in the background once the connection is idle: a statement does not wait for it unless it needs it.
   const schema = startSchemaSetup(duck, registry.tables, system);
   let myselfPromise: Promise<Myself> | undefined;
   const myself = () => (myselfPromise ??= offline ? Promise.resolve(offline.myself) : api.get<Myself>('/users/myself'));

@@ -6,11 +6,11 @@
  * temporary tables of its own. A statement that may need the schema waits for it
  * (`Engine.waitForSchema`).
  *
- * It starts once the first statement is over (`start()`), when something needs it (`ready()`),
- * or when the connection has been idle a moment (IDLE_START_MS): started at connect, its DuckDB
- * and main-thread work ran beside the first statement and slowed it on a busy machine. `close()`
- * waits for a setup under way and skips one never started (`settled()`): a program that runs one
- * query and closes never pays for it.
+ * It starts once the connection has been idle a moment (IDLE_START_MS with no statement running:
+ * `hold()` / `release()` around each statement), or at once when something needs it (`ready()`).
+ * Started at connect, its DuckDB and main-thread work ran beside the first statement and slowed it
+ * on a busy machine. `close()` waits for a setup under way and skips one never started
+ * (`settled()`): a program that runs a query and closes never pays for it.
  */
 import type { SqlType, TableDef } from '../schema/types.js';
 import type { SystemTable } from '../schema/system.js';
@@ -22,14 +22,16 @@ export interface SchemaSetup {
   readonly done: boolean;
   /** Starts the setup (if not yet started); resolves once the schema exists; rejects with what stopped it. */
   ready(): Promise<void>;
-  /** Starts the setup in the background, if not yet started. */
-  start(): void;
-  /** Resolves once no setup is running: at once when it never started (it will not start after). */
+  /** A statement starts: the setup does not start on its own meanwhile. */
+  hold(): void;
+  /** A statement is over: once none runs for IDLE_START_MS, the setup starts. */
+  release(): void;
+  /** Resolves once no setup is running: at once when it never started (it does not start on its own after). */
   settled(): Promise<void>;
 }
 
-/** After this long without a statement, the setup starts on its own. */
-const IDLE_START_MS = 250;
+/** How long the connection stays idle (no statement running) before the setup starts on its own. */
+const IDLE_START_MS = 100;
 
 const createTable = (name: string, columns: readonly { name: string; type: SqlType | string }[]) =>
   `CREATE TABLE ${quoteIdent(name)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`;
@@ -67,6 +69,8 @@ export function startSchemaSetup(duck: DuckDBInstance, tables: readonly TableDef
     }
     done = true;
   };
+  let running = 0;
+  let idle: NodeJS.Timeout | undefined;
   const begin = (): Promise<void> => {
     if (!promise) {
       clearTimeout(idle);
@@ -76,18 +80,26 @@ export function startSchemaSetup(duck: DuckDBInstance, tables: readonly TableDef
     }
     return promise;
   };
-  // unref: an idle connection left open must not keep the process alive for this.
-  const idle = setTimeout(() => {
-    if (!closing) begin();
-  }, IDLE_START_MS);
-  idle.unref();
+  const arm = () => {
+    clearTimeout(idle);
+    if (promise || closing || running > 0) return;
+    idle = setTimeout(begin, IDLE_START_MS);
+    // unref: an idle connection left open must not keep the process alive for this.
+    idle.unref();
+  };
+  arm();
   return {
     get done() {
       return done;
     },
     ready: begin,
-    start: () => {
-      if (!closing) begin();
+    hold: () => {
+      running++;
+      clearTimeout(idle);
+    },
+    release: () => {
+      running = Math.max(0, running - 1);
+      arm();
     },
     settled: () => {
       closing = true;
