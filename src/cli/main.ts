@@ -3,7 +3,7 @@
  * subcommands, with errors mapped to exit codes (ARCHITECTURE.md §2). Usage mistakes print one line and the
  * hint to --help, never a stack trace.
  */
-import { readFileSync } from 'node:fs';
+import { packageVersion } from '../util/package-version.js';
 import { parseArgs } from 'node:util';
 import type { Connection } from '../core/connection.js';
 import { connectionFrom } from './connection-file.js';
@@ -51,8 +51,7 @@ Exit codes: 0 ok, 1 SQL error, 2 usage or configuration, 3 authentication, 4 API
 `;
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  return packageVersion();
 }
 
 export interface MainOptions {

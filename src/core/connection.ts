@@ -4,13 +4,13 @@
  * set up DuckDB with the schema and the sys_* tables, and answer queries.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { inspect } from 'node:util';
 import { BacklogClient, type ApiEvent } from '../api/client.js';
 import { sharedBudget } from '../api/shared-budget.js';
 import { defaultSettingsPath } from '../auth/token-store.js';
 import { openLogfile } from './logfile.js';
+import { packageVersion } from '../util/package-version.js';
 import type { ApiClient } from '../api/types.js';
 import { connectionPropsTable, redactConfig, resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import type { ConnectionProperties } from '../config/options.js';
@@ -74,7 +74,7 @@ interface SpaceJson {
 
 function productVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return packageVersion();
   } catch {
     return '0.0.0';
   }
@@ -160,6 +160,8 @@ export class Connection {
 
   /** Run one SQL statement. `params`: an array for `?`/`$1`, an object for `$name`/`@name`. */
   async query(sql: string, params?: ParamValues, options: QueryOptions = {}): Promise<QueryResult> {
+    // While a statement runs, the background schema setup does not start on its own (../sql/schema-setup.ts).
+    this.schema?.hold();
     try {
       if (this.closed) throw new ConnectionClosedError();
       checkStatement(sql);
@@ -181,6 +183,8 @@ export class Connection {
     } catch (e) {
       // Every failure is one of our errors (issue 11), whatever went wrong inside.
       throw asBacklogSqlError(e);
+    } finally {
+      this.schema?.release();
     }
   }
 
@@ -401,6 +405,7 @@ export class Connection {
    * (break) requests no further page; any other statement is run whole first (ARCHITECTURE.md §5).
    */
   async *stream(sql: string, params?: ParamValues, options: QueryOptions = {}): AsyncIterable<Record<string, unknown>> {
+    this.schema?.hold();
     try {
       if (this.closed) throw new ConnectionClosedError();
       checkStatement(sql);
@@ -419,6 +424,8 @@ export class Connection {
     } catch (e) {
       // Every failure is one of our errors (issue 11), whatever went wrong inside.
       throw asBacklogSqlError(e);
+    } finally {
+      this.schema?.release();
     }
   }
 
@@ -445,8 +452,8 @@ export class Connection {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // The schema may still be being created: the instance closes after it.
-    await this.schema?.ready().catch(() => undefined);
+    // The schema may still be being created: the instance closes after it (one never started is skipped).
+    await this.schema?.settled();
     // Kept connections may still be dropping a statement's temporary tables (src/sql/conn-pool.ts).
     await settleConnections(this.duck);
     closeDuck(this.duck);
@@ -635,7 +642,7 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
     procedures: procedureMetadata(),
   });
   for (const sys of system) registry.addLocal(sys.name);
-  // Created in the background: the first query does not wait for it unless it needs it.
+  // Created in the background once the connection is idle: a statement does not wait for it unless it needs it.
   const schema = startSchemaSetup(duck, registry.tables, system);
   let myselfPromise: Promise<Myself> | undefined;
   const myself = () => (myselfPromise ??= offline ? Promise.resolve(offline.myself) : api.get<Myself>('/users/myself'));

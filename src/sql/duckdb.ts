@@ -17,9 +17,11 @@ import { closeIdleConnections, earlyTables, noteTempTable } from './conn-pool.js
 
 // DuckDB's package is CommonJS. Imported from ESM, Node first lexes every file it re-exports to
 // find the named exports, which took longer than loading DuckDB itself (0.1–0.2 s of every cold
-// start); `require` loads it without that step. It is loaded on first use, not at import: `connect`
-// sends its first request before creating the instance, so loading DuckDB (the largest part of a
-// cold start) happens while that request is on the network.
+// start); `require` loads it without that step. It is loaded on first use, not at import: a program
+// that never connects does not pay for it. In the built package this exact call is replaced by the
+// bundled copy of the API (scripts/bundle.mjs, which fails the build if it no longer finds it).
+// Loading blocks the thread, so connect's GET /space is written once it is loaded; the instance is
+// then created on DuckDB's threads while that request is answered.
 let duckApi: typeof DuckApi | undefined;
 function duckdb(): typeof DuckApi {
   duckApi ??= createRequire(import.meta.url)('@duckdb/node-api') as typeof DuckApi;

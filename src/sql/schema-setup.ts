@@ -4,7 +4,13 @@
  * created in the background after connect (ARCHITECTURE.md §5). It costs some 0.15 s of DuckDB
  * work, which a program's first query does not need: that query reads its Backlog tables into
  * temporary tables of its own. A statement that may need the schema waits for it
- * (`Engine.waitForSchema`); `close()` waits for it before closing the instance.
+ * (`Engine.waitForSchema`).
+ *
+ * It starts once the connection has been idle a moment (IDLE_START_MS with no statement running:
+ * `hold()` / `release()` around each statement), or at once when something needs it (`ready()`).
+ * Started at connect, its DuckDB and main-thread work ran beside the first statement and slowed it
+ * on a busy machine. `close()` waits for a setup under way and skips one never started
+ * (`settled()`): a program that runs a query and closes never pays for it.
  */
 import type { SqlType, TableDef } from '../schema/types.js';
 import type { SystemTable } from '../schema/system.js';
@@ -14,9 +20,18 @@ import { quoteIdent, quoteLiteral, type DuckDBInstance } from './duckdb.js';
 export interface SchemaSetup {
   /** True once the schema exists. */
   readonly done: boolean;
-  /** Resolves once the schema exists; rejects with what stopped it. */
+  /** Starts the setup (if not yet started); resolves once the schema exists; rejects with what stopped it. */
   ready(): Promise<void>;
+  /** A statement starts: the setup does not start on its own meanwhile. */
+  hold(): void;
+  /** A statement is over: once none runs for IDLE_START_MS, the setup starts. */
+  release(): void;
+  /** Resolves once no setup is running: at once when it never started (it does not start on its own after). */
+  settled(): Promise<void>;
 }
+
+/** How long the connection stays idle (no statement running) before the setup starts on its own. */
+const IDLE_START_MS = 100;
 
 const createTable = (name: string, columns: readonly { name: string; type: SqlType | string }[]) =>
   `CREATE TABLE ${quoteIdent(name)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`;
@@ -28,10 +43,12 @@ function literal(type: string, v: unknown): string {
   return quoteLiteral(String(v));
 }
 
-/** Start creating the schema on `duck`; the caller registers the sys_* names as local tables at once. */
+/** Prepare creating the schema on `duck` (see above for when it starts); the caller registers the sys_* names as local tables at once. */
 export function startSchemaSetup(duck: DuckDBInstance, tables: readonly TableDef[], system: readonly SystemTable[]): SchemaSetup {
   let done = false;
-  const promise = (async () => {
+  let closing = false;
+  let promise: Promise<void> | undefined;
+  const run = async () => {
     const setup = await duck.connect();
     try {
       // One call for every CREATE: a round trip per table added tens of ms.
@@ -51,13 +68,43 @@ export function startSchemaSetup(duck: DuckDBInstance, tables: readonly TableDef
       setup.closeSync();
     }
     done = true;
-  })();
-  // Whoever needs the schema gets the failure; nobody waiting is no unhandled rejection.
-  promise.catch(() => undefined);
+  };
+  let running = 0;
+  let idle: NodeJS.Timeout | undefined;
+  const begin = (): Promise<void> => {
+    if (!promise) {
+      clearTimeout(idle);
+      promise = run();
+      // Whoever needs the schema gets the failure; nobody waiting is no unhandled rejection.
+      promise.catch(() => undefined);
+    }
+    return promise;
+  };
+  const arm = () => {
+    clearTimeout(idle);
+    if (promise || closing || running > 0) return;
+    idle = setTimeout(begin, IDLE_START_MS);
+    // unref: an idle connection left open must not keep the process alive for this.
+    idle.unref();
+  };
+  arm();
   return {
     get done() {
       return done;
     },
-    ready: () => promise,
+    ready: begin,
+    hold: () => {
+      running++;
+      clearTimeout(idle);
+    },
+    release: () => {
+      running = Math.max(0, running - 1);
+      arm();
+    },
+    settled: () => {
+      closing = true;
+      clearTimeout(idle);
+      return promise ? promise.catch(() => undefined) : Promise.resolve();
+    },
   };
 }
