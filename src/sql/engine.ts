@@ -42,6 +42,7 @@ import { readRows, resultColumns } from './result.js';
 import { acquireConnection, releaseConnection } from './conn-pool.js';
 import { catalogChanged, runPrepared } from './prepared.js';
 import { inlineRows } from './inline-rows.js';
+import { PlanCache, planKey } from './plan-cache.js';
 import { leadingCode } from './lexer.js';
 import { LAST_RESULT_INFO, runWrite, type WriteDeps, type WriteProgress, type WriteSession } from './write.js';
 import type { QueryCache } from '../cache/cache.js';
@@ -217,7 +218,7 @@ export class Engine {
       // What to plan: the statement, or the query a COPY … TO writes out.
       const copy = !explaining && target.kind === 'copy' ? copySource(sql) : undefined;
       const query = copy ? { sql: copy.sql, offset: offset + copy.offset } : explaining || target.kind === 'select' ? { sql, offset } : undefined;
-      const plan = query ? await this.planQuery(conn, query.sql, query.offset, params, (n) => isTempName(n) || session.temps.has(n.toLowerCase())) : noReads();
+      const plan = query ? await this.planQuery(conn, query.sql, query.offset, params, session.temps) : noReads();
       if (statement.kind === 'explain' && !statement.analyze)
         return this.explainResult(plan, started, undefined, await this.ctx.cache?.explain(cacheSteps(plan)));
       // A COPY writes a file: the schema's macros and tables may be needed whatever it reads.
@@ -287,6 +288,9 @@ export class Engine {
     }
   }
 
+  /** Plans of statements run before (./plan-cache.ts). */
+  private readonly plans = new PlanCache();
+
   /** Whether the schema was seen finished (its macros replace built-ins, so statements prepared before it are stale). */
   private schemaSeenDone = false;
 
@@ -311,16 +315,25 @@ export class Engine {
 
   /** A query's plan (./plan.ts): its parse tree read against the registry; without pushdown, nothing pushed. */
   /** `alsoLocal`: names that are local tables of this statement's session beside the registry's (T#TEMP). */
-  private async planQuery(conn: DuckDBConnection, sql: string, offset: number, params: ParamValues, alsoLocal?: (name: string) => boolean): Promise<ReadPlan> {
+  private async planQuery(conn: DuckDBConnection, sql: string, offset: number, params: ParamValues, temps?: ReadonlyMap<string, unknown>): Promise<ReadPlan> {
+    // T#TEMP tables of the session are local tables beside the registry's.
+    const alsoLocal = temps ? (n: string) => isTempName(n) || temps.has(n.toLowerCase()) : undefined;
+    const key = planKey(sql, offset, params, temps ? [...temps.keys()].sort() : undefined);
+    const kept = key === undefined ? undefined : this.plans.get(key);
+    const today = () => toSpaceDate(new Date().toISOString(), this.ctx.env.timezone) ?? undefined;
+    if (kept && (kept.today === undefined || kept.today === today())) return kept.plan;
     const tree = await parseQuery(conn, sql, offset);
     const registry = this.ctx.registry;
     const catalog: Catalog = alsoLocal ? { table: (n) => registry.table(n), isLocal: (n) => registry.isLocal(n) || alsoLocal(n) } : registry;
     try {
-      return planRead(tree, catalog, params, {
+      let dated: string | undefined;
+      const plan = planRead(tree, catalog, params, {
         pushdown: this.ctx.pushdown,
         maxRows: this.ctx.maxRows,
-        today: () => toSpaceDate(new Date().toISOString(), this.ctx.env.timezone) ?? undefined,
+        today: () => (dated = today()),
       });
+      if (key !== undefined) this.plans.set(key, { plan, today: dated });
+      return plan;
     } catch (e) {
       if (e instanceof AnalysisError) {
         const near = closestName(e.unknown.name, this.ctx.registry.names());
@@ -486,7 +499,7 @@ export class Engine {
     const text = this.ctx.userViews ? expandUserViews(dialect, this.ctx.userViews) : dialect;
     const conn = await this.ctx.duck.connect();
     try {
-      return await this.planQuery(conn, text, 0, params, (n) => isTempName(n) || session.temps.has(n.toLowerCase()));
+      return await this.planQuery(conn, text, 0, params, session.temps);
     } finally {
       conn.closeSync();
     }

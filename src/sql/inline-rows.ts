@@ -33,7 +33,7 @@ export function inlineRows(
   used: ReadonlySet<string>,
 ): { sql: string; bound: DuckParams } | undefined {
   const keep = keptColumns(columns, used);
-  if (rows.length * keep.length > INLINE_MAX_CELLS) return undefined;
+  if (rows.length * keep.length > INLINE_MAX_CELLS || qualified(sql, name)) return undefined;
   const api = duckdb();
   const values: Record<string, DuckDBValue> = {};
   const types: Record<string, DuckDBType> = {};
@@ -46,7 +46,8 @@ export function inlineRows(
     for (let r = 0; r < rows.length; r++) items[r] = paramValue(column.type, (rows[r] as readonly unknown[])[i]);
     values[`${PARAM}${k}`] = api.listValue(items);
     types[`${PARAM}${k}`] = api.LIST(api[bindType]);
-    inner.push(`unnest($${PARAM}${k}) AS c${k}`);
+    // Typed in the text: a parameter whose type DuckDB must infer makes it plan the statement again at every run.
+    inner.push(`unnest(CAST($${PARAM}${k} AS ${bindType}[])) AS c${k}`);
     outer.push(
       bindType === 'VARCHAR' && column.type !== 'VARCHAR'
         ? `CAST(c${k} AS ${column.type}) AS ${quoteIdent(column.name)}`
@@ -80,4 +81,14 @@ function paramValue(type: SqlType, value: unknown): DuckDBValue {
     default:
       return String(value);
   }
+}
+
+/**
+ * Whether the text may name the table other than plainly: `main.T` finds the temporary table (its
+ * schema is also called main) but not a CTE, and `query_table('T')` looks in the catalog. Read on
+ * the raw text, so a comment or a literal that merely looks so only costs the usual way.
+ */
+function qualified(sql: string, name: string): boolean {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`[.']\\s*"?${escaped}\\b`, 'i').test(sql);
 }
