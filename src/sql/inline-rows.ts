@@ -89,6 +89,10 @@ function paramValue(type: SqlType, value: unknown): DuckDBValue {
  * the raw text, so a comment or a literal that merely looks so only costs the usual way.
  */
 function qualified(sql: string, name: string): boolean {
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`[.']\\s*"?${escaped}\\b`, 'i').test(sql);
+  let pattern = QUALIFIED.get(name);
+  if (!pattern) QUALIFIED.set(name, (pattern = new RegExp(`[.']\\s*"?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i')));
+  return pattern.test(sql);
 }
+
+/** `qualified`'s pattern per table name (tables are few). */
+const QUALIFIED = new Map<string, RegExp>();
