@@ -208,7 +208,8 @@ export class Engine {
     const warnings: string[] = [];
     const conn = await acquireConnection(this.ctx.duck);
     const onAbort = () => conn.interrupt();
-    signal.addEventListener('abort', onAbort);
+    // Only the caller's signal can abort: the statement's own (made when none was given) never does.
+    options.signal?.addEventListener('abort', onAbort);
     try {
       const identity = session.identity;
       if (identity.length > 0 && /sys_identity/i.test(sql)) await this.loadIdentity(conn, identity);
@@ -248,7 +249,7 @@ export class Engine {
           : undefined;
       if (!inline) for (const [name, { table, rows }] of fetches.byTable) await loadTempTable(conn, name, table.columns, rows, used(table));
       if (signal.aborted) throw new CancelledError();
-      const local = new LocalWork(conn, signal, this.ctx.timeoutMs);
+      const local = new LocalWork(conn, options.signal, this.ctx.timeoutMs);
       let columns, rows;
       try {
         let result;
@@ -279,7 +280,7 @@ export class Engine {
       if (statement.kind === 'explain') return this.explainResult(plan, started, stats);
       return { command: 'SELECT', columns, rows, rowCount: rows.length, stats };
     } finally {
-      signal.removeEventListener('abort', onAbort);
+      options.signal?.removeEventListener('abort', onAbort);
       await this.ctx.cache?.release(conn);
       // Only a query's connection goes back to the pool: anything else may have changed its state,
       // or redefined a view or macro that statements kept prepared elsewhere read.

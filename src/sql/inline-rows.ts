@@ -18,7 +18,12 @@ import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import type { SqlType } from '../schema/types.js';
 import { duckdb, keptColumns, quoteIdent, type DuckParams } from './duckdb.js';
 
-/** Rows × columns at most: beyond, the appender's one flush beats binding every value. */
+/**
+ * At most this many rows, and rows × columns: beyond, the appender's one flush beats binding every
+ * value (measured: 100 issues of every column 6.3 ms inlined vs 7.7 ms through a temporary table,
+ * 1,000 rows of four columns 3.6 ms vs 3.1 ms).
+ */
+export const INLINE_MAX_ROWS = 300;
 export const INLINE_MAX_CELLS = 10_000;
 
 /** Parameter names: the caller's statement has none (the engine checks), so no clash. */
@@ -33,7 +38,7 @@ export function inlineRows(
   used: ReadonlySet<string>,
 ): { sql: string; bound: DuckParams } | undefined {
   const keep = keptColumns(columns, used);
-  if (rows.length * keep.length > INLINE_MAX_CELLS || qualified(sql, name)) return undefined;
+  if (rows.length > INLINE_MAX_ROWS || rows.length * keep.length > INLINE_MAX_CELLS || qualified(sql, name)) return undefined;
   const api = duckdb();
   const values: Record<string, DuckDBValue> = {};
   const types: Record<string, DuckDBType> = {};
