@@ -23,7 +23,7 @@ import { closeIdleConnections, earlyTables, noteTempTable } from './conn-pool.js
 // Loading blocks the thread, so connect's GET /space is written once it is loaded; the instance is
 // then created on DuckDB's threads while that request is answered.
 let duckApi: typeof DuckApi | undefined;
-function duckdb(): typeof DuckApi {
+export function duckdb(): typeof DuckApi {
   duckApi ??= createRequire(import.meta.url)('@duckdb/node-api') as typeof DuckApi;
   return duckApi;
 }
@@ -242,7 +242,7 @@ export function createTempTableEarly(
  * when `used` is undefined. Each column of a temporary table costs at its load, mostly at the
  * appender's flush (a 31-column issue page took 1.2 ms to flush, four columns a fraction of it).
  */
-function keptColumns(columns: readonly { name: string; type: SqlType; key?: boolean }[], used: ReadonlySet<string> | undefined): number[] {
+export function keptColumns(columns: readonly { name: string; type: SqlType; key?: boolean }[], used: ReadonlySet<string> | undefined): number[] {
   const all = columns.map((_, i) => i);
   if (!used) return all;
   const kept = all.filter((i) => used.has((columns[i] as { name: string }).name) || (columns[i] as { key?: boolean }).key);

@@ -40,6 +40,10 @@ import type { SchemaSetup } from './schema-setup.js';
 import { duckMessage, isDuckError } from './duck-errors.js';
 import { readRows, resultColumns } from './result.js';
 import { acquireConnection, releaseConnection } from './conn-pool.js';
+import { catalogChanged, runPrepared } from './prepared.js';
+import { inlineRows } from './inline-rows.js';
+import { PlanCache, planKey } from './plan-cache.js';
+import { leadingCode } from './lexer.js';
 import { LAST_RESULT_INFO, runWrite, type WriteDeps, type WriteProgress, type WriteSession } from './write.js';
 import type { QueryCache } from '../cache/cache.js';
 
@@ -111,6 +115,15 @@ export interface EngineContext {
   userViews?: UserViews;
   /** The query cache (src/cache): asked once per table a statement reads. */
   cache?: QueryCache;
+}
+
+/** Statements other than queries that change no catalog: kept prepared statements stay right after them. */
+const READ_ONLY_OTHER = /^\s*(DESCRIBE|SHOW|SUMMARIZE)\b/i;
+
+/** No parameter values to bind. */
+function noValues(bound: ReturnType<typeof duckParams>): boolean {
+  if (!bound) return true;
+  return Array.isArray(bound.values) ? bound.values.length === 0 : Object.keys(bound.values).length === 0;
 }
 
 /** Scratch table for filtering a parent's rows before taking its join keys. */
@@ -195,7 +208,8 @@ export class Engine {
     const warnings: string[] = [];
     const conn = await acquireConnection(this.ctx.duck);
     const onAbort = () => conn.interrupt();
-    signal.addEventListener('abort', onAbort);
+    // Only the caller's signal can abort: the statement's own (made when none was given) never does.
+    options.signal?.addEventListener('abort', onAbort);
     try {
       const identity = session.identity;
       if (identity.length > 0 && /sys_identity/i.test(sql)) await this.loadIdentity(conn, identity);
@@ -205,7 +219,7 @@ export class Engine {
       // What to plan: the statement, or the query a COPY … TO writes out.
       const copy = !explaining && target.kind === 'copy' ? copySource(sql) : undefined;
       const query = copy ? { sql: copy.sql, offset: offset + copy.offset } : explaining || target.kind === 'select' ? { sql, offset } : undefined;
-      const plan = query ? await this.planQuery(conn, query.sql, query.offset, params, (n) => isTempName(n) || session.temps.has(n.toLowerCase())) : noReads();
+      const plan = query ? await this.planQuery(conn, query.sql, query.offset, params, session.temps) : noReads();
       if (statement.kind === 'explain' && !statement.analyze)
         return this.explainResult(plan, started, undefined, await this.ctx.cache?.explain(cacheSteps(plan)));
       // A COPY writes a file: the schema's macros and tables may be needed whatever it reads.
@@ -216,25 +230,43 @@ export class Engine {
       // One table and no join: its temporary table is created while its rows are fetched (not when the
       // cache may serve it: the cache's view takes that name).
       const only = plan.steps.length === 1 && !this.ctx.cache?.enabled ? plan.steps[0] : undefined;
-      if (only) {
+      const bound = duckParams(usedParams(params, sql));
+      // A query (parsed as exactly one statement) runs prepared, kept per text (./prepared.ts); not
+      // with the cache on, whose views under the tables' names change between statements.
+      const keep = target.kind === 'select' && !this.ctx.cache?.enabled;
+      if (keep) this.noteSchemaDone();
+      // One table, few rows, no parameters: the rows may go in as the statement's own (./inline-rows.ts).
+      const inlinable = keep && only !== undefined && !explaining && noValues(bound) && /^\s*(SELECT|FROM)\b/i.test(leadingCode(sql));
+      if (only && !inlinable) {
         const table = stepTable(plan, only);
         createTempTableEarly(conn, table.name, table.columns, used(table));
       }
       const fetches = await this.fetchAll(plan, signal, warnings, conn);
-      for (const [name, { table, rows }] of fetches.byTable) await loadTempTable(conn, name, table.columns, rows, used(table));
+      const [single] = fetches.byTable;
+      const inline =
+        inlinable && single && fetches.byTable.size === 1
+          ? inlineRows(sql, single[0], single[1].table.columns, single[1].rows, used(single[1].table))
+          : undefined;
+      if (!inline) for (const [name, { table, rows }] of fetches.byTable) await loadTempTable(conn, name, table.columns, rows, used(table));
       if (signal.aborted) throw new CancelledError();
-      const local = new LocalWork(conn, signal, this.ctx.timeoutMs);
+      const local = new LocalWork(conn, options.signal, this.ctx.timeoutMs);
       let columns, rows;
       try {
         let result;
+        const runSql = () => (keep ? runPrepared(this.ctx.duck, conn, sql, bound) : conn.run(sql, bound?.values, bound?.types));
         try {
-          const bound = duckParams(usedParams(params, sql));
-          result = await conn.run(sql, bound?.values, bound?.types).catch(async (e: unknown) => {
+          // Anything DuckDB refuses with the rows inlined runs again the usual way (its errors point into the user's text).
+          if (inline) result = await runPrepared(this.ctx.duck, conn, inline.sql, inline.bound).catch(() => undefined);
+          if (!result && inline) {
+            if (signal.aborted || local.stopped()) throw local.stopped() ?? new CancelledError();
+            for (const [name, { table, rows }] of fetches.byTable) await loadTempTable(conn, name, table.columns, rows, used(table));
+          }
+          result ??= await runSql().catch(async (e: unknown) => {
             // A column the analysis did not see (a misspelt one, mostly): the tables are loaded
             // whole and the statement runs again, so DuckDB's answer and its hints are as ever.
             if (signal.aborted || !isDuckError(e) || !/Referenced column|not found in FROM clause|does not have a column/.test(e.message)) throw e;
             for (const [name, { table, rows }] of fetches.byTable) await loadTempTable(conn, name, table.columns, rows);
-            return conn.run(sql, bound?.values, bound?.types);
+            return runSql();
           });
         } catch (e) {
           throw local.stopped() ?? this.duckError(e, sql, offset);
@@ -248,11 +280,25 @@ export class Engine {
       if (statement.kind === 'explain') return this.explainResult(plan, started, stats);
       return { command: 'SELECT', columns, rows, rowCount: rows.length, stats };
     } finally {
-      signal.removeEventListener('abort', onAbort);
+      options.signal?.removeEventListener('abort', onAbort);
       await this.ctx.cache?.release(conn);
-      // Only a query's connection goes back to the pool: anything else may have changed its state.
+      // Only a query's connection goes back to the pool: anything else may have changed its state,
+      // or redefined a view or macro that statements kept prepared elsewhere read.
+      if (target.kind !== 'select' && !(explaining && !statement.analyze) && !READ_ONLY_OTHER.test(leadingCode(sql))) catalogChanged(this.ctx.duck);
       releaseConnection(this.ctx.duck, conn, target.kind === 'select');
     }
+  }
+
+  /** Plans of statements run before (./plan-cache.ts). */
+  private readonly plans = new PlanCache();
+
+  /** Whether the schema was seen finished (its macros replace built-ins, so statements prepared before it are stale). */
+  private schemaSeenDone = false;
+
+  private noteSchemaDone(): void {
+    if (this.schemaSeenDone || (this.ctx.schema && !this.ctx.schema.done)) return;
+    this.schemaSeenDone = true;
+    catalogChanged(this.ctx.duck);
   }
 
   /**
@@ -270,16 +316,25 @@ export class Engine {
 
   /** A query's plan (./plan.ts): its parse tree read against the registry; without pushdown, nothing pushed. */
   /** `alsoLocal`: names that are local tables of this statement's session beside the registry's (T#TEMP). */
-  private async planQuery(conn: DuckDBConnection, sql: string, offset: number, params: ParamValues, alsoLocal?: (name: string) => boolean): Promise<ReadPlan> {
+  private async planQuery(conn: DuckDBConnection, sql: string, offset: number, params: ParamValues, temps?: ReadonlyMap<string, unknown>): Promise<ReadPlan> {
+    // T#TEMP tables of the session are local tables beside the registry's.
+    const alsoLocal = temps ? (n: string) => isTempName(n) || temps.has(n.toLowerCase()) : undefined;
+    const key = planKey(sql, offset, params, temps ? [...temps.keys()].sort() : undefined);
+    const kept = key === undefined ? undefined : this.plans.get(key);
+    const today = () => toSpaceDate(new Date().toISOString(), this.ctx.env.timezone) ?? undefined;
+    if (kept && (kept.today === undefined || kept.today === today())) return kept.plan;
     const tree = await parseQuery(conn, sql, offset);
     const registry = this.ctx.registry;
     const catalog: Catalog = alsoLocal ? { table: (n) => registry.table(n), isLocal: (n) => registry.isLocal(n) || alsoLocal(n) } : registry;
     try {
-      return planRead(tree, catalog, params, {
+      let dated: string | undefined;
+      const plan = planRead(tree, catalog, params, {
         pushdown: this.ctx.pushdown,
         maxRows: this.ctx.maxRows,
-        today: () => toSpaceDate(new Date().toISOString(), this.ctx.env.timezone) ?? undefined,
+        today: () => (dated = today()),
       });
+      if (key !== undefined) this.plans.set(key, { plan, today: dated });
+      return plan;
     } catch (e) {
       if (e instanceof AnalysisError) {
         const near = closestName(e.unknown.name, this.ctx.registry.names());
@@ -445,7 +500,7 @@ export class Engine {
     const text = this.ctx.userViews ? expandUserViews(dialect, this.ctx.userViews) : dialect;
     const conn = await this.ctx.duck.connect();
     try {
-      return await this.planQuery(conn, text, 0, params, (n) => isTempName(n) || session.temps.has(n.toLowerCase()));
+      return await this.planQuery(conn, text, 0, params, session.temps);
     } finally {
       conn.closeSync();
     }

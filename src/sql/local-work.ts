@@ -14,12 +14,13 @@ export class LocalWork {
 
   constructor(
     private readonly conn: DuckDBConnection,
-    private readonly signal: AbortSignal,
+    /** The caller's signal; undefined: nothing can cancel (a signal no one holds need not be listened to). */
+    private readonly signal: AbortSignal | undefined,
     /** Timeout in ms; 0 or undefined: none. */
     private readonly timeoutMs: number | undefined,
   ) {
     this.onAbort = () => conn.interrupt();
-    signal.addEventListener('abort', this.onAbort);
+    signal?.addEventListener('abort', this.onAbort);
     if (timeoutMs) {
       this.timer = setTimeout(() => {
         this.timedOut = true;
@@ -31,19 +32,19 @@ export class LocalWork {
 
   /** Throws when the work must stop: CancelledError or TimeoutError. */
   readonly checkpoint = (): void => {
-    if (this.signal.aborted) throw new CancelledError();
+    if (this.signal?.aborted) throw new CancelledError();
     if (this.timedOut) throw this.timeoutError();
   };
 
   /** A DuckDB failure caused by our interrupt, as the error that caused it; undefined otherwise. */
   stopped(): CancelledError | TimeoutError | undefined {
-    if (this.signal.aborted) return new CancelledError();
+    if (this.signal?.aborted) return new CancelledError();
     if (this.timedOut) return this.timeoutError();
     return undefined;
   }
 
   dispose(): void {
-    this.signal.removeEventListener('abort', this.onAbort);
+    this.signal?.removeEventListener('abort', this.onAbort);
     if (this.timer) clearTimeout(this.timer);
   }
 

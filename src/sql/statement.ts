@@ -60,12 +60,35 @@ function prepare(text: string): string {
  * SELECT … INTO look further (on the same lexer's tokens).
  */
 export function parseStatement(text: string, offset = 0): Statement {
+  if (offset !== 0 || text.length > MEMO_MAX_CHARS) return readStatement(text, offset);
+  const hit = memo.get(text);
+  if (hit) {
+    // Most recently used last.
+    memo.delete(text);
+    memo.set(text, hit);
+    return hit;
+  }
+  const statement = readStatement(text, 0);
+  memo.set(text, statement);
+  if (memo.size > MEMO_SIZE) memo.delete(memo.keys().next().value as string);
+  return statement;
+}
+
+/**
+ * Statements read before, by text (issue 13, costs): reading one is a pure function of its text
+ * and the result is frozen, so a program's loop reads its statement once. Failures are not kept.
+ */
+const memo = new Map<string, Statement>();
+const MEMO_SIZE = 256;
+const MEMO_MAX_CHARS = 16_384;
+
+function readStatement(text: string, offset: number): Statement {
   const lead = leadingCode(text);
   const code = lead.trimStart().toUpperCase();
   const explain = /^EXPLAIN(\s+ANALY[SZ]E)?(\s+|$)/.exec(code);
   if (explain) {
     const cut = lead.length - lead.trimStart().length + explain[0].length;
-    return freeze({ kind: 'explain', analyze: explain[1] !== undefined, inner: parseStatement(text.slice(cut), offset + cut), text, offset });
+    return freeze({ kind: 'explain', analyze: explain[1] !== undefined, inner: readStatement(text.slice(cut), offset + cut), text, offset });
   }
   // `EXPLAIN(ANALYZE) …` and other forms DuckDB would run: an EXPLAIN whose inner statement is
   // the whole text, which no query parse accepts, so it is refused like EXPLAIN of a CREATE.
