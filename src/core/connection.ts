@@ -3,6 +3,7 @@
  * with one cheap request (GET /space, which also gives the time zone that date-only fields need),
  * set up DuckDB with the schema and the sys_* tables, and answer queries.
  */
+import { NEVER_ABORTED } from '../util/never-aborted.js';
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import { inspect } from 'node:util';
@@ -323,7 +324,7 @@ export class Connection {
       parseCall(sql, params),
       {
         oauth: this.oauth,
-        signal: options.signal ?? new AbortController().signal,
+        signal: options.signal ?? NEVER_ABORTED,
         api: this.api,
         env: { timezone: this.space.timezone },
         myself: this.myself,

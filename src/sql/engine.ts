@@ -3,6 +3,7 @@
  * the Backlog fetches (parents before the children a join restricts), fetch, load the rows into
  * per-statement temporary tables, run the user's SQL over them in DuckDB, convert the result.
  */
+import { NEVER_ABORTED } from '../util/never-aborted.js';
 import type { ApiClient, ApiStats } from '../api/types.js';
 import { CancelledError, SqlError } from '../errors.js';
 import type { Registry } from '../schema/registry.js';
@@ -157,7 +158,7 @@ export class Engine {
 
   async run(input: string | Statement, params: ParamValues, options: QueryOptions = {}): Promise<QueryResult> {
     const started = performance.now();
-    const signal = options.signal ?? new AbortController().signal;
+    const signal = options.signal ?? NEVER_ABORTED;
     const statement = typeof input === 'string' ? parseStatement(input) : input;
     const sqlIn = statement.text;
     const extension = extensionStatement(sqlIn);
@@ -479,7 +480,7 @@ export class Engine {
    * planned, nothing fetched and nothing sent; the plan holds the SELECT's read plan.
    */
   private async explainWrite(sql: string, params: ParamValues, options: QueryOptions, started: number): Promise<QueryResult> {
-    const signal = options.signal ?? new AbortController().signal;
+    const signal = options.signal ?? NEVER_ABORTED;
     const session = options.session ?? this.ctx.session;
     const reads: ReadPlan[] = [];
     const result = await runWrite(
