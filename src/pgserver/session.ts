@@ -187,9 +187,12 @@ const FLOOD_PAUSE = 3;
  * it runs or is refused: while other clients are connected, its answer waits FLOOD_PAUSE times as
  * long as handling it took. A client sending such messages in a loop — reconnecting for each, so
  * no per-connection rule sees a flood — then gets at most a quarter of the server's time, and the
- * catalog engine's; a single large statement is answered a few milliseconds later.
+ * catalog engine's; a single large statement is answered a few milliseconds later. Handling is
+ * timed on the clock (the catalog engine's parse counts too), charged up to LARGE_MESSAGE_CHARGE_MS:
+ * a large write that waits seconds on Backlog is answered at most 3 × that later.
  */
 const LARGE_MESSAGE = 64 * 1024;
+const LARGE_MESSAGE_CHARGE_MS = 100;
 
 /** Settings reported with ParameterStatus at startup (the GUC_REPORT ones), with their display names. */
 const REPORTED: [string, string][] = [
@@ -357,7 +360,7 @@ export class Session {
           }
         }
         if (message.body.length >= LARGE_MESSAGE && this.state !== 'closed' && this.ctx.clientCount() > 1) {
-          const took = performance.now() - handleStarted;
+          const took = Math.min(performance.now() - handleStarted, LARGE_MESSAGE_CHARGE_MS);
           await new Promise((resolve) => setTimeout(resolve, Math.ceil(FLOOD_PAUSE * took)));
         }
         if (!this.reader.ready) this.flush();
