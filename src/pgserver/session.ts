@@ -249,6 +249,7 @@ export class Session {
   /** The startup parameters the catalog connection is opened with (application_name…). */
   private catalogParams: Record<string, string> = {};
   private catalogBusy = false;
+  private catalogCancelled = false;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
 
   /**
@@ -293,7 +294,11 @@ export class Session {
   /** Abort the running statement (CancelRequest). */
   cancel(): void {
     this.current?.abort();
-    if (this.catalogBusy) this.catalog?.cancel();
+    if (!this.catalogBusy) return;
+    // A cancel that comes while the engine connection is still being opened stops the statement
+    // before it is sent (runOnCatalog).
+    if (this.catalog) this.catalog.cancel();
+    else this.catalogCancelled = true;
   }
 
   close(): void {
@@ -890,8 +895,10 @@ export class Session {
 
   private async runOnCatalog(sql: string, raw: RawParams | undefined): Promise<Outcome> {
     this.catalogBusy = true;
+    this.catalogCancelled = false;
     try {
       const catalog = await this.catalogSession();
+      if (this.catalogCancelled) throw new WireError('57014', 'canceling statement due to user request');
       const answer = await catalog.run(sql, raw);
       return { kind: 'raw', answer, tag: answer.tag ?? 'SELECT', notices: answer.notices.filter((n) => n.S === 'WARNING').map((n) => n.M ?? '') };
     } finally {
