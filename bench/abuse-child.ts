@@ -44,6 +44,14 @@ function login(port: number): Promise<Socket> {
   });
 }
 
+/**
+ * Abusive requests answered so far, printed as "ANSWERED n" every 250 ms: the loop is closed (the
+ * next request waits for the answer), so its rate shows how much of the server the abuser got —
+ * a server that answers faster draws more requests, and an abuser starved of CPU (BENCH_ABUSE_NICE) sends fewer.
+ */
+let answered = 0;
+setInterval(() => process.stdout.write(`ANSWERED ${answered}\n`), 250).unref();
+
 /** Send `payload` on a fresh login; resolve when `done` says the answer is complete, or the server closes. */
 async function roundTrip(port: number, payload: Buffer, done: (received: number, chunk: Buffer) => boolean): Promise<void> {
   const s = await login(port);
@@ -61,6 +69,7 @@ async function roundTrip(port: number, payload: Buffer, done: (received: number,
     s.on('close', () => resolve());
     s.write(payload);
   });
+  answered++;
 }
 
 async function abuse(kind: string, port: number): Promise<void> {

@@ -17,9 +17,10 @@ const WARMUP_MS = 1500;
  * Idle and abused windows alternate (A B A B …, a fresh abuser each time) and each side's samples
  * are pooled: the shared machine's load drifts, and pairing puts the drift on both sides. Three
  * rounds of 5 s give the connect loop (one sample every ~60 ms) some 240 samples a side, so its p99
- * is more than its maximum.
+ * is more than its maximum. BENCH_ABUSE_ROUNDS=n runs more of them, for less noise on a busy machine.
  */
-const ROUNDS = 3;
+const ROUNDS = process.env.BENCH_ABUSE_ROUNDS ? Number(process.env.BENCH_ABUSE_ROUNDS) : 3;
+if (!(Number.isInteger(ROUNDS) && ROUNDS >= 1)) throw new Error(`BENCH_ABUSE_ROUNDS must be a whole number of rounds, not ${process.env.BENCH_ABUSE_ROUNDS}`);
 const IDLE_MS = 5000;
 const ABUSE_MS = 5000;
 /** Let the abuser start (connect, send) before measuring. */
@@ -83,6 +84,28 @@ interface Samples {
   query: number[];
   connect: number[];
   failed: { query: number; connect: number };
+}
+
+/** The abuser's answered requests (its ANSWERED lines) and the time they were counted over. */
+interface AbuserRate {
+  answered: number;
+  ms: number;
+}
+
+/** The abuser's last ANSWERED count, read from its stdout as it runs. */
+function countAnswers(p: ChildProcess): () => number {
+  let last = 0;
+  let buffered = '';
+  p.stdout?.setEncoding('utf8').on('data', (d: string) => {
+    buffered += d;
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) {
+      const m = /^ANSWERED (\d+)$/.exec(line);
+      if (m) last = Number(m[1]);
+    }
+  });
+  return () => last;
 }
 
 function pool(into: Samples, from: Samples): void {
@@ -159,23 +182,31 @@ export async function benchAbuse(): Promise<BenchRow[]> {
       await measure(server.port, WARMUP_MS);
       const idle: Samples = { query: [], connect: [], failed: { query: 0, connect: 0 } };
       const loaded: Samples = { query: [], connect: [], failed: { query: 0, connect: 0 } };
+      const rate: AbuserRate = { answered: 0, ms: 0 };
       for (let round = 0; round < ROUNDS; round++) {
         pool(idle, await measure(server.port, IDLE_MS));
         abuser = child(['abuser', kind, String(server.port)], ABUSER_NICE);
+        const answers = countAnswers(abuser);
         await new Promise((r) => setTimeout(r, SETTLE_MS));
+        const before = answers();
+        const started = performance.now();
         pool(loaded, await measure(server.port, ABUSE_MS));
+        rate.answered += answers() - before;
+        rate.ms += performance.now() - started;
         await stop(abuser);
         abuser = undefined;
         // What the abuser left behind (sockets the server holds until their timeout) is let go first.
         await new Promise((r) => setTimeout(r, SETTLE_MS));
       }
+      // A repeated input's rate: what share of the server the abuser drew (see abuse-child.ts).
+      const abuserRate = rate.answered > 1 ? `, abuser answered ${((rate.answered * 1000) / rate.ms).toFixed(0)}/s` : '';
       for (const probe of ['query', 'connect'] as const) {
         const before = p99(idle[probe]);
         const during = p99(loaded[probe]);
         const ratio = during / before;
         const failures = loaded.failed[probe];
         rows.push({
-          measure: `other clients' p99 ${probe === 'query' ? 'query' : 'connect + SELECT 1'} during: ${label} (idle ${before.toFixed(1)} ms, n=${loaded[probe].length}, failed ${failures}${ABUSER_NICE !== undefined ? `, abuser at nice ${ABUSER_NICE}` : ''})`,
+          measure: `other clients' p99 ${probe === 'query' ? 'query' : 'connect + SELECT 1'} during: ${label} (idle ${before.toFixed(1)} ms, n=${loaded[probe].length}, failed ${failures}${abuserRate}${ABUSER_NICE !== undefined ? `, abuser at nice ${ABUSER_NICE}` : ''})`,
           value: `${during.toFixed(1)} ms`,
           target: '≤ 2× idle p99, 0 failed',
           ratio: `${ratio.toFixed(2)}×`,

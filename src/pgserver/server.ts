@@ -7,7 +7,7 @@
  * `noExternalAccess`) and passes the statement policy (./policy.ts); connections are capped, in
  * total and while authenticating.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { randomInt, timingSafeEqual } from 'node:crypto';
 import { createServer, isIPv4, type Server, type Socket } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import type { Connection } from '../core/connection.js';
@@ -128,7 +128,11 @@ export async function serve(options: ServeOptions): Promise<PgServer> {
     verified(session) {
       pending.delete(session);
     },
-    register(session, pid) {
+    register(session) {
+      // A pid of the range Linux gives processes, unique among the server's sessions (the engine
+      // connection, which would have a real one, is opened later or never).
+      let pid = randomInt(1000, 4_194_304);
+      while (sessions.has(pid)) pid = randomInt(1000, 4_194_304);
       const key = randomKey();
       sessions.set(pid, { session, key });
       return { pid, key };

@@ -63,13 +63,10 @@ export interface SessionContext {
   /** Largest message accepted after authentication (bytes). */
   maxMessageBytes: number;
   log: ServerLog;
-  /**
-   * The client proved who it is: it no longer counts against the cap on clients still logging in
-   * (opening its catalog session, which follows, is the server's work, not the client's).
-   */
+  /** The client proved who it is: it no longer counts against the cap on clients still logging in. */
   verified(session: Session): void;
-  /** `pid`: the session's catalog backend, which BackendKeyData and pg_backend_pid() report. */
-  register(session: Session, pid: number): { pid: number; key: number };
+  /** The session's pid and cancel key (BackendKeyData; pg_backend_pid() answers the pid). */
+  register(session: Session): { pid: number; key: number };
   /** Connections open now (this one included). */
   clientCount(): number;
   unregister(session: Session): void;
@@ -185,6 +182,17 @@ const STALLED_LOGIN_MS = 1000;
  */
 const FLOOD_MS = 100;
 const FLOOD_PAUSE = 3;
+/**
+ * A message this large (a statement of hundreds of kilobytes) costs real work to handle, whether
+ * it runs or is refused: while other clients are connected, its answer waits FLOOD_PAUSE times as
+ * long as handling it took. A client sending such messages in a loop — reconnecting for each, so
+ * no per-connection rule sees a flood — then gets at most a quarter of the server's time, and the
+ * catalog engine's; a single large statement is answered a few milliseconds later. Handling is
+ * timed on the clock (the catalog engine's parse counts too), charged up to LARGE_MESSAGE_CHARGE_MS:
+ * a large write that waits seconds on Backlog is answered at most 3 × that later.
+ */
+const LARGE_MESSAGE = 64 * 1024;
+const LARGE_MESSAGE_CHARGE_MS = 100;
 
 /** Settings reported with ParameterStatus at startup (the GUC_REPORT ones), with their display names. */
 const REPORTED: [string, string][] = [
@@ -231,9 +239,17 @@ export class Session {
   private current: AbortController | undefined;
   private keys: { pid: number; key: number } | undefined;
   private database = '';
-  /** This client's connection to the catalog engine (ARCHITECTURE.md §12). */
+  /**
+   * This client's connection to the catalog engine (ARCHITECTURE.md §12), opened when a statement
+   * first needs it: a client that queries only Backlog tables (or only gets refused) costs the
+   * engine no backend process.
+   */
   private catalog: CatalogSession | undefined;
+  private catalogOpening: Promise<CatalogSession> | undefined;
+  /** The startup parameters the catalog connection is opened with (application_name…). */
+  private catalogParams: Record<string, string> = {};
   private catalogBusy = false;
+  private catalogCancelled = false;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
 
   /**
@@ -278,7 +294,11 @@ export class Session {
   /** Abort the running statement (CancelRequest). */
   cancel(): void {
     this.current?.abort();
-    if (this.catalogBusy) this.catalog?.cancel();
+    if (!this.catalogBusy) return;
+    // A cancel that comes while the engine connection is still being opened stops the statement
+    // before it is sent (runOnCatalog).
+    if (this.catalog) this.catalog.cancel();
+    else this.catalogCancelled = true;
   }
 
   close(): void {
@@ -287,6 +307,7 @@ export class Session {
     clearTimeout(this.authTimer);
     this.current?.abort();
     this.catalog?.close();
+    // One still opening is closed when it arrives (catalogSession).
     this.ctx.unregister(this);
     this.socket.destroy();
   }
@@ -333,6 +354,7 @@ export class Session {
         }
         if (!message) break;
         if (this.state !== 'ready') this.loginProgressAt = Date.now();
+        const handleStarted = performance.now();
         try {
           await this.handle(message);
         } catch (e) {
@@ -341,6 +363,10 @@ export class Session {
             this.ctx.log('error', 'internal error in the wire protocol', e);
             this.fatal('XX000', 'internal error');
           }
+        }
+        if (message.body.length >= LARGE_MESSAGE && this.state !== 'closed' && this.ctx.clientCount() > 1) {
+          const took = Math.min(performance.now() - handleStarted, LARGE_MESSAGE_CHARGE_MS);
+          await new Promise((resolve) => setTimeout(resolve, Math.ceil(FLOOD_PAUSE * took)));
         }
         if (!this.reader.ready) this.flush();
         else if (performance.now() - turnStarted > TURN_MS) {
@@ -524,26 +550,26 @@ export class Session {
         this.defaults.set(name, 'on');
       }
     }
+    for (const name of ['application_name', 'search_path', 'extra_float_digits']) {
+      const v = this.settings.get(name);
+      if (v !== undefined && v !== DEFAULT_SETTINGS[name]) this.catalogParams[name] = v;
+    }
     try {
-      const params: Record<string, string> = {};
-      for (const name of ['application_name', 'search_path', 'extra_float_digits']) {
-        const v = this.settings.get(name);
-        if (v !== undefined && v !== DEFAULT_SETTINGS[name]) params[name] = v;
-      }
-      this.catalog = await this.ctx.catalog.open(this.user, this.database, params);
+      // A login the engine would refuse (a reserved role, an unknown database) is refused now,
+      // as PostgreSQL refuses it; the engine connection itself waits for a statement needing it.
+      this.ctx.catalog.checkLogin(this.user, this.database);
     } catch (e) {
-      const f = e instanceof PgServerError ? e.fields : { C: 'XX000', M: 'the catalog engine is not available' };
-      if (!(e instanceof PgServerError)) this.ctx.log('error', 'could not open a catalog session', e);
+      const f = e instanceof PgServerError ? e.fields : { C: 'XX000', M: 'internal error' };
       this.send(errorOrNotice('E', { severity: 'FATAL', code: f.C ?? 'XX000', message: f.M ?? 'error', hint: f.H }));
       this.flush();
       this.socket.end();
       this.close();
       return;
     }
-    if (this.state === 'closed') return this.catalog.close();
+    if (this.state === 'closed') return;
     // The engine's own values: server_version is PostgreSQL's real one.
-    for (const [k, v] of this.catalog.status) if (k.toLowerCase() in DEFAULT_SETTINGS) this.settings.set(k.toLowerCase(), v);
-    this.keys = this.ctx.register(this, this.catalog.pid);
+    for (const [k, v] of this.ctx.catalog.status) if (k.toLowerCase() in DEFAULT_SETTINGS) this.settings.set(k.toLowerCase(), v);
+    this.keys = this.ctx.register(this);
     this.send(authenticationOk());
     for (const [display, name] of REPORTED) this.send(parameterStatus(display, this.settings.get(name) ?? ''));
     this.send(parameterStatus('session_authorization', this.user));
@@ -834,19 +860,45 @@ export class Session {
     await this.ctx.catalog.viewsReady();
     const r = this.ctx.catalog.route(statement.sql);
     if (r.engine === 'mixed') throw mixedError(r.catalogName, r.backlogName);
-    if (r.engine === 'data' || !this.catalog) return undefined;
+    if (r.engine === 'data') return undefined;
+    const catalog = await this.catalogSession();
     try {
-      return await this.catalog.describe(withOurVersion(statement.sql, r.versionCalls), statement.paramTypes);
+      return await catalog.describe(withOurVersion(statement.sql, r.versionCalls, this.keys?.pid ?? 0), statement.paramTypes);
     } catch (e) {
       if (r.engine === 'either' && e instanceof PgServerError && FALL_BACK_TO_DATA.has(e.code)) return undefined;
       throw e;
     }
   }
 
+  /**
+   * This client's catalog connection, opened on first use: logged in as the client's user, to
+   * its database, with its startup settings. An engine that cannot be reached is an error of the
+   * statement (the login already succeeded), and the next statement tries again.
+   */
+  private async catalogSession(): Promise<CatalogSession> {
+    if (this.catalog) return this.catalog;
+    this.catalogOpening ??= this.ctx.catalog.open(this.user, this.database, this.catalogParams).then(
+      (catalog) => {
+        if (this.state === 'closed') catalog.close();
+        else this.catalog = catalog;
+        return catalog;
+      },
+      (e: unknown) => {
+        this.catalogOpening = undefined;
+        if (e instanceof PgServerError) throw new WireError(e.code, e.message, e.fields.H);
+        this.ctx.log('error', 'could not open a catalog session', e);
+        throw new WireError('XX000', 'the catalog engine is not available', 'Try again; if it persists, see the server log.');
+      },
+    );
+    return this.catalogOpening;
+  }
+
   private async runOnCatalog(sql: string, raw: RawParams | undefined): Promise<Outcome> {
-    const catalog = this.catalog as CatalogSession;
     this.catalogBusy = true;
+    this.catalogCancelled = false;
     try {
+      const catalog = await this.catalogSession();
+      if (this.catalogCancelled) throw new WireError('57014', 'canceling statement due to user request');
       const answer = await catalog.run(sql, raw);
       return { kind: 'raw', answer, tag: answer.tag ?? 'SELECT', notices: answer.notices.filter((n) => n.S === 'WARNING').map((n) => n.M ?? '') };
     } finally {
@@ -865,7 +917,10 @@ export class Session {
       // PostgreSQL then checks the name and value, and keeps it for the catalog queries.
       if (c.kind === 'set') this.assertSettable(c.name.toLowerCase(), c.value);
       if (c.kind === 'reset' && c.name !== 'all') this.assertSettable(c.name, this.defaults.get(c.name) ?? '');
-      if ((c.kind === 'set' || c.kind === 'reset') && this.catalog) await this.catalog.set(sql);
+      // PostgreSQL checks the name and value, and keeps the setting for the catalog queries.
+      // A RESET ALL before the engine connection exists has nothing there to reset.
+      const nothingToReset = c.kind === 'reset' && c.name === 'all' && !this.catalogOpening;
+      if ((c.kind === 'set' || c.kind === 'reset') && !nothingToReset) await (await this.catalogSession()).set(sql);
       if (c.kind === 'deallocate') this.deallocate(sql);
       return this.runChatter(c);
     }
@@ -873,9 +928,9 @@ export class Session {
     await this.ctx.catalog.viewsReady();
     const r = this.ctx.catalog.route(sql);
     if (r.engine === 'mixed') throw mixedError(r.catalogName, r.backlogName);
-    if ((r.engine === 'catalog' || r.engine === 'either') && this.catalog) {
+    if (r.engine === 'catalog' || r.engine === 'either') {
       try {
-        return await this.runOnCatalog(withOurVersion(sql, r.versionCalls), raw);
+        return await this.runOnCatalog(withOurVersion(sql, r.versionCalls, this.keys?.pid ?? 0), raw);
       } catch (e) {
         if (!(r.engine === 'either' && e instanceof PgServerError && FALL_BACK_TO_DATA.has(e.code))) throw e;
         // Neither engine knows it: PostgreSQL's error, except for an unknown table, where the

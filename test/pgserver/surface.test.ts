@@ -114,6 +114,49 @@ describe('backlog-sql serve behaves as PostgreSQL at the surface', { timeout: 30
     assert.deepEqual([mixed.rows[0].u, mixed.rows[0].d], ['analyst', 'backlog']);
   });
 
+  test('a client opens its catalog engine connection only when a statement needs it: Backlog queries and refused statements cost the engine no backend', async () => {
+    const backends = async () => (await c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = 'lazy'")).rows[0].n as number;
+    const lazy = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'lazy', database: 'backlog' });
+    await lazy.connect();
+    try {
+      const pid = (lazy as unknown as { processID: number }).processID;
+      assert.ok(Number.isInteger(pid) && pid > 0);
+      assert.equal((await lazy.query('SELECT count(*)::int AS n, pg_backend_pid() AS pid FROM Priorities')).rows[0].pid, pid);
+      await assert.rejects(lazy.query(`SELECT count(*) FROM Issues WHERE Id IN (${Array.from({ length: 60_000 }, (_, i) => i).join(',')})`), {
+        code: '54001',
+      });
+      await lazy.query('RESET ALL');
+      assert.equal(await backends(), 0);
+      // The first catalog statement opens it; the pid stays the one BackendKeyData gave.
+      assert.deepEqual((await lazy.query('SELECT pg_backend_pid() AS a, pg_catalog.pg_backend_pid() AS b, 1 AS one')).rows, [{ a: pid, b: pid, one: 1 }]);
+      assert.equal(await backends(), 1);
+    } finally {
+      await lazy.end();
+    }
+  });
+
+  test("a cancel request with BackendKeyData's pid and key stops the client's catalog statement", async () => {
+    const slow = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'analyst', database: 'backlog' });
+    await slow.connect();
+    try {
+      const started = performance.now();
+      const running = slow.query('SELECT count(*) FROM generate_series(1, 2000000000)').then(
+        () => 'finished',
+        (e: pg.DatabaseError) => e.code,
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      const canceller = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'analyst', database: 'backlog' }) as unknown as {
+        cancel(client: pg.Client, query: unknown): void;
+      };
+      canceller.cancel(slow, (slow as unknown as { activeQuery: unknown }).activeQuery);
+      assert.equal(await running, '57014');
+      // Well before the catalog's own 10 s statement timeout, which would answer 57014 too.
+      assert.ok(performance.now() - started < 8000, 'cancelled by the request, not by the timeout');
+    } finally {
+      await slow.end();
+    }
+  });
+
   test('a statement mixing catalog relations and Backlog tables is refused with 0A000 naming the relation', async () => {
     await fails('SELECT i.Id FROM Issues i JOIN pg_catalog.pg_class c ON c.relname = i.Summary', '0A000', /pg_catalog\.pg_class/);
     await fails('SELECT * FROM Issues WHERE Summary IN (SELECT table_name FROM information_schema.tables)', '0A000', /information_schema\.tables/);

@@ -111,6 +111,9 @@ export function schemaStatements(connection: Connection, columns: SchemaColumns)
     `COMMENT ON SCHEMA public IS ${quoteLiteral('Backlog tables, views and stored procedures (backlog-sql)')}`,
     // version() answers what we are: the wire server calls this one (built-in functions cannot be replaced).
     `CREATE FUNCTION pg_catalog.version(integer) RETURNS text LANGUAGE sql STABLE AS $$SELECT ${quoteLiteral('PostgreSQL ')} || current_setting('server_version') || ${quoteLiteral(VERSION_SUFFIX)}$$`,
+    // pg_backend_pid() answers the pid the client got in BackendKeyData: its engine connection
+    // is opened only when first needed, after the login told the client its pid.
+    'CREATE FUNCTION pg_catalog.pg_backend_pid(integer) RETURNS integer LANGUAGE sql IMMUTABLE AS $$SELECT $1$$',
   ];
   const registry = connection.registry;
   const names = [...columns.tables.keys()].sort((a, b) => a.localeCompare(b, 'en'));

@@ -185,14 +185,28 @@ export class CatalogEngine {
     await create;
   }
 
-  /** A connection for one wire client, as its own role, to the database it asked for. */
-  async connect(user: string, database: string, params: Record<string, string> = {}): Promise<PgClient> {
+  /**
+   * Throws PostgreSQL's FATAL error for a login the engine would refuse (a reserved role, a
+   * database it does not have), without connecting: the wire server checks this at login and
+   * opens the client's engine connection only when a statement first needs it.
+   */
+  checkLogin(user: string, database: string): void {
     if (user === CATALOG_SUPERUSER || /^pg_/i.test(user)) {
       throw new PgServerError({ S: 'FATAL', C: '28000', M: `role "${user}" is not permitted to log in` });
     }
     if (!(CATALOG_DATABASES as readonly string[]).includes(database)) {
       throw new PgServerError({ S: 'FATAL', C: '3D000', M: `database "${database}" does not exist`, H: 'Connect to database backlog.' });
     }
+  }
+
+  /** The settings PostgreSQL reported at startup (ParameterStatus of the superuser's connection). */
+  get status(): ReadonlyMap<string, string> {
+    return this.admin.status;
+  }
+
+  /** A connection for one wire client, as its own role, to the database it asked for. */
+  async connect(user: string, database: string, params: Record<string, string> = {}): Promise<PgClient> {
+    this.checkLogin(user, database);
     await this.ensureRole(user);
     return PgClient.connect({ socketPath: this.socketPath, user, database, params });
   }

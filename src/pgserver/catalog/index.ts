@@ -20,6 +20,18 @@ export { substitute, withOurVersion, type SessionValues } from './route.js';
 /** A catalog statement that runs longer is cancelled (57014). */
 export const CATALOG_STATEMENT_TIMEOUT_MS = 10_000;
 
+/** ParameterStatus values that are the engine's, not the role's or the connection's (is_superuser, application_name are). */
+const ENGINE_WIDE_STATUS: ReadonlySet<string> = new Set([
+  'server_version',
+  'server_encoding',
+  'client_encoding',
+  'datestyle',
+  'intervalstyle',
+  'integer_datetimes',
+  'timezone',
+  'standard_conforming_strings',
+]);
+
 type Log = (level: 'info' | 'warn' | 'error', message: string, error?: unknown) => void;
 
 /** What a view in the catalog was made from: when it changes, the view is made again. */
@@ -102,6 +114,19 @@ export class CatalogService {
     const { registry, userViews } = this.connection;
     // User-defined views (UserDefinedViews) are the data engine's too.
     return route(sql, { isBacklogRelation: (name) => registry.table(name) !== undefined || registry.isLocal(name) || userViews.get(name) !== undefined });
+  }
+
+  /** Throws the FATAL error PostgreSQL would give this login (reserved role, unknown database), without connecting. */
+  checkLogin(user: string, database: string): void {
+    this.engine.checkLogin(user, database);
+  }
+
+  /**
+   * The engine's settings every client's connection reports alike (server_version is
+   * PostgreSQL's real one), for the ParameterStatus of a login made before its engine connection.
+   */
+  get status(): ReadonlyMap<string, string> {
+    return new Map([...this.engine.status].filter(([k]) => ENGINE_WIDE_STATUS.has(k.toLowerCase())));
   }
 
   async open(user: string, database: string, params: Record<string, string>): Promise<CatalogSession> {

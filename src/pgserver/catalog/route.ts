@@ -12,7 +12,10 @@
 import { segments } from '../../sql/lexer.js';
 
 export type Route =
-  /** `versionCalls`: where version() is called, to be answered by pg_catalog.version(0). */
+  /**
+   * `versionCalls`: where version() and pg_backend_pid() are called, to be answered by
+   * pg_catalog.version(0) and pg_catalog.pg_backend_pid(<the session's pid>).
+   */
   | { engine: 'catalog'; versionCalls: Substitution[] }
   | { engine: 'data'; substitutions: Substitution[] }
   | { engine: 'either'; versionCalls: Substitution[] }
@@ -178,9 +181,9 @@ export function route(sql: string, names: Names): Route {
     const call = tokens[j + 1]?.text === '(';
     const display = parts.map((p) => p.text).join('.');
     if (schema === 'pg_catalog' || schema === 'information_schema') {
-      if (call && schema === 'pg_catalog' && lower === 'version' && tokens[j + 2]?.text === ')') {
+      if (call && schema === 'pg_catalog' && (lower === 'version' || lower === 'pg_backend_pid') && tokens[j + 2]?.text === ')') {
         sessionFunction = true;
-        substitutions.push({ start: t.start, end: (tokens[j + 2] as Token).end, fn: 'version' });
+        substitutions.push({ start: t.start, end: (tokens[j + 2] as Token).end, fn: lower });
       } else if (call) catalogFunction ??= display;
       else catalogRelation ??= display;
       continue;
@@ -220,17 +223,17 @@ export function route(sql: string, names: Names): Route {
     if (catalogFunction) return { engine: 'mixed', catalogName: catalogFunction, backlogName: backlog };
     return { engine: 'data', substitutions };
   }
-  const versionCalls = substitutions.filter((x) => x.fn === 'version');
+  const versionCalls = substitutions.filter((x) => x.fn === 'version' || x.fn === 'pg_backend_pid');
   if (catalogRelation || catalogFunction || sessionFunction) return { engine: 'catalog', versionCalls };
   return { engine: 'either', versionCalls };
 }
 
-/** A catalog statement whose version() calls answer what we are. */
-export function withOurVersion(sql: string, calls: readonly Substitution[]): string {
+/** A catalog statement whose version() calls answer what we are, and pg_backend_pid() calls the session's pid. */
+export function withOurVersion(sql: string, calls: readonly Substitution[], pid: number): string {
   let out = '';
   let last = 0;
   for (const s of [...calls].sort((a, b) => a.start - b.start)) {
-    out += `${sql.slice(last, s.start)}pg_catalog.version(0)`;
+    out += `${sql.slice(last, s.start)}${s.fn === 'pg_backend_pid' ? `pg_catalog.pg_backend_pid(${pid})` : 'pg_catalog.version(0)'}`;
     last = s.end;
   }
   return out + sql.slice(last);
