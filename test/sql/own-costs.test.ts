@@ -159,13 +159,13 @@ describe('only the columns a statement uses are built', () => {
 
 describe('statements without a signal of their own', () => {
   test('share one never-aborting signal and leave no listener on it, however many requests they make', async () => {
-    const { getEventListeners } = await import('node:events');
+    const { EventEmitter } = await import('node:events');
     const { NEVER_ABORTED } = await import('../../src/util/never-aborted.js');
     await clearJournal(emu);
     for (let i = 0; i < 20; i++) await db.query('SELECT count(*) FROM Priorities');
     await db.query('SELECT Id FROM Issues WHERE ProjectId = 1');
     assert.ok((await journal(emu)).length >= 21, 'the statements made requests');
     assert.equal(NEVER_ABORTED.aborted, false);
-    assert.deepEqual(getEventListeners(NEVER_ABORTED, 'abort'), []);
+    assert.deepEqual(EventEmitter.getEventListeners(NEVER_ABORTED, 'abort'), []);
   });
 });
