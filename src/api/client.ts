@@ -143,11 +143,15 @@ class MultipartBody {
   ) {}
 }
 
-/** One answer, body read in full inside the attempt (so the timeout covers it). */
+/**
+ * One answer, body read in full inside the attempt (so the timeout covers it): as text, except for
+ * a download's bytes. Text is read straight from the socket's bytes; reading bytes first copied each
+ * page once more (undici's `arrayBuffer()` copies) before decoding it (issue 13, per page).
+ */
 interface Reply {
   status: number;
   headers: Headers;
-  body: Buffer;
+  body: string | Buffer;
 }
 
 /** Error codes on the cause chain of a failed fetch (undici wraps socket errors, sometimes in an AggregateError). */
@@ -194,9 +198,9 @@ function describe(failure: Failure): string {
   }
 }
 
-function errorItems(body: Buffer): BacklogErrorItem[] {
+function errorItems(body: string | Buffer): BacklogErrorItem[] {
   try {
-    const parsed = JSON.parse(body.toString('utf8')) as { errors?: BacklogErrorItem[] };
+    const parsed = JSON.parse(typeof body === 'string' ? body : body.toString('utf8')) as { errors?: BacklogErrorItem[] };
     return Array.isArray(parsed.errors) ? parsed.errors : [];
   } catch {
     return [];
@@ -256,9 +260,16 @@ export class BacklogClient implements ApiClient {
     if (signal?.aborted) throw new CancelledError();
   }
 
-  private request(method: string, path: string, params: Params | undefined, form: Params | MultipartBody | undefined, options: RequestOptions): Promise<Reply> {
+  private request(
+    method: string,
+    path: string,
+    params: Params | undefined,
+    form: Params | MultipartBody | undefined,
+    options: RequestOptions,
+    binary = false,
+  ): Promise<Reply> {
     const gate = methodClass(method) === 'write' ? this.writes : this.reads;
-    return gate.run(() => this.withRetries(method, path, params, form, options), options.signal);
+    return gate.run(() => this.withRetries(method, path, params, form, options, binary), options.signal);
   }
 
   private async withRetries(
@@ -267,6 +278,7 @@ export class BacklogClient implements ApiClient {
     params: Params | undefined,
     form: Params | MultipartBody | undefined,
     options: RequestOptions,
+    binary: boolean,
   ): Promise<Reply> {
     const category = options.category ?? categoryFor(method, path);
     const key = budgetKey(this.baseUrl, this.user, category);
@@ -283,7 +295,7 @@ export class BacklogClient implements ApiClient {
       // the caller knows whether it was applied; waits before sending still end on a cancel.
       const write = methodClass(method) === 'write';
       try {
-        reply = await this.sendOnce(method, path, query, form, write ? undefined : options.signal);
+        reply = await this.sendOnce(method, path, query, form, write ? undefined : options.signal, binary);
         failure = { kind: 'status', status: reply.status };
       } catch (e) {
         await this.budget.settle(key, undefined, this.now());
@@ -375,6 +387,7 @@ export class BacklogClient implements ApiClient {
     query: string,
     form: Params | MultipartBody | undefined,
     caller: AbortSignal | undefined,
+    binary: boolean,
   ): Promise<Reply> {
     const search = new URLSearchParams();
     if (this.options.apiKey) search.set('apiKey', this.options.apiKey);
@@ -399,7 +412,7 @@ export class BacklogClient implements ApiClient {
         ...(body !== undefined ? { body } : {}),
         ...(signal ? { signal } : {}),
       });
-      return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
+      return { status: res.status, headers: res.headers, body: binary ? Buffer.from(await res.arrayBuffer()) : await res.text() };
     } catch (e) {
       if (timeout?.aborted) throw Object.assign(new Error('timed out'), { name: 'TimeoutError' });
       throw e;
@@ -454,7 +467,7 @@ export class BacklogClient implements ApiClient {
   }
 
   private parseJson<T>(reply: Reply, method: string, path: string): T {
-    const text = reply.body.toString('utf8');
+    const text = typeof reply.body === 'string' ? reply.body : reply.body.toString('utf8');
     if (!text) return undefined as T;
     try {
       return JSON.parse(text) as T;
@@ -474,12 +487,12 @@ export class BacklogClient implements ApiClient {
   }
 
   async getBinary(path: string, params?: Params, options: RequestOptions = {}): Promise<BinaryResponse> {
-    const reply = await this.request('GET', path, params, undefined, options);
+    const reply = await this.request('GET', path, params, undefined, options, true);
     const disposition = reply.headers.get('content-disposition') ?? '';
     const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
     const plain = /filename="([^"]*)"/i.exec(disposition)?.[1];
     return {
-      data: reply.body,
+      data: typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body,
       filename: star ? decodeURIComponent(star) : (plain ?? path.split('/').pop() ?? 'download'),
       contentType: reply.headers.get('content-type') ?? 'application/octet-stream',
     };

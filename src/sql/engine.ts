@@ -27,7 +27,19 @@ import {
   type PlanStep,
   type ReadPlan,
 } from './plan.js';
-import { createTempTableEarly, duckParams, loadTempTable, quoteIdent, quoteLiteral, toJs, type DuckDBConnection, type DuckDBInstance } from './duckdb.js';
+import {
+  createTempTableEarly,
+  duckParams,
+  loadTempTable,
+  openTempTable,
+  quoteIdent,
+  widenTempTable,
+  quoteLiteral,
+  toJs,
+  type DuckDBConnection,
+  type DuckDBInstance,
+  type TempTableLoad,
+} from './duckdb.js';
 import { parameterNames } from './dml.js';
 import { copySource, extensionStatement } from './front.js';
 import { duckText, parseStatement, type Statement } from './statement.js';
@@ -220,8 +232,9 @@ export class Engine {
         const table = stepTable(plan, only);
         createTempTableEarly(conn, table.name, table.columns, used(table));
       }
-      const fetches = await this.fetchAll(plan, signal, warnings, conn);
-      for (const [name, { table, rows }] of fetches.byTable) await loadTempTable(conn, name, table.columns, rows, used(table));
+      // …and its pages are appended to it as they arrive, not kept until the last one (issue 13, per page).
+      const fetches = await this.fetchAll(plan, signal, warnings, conn, only ? used(stepTable(plan, only)) : undefined);
+      for (const [name, { table, rows, loaded }] of fetches.byTable) if (!loaded) await loadTempTable(conn, name, table.columns, rows, used(table));
       if (signal.aborted) throw new CancelledError();
       const local = new LocalWork(conn, signal, this.ctx.timeoutMs);
       let columns, rows;
@@ -233,7 +246,10 @@ export class Engine {
             // A column the analysis did not see (a misspelt one, mostly): the tables are loaded
             // whole and the statement runs again, so DuckDB's answer and its hints are as ever.
             if (signal.aborted || !isDuckError(e) || !/Referenced column|not found in FROM clause|does not have a column/.test(e.message)) throw e;
-            for (const [name, { table, rows }] of fetches.byTable) await loadTempTable(conn, name, table.columns, rows);
+            for (const [name, { table, rows, loaded }] of fetches.byTable) {
+              if (loaded) await widenTempTable(conn, name, table.columns);
+              else await loadTempTable(conn, name, table.columns, rows);
+            }
             return conn.run(sql, bound?.values, bound?.types);
           });
         } catch (e) {
@@ -642,9 +658,11 @@ export class Engine {
 
   /**
    * Execute a read plan's steps in order: each step's rows as column-value arrays (a step's join
-   * keys taken from the rows of the step it names), merged per table for loading.
+   * keys taken from the rows of the step it names), merged per table for loading. With `direct`
+   * (a plan of one step), that step's pages go straight into its temporary table with these
+   * columns (`stepLoad`), and its entry is `loaded`.
    */
-  private async fetchAll(plan: ReadPlan, signal: AbortSignal, warnings: string[], conn: DuckDBConnection) {
+  private async fetchAll(plan: ReadPlan, signal: AbortSignal, warnings: string[], conn: DuckDBConnection, direct?: ReadonlySet<string>) {
     const { refs } = planRuntime(plan);
     const perStep = new Map<number, unknown[][]>();
     const reports: FetchReport[] = [];
@@ -679,7 +697,8 @@ export class Engine {
         reports.push({ table: step.table, alias: step.alias, quals, limit: undefined, orderBy: [], rows: cached.rows, cost: 'cache' });
         continue;
       }
-      const rows = await this.stepRows(ref.table, step, fetchCtx, quals);
+      const rows = direct ? [] : await this.stepRows(ref.table, step, fetchCtx, quals);
+      const count = direct ? await this.stepLoad(conn, ref.table, step, fetchCtx, quals, direct) : rows.length;
       perStep.set(step.step, rows);
       reports.push({
         table: step.table,
@@ -687,16 +706,16 @@ export class Engine {
         quals,
         limit: step.limit?.rows,
         orderBy: [...(step.limit?.orderBy ?? [])],
-        rows: rows.length,
+        rows: count,
         cost: ref.table.cost(quals),
       });
     }
     const perRef = new Map<TableRef, unknown[][]>(plan.steps.map((s) => [refs[s.step - 1] as TableRef, perStep.get(s.step) ?? []]));
     // A table read twice (self-join, subquery) holds the union of its reads, once per key.
-    const byTable = new Map<string, { table: TableDef; rows: unknown[][] }>();
+    const byTable = new Map<string, { table: TableDef; rows: unknown[][]; loaded?: boolean }>();
     for (const [ref, rows] of perRef) {
       if (fromCache.get(ref.table.name)) continue;
-      const entry = byTable.get(ref.table.name) ?? { table: ref.table, rows: [] };
+      const entry = byTable.get(ref.table.name) ?? { table: ref.table, rows: [], ...(direct ? { loaded: true } : {}) };
       if (byTable.has(ref.table.name)) {
         const keyIdx = ref.table.columns.map((c, i) => (c.key ? i : -1)).filter((i) => i >= 0);
         const seen = new Set(entry.rows.map((r) => JSON.stringify(keyIdx.length ? keyIdx.map((i) => r[i]) : r)));
@@ -726,6 +745,34 @@ export class Engine {
       fetched += page.length;
       if (step.limit && fetched >= step.limit.rows && step.limit.orderBy.length === 0) return;
     }
+  }
+
+  /**
+   * A step's rows appended page by page to its temporary table (with the `used` columns), none
+   * kept; how many. The table is opened at the first page, so the first request does not wait
+   * for its CREATE (`createTempTableEarly`).
+   */
+  private async stepLoad(conn: DuckDBConnection, table: TableDef, step: PlanStep, fetchCtx: FetchContext, quals: readonly Qual[], used: ReadonlySet<string>) {
+    let load: TempTableLoad | undefined;
+    let count = 0;
+    try {
+      for await (const page of this.stepPages(table, step, fetchCtx, quals)) {
+        load ??= await openTempTable(conn, table.name, table.columns, used);
+        await load.append(page);
+        count += page.length;
+      }
+      load ??= await openTempTable(conn, table.name, table.columns, used);
+    } catch (e) {
+      // The statement fails with the fetch's error, not with one of closing a half-filled table.
+      try {
+        load?.close();
+      } catch {
+        /* the table is replaced by the next statement that loads it */
+      }
+      throw e;
+    }
+    load.close();
+    return count;
   }
 
   /** All of a step's rows (`stepPages` collected). */
