@@ -402,9 +402,25 @@ export class BacklogClient implements ApiClient {
       body = encodeParams(form).toString();
       headers['Content-Type'] = 'application/x-www-form-urlencoded';
     }
-    const timeout = this.options.timeoutMs ? AbortSignal.timeout(this.options.timeoutMs) : undefined;
-    // One signal for the fetch and the body read: the caller's abort or our timeout.
-    const signal = timeout && caller ? AbortSignal.any([timeout, caller]) : (timeout ?? caller);
+    // One signal for the fetch and the body read: the caller's abort or our timeout. A timer of
+    // our own, cleared when the answer is in: `AbortSignal.timeout` left a 60 s timer and a
+    // finalization record behind every request, and `AbortSignal.any` weak references, all of
+    // which the garbage collector then had to walk (issue 13, per page).
+    const timeoutMs = this.options.timeoutMs;
+    const controller = timeoutMs ? new AbortController() : undefined;
+    let timedOut = false;
+    const timer = controller
+      ? setTimeout(() => {
+          timedOut = true;
+          controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+        }, timeoutMs).unref()
+      : undefined;
+    const onCallerAbort = controller && caller ? () => controller.abort(caller.reason) : undefined;
+    if (onCallerAbort) {
+      if (caller?.aborted) onCallerAbort();
+      else caller?.addEventListener('abort', onCallerAbort, { once: true });
+    }
+    const signal = controller?.signal ?? caller;
     try {
       const res = await this.fetchImpl(`${this.baseUrl}/api/v2${path}${qs ? `?${qs}` : ''}`, {
         method,
@@ -414,8 +430,11 @@ export class BacklogClient implements ApiClient {
       });
       return { status: res.status, headers: res.headers, body: binary ? Buffer.from(await res.arrayBuffer()) : await res.text() };
     } catch (e) {
-      if (timeout?.aborted) throw Object.assign(new Error('timed out'), { name: 'TimeoutError' });
+      if (timedOut) throw Object.assign(new Error('timed out'), { name: 'TimeoutError' });
       throw e;
+    } finally {
+      clearTimeout(timer);
+      if (onCallerAbort) caller?.removeEventListener('abort', onCallerAbort);
     }
   }
 
