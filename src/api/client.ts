@@ -144,11 +144,15 @@ class MultipartBody {
   ) {}
 }
 
-/** One answer, body read in full inside the attempt (so the timeout covers it). */
+/**
+ * One answer, body read in full inside the attempt (so the timeout covers it): as text, except for
+ * a download's bytes. Text is read straight from the socket's bytes; reading bytes first copied each
+ * page once more (undici's `arrayBuffer()` copies) before decoding it (issue 13, per page).
+ */
 interface Reply {
   status: number;
   headers: Headers;
-  body: Buffer;
+  body: string | Buffer;
 }
 
 /** Error codes on the cause chain of a failed fetch (undici wraps socket errors, sometimes in an AggregateError). */
@@ -195,9 +199,9 @@ function describe(failure: Failure): string {
   }
 }
 
-function errorItems(body: Buffer): BacklogErrorItem[] {
+function errorItems(body: string | Buffer): BacklogErrorItem[] {
   try {
-    const parsed = JSON.parse(body.toString('utf8')) as { errors?: BacklogErrorItem[] };
+    const parsed = JSON.parse(typeof body === 'string' ? body : body.toString('utf8')) as { errors?: BacklogErrorItem[] };
     return Array.isArray(parsed.errors) ? parsed.errors : [];
   } catch {
     return [];
@@ -268,9 +272,16 @@ export class BacklogClient implements ApiClient {
     if (signal?.aborted) throw new CancelledError();
   }
 
-  private request(method: string, path: string, params: Params | undefined, form: Params | MultipartBody | undefined, options: RequestOptions): Promise<Reply> {
+  private request(
+    method: string,
+    path: string,
+    params: Params | undefined,
+    form: Params | MultipartBody | undefined,
+    options: RequestOptions,
+    binary = false,
+  ): Promise<Reply> {
     const gate = methodClass(method) === 'write' ? this.writes : this.reads;
-    return gate.run(() => this.withRetries(method, path, params, form, options), options.signal);
+    return gate.run(() => this.withRetries(method, path, params, form, options, binary), options.signal);
   }
 
   private async withRetries(
@@ -279,6 +290,7 @@ export class BacklogClient implements ApiClient {
     params: Params | undefined,
     form: Params | MultipartBody | undefined,
     options: RequestOptions,
+    binary: boolean,
   ): Promise<Reply> {
     const category = options.category ?? categoryFor(method, path);
     const key = budgetKey(this.baseUrl, this.user, category);
@@ -295,7 +307,7 @@ export class BacklogClient implements ApiClient {
       // the caller knows whether it was applied; waits before sending still end on a cancel.
       const write = methodClass(method) === 'write';
       try {
-        reply = await this.sendOnce(method, path, query, form, write ? undefined : options.signal);
+        reply = await this.sendOnce(method, path, query, form, write ? undefined : options.signal, binary);
         failure = { kind: 'status', status: reply.status };
       } catch (e) {
         await this.budget.settle(key, undefined, this.now());
@@ -387,6 +399,7 @@ export class BacklogClient implements ApiClient {
     query: string,
     form: Params | MultipartBody | undefined,
     caller: AbortSignal | undefined,
+    binary: boolean,
   ): Promise<Reply> {
     const search = new URLSearchParams();
     if (this.options.apiKey) search.set('apiKey', this.options.apiKey);
@@ -401,10 +414,26 @@ export class BacklogClient implements ApiClient {
       body = encodeParams(form).toString();
       headers['Content-Type'] = 'application/x-www-form-urlencoded';
     }
-    const timeout = this.options.timeoutMs ? AbortSignal.timeout(this.options.timeoutMs) : undefined;
-    // One signal for the fetch and the body read: the caller's abort or our timeout.
+    // One signal for the fetch and the body read: the caller's abort or our timeout. A timer of
+    // our own, cleared when the answer is in: `AbortSignal.timeout` left a 60 s timer and a
+    // finalization record behind every request, and `AbortSignal.any` weak references, all of
+    // which the garbage collector then had to walk (issue 13, per page).
     const given = caller === NEVER_ABORTED ? undefined : caller;
-    const signal = timeout && given ? AbortSignal.any([timeout, given]) : (timeout ?? given);
+    const timeoutMs = this.options.timeoutMs;
+    const controller = timeoutMs ? new AbortController() : undefined;
+    let timedOut = false;
+    const timer = controller
+      ? setTimeout(() => {
+          timedOut = true;
+          controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+        }, timeoutMs).unref()
+      : undefined;
+    const onCallerAbort = controller && given ? () => controller.abort(given.reason) : undefined;
+    if (onCallerAbort) {
+      if (given?.aborted) onCallerAbort();
+      else given?.addEventListener('abort', onCallerAbort, { once: true });
+    }
+    const signal = controller?.signal ?? given;
     try {
       const res = await this.fetchImpl(`${this.baseUrl}/api/v2${path}${qs ? `?${qs}` : ''}`, {
         method,
@@ -412,10 +441,13 @@ export class BacklogClient implements ApiClient {
         ...(body !== undefined ? { body } : {}),
         ...(signal ? { signal } : {}),
       });
-      return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
+      return { status: res.status, headers: res.headers, body: binary ? Buffer.from(await res.arrayBuffer()) : await res.text() };
     } catch (e) {
-      if (timeout?.aborted) throw Object.assign(new Error('timed out'), { name: 'TimeoutError' });
+      if (timedOut) throw Object.assign(new Error('timed out'), { name: 'TimeoutError' });
       throw e;
+    } finally {
+      clearTimeout(timer);
+      if (onCallerAbort) given?.removeEventListener('abort', onCallerAbort);
     }
   }
 
@@ -467,7 +499,7 @@ export class BacklogClient implements ApiClient {
   }
 
   private parseJson<T>(reply: Reply, method: string, path: string): T {
-    const text = reply.body.toString('utf8');
+    const text = typeof reply.body === 'string' ? reply.body : reply.body.toString('utf8');
     if (!text) return undefined as T;
     try {
       return JSON.parse(text) as T;
@@ -487,12 +519,12 @@ export class BacklogClient implements ApiClient {
   }
 
   async getBinary(path: string, params?: Params, options: RequestOptions = {}): Promise<BinaryResponse> {
-    const reply = await this.request('GET', path, params, undefined, options);
+    const reply = await this.request('GET', path, params, undefined, options, true);
     const disposition = reply.headers.get('content-disposition') ?? '';
     const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
     const plain = /filename="([^"]*)"/i.exec(disposition)?.[1];
     return {
-      data: reply.body,
+      data: typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body,
       filename: star ? decodeURIComponent(star) : (plain ?? path.split('/').pop() ?? 'download'),
       contentType: reply.headers.get('content-type') ?? 'application/octet-stream',
     };

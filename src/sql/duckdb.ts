@@ -261,26 +261,101 @@ export async function loadTempTable(
   rows: Iterable<readonly unknown[]>,
   used?: ReadonlySet<string>,
 ): Promise<void> {
+  const load = await openTempTable(conn, name, columns, used);
+  await load.append(rows);
+  load.close();
+}
+
+/** A temporary table being filled: rows appended batch by batch, then closed (which flushes them). */
+export interface TempTableLoad {
+  append(rows: Iterable<readonly unknown[]>): Promise<void>;
+  /** Flush what was appended and end the load; once only. */
+  close(): void;
+}
+
+/**
+ * Create the temporary table `name` (as `loadTempTable` does) and open it for appending, so a
+ * statement can load each fetched page as it arrives instead of keeping every page's rows until the
+ * last one (issue 13, per page: rows kept across pages survived the young-generation GC, and each
+ * collection grew with them). The caller must `close` it before the connection runs anything else.
+ */
+export async function openTempTable(
+  conn: DuckDBConnection,
+  name: string,
+  columns: readonly { name: string; type: SqlType; key?: boolean }[],
+  used?: ReadonlySet<string>,
+): Promise<TempTableLoad> {
   const keep = keptColumns(columns, used);
-  const kept = keep.map((i) => columns[i] as { name: string; type: SqlType });
-  const shape = kept.map((c) => c.name).join('\n');
+  const types = keep.map((i) => (columns[i] as { type: SqlType }).type);
+  const shape = keep.map((i) => (columns[i] as { name: string }).name).join('\n');
   const early = earlyTables.get(conn)?.get(name);
   earlyTables.get(conn)?.delete(name);
-  if (!early || (await early) !== shape) await createTempTable(conn, name, kept);
+  if (!early || (await early) !== shape)
+    await createTempTable(
+      conn,
+      name,
+      keep.map((i) => columns[i] as { name: string; type: SqlType }),
+    );
   const appender = await conn.createAppender(name, 'main', 'temp');
+  // One append function per column, chosen once (not a switch on the type per value).
+  const put = types.map((t) => appendFor(appender, t));
+  const width = keep.length;
   let cells = 0;
-  for (const row of rows) {
-    for (let k = 0; k < keep.length; k++) appendValue(appender, (kept[k] as { type: SqlType }).type, row[keep[k] as number]);
-    appender.endRow();
-    // Many fetched rows: let other statements of the process run in between (as ./result.ts does).
-    cells += keep.length;
-    if (cells >= SLICE_CELLS) {
-      cells = 0;
-      await yieldToEventLoop();
-    }
+  let closed = false;
+  return {
+    async append(rows) {
+      for (const row of rows) {
+        for (let k = 0; k < width; k++) {
+          const v = row[keep[k] as number];
+          if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) appender.appendNull();
+          else (put[k] as (v: unknown) => void)(v);
+        }
+        appender.endRow();
+        // Many fetched rows: let other statements of the process run in between (as ./result.ts does).
+        cells += width;
+        if (cells >= SLICE_CELLS) {
+          cells = 0;
+          await yieldToEventLoop();
+        }
+      }
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      appender.flushSync();
+      appender.closeSync();
+    },
+  };
+}
+
+/** `appendValue` for one column type, for values that are not NULL. */
+function appendFor(appender: DuckDBAppender, type: SqlType): (value: unknown) => void {
+  switch (type) {
+    case 'BIGINT':
+      return (v) => appender.appendBigInt(BigInt(Math.trunc(Number(v))));
+    case 'INTEGER':
+      return (v) => appender.appendInteger(Math.trunc(Number(v)));
+    case 'DOUBLE':
+      return (v) => appender.appendDouble(Number(v));
+    case 'BOOLEAN':
+      return (v) => appender.appendBoolean(Boolean(v));
+    case 'VARCHAR':
+      return (v) => appender.appendVarchar(typeof v === 'string' ? v : JSON.stringify(v));
+    default:
+      return (v) => appender.appendVarchar(String(v));
   }
-  appender.flushSync();
-  appender.closeSync();
+}
+
+/**
+ * Give a temporary table loaded with only some of `columns` all of them, in their order, the
+ * missing ones NULL: what loading its rows again with every column would make, since only the
+ * loaded columns were built (src/schema/rows.ts).
+ */
+export async function widenTempTable(conn: DuckDBConnection, name: string, columns: readonly { name: string; type: SqlType }[]): Promise<void> {
+  const reader = await conn.runAndReadAll(`SELECT column_name FROM duckdb_columns() WHERE database_name = 'temp' AND table_name = ${quoteLiteral(name)}`);
+  const have = new Set(reader.getRows().map((r) => String(r[0])));
+  const list = columns.map((c) => (have.has(c.name) ? quoteIdent(c.name) : `NULL::${c.type} AS ${quoteIdent(c.name)}`)).join(', ');
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(name)} AS SELECT ${list} FROM temp.main.${quoteIdent(name)}`);
 }
 
 /** A DuckDB value → the library's JS value. */

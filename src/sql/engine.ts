@@ -28,7 +28,20 @@ import {
   type PlanStep,
   type ReadPlan,
 } from './plan.js';
-import { createTempTableEarly, duckParams, loadTempTable, quoteIdent, quoteLiteral, toJs, type DuckDBConnection, type DuckDBInstance } from './duckdb.js';
+import {
+  createTempTableEarly,
+  duckParams,
+  loadTempTable,
+  openTempTable,
+  keptColumns,
+  quoteIdent,
+  widenTempTable,
+  quoteLiteral,
+  toJs,
+  type DuckDBConnection,
+  type DuckDBInstance,
+  type TempTableLoad,
+} from './duckdb.js';
 import { parameterNames } from './dml.js';
 import { copySource, extensionStatement } from './front.js';
 import { duckText, parseStatement, type Statement } from './statement.js';
@@ -42,7 +55,7 @@ import { duckMessage, isDuckError } from './duck-errors.js';
 import { readRows, resultColumns } from './result.js';
 import { acquireConnection, releaseConnection } from './conn-pool.js';
 import { catalogChanged, runPrepared } from './prepared.js';
-import { inlineRows } from './inline-rows.js';
+import { INLINE_MAX_CELLS, INLINE_MAX_ROWS, inlineRows } from './inline-rows.js';
 import { PlanCache, planKey } from './plan-cache.js';
 import { leadingCode } from './lexer.js';
 import { LAST_RESULT_INFO, runWrite, type WriteDeps, type WriteProgress, type WriteSession } from './write.js';
@@ -242,13 +255,17 @@ export class Engine {
         const table = stepTable(plan, only);
         createTempTableEarly(conn, table.name, table.columns, used(table));
       }
-      const fetches = await this.fetchAll(plan, signal, warnings, conn);
+      // …and its pages are appended to it as they arrive, not kept until the last one (issue 13, per
+      // page); rows that may be inlined are kept while they are few enough to be.
+      const direct = only ? { used: used(stepTable(plan, only)), keepSmall: inlinable } : undefined;
+      const fetches = await this.fetchAll(plan, signal, warnings, conn, direct);
       const [single] = fetches.byTable;
       const inline =
-        inlinable && single && fetches.byTable.size === 1
+        inlinable && single && fetches.byTable.size === 1 && !single[1].loaded
           ? inlineRows(sql, single[0], single[1].table.columns, single[1].rows, used(single[1].table))
           : undefined;
-      if (!inline) for (const [name, { table, rows }] of fetches.byTable) await loadTempTable(conn, name, table.columns, rows, used(table));
+      if (!inline)
+        for (const [name, { table, rows, loaded }] of fetches.byTable) if (!loaded) await loadTempTable(conn, name, table.columns, rows, used(table));
       if (signal.aborted) throw new CancelledError();
       const local = new LocalWork(conn, options.signal, this.ctx.timeoutMs);
       let columns, rows;
@@ -266,7 +283,10 @@ export class Engine {
             // A column the analysis did not see (a misspelt one, mostly): the tables are loaded
             // whole and the statement runs again, so DuckDB's answer and its hints are as ever.
             if (signal.aborted || !isDuckError(e) || !/Referenced column|not found in FROM clause|does not have a column/.test(e.message)) throw e;
-            for (const [name, { table, rows }] of fetches.byTable) await loadTempTable(conn, name, table.columns, rows);
+            for (const [name, { table, rows, loaded }] of fetches.byTable) {
+              if (loaded) await widenTempTable(conn, name, table.columns);
+              else await loadTempTable(conn, name, table.columns, rows);
+            }
             return runSql();
           });
         } catch (e) {
@@ -698,15 +718,25 @@ export class Engine {
 
   /**
    * Execute a read plan's steps in order: each step's rows as column-value arrays (a step's join
-   * keys taken from the rows of the step it names), merged per table for loading.
+   * keys taken from the rows of the step it names), merged per table for loading. With `direct`
+   * (a plan of one step), that step's pages go straight into its temporary table with the `used`
+   * columns (`stepLoad`), and its entry is `loaded` — unless `keepSmall` and the rows stay few
+   * enough to be inlined (./inline-rows.ts), which are then kept instead.
    */
-  private async fetchAll(plan: ReadPlan, signal: AbortSignal, warnings: string[], conn: DuckDBConnection) {
+  private async fetchAll(
+    plan: ReadPlan,
+    signal: AbortSignal,
+    warnings: string[],
+    conn: DuckDBConnection,
+    direct?: { used: ReadonlySet<string>; keepSmall: boolean },
+  ) {
     const { refs } = planRuntime(plan);
     const perStep = new Map<number, unknown[][]>();
     const reports: FetchReport[] = [];
     let projects: Promise<readonly ProjectRef[]> | undefined;
     // Per table, decided once per statement when it runs: read from the cache (src/cache) or from Backlog.
     const fromCache = new Map<string, { rows: number } | undefined>();
+    const loadedTables = new Set<string>();
     for (const step of plan.steps) {
       if (signal.aborted) throw new CancelledError();
       const ref = refs[step.step - 1] as TableRef;
@@ -735,24 +765,28 @@ export class Engine {
         reports.push({ table: step.table, alias: step.alias, quals, limit: undefined, orderBy: [], rows: cached.rows, cost: 'cache' });
         continue;
       }
-      const rows = await this.stepRows(ref.table, step, fetchCtx, quals);
-      perStep.set(step.step, rows);
+      const got = direct
+        ? await this.stepLoad(conn, ref.table, step, fetchCtx, quals, direct.used, direct.keepSmall)
+        : { rows: await this.stepRows(ref.table, step, fetchCtx, quals), loaded: false as const };
+      const count = got.loaded ? got.count : got.rows.length;
+      if (got.loaded) loadedTables.add(step.table);
+      perStep.set(step.step, got.rows);
       reports.push({
         table: step.table,
         alias: step.alias,
         quals,
         limit: step.limit?.rows,
         orderBy: [...(step.limit?.orderBy ?? [])],
-        rows: rows.length,
+        rows: count,
         cost: ref.table.cost(quals),
       });
     }
     const perRef = new Map<TableRef, unknown[][]>(plan.steps.map((s) => [refs[s.step - 1] as TableRef, perStep.get(s.step) ?? []]));
     // A table read twice (self-join, subquery) holds the union of its reads, once per key.
-    const byTable = new Map<string, { table: TableDef; rows: unknown[][] }>();
+    const byTable = new Map<string, { table: TableDef; rows: unknown[][]; loaded?: boolean }>();
     for (const [ref, rows] of perRef) {
       if (fromCache.get(ref.table.name)) continue;
-      const entry = byTable.get(ref.table.name) ?? { table: ref.table, rows: [] };
+      const entry = byTable.get(ref.table.name) ?? { table: ref.table, rows: [], ...(loadedTables.has(ref.table.name) ? { loaded: true } : {}) };
       if (byTable.has(ref.table.name)) {
         const keyIdx = ref.table.columns.map((c, i) => (c.key ? i : -1)).filter((i) => i >= 0);
         const seen = new Set(entry.rows.map((r) => JSON.stringify(keyIdx.length ? keyIdx.map((i) => r[i]) : r)));
@@ -782,6 +816,53 @@ export class Engine {
       fetched += page.length;
       if (step.limit && fetched >= step.limit.rows && step.limit.orderBy.length === 0) return;
     }
+  }
+
+  /**
+   * A step's rows appended page by page to its temporary table (with the `used` columns), none
+   * kept; how many. The table is opened at the first page, so the first request does not wait
+   * for its CREATE (`createTempTableEarly`). With `keepSmall`, pages are kept while the rows stay
+   * few enough to be inlined; the table is opened (and the kept rows appended) only past that.
+   */
+  private async stepLoad(
+    conn: DuckDBConnection,
+    table: TableDef,
+    step: PlanStep,
+    fetchCtx: FetchContext,
+    quals: readonly Qual[],
+    used: ReadonlySet<string>,
+    keepSmall: boolean,
+  ): Promise<{ rows: unknown[][]; loaded: false } | { rows: unknown[][]; loaded: true; count: number }> {
+    const width = keptColumns(table.columns, used).length;
+    const kept: unknown[][] = [];
+    let load: TempTableLoad | undefined;
+    let count = 0;
+    try {
+      for await (const page of this.stepPages(table, step, fetchCtx, quals)) {
+        count += page.length;
+        if (!load && keepSmall && count <= INLINE_MAX_ROWS && count * width <= INLINE_MAX_CELLS) {
+          kept.push(...page);
+          continue;
+        }
+        if (!load) {
+          load = await openTempTable(conn, table.name, table.columns, used);
+          if (kept.length > 0) await load.append(kept.splice(0));
+        }
+        await load.append(page);
+      }
+      if (keepSmall && !load) return { rows: kept, loaded: false };
+      load ??= await openTempTable(conn, table.name, table.columns, used);
+    } catch (e) {
+      // The statement fails with the fetch's error, not with one of closing a half-filled table.
+      try {
+        load?.close();
+      } catch {
+        /* the table is replaced by the next statement that loads it */
+      }
+      throw e;
+    }
+    load.close();
+    return { rows: [], loaded: true, count };
   }
 
   /** All of a step's rows (`stepPages` collected). */

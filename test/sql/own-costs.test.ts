@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { connect, SqlError, type Connection } from '../../src/index.js';
-import { clearJournal, journal, startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import { ApiError, connect, SqlError, type Connection } from '../../src/index.js';
+import { clearJournal, control, journal, startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
 
 let emu: RunningEmulator;
 let db: Connection;
@@ -167,5 +167,43 @@ describe('statements without a signal of their own', () => {
     assert.ok((await journal(emu)).length >= 21, 'the statements made requests');
     assert.equal(NEVER_ABORTED.aborted, false);
     assert.deepEqual(EventEmitter.getEventListeners(NEVER_ABORTED, 'abort'), []);
+  });
+});
+
+describe("a one-table query's pages go into DuckDB as they arrive", () => {
+  const issueSearches = async () => (await journal(emu)).filter((e) => e.method === 'GET' && e.path === '/api/v2/issues');
+
+  test('a scan of many small pages gives every row once, with one request per page', async () => {
+    const paged = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};Pagesize=7`);
+    try {
+      const sql = 'SELECT Id, Summary, AssigneeName FROM Issues ORDER BY Id';
+      const all = await rows(sql);
+      await clearJournal(emu);
+      assert.deepEqual((await paged.query(sql)).rows, all);
+      assert.equal((await issueSearches()).length, Math.floor(all.length / 7) + 1);
+      // With a parameter the rows are never inlined: every page goes into the temporary table.
+      await clearJournal(emu);
+      assert.deepEqual((await paged.query('SELECT Id, Summary, AssigneeName FROM Issues WHERE Id > ? ORDER BY Id', [0])).rows, all);
+      assert.equal((await issueSearches()).length, Math.floor(all.length / 7) + 1);
+    } finally {
+      await paged.close();
+    }
+  });
+
+  test('a scan that fails on a later page fails with that error, and the next statement answers in full', async () => {
+    const paged = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};Pagesize=7`);
+    try {
+      // A parameter keeps the rows from being inlined: the pages go into the temporary table as they come.
+      const sql = 'SELECT count(*) AS n, sum(Id) AS ids FROM Issues WHERE Summary IS NOT NULL AND Id > $min';
+      const whole = (await db.query(sql, { min: 0 })).rows as Record<string, unknown>[];
+      assert.ok(Number(whole[0]?.n) > 14, 'more than two pages, so the failure comes with pages already loaded');
+      await control(emu, 'POST', 'faults', { method: 'GET', pathPattern: '^/api/v2/issues$', skip: 2, times: 1, action: 'status', status: 400 });
+      await assert.rejects(paged.query(sql, { min: 0 }), (e: unknown) => e instanceof ApiError && e.status === 400);
+      await control(emu, 'DELETE', 'faults');
+      assert.deepEqual((await paged.query(sql, { min: 0 })).rows, whole);
+    } finally {
+      await control(emu, 'DELETE', 'faults');
+      await paged.close();
+    }
   });
 });
