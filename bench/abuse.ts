@@ -15,11 +15,12 @@ const CHILD = new URL('./abuse-child.ts', import.meta.url).pathname;
 const WARMUP_MS = 1500;
 /**
  * Idle and abused windows alternate (A B A B …, a fresh abuser each time) and each side's samples
- * are pooled: the shared machine's load drifts, and pairing puts the drift on both sides. Three
- * rounds of 5 s give the connect loop (one sample every ~60 ms) some 240 samples a side, so its p99
- * is more than its maximum. BENCH_ABUSE_ROUNDS=n runs more of them, for less noise on a busy machine.
+ * are pooled: the shared machine's load drifts, and pairing puts the drift on both sides. Six
+ * rounds of 5 s give the connect loop (one sample every ~60 ms) some 500 samples a side: with three
+ * (some 250), its p99 was the third-worst sample and one stray pause of the machine moved it by
+ * half (runs of the same code gave 1.45× and 2.28× on one row). BENCH_ABUSE_ROUNDS=n runs more.
  */
-const ROUNDS = process.env.BENCH_ABUSE_ROUNDS ? Number(process.env.BENCH_ABUSE_ROUNDS) : 3;
+const ROUNDS = process.env.BENCH_ABUSE_ROUNDS ? Number(process.env.BENCH_ABUSE_ROUNDS) : 6;
 if (!(Number.isInteger(ROUNDS) && ROUNDS >= 1)) throw new Error(`BENCH_ABUSE_ROUNDS must be a whole number of rounds, not ${process.env.BENCH_ABUSE_ROUNDS}`);
 const IDLE_MS = 5000;
 const ABUSE_MS = 5000;
