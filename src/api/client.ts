@@ -295,7 +295,9 @@ export class BacklogClient implements ApiClient {
     const category = options.category ?? categoryFor(method, path);
     const key = budgetKey(this.baseUrl, this.user, category);
     const query = method === 'GET' ? encodeParams(params).toString() : '';
-    const shown = redact(query ? `${path}?${query}` : path, this.secrets());
+    // The path as errors and logs show it, redacted only when one needs it (most requests need neither).
+    let shownText: string | undefined;
+    const shown = (): string => (shownText ??= redact(query ? `${path}?${query}` : path, this.secrets()));
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
       await this.waitForBudget(key, category, method, shown, options);
@@ -321,7 +323,7 @@ export class BacklogClient implements ApiClient {
       this.options.logger?.({
         type: 'api.request',
         method,
-        path: shown,
+        path: shown(),
         category,
         status: reply?.status,
         ms: this.now() - started,
@@ -339,11 +341,11 @@ export class BacklogClient implements ApiClient {
       }
       const decision = decide(method, failure);
       if (decision === 'unknown') {
-        throw new WriteOutcomeUnknownError(`${method} ${shown} may or may not have been applied (${describe(failure)})`, {
+        throw new WriteOutcomeUnknownError(`${method} ${shown()} may or may not have been applied (${describe(failure)})`, {
           hint: 'Check in Backlog whether the change was made before running the statement again.',
         });
       }
-      if (decision === 'fail' || attempt >= this.maxAttempts) throw this.errorFor(failure, reply, method, shown, category);
+      if (decision === 'fail' || attempt >= this.maxAttempts) throw this.errorFor(failure, reply, method, shown(), category);
 
       const now = this.now();
       const given = reply ? serverWait(reply.status, reply.headers, now, this.resetMarginMs) : undefined;
@@ -352,20 +354,20 @@ export class BacklogClient implements ApiClient {
       if (tooLong) {
         throw failure.kind === 'status' && failure.status === 429
           ? this.rateLimitError(category, now + delayMs)
-          : this.errorFor(failure, reply, method, shown, category);
+          : this.errorFor(failure, reply, method, shown(), category);
       }
       this.counters.retries++;
       if (reply?.status === 429) {
         this.counters.rateLimitWaits++;
         this.counters.rateLimitWaitMs += delayMs;
       }
-      this.options.logger?.({ type: 'api.retry', method, path: shown, attempt, reason: describe(failure), delayMs });
+      this.options.logger?.({ type: 'api.retry', method, path: shown(), attempt, reason: describe(failure), delayMs });
       await this.pause(delayMs, options.signal);
     }
   }
 
   /** NET-6: wait while the category's budget is used up (NET-5 limits apply to this wait too). */
-  private async waitForBudget(key: string, category: RequestCategory, method: string, shown: string, options: RequestOptions): Promise<void> {
+  private async waitForBudget(key: string, category: RequestCategory, method: string, shown: () => string, options: RequestOptions): Promise<void> {
     for (;;) {
       if (options.signal?.aborted) throw new CancelledError();
       const now = this.now();
@@ -378,7 +380,7 @@ export class BacklogClient implements ApiClient {
       }
       this.counters.rateLimitWaits++;
       this.counters.rateLimitWaitMs += delayMs;
-      this.options.logger?.({ type: 'api.wait', method, path: shown, category, delayMs, resetAt: now + delayMs });
+      this.options.logger?.({ type: 'api.wait', method, path: shown(), category, delayMs, resetAt: now + delayMs });
       await this.pause(delayMs, options.signal);
     }
   }
