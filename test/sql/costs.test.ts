@@ -81,6 +81,22 @@ describe('MaxRows', () => {
   });
 });
 
+describe('a one-table query past the rows that may be inlined', () => {
+  test('keeps its first pages, then loads them and the rest into its table: the same rows as the loaded path, one request per page', async () => {
+    const sql = 'SELECT Id, IssueKey, Summary FROM Issues ORDER BY Id';
+    await clearJournal(emu);
+    const kept = (await db.query(sql)).rows;
+    const pages = (await searches()).length;
+    assert.ok(kept.length > 300, `more rows than are inlined (${kept.length})`);
+    assert.equal(pages, Math.floor(kept.length / 100) + 1);
+    // With a parameter the rows are never inlined: every page goes into the table as it comes.
+    await clearJournal(emu);
+    const loaded = (await db.query('SELECT Id, IssueKey, Summary FROM Issues WHERE Id > ? ORDER BY Id', [0])).rows;
+    assert.equal((await searches()).length, pages);
+    assert.deepEqual(kept, loaded);
+  });
+});
+
 describe('stream()', () => {
   test('a one-table SELECT yields its first row after the first page, and a break sends no further page', async () => {
     await clearJournal(emu);
