@@ -9,7 +9,8 @@
 // and every `await import(...)` of the sources (OAuth, the wire server, replication, the CLI's
 // subcommands) stays a chunk loaded on first use. Packages stay external (`node_modules`).
 // The compiled per-module files are then removed; the declarations (.d.ts) stay as tsc wrote them.
-import { readdirSync, readFileSync, rmSync, renameSync, mkdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, renameSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -78,3 +79,11 @@ for (const file of files(out)) {
   renameSync(join(out, file), join(dist, file));
 }
 rmSync(out, { recursive: true, force: true });
+
+// The bundled copy of @duckdb/node-api carries its MIT notice, as its license asks of every copy.
+const apiDir = join(createRequire(import.meta.url).resolve(`${DUCKDB_API}/package.json`), '..');
+const apiVersion = JSON.parse(readFileSync(join(apiDir, 'package.json'), 'utf8')).version;
+writeFileSync(
+  join(dist, 'THIRD-PARTY-NOTICES.md'),
+  `# Third-party code bundled in dist/\n\n## ${DUCKDB_API} ${apiVersion}\n\nIts JavaScript is bundled into dist/chunks/ (scripts/bundle.mjs).\n\n\`\`\`\n${readFileSync(join(apiDir, 'LICENSE'), 'utf8').trim()}\n\`\`\`\n`,
+);

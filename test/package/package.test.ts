@@ -44,7 +44,7 @@ const RUNTIME_EXPORTS = [
 ].sort();
 
 describe('the packed tarball', { timeout: 240_000 }, () => {
-  test('holds the bin, the built library with its declarations, README, LICENSE and CHANGELOG — nothing else', () => {
+  test('holds the bin, the built library with its declarations, README, LICENSE, CHANGELOG and the notices of bundled code — nothing else', () => {
     const paths = pkg.files.map((f) => f.path);
     for (const needed of [
       'package.json',
@@ -56,11 +56,17 @@ describe('the packed tarball', { timeout: 240_000 }, () => {
       'dist/index.d.ts',
       'dist/emulator/index.js',
       'dist/emulator/index.d.ts',
+      'dist/THIRD-PARTY-NOTICES.md',
     ]) {
       assert.ok(paths.includes(needed), `${needed} is in the tarball`);
     }
-    const stray = paths.filter((p) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|bin\/backlog-sql\.js|dist\/.+\.(js|d\.ts))$/.test(p));
+    const stray = paths.filter(
+      (p) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|bin\/backlog-sql\.js|dist\/THIRD-PARTY-NOTICES\.md|dist\/.+\.(js|d\.ts))$/.test(p),
+    );
     assert.deepEqual(stray, [], 'no test, fixture, source map or source file');
+    const notices = readFileSync(join(pkg.dir, 'node_modules', 'backlog-sql', 'dist/THIRD-PARTY-NOTICES.md'), 'utf8');
+    assert.match(notices, /@duckdb\/node-api [\w.-]+/, 'the bundled DuckDB API is named with its version');
+    assert.match(notices, /Permission is hereby granted/, 'with its license text');
     for (const file of paths.filter((p) => p.endsWith('.js'))) {
       const text = readFileSync(join(pkg.dir, 'node_modules', 'backlog-sql', file), 'utf8');
       assert.ok(!/sourceMappingURL=/.test(text), `${file} points at no source map outside the package`);
