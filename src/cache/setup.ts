@@ -3,6 +3,7 @@
  * calls in (src/core/connection.ts): where the cache is for this connection, the space and user an
  * Offline connection starts from, and running `CACHE T [WHERE … | SELECT …]`.
  */
+import { NEVER_ABORTED } from '../util/never-aborted.js';
 import type { ApiClient } from '../api/types.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { ConfigError, SqlError } from '../errors.js';
@@ -94,7 +95,7 @@ export async function runCacheStatement(statement: CacheStatement, ctx: CacheSta
       hint: 'SELECT * FROM sys_tables lists the tables.',
     });
   }
-  const signal = options.signal ?? new AbortController().signal;
+  const signal = options.signal ?? NEVER_ABORTED;
   const report = await cache.fill(table, signal);
   let matching: number | null = null;
   if (statement.where !== undefined || statement.select !== undefined) {

@@ -8,6 +8,7 @@
  * complete, and the next run resumes from the checkpoints. Every write is idempotent (delete the
  * keys, insert the rows), so re-reading an overlap is harmless.
  */
+import { NEVER_ABORTED } from '../util/never-aborted.js';
 import { createHash } from 'node:crypto';
 import type { ApiClient } from '../api/types.js';
 import { CancelledError, ConfigError } from '../errors.js';
@@ -511,7 +512,7 @@ class Run {
 
 /** Replicate tables (or a query) from a connection into a destination. */
 export async function replicate(source: SyncSource, dest: Destination, options: ReplicateOptions = {}): Promise<ReplicateReport> {
-  const signal = options.signal ?? new AbortController().signal;
+  const signal = options.signal ?? NEVER_ABORTED;
   const checkpoints = await dest.checkpoints();
   const existing = await dest.tables();
   const run = new Run(source, dest, checkpoints, existing, signal, (options.overlapSeconds ?? DEFAULT_OVERLAP) * 1000);
