@@ -511,9 +511,12 @@ async function fetchSpace(api: ApiClient, config: ResolvedConfig): Promise<Space
 }
 
 /** The tables with `Issues` extended by one column per custom field (IncludeCustomFields=true). */
-async function withCustomFields(api: ApiClient) {
-  const issues = await issuesWithCustomFields(api, issuesTable);
-  return TABLES.map((t) => (t.name === 'Issues' ? issues : t));
+async function withCustomFields(api: ApiClient): Promise<Registry> {
+  const { issues, projects } = await issuesWithCustomFields(api, issuesTable);
+  return new Registry(
+    TABLES.map((t) => (t.name === 'Issues' ? issues : t)),
+    { projects },
+  );
 }
 
 /** Open a connection: `connect('URL=https://x.backlog.com;ApiKey=…')` or `connect({ URL, ApiKey })`. */
@@ -628,7 +631,7 @@ async function open(input: string | ConnectionProperties, options: ConnectOption
   }
   let registry: Registry;
   try {
-    registry = new Registry(config.includeCustomFields && !signedOut && !offline ? await withCustomFields(api) : TABLES);
+    registry = config.includeCustomFields && !signedOut && !offline ? await withCustomFields(api) : new Registry(TABLES);
   } catch (e) {
     await duckMade.then(closeDuck, () => undefined);
     throw e;

@@ -143,12 +143,18 @@ function customFieldWrite(column: string, fields: readonly FieldJson[]): ColumnW
   };
 }
 
-/** The Issues table with a column per custom field of every project the user can see. */
-export async function issuesWithCustomFields(api: ApiClient, issues: TableDef<IssueJson>): Promise<TableDef<IssueJson>> {
+/**
+ * The Issues table with a column per custom field of every project the user can see, and those
+ * projects (the space's metadata: plans count per-project requests from it).
+ */
+export async function issuesWithCustomFields(
+  api: ApiClient,
+  issues: TableDef<IssueJson>,
+): Promise<{ issues: TableDef<IssueJson>; projects: { id: number; projectKey: string }[] }> {
   const projects = await api.get<{ id: number; projectKey: string }[]>('/projects', { all: true });
   const fields: FieldJson[] = [];
   for (const p of projects) fields.push(...(await api.get<FieldJson[]>(`/projects/${p.id}/customFields`)));
-  return issuesWithFields(issues, projects, fields);
+  return { issues: issuesWithFields(issues, projects, fields), projects: projects.map((p) => ({ id: p.id, projectKey: p.projectKey })) };
 }
 
 /** The Issues table extended by these projects' custom fields (the space's metadata, fetched or from a snapshot). */

@@ -3,7 +3,7 @@
  * user). The SQL planner, sys_* tables and docs/tables/ all read this one registry.
  */
 import { TABLES } from './tables/index.js';
-import type { TableDef } from './types.js';
+import type { SpaceFacts, TableDef } from './types.js';
 
 const SQL_NAME = /^[A-Z][A-Za-z0-9]*$/;
 /** Custom field columns keep the field's own letters (Japanese names stay Japanese). */
@@ -44,7 +44,14 @@ export class Registry {
   private readonly byName = new Map<string, TableDef>();
   private readonly local = new Set<string>();
 
-  constructor(readonly tables: readonly TableDef[] = TABLES) {
+  /**
+   * @param space What the space's metadata told when the registry was built (the plan's estimates
+   *   read it; ./sources/estimate.ts). Without it, the project count is unknown.
+   */
+  constructor(
+    readonly tables: readonly TableDef[] = TABLES,
+    readonly space: SpaceFacts = { projects: undefined },
+  ) {
     const problems = validateTables(tables);
     if (problems.length > 0) throw new Error(`invalid table definitions:\n  ${problems.join('\n  ')}`);
     for (const t of tables) this.byName.set(t.name.toLowerCase(), t);

@@ -214,6 +214,36 @@ export interface CountDomain {
   total?: number;
 }
 
+/**
+ * What a plan knows of the space without a request: the metadata the registry was built from
+ * (the connection's project list when IncludeCustomFields read it, or a snapshot file).
+ */
+export interface SpaceFacts {
+  /** The projects the user can see, when the metadata holds them (undefined: not known). */
+  readonly projects: readonly { readonly id: number; readonly projectKey: string }[] | undefined;
+}
+
+/**
+ * Requests a read is expected to make, as a number where the plan can know it without a request.
+ * `requests`: the exact number as planned (undefined when it depends on data: pages, parents'
+ * keys, groups); `atLeast` is then an honest lower bound. `projectList`: one of them is the
+ * project list, fetched once per statement (a later step that needs it again gets it free).
+ */
+export interface RequestCount {
+  readonly requests: number | undefined;
+  readonly atLeast: number;
+  /** An upper bound, when one is known (a LIMIT caps the pages). */
+  readonly atMost?: number;
+  readonly projectList?: boolean;
+}
+
+/** What a step reads besides its quals: the columns it uses; the rows it stops after (LIMIT), in an order or not. */
+export interface StepRead {
+  readonly columns: ReadonlySet<string>;
+  readonly limit: number | undefined;
+  readonly ordered: boolean;
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds tables of every row type
 export interface TableDef<R = any> {
   /** PascalCase, CData's name (docs/cdata-driver.md §3). */
@@ -247,6 +277,14 @@ export interface TableDef<R = any> {
    * "1 request per 100 issues" or "1 per project".
    */
   cost(quals: readonly Qual[]): string;
+  /**
+   * The number behind `cost` where the plan can know it (./sources/estimate.ts): `read` holds the
+   * columns the statement uses (some lists skip a lookup without them) and its row limit. Absent:
+   * at least 1 request.
+   */
+  requests?(quals: readonly Qual[], space: SpaceFacts, read: StepRead): RequestCount;
+  /** The same for COUNT(*) through `count` (`groupBy`: the counted GROUP BY column). Absent: at least 1. */
+  countRequests?(quals: readonly Qual[], groupBy: string | undefined, space: SpaceFacts): RequestCount;
   /** INSERT / UPDATE / DELETE (tables only; views are read-only). */
   writes?: TableWrites<R>;
   /** Example queries for the docs. */

@@ -8,7 +8,7 @@
  * Anything not understood stays local. A pushed predicate only ever narrows the fetch to a superset
  * of the rows SQL keeps: DuckDB applies every predicate again over the fetched rows.
  */
-import type { ColumnDef, PushOp, Qual, TableDef } from '../schema/types.js';
+import type { ColumnDef, PushOp, Qual, SpaceFacts, TableDef } from '../schema/types.js';
 import {
   expressions,
   isExpression,
@@ -343,6 +343,8 @@ export interface Catalog {
   table(name: string): TableDef | undefined;
   /** Tables that exist locally (sys_*, user views) and need no fetch. */
   isLocal(name: string): boolean;
+  /** What the space's metadata tells without a request (the plan's request estimates read it). */
+  readonly space?: SpaceFacts;
 }
 
 export function analyze(

@@ -17,6 +17,7 @@ import { parseQuery } from './parse-tree.js';
 import {
   MAX_DERIVED_KEYS,
   noReads,
+  formatEstimate,
   planColumns,
   planRead,
   planWrite,
@@ -74,6 +75,8 @@ export interface FetchReport {
   orderBy: { column: string; desc: boolean }[];
   rows: number;
   cost: string;
+  /** Backlog requests this step made (EXPLAIN ANALYZE prints them beside the plan's estimate). */
+  requests: number;
 }
 
 export interface QueryStats {
@@ -346,7 +349,9 @@ export class Engine {
     if (kept && (kept.today === undefined || kept.today === today())) return kept.plan;
     const tree = await parseQuery(conn, sql, offset);
     const registry = this.ctx.registry;
-    const catalog: Catalog = alsoLocal ? { table: (n) => registry.table(n), isLocal: (n) => registry.isLocal(n) || alsoLocal(n) } : registry;
+    const catalog: Catalog = alsoLocal
+      ? { table: (n) => registry.table(n), isLocal: (n) => registry.isLocal(n) || alsoLocal(n), space: registry.space }
+      : registry;
     try {
       let dated: string | undefined;
       const plan = planRead(tree, catalog, params, {
@@ -616,7 +621,7 @@ export class Engine {
       const step = steps[row.step - 1];
       const report = step && stats?.fetches.find((f) => f.alias === step.alias && f.table === step.table);
       const source = sources?.size ? { source: [...sources].find(([t]) => t.name === row.table)?.[1] ?? 'Backlog' } : {};
-      return { ...row, ...(stats ? { actualRows: report?.rows ?? 0 } : {}), ...source };
+      return { ...row, ...(stats ? { actualRows: report?.rows ?? 0, actualRequests: report?.requests ?? 0 } : {}), ...source };
     });
     if (stats) {
       rows.push({
@@ -628,8 +633,9 @@ export class Engine {
             .join(', ') || 'none'
         }`,
         limit: null,
-        estimatedRequests: `rate-limit waits ${stats.rateLimitWaits} (${stats.rateLimitWaitMs} ms), retries ${stats.retries}`,
+        estimatedRequests: `${formatEstimate(plan.estimatedRequests)}; rate-limit waits ${stats.rateLimitWaits} (${stats.rateLimitWaitMs} ms), retries ${stats.retries}`,
         actualRows: stats.fetches.reduce((s, f) => s + f.rows, 0),
+        actualRequests: stats.requests,
       });
     }
     // With the cache on, each step also says where its rows come from (src/cache `explain`).
@@ -740,6 +746,7 @@ export class Engine {
     for (const step of plan.steps) {
       if (signal.aborted) throw new CancelledError();
       const ref = refs[step.step - 1] as TableRef;
+      const requestsBefore = this.ctx.api.stats().requests;
       const quals: Qual[] = [...step.pushed];
       for (const link of step.joinKeys) {
         const keys = await this.joinKeys(conn, refs[link.fromStep - 1] as TableRef, perStep.get(link.fromStep) ?? [], link.fromColumn);
@@ -762,7 +769,16 @@ export class Engine {
         // A cached parent's rows are read (filtered) only when a later step takes join keys from them.
         const parent = plan.steps.some((s) => s.joinKeys.some((k) => k.fromStep === step.step));
         perStep.set(step.step, parent ? await cache.rowsOf(conn, ref.table, quals) : []);
-        reports.push({ table: step.table, alias: step.alias, quals, limit: undefined, orderBy: [], rows: cached.rows, cost: 'cache' });
+        reports.push({
+          table: step.table,
+          alias: step.alias,
+          quals,
+          limit: undefined,
+          orderBy: [],
+          rows: cached.rows,
+          cost: 'cache',
+          requests: this.ctx.api.stats().requests - requestsBefore,
+        });
         continue;
       }
       const got = direct
@@ -779,6 +795,7 @@ export class Engine {
         orderBy: [...(step.limit?.orderBy ?? [])],
         rows: count,
         cost: ref.table.cost(quals),
+        requests: this.ctx.api.stats().requests - requestsBefore,
       });
     }
     const perRef = new Map<TableRef, unknown[][]>(plan.steps.map((s) => [refs[s.step - 1] as TableRef, perStep.get(s.step) ?? []]));

@@ -11,7 +11,7 @@
  * filter a parent's rows before its keys are taken) stays attached to the plan out of sight
  * (`planRuntime`), so the value prints and compares as plain data.
  */
-import type { Qual, TableDef } from '../schema/types.js';
+import type { Qual, RequestCount, SpaceFacts, TableDef } from '../schema/types.js';
 import { analyze, type Analysis, type Catalog, type ParamValues, type TableRef } from './analyze.js';
 import type { ParsedStatement } from './parse-tree.js';
 import type { DmlVerb } from './statement.js';
@@ -26,6 +26,19 @@ export interface JoinKeyStep {
   readonly fromStep: number;
   readonly fromTable: string;
   readonly fromColumn: string;
+}
+
+/**
+ * Requests a step (or a whole plan) is expected to make, known without sending one: `requests`
+ * when the number is exact as planned (a space-wide list: 1; a per-project table: its projects);
+ * otherwise `atLeast`, an honest lower bound (and `atMost` when a LIMIT caps the pages), with
+ * `rule` saying how the number grows with the data ("1 search per 100 matching issues").
+ */
+export interface RequestEstimate {
+  readonly requests: number | undefined;
+  readonly atLeast: number;
+  readonly atMost: number | undefined;
+  readonly rule: string;
 }
 
 export interface PlanStep {
@@ -45,8 +58,8 @@ export interface PlanStep {
   readonly count: { readonly groupBy: string | undefined } | undefined;
   /** The columns the statement reads (the rest need not be built). */
   readonly columns: readonly string[];
-  /** Requests this step is expected to make, as the table describes them. */
-  readonly estimatedRequests: string;
+  /** Requests this step is expected to make (the table's `requests` and `cost`). */
+  readonly estimatedRequests: RequestEstimate;
 }
 
 export interface ReadPlan {
@@ -60,6 +73,8 @@ export interface ReadPlan {
   readonly stream: { readonly step: number; readonly limit: number | undefined } | undefined;
   /** Reads only Backlog tables and DuckDB built-ins (the schema's creation need not be waited for). */
   readonly readsOtherTables: boolean;
+  /** The steps' estimates added up. */
+  readonly estimatedRequests: RequestEstimate;
 }
 
 export interface WritePlan {
@@ -68,7 +83,8 @@ export interface WritePlan {
   readonly table: string;
   /** The SELECT that finds the rows to change (UPDATE / DELETE) or computes them (INSERT), as planned. */
   readonly read: ReadPlan | undefined;
-  readonly estimatedRequests: string;
+  /** The read plan's, plus one request per changed row (known when it runs). */
+  readonly estimatedRequests: RequestEstimate;
 }
 
 export type Plan = ReadPlan | WritePlan;
@@ -109,6 +125,9 @@ export function planRead(tree: ParsedStatement, catalog: Catalog, params: ParamV
   const analysis = analyze(tree, catalog, params, { ...(options.today !== undefined ? { today: options.today } : {}), maxRows: options.maxRows });
   const order = fetchOrder(analysis);
   const stepOf = new Map(order.map((ref, i) => [ref, i + 1]));
+  const space = catalog.space ?? { projects: undefined };
+  // The step that reads the project list first (fetched once per statement: later steps get it free).
+  let projectListStep: number | undefined;
   const steps = order.map((ref, i): PlanStep => {
     const quals = options.pushdown ? ref.quals.map(freezeQual) : [];
     const limit = options.pushdown && analysis.limit?.ref === ref ? analysis.limit : undefined;
@@ -120,6 +139,10 @@ export function planRead(tree: ParsedStatement, catalog: Catalog, params: ParamV
             Object.freeze({ column: l.to.column, fromStep: stepOf.get(l.from.ref) as number, fromTable: l.from.ref.table.name, fromColumn: l.from.column }),
           )
       : [];
+    const columns = [...columnsNeeded(ref, analysis)];
+    const read = { columns: new Set(columns), limit: limit?.limit, ordered: (limit?.orderBy.length ?? 0) > 0 };
+    const estimate = stepEstimate(ref.table, quals, counted?.groupColumn, counted !== undefined, read, space, joinKeys, projectListStep);
+    if (estimate.projectList && joinKeys.length === 0) projectListStep ??= i + 1;
     return Object.freeze({
       step: i + 1,
       table: ref.table.name,
@@ -129,8 +152,8 @@ export function planRead(tree: ParsedStatement, catalog: Catalog, params: ParamV
       joinKeys: Object.freeze(joinKeys),
       limit: limit ? Object.freeze({ rows: limit.limit, orderBy: Object.freeze(limit.orderBy.map((o) => Object.freeze({ ...o }))) }) : undefined,
       count: counted ? Object.freeze({ groupBy: counted.groupColumn }) : undefined,
-      columns: Object.freeze([...columnsNeeded(ref, analysis)]),
-      estimatedRequests: counted ? countCost(counted.groupColumn) : ref.table.cost(quals),
+      columns: Object.freeze(columns),
+      estimatedRequests: estimate.value,
     });
   });
   const streamable = analysis.streamable;
@@ -140,6 +163,7 @@ export function planRead(tree: ParsedStatement, catalog: Catalog, params: ParamV
     steps: Object.freeze(steps),
     stream: streamable ? Object.freeze({ step: stepOf.get(streamable.ref) as number, limit: cap === Infinity ? undefined : cap }) : undefined,
     readsOtherTables: analysis.readsOtherTables,
+    estimatedRequests: totalEstimate(steps.map((s) => s.estimatedRequests)),
   });
   runtimes.set(plan, { refs: order, analysis, streamFunctions: streamable?.functions ?? [] });
   return plan;
@@ -147,7 +171,13 @@ export function planRead(tree: ParsedStatement, catalog: Catalog, params: ParamV
 
 /** The plan of a statement that reads no Backlog table (DESCRIBE, SET, a query of sys_* only…). */
 export function noReads(): ReadPlan {
-  const plan: ReadPlan = Object.freeze({ kind: 'read' as const, steps: Object.freeze([]), stream: undefined, readsOtherTables: true });
+  const plan: ReadPlan = Object.freeze({
+    kind: 'read' as const,
+    steps: Object.freeze([]),
+    stream: undefined,
+    readsOtherTables: true,
+    estimatedRequests: totalEstimate([]),
+  });
   const analysis: Analysis = {
     refs: [],
     links: [],
@@ -165,17 +195,83 @@ export function noReads(): ReadPlan {
 /** A write's plan: its read plan and one request per row. */
 export function planWrite(verb: DmlVerb, table: string, read: ReadPlan | undefined): WritePlan {
   const method = verb === 'INSERT' ? 'POST' : verb === 'UPDATE' ? 'PATCH' : 'DELETE';
+  const rule = `1 ${method} per ${verb === 'INSERT' ? 'row inserted' : 'matching row'}${verb === 'UPDATE' ? ', none for a row already at its new values' : ''}`;
+  const reads = read?.estimatedRequests;
   return Object.freeze({
     kind: 'write' as const,
     verb,
     table,
     read,
-    estimatedRequests: `1 ${method} per ${verb === 'INSERT' ? 'row inserted' : 'matching row'} (none for a row already at its new values)`,
+    // How many rows change is known only when the statement runs: its reads are a lower bound.
+    estimatedRequests: Object.freeze({
+      requests: undefined,
+      atLeast: reads?.atLeast ?? 0,
+      atMost: undefined,
+      rule: read && read.steps.length > 0 ? `the reads above, then ${rule}` : rule,
+    }),
   });
 }
 
 function freezeQual(q: Qual): Qual {
   return Object.freeze({ ...q, values: Object.freeze([...q.values]) }) as Qual;
+}
+
+/**
+ * A step's estimate: the table's count (`requests`, or `countRequests` when counted; at least 1
+ * when it declares none) and its rule. A step restricted by a parent's keys learns them only when
+ * it runs (none at all: no request). The project list is read once per statement: a step after
+ * the one that reads it does not count it again.
+ */
+function stepEstimate(
+  table: TableDef,
+  quals: readonly Qual[],
+  groupBy: string | undefined,
+  counted: boolean,
+  read: { columns: ReadonlySet<string>; limit: number | undefined; ordered: boolean },
+  space: SpaceFacts,
+  joinKeys: readonly JoinKeyStep[],
+  projectListStep: number | undefined,
+): { value: RequestEstimate; projectList: boolean } {
+  const fallback: RequestCount = { requests: undefined, atLeast: 1 };
+  const count = (counted ? table.countRequests?.(quals, groupBy, space) : table.requests?.(quals, space, read)) ?? fallback;
+  let rule = counted ? countCost(groupBy) : table.cost(quals);
+  if (joinKeys.length > 0) {
+    const from = [...new Set(joinKeys.map((k) => `${k.column} from step ${k.fromStep}`))].join(', ');
+    return {
+      value: Object.freeze({ requests: undefined, atLeast: 0, atMost: undefined, rule: `${rule}; per batch of keys (${from}), known when it runs` }),
+      projectList: false,
+    };
+  }
+  const shared = count.projectList === true && projectListStep !== undefined ? 1 : 0;
+  if (shared) rule += ` (the project list: step ${projectListStep}'s)`;
+  else if (count.projectList && !/project list/.test(rule)) rule += ' (+1 for the project list)';
+  const value: RequestEstimate = Object.freeze({
+    requests: count.requests !== undefined ? count.requests - shared : undefined,
+    atLeast: Math.max(0, count.atLeast - shared),
+    atMost: count.atMost !== undefined ? count.atMost - shared : undefined,
+    rule,
+  });
+  return { value, projectList: count.projectList === true };
+}
+
+/** A plan's total: exact when every step is, the lower (and upper) bounds added up. */
+function totalEstimate(steps: readonly RequestEstimate[]): RequestEstimate {
+  const exact = steps.every((s) => s.requests !== undefined);
+  const bounded = steps.every((s) => s.requests !== undefined || s.atMost !== undefined);
+  const sum = (f: (s: RequestEstimate) => number) => steps.reduce((n, s) => n + f(s), 0);
+  return Object.freeze({
+    requests: exact ? sum((s) => s.requests as number) : undefined,
+    atLeast: sum((s) => s.atLeast),
+    atMost: !exact && bounded ? sum((s) => s.requests ?? (s.atMost as number)) : undefined,
+    rule: steps.length === 0 ? 'no Backlog table is read' : 'the steps added up',
+  });
+}
+
+/** An estimate as EXPLAIN prints it: `3`, `1–2 (rule)` or `≥ 1 (rule)`. */
+export function formatEstimate(e: RequestEstimate): string {
+  if (e.requests !== undefined) return String(e.requests);
+  if (e.atMost !== undefined) return `${e.atLeast}–${e.atMost} (${e.rule})`;
+  return `≥ ${e.atLeast} (${e.rule})`;
 }
 
 function countCost(groupColumn: string | undefined): string {
@@ -250,12 +346,13 @@ export interface PlanRow {
   limit: string | null;
   estimatedRequests: string;
   actualRows?: number;
+  actualRequests?: number;
 }
 
-/** EXPLAIN's result columns (with ANALYZE: the rows each step read), for results and for Describe. */
+/** EXPLAIN's result columns (with ANALYZE: the rows each step read and the requests it made), for results and for Describe. */
 export function planColumns(analyzed: boolean): { name: string; type: string }[] {
-  const names = ['step', 'table', 'pushed', 'limit', 'estimatedRequests', ...(analyzed ? ['actualRows'] : [])];
-  return names.map((name) => ({ name, type: name === 'step' || name === 'actualRows' ? 'BIGINT' : 'VARCHAR' }));
+  const names = ['step', 'table', 'pushed', 'limit', 'estimatedRequests', ...(analyzed ? ['actualRows', 'actualRequests'] : [])];
+  return names.map((name) => ({ name, type: name === 'step' || name === 'actualRows' || name === 'actualRequests' ? 'BIGINT' : 'VARCHAR' }));
 }
 
 /** The plan as EXPLAIN prints it: one row per step (a write: its read steps, then the write itself). */
@@ -267,7 +364,7 @@ export function planRows(plan: Plan): PlanRow[] {
       table: plan.table,
       pushed: `${plan.verb} of the rows ${plan.read ? `step${plan.read.steps.length === 1 ? '' : 's'} 1${plan.read.steps.length > 1 ? `–${plan.read.steps.length}` : ''} find` : 'given'} (EXPLAIN sends nothing)`,
       limit: null,
-      estimatedRequests: plan.estimatedRequests,
+      estimatedRequests: formatEstimate(plan.estimatedRequests),
     });
     return rows;
   }
@@ -280,7 +377,7 @@ export function planRows(plan: Plan): PlanRow[] {
     limit: s.limit
       ? String(s.limit.rows) + (s.limit.orderBy.length ? ` ORDER BY ${s.limit.orderBy.map((o) => `${o.column}${o.desc ? ' DESC' : ''}`).join(', ')}` : '')
       : null,
-    estimatedRequests: s.estimatedRequests,
+    estimatedRequests: formatEstimate(s.estimatedRequests),
   }));
 }
 

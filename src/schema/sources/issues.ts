@@ -12,7 +12,8 @@
  */
 import type { Params } from '../../api/types.js';
 import { hasQual, qualIds, qualValues, toSpaceDate } from '../helpers.js';
-import type { FetchContext, Qual } from '../types.js';
+import type { FetchContext, Qual, RequestCount, SpaceFacts, StepRead } from '../types.js';
+import { atLeast, exactly } from './estimate.js';
 import type { CustomFieldItemJson } from './custom-fields.js';
 import { skipForbidden } from './fetch.js';
 import type { AttachmentJson, NamedJson, UserJson } from './json.js';
@@ -469,6 +470,28 @@ export function issueListCost(quals: readonly Qual[]): string {
   if (qualValues(q, 'IssueKey') && !qualIds(q, 'Id')) return '1 request per named issue key (or 1 search per 100 issues of their projects)';
   if (qualIds(q, 'Id')) return '1 search per 100 named issues';
   return q.length > 0 ? '1 search per 100 matching issues' : 'every visible issue: 1 search per 100 issues';
+}
+
+/**
+ * The requests `listIssues` makes, as far as the plan knows (at the default page size, 100):
+ * named ids cost one search per 100 of them; a search of matching issues at least one, and at most
+ * ⌈limit / 100⌉ under a LIMIT no ORDER BY reorders; ProjectKey quals first read the project list
+ * (once per statement), and a key no project of the metadata has leaves nothing to search.
+ */
+export function issueRequests(quals: readonly Qual[], space: SpaceFacts, read: StepRead): RequestCount {
+  const projectKeys = qualValues(quals, 'ProjectKey')?.map(String);
+  const list = projectKeys !== undefined ? 1 : 0;
+  const known = projectKeys === undefined || space.projects?.some((p) => projectKeys.includes(p.projectKey)) === true;
+  if (!known || qualValues(quals, 'IssueKey') !== undefined || read.limit === 0) return atLeast(list + (known && read.limit !== 0 ? 1 : 0), list > 0);
+  const ids = qualIds(quals, 'Id');
+  const idSearches = ids !== undefined ? Math.ceil(ids.length / ID_CHUNK) : undefined;
+  if (read.ordered) return atLeast(list + (idSearches ?? 1), list > 0);
+  // Named ids: one search per chunk, each in one page (a chunk matches ≤ 100); a LIMIT may stop
+  // before the last chunk. Otherwise pages of 100 until the LIMIT.
+  const most = idSearches ?? (read.limit !== undefined ? Math.ceil(read.limit / 100) : undefined);
+  if (most === undefined) return atLeast(list + 1, list > 0);
+  if (most === 1 || (idSearches !== undefined && read.limit === undefined)) return exactly(list + most, list > 0);
+  return { ...atLeast(list + 1, list > 0), atMost: list + most };
 }
 
 // ---- COUNT(*) --------------------------------------------------------------------------------

@@ -5,7 +5,8 @@
  * `perProject` makes one request per project, a 403/404 becoming a warning.
  */
 import { col, push, qualIds, qualValues } from '../helpers.js';
-import type { ColumnDef, FetchContext, Qual } from '../types.js';
+import type { ColumnDef, FetchContext, Qual, RequestCount, SpaceFacts } from '../types.js';
+import { atLeast, exactly } from './estimate.js';
 import { skipForbidden } from './fetch.js';
 import type { UserJson } from './json.js';
 
@@ -155,6 +156,24 @@ export async function projectTargets(ctx: FetchContext, quals: readonly Qual[], 
     chosen = chosen.filter((p) => p[FEATURE_FLAG[feature]]);
   }
   return chosen.map((p) => ({ path: String(p.id), id: p.id, projectKey: p.projectKey }));
+}
+
+/**
+ * The requests `projectTargets` and one request per project make, without a request: the named
+ * projects when the list is skipped; else the project list and one per project the metadata
+ * knows (matching the quals). A feature (Wiki, Git…) is on or off per project, which the
+ * metadata does not hold: then only the list is certain.
+ */
+export function perProjectRequests(quals: readonly Qual[], space: SpaceFacts, columns: ReadonlySet<string>, walk: ProjectWalk = {}): RequestCount {
+  const ids = qualIds(quals, 'ProjectId');
+  const keys = qualValues(quals, 'ProjectKey')?.map(String);
+  const { feature } = walk;
+  if (ids !== undefined && keys === undefined && (!columns.has('ProjectKey') || (feature === undefined && walk.rowsCarryProject))) return exactly(ids.length);
+  const carriesId = walk.rowsCarryProjectId || walk.rowsCarryProject;
+  if (feature === undefined && keys !== undefined && ids === undefined && carriesId && keys.every((k) => PROJECT_KEY_RE.test(k))) return exactly(keys.length);
+  if (feature !== undefined || space.projects === undefined) return atLeast(1, true);
+  const chosen = space.projects.filter((p) => (ids === undefined || ids.includes(p.id)) && (keys === undefined || keys.includes(p.projectKey)));
+  return exactly(1 + chosen.length, true);
 }
 
 /** `project WEB` (or `project 5` when only the id is known), for warnings. */

@@ -7,9 +7,10 @@
  * value of the group (ARCHITECTURE.md §5).
  */
 import { col, dateOnly, hasQual, push, qualIds, qualValues, timestamp, userColumns } from '../helpers.js';
-import { countIssues, ISSUE_ORDERABLE, listIssues, type IssueJson } from '../sources/issues.js';
+import { countIssues, ISSUE_ORDERABLE, issueRequests, listIssues, type IssueJson } from '../sources/issues.js';
+import { atLeast, exactly } from '../sources/estimate.js';
 import { ApiError } from '../../errors.js';
-import { defineTable, type CountDomain, type CountGroup, type FetchContext, type Qual } from '../types.js';
+import { defineTable, type CountDomain, type CountGroup, type FetchContext, type Qual, type RequestCount } from '../types.js';
 import { projectForInsert, seg, send, w } from '../writes.js';
 
 const projectKeyOf = (issueKey: string): string => issueKey.slice(0, issueKey.lastIndexOf('-'));
@@ -82,6 +83,27 @@ const COUNT_DOMAINS = {
   PriorityId: priorityGroups,
   PriorityName: priorityGroups,
 };
+
+/**
+ * What counting costs, as planned: one count per value of an IN list (`countedRows` in
+ * src/sql/engine.ts). Grouped by priority: the priority list, then one count per priority (per IN
+ * value) — how many, only the list tells. Grouped by status or type within one ProjectId: that
+ * project's list, then one count per item. Space-wide: the total is counted first, then either
+ * the lists and one count per group or the issues' pages (`projectGroups` picks the cheaper) — at
+ * least one more request. ProjectKey quals go through the project list, and a key that names no
+ * project needs nothing else; other project filters and IssueKey quals read the issues instead.
+ */
+function countRequests(quals: readonly Qual[], groupBy: string | undefined): RequestCount {
+  const expand = quals.find((q) => q.op === 'IN' && q.values.length > 1);
+  const counts = expand ? new Set(expand.values).size : 1;
+  if (hasQual(quals, 'ProjectKey')) return atLeast(1, true);
+  if (hasQual(quals, 'IssueKey')) return atLeast(1);
+  if (groupBy === undefined) return exactly(counts);
+  if (groupBy === 'PriorityId' || groupBy === 'PriorityName') return atLeast(1 + counts);
+  const projects = qualIds(quals, 'ProjectId');
+  if (projects?.length === 1) return atLeast(1 + counts);
+  return atLeast(projects === undefined && groupBy in COUNT_DOMAINS ? 2 : 1);
+}
 
 export default defineTable<IssueJson>({
   count: countIssues,
@@ -204,6 +226,8 @@ export default defineTable<IssueJson>({
     if (keyed) return '1 request per named issue key (many keys: 1 count + 1 search per 100 issues of their projects, when fewer)';
     return quals.length > 0 ? '1 search per 100 matching issues' : 'every visible issue: 1 search per 100 issues';
   },
+  requests: issueRequests,
+  countRequests,
   examples: [
     "SELECT IssueKey, Summary, StatusName FROM Issues WHERE ProjectKey = 'WEB' AND StatusId IN (1, 2) ORDER BY Updated DESC LIMIT 10",
     "INSERT INTO Issues (ProjectKey, Summary, IssueTypeId, PriorityId, DueDate) VALUES ('WEB', 'ログインできない', 1, 3, '2026-12-01') RETURNING Id, IssueKey",

@@ -5,6 +5,7 @@
 import { col, timestamp } from '../helpers.js';
 import { defineTable, type ColumnDef } from '../types.js';
 import type { LicenceJson } from '../sources/space.js';
+import { oneRequest } from '../sources/estimate.js';
 
 const flag = (name: string, field: string, what: string): ColumnDef<LicenceJson> => col(name, 'BOOLEAN', `${what} is included.`, (r) => r[field]);
 const limit = (name: string, field: string, what: string): ColumnDef<LicenceJson> => col(name, 'BIGINT', `Limit on ${what} (0 = unlimited).`, (r) => r[field]);
@@ -52,5 +53,6 @@ export default defineTable<LicenceJson>({
     yield [await ctx.api.get<LicenceJson>('/space/licence', {}, { signal: ctx.signal })];
   },
   cost: () => '1 request',
+  requests: oneRequest,
   examples: ['SELECT Active, LimitDate, UserLimit, StorageLimit FROM Licenses'],
 });

@@ -2,6 +2,7 @@
 import { col, push } from '../helpers.js';
 import { defineTable } from '../types.js';
 import type { NamedJson } from '../sources/json.js';
+import { oneRequest } from '../sources/estimate.js';
 
 export default defineTable<NamedJson>({
   name: 'Priorities',
@@ -15,5 +16,6 @@ export default defineTable<NamedJson>({
     yield await ctx.api.get<NamedJson[]>('/priorities', {}, { signal: ctx.signal });
   },
   cost: () => '1 request',
+  requests: oneRequest,
   examples: ['SELECT * FROM Priorities'],
 });

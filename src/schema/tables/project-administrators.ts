@@ -1,6 +1,6 @@
 /** ProjectAdministrators: administrators of projects (GET /projects/:p/administrators). */
 import type { UserJson } from '../sources/json.js';
-import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../sources/projects.js';
+import { perProject, perProjectCost, perProjectRequests, projectColumns, projectTargets, type InProject } from '../sources/projects.js';
 import { memberColumns } from '../sources/users.js';
 import { defineTable } from '../types.js';
 import { userListWrites } from '../writes.js';
@@ -19,6 +19,7 @@ export default defineTable<Row>({
     yield* perProject<UserJson>(ctx, await projectTargets(ctx, quals), 'administrators', (p) => `/projects/${p}/administrators`);
   },
   cost: (quals) => perProjectCost(quals),
+  requests: (quals, space, read) => perProjectRequests(quals, space, read.columns),
   // INSERT: space administrators only, and the user must already be a member (ProjectUsers).
   writes: userListWrites('administrators', {
     update: 'An administrator role has nothing to change: DELETE the row to take it away, INSERT to give it.',

@@ -1,6 +1,6 @@
 /** ProjectCategories: issue categories of projects (GET /projects/:p/categories). */
 import { col } from '../helpers.js';
-import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../sources/projects.js';
+import { perProject, perProjectCost, perProjectRequests, projectColumns, projectTargets, type InProject } from '../sources/projects.js';
 import { defineTable } from '../types.js';
 import { projectItemWrites, w } from '../writes.js';
 import type { CategoryJson } from '../sources/projects.js';
@@ -21,6 +21,7 @@ export default defineTable<Row>({
     yield* perProject<CategoryJson>(ctx, await projectTargets(ctx, quals, { rowsCarryProjectId: true }), 'categories', (p) => `/projects/${p}/categories`);
   },
   cost: (quals) => perProjectCost(quals),
+  requests: (quals, space, read) => perProjectRequests(quals, space, read.columns, { rowsCarryProjectId: true }),
   writes: projectItemWrites<CategoryJson>('categories', [['ProjectId', 'ProjectKey'], 'Name']),
   examples: [
     "SELECT Id, Name FROM ProjectCategories WHERE ProjectKey = 'WEB' ORDER BY DisplayOrder",

@@ -8,7 +8,7 @@
  */
 import { col, push, qualIds } from '../helpers.js';
 import type { CustomFieldItemJson, CustomFieldJson } from '../sources/custom-fields.js';
-import { perProject, perProjectCost, projectColumns, projectTargets, type ProjectTarget } from '../sources/projects.js';
+import { perProject, perProjectCost, perProjectRequests, projectColumns, projectTargets, type ProjectTarget } from '../sources/projects.js';
 import { defineTable } from '../types.js';
 import { projectForInsert, projectOfRow, seg, send, w } from '../writes.js';
 
@@ -54,6 +54,7 @@ export default defineTable<Row>({
     }
   },
   cost: (quals) => perProjectCost(quals),
+  requests: (quals, space, read) => perProjectRequests(quals, space, read.columns, { rowsCarryProjectId: true }),
   writes: {
     insert: {
       required: [['ProjectId', 'ProjectKey'], 'CustomFieldId', 'Name'],

@@ -10,7 +10,7 @@
  */
 import { SqlError } from '../../errors.js';
 import { col, push, utcDate } from '../helpers.js';
-import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../sources/projects.js';
+import { perProject, perProjectCost, perProjectRequests, projectColumns, projectTargets, type InProject } from '../sources/projects.js';
 import { defineTable, type FormValue } from '../types.js';
 import { projectItemWrites, w } from '../writes.js';
 import { CUSTOM_FIELD_TYPES, type CustomFieldJson } from '../sources/custom-fields.js';
@@ -147,6 +147,7 @@ export default defineTable<Row>({
     );
   },
   cost: (quals) => perProjectCost(quals),
+  requests: (quals, space, read) => perProjectRequests(quals, space, read.columns, { rowsCarryProjectId: true }),
   writes: {
     // POST /projects/:p/customFields: administrators and project administrators.
     // Backlog reads initialDate / initialShift with the initialValueType they belong to: send the

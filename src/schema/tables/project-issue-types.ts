@@ -1,6 +1,6 @@
 /** ProjectIssueTypes: issue types of projects (GET /projects/:p/issueTypes). */
 import { col } from '../helpers.js';
-import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../sources/projects.js';
+import { perProject, perProjectCost, perProjectRequests, projectColumns, projectTargets, type InProject } from '../sources/projects.js';
 import { defineTable } from '../types.js';
 import { projectItemWrites, w } from '../writes.js';
 import type { IssueTypeJson } from '../sources/projects.js';
@@ -29,6 +29,7 @@ export default defineTable<Row>({
     yield* perProject<IssueTypeJson>(ctx, await projectTargets(ctx, quals, { rowsCarryProjectId: true }), 'issue types', (p) => `/projects/${p}/issueTypes`);
   },
   cost: (quals) => perProjectCost(quals),
+  requests: (quals, space, read) => perProjectRequests(quals, space, read.columns, { rowsCarryProjectId: true }),
   writes: {
     insert,
     update,

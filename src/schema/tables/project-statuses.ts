@@ -3,7 +3,7 @@
  * statuses have ids 1-4 in every project, so the key is (ProjectId, Id).
  */
 import { col } from '../helpers.js';
-import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../sources/projects.js';
+import { perProject, perProjectCost, perProjectRequests, projectColumns, projectTargets, type InProject } from '../sources/projects.js';
 import { defineTable } from '../types.js';
 import { projectItemWrites, w } from '../writes.js';
 import type { StatusJson } from '../sources/projects.js';
@@ -29,6 +29,7 @@ export default defineTable<Row>({
     yield* perProject<StatusJson>(ctx, await projectTargets(ctx, quals, { rowsCarryProjectId: true }), 'statuses', (p) => `/projects/${p}/statuses`);
   },
   cost: (quals) => perProjectCost(quals),
+  requests: (quals, space, read) => perProjectRequests(quals, space, read.columns, { rowsCarryProjectId: true }),
   writes: {
     // POST /projects/:p/statuses: space administrators only; the new status goes just before Closed.
     insert,

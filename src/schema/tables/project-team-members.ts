@@ -4,7 +4,7 @@
  */
 import { col, push } from '../helpers.js';
 import type { UserJson } from '../sources/json.js';
-import { perProject, perProjectCost, projectColumns, projectTargets, type InProject, type ProjectTarget } from '../sources/projects.js';
+import { perProject, perProjectCost, perProjectRequests, projectColumns, projectTargets, type InProject, type ProjectTarget } from '../sources/projects.js';
 import { memberColumns, type TeamJson } from '../sources/users.js';
 import { defineTable } from '../types.js';
 
@@ -33,5 +33,6 @@ export default defineTable<Row>({
     }
   },
   cost: (quals) => perProjectCost(quals),
+  requests: (quals, space, read) => perProjectRequests(quals, space, read.columns),
   examples: ["SELECT TeamName, Name FROM ProjectTeamMembers WHERE ProjectKey = 'WEB'"],
 });

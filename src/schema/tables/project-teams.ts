@@ -1,6 +1,6 @@
 /** ProjectTeams: teams that belong to projects (GET /projects/:p/teams), one row per project and team. */
 import { col, push, timestamp, userColumns } from '../helpers.js';
-import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../sources/projects.js';
+import { perProject, perProjectCost, perProjectRequests, projectColumns, projectTargets, type InProject } from '../sources/projects.js';
 import { defineTable } from '../types.js';
 import { projectForInsert, projectOfRow, seg, send, w } from '../writes.js';
 import type { TeamJson } from '../sources/users.js';
@@ -31,6 +31,7 @@ export default defineTable<Row>({
     yield* perProject<TeamJson>(ctx, await projectTargets(ctx, quals), 'teams', (p) => `/projects/${p}/teams`);
   },
   cost: (quals) => perProjectCost(quals),
+  requests: (quals, space, read) => perProjectRequests(quals, space, read.columns),
   writes: {
     // POST /projects/:p/teams (administrators and project administrators): the team's members join the project.
     insert: {

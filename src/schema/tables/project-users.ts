@@ -3,7 +3,7 @@
  * Members who joined through a team are included, as Backlog lists them.
  */
 import type { UserJson } from '../sources/json.js';
-import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../sources/projects.js';
+import { perProject, perProjectCost, perProjectRequests, projectColumns, projectTargets, type InProject } from '../sources/projects.js';
 import { memberColumns } from '../sources/users.js';
 import { defineTable } from '../types.js';
 import { userListWrites } from '../writes.js';
@@ -22,6 +22,7 @@ export default defineTable<Row>({
     yield* perProject<UserJson>(ctx, await projectTargets(ctx, quals), 'members', (p) => `/projects/${p}/users`);
   },
   cost: (quals) => perProjectCost(quals),
+  requests: (quals, space, read) => perProjectRequests(quals, space, read.columns),
   // DELETE removes direct members only: Backlog refuses to remove one who belongs through a team
   // (remove the team from ProjectTeams instead), and drops a removed member's project administration.
   writes: userListWrites('users', {

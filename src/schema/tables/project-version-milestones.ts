@@ -4,7 +4,7 @@
  * zone), so they are DATEs in that zone; they are written as yyyy-MM-dd, the same calendar day.
  */
 import { col, dateOnly } from '../helpers.js';
-import { perProject, perProjectCost, projectColumns, projectTargets, type InProject } from '../sources/projects.js';
+import { perProject, perProjectCost, perProjectRequests, projectColumns, projectTargets, type InProject } from '../sources/projects.js';
 import { defineTable } from '../types.js';
 import { projectItemWrites, w } from '../writes.js';
 import type { VersionJson } from '../sources/projects.js';
@@ -30,6 +30,7 @@ export default defineTable<Row>({
     yield* perProject<VersionJson>(ctx, await projectTargets(ctx, quals, { rowsCarryProjectId: true }), 'versions', (p) => `/projects/${p}/versions`);
   },
   cost: (quals) => perProjectCost(quals),
+  requests: (quals, space, read) => perProjectRequests(quals, space, read.columns, { rowsCarryProjectId: true }),
   // PATCH …/versions/:id requires `name` even when it does not change: send the current one.
   writes: projectItemWrites<VersionJson>('versions', [['ProjectId', 'ProjectKey'], 'Name'], {
     patchForm: (form, row) => ('name' in form ? { ...form } : { ...form, name: String(row.Name) }),

@@ -13,6 +13,7 @@ import { col, push, qualIds, qualValues } from '../helpers.js';
 import { defineTable, type ColumnWrite, type Qual } from '../types.js';
 import { seg, send, w } from '../writes.js';
 import type { ProjectJson } from '../sources/projects.js';
+import { oneRequest } from '../sources/estimate.js';
 
 /** A project flag: the form parameter is the JSON field's name; Backlog cannot clear a flag (NULL refused). */
 const flag = (name: string, description: string, get: (p: ProjectJson) => boolean | undefined, param: string) =>
@@ -110,6 +111,7 @@ export default defineTable<ProjectJson>({
     yield projects.filter(keep);
   },
   cost: (quals) => (single(quals) !== undefined ? '1 request (the named project)' : '1 request (the project list)'),
+  requests: oneRequest,
   writes: {
     // POST /projects: space administrators only (Backlog answers 403 to anyone else). Flags not
     // given take Backlog's defaults for a new project.

@@ -5,6 +5,7 @@
 import { col, push } from '../helpers.js';
 import type { RateLimitBudgetJson, RateLimitJson } from '../sources/space.js';
 import { defineTable } from '../types.js';
+import { oneRequest } from '../sources/estimate.js';
 
 interface Budget extends RateLimitBudgetJson {
   category: string;
@@ -29,5 +30,6 @@ export default defineTable<Budget>({
     yield Object.entries(body.rateLimit).map(([category, b]) => ({ category, ...b }));
   },
   cost: () => '1 request',
+  requests: oneRequest,
   examples: ['SELECT Category, Remaining, Reset FROM RateLimit'],
 });

@@ -5,6 +5,7 @@
 import { col, push } from '../helpers.js';
 import { diskUsage, type ProjectDiskUsageJson } from '../sources/space.js';
 import { defineTable } from '../types.js';
+import { oneRequest } from '../sources/estimate.js';
 
 const bytes = (name: string, what: string, get: (r: ProjectDiskUsageJson) => number | undefined) =>
   col<ProjectDiskUsageJson>(name, 'BIGINT', `Bytes used by ${what}.`, get);
@@ -32,5 +33,6 @@ export default defineTable<ProjectDiskUsageJson>({
     if (usage) yield usage.details;
   },
   cost: () => '1 request',
+  requests: oneRequest,
   examples: ['SELECT p.Name, d.File FROM SpaceDiskUsageDetails d JOIN Projects p ON p.Id = d.ProjectId ORDER BY d.File DESC'],
 });

@@ -5,6 +5,7 @@
 import { col } from '../helpers.js';
 import { diskUsage, type DiskUsageJson } from '../sources/space.js';
 import { defineTable } from '../types.js';
+import { oneRequest } from '../sources/estimate.js';
 
 const bytes = (name: string, what: string, get: (r: DiskUsageJson) => number) => col<DiskUsageJson>(name, 'BIGINT', `Bytes used by ${what}.`, get);
 
@@ -27,5 +28,6 @@ export default defineTable<DiskUsageJson>({
     if (usage) yield [usage];
   },
   cost: () => '1 request',
+  requests: oneRequest,
   examples: ['SELECT Capacity, Issue + Wiki + File + Git AS Used FROM SpaceDiskUsage'],
 });

@@ -2,6 +2,7 @@
 import { col, timestamp } from '../helpers.js';
 import { defineTable } from '../types.js';
 import type { SpaceNoticeJson } from '../sources/space.js';
+import { oneRequest } from '../sources/estimate.js';
 
 export default defineTable<SpaceNoticeJson>({
   name: 'SpaceNotifications',
@@ -16,5 +17,6 @@ export default defineTable<SpaceNoticeJson>({
     yield [await ctx.api.get<SpaceNoticeJson>('/space/notification', {}, { signal: ctx.signal })];
   },
   cost: () => '1 request',
+  requests: oneRequest,
   examples: ['SELECT Content, Updated FROM SpaceNotifications'],
 });

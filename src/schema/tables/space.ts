@@ -2,6 +2,7 @@
 import { col, timestamp } from '../helpers.js';
 import { defineTable } from '../types.js';
 import type { SpaceJson } from '../sources/space.js';
+import { oneRequest } from '../sources/estimate.js';
 
 export default defineTable<SpaceJson>({
   name: 'Space',
@@ -22,5 +23,6 @@ export default defineTable<SpaceJson>({
     yield [await ctx.api.get<SpaceJson>('/space', {}, { signal: ctx.signal })];
   },
   cost: () => '1 request',
+  requests: oneRequest,
   examples: ['SELECT Name, Timezone FROM Space'],
 });

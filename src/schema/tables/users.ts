@@ -7,6 +7,7 @@ import { col, push, qualIds, timestamp } from '../helpers.js';
 import { skipForbidden } from '../sources/fetch.js';
 import type { UserJson } from '../sources/json.js';
 import { defineTable } from '../types.js';
+import { oneRequest } from '../sources/estimate.js';
 
 export default defineTable<UserJson>({
   name: 'Users',
@@ -40,5 +41,6 @@ export default defineTable<UserJson>({
     yield ids === undefined ? users : users.filter((u) => ids.includes(u.id));
   },
   cost: (quals) => (qualIds(quals, 'Id')?.length === 1 ? '1 request (the named user)' : '1 request'),
+  requests: oneRequest,
   examples: ['SELECT Id, UserId, Name FROM Users WHERE RoleType = 1', 'SELECT * FROM Users WHERE Id = 1'],
 });

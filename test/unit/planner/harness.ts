@@ -29,7 +29,10 @@ export const SPACE: SpaceSnapshot = JSON.parse(readFileSync(new URL('../../fixtu
 
 /** The registry a connection with IncludeCustomFields=true builds for this space. */
 export function registryFor(space: SpaceSnapshot): Registry {
-  const registry = new Registry(TABLES.map((t) => (t.name === 'Issues' ? issuesWithFields(t, space.projects, space.customFields) : t)));
+  const registry = new Registry(
+    TABLES.map((t) => (t.name === 'Issues' ? issuesWithFields(t, space.projects, space.customFields) : t)),
+    { projects: space.projects },
+  );
   for (const sys of systemTables({
     tables: registry.tables,
     connectionProps: connectionPropsTable(),
