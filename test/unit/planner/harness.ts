@@ -27,11 +27,14 @@ export interface SpaceSnapshot {
 
 export const SPACE: SpaceSnapshot = JSON.parse(readFileSync(new URL('../../fixtures/planner/space.json', import.meta.url), 'utf8'));
 
-/** The registry a connection with IncludeCustomFields=true builds for this space. */
-export function registryFor(space: SpaceSnapshot): Registry {
+/**
+ * The registry a connection with IncludeCustomFields=true builds for this space (`projectsKnown`
+ * false: as without it, where the plan does not know the projects).
+ */
+export function registryFor(space: SpaceSnapshot, projectsKnown = true): Registry {
   const registry = new Registry(
     TABLES.map((t) => (t.name === 'Issues' ? issuesWithFields(t, space.projects, space.customFields) : t)),
-    { projects: space.projects },
+    { projects: projectsKnown ? space.projects : undefined },
   );
   for (const sys of systemTables({
     tables: registry.tables,
@@ -52,8 +55,8 @@ function refused(): never {
   throw new Error('the planner made a request');
 }
 
-export async function openPlanner(space: SpaceSnapshot = SPACE): Promise<Planner> {
-  const registry = registryFor(space);
+export async function openPlanner(space: SpaceSnapshot = SPACE, projectsKnown = true): Promise<Planner> {
+  const registry = registryFor(space, projectsKnown);
   const duck: DuckDBInstance = await createDuck({ timezone: space.timezone, noExternalAccess: true });
   const conn = await duck.connect();
   const env = { timezone: space.timezone };
