@@ -16,7 +16,7 @@ let projects: number;
 before(async () => {
   emu = await startTestEmulator();
   db = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};IncludeCustomFields=true`);
-  projects = ((await api(emu, 'GET', '/projects', { all: 'true' })).body as unknown[]).length;
+  projects = ((await api(emu, 'GET', '/projects', { query: { all: 'true' } })).body as unknown[]).length;
 });
 after(async () => {
   await db.close();
