@@ -375,6 +375,22 @@ async function runTs(block: Block): Promise<string> {
 /** Blocks whose claims need more than running them, keyed by a phrase of their text. */
 const BLOCK_RUNNERS: [RegExp, (block: Block) => Promise<void>][] = [
   [
+    // EXPLAIN's estimates: exact for named projects, a lower bound with its rule for an Issues search; no request.
+    /EXPLAIN SELECT Name FROM ProjectStatuses WHERE ProjectId IN \(1, 2\)/,
+    async (block) => {
+      await clearJournal(emu);
+      const { results } = await runSql(block);
+      assert.deepEqual(
+        results.map((r) => r[0]?.estimatedRequests),
+        ['2', '≥ 1 (1 search per 100 matching issues)'],
+      );
+      assert.deepEqual(
+        (await journal(emu)).filter((e) => e.path.endsWith('/statuses') || e.path === '/api/v2/issues'),
+        [],
+      );
+    },
+  ],
+  [
     // The library example: 10 rows, and exactly the two requests its comment names.
     /SELECT IssueKey, Summary, Updated FROM Issues WHERE ProjectKey = \? AND StatusId = 1/,
     async (block) => {
