@@ -4,7 +4,8 @@
  * "the signed-in user unless a UserId qual names others" for the per-user lists.
  */
 import { col, push, qualIds, timestamp } from '../helpers.js';
-import type { ColumnDef, FetchContext, Qual } from '../types.js';
+import type { ColumnDef, FetchContext, Qual, RequestCount } from '../types.js';
+import { atLeast, exactly } from './estimate.js';
 import { w } from '../writes.js';
 import { skipForbidden } from './fetch.js';
 import type { UserJson } from './json.js';
@@ -68,6 +69,11 @@ export async function* teamPages(ctx: FetchContext, quals: readonly Qual[], idCo
     undefined,
   );
   for (const page of pages) yield ids === undefined ? page : page.filter((t) => ids.includes(t.id));
+}
+
+/** The requests `teamPages` makes: 1 for one named team, else at least the first page of the list. */
+export function teamRequests(quals: readonly Qual[], idColumn = 'Id'): RequestCount {
+  return qualIds(quals, idColumn)?.length === 1 ? exactly(1) : atLeast(1);
 }
 
 /** Users named by `=`/`IN` quals on UserId, else the signed-in user (Backlog's lists are per user). */

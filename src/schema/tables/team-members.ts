@@ -1,7 +1,7 @@
 /** TeamMembers: members of the space's teams (nested in GET /teams), one row per team and member. */
 import { col, push, qualIds } from '../helpers.js';
 import type { UserJson } from '../sources/json.js';
-import { memberColumns, teamPages, type TeamJson } from '../sources/users.js';
+import { memberColumns, teamPages, type TeamJson, teamRequests } from '../sources/users.js';
 import { defineTable } from '../types.js';
 
 interface Row extends UserJson {
@@ -25,5 +25,6 @@ export default defineTable<Row>({
     for await (const teams of teamPages(ctx, quals, 'TeamId')) yield teams.flatMap((team) => team.members.map((m) => ({ ...m, team })));
   },
   cost: (quals) => (qualIds(quals, 'TeamId')?.length === 1 ? '1 request (the named team)' : '1 request per 100 teams'),
+  requests: (quals) => teamRequests(quals, 'TeamId'),
   examples: ['SELECT t.Name, m.Name FROM Teams t JOIN TeamMembers m ON m.TeamId = t.Id'],
 });

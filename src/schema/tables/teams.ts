@@ -4,7 +4,7 @@
  * list is skipped with a warning and gives no rows (a named team they belong to still reads).
  */
 import { col, push, qualIds, timestamp, userColumns } from '../helpers.js';
-import { teamPages, type TeamJson } from '../sources/users.js';
+import { teamPages, type TeamJson, teamRequests } from '../sources/users.js';
 import { defineTable, type Qual } from '../types.js';
 
 /** The one team a statement names, if it names exactly one. */
@@ -29,5 +29,6 @@ export default defineTable<TeamJson>({
   ],
   list: (ctx, quals) => teamPages(ctx, quals),
   cost: (quals) => (single(quals) !== undefined ? '1 request (the named team)' : '1 request per 100 teams'),
+  requests: (quals) => teamRequests(quals, 'Id'),
   examples: ['SELECT Name, MemberCount FROM Teams ORDER BY Name'],
 });
