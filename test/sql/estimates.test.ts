@@ -6,8 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { connect, type Connection } from '../../src/index.js';
+import { connect, SqlError, type Connection } from '../../src/index.js';
 import { api, clearJournal, journal, startTestEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import { STATEMENTS } from '../unit/planner/statements.js';
 
 let emu: RunningEmulator;
 let db: Connection;
@@ -88,5 +89,60 @@ describe('estimated vs actual requests', () => {
       r.analyzed.slice(0, -1).reduce((n, s) => n + (s.actualRequests ?? 0), 0),
       r.journal.length,
     );
+  });
+});
+
+describe('every read statement of the planner fixtures', () => {
+  test('EXPLAIN ANALYZE: each step and the total make exactly the exact estimates, and within the bounds of the others', async () => {
+    // One connection per option set the fixtures use (pushdown off, MaxRows).
+    const conns = new Map<string, Connection>();
+    const conn = async (o: { pushdown?: boolean; maxRows?: number } = {}) => {
+      const key = JSON.stringify(o);
+      let c = conns.get(key);
+      if (!c) {
+        const extra = `${o.pushdown === false ? ';Other="Pushdown=false"' : ''}${o.maxRows ? `;MaxRows=${o.maxRows}` : ''}`;
+        c = await connect(`URL=${emu.url};ApiKey=${emu.apiKey};IncludeCustomFields=true${extra}`);
+        conns.set(key, c);
+      }
+      return c;
+    };
+    const wrong: string[] = [];
+    let statements = 0;
+    let exact = 0;
+    try {
+      for (const s of STATEMENTS) {
+        const sql = s.sql.replace(/^\s*(\/\*.*?\*\/\s*)?EXPLAIN\s+(ANALYZE\s+)?(--[^\n]*\n\s*)?/i, '');
+        // Writes are never run here; COPY and SELECT … INTO write files or tables.
+        if (/^\s*(INSERT|UPDATE|DELETE|DESCRIBE|COPY)\b|\bINTO\b/i.test(sql)) continue;
+        let rows: Row[];
+        try {
+          rows = (await (await conn(s.options)).query(`EXPLAIN ANALYZE ${sql}`, s.params as never)).rows as unknown as Row[];
+        } catch (e) {
+          // A statement planned for its plan only, which DuckDB then refuses (a bad cast, a GROUP BY error).
+          if (e instanceof SqlError) continue;
+          throw e;
+        }
+        statements++;
+        for (const r of rows) {
+          const estimate = r.table === '(total)' ? (r.estimatedRequests.split(';')[0] ?? '') : r.estimatedRequests;
+          const actual = r.actualRequests ?? -1;
+          const exactly = /^(\d+)$/.exec(estimate);
+          const range = /^(\d+)–(\d+) \(/.exec(estimate);
+          const atLeast = /^≥ (\d+) \(/.exec(estimate);
+          if (exactly) exact++;
+          const ok = exactly
+            ? actual === Number(exactly[1])
+            : range
+              ? actual >= Number(range[1]) && actual <= Number(range[2])
+              : atLeast !== null && actual >= Number(atLeast[1]);
+          if (!ok) wrong.push(`${sql} | step ${r.step} ${r.table}: estimated ${estimate}, made ${actual}`);
+        }
+      }
+    } finally {
+      for (const c of conns.values()) await c.close();
+    }
+    assert.deepEqual(wrong, []);
+    assert.ok(statements >= 150, `${statements} statements run`);
+    assert.ok(exact >= 50, `${exact} exact estimates`);
   });
 });
