@@ -8,7 +8,7 @@ import { col, hasQual, push, timestamp } from '../helpers.js';
 import { skipForbidden } from '../sources/fetch.js';
 import { defineTable } from '../types.js';
 import type { DocumentNodeJson, DocumentTreeJson } from '../sources/documents.js';
-import { projectLabel, projectTargets } from '../sources/projects.js';
+import { projectLabel, projectTargets, perProjectRequests } from '../sources/projects.js';
 
 interface Row {
   node: DocumentNodeJson;
@@ -63,5 +63,6 @@ export default defineTable<Row>({
     }
   },
   cost: (quals) => (hasQual(quals, 'ProjectId') ? '1 request per named project' : '1 request per project with Documents on'),
+  requests: (quals, space, read) => perProjectRequests(quals, space, read.columns, { feature: 'document' }),
   examples: ['SELECT Depth, Name FROM DocumentTree WHERE ProjectId = 1 AND NOT InTrash ORDER BY Depth, Position'],
 });

@@ -4,7 +4,7 @@
  * get a warning and no rows.
  */
 import { col, hasQual, push, qualIds, timestamp, userColumns } from '../helpers.js';
-import { projectTargets } from '../sources/projects.js';
+import { projectTargets, perProjectRequests } from '../sources/projects.js';
 import { gitWalk, repositoriesOf, type RepositoryJson } from '../sources/pull-requests.js';
 import { defineTable } from '../types.js';
 
@@ -41,5 +41,6 @@ export default defineTable<RepositoryJson>({
     yield* gitWalk(ctx, walk());
   },
   cost: (quals) => (hasQual(quals, 'ProjectId') ? '1 request per named project' : '1 request per project with Git on'),
+  requests: (quals, space, read) => perProjectRequests(quals, space, read.columns, { feature: 'git' }),
   examples: ['SELECT ProjectId, Name, HttpUrl, PushedAt FROM Repositories ORDER BY PushedAt DESC'],
 });

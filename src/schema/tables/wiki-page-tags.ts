@@ -3,7 +3,7 @@ import { col, hasQual, push } from '../helpers.js';
 import { skipForbidden } from '../sources/fetch.js';
 import { defineTable } from '../types.js';
 import type { TagJson } from '../sources/json.js';
-import { projectLabel, projectTargets } from '../sources/projects.js';
+import { projectLabel, projectTargets, perProjectRequests } from '../sources/projects.js';
 
 interface Row extends TagJson {
   projectId: number;
@@ -35,5 +35,6 @@ export default defineTable<Row>({
     }
   },
   cost: (quals) => (hasQual(quals, 'ProjectId') || hasQual(quals, 'ProjectKey') ? '1 request per named project' : '1 request per project with Wiki on'),
+  requests: (quals, space, read) => perProjectRequests(quals, space, read.columns, { feature: 'wiki' }),
   examples: ["SELECT Name FROM WikiPageTags WHERE ProjectKey = 'WEB'"],
 });
