@@ -9,7 +9,9 @@
  * an engine option would test code users never run; this compares two statements users can write.
  */
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
+import type * as DuckApi from '@duckdb/node-api';
 import pg from 'pg';
 import { connect, type Connection } from '../../src/index.js';
 import { serve, type PgServer } from '../../src/pgserver/index.js';
@@ -159,6 +161,45 @@ describe('anything else runs through DuckDB', () => {
   test('a misspelt column fails as DuckDB fails it, with its hint', async () => {
     assert.equal(await projected('SELECT Nmae FROM Priorities'), false);
     await assert.rejects(db.query('SELECT Nmae FROM Priorities'), /Nmae/);
+  });
+});
+
+describe('DuckDB calls', () => {
+  /** The DuckDB calls a statement's third run makes (its parse tree, plan and prepared statement kept). */
+  async function duckCalls(sql: string): Promise<string[]> {
+    const duck = createRequire(import.meta.url)('@duckdb/node-api') as typeof DuckApi;
+    const proto = duck.DuckDBConnection.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const prepared = duck.DuckDBPreparedStatement.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const targets = [
+      [proto, 'run'],
+      [proto, 'runAndReadAll'],
+      [proto, 'prepare'],
+      [proto, 'createAppender'],
+      [prepared, 'run'],
+    ] as const;
+    const originals = targets.map(([t, name]) => t[name] as (...a: unknown[]) => unknown);
+    await db.query(sql);
+    await db.query(sql);
+    const calls: string[] = [];
+    targets.forEach(([t, name], i) => {
+      const original = originals[i] as (...a: unknown[]) => unknown;
+      t[name] = function (this: unknown, ...args: unknown[]) {
+        calls.push(name);
+        return original.apply(this, args);
+      };
+    });
+    try {
+      await db.query(sql);
+    } finally {
+      targets.forEach(([t, name], i) => (t[name] = originals[i] as (...a: unknown[]) => unknown));
+    }
+    return calls;
+  }
+
+  test('a plain pick of columns makes none; anything else at least one', async () => {
+    for (const sql of ['SELECT * FROM Priorities', 'SELECT name AS n, Id FROM priorities', 'FROM Projects']) assert.deepEqual(await duckCalls(sql), [], sql);
+    for (const sql of ['SELECT upper(Name) FROM Priorities', 'SELECT * FROM Priorities WHERE true', 'SELECT Id, LastLoginTime FROM Users'])
+      assert.notDeepEqual(await duckCalls(sql), [], sql);
   });
 });
 
