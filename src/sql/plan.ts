@@ -270,7 +270,8 @@ export function planColumns(analyzed: boolean): { name: string; type: string }[]
 /** The plan as EXPLAIN prints it: one row per step (a write: its read steps, then the write itself). */
 export function planRows(plan: Plan): PlanRow[] {
   if (plan.kind === 'write') {
-    const rows = plan.read ? planRows(plan.read) : [];
+    // The read's steps only: how its SELECT's result is made is no step of the write.
+    const rows = plan.read ? planRows({ ...plan.read, projection: undefined }) : [];
     rows.push({
       step: rows.length + 1,
       table: plan.table,

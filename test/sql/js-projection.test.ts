@@ -158,6 +158,20 @@ describe('anything else runs through DuckDB', () => {
     assert.ok(times.length > 0 && times.every((t) => t instanceof Date));
   });
 
+  test("EXPLAIN of a write prints its read's steps and the write, no (result) row", async () => {
+    const rows = (await db.query('EXPLAIN INSERT INTO ProjectCategories (ProjectId, Name) SELECT Id, Name FROM Projects')).rows as {
+      step: number;
+      table: string;
+    }[];
+    assert.deepEqual(
+      rows.map((r) => [r.step, r.table]),
+      [
+        [1, 'Projects'],
+        [2, 'ProjectCategories'],
+      ],
+    );
+  });
+
   test('a misspelt column fails as DuckDB fails it, with its hint', async () => {
     assert.equal(await projected('SELECT Nmae FROM Priorities'), false);
     await assert.rejects(db.query('SELECT Nmae FROM Priorities'), /Nmae/);
