@@ -41,6 +41,9 @@ function exact(type: SqlType): type is ExactType {
 
 const empty = (v: unknown): boolean => Array.isArray(v) && v.length === 0;
 
+/** Names as DuckDB compares them, case-insensitively in ASCII only (JS would also fold K, the Kelvin sign, to k). */
+const lower = (name: string): string => name.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+
 /** The projection a query is, over `table` (the plan's one table), or undefined when DuckDB must run it. */
 export function projectionOf(node: QueryNode, table: TableDef): Projection | undefined {
   if (node.type !== 'SELECT_NODE') return undefined;
@@ -52,16 +55,16 @@ export function projectionOf(node: QueryNode, table: TableDef): Projection | und
   const from = node.from_table as unknown as TreeObject;
   if (from.type !== 'BASE_TABLE' || from.sample !== null || (from.schema_name ?? '') !== '' || (from.catalog_name ?? '') !== '') return undefined;
   if (!(from.column_name_alias === undefined || empty(from.column_name_alias)) || (from.at_clause ?? null) !== null) return undefined;
-  if (String(from.table_name).toLowerCase() !== table.name.toLowerCase()) return undefined;
+  if (lower(String(from.table_name)) !== lower(table.name)) return undefined;
   // A column may be qualified by the alias when there is one, else by the table's name (as DuckDB binds).
-  const qualifier = String(from.alias || from.table_name).toLowerCase();
-  const byName = new Map(table.columns.map((c) => [c.name.toLowerCase(), c]));
+  const qualifier = lower(String(from.alias || from.table_name));
+  const byName = new Map(table.columns.map((c) => [lower(c.name), c]));
   const picked: { column: string; name: string; type: ExactType }[] = [];
   for (const e of node.select_list) {
     const items = selected(e, qualifier, table);
     if (!items) return undefined;
     for (const { column: name, alias } of items) {
-      const column = byName.get(name.toLowerCase());
+      const column = byName.get(lower(name));
       if (!column || !exact(column.type)) return undefined;
       picked.push({ column: column.name, name: alias || column.name, type: column.type });
     }
@@ -78,13 +81,13 @@ function selected(e: Expression, qualifier: string, table: TableDef): { column: 
   if (e.class === 'COLUMN_REF') {
     const parts = e.column_names;
     if (parts.length === 1) return [{ column: parts[0] as string, alias: e.alias }];
-    if (parts.length === 2 && (parts[0] as string).toLowerCase() === qualifier) return [{ column: parts[1] as string, alias: e.alias }];
+    if (parts.length === 2 && lower(parts[0] as string) === qualifier) return [{ column: parts[1] as string, alias: e.alias }];
     return undefined;
   }
   if (e.class === 'STAR') {
     const plain =
       e.alias === '' &&
-      (e.relation_name === '' || e.relation_name.toLowerCase() === qualifier) &&
+      (e.relation_name === '' || lower(e.relation_name) === qualifier) &&
       !e.columns &&
       (e.expr ?? null) === null &&
       [e.exclude_list, e.replace_list, e.rename_list, e.qualified_exclude_list].every((l) => l === undefined || l.length === 0);

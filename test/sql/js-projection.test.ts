@@ -139,6 +139,8 @@ describe('anything else runs through DuckDB', () => {
     'SELECT * EXCLUDE (Id) FROM Priorities',
     'SELECT COLUMNS(*) FROM Priorities',
     'SELECT Priorities FROM Priorities',
+    // U+212A KELVIN SIGN: JS folds it to k, DuckDB's case-insensitive names fold ASCII only.
+    'SELECT Id, ProjectKe\u212Ay FROM Projects',
     'SELECT * FROM main.Priorities',
     'SELECT x.Id FROM Priorities p(x)',
     'WITH p AS (SELECT * FROM Priorities) SELECT * FROM p',
