@@ -56,6 +56,7 @@ import { readRows, resultColumns } from './result.js';
 import { acquireConnection, releaseConnection } from './conn-pool.js';
 import { catalogChanged, runPrepared } from './prepared.js';
 import { INLINE_MAX_CELLS, INLINE_MAX_ROWS, inlineRows } from './inline-rows.js';
+import { projectRows } from './projection.js';
 import { PlanCache, planKey } from './plan-cache.js';
 import { leadingCode } from './lexer.js';
 import { LAST_RESULT_INFO, runWrite, type WriteDeps, type WriteProgress, type WriteSession } from './write.js';
@@ -260,6 +261,16 @@ export class Engine {
       const direct = only ? { used: used(stepTable(plan, only)), keepSmall: inlinable } : undefined;
       const fetches = await this.fetchAll(plan, signal, warnings, conn, direct);
       const [single] = fetches.byTable;
+      // A plain pick of its columns is answered from the rows as fetched, without DuckDB (./projection.ts).
+      const projected =
+        inlinable && plan.projection && single && fetches.byTable.size === 1 && !single[1].loaded && single[0] === plan.projection.table
+          ? projectRows(plan.projection, single[1].table.columns, single[1].rows, { rowMode: options.rowMode ?? 'object', maxRows: this.ctx.maxRows })
+          : undefined;
+      if (projected) {
+        if (signal.aborted) throw new CancelledError();
+        const stats = this.stats(statsBefore, fetches.reports, warnings, started);
+        return { command: 'SELECT', columns: projected.columns, rows: projected.rows, rowCount: projected.rows.length, stats };
+      }
       const inline =
         inlinable && single && fetches.byTable.size === 1 && !single[1].loaded
           ? inlineRows(sql, single[0], single[1].table.columns, single[1].rows, used(single[1].table))

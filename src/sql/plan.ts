@@ -14,6 +14,8 @@
 import type { Qual, TableDef } from '../schema/types.js';
 import { analyze, type Analysis, type Catalog, type ParamValues, type TableRef } from './analyze.js';
 import type { ParsedStatement } from './parse-tree.js';
+import { projectionOf, type Projection } from './projection.js';
+import { INLINE_MAX_ROWS } from './inline-rows.js';
 import type { DmlVerb } from './statement.js';
 
 /** Where a step's rows come from. The query cache (issue 15) adds its own source here. */
@@ -60,6 +62,12 @@ export interface ReadPlan {
   readonly stream: { readonly step: number; readonly limit: number | undefined } | undefined;
   /** Reads only Backlog tables and DuckDB built-ins (the schema's creation need not be waited for). */
   readonly readsOtherTables: boolean;
+  /**
+   * The statement only picks columns of its one table (./projection.ts): its few fetched rows are
+   * the answer, made in JS without running DuckDB (with the query cache off; up to the rows that
+   * may be inlined, ./inline-rows.ts).
+   */
+  readonly projection?: Projection | undefined;
 }
 
 export interface WritePlan {
@@ -140,6 +148,7 @@ export function planRead(tree: ParsedStatement, catalog: Catalog, params: ParamV
     steps: Object.freeze(steps),
     stream: streamable ? Object.freeze({ step: stepOf.get(streamable.ref) as number, limit: cap === Infinity ? undefined : cap }) : undefined,
     readsOtherTables: analysis.readsOtherTables,
+    projection: order.length === 1 && analysis.refs.length === 1 ? projectionOf(tree.node, (order[0] as TableRef).table) : undefined,
   });
   runtimes.set(plan, { refs: order, analysis, streamFunctions: streamable?.functions ?? [] });
   return plan;
@@ -261,7 +270,8 @@ export function planColumns(analyzed: boolean): { name: string; type: string }[]
 /** The plan as EXPLAIN prints it: one row per step (a write: its read steps, then the write itself). */
 export function planRows(plan: Plan): PlanRow[] {
   if (plan.kind === 'write') {
-    const rows = plan.read ? planRows(plan.read) : [];
+    // The read's steps only: how its SELECT's result is made is no step of the write.
+    const rows = plan.read ? planRows({ ...plan.read, projection: undefined }) : [];
     rows.push({
       step: rows.length + 1,
       table: plan.table,
@@ -271,7 +281,7 @@ export function planRows(plan: Plan): PlanRow[] {
     });
     return rows;
   }
-  return plan.steps.map((s) => ({
+  const rows: PlanRow[] = plan.steps.map((s) => ({
     step: s.step,
     table: s.table,
     pushed:
@@ -282,6 +292,15 @@ export function planRows(plan: Plan): PlanRow[] {
       : null,
     estimatedRequests: s.estimatedRequests,
   }));
+  if (plan.projection)
+    rows.push({
+      step: rows.length + 1,
+      table: '(result)',
+      pushed: `${plan.projection.columns.map((c) => (c.name === c.column ? c.column : `${c.column} AS ${c.name}`)).join(', ')} of step 1's rows, in JS: DuckDB does not run (up to ${INLINE_MAX_ROWS} rows, query cache off)`,
+      limit: null,
+      estimatedRequests: 'none',
+    });
+  return rows;
 }
 
 /** A step's table definition (the executor's). */
