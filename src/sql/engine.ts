@@ -330,7 +330,7 @@ export class Engine {
    */
   private async waitForSchema(conn: DuckDBConnection, plan: ReadPlan | undefined): Promise<void> {
     const schema = this.ctx.schema;
-    if (!schema || this.schemaSeenDone || schema.done) return;
+    if (!schema || schema.done) return;
     if (plan && !plan.readsOtherTables && (await builtinsOnly(conn, planRuntime(plan).analysis.functions))) return;
     await schema.ready();
   }
