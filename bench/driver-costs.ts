@@ -10,12 +10,18 @@
  *  - memory: peak RSS of a fresh process writing every issue as CSV through `stream()` against a
  *    backlog-js program that keeps every issue in memory (target ≤ 1.1×). `SELECT * FROM Issues`
  *    streams page by page (ARCHITECTURE.md §5: one table, no ORDER BY, no aggregate, no join).
+ *  - the path: the source files a first-time `SELECT * FROM Issues WHERE ProjectId = 1` runs code
+ *    in, on a warmed connection (a query run and the schema created before it), by V8's precise
+ *    coverage taken through the inspector around that one statement (target < 21, the count before
+ *    the statement pipeline, at 4fc8272); the files are printed to stderr (ARCHITECTURE.md §5
+ *    lists them in the order the statement passes through them).
  * Knobs for a quick check (the README's figures use the defaults): BENCH_STATEMENTS (runs per
  * statement kind per round, default 300), BENCH_STATEMENT_ROUNDS (default 5), BENCH_PAGE_RUNS (paired scans, default 5), BENCH_MEMORY_SCALE
  * (default large: 100,000 issues), BENCH_MEMORY_RUNS (paired runs, default 5).
  */
 import { Backlog } from 'backlog-js';
 import { spawnSync, execFileSync } from 'node:child_process';
+import { Session } from 'node:inspector/promises';
 import { connect } from '../src/index.js';
 import { FAKE_HOST, rewritingFetch } from '../test/helpers/emulator.js';
 import { startProcess, stopProcess, type BenchRow } from './emulator.js';
@@ -34,7 +40,53 @@ const median = (xs: readonly number[]): number => {
 const ms2 = (ms: number): string => `${ms.toFixed(2)} ms`;
 
 export async function benchDriverCosts(): Promise<BenchRow[]> {
-  return [...(await perStatement()), ...(await perPage()), ...(await memory())];
+  return [...(await perStatement()), ...(await statementPath()), ...(await perPage()), ...(await memory())];
+}
+
+/** The source files one statement's path runs code in (see the file's comment). */
+const PATH_SQL = 'SELECT * FROM Issues WHERE ProjectId = 1';
+/** The count before the statement pipeline (4fc8272), measured the same way. */
+const PATH_BEFORE = 21;
+
+export async function statementPath(): Promise<BenchRow[]> {
+  const emu = await startProcess('small');
+  const db = await connect(`URL=${emu.url};ApiKey=${emu.apiKey}`);
+  const session = new Session();
+  session.connect();
+  try {
+    // Warm: the first query's one-time work done, and the schema created (sys_tables waits for
+    // it), so the background setup does not run inside the measured statement.
+    await db.query('SELECT * FROM Priorities');
+    await db.query('SELECT count(*) FROM sys_tables');
+    await session.post('Profiler.enable');
+    await session.post('Profiler.startPreciseCoverage', { callCount: true, detailed: false });
+    // Taking the coverage resets its counts: what the next take reports ran in between.
+    await session.post('Profiler.takePreciseCoverage');
+    await db.query(PATH_SQL);
+    const { result } = await session.post('Profiler.takePreciseCoverage');
+    await session.post('Profiler.stopPreciseCoverage');
+    // The benchmark runs src through tsx: a script's URL is its source file. A file counts when
+    // any function of it ran, anonymous ones included.
+    const src = new URL('../src/', import.meta.url).href;
+    const files = result
+      .filter((script) => script.url.startsWith(src) && script.functions.some((f) => (f.ranges[0]?.count ?? 0) > 0))
+      .map((script) => script.url.slice(src.length))
+      .sort();
+    console.error(`driver-costs: the ${files.length} source files of ${PATH_SQL}: ${files.join(', ')}`);
+    return [
+      {
+        measure: `source files a first-time SELECT runs code in (${PATH_SQL})`,
+        value: String(files.length),
+        target: `< ${PATH_BEFORE} (before the pipeline, 4fc8272: ${PATH_BEFORE})`,
+        ratio: '—',
+        ok: files.length < PATH_BEFORE,
+      },
+    ];
+  } finally {
+    session.disconnect();
+    await db.close();
+    await stopProcess(emu);
+  }
 }
 
 /** Interleaved runs of each function, after a warm-up; the median wall time of each. */

@@ -1,6 +1,6 @@
 /**
  * What a statement run again keeps (issue 13, costs) — its reading (src/sql/statement.ts), its
- * plan (src/sql/plan-cache.ts), its DuckDB prepared statement (src/sql/prepared.ts) — must never
+ * plan (src/sql/plan.ts `PlanCache`), its DuckDB prepared statement (src/sql/conn-pool.ts `runPrepared`) — must never
  * give an answer the first run would not: a macro redefined, parameters of another value
  * or type, a user-defined view altered, a session's #TEMP rows changed are all seen at once. And a
  * query over a few rows of one table, which gets them as parameters instead of a temporary table
