@@ -54,7 +54,7 @@ import { duckMessage, isDuckError } from './duck-errors.js';
 import { LocalWork, readRows, resultColumns } from './result.js';
 import { acquireConnection, catalogChanged, releaseConnection, runPrepared } from './conn-pool.js';
 import { INLINE_MAX_CELLS, INLINE_MAX_ROWS, inlineRows } from './inline-rows.js';
-import { projectRows } from './projection.js';
+import { projectRows } from './result.js';
 import { leadingCode } from './lexer.js';
 import { LAST_RESULT_INFO, runWrite, type WriteDeps, type WriteProgress, type WriteSession } from './write.js';
 import type { QueryCache } from '../cache/cache.js';
@@ -260,7 +260,7 @@ export class Engine {
       const direct = only ? { used: used(stepTable(plan, only)), keepSmall: inlinable } : undefined;
       const fetches = await this.fetchAll(plan, signal, warnings, conn, direct);
       const [single] = fetches.byTable;
-      // A plain pick of its columns is answered from the rows as fetched, without DuckDB (./projection.ts).
+      // A plain pick of its columns is answered from the rows as fetched, without DuckDB (./result.ts `projectRows`).
       const projected =
         inlinable && plan.projection && single && fetches.byTable.size === 1 && !single[1].loaded && single[0] === plan.projection.table
           ? projectRows(plan.projection, single[1].table.columns, single[1].rows, { rowMode: options.rowMode ?? 'object', maxRows: this.ctx.maxRows })

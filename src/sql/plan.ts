@@ -14,7 +14,7 @@
 import type { Qual, TableDef } from '../schema/types.js';
 import { analyze, type Analysis, type Catalog, type ParamValues, type TableRef } from './analyze.js';
 import type { ParsedStatement } from './parse-tree.js';
-import { projectionOf, type Projection } from './projection.js';
+import { projectionOf, type Projection } from './analyze.js';
 import { INLINE_MAX_ROWS } from './inline-rows.js';
 import type { DmlVerb } from './statement.js';
 
@@ -63,7 +63,7 @@ export interface ReadPlan {
   /** Reads only Backlog tables and DuckDB built-ins (the schema's creation need not be waited for). */
   readonly readsOtherTables: boolean;
   /**
-   * The statement only picks columns of its one table (./projection.ts): its few fetched rows are
+   * The statement only picks columns of its one table (./analyze.ts `projectionOf`): its few fetched rows are
    * the answer, made in JS without running DuckDB (with the query cache off; up to the rows that
    * may be inlined, ./inline-rows.ts).
    */

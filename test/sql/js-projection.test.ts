@@ -1,6 +1,6 @@
 /**
  * A plain pick of one table's columns is answered in JS from the fetched rows, without DuckDB
- * (issue 13, per-statement cost: src/sql/projection.ts), and the answer is DuckDB's to the letter.
+ * (issue 13, per-statement cost: src/sql/analyze.ts projectionOf, src/sql/result.ts projectRows), and the answer is DuckDB's to the letter.
  *
  * The DuckDB path to compare with is the same statement with `WHERE true` added: its plan has the
  * same steps (nothing is pushed, the same columns are used, so the same requests are made — the
@@ -18,7 +18,8 @@ import { serve, type PgServer } from '../../src/pgserver/index.js';
 import { closeDuck, createDuck, type DuckDBInstance } from '../../src/sql/duckdb.js';
 import { inlineRows } from '../../src/sql/inline-rows.js';
 import type { ReadPlan } from '../../src/sql/plan.js';
-import { projectRows, type Projection } from '../../src/sql/projection.js';
+import type { Projection } from '../../src/sql/analyze.js';
+import { projectRows } from '../../src/sql/result.js';
 import { readRows, resultColumns } from '../../src/sql/result.js';
 import { TABLES } from '../../src/schema/tables/index.js';
 import type { SqlType } from '../../src/schema/types.js';

@@ -155,7 +155,7 @@ describe('a few rows of one table, passed with the statement', () => {
       };
     };
     try {
-      // A plain pick of one table's columns makes none at all (src/sql/projection.ts; test/sql/js-projection.test.ts).
+      // A plain pick of one table's columns makes none at all (src/sql/analyze.ts projectionOf; test/sql/js-projection.test.ts).
       for (const [sql, expected] of [
         ['SELECT 1', ['prepared run']],
         ['SELECT * FROM Priorities WHERE true', ['prepared run']],
