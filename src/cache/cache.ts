@@ -80,12 +80,21 @@ export class QueryCache {
   /** Tables this connection wrote since their last refresh: refreshed at the next read, whatever their age. */
   private readonly dirty = new Set<string>();
   private memoryAttached = false;
-  /** The cache held open for a statement, by the statement's DuckDB connection (released by `release`). */
-  private readonly held = new Map<DuckDBConnection, Held>();
+  /**
+   * The cache held open for a statement, by the statement's DuckDB connection (released by
+   * `release`; the engine calls it only for a connection found here).
+   */
+  readonly held = new Map<DuckDBConnection, Held>();
   private readonly id = ++instances;
   private userChecked = false;
   /** Set by `CACHE T SELECT …` while its query runs: read from the cache whatever AutoCache says. */
   private forced = 0;
+  /**
+   * Whether statements read through the cache at all: AutoCache, Offline, or a CACHE statement's
+   * query running (`forcing`). A field, not a getter: every statement reads it, and with the
+   * cache off that read is all the cache costs it.
+   */
+  enabled: boolean;
   /** Set once the connection exists (it is the replication source). */
   source: CacheSource | undefined;
 
@@ -95,11 +104,8 @@ export class QueryCache {
     readonly schema: string,
     readonly options: CacheOptions,
     private readonly duck: DuckDBInstance,
-  ) {}
-
-  /** Whether statements read through the cache at all. */
-  get enabled(): boolean {
-    return this.options.autoCache || this.options.offline || this.forced > 0;
+  ) {
+    this.enabled = options.autoCache || options.offline;
   }
 
   private qualified(table: string): string {
@@ -363,10 +369,12 @@ export class QueryCache {
   /** Run `fn` (the SELECT of `CACHE T SELECT …`) reading from the cache. */
   async forcing<T>(fn: () => Promise<T>): Promise<T> {
     this.forced++;
+    this.enabled = true;
     try {
       return await fn();
     } finally {
       this.forced--;
+      this.enabled = this.options.autoCache || this.options.offline || this.forced > 0;
     }
   }
 

@@ -17,7 +17,6 @@ import { connectionPropsTable, redactConfig, resolveConfig, type ResolvedConfig 
 import type { ConnectionProperties } from '../config/options.js';
 import { ApiError, asBacklogSqlError, AuthError, ConfigError, ConnectionClosedError, NetworkError, SqlError, sqlErrorAt } from '../errors.js';
 import { issuesWithCustomFields } from '../schema/custom-fields.js';
-import { unqualifyPublic } from '../sql/schema-names.js';
 import { Registry } from '../schema/registry.js';
 import { TABLES } from '../schema/tables/index.js';
 import issuesTable from '../schema/tables/issues.js';
@@ -28,9 +27,8 @@ import { closeDuck, createDuck, quoteIdent, type DuckDBInstance } from '../sql/d
 import { settleConnections } from '../sql/conn-pool.js';
 import { Engine, statsSince, type QueryOptions, type QueryResult } from '../sql/engine.js';
 import type { ParamValues } from '../sql/analyze.js';
-import { duckText, parseStatement, type Statement } from '../sql/statement.js';
+import { checkParams, checkStatement, duckText, parseStatement, unqualifyPublic, type Statement } from '../sql/statement.js';
 import { planColumns } from '../sql/plan.js';
-import { checkParams, checkStatement } from '../sql/input.js';
 import { WriteSession } from '../sql/write.js';
 import { startSchemaSetup, type SchemaSetup } from '../sql/schema-setup.js';
 import type { OAuthSession, OAuthSessionOptions } from '../auth/session.js';
@@ -141,7 +139,8 @@ export class Connection {
    * sys_tables and tell the listeners. One stat when nothing changed; nothing without a file.
    */
   async refreshUserViews(): Promise<void> {
-    if (this.userViews.reloadIfChanged()) await this.userViewsChanged();
+    // No file (most connections): nothing to follow, and nothing of the views' module runs.
+    if (this.userViews.file !== undefined && this.userViews.reloadIfChanged()) await this.userViewsChanged();
   }
 
   private async userViewsChanged(): Promise<void> {
@@ -161,8 +160,10 @@ export class Connection {
 
   /** Run one SQL statement. `params`: an array for `?`/`$1`, an object for `$name`/`@name`. */
   async query(sql: string, params?: ParamValues, options: QueryOptions = {}): Promise<QueryResult> {
-    // While a statement runs, the background schema setup does not start on its own (../sql/schema-setup.ts).
-    this.schema?.hold();
+    // While a statement runs, the background schema setup does not start on its own (../sql/schema-setup.ts);
+    // once the schema exists there is nothing to hold back.
+    const schema = this.schema?.done === false ? this.schema : undefined;
+    schema?.hold();
     try {
       if (this.closed) throw new ConnectionClosedError();
       checkStatement(sql);
@@ -185,7 +186,7 @@ export class Connection {
       // Every failure is one of our errors (issue 11), whatever went wrong inside.
       throw asBacklogSqlError(e);
     } finally {
-      this.schema?.release();
+      schema?.release();
     }
   }
 
@@ -406,7 +407,8 @@ export class Connection {
    * (break) requests no further page; any other statement is run whole first (ARCHITECTURE.md §5).
    */
   async *stream(sql: string, params?: ParamValues, options: QueryOptions = {}): AsyncIterable<Record<string, unknown>> {
-    this.schema?.hold();
+    const schema = this.schema?.done === false ? this.schema : undefined;
+    schema?.hold();
     try {
       if (this.closed) throw new ConnectionClosedError();
       checkStatement(sql);
@@ -426,7 +428,7 @@ export class Connection {
       // Every failure is one of our errors (issue 11), whatever went wrong inside.
       throw asBacklogSqlError(e);
     } finally {
-      this.schema?.release();
+      schema?.release();
     }
   }
 

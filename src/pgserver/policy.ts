@@ -21,8 +21,7 @@ import { SqlError } from '../errors.js';
 import { findProcedure, parseCall } from '../procedures/index.js';
 import { numberParameters, parseDml, type DmlStatement, type Piece } from '../sql/dml.js';
 import { createDuck } from '../sql/duckdb.js';
-import { rewriteAtParameters } from '../sql/front.js';
-import { duckText, parseStatement } from '../sql/statement.js';
+import { duckText, parseStatement, rewriteAtParameters } from '../sql/statement.js';
 import { countInCode, countInCodeBytes } from '../sql/lexer.js';
 
 /** What an authenticated wire user may do. */

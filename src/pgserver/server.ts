@@ -27,6 +27,14 @@ export const SERVE_DEFAULTS = {
   maxMessageBytes: 1024 * 1024,
 } as const;
 
+/**
+ * The rate at which large messages (64 KiB and up, ./session.ts) from all clients together are
+ * answered while others are connected: 16 MiB/s, so a 1 MiB statement waits at most about 62 ms
+ * for its turn on a quiet server, and a client looping on such messages (or many clients) cannot
+ * take the server, or the machine, from the others.
+ */
+const LARGE_MESSAGE_BYTES_PER_MS = (16 * 1024 * 1024) / 1000;
+
 export interface ServeOptions {
   connection: Connection;
   /** Default 127.0.0.1 (PG-1). */
@@ -113,6 +121,8 @@ export async function serve(options: ServeOptions): Promise<PgServer> {
   }
   const sessions = new Map<number, { session: Session; key: number }>();
   const all = new Set<Session>();
+  /** When the share of large messages is next free (performance.now() time). */
+  let largeMessagesFreeAt = 0;
   /** Sessions still authenticating, oldest first. */
   const pending = new Set<Session>();
   const context: SessionContext = {
@@ -138,6 +148,13 @@ export async function serve(options: ServeOptions): Promise<PgServer> {
       return { pid, key };
     },
     clientCount: () => all.size,
+    largeMessageWait(bytes) {
+      // A virtual clock: each large message takes its size's share of a second at the rate, after
+      // the ones before it; the answer goes out at the end of that share.
+      const now = performance.now();
+      largeMessagesFreeAt = Math.max(now, largeMessagesFreeAt) + bytes / LARGE_MESSAGE_BYTES_PER_MS;
+      return largeMessagesFreeAt - now;
+    },
     unregister(session) {
       all.delete(session);
       pending.delete(session);

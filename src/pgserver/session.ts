@@ -69,6 +69,11 @@ export interface SessionContext {
   register(session: Session): { pid: number; key: number };
   /** Connections open now (this one included). */
   clientCount(): number;
+  /**
+   * Milliseconds the answer to a large message of `bytes` waits for its turn: large messages from
+   * all clients together are answered at most at the server's large-message rate.
+   */
+  largeMessageWait(bytes: number): number;
   unregister(session: Session): void;
   cancel(pid: number, key: number): void;
 }
@@ -189,7 +194,11 @@ const FLOOD_PAUSE = 3;
  * no per-connection rule sees a flood — then gets at most a quarter of the server's time, and the
  * catalog engine's; a single large statement is answered a few milliseconds later. Handling is
  * timed on the clock (the catalog engine's parse counts too), charged up to LARGE_MESSAGE_CHARGE_MS:
- * a large write that waits seconds on Backlog is answered at most 3 × that later.
+ * a large write that waits seconds on Backlog is answered at most 3 × that later. The answer also
+ * waits for the message's turn in the server-wide share of large messages (`largeMessageWait`),
+ * because handling is not all a large message costs: reading a megabyte off the socket, and the
+ * sender's own work on the same machine, weigh more than refusing it (an IN list of 100,000
+ * values is refused in 2.5 ms, yet 119 of them a second doubled other clients' p99).
  */
 const LARGE_MESSAGE = 64 * 1024;
 const LARGE_MESSAGE_CHARGE_MS = 100;
@@ -366,7 +375,8 @@ export class Session {
         }
         if (message.body.length >= LARGE_MESSAGE && this.state !== 'closed' && this.ctx.clientCount() > 1) {
           const took = Math.min(performance.now() - handleStarted, LARGE_MESSAGE_CHARGE_MS);
-          await new Promise((resolve) => setTimeout(resolve, Math.ceil(FLOOD_PAUSE * took)));
+          const wait = Math.max(FLOOD_PAUSE * took, this.ctx.largeMessageWait(message.body.length));
+          await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
         }
         if (!this.reader.ready) this.flush();
         else if (performance.now() - turnStarted > TURN_MS) {

@@ -49,7 +49,7 @@ const SPILL_FOLDERS = new WeakMap<DuckDBInstance, string>();
 
 /**
  * A DuckDB instance with safe settings: no extension is installed or loaded from anywhere (there
- * is no network; ./front.ts refuses INSTALL and LOAD with a clear error first), and no temporary
+ * is no network; ./statement.ts `extensionStatement` refuses INSTALL and LOAD with a clear error first), and no temporary
  * files where others can reach them. A library connection spills to its own folder inside a
  * private per-process folder (./temp-folder.ts); an instance without external access (SQL from
  * remote clients) gets no spill folder at all, because DuckDB lets SQL read and write its
@@ -349,7 +349,7 @@ function appendFor(appender: DuckDBAppender, type: SqlType): (value: unknown) =>
 /**
  * Give a temporary table loaded with only some of `columns` all of them, in their order, the
  * missing ones NULL: what loading its rows again with every column would make, since only the
- * loaded columns were built (src/schema/rows.ts).
+ * loaded columns were built (src/schema/helpers.ts `rowBuilder`).
  */
 export async function widenTempTable(conn: DuckDBConnection, name: string, columns: readonly { name: string; type: SqlType }[]): Promise<void> {
   const reader = await conn.runAndReadAll(`SELECT column_name FROM duckdb_columns() WHERE database_name = 'temp' AND table_name = ${quoteLiteral(name)}`);

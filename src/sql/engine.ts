@@ -8,8 +8,7 @@ import type { ApiClient, ApiStats } from '../api/types.js';
 import { CancelledError, SqlError } from '../errors.js';
 import type { Registry } from '../schema/registry.js';
 import type { CountDomain, FetchContext, ProjectRef, Qual, RowEnv, SqlType, TableDef } from '../schema/types.js';
-import { toSpaceDate } from '../schema/helpers.js';
-import { rowBuilder } from '../schema/rows.js';
+import { rowBuilder, toSpaceDate } from '../schema/helpers.js';
 import { IDENTITY_COLUMNS } from '../schema/system.js';
 import { closestName } from '../util/closest.js';
 import { AnalysisError, type Catalog, type ParamValues, type TableRef } from './analyze.js';
@@ -21,6 +20,8 @@ import {
   planColumns,
   planRead,
   planWrite,
+  PlanCache,
+  planKey,
   planRows,
   planRuntime,
   stepTable,
@@ -44,20 +45,17 @@ import {
   type TempTableLoad,
 } from './duckdb.js';
 import { parameterNames } from './dml.js';
-import { copySource, extensionStatement } from './front.js';
-import { duckText, parseStatement, type Statement } from './statement.js';
+import { copySource, dialectOf, duckText, extensionStatement, parseStatement, type Statement } from './statement.js';
 import { expandUserViews, type UserViews } from './dialect/user-views.js';
 import { addTempRows, isTempName, replaceIdentityCalls, tempInsertOf, type TempInsert } from './dialect/temp-tables.js';
 import type { SelectInto } from './dialect/select-into.js';
-import { LocalWork } from './local-work.js';
 import { macroDefinitions } from './dialect/functions.js';
 import type { SchemaSetup } from './schema-setup.js';
 import { duckMessage, isDuckError } from './duck-errors.js';
-import { readRows, resultColumns } from './result.js';
-import { acquireConnection, releaseConnection } from './conn-pool.js';
-import { catalogChanged, runPrepared } from './prepared.js';
+import { LocalWork, readRows, resultColumns } from './result.js';
+import { acquireConnection, catalogChanged, releaseConnection, runPrepared } from './conn-pool.js';
 import { INLINE_MAX_CELLS, INLINE_MAX_ROWS, inlineRows } from './inline-rows.js';
-import { PlanCache, planKey } from './plan-cache.js';
+import { projectRows } from './result.js';
 import { leadingCode } from './lexer.js';
 import { LAST_RESULT_INFO, runWrite, type WriteDeps, type WriteProgress, type WriteSession } from './write.js';
 import type { QueryCache } from '../cache/cache.js';
@@ -120,7 +118,7 @@ export interface EngineContext {
   maxRows: number | undefined;
   projects(signal: AbortSignal): Promise<readonly ProjectRef[]>;
   myself(): Promise<{ id: number; userId: string; name: string; roleType: number }>;
-  /** Timeout in ms (0: none): also bounds a statement's local evaluation (./local-work.ts). */
+  /** Timeout in ms (0: none): also bounds a statement's local evaluation (./result.ts `LocalWork`). */
   timeoutMs?: number;
   /** Readonly=true: every write is refused before any request. */
   readonly: boolean;
@@ -219,8 +217,10 @@ export class Engine {
     }
     const session = options.session ?? this.ctx.session;
     // EXPLAIN of SELECT … INTO explains its query.
-    const dialect = replaceIdentityCalls(target.kind === 'selectInto' ? target.into.query : duckText(target), session.lastInsertId);
-    const sql = this.ctx.userViews ? expandUserViews(dialect, this.ctx.userViews) : dialect;
+    const text = target.kind === 'selectInto' ? target.into.query : duckText(target);
+    // Only what the statement's dialect gate found (./dialect/rewrite.ts) runs: most statements call no identity and name no view.
+    const dialect = dialectOf(target).identityCalls ? replaceIdentityCalls(text, session.lastInsertId) : text;
+    const sql = this.ctx.userViews && this.ctx.userViews.views.size > 0 ? expandUserViews(dialect, this.ctx.userViews) : dialect;
     const statsBefore = this.ctx.api.stats();
     const warnings: string[] = [];
     const conn = await acquireConnection(this.ctx.duck);
@@ -248,7 +248,7 @@ export class Engine {
       // cache may serve it: the cache's view takes that name).
       const only = plan.steps.length === 1 && !this.ctx.cache?.enabled ? plan.steps[0] : undefined;
       const bound = duckParams(usedParams(params, sql));
-      // A query (parsed as exactly one statement) runs prepared, kept per text (./prepared.ts); not
+      // A query (parsed as exactly one statement) runs prepared, kept per text (./conn-pool.ts `runPrepared`); not
       // with the cache on, whose views under the tables' names change between statements.
       const keep = target.kind === 'select' && !this.ctx.cache?.enabled;
       if (keep) this.noteSchemaDone();
@@ -263,6 +263,16 @@ export class Engine {
       const direct = only ? { used: used(stepTable(plan, only)), keepSmall: inlinable } : undefined;
       const fetches = await this.fetchAll(plan, signal, warnings, conn, direct);
       const [single] = fetches.byTable;
+      // A plain pick of its columns is answered from the rows as fetched, without DuckDB (./result.ts `projectRows`).
+      const projected =
+        inlinable && plan.projection && single && fetches.byTable.size === 1 && !single[1].loaded && single[0] === plan.projection.table
+          ? projectRows(plan.projection, single[1].table.columns, single[1].rows, { rowMode: options.rowMode ?? 'object', maxRows: this.ctx.maxRows })
+          : undefined;
+      if (projected) {
+        if (signal.aborted) throw new CancelledError();
+        const stats = this.stats(statsBefore, fetches.reports, warnings, started);
+        return { command: 'SELECT', columns: projected.columns, rows: projected.rows, rowCount: projected.rows.length, stats };
+      }
       const inline =
         inlinable && single && fetches.byTable.size === 1 && !single[1].loaded
           ? inlineRows(sql, single[0], single[1].table.columns, single[1].rows, used(single[1].table))
@@ -305,7 +315,8 @@ export class Engine {
       return { command: 'SELECT', columns, rows, rowCount: rows.length, stats };
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
-      await this.ctx.cache?.release(conn);
+      // The cache holds a statement's connection only when it served it (none with the cache off).
+      if (this.ctx.cache?.held.has(conn)) await this.ctx.cache.release(conn);
       // Only a query's connection goes back to the pool: anything else may have changed its state,
       // or redefined a view or macro that statements kept prepared elsewhere read.
       if (target.kind !== 'select' && !(explaining && !statement.analyze) && !READ_ONLY_OTHER.test(leadingCode(sql))) catalogChanged(this.ctx.duck);
@@ -313,7 +324,7 @@ export class Engine {
     }
   }
 
-  /** Plans of statements run before (./plan-cache.ts). */
+  /** Plans of statements run before (./plan.ts `PlanCache`). */
   private readonly plans = new PlanCache();
 
   /** Whether the schema was seen finished (its macros replace built-ins, so statements prepared before it are stale). */
@@ -395,8 +406,8 @@ export class Engine {
     const session = options.session ?? this.ctx.session;
     const sql = statement.sql;
     const viaRun =
-      replaceIdentityCalls(sql, session.lastInsertId) !== sql ||
-      (this.ctx.userViews !== undefined && expandUserViews(sql, this.ctx.userViews) !== sql) ||
+      (statement.dialect.identityCalls && replaceIdentityCalls(sql, session.lastInsertId) !== sql) ||
+      (this.ctx.userViews !== undefined && this.ctx.userViews.views.size > 0 && expandUserViews(sql, this.ctx.userViews) !== sql) ||
       [...session.temps.values()].some((t) => sql.toLowerCase().includes(t.name.toLowerCase())) ||
       /#TEMP\b/i.test(sql);
     if (viaRun) {

@@ -5,7 +5,7 @@
  * into the table. A temporary table costs three DuckDB round trips (CREATE, the appender's flush,
  * which commits, and the DROP before the connection is reused) — 1.5 ms or more of a one-request
  * question's 2 ms of overhead; this costs none beyond running the statement, which is prepared
- * once per text and shape (./prepared.ts).
+ * once per text and shape (./conn-pool.ts `runPrepared`).
  *
  * The CTE shadows the table for every unqualified reference, in subqueries too, with the columns
  * and types the temporary table would have (./duckdb.ts `keptColumns`), in the same row order.

@@ -14,6 +14,8 @@
 import type { Qual, RequestCount, SpaceFacts, TableDef } from '../schema/types.js';
 import { analyze, type Analysis, type Catalog, type ParamValues, type TableRef } from './analyze.js';
 import type { ParsedStatement } from './parse-tree.js';
+import { projectionOf, type Projection } from './analyze.js';
+import { INLINE_MAX_ROWS } from './inline-rows.js';
 import type { DmlVerb } from './statement.js';
 
 /** Where a step's rows come from. The query cache (issue 15) adds its own source here. */
@@ -75,6 +77,12 @@ export interface ReadPlan {
   readonly readsOtherTables: boolean;
   /** The steps' estimates added up. */
   readonly estimatedRequests: RequestEstimate;
+  /**
+   * The statement only picks columns of its one table (./analyze.ts `projectionOf`): its few fetched rows are
+   * the answer, made in JS without running DuckDB (with the query cache off; up to the rows that
+   * may be inlined, ./inline-rows.ts).
+   */
+  readonly projection?: Projection | undefined;
 }
 
 export interface WritePlan {
@@ -164,6 +172,7 @@ export function planRead(tree: ParsedStatement, catalog: Catalog, params: ParamV
     stream: streamable ? Object.freeze({ step: stepOf.get(streamable.ref) as number, limit: cap === Infinity ? undefined : cap }) : undefined,
     readsOtherTables: analysis.readsOtherTables,
     estimatedRequests: totalEstimate(steps.map((s) => s.estimatedRequests)),
+    projection: order.length === 1 && analysis.refs.length === 1 ? projectionOf(tree.node, (order[0] as TableRef).table) : undefined,
   });
   runtimes.set(plan, { refs: order, analysis, streamFunctions: streamable?.functions ?? [] });
   return plan;
@@ -358,7 +367,8 @@ export function planColumns(analyzed: boolean): { name: string; type: string }[]
 /** The plan as EXPLAIN prints it: one row per step (a write: its read steps, then the write itself). */
 export function planRows(plan: Plan): PlanRow[] {
   if (plan.kind === 'write') {
-    const rows = plan.read ? planRows(plan.read) : [];
+    // The read's steps only: how its SELECT's result is made is no step of the write.
+    const rows = plan.read ? planRows({ ...plan.read, projection: undefined }) : [];
     rows.push({
       step: rows.length + 1,
       table: plan.table,
@@ -368,7 +378,7 @@ export function planRows(plan: Plan): PlanRow[] {
     });
     return rows;
   }
-  return plan.steps.map((s) => ({
+  const rows: PlanRow[] = plan.steps.map((s) => ({
     step: s.step,
     table: s.table,
     pushed:
@@ -379,9 +389,80 @@ export function planRows(plan: Plan): PlanRow[] {
       : null,
     estimatedRequests: formatEstimate(s.estimatedRequests),
   }));
+  if (plan.projection)
+    rows.push({
+      step: rows.length + 1,
+      table: '(result)',
+      pushed: `${plan.projection.columns.map((c) => (c.name === c.column ? c.column : `${c.column} AS ${c.name}`)).join(', ')} of step 1's rows, in JS: DuckDB does not run (up to ${INLINE_MAX_ROWS} rows, query cache off)`,
+      limit: null,
+      estimatedRequests: 'none',
+    });
+  return rows;
 }
 
 /** A step's table definition (the executor's). */
 export function stepTable(plan: ReadPlan, step: PlanStep): TableDef {
   return (planRuntime(plan).refs[step.step - 1] as TableRef).table;
+}
+
+// ---- plans kept between runs ---------------------------------------------------------------------
+
+/**
+ * Read plans kept between runs of the same statement (issue 13, costs): parsing a query's tree
+ * and planning it took a tenth of a millisecond of JS per statement, repeated for every run of a
+ * program's loop. A plan depends on the statement's text (user-defined views are already
+ * expanded in it), the caller's parameter values (a pushed `Id = ?` carries the value), the
+ * session's T#TEMP table names (they are local tables, not Backlog's), the space's date when the
+ * planner asked for it (CURRENT_DATE in a pushed range) and the connection's options — the last
+ * fixed for an engine, which owns one cache. Parameters other than plain scalars (Dates, arrays)
+ * are not keyed: such statements are planned every time.
+ */
+
+/** Plans kept per engine (least recently used dropped first). */
+const SIZE = 256;
+/** Longer keys are not kept (large statements are rarely repeated, and their plans are large too). */
+const MAX_KEY_CHARS = 16_384;
+
+export interface KeptPlan {
+  readonly plan: ReadPlan;
+  /** The space's date the plan was made for, when the planner read it. */
+  readonly today: string | undefined;
+}
+
+export class PlanCache {
+  private readonly plans = new Map<string, KeptPlan>();
+
+  get(key: string): KeptPlan | undefined {
+    const hit = this.plans.get(key);
+    if (hit) {
+      // Most recently used last.
+      this.plans.delete(key);
+      this.plans.set(key, hit);
+    }
+    return hit;
+  }
+
+  set(key: string, kept: KeptPlan): void {
+    if (key.length > MAX_KEY_CHARS) return;
+    this.plans.set(key, kept);
+    if (this.plans.size > SIZE) this.plans.delete(this.plans.keys().next().value as string);
+  }
+}
+
+/**
+ * The key of a statement's plan, or undefined when it cannot be kept. A value's type is part of
+ * its key (`1` and `'1'` plan differently).
+ */
+export function planKey(sql: string, offset: number, params: ParamValues, temps: readonly string[] | undefined): string | undefined {
+  let values = '';
+  if (params !== undefined && params !== null) {
+    const entries = Array.isArray(params) ? params.map((v, i) => [String(i), v] as const) : Object.entries(params);
+    for (const [k, v] of entries) {
+      const t = v === null ? 'null' : typeof v;
+      if (t !== 'null' && t !== 'string' && t !== 'number' && t !== 'boolean' && t !== 'bigint' && t !== 'undefined') return undefined;
+      values += `${Array.isArray(params) ? '' : JSON.stringify(k)}${t}:${JSON.stringify(String(v))},`;
+    }
+    values = `${Array.isArray(params) ? 'a' : 'o'}[${values}]`;
+  }
+  return `${offset}\u0000${temps === undefined ? '-' : temps.join('\u0001')}\u0000${values}\u0000${sql}`;
 }

@@ -8,7 +8,9 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { DuckDBMaterializedResult } from '@duckdb/node-api';
-import { reportedType, toJs } from './duckdb.js';
+import { CancelledError, TimeoutError } from '../errors.js';
+import { reportedType, toJs, type DuckDBConnection } from './duckdb.js';
+import type { ExactType, ProjectedColumn, Projection } from './analyze.js';
 
 export interface ResultColumn {
   name: string;
@@ -78,4 +80,133 @@ async function pause(options: ReadRowsOptions): Promise<number> {
   await yieldToEventLoop();
   options.checkpoint?.();
   return 0;
+}
+
+// ---- the bounds of the local work --------------------------------------------------------------
+
+/**
+ * The bounds of a statement's local work (DuckDB evaluating the SQL, rows converted to JS): the
+ * caller's AbortSignal and the connection's Timeout. Either interrupts DuckDB at once (its own
+ * interrupt, checked between vectors) and stops the JS conversion at its next slice
+ * (./result.ts), so a cancel or a timeout is honoured within a fraction of a second.
+ */
+export class LocalWork {
+  private timedOut = false;
+  private readonly timer: NodeJS.Timeout | undefined;
+  private readonly onAbort: () => void;
+
+  constructor(
+    private readonly conn: DuckDBConnection,
+    /** The caller's signal; undefined: nothing can cancel (a signal no one holds need not be listened to). */
+    private readonly signal: AbortSignal | undefined,
+    /** Timeout in ms; 0 or undefined: none. */
+    private readonly timeoutMs: number | undefined,
+  ) {
+    this.onAbort = () => conn.interrupt();
+    signal?.addEventListener('abort', this.onAbort);
+    if (timeoutMs) {
+      this.timer = setTimeout(() => {
+        this.timedOut = true;
+        conn.interrupt();
+      }, timeoutMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Throws when the work must stop: CancelledError or TimeoutError. */
+  readonly checkpoint = (): void => {
+    if (this.signal?.aborted) throw new CancelledError();
+    if (this.timedOut) throw this.timeoutError();
+  };
+
+  /** A DuckDB failure caused by our interrupt, as the error that caused it; undefined otherwise. */
+  stopped(): CancelledError | TimeoutError | undefined {
+    if (this.signal?.aborted) return new CancelledError();
+    if (this.timedOut) return this.timeoutError();
+    return undefined;
+  }
+
+  dispose(): void {
+    this.signal?.removeEventListener('abort', this.onAbort);
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  private timeoutError(): TimeoutError {
+    return new TimeoutError(`the statement ran longer than Timeout (${Math.round((this.timeoutMs ?? 0) / 1000)} s) evaluating its result`, {
+      hint: 'Narrow the query (fewer rows or columns), or raise Timeout (seconds, 0 for none).',
+    });
+  }
+}
+
+/*
+ * The answer to a projection (./analyze.ts `projectionOf`): the fetched rows as DuckDB would give
+ * them back, without running it.
+ */
+/** Marks a value the mirror cannot reproduce exactly. */
+const INEXACT = Symbol('inexact');
+
+/** A lone surrogate or NUL: text DuckDB's UTF-8 may not give back unchanged. */
+const UNSAFE_TEXT = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * A fetched value as DuckDB gives it back after inline-rows binds it (`paramValue`, then the
+ * column's type, then `toJs`); INEXACT for anything whose round trip is not plainly that.
+ */
+function valueOf(type: ExactType, v: unknown): unknown {
+  if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) return null;
+  switch (type) {
+    case 'BIGINT': {
+      // BigInt(n) then toJs: a safe integer comes back as a number (+0 turns -0 into 0, as BigInt does).
+      const n = Math.trunc(Number(v));
+      return Number.isSafeInteger(n) ? n + 0 : INEXACT;
+    }
+    case 'INTEGER': {
+      const n = Math.trunc(Number(v));
+      return Number.isInteger(n) && n >= -2147483648 && n <= 2147483647 ? n + 0 : INEXACT;
+    }
+    case 'DOUBLE': {
+      const n = Number(v);
+      return Number.isFinite(n) && !Object.is(n, -0) ? n : INEXACT;
+    }
+    case 'BOOLEAN':
+      return Boolean(v);
+    case 'VARCHAR': {
+      const s: unknown = typeof v === 'string' ? v : JSON.stringify(v);
+      return typeof s === 'string' && !UNSAFE_TEXT.test(s) ? s : INEXACT;
+    }
+  }
+}
+
+/**
+ * The result of `projection` over the fetched `rows` (values in the order of `tableColumns`), at
+ * most `maxRows` of them, or undefined when a value's round trip through DuckDB is not plainly
+ * reproduced (the caller then runs the statement in DuckDB).
+ */
+export function projectRows(
+  projection: Projection,
+  tableColumns: readonly { name: string }[],
+  rows: readonly (readonly unknown[])[],
+  options: { rowMode: 'object' | 'array'; maxRows: number | undefined },
+): { columns: ResultColumn[]; rows: Record<string, unknown>[] | unknown[][] } | undefined {
+  const cols = projection.columns;
+  const at = cols.map((c) => tableColumns.findIndex((t) => t.name === c.column));
+  if (at.some((i) => i < 0)) return undefined;
+  const count = Math.min(rows.length, options.maxRows ?? Infinity);
+  const out = new Array<unknown>(count);
+  for (let r = 0; r < count; r++) {
+    const row = rows[r] as readonly unknown[];
+    const values = new Array<unknown>(cols.length);
+    for (let k = 0; k < cols.length; k++) {
+      const v = valueOf((cols[k] as ProjectedColumn).type, row[at[k] as number]);
+      if (v === INEXACT) return undefined;
+      values[k] = v;
+    }
+    if (options.rowMode === 'array') out[r] = values;
+    else {
+      const obj: Record<string, unknown> = {};
+      for (let k = 0; k < cols.length; k++) obj[(cols[k] as ProjectedColumn).name] = values[k];
+      out[r] = obj;
+    }
+  }
+  return { columns: cols.map((c) => ({ name: c.name, type: c.type })), rows: out as Record<string, unknown>[] | unknown[][] };
 }

@@ -18,7 +18,11 @@ import { installCdataFunctions } from './dialect/install-functions.js';
 import { quoteIdent, quoteLiteral, type DuckDBInstance } from './duckdb.js';
 
 export interface SchemaSetup {
-  /** True once the schema exists. */
+  /**
+   * True once the schema exists. A field, not a getter: every statement reads it, and once the
+   * schema exists that read is all the setup costs a statement (the connection then skips
+   * `hold` / `release`, which only matter before the setup starts).
+   */
   readonly done: boolean;
   /** Starts the setup (if not yet started); resolves once the schema exists; rejects with what stopped it. */
   ready(): Promise<void>;
@@ -45,7 +49,6 @@ function literal(type: string, v: unknown): string {
 
 /** Prepare creating the schema on `duck` (see above for when it starts); the caller registers the sys_* names as local tables at once. */
 export function startSchemaSetup(duck: DuckDBInstance, tables: readonly TableDef[], system: readonly SystemTable[]): SchemaSetup {
-  let done = false;
   let closing = false;
   let promise: Promise<void> | undefined;
   const run = async () => {
@@ -67,7 +70,7 @@ export function startSchemaSetup(duck: DuckDBInstance, tables: readonly TableDef
     } finally {
       setup.closeSync();
     }
-    done = true;
+    state.done = true;
   };
   let running = 0;
   let idle: NodeJS.Timeout | undefined;
@@ -87,11 +90,8 @@ export function startSchemaSetup(duck: DuckDBInstance, tables: readonly TableDef
     // unref: an idle connection left open must not keep the process alive for this.
     idle.unref();
   };
-  arm();
-  return {
-    get done() {
-      return done;
-    },
+  const state: SchemaSetup & { done: boolean } = {
+    done: false,
     ready: begin,
     hold: () => {
       running++;
@@ -107,4 +107,6 @@ export function startSchemaSetup(duck: DuckDBInstance, tables: readonly TableDef
       return promise ? promise.catch(() => undefined) : Promise.resolve();
     },
   };
+  arm();
+  return state;
 }

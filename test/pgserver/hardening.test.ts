@@ -3,7 +3,8 @@
  * non-loopback bind (psql sslmode=disable and node-postgres get PostgreSQL's pg_hba error), SASL
  * errors that do not echo what the client sent, connection caps (total, and still authenticating:
  * the oldest waiting one makes room), the 10 s authentication timeout, the message size limit,
- * and a flood of pipelined Sync messages answered in full while another client is served.
+ * large messages answered at a server-wide rate while others are connected, and a flood of
+ * pipelined Sync messages answered in full while another client is served.
  * (How fast other clients are served meanwhile is measured by `npm run bench -- abuse`.)
  */
 import assert from 'node:assert/strict';
@@ -340,6 +341,30 @@ describe('wire server hardening', { timeout: 300_000 }, () => {
       assert.deepEqual((await c.query(`SELECT count(*)::INTEGER AS n FROM sys_tables WHERE TableName IN (${some}, 'Issues')`)).rows, [{ n: 1 }]);
     } finally {
       await c.end();
+      await server.close();
+    }
+  });
+
+  test('large messages from all clients share 16 MiB/s of the server while others are connected, and each is still answered in full', async () => {
+    const server = await serve({ connection, port: 0 });
+    const big = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'big', database: 'backlog' });
+    const other = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'other', database: 'backlog' });
+    try {
+      await big.connect();
+      await other.connect();
+      // Refused in a few milliseconds (too many list items), so only the share can make it wait.
+      const sql = `SELECT 1 WHERE 1 IN (${Array.from({ length: 100_000 }, (_, i) => i).join(',')})`;
+      const started = performance.now();
+      for (let i = 0; i < 8; i++) await assert.rejects(big.query(sql), (e: pg.DatabaseError) => e.code === '54001');
+      // 8 × 578 KiB at 16 MiB/s: each answer waits for its share, 35 ms, however fast the machine.
+      const took = performance.now() - started;
+      assert.ok(took >= (8 * sql.length) / ((16 * 1024 * 1024) / 1000) - 1, `8 large statements answered in ${took.toFixed(0)} ms`);
+      assert.deepEqual((await big.query('SELECT 2 AS n')).rows, [{ n: 2 }]);
+      // The other client is served meanwhile and after.
+      assert.deepEqual((await other.query('SELECT 1 AS n')).rows, [{ n: 1 }]);
+    } finally {
+      await big.end();
+      await other.end();
       await server.close();
     }
   });

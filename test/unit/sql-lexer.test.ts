@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { countInCode, countInCodeBytes, leadingCode, mapCode, segments } from '../../src/sql/lexer.js';
-import { rewriteAtParameters } from '../../src/sql/front.js';
-import { parseStatement, type Statement } from '../../src/sql/statement.js';
+import { parseStatement, rewriteAtParameters, type Statement } from '../../src/sql/statement.js';
 
 /** The statement's kind, EXPLAIN's as `explain-analyze` / `explain`. */
 function classify(sql: string): string {

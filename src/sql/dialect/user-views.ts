@@ -32,7 +32,12 @@ export function userViewsFile(config: { userDefinedViews?: string | undefined; l
 const MAX_NESTING = 16;
 
 export class UserViews {
-  private readonly views = new Map<string, UserView>();
+  private readonly byName = new Map<string, UserView>();
+  /**
+   * The views by lower-case name. Read as a field (its `size` above all): every statement asks
+   * whether there are views to expand, and most connections have none.
+   */
+  readonly views: ReadonlyMap<string, UserView> = this.byName;
   /** The file's size, time and inode when this connection last read or wrote it. */
   private stamp = MISSING;
 
@@ -43,7 +48,7 @@ export class UserViews {
     const out = new UserViews(file);
     if (!file) return out;
     out.stamp = stampOf(file);
-    if (out.stamp !== MISSING) for (const v of readViews(file)) out.views.set(v.name.toLowerCase(), v);
+    if (out.stamp !== MISSING) for (const v of readViews(file)) out.byName.set(v.name.toLowerCase(), v);
     return out;
   }
 
@@ -63,8 +68,8 @@ export class UserViews {
     } catch {
       return false;
     }
-    this.views.clear();
-    for (const v of views) this.views.set(v.name.toLowerCase(), v);
+    this.byName.clear();
+    for (const v of views) this.byName.set(v.name.toLowerCase(), v);
     return true;
   }
 
@@ -78,12 +83,12 @@ export class UserViews {
 
   /** Add or replace a view, and save the file. */
   set(name: string, query: string): void {
-    this.views.set(name.toLowerCase(), { name, query });
+    this.byName.set(name.toLowerCase(), { name, query });
     this.save();
   }
 
   delete(name: string): void {
-    this.views.delete(name.toLowerCase());
+    this.byName.delete(name.toLowerCase());
     this.save();
   }
 
@@ -149,7 +154,7 @@ const nameText = (t: Token) => (t.kind === 'ident' ? t.text.slice(1, -1).replace
  * replaced by its query in parentheses.
  */
 export function expandUserViews(sql: string, views: UserViews, depth = 0): string {
-  if (views.list().length === 0) return sql;
+  if (views.views.size === 0) return sql;
   const tokens = tokenize(sql);
   const clause: string[] = [''];
   const edits: { start: number; end: number; text: string }[] = [];
