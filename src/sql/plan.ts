@@ -395,7 +395,7 @@ export function planRows(plan: Plan): PlanRow[] {
       table: '(result)',
       pushed: `${plan.projection.columns.map((c) => (c.name === c.column ? c.column : `${c.column} AS ${c.name}`)).join(', ')} of step 1's rows, in JS: DuckDB does not run (up to ${INLINE_MAX_ROWS} rows, query cache off)`,
       limit: null,
-      estimatedRequests: 'none',
+      estimatedRequests: '0',
     });
   return rows;
 }

@@ -34,9 +34,11 @@ async function steps(sql: string, p: Planner = planner): Promise<RequestEstimate
   return (await read(sql, p)).steps.map((s) => ({ ...s.estimatedRequests }));
 }
 
-/** What EXPLAIN prints in its estimatedRequests column. */
+/** What EXPLAIN prints in its estimatedRequests column, for the fetch steps (not a `(result)` made in JS: 0). */
 async function printed(sql: string): Promise<string[]> {
-  return planRows(await planner.plan(sql)).map((r) => r.estimatedRequests);
+  return planRows(await planner.plan(sql))
+    .filter((r) => r.table !== '(result)')
+    .map((r) => r.estimatedRequests);
 }
 
 describe('estimated requests: exact where the plan knows', () => {
@@ -47,6 +49,14 @@ describe('estimated requests: exact where the plan knows', () => {
       assert.equal(e?.atLeast, 1, sql);
     }
     assert.deepEqual(await printed('SELECT * FROM Priorities'), ['1']);
+    // Its rows are the answer, made in JS: that row of the plan costs no request.
+    assert.deepEqual(
+      planRows(await planner.plan('SELECT * FROM Priorities')).map((r) => [r.table, r.estimatedRequests]),
+      [
+        ['Priorities', '1'],
+        ['(result)', '0'],
+      ],
+    );
   });
 
   it('a per-project table costs one request per project the metadata knows, plus the project list', async () => {
