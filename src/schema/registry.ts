@@ -46,7 +46,7 @@ export class Registry {
 
   /**
    * @param space What the space's metadata told when the registry was built (the plan's estimates
-   *   read it; ./sources/estimate.ts). Without it, the project count is unknown.
+   *   read it; ./helpers.ts `exactly`, `atLeast`). Without it, the project count is unknown.
    */
   constructor(
     readonly tables: readonly TableDef[] = TABLES,

@@ -278,7 +278,7 @@ export interface TableDef<R = any> {
    */
   cost(quals: readonly Qual[]): string;
   /**
-   * The number behind `cost` where the plan can know it (./sources/estimate.ts): `read` holds the
+   * The number behind `cost` where the plan can know it (./helpers.ts `exactly`, `atLeast`): `read` holds the
    * columns the statement uses (some lists skip a lookup without them) and its row limit. Absent:
    * at least 1 request.
    */

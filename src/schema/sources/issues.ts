@@ -11,9 +11,8 @@
  * context and stop the paging early.
  */
 import type { Params } from '../../api/types.js';
-import { hasQual, qualIds, qualValues, toSpaceDate } from '../helpers.js';
+import { hasQual, qualIds, qualValues, toSpaceDate, atLeast, exactly } from '../helpers.js';
 import type { FetchContext, Qual, RequestCount, SpaceFacts, StepRead } from '../types.js';
-import { atLeast, exactly } from './estimate.js';
 import type { CustomFieldItemJson } from './custom-fields.js';
 import { skipForbidden } from './fetch.js';
 import type { AttachmentJson, NamedJson, UserJson } from './json.js';

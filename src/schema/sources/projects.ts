@@ -6,7 +6,7 @@
  */
 import { col, push, qualIds, qualValues } from '../helpers.js';
 import type { ColumnDef, FetchContext, Qual, RequestCount, SpaceFacts } from '../types.js';
-import { atLeast, exactly } from './estimate.js';
+import { atLeast, exactly } from '../helpers.js';
 import { skipForbidden } from './fetch.js';
 import type { UserJson } from './json.js';
 

@@ -5,7 +5,7 @@
  */
 import { col, push, qualIds, timestamp } from '../helpers.js';
 import type { ColumnDef, FetchContext, Qual, RequestCount } from '../types.js';
-import { atLeast, exactly } from './estimate.js';
+import { atLeast, exactly } from '../helpers.js';
 import { w } from '../writes.js';
 import { skipForbidden } from './fetch.js';
 import type { UserJson } from './json.js';

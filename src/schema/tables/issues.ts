@@ -6,9 +6,8 @@
  * COUNT(*) goes to GET /issues/count; grouped by status, issue type or priority, one count per
  * value of the group (ARCHITECTURE.md §5).
  */
-import { col, dateOnly, hasQual, push, qualIds, qualValues, timestamp, userColumns } from '../helpers.js';
+import { col, dateOnly, hasQual, push, qualIds, qualValues, timestamp, userColumns, atLeast, exactly } from '../helpers.js';
 import { countIssues, ISSUE_ORDERABLE, issueRequests, listIssues, type IssueJson } from '../sources/issues.js';
-import { atLeast, exactly } from '../sources/estimate.js';
 import { ApiError } from '../../errors.js';
 import { defineTable, type CountDomain, type CountGroup, type FetchContext, type Qual, type RequestCount } from '../types.js';
 import { projectForInsert, seg, send, w } from '../writes.js';

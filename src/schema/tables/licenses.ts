@@ -5,7 +5,7 @@
 import { col, timestamp } from '../helpers.js';
 import { defineTable, type ColumnDef } from '../types.js';
 import type { LicenceJson } from '../sources/space.js';
-import { oneRequest } from '../sources/estimate.js';
+import { oneRequest } from '../helpers.js';
 
 const flag = (name: string, field: string, what: string): ColumnDef<LicenceJson> => col(name, 'BOOLEAN', `${what} is included.`, (r) => r[field]);
 const limit = (name: string, field: string, what: string): ColumnDef<LicenceJson> => col(name, 'BIGINT', `Limit on ${what} (0 = unlimited).`, (r) => r[field]);

@@ -2,7 +2,7 @@
 import { col, push } from '../helpers.js';
 import { defineTable } from '../types.js';
 import type { NamedJson } from '../sources/json.js';
-import { oneRequest } from '../sources/estimate.js';
+import { oneRequest } from '../helpers.js';
 
 export default defineTable<NamedJson>({
   name: 'Priorities',

@@ -5,7 +5,7 @@
 import { col, push } from '../helpers.js';
 import type { RateLimitBudgetJson, RateLimitJson } from '../sources/space.js';
 import { defineTable } from '../types.js';
-import { oneRequest } from '../sources/estimate.js';
+import { oneRequest } from '../helpers.js';
 
 interface Budget extends RateLimitBudgetJson {
   category: string;

@@ -5,7 +5,7 @@
 import { col, push } from '../helpers.js';
 import { diskUsage, type ProjectDiskUsageJson } from '../sources/space.js';
 import { defineTable } from '../types.js';
-import { oneRequest } from '../sources/estimate.js';
+import { oneRequest } from '../helpers.js';
 
 const bytes = (name: string, what: string, get: (r: ProjectDiskUsageJson) => number | undefined) =>
   col<ProjectDiskUsageJson>(name, 'BIGINT', `Bytes used by ${what}.`, get);

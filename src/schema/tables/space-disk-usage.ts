@@ -5,7 +5,7 @@
 import { col } from '../helpers.js';
 import { diskUsage, type DiskUsageJson } from '../sources/space.js';
 import { defineTable } from '../types.js';
-import { oneRequest } from '../sources/estimate.js';
+import { oneRequest } from '../helpers.js';
 
 const bytes = (name: string, what: string, get: (r: DiskUsageJson) => number) => col<DiskUsageJson>(name, 'BIGINT', `Bytes used by ${what}.`, get);
 

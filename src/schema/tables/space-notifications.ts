@@ -2,7 +2,7 @@
 import { col, timestamp } from '../helpers.js';
 import { defineTable } from '../types.js';
 import type { SpaceNoticeJson } from '../sources/space.js';
-import { oneRequest } from '../sources/estimate.js';
+import { oneRequest } from '../helpers.js';
 
 export default defineTable<SpaceNoticeJson>({
   name: 'SpaceNotifications',

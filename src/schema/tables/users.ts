@@ -7,7 +7,7 @@ import { col, push, qualIds, timestamp } from '../helpers.js';
 import { skipForbidden } from '../sources/fetch.js';
 import type { UserJson } from '../sources/json.js';
 import { defineTable } from '../types.js';
-import { oneRequest } from '../sources/estimate.js';
+import { oneRequest } from '../helpers.js';
 
 export default defineTable<UserJson>({
   name: 'Users',
