@@ -189,18 +189,21 @@ const FLOOD_MS = 100;
 const FLOOD_PAUSE = 3;
 /**
  * A message this large (a statement of hundreds of kilobytes) costs real work to handle, whether
- * it runs or is refused: while other clients are connected, its answer waits FLOOD_PAUSE times as
- * long as handling it took. A client sending such messages in a loop — reconnecting for each, so
- * no per-connection rule sees a flood — then gets at most a quarter of the server's time, and the
- * catalog engine's; a single large statement is answered a few milliseconds later. Handling is
- * timed on the clock (the catalog engine's parse counts too), charged up to LARGE_MESSAGE_CHARGE_MS:
- * a large write that waits seconds on Backlog is answered at most 3 × that later. The answer also
+ * it runs or is refused: while other clients are connected, its answer waits LARGE_MESSAGE_PAUSE
+ * times as long as handling it took. A client sending such messages in a loop — reconnecting for
+ * each, so no per-connection rule sees a flood — then gets at most an eighth of the server's time,
+ * and of the catalog engine's (a quarter let a loop of 1 MiB literals, 22 ms of the engine's parse
+ * each, raise other clients' p99 connect time 2.3×); a single large statement is answered a few
+ * tens of milliseconds later. Handling is timed on the clock (the catalog engine's parse counts
+ * too), charged up to LARGE_MESSAGE_CHARGE_MS: a large write that waits seconds on Backlog is
+ * answered at most 7 × that later. The answer also
  * waits for the message's turn in the server-wide share of large messages (`largeMessageWait`),
  * because handling is not all a large message costs: reading a megabyte off the socket, and the
  * sender's own work on the same machine, weigh more than refusing it (an IN list of 100,000
  * values is refused in 2.5 ms, yet 119 of them a second doubled other clients' p99).
  */
 const LARGE_MESSAGE = 64 * 1024;
+const LARGE_MESSAGE_PAUSE = 7;
 const LARGE_MESSAGE_CHARGE_MS = 100;
 
 /** Settings reported with ParameterStatus at startup (the GUC_REPORT ones), with their display names. */
@@ -375,7 +378,7 @@ export class Session {
         }
         if (message.body.length >= LARGE_MESSAGE && this.state !== 'closed' && this.ctx.clientCount() > 1) {
           const took = Math.min(performance.now() - handleStarted, LARGE_MESSAGE_CHARGE_MS);
-          const wait = Math.max(FLOOD_PAUSE * took, this.ctx.largeMessageWait(message.body.length));
+          const wait = Math.max(LARGE_MESSAGE_PAUSE * took, this.ctx.largeMessageWait(message.body.length));
           await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
         }
         if (!this.reader.ready) this.flush();
