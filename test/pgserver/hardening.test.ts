@@ -3,7 +3,8 @@
  * non-loopback bind (psql sslmode=disable and node-postgres get PostgreSQL's pg_hba error), SASL
  * errors that do not echo what the client sent, connection caps (total, and still authenticating:
  * the oldest waiting one makes room), the 10 s authentication timeout, the message size limit,
- * large messages answered at a server-wide rate while others are connected, and a flood of
+ * large messages answered at a server-wide rate while others are connected, a refusal over the
+ * size limit delayed 100 ms while others are connected, and a flood of
  * pipelined Sync messages answered in full while another client is served.
  * (How fast other clients are served meanwhile is measured by `npm run bench -- abuse`.)
  */
@@ -311,6 +312,34 @@ describe('wire server hardening', { timeout: 300_000 }, () => {
       assert.equal(raw.error()?.C, '08P01');
       assert.match(raw.error()?.M ?? '', /message of 1073741824 bytes exceeds the server's limit of 65536 bytes/);
     } finally {
+      await server.close();
+    }
+  });
+
+  test('while others are connected, a client over the message size limit gets its FATAL only after 100 ms, so a loop of them reconnecting costs others little', async () => {
+    const server = await serve({ connection, port: 0, maxMessageBytes: 64 * 1024 });
+    const other = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'other', database: 'backlog' });
+    await other.connect();
+    try {
+      for (let i = 0; i < 3; i++) {
+        const raw = new RawClient(server.port);
+        await raw.connected();
+        raw.socket.write(startupMessage('me'));
+        await raw.until(() => raw.count('Z') === 1);
+        const head = Buffer.alloc(5);
+        head.write('Q', 0, 'latin1');
+        head.writeInt32BE(64 * 1024 * 1024, 1);
+        const sent = performance.now();
+        raw.socket.write(head);
+        await raw.until(() => raw.closed, 5_000);
+        const waited = performance.now() - sent;
+        assert.ok(waited >= 99, `the FATAL came after ${waited.toFixed(0)} ms`);
+        assert.equal(raw.error()?.C, '08P01');
+        // The other client is served meanwhile.
+        assert.deepEqual((await other.query('SELECT 1 AS n')).rows, [{ n: 1 }]);
+      }
+    } finally {
+      await other.end();
       await server.close();
     }
   });
