@@ -38,6 +38,14 @@ function message(type: string, body: Buffer): Buffer {
   return Buffer.concat([head, body]);
 }
 
+/** The five header bytes of a Query message of `length` bytes (its body never sent). */
+function queryHeader(length: number): Buffer {
+  const head = Buffer.alloc(5);
+  head.write('Q', 0, 'latin1');
+  head.writeInt32BE(length, 1);
+  return head;
+}
+
 /** ErrorResponse fields by their one-letter codes. */
 function errorFields(m: Message): Record<string, string> {
   const out: Record<string, string> = {};
@@ -108,6 +116,15 @@ class RawClient {
   close(): void {
     this.socket.destroy();
   }
+}
+
+/** A raw client logged in as `me` (trust), after its first ReadyForQuery. */
+async function loggedIn(port: number): Promise<RawClient> {
+  const raw = new RawClient(port);
+  await raw.connected();
+  raw.socket.write(startupMessage('me'));
+  await raw.until(() => raw.count('Z') === 1);
+  return raw;
 }
 
 describe('wire server hardening', { timeout: 300_000 }, () => {
@@ -299,15 +316,9 @@ describe('wire server hardening', { timeout: 300_000 }, () => {
       await small.connect();
       assert.equal(Number((await small.query(`SELECT length('${'x'.repeat(60_000)}') AS n`)).rows[0].n), 60_000);
       await small.end();
-      const raw = new RawClient(server.port);
-      await raw.connected();
-      raw.socket.write(startupMessage('me'));
-      await raw.until(() => raw.count('Z') === 1);
+      const raw = await loggedIn(server.port);
       // Only the five header bytes of a 1 GB Query: the refusal does not wait for the body.
-      const head = Buffer.alloc(5);
-      head.write('Q', 0, 'latin1');
-      head.writeInt32BE(1024 * 1024 * 1024, 1);
-      raw.socket.write(head);
+      raw.socket.write(queryHeader(1024 * 1024 * 1024));
       await raw.until(() => raw.closed, 5_000);
       assert.equal(raw.error()?.C, '08P01');
       assert.match(raw.error()?.M ?? '', /message of 1073741824 bytes exceeds the server's limit of 65536 bytes/);
@@ -322,15 +333,9 @@ describe('wire server hardening', { timeout: 300_000 }, () => {
     await other.connect();
     try {
       for (let i = 0; i < 3; i++) {
-        const raw = new RawClient(server.port);
-        await raw.connected();
-        raw.socket.write(startupMessage('me'));
-        await raw.until(() => raw.count('Z') === 1);
-        const head = Buffer.alloc(5);
-        head.write('Q', 0, 'latin1');
-        head.writeInt32BE(64 * 1024 * 1024, 1);
+        const raw = await loggedIn(server.port);
         const sent = performance.now();
-        raw.socket.write(head);
+        raw.socket.write(queryHeader(64 * 1024 * 1024));
         await raw.until(() => raw.closed, 5_000);
         const waited = performance.now() - sent;
         assert.ok(waited >= 99, `the FATAL came after ${waited.toFixed(0)} ms`);
