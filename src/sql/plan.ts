@@ -12,9 +12,8 @@
  * (`planRuntime`), so the value prints and compares as plain data.
  */
 import type { Qual, RequestCount, SpaceFacts, TableDef } from '../schema/types.js';
-import { analyze, type Analysis, type Catalog, type ParamValues, type TableRef } from './analyze.js';
+import { analyze, type Analysis, type Catalog, type ParamValues, type TableRef, projectionOf, type Projection } from './analyze.js';
 import type { ParsedStatement } from './parse-tree.js';
-import { projectionOf, type Projection } from './analyze.js';
 import { INLINE_MAX_ROWS } from './inline-rows.js';
 import type { DmlVerb } from './statement.js';
 

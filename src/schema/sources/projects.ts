@@ -4,9 +4,8 @@
  * ProjectKey quals — without the project list when the quals already name them — and
  * `perProject` makes one request per project, a 403/404 becoming a warning.
  */
-import { col, push, qualIds, qualValues } from '../helpers.js';
+import { col, push, qualIds, qualValues, atLeast, exactly } from '../helpers.js';
 import type { ColumnDef, FetchContext, Qual, RequestCount, SpaceFacts } from '../types.js';
-import { atLeast, exactly } from '../helpers.js';
 import { skipForbidden } from './fetch.js';
 import type { UserJson } from './json.js';
 

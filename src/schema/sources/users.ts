@@ -3,9 +3,8 @@
  * (members, administrators, team members), the team walk shared by Teams and TeamMembers, and
  * "the signed-in user unless a UserId qual names others" for the per-user lists.
  */
-import { col, push, qualIds, timestamp } from '../helpers.js';
+import { col, push, qualIds, timestamp, atLeast, exactly } from '../helpers.js';
 import type { ColumnDef, FetchContext, Qual, RequestCount } from '../types.js';
-import { atLeast, exactly } from '../helpers.js';
 import { w } from '../writes.js';
 import { skipForbidden } from './fetch.js';
 import type { UserJson } from './json.js';

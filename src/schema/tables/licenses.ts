@@ -2,10 +2,9 @@
  * Licenses: the space's licence, one row (GET /space/licence): plan, dates, feature switches and
  * limits. A limit of 0 means unlimited, as Backlog reports it.
  */
-import { col, timestamp } from '../helpers.js';
+import { col, timestamp, oneRequest } from '../helpers.js';
 import { defineTable, type ColumnDef } from '../types.js';
 import type { LicenceJson } from '../sources/space.js';
-import { oneRequest } from '../helpers.js';
 
 const flag = (name: string, field: string, what: string): ColumnDef<LicenceJson> => col(name, 'BOOLEAN', `${what} is included.`, (r) => r[field]);
 const limit = (name: string, field: string, what: string): ColumnDef<LicenceJson> => col(name, 'BIGINT', `Limit on ${what} (0 = unlimited).`, (r) => r[field]);

@@ -1,8 +1,7 @@
 /** Priorities: the space's fixed priority list (GET /priorities). */
-import { col, push } from '../helpers.js';
+import { col, push, oneRequest } from '../helpers.js';
 import { defineTable } from '../types.js';
 import type { NamedJson } from '../sources/json.js';
-import { oneRequest } from '../helpers.js';
 
 export default defineTable<NamedJson>({
   name: 'Priorities',

@@ -9,11 +9,10 @@
  * one request however many projects it holds.
  */
 import { ApiError, SqlError } from '../../errors.js';
-import { col, push, qualIds, qualValues } from '../helpers.js';
+import { col, push, qualIds, qualValues, oneRequest } from '../helpers.js';
 import { defineTable, type ColumnWrite, type Qual } from '../types.js';
 import { seg, send, w } from '../writes.js';
 import type { ProjectJson } from '../sources/projects.js';
-import { oneRequest } from '../helpers.js';
 
 /** A project flag: the form parameter is the JSON field's name; Backlog cannot clear a flag (NULL refused). */
 const flag = (name: string, description: string, get: (p: ProjectJson) => boolean | undefined, param: string) =>

@@ -2,10 +2,9 @@
  * RateLimit (extension): the caller's rate-limit budget per request category (GET /rateLimit),
  * one row each for read, update, search and icon.
  */
-import { col, push } from '../helpers.js';
+import { col, push, oneRequest } from '../helpers.js';
 import type { RateLimitBudgetJson, RateLimitJson } from '../sources/space.js';
 import { defineTable } from '../types.js';
-import { oneRequest } from '../helpers.js';
 
 interface Budget extends RateLimitBudgetJson {
   category: string;

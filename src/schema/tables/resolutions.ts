@@ -1,8 +1,7 @@
 /** Resolutions: the space's fixed resolution list (GET /resolutions). */
-import { col, push } from '../helpers.js';
+import { col, push, oneRequest } from '../helpers.js';
 import { defineTable } from '../types.js';
 import type { NamedJson } from '../sources/json.js';
-import { oneRequest } from '../helpers.js';
 
 export default defineTable<NamedJson>({
   name: 'Resolutions',

@@ -2,10 +2,9 @@
  * SpaceDiskUsageDetails: storage use per project in bytes (the `details` of GET /space/diskUsage).
  * Administrators only: anyone else gets a warning and no rows.
  */
-import { col, push } from '../helpers.js';
+import { col, push, oneRequest } from '../helpers.js';
 import { diskUsage, type ProjectDiskUsageJson } from '../sources/space.js';
 import { defineTable } from '../types.js';
-import { oneRequest } from '../helpers.js';
 
 const bytes = (name: string, what: string, get: (r: ProjectDiskUsageJson) => number | undefined) =>
   col<ProjectDiskUsageJson>(name, 'BIGINT', `Bytes used by ${what}.`, get);

@@ -2,10 +2,9 @@
  * SpaceDiskUsage: the space's storage use in bytes, one row (GET /space/diskUsage).
  * Administrators only: anyone else gets a warning and no row.
  */
-import { col } from '../helpers.js';
+import { col, oneRequest } from '../helpers.js';
 import { diskUsage, type DiskUsageJson } from '../sources/space.js';
 import { defineTable } from '../types.js';
-import { oneRequest } from '../helpers.js';
 
 const bytes = (name: string, what: string, get: (r: DiskUsageJson) => number) => col<DiskUsageJson>(name, 'BIGINT', `Bytes used by ${what}.`, get);
 

@@ -1,8 +1,7 @@
 /** SpaceNotifications: the space's notice shown to every member, one row (GET /space/notification). */
-import { col, timestamp } from '../helpers.js';
+import { col, timestamp, oneRequest } from '../helpers.js';
 import { defineTable } from '../types.js';
 import type { SpaceNoticeJson } from '../sources/space.js';
-import { oneRequest } from '../helpers.js';
 
 export default defineTable<SpaceNoticeJson>({
   name: 'SpaceNotifications',

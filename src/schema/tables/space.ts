@@ -1,8 +1,7 @@
 /** Space: the space itself, one row (GET /space). */
-import { col, timestamp } from '../helpers.js';
+import { col, timestamp, oneRequest } from '../helpers.js';
 import { defineTable } from '../types.js';
 import type { SpaceJson } from '../sources/space.js';
-import { oneRequest } from '../helpers.js';
 
 export default defineTable<SpaceJson>({
   name: 'Space',

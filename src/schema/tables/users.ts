@@ -3,11 +3,10 @@
  * login name, as in Backlog's JSON; other tables refer to users by the numeric Id.
  * Guests may not list users: they get a warning and no rows.
  */
-import { col, push, qualIds, timestamp } from '../helpers.js';
+import { col, push, qualIds, timestamp, oneRequest } from '../helpers.js';
 import { skipForbidden } from '../sources/fetch.js';
 import type { UserJson } from '../sources/json.js';
 import { defineTable } from '../types.js';
-import { oneRequest } from '../helpers.js';
 
 export default defineTable<UserJson>({
   name: 'Users',
