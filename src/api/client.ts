@@ -243,6 +243,10 @@ export class BacklogClient implements ApiClient {
     this.resetMarginMs = options.resetMarginMs ?? 1000;
   }
 
+  get requestCount(): number {
+    return this.counters.requests;
+  }
+
   stats(): ApiStats {
     // A copy field by field: every statement takes two snapshots, and structuredClone's
     // serializer cost more than the rest of a `SELECT 1`'s JavaScript.

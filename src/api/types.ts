@@ -94,5 +94,7 @@ export interface ApiClient {
 
   /** Counters since the client was made (or since `resetStats`). */
   stats(): ApiStats;
+  /** `stats().requests` without the copy (read per plan step of every statement). */
+  readonly requestCount: number;
   resetStats(): void;
 }

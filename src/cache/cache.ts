@@ -105,7 +105,12 @@ export class QueryCache {
     readonly options: CacheOptions,
     private readonly duck: DuckDBInstance,
   ) {
-    this.enabled = options.autoCache || options.offline;
+    this.enabled = this.readsThrough();
+  }
+
+  /** What `enabled` holds, recomputed whenever `forced` changes. */
+  private readsThrough(): boolean {
+    return this.options.autoCache || this.options.offline || this.forced > 0;
   }
 
   private qualified(table: string): string {
@@ -369,12 +374,12 @@ export class QueryCache {
   /** Run `fn` (the SELECT of `CACHE T SELECT …`) reading from the cache. */
   async forcing<T>(fn: () => Promise<T>): Promise<T> {
     this.forced++;
-    this.enabled = true;
+    this.enabled = this.readsThrough();
     try {
       return await fn();
     } finally {
       this.forced--;
-      this.enabled = this.options.autoCache || this.options.offline || this.forced > 0;
+      this.enabled = this.readsThrough();
     }
   }
 

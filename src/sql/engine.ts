@@ -263,19 +263,18 @@ export class Engine {
       const fetches = await this.fetchAll(plan, signal, warnings, conn, direct);
       const [single] = fetches.byTable;
       // A plain pick of its columns is answered from the rows as fetched, without DuckDB (./result.ts `projectRows`).
+      // One table whose rows were kept, not loaded (few enough to inline): the two DuckDB-light paths below.
+      const kept = inlinable && single && fetches.byTable.size === 1 && !single[1].loaded ? single : undefined;
       const projected =
-        inlinable && plan.projection && single && fetches.byTable.size === 1 && !single[1].loaded && single[0] === plan.projection.table
-          ? projectRows(plan.projection, single[1].table.columns, single[1].rows, { rowMode: options.rowMode ?? 'object', maxRows: this.ctx.maxRows })
+        kept && plan.projection && kept[0] === plan.projection.table
+          ? projectRows(plan.projection, kept[1].table.columns, kept[1].rows, { rowMode: options.rowMode ?? 'object', maxRows: this.ctx.maxRows })
           : undefined;
       if (projected) {
         if (signal.aborted) throw new CancelledError();
         const stats = this.stats(statsBefore, fetches.reports, warnings, started);
         return { command: 'SELECT', columns: projected.columns, rows: projected.rows, rowCount: projected.rows.length, stats };
       }
-      const inline =
-        inlinable && single && fetches.byTable.size === 1 && !single[1].loaded
-          ? inlineRows(sql, single[0], single[1].table.columns, single[1].rows, used(single[1].table))
-          : undefined;
+      const inline = kept ? inlineRows(sql, kept[0], kept[1].table.columns, kept[1].rows, used(kept[1].table)) : undefined;
       if (!inline)
         for (const [name, { table, rows, loaded }] of fetches.byTable) if (!loaded) await loadTempTable(conn, name, table.columns, rows, used(table));
       if (signal.aborted) throw new CancelledError();
@@ -756,7 +755,7 @@ export class Engine {
     for (const step of plan.steps) {
       if (signal.aborted) throw new CancelledError();
       const ref = refs[step.step - 1] as TableRef;
-      const requestsBefore = this.ctx.api.stats().requests;
+      const requestsBefore = this.ctx.api.requestCount;
       const quals: Qual[] = [...step.pushed];
       for (const link of step.joinKeys) {
         const keys = await this.joinKeys(conn, refs[link.fromStep - 1] as TableRef, perStep.get(link.fromStep) ?? [], link.fromColumn);
@@ -787,7 +786,7 @@ export class Engine {
           orderBy: [],
           rows: cached.rows,
           cost: 'cache',
-          requests: this.ctx.api.stats().requests - requestsBefore,
+          requests: this.ctx.api.requestCount - requestsBefore,
         });
         continue;
       }
@@ -805,7 +804,7 @@ export class Engine {
         orderBy: [...(step.limit?.orderBy ?? [])],
         rows: count,
         cost: ref.table.cost(quals),
-        requests: this.ctx.api.stats().requests - requestsBefore,
+        requests: this.ctx.api.requestCount - requestsBefore,
       });
     }
     const perRef = new Map<TableRef, unknown[][]>(plan.steps.map((s) => [refs[s.step - 1] as TableRef, perStep.get(s.step) ?? []]));
